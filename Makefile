@@ -1,0 +1,39 @@
+# The two commands of the README contract: `make run` and `make test`.
+# Both create the virtual environment when missing and (re)install only when pyproject.toml changed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.fanzha-installed
+
+.PHONY: run test lint typecheck pytest install clean eval bench
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/fanzha demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2
+
+test: lint typecheck pytest
+
+eval: $(STAMP)
+	$(BIN)/fanzha eval --corpora ../shared/data --out docs/eval
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_detect.py --out docs/bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""`fanzha kb lint | list | show ID`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group("kb")
+def kb() -> None:
+    """Lint and browse the knowledge base (categories, variants, indicators, advice)."""
+
+
+@kb.command("lint")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help="A knowledge base folder.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def lint_cmd(root: Path | None, lang: str) -> None:
+    """Report every problem as `file:line: CODE message`; run every example. Exit 1 on errors."""
+    from fanzha.kb.lint import lint
+    from fanzha.messages import t
+
+    issues, n_ind, n_ex = lint(root)
+    for issue in issues:
+        click.echo(str(issue))
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        click.echo(t("msg.kb_problems", lang, n=len(errors)), err=True)
+        sys.exit(1)
+    click.echo(t("msg.kb_ok", lang, n=n_ind, e=n_ex), err=True)
+
+
+@kb.command("list")
+@click.argument("what", type=click.Choice(["indicators", "categories", "variants", "advice"]), default="indicators")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def list_cmd(what: str, lang: str) -> None:
+    """List indicators (default), categories, variants or advice."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from fanzha.kb.loader import default_kb
+
+    base = default_kb().kb
+    table = Table(show_lines=False)
+    if what == "indicators":
+        for col in ("id", "stage", "role", "category", "variant", "weight", "meaning"):
+            table.add_column(col)
+        for i in base.indicators:
+            table.add_row(
+                i.id, str(i.stage or "-"), i.role, i.category or "-", i.variant or "-", f"{i.weight:g}", i.meaning.get(lang)
+            )
+    elif what == "categories":
+        for col in ("id", "mps_name", "name"):
+            table.add_column(col)
+        for c in base.categories:
+            table.add_row(c.id, c.mps_name, c.name.get(lang))
+    elif what == "variants":
+        for col in ("id", "category", "name"):
+            table.add_column(col)
+        for v in base.variants:
+            table.add_row(v.id, v.category, v.name.get(lang))
+    else:
+        for col in ("id", "priority", "text"):
+            table.add_column(col)
+        for a in base.advice:
+            table.add_row(a.id, str(a.priority), a.text.get(lang))
+    Console().print(table)
+
+
+@kb.command("show")
+@click.argument("ident")
+def show_cmd(ident: str) -> None:
+    """Show one entry (indicator, category, variant or advice) as YAML, with where it is defined."""
+    import yaml
+
+    from fanzha.errors import InputError
+    from fanzha.kb.loader import default_kb
+
+    loaded = default_kb()
+    base = loaded.kb
+    for group in (base.indicators, base.categories, base.variants, base.advice):
+        for item in group:
+            if item.id == ident:
+                file, line = loaded.origin.get(ident, ("?", 0))
+                click.echo(f"# {file}:{line}")
+                data = item.model_dump(exclude_defaults=False)
+                click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+                return
+    ids = [i.id for g in (base.indicators, base.categories, base.variants, base.advice) for i in g]
+    import difflib
+
+    close = difflib.get_close_matches(ident, ids, n=5, cutoff=0.4)
+    hint = f"did you mean: {', '.join(close)}" if close else "see `fanzha kb list`"
+    raise InputError("E120", f"no knowledge-base entry {ident!r}", hint=hint)

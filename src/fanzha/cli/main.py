@@ -1,0 +1,82 @@
+"""The `fanzha` command line: a thin layer over the Python API.
+
+Subcommands live in their own modules and are registered here lazily, so `fanzha check` does not import
+what `fanzha sim` or `fanzha trace` need.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from fanzha.errors import FanzhaError
+
+# name → (module, attribute): each is a click command or group, imported only when used.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("fanzha.cli.check", "check"),
+    "eval": ("fanzha.cli.evaluate", "evaluate"),
+    "kb": ("fanzha.cli.kb", "kb"),
+    "demo": ("fanzha.cli.demo", "demo"),
+}
+HELP = {
+    "check": "Is this message / chat / account a scam? 判断一条消息、聊天记录或经过是否诈骗。",
+    "eval": "Precision / recall / F1 on labelled JSONL or on the corpora. 在标注数据上评估。",
+    "kb": "Lint and browse the knowledge base. 检查与浏览知识库。",
+    "demo": "Analyse the examples shipped with fanzha. 分析内置示例。",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module = importlib.import_module(target[0])
+        command: click.Command = getattr(module, target[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fanzha")
+def cli() -> None:
+    """fanzha 反诈 — detect and stop e-commerce / courier customer-service impersonation scams."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: coded errors are printed as one line on stderr (exit 2), never as a traceback."""
+    try:
+        return cli.main(args=argv, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except FanzhaError as exc:
+        click.echo(f"fanzha: error: {exc.render()}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:  # `fanzha ... | head`
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line; FANZHA_DEBUG=1 shows the traceback
+        if os.environ.get("FANZHA_DEBUG"):
+            raise
+        click.echo(f"fanzha: internal error: {type(exc).__name__}: {exc} (set FANZHA_DEBUG=1 for details)", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

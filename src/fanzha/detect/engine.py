@@ -1,0 +1,274 @@
+"""The detector: knowledge-base indicators matched on normalised text, fused into a `Verdict`.
+
+Matching is one Aho-Corasick pass for every literal (indicator terms, context words and exclusion words of all
+indicators at once) plus the indicators' regular expressions; each hit is kept, boosted or dropped by the
+context and exclusion words within its window, as presidio's recognizers do; then `fusion.fuse` decides.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from fanzha.detect.document import Document
+from fanzha.detect.fusion import Decision, Evidence, fuse
+from fanzha.detect.verdict import Advice, Finding, Verdict
+from fanzha.errors import InputError
+from fanzha.kb.loader import LoadedKB, default_kb
+from fanzha.kb.schema import Indicator, KnowledgeBase
+from fanzha.text.normalize import Normalized, Normalizer
+
+_TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
+MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    idx: int
+    start: int  # normalised-text offsets
+    end: int
+    pattern: str
+
+
+class CompiledKB:
+    """The knowledge base compiled for matching: one automaton, per-indicator regexes, lookup tables."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.normalizer = Normalizer(kb.spellings)
+        self.indicators: list[Indicator] = [i for i in kb.indicators if i.status != "deprecated"]
+        self.by_id = {ind.id: ind for ind in self.indicators}
+        self.advice = {a.id: a for a in kb.advice}
+        self.categories = {c.id: c for c in kb.categories}
+        self.variants = {v.id: v for v in kb.variants}
+        automaton = ahocorasick.Automaton()
+        entries: dict[str, list[tuple[int, int, str]]] = {}
+        norm = self.normalizer
+        for idx, ind in enumerate(self.indicators):
+            for slot, words in ((_TERM, ind.terms), (_CONTEXT, ind.context), (_EXCLUDE, ind.exclude)):
+                for word in words:
+                    key = norm(word)
+                    if key:
+                        entries.setdefault(key, []).append((slot, idx, word))
+        for key, value in entries.items():
+            automaton.add_word(key, (len(key), tuple(value)))
+        automaton.make_automaton()
+        self.automaton = automaton
+        self.regexes: list[tuple[int, re.Pattern[str]]] = [
+            (idx, re.compile("|".join(f"(?:{r})" for r in ind.regex)))
+            for idx, ind in enumerate(self.indicators)
+            if ind.regex
+        ]
+
+    def match(self, text: str) -> list[tuple[_Hit, str | None]]:
+        """All kept hits in a normalised text, each with the context word that boosted it (or None)."""
+        if not text:
+            return []
+        hits: list[_Hit] = []
+        context: dict[int, list[tuple[int, int, str]]] = {}
+        exclude: dict[int, list[tuple[int, int]]] = {}
+        for end, (length, entries) in self.automaton.iter(text):
+            start = end - length + 1
+            for slot, idx, word in entries:
+                if slot == _TERM:
+                    hits.append(_Hit(idx, start, end + 1, word))
+                elif slot == _CONTEXT:
+                    context.setdefault(idx, []).append((start, end + 1, word))
+                else:
+                    exclude.setdefault(idx, []).append((start, end + 1))
+        for idx, rx in self.regexes:
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    hits.append(_Hit(idx, m.start(), m.end(), "regex"))
+        kept: list[tuple[_Hit, str | None]] = []
+        for hit in hits:
+            ind = self.indicators[hit.idx]
+            lo, hi = hit.start - ind.window, hit.end + ind.window
+            if any(b > lo and a < hi for a, b in exclude.get(hit.idx, ())):
+                continue
+            ctx = next((w for a, b, w in context.get(hit.idx, ()) if b > lo and a < hi), None)
+            if ind.context_required and ctx is None:
+                continue
+            kept.append((hit, ctx))
+        return kept
+
+
+class Detector:
+    """Analyse texts and conversations. Thread-safe once built; build one and reuse it."""
+
+    def __init__(self, kb: LoadedKB | KnowledgeBase | None = None, *, lang: str = "zh") -> None:
+        if kb is None:
+            kb = default_kb()
+        self.compiled = CompiledKB(kb.kb if isinstance(kb, LoadedKB) else kb)
+        self.lang = lang
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.compiled.kb
+
+    def normalize(self, text: str) -> Normalized:
+        return self.compiled.normalizer.normalize(text)
+
+    def analyze(
+        self,
+        data: str | Document | Sequence[Any],
+        *,
+        lang: str | None = None,
+        explain: bool = False,
+        model_logit: float | None = None,
+    ) -> Verdict:
+        """Analyse a text (a chat log pasted as text is parsed into turns), a `Document`, or a list of turns."""
+        lang = lang or self.lang
+        if isinstance(data, Document):
+            doc = data
+        elif isinstance(data, str):
+            doc = Document.from_text(data)
+        elif isinstance(data, Sequence):
+            doc = Document.from_turns(data)
+        else:
+            raise InputError("E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns")
+        return self._analyze(doc, lang, explain, model_logit)
+
+    def analyze_many(self, texts: Iterable[str], *, lang: str | None = None) -> Iterator[Verdict]:
+        for text in texts:
+            yield self.analyze(text, lang=lang)
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _analyze(self, doc: Document, lang: str, explain: bool, model_logit: float | None) -> Verdict:
+        c = self.compiled
+        joined, bounds = _join(doc)
+        truncated = len(joined) > MAX_CHARS
+        if truncated:
+            joined = joined[:MAX_CHARS]
+        norm = c.normalizer.normalize(joined)
+        factor = c.kb.fusion.self_turn_factor
+        findings: list[Finding] = []
+        best: dict[int, Evidence] = {}
+        for hit, ctx in _dedupe(c.match(norm.text)):
+            ind = c.indicators[hit.idx]
+            a, b = norm.to_original(hit.start, hit.end)
+            turn_i = bisect.bisect_right(bounds, a) - 1
+            turn = doc.turns[turn_i]
+            score = 1.0 if ctx is not None else ind.base
+            if turn.is_self and ind.role == "scam":
+                score *= factor
+            off = bounds[turn_i]
+            if doc.per_turn:
+                start, end, turn_no = a - off, b - off, turn_i
+            else:
+                start, end, turn_no = turn.start + a - off, turn.start + b - off, None
+            findings.append(
+                Finding(
+                    indicator=ind.id,
+                    start=start,
+                    end=end,
+                    text=joined[a:b],
+                    reason=ind.meaning.get(lang),
+                    score=score,
+                    weight=ind.weight,
+                    role=ind.role,
+                    stage=ind.stage,
+                    category=ind.category,
+                    variant=ind.variant,
+                    pattern=hit.pattern,
+                    context=ctx,
+                    turn=turn_no,
+                )
+            )
+            prev = best.get(hit.idx)
+            if prev is None or score > prev.score:
+                best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage)
+        decision = fuse(c.kb.fusion, best.values(), conversation=doc.conversation, model_logit=model_logit)
+        scam_findings = [f for f in findings if f.role == "scam" and f.score > 0]
+        category, variant = self._classify(scam_findings, decision)
+        stage = max((f.stage for f in scam_findings if f.stage), default=None) if decision.label != "safe" else None
+        advice = self._advice(scam_findings, decision, lang)
+        trail = dict(decision.trail)
+        if truncated:
+            trail["truncated_at"] = MAX_CHARS
+        findings.sort(key=lambda f: (f.turn or 0, f.start, -f.end))
+        shown = tuple(f for f in findings if f.role == "scam" or explain)
+        return Verdict(
+            label=decision.label,
+            kind=decision.kind,
+            category=category,
+            variant=variant,
+            stage=stage,
+            score=decision.score,
+            findings=shown,
+            advice=advice,
+            lang=lang,
+            decision=trail if explain else {},
+        )
+
+    def _classify(self, findings: list[Finding], decision: Decision) -> tuple[str | None, str | None]:
+        """Category: the one with the most weighted evidence. Variant (of that category): the pretext met
+        first in the text, since later moves (credit score, 备用金) are how most variants continue."""
+        votes: dict[str, float] = {}
+        for f in findings:
+            if f.category is not None:
+                votes[f.category] = max(votes.get(f.category, 0.0), 0.0) + f.weight * f.score
+        if not votes:
+            if decision.label == "safe":
+                return None, None
+            return "other", None
+        order = {c: i for i, c in enumerate(self.compiled.categories)}
+        category = max(votes, key=lambda k: (votes[k], -order.get(k, 99)))
+        if decision.label == "safe" and decision.kind != "notice" and votes[category] < 2.0:
+            return None, None
+        if decision.kind == "notice":
+            return category, None  # a notice's topic, not a case: it has no variant
+        pretexts = [f for f in findings if f.category == category and f.variant is not None]
+        if not pretexts:
+            variants_of = [v for v in self.compiled.variants.values() if v.category == category]
+            return category, ("other" if variants_of else None)
+        first = min(pretexts, key=lambda f: (f.turn or 0, f.start, -f.weight))
+        return category, first.variant
+
+    def _advice(self, findings: list[Finding], decision: Decision, lang: str) -> tuple[Advice, ...]:
+        fusion = self.compiled.kb.fusion
+        ids: list[str] = []
+        if decision.label != "safe" or decision.kind == "narrative":
+            ids.extend(fusion.advice_by_kind.get(decision.kind, []))
+            ids.extend(fusion.advice_by_label.get(decision.label, []))
+            for f in findings:
+                ind = self.compiled.by_id[f.indicator]
+                ids.extend(ind.advice)
+        else:
+            ids.extend(fusion.advice_by_kind.get(decision.kind, []))
+            ids.extend(fusion.advice_by_label.get("safe", []))
+        table = self.compiled.advice
+        unique = sorted(dict.fromkeys(ids), key=lambda a: (table[a].priority, ids.index(a)))
+        return tuple(Advice(a, table[a].text.get(lang)) for a in unique)
+
+
+def _join(doc: Document) -> tuple[str, list[int]]:
+    """Join the turns' texts with newlines; return the text and each turn's start in it."""
+    bounds: list[int] = []
+    pos = 0
+    parts: list[str] = []
+    for t in doc.turns:
+        bounds.append(pos)
+        parts.append(t.text)
+        pos += len(t.text) + 1
+    return "\n".join(parts), bounds
+
+
+def _dedupe(hits: list[tuple[_Hit, str | None]]) -> list[tuple[_Hit, str | None]]:
+    """Per indicator, drop hits contained in a longer hit of the same indicator."""
+    hits.sort(key=lambda h: (h[0].idx, h[0].start, -(h[0].end - h[0].start)))
+    out: list[tuple[_Hit, str | None]] = []
+    last_idx, last_end = -1, -1
+    for h, ctx in hits:
+        if h.idx == last_idx and h.end <= last_end:
+            continue
+        out.append((h, ctx))
+        last_end = max(last_end, h.end) if h.idx == last_idx else h.end
+        last_idx = h.idx
+    return out

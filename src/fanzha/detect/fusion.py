@@ -1,0 +1,122 @@
+"""The one place where evidence becomes a score, a label and a kind.
+
+Evidence is summed in log-odds: every indicator that fired contributes ``weight × hit score`` once (its best
+hit), to the scam logit (role ``scam`` and ``benign``, whose weights are negative) or to the logit of a genre
+(``attempt``, ``narrative``, ``notice``). Stages reached together (a pretext and then an execution move) add
+the chain bonus. A trained model, when present, adds its own log-odds as one more term (`model_logit`), so the
+verdict stays one sum that the decision trail shows term by term.
+
+    p_scam   = σ(bias + min(Σ scam evidence, cap) + chain bonus + model term)
+    P(genre) = softmax over attempt / narrative / notice of (genre bias + Σ genre evidence)
+    score    = p_scam × (1 − P(notice))
+
+A notice (a warning, a news report) talks about the scam without being one, so its probability discounts the
+score; the label follows the thresholds; the kind is the most likely genre, or ``other`` when nothing points
+at a scam and nothing marks a genre.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fanzha.detect.verdict import Kind, Label
+from fanzha.kb.schema import Fusion
+
+GENRES: tuple[Kind, ...] = ("attempt", "narrative", "notice")
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The best hit score of each indicator that fired, grouped by what it is evidence of."""
+
+    role: str
+    indicator: str
+    weight: float
+    score: float
+    stage: int | None
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.score
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    label: Label
+    kind: Kind
+    score: float
+    p_scam: float
+    genre: dict[str, float]
+    trail: dict[str, Any] = field(default_factory=dict)
+
+
+def fuse(
+    config: Fusion,
+    evidence: Iterable[Evidence],
+    *,
+    conversation: bool = False,
+    model_logit: float | None = None,
+) -> Decision:
+    """Combine evidence (and optionally a model's log-odds) into score, label and kind."""
+    scam_terms: dict[str, float] = {}
+    genre_terms: dict[str, dict[str, float]] = {g: {} for g in GENRES}
+    stages: set[int] = set()
+    for ev in evidence:
+        if ev.role in ("scam", "benign"):
+            scam_terms[ev.indicator] = ev.contribution
+            if ev.role == "scam" and ev.stage is not None and ev.contribution > 0:
+                stages.add(ev.stage)
+        elif ev.role in genre_terms:
+            genre_terms[ev.role][ev.indicator] = ev.contribution
+    raw = sum(scam_terms.values())
+    capped = min(raw, config.max_evidence)
+    chain = sum(bonus for key, bonus in config.stage_chain.items() if {int(s) for s in key.split("+")} <= stages)
+    logit = config.bias + capped + chain + (model_logit or 0.0)
+    p_scam = sigmoid(logit)
+
+    genre_logits = {
+        g: config.genre_bias.get(g, 0.0) + sum(genre_terms[g].values()) for g in GENRES
+    }
+    if conversation:
+        genre_logits["attempt"] += config.conversation_attempt_bonus
+    top = max(genre_logits.values())
+    exp = {g: math.exp(v - top) for g, v in genre_logits.items()}
+    total = sum(exp.values())
+    genre = {g: exp[g] / total for g in GENRES}
+    score = p_scam * (1.0 - genre["notice"])
+
+    t = config.thresholds
+    label: Label = "scam" if score >= t.scam else "suspicious" if score >= t.suspicious else "safe"
+    kind: Kind = max(GENRES, key=lambda g: genre[g])
+    has_genre_evidence = any(genre_terms[g] for g in GENRES) or conversation
+    if kind != "notice" and label == "safe" and not stages and not has_genre_evidence:
+        kind = "other"
+    if kind == "notice":
+        label = "safe"
+    elif kind == "attempt" and label == "safe":
+        kind = "other"  # a message addressed to the reader that is not a scam is just ordinary text
+    trail = {
+        "bias": config.bias,
+        "scam_evidence": scam_terms,
+        "scam_evidence_sum": raw,
+        "scam_evidence_capped": capped,
+        "stage_chain_bonus": chain,
+        "model_logit": model_logit,
+        "logit": logit,
+        "p_scam": p_scam,
+        "genre_evidence": genre_terms,
+        "genre_logits": genre_logits,
+        "genre": genre,
+        "score": score,
+    }
+    return Decision(label, kind, score, p_scam, genre, trail)

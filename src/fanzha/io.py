@@ -1,0 +1,151 @@
+"""Reading what people give the CLI: text files in any common Chinese encoding, JSON chat exports, JSONL.
+
+Every problem is reported as an `InputError` that names the file (and line) and what was wrong.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from fanzha.errors import InputError
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def decode_bytes(data: bytes, *, where: str) -> str:
+    """Decode text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030, then charset detection.
+
+    Binary data (NUL bytes outside UTF-16, or no decoding that yields mostly printable text) is refused.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise InputError("E003", "this is a binary file, not text", where=where, hint="give a text, JSON or JSONL file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(
+            "E004",
+            "cannot decode this file as text (tried UTF-8, GB18030 and charset detection)",
+            where=where,
+            hint="save it as UTF-8",
+        )
+    return str(best)
+
+
+def read_text_file(path: str | Path) -> str:
+    p = Path(path)
+    where = str(p)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                "E005", f"file is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB", where=where
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("E001", "no such file", where=where) from None
+    except IsADirectoryError:
+        raise InputError("E002", "is a directory, not a file", where=where) from None
+    except PermissionError:
+        raise InputError("E002", "permission denied", where=where) from None
+    return decode_bytes(data, where=where)
+
+
+def parse_chat_json(text: str, *, where: str) -> list[dict[str, Any]] | None:
+    """A JSON chat export as a list of turns, or None when the text is not JSON at all.
+
+    Accepted shapes: a list of turns; an object with ``turns``, ``messages``, ``dialogue`` or ``conversation``;
+    turns are objects with text in ``text`` / ``content`` / ``message`` / ``msg`` and the speaker in
+    ``speaker`` / ``role`` / ``from`` / ``sender`` / ``name``, or ``[speaker, text]`` pairs.
+    """
+    stripped = text.lstrip()
+    if not stripped.startswith(("[", "{")):
+        return None
+    try:
+        data = orjson.loads(stripped)
+    except orjson.JSONDecodeError as exc:
+        raise InputError("E021", f"looks like JSON but is not valid: {exc}", where=where) from None
+    if isinstance(data, dict):
+        for key in ("turns", "messages", "dialogue", "conversation", "chat"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            if isinstance(data.get("text"), str):
+                return [{"speaker": None, "text": data["text"]}]
+            raise InputError("E022", "JSON object has no list of turns (turns / messages / dialogue)", where=where)
+    if not isinstance(data, list):
+        raise InputError("E022", "JSON chat must be a list of turns", where=where)
+    turns: list[dict[str, Any]] = []
+    for i, item in enumerate(data):
+        if isinstance(item, str):
+            turns.append({"speaker": None, "text": item})
+            continue
+        if isinstance(item, list) and len(item) == 2 and isinstance(item[1], str):
+            turns.append({"speaker": None if item[0] is None else str(item[0]), "text": item[1]})
+            continue
+        if not isinstance(item, dict):
+            raise InputError("E022", f"turn {i} is a {type(item).__name__}, expected an object", where=where)
+        body = next((item[k] for k in ("text", "content", "message", "msg") if isinstance(item.get(k), str)), None)
+        if body is None:
+            raise InputError("E022", f"turn {i} has no text (text / content / message)", where=where)
+        speaker = next((item[k] for k in ("speaker", "role", "from", "sender", "name") if item.get(k) is not None), None)
+        turns.append({"speaker": None if speaker is None else str(speaker), "text": body})
+    return turns
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlRecord:
+    line: int
+    data: dict[str, Any] | None
+    error: InputError | None = None
+
+
+def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[JsonlRecord]:
+    """Yield each line of a JSONL file as an object; bad lines are yielded with an error and do not stop
+    the others. Blank lines are skipped. Invalid UTF-8 is reported per line."""
+    where = str(path)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed in finally; a generator owns the handle
+    except FileNotFoundError:
+        raise InputError("E001", "no such file", where=where) from None
+    except IsADirectoryError:
+        raise InputError("E002", "is a directory, not a file", where=where) from None
+    try:
+        for n, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            loc = f"{where}:{n}"
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                yield JsonlRecord(n, None, InputError("E020", f"invalid JSON: {exc}", where=loc))
+                continue
+            if not isinstance(obj, dict):
+                yield JsonlRecord(n, None, InputError("E023", f"expected an object, got {type(obj).__name__}", where=loc))
+                continue
+            missing = [k for k in required if k not in obj]
+            if missing:
+                yield JsonlRecord(n, obj, InputError("E024", f"missing field(s): {', '.join(missing)}", where=loc))
+                continue
+            yield JsonlRecord(n, obj)
+    finally:
+        fh.close()

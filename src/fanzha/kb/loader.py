@@ -1,0 +1,293 @@
+"""Load the knowledge base from YAML, reporting every problem as ``file:line: CODE message``.
+
+The loader keeps the line of every mapping key and list item, so a pydantic validation error on
+``indicators[3].examples.negative`` is reported at the line of that field in its file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from fanzha.errors import KnowledgeBaseError
+from fanzha.kb.schema import Advice, Category, Fusion, Indicator, KnowledgeBase, Meta, Variant
+
+try:  # libyaml when available: the knowledge base loads at every start-up
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in the knowledge base."""
+
+    file: str
+    line: int
+    code: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.code} {self.message}"
+
+
+@dataclass
+class _Doc:
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """The line of the deepest known prefix of `path` (1-based)."""
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                return self.lines[path[:n]]
+        return 1
+
+
+def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], dups: list[tuple[str, int]]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in out:  # YAML itself lets the later key win silently
+                dups.append((str(key), key_node.start_mark.line + 1))
+            out[key] = _construct(value_node, (*path, key), lines, dups)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*path, i), lines, dups) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """Resolve a scalar by the tag the YAML resolver gave it (str, int, float, bool, null)."""
+    value = node.value
+    tag = node.tag.rsplit(":", 1)[-1]
+    if tag == "int":
+        return int(value.replace("_", ""), 0) if value.lower().startswith(("0x", "0o", "0b")) else int(value)
+    if tag == "float":
+        return float(value)
+    if tag == "bool":
+        return value.lower() in ("true", "yes", "on")
+    if tag == "null":
+        return None
+    return value
+
+
+def _read(path: Path, label: str, issues: list[Issue]) -> _Doc | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(Issue(label, 1, "E101", f"cannot read file: {exc}"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        issues.append(Issue(label, line, "E102", f"invalid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    doc = _Doc(label, None)
+    dups: list[tuple[str, int]] = []
+    doc.data = _construct(node, (), doc.lines, dups) if node is not None else None
+    for key, line in dups:
+        issues.append(Issue(label, line, "E106", f"duplicate key {key!r} (the earlier value would be lost)"))
+    return doc
+
+
+def _validate(doc: _Doc, key: str, model: type[BaseModel], issues: list[Issue]) -> Iterator[tuple[Any, int]]:
+    """Yield (validated item, line) for each item of the list under `key`, reporting the invalid ones."""
+    if not isinstance(doc.data, dict) or key not in doc.data:
+        issues.append(Issue(doc.file, 1, "E103", f"expected a top-level key {key!r}"))
+        return
+    items = doc.data[key]
+    if not isinstance(items, list):
+        issues.append(Issue(doc.file, doc.line_of((key,)), "E103", f"{key!r} must be a list"))
+        return
+    for i, item in enumerate(items):
+        try:
+            yield model.model_validate(item), doc.line_of((key, i))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                where = ".".join(str(p) for p in loc) or "item"
+                ident = item.get("id", f"#{i}") if isinstance(item, dict) else f"#{i}"
+                issues.append(
+                    Issue(doc.file, doc.line_of((key, i, *loc)), "E104", f"{ident}: {where}: {err['msg']}")
+                )
+
+
+@dataclass
+class LoadedKB:
+    """A validated knowledge base with the file and line of every entry (for messages and `kb show`)."""
+
+    kb: KnowledgeBase
+    origin: dict[str, tuple[str, int]]
+    issues: list[Issue]
+
+
+def default_root() -> Path:
+    """The knowledge base shipped in the package."""
+    return Path(str(resources.files("fanzha.kb") / "data"))
+
+
+def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
+    """Load and cross-check the knowledge base under `root` (default: the shipped one).
+
+    With `strict`, any error raises `KnowledgeBaseError` listing every problem; otherwise the problems are
+    returned in `LoadedKB.issues` together with whatever did validate (used by `fanzha kb lint`).
+    """
+    root = root or default_root()
+    issues: list[Issue] = []
+    origin: dict[str, tuple[str, int]] = {}
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(p)
+
+    def doc_for(name: str) -> _Doc | None:
+        p = root / name
+        if not p.exists():
+            issues.append(Issue(rel(p), 1, "E105", "file missing"))
+            return None
+        return _read(p, rel(p), issues)
+
+    meta = Meta(version="0", fusion=Fusion())
+    meta_doc = doc_for("kb.yaml")
+    if meta_doc is not None:
+        try:
+            meta = Meta.model_validate(meta_doc.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                issues.append(
+                    Issue(meta_doc.file, meta_doc.line_of(loc), "E104", f"{'.'.join(map(str, loc))}: {err['msg']}")
+                )
+
+    def collect(name: str, key: str, model: type[BaseModel]) -> list[Any]:
+        out: list[Any] = []
+        doc = doc_for(name)
+        if doc is None:
+            return out
+        for item, line in _validate(doc, key, model, issues):
+            out.append(item)
+            origin.setdefault(item.id, (doc.file, line))
+        return out
+
+    categories: list[Category] = collect("categories.yaml", "categories", Category)
+    variants: list[Variant] = collect("variants.yaml", "variants", Variant)
+    advice: list[Advice] = collect("advice.yaml", "advice", Advice)
+    indicators: list[Indicator] = []
+    ind_dir = root / "indicators"
+    files = sorted(ind_dir.glob("*.yaml")) if ind_dir.is_dir() else []
+    if not files:
+        issues.append(Issue(rel(ind_dir), 1, "E105", "no indicator files"))
+    seen_ids: dict[str, tuple[str, int]] = {}
+    for p in files:
+        doc = _read(p, rel(p), issues)
+        if doc is None:
+            continue
+        for item, line in _validate(doc, "indicators", Indicator, issues):
+            if item.id in seen_ids:
+                f, ln = seen_ids[item.id]
+                issues.append(Issue(doc.file, line, "E110", f"duplicate indicator id {item.id!r} (first at {f}:{ln})"))
+                continue
+            seen_ids[item.id] = (doc.file, line)
+            origin[item.id] = (doc.file, line)
+            indicators.append(item)
+
+    spellings: dict[str, list[str]] = {}
+    sp = doc_for("spellings.yaml")
+    if sp is not None:
+        data = sp.data.get("spellings") if isinstance(sp.data, dict) else None
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v) for k, v in data.items()
+        ):
+            issues.append(Issue(sp.file, 1, "E103", "'spellings' must map a canonical form to a list of variants"))
+        else:
+            spellings = data
+
+    _cross_check(categories, variants, advice, indicators, origin, issues)
+    adv_ids = {a.id for a in advice}
+    for group in (meta.fusion.advice_by_label, meta.fusion.advice_by_kind):
+        for key, ids in group.items():
+            for a in ids:
+                if a not in adv_ids:
+                    issues.append(Issue("kb.yaml", 1, "E113", f"fusion advice for {key!r}: unknown advice {a!r}"))
+    kb = KnowledgeBase(
+        version=meta.version,
+        fusion=meta.fusion,
+        categories=categories,
+        variants=variants,
+        advice=advice,
+        indicators=indicators,
+        spellings=spellings,
+    )
+    if strict and any(i.severity == "error" for i in issues):
+        raise KnowledgeBaseError([str(i) for i in issues])
+    return LoadedKB(kb, origin, issues)
+
+
+def _cross_check(
+    categories: list[Category],
+    variants: list[Variant],
+    advice: list[Advice],
+    indicators: list[Indicator],
+    origin: dict[str, tuple[str, int]],
+    issues: list[Issue],
+) -> None:
+    def at(ident: str) -> tuple[str, int]:
+        return origin.get(ident, ("kb", 1))
+
+    for kind, items in (("category", categories), ("variant", variants), ("advice", advice)):
+        seen: set[str] = set()
+        for it in items:
+            if it.id in seen:
+                issues.append(Issue(*at(it.id), "E110", f"duplicate {kind} id {it.id!r}"))
+            seen.add(it.id)
+    cat_ids = {c.id for c in categories}
+    var_by_id = {v.id: v for v in variants}
+    adv_ids = {a.id for a in advice}
+    for v in variants:
+        if v.category not in cat_ids:
+            issues.append(Issue(*at(v.id), "E111", f"variant {v.id!r}: unknown category {v.category!r}"))
+    for ind in indicators:
+        f, line = at(ind.id)
+        if ind.category is not None and ind.category not in cat_ids:
+            issues.append(
+                Issue(f, line, "E111", f"{ind.id}: unknown category {ind.category!r}; valid: {sorted(cat_ids)}")
+            )
+        if ind.variant is not None:
+            var = var_by_id.get(ind.variant)
+            if var is None:
+                issues.append(Issue(f, line, "E112", f"{ind.id}: unknown variant {ind.variant!r}"))
+            elif var.category != ind.category:
+                issues.append(Issue(f, line, "E112", f"{ind.id}: variant {ind.variant!r} is not of {ind.category!r}"))
+        for a in ind.advice:
+            if a not in adv_ids:
+                issues.append(Issue(f, line, "E113", f"{ind.id}: unknown advice {a!r}"))
+        if ind.role == "scam" and not ind.advice:
+            issues.append(Issue(f, line, "E114", f"{ind.id}: a scam indicator needs advice"))
+        dup = {t for t in ind.terms if ind.terms.count(t) > 1}
+        if dup:
+            issues.append(Issue(f, line, "W120", f"{ind.id}: repeated terms {sorted(dup)}", "warning"))
+
+
+@functools.cache
+def default_kb() -> LoadedKB:
+    """The shipped knowledge base, loaded once per process."""
+    return load()

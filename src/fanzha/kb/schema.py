@@ -1,0 +1,176 @@
+"""The knowledge base schema: categories, variants, indicators, advice and spellings, validated with pydantic."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["zh", "en"]
+Role = Literal["scam", "notice", "narrative", "attempt", "benign"]
+Status = Literal["stable", "test", "experimental", "deprecated"]
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(_Model):
+    """A text a person reads, in Simplified Chinese and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Category(_Model):
+    """A scam category of the Ministry of Public Security list."""
+
+    id: str
+    mps_name: str = Field(min_length=1, description="the category's name in the MPS list, e.g. 冒充电商物流客服类")
+    name: Localized
+    description: Localized
+    aliases: list[str] = Field(default_factory=list, description="names used in corpora and news (冒充客服诈骗 ...)")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"id {v!r} must be lower_snake_case words joined by dots")
+        return v
+
+
+class Variant(_Model):
+    """A variant (pretext) of a category."""
+
+    id: str
+    category: str
+    name: Localized
+    description: Localized
+
+
+class Advice(_Model):
+    """What a person should do now, answering one move of the scam. Lower priority numbers come first."""
+
+    id: str
+    priority: int = Field(ge=0, le=100)
+    text: Localized
+
+
+class Examples(_Model):
+    positive: list[str] = Field(min_length=1)
+    negative: list[str] = Field(min_length=1)
+
+
+class Indicator(_Model):
+    """One move of a scam (or a marker of a genre) that the detector recognises in text.
+
+    `terms` are literal phrases (matched on the normalised text); `regex` are regular expressions over the
+    normalised text. `context` words within `window` characters of a hit raise its score to 1.0 (otherwise it
+    scores `base`); with `context_required` a hit without context is dropped. `exclude` words within the window
+    drop the hit (for example 请勿泄露 next to 验证码).
+    """
+
+    id: str
+    version: int = Field(default=1, ge=1)
+    status: Status = "stable"
+    role: Role = "scam"
+    stage: Literal[1, 2, 3] | None = None
+    category: str | None = None
+    variant: str | None = None
+    meaning: Localized
+    weight: float = Field(ge=-10, le=10)
+    base: float = Field(default=1.0, ge=0, le=1, description="score of a hit without context")
+    terms: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    context_required: bool = False
+    exclude: list[str] = Field(default_factory=list)
+    window: int = Field(default=16, ge=1, le=200)
+    advice: list[str] = Field(default_factory=list)
+    examples: Examples
+    references: list[str] = Field(default_factory=list)
+    false_positives: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"id {v!r} must be lower_snake_case words joined by dots")
+        return v
+
+    @field_validator("regex")
+    @classmethod
+    def _regex(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"regex {pattern!r} does not compile: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> Indicator:
+        if not self.terms and not self.regex:
+            raise ValueError("an indicator needs at least one of terms or regex")
+        if self.role == "scam" and self.stage is None:
+            raise ValueError("a scam indicator needs a stage (1 取得联系, 2 寻找借口, 3 实施诈骗)")
+        if self.role != "scam" and self.stage is not None:
+            raise ValueError(f"a {self.role} indicator has no stage")
+        if self.context_required and not self.context:
+            raise ValueError("context_required needs context words")
+        if self.variant is not None and self.category is None:
+            raise ValueError("an indicator with a variant needs its category")
+        return self
+
+    @property
+    def registered_name(self) -> str:
+        """Versioned name, e.g. ``fanzha.indicator.ecs.compensation.v1``."""
+        return f"fanzha.indicator.{self.id}.v{self.version}"
+
+
+class Spellings(_Model):
+    """Evasive spellings: canonical form → variants scammers write (V信 → 微信)."""
+
+    spellings: dict[str, list[str]]
+
+
+class Thresholds(_Model):
+    scam: float = Field(default=0.7, gt=0, lt=1)
+    suspicious: float = Field(default=0.4, gt=0, lt=1)
+
+
+class Fusion(_Model):
+    """Constants of the one place where evidence becomes a score (see `fanzha.detect.fusion`)."""
+
+    bias: float = -4.0
+    stage_chain: dict[str, float] = Field(default_factory=dict, description="'2+3': bonus when stages 2 and 3 both hit")
+    max_evidence: float = Field(default=12.0, gt=0, description="cap on the summed scam evidence")
+    genre_bias: dict[str, float] = Field(default_factory=lambda: {"attempt": 0.0, "narrative": 0.0, "notice": 0.0})
+    conversation_attempt_bonus: float = 2.0
+    self_turn_factor: float = Field(default=0.5, ge=0, le=1)
+    thresholds: Thresholds = Thresholds()
+    advice_by_label: dict[str, list[str]] = Field(default_factory=dict)
+    advice_by_kind: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Meta(_Model):
+    version: str
+    fusion: Fusion
+
+
+class KnowledgeBase(_Model):
+    """The whole knowledge base, as loaded and cross-checked."""
+
+    version: str
+    fusion: Fusion
+    categories: list[Category]
+    variants: list[Variant]
+    advice: list[Advice]
+    indicators: list[Indicator]
+    spellings: dict[str, list[str]]
