@@ -28,7 +28,9 @@ def decode_bytes(data: bytes, *, where: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:8192]:
-        raise InputError("E003", "this is a binary file, not text", where=where, hint="give a text, JSON or JSONL file")
+        raise InputError(
+            "E003", "this is a binary file, not text", where=where, hint="give a text, JSON or JSONL file"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -57,7 +59,9 @@ def read_text_file(path: str | Path) -> str:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
-                "E005", f"file is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB", where=where
+                "E005",
+                f"file is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB",
+                where=where,
             )
         data = p.read_bytes()
     except FileNotFoundError:
@@ -91,7 +95,9 @@ def parse_chat_json(text: str, *, where: str) -> list[dict[str, Any]] | None:
         else:
             if isinstance(data.get("text"), str):
                 return [{"speaker": None, "text": data["text"]}]
-            raise InputError("E022", "JSON object has no list of turns (turns / messages / dialogue)", where=where)
+            raise InputError(
+                "E022", "JSON object has no list of turns (turns / messages / dialogue)", where=where
+            )
     if not isinstance(data, list):
         raise InputError("E022", "JSON chat must be a list of turns", where=where)
     turns: list[dict[str, Any]] = []
@@ -104,10 +110,14 @@ def parse_chat_json(text: str, *, where: str) -> list[dict[str, Any]] | None:
             continue
         if not isinstance(item, dict):
             raise InputError("E022", f"turn {i} is a {type(item).__name__}, expected an object", where=where)
-        body = next((item[k] for k in ("text", "content", "message", "msg") if isinstance(item.get(k), str)), None)
+        body = next(
+            (item[k] for k in ("text", "content", "message", "msg") if isinstance(item.get(k), str)), None
+        )
         if body is None:
             raise InputError("E022", f"turn {i} has no text (text / content / message)", where=where)
-        speaker = next((item[k] for k in ("speaker", "role", "from", "sender", "name") if item.get(k) is not None), None)
+        speaker = next(
+            (item[k] for k in ("speaker", "role", "from", "sender", "name") if item.get(k) is not None), None
+        )
         turns.append({"speaker": None if speaker is None else str(speaker), "text": body})
     return turns
 
@@ -140,11 +150,15 @@ def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[
                 yield JsonlRecord(n, None, InputError("E020", f"invalid JSON: {exc}", where=loc))
                 continue
             if not isinstance(obj, dict):
-                yield JsonlRecord(n, None, InputError("E023", f"expected an object, got {type(obj).__name__}", where=loc))
+                yield JsonlRecord(
+                    n, None, InputError("E023", f"expected an object, got {type(obj).__name__}", where=loc)
+                )
                 continue
             missing = [k for k in required if k not in obj]
             if missing:
-                yield JsonlRecord(n, obj, InputError("E024", f"missing field(s): {', '.join(missing)}", where=loc))
+                yield JsonlRecord(
+                    n, obj, InputError("E024", f"missing field(s): {', '.join(missing)}", where=loc)
+                )
                 continue
             yield JsonlRecord(n, obj)
     finally:

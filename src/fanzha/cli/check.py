@@ -18,15 +18,28 @@ BATCH_FIELDS = ("id", "label", "kind", "category", "variant", "stage", "score", 
 
 def _lang_option(f: Any) -> Any:
     return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the output."
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help="Language of the output.",
     )(f)
 
 
 @click.command("check")
 @click.argument("text", required=False)
-@click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), help="A text file or a JSON chat.")
-@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Batch: one {id, text} per line.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Batch output (default: stdout).")
+@click.option(
+    "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), help="A text file or a JSON chat."
+)
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Batch: one {id, text} per line.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Batch output (default: stdout)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.option("--explain", is_flag=True, help="Include every hit's score and the fusion trail.")
 @_lang_option
@@ -106,8 +119,15 @@ def _batch(detector: Any, path: Path, out: Path | None, lang: str, explain: bool
     sink = open(out, "wb") if out is not None else sys.stdout.buffer  # noqa: SIM115
     try:
         for rec in iter_jsonl(path, required=("id",)):
-            if rec.error is None and rec.data is not None and "text" not in rec.data and "turns" not in rec.data:
-                rec = type(rec)(rec.line, rec.data, InputError("E024", "missing field: text", where=f"{path}:{rec.line}"))
+            if (
+                rec.error is None
+                and rec.data is not None
+                and "text" not in rec.data
+                and "turns" not in rec.data
+            ):
+                rec = type(rec)(
+                    rec.line, rec.data, InputError("E024", "missing field: text", where=f"{path}:{rec.line}")
+                )
             if rec.error is not None or rec.data is None:
                 bad += 1
                 click.echo(f"fanzha: {rec.error.render() if rec.error else 'bad line'}", err=True)

@@ -17,7 +17,9 @@ def load_examples() -> list[dict[str, Any]]:
 
 @click.command("demo")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--detail/--no-detail", default=True, help="Also show the full verdict of the first two examples.")
+@click.option(
+    "--detail/--no-detail", default=True, help="Also show the full verdict of the first two examples."
+)
 def demo(lang: str, detail: bool) -> None:
     """Analyse the shipped example messages, chats and case reports, and print the verdicts."""
     from rich.console import Console

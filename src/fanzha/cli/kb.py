@@ -14,7 +14,9 @@ def kb() -> None:
 
 
 @kb.command("lint")
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help="A knowledge base folder.")
+@click.option(
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help="A knowledge base folder."
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def lint_cmd(root: Path | None, lang: str) -> None:
     """Report every problem as `file:line: CODE message`; run every example. Exit 1 on errors."""
@@ -32,7 +34,9 @@ def lint_cmd(root: Path | None, lang: str) -> None:
 
 
 @kb.command("list")
-@click.argument("what", type=click.Choice(["indicators", "categories", "variants", "advice"]), default="indicators")
+@click.argument(
+    "what", type=click.Choice(["indicators", "categories", "variants", "advice"]), default="indicators"
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def list_cmd(what: str, lang: str) -> None:
     """List indicators (default), categories, variants or advice."""
@@ -48,7 +52,13 @@ def list_cmd(what: str, lang: str) -> None:
             table.add_column(col)
         for i in base.indicators:
             table.add_row(
-                i.id, str(i.stage or "-"), i.role, i.category or "-", i.variant or "-", f"{i.weight:g}", i.meaning.get(lang)
+                i.id,
+                str(i.stage or "-"),
+                i.role,
+                i.category or "-",
+                i.variant or "-",
+                f"{i.weight:g}",
+                i.meaning.get(lang),
             )
     elif what == "categories":
         for col in ("id", "mps_name", "name"):

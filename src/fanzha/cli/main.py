@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:  # a bug: say so in one line; FANZHA_DEBUG=1 shows the traceback
         if os.environ.get("FANZHA_DEBUG"):
             raise
-        click.echo(f"fanzha: internal error: {type(exc).__name__}: {exc} (set FANZHA_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"fanzha: internal error: {type(exc).__name__}: {exc} (set FANZHA_DEBUG=1 for details)", err=True
+        )
         sys.exit(3)
 
 

@@ -13,7 +13,11 @@ from fanzha.detect.verdict import Verdict
 from fanzha.kb.schema import KnowledgeBase
 from fanzha.messages import t
 
-LABEL_STYLE = {"scam": "bold white on red", "suspicious": "bold black on yellow", "safe": "bold white on green"}
+LABEL_STYLE = {
+    "scam": "bold white on red",
+    "suspicious": "bold black on yellow",
+    "safe": "bold white on green",
+}
 STAGE_STYLE = {1: "yellow", 2: "dark_orange", 3: "red"}
 MAX_SHOWN_CHARS = 2000
 
@@ -61,12 +65,16 @@ class VerdictView:
         head.add_column()
         head.add_row(
             t("heading.verdict", lang),
-            Text.assemble((f" {t('label.' + v.label, lang)} ", LABEL_STYLE[v.label]), "  ", t("kind." + v.kind, lang)),
+            Text.assemble(
+                (f" {t('label.' + v.label, lang)} ", LABEL_STYLE[v.label]), "  ", t("kind." + v.kind, lang)
+            ),
         )
         head.add_row(t("heading.category", lang), self._name("category", v.category))
         if v.variant:
             head.add_row(t("heading.variant", lang), self._name("variant", v.variant))
-        head.add_row(t("heading.stage", lang), t(f"stage.{v.stage}", lang) if v.stage else t("stage.none", lang))
+        head.add_row(
+            t("heading.stage", lang), t(f"stage.{v.stage}", lang) if v.stage else t("stage.none", lang)
+        )
         head.add_row(t("heading.score", lang), f"{v.score:.2f}")
         parts: list[Text | Table | Panel] = [head]
         if "truncated_at" in v.decision:
@@ -81,7 +89,9 @@ class VerdictView:
             table.add_column(t("col.indicator", lang), style="dim")
             for f in v.findings:
                 stage = str(f.stage) if f.stage else "-"
-                table.add_row(Text(stage, style=STAGE_STYLE.get(f.stage or 0, "")), f.text, f.reason, f.indicator)
+                table.add_row(
+                    Text(stage, style=STAGE_STYLE.get(f.stage or 0, "")), f.text, f.reason, f.indicator
+                )
             parts.append(table)
         else:
             parts.append(Text(t("msg.no_findings", lang), style="green"))
@@ -89,5 +99,7 @@ class VerdictView:
             advice = Text()
             for i, a in enumerate(v.advice, start=1):
                 advice.append(f"{i}. {a.text}\n")
-            parts.append(Panel(advice, title=t("heading.advice", lang), title_align="left", border_style="cyan"))
+            parts.append(
+                Panel(advice, title=t("heading.advice", lang), title_align="left", border_style="cyan")
+            )
         yield Group(*parts)

@@ -16,7 +16,22 @@ from typing import Any
 from fanzha.errors import InputError
 
 SELF_SPEAKERS = frozenset(
-    {"我", "本人", "自己", "me", "i", "user", "用户", "客户", "顾客", "买家", "callee", "right", "受害人", "被害人"}
+    {
+        "我",
+        "本人",
+        "自己",
+        "me",
+        "i",
+        "user",
+        "用户",
+        "客户",
+        "顾客",
+        "买家",
+        "callee",
+        "right",
+        "受害人",
+        "被害人",
+    }
 )
 
 _TURN_RE = re.compile(
@@ -61,7 +76,7 @@ class Document:
         return cls(text, (Turn(None, text, 0),))
 
     @classmethod
-    def from_turns(cls, turns: Sequence[Mapping[str, Any]] | Sequence[tuple[str | None, str]]) -> Document:
+    def from_turns(cls, turns: Sequence[Any]) -> Document:
         """A conversation given as turns: mappings with ``text`` (or ``content``) and ``speaker`` (or ``role``),
         or (speaker, text) pairs."""
         out: list[Turn] = []
@@ -72,7 +87,9 @@ class Document:
             elif isinstance(t, tuple | list) and len(t) == 2:
                 speaker, text = t
             else:
-                raise InputError("E010", f"turn {i} is neither an object with 'text' nor a [speaker, text] pair")
+                raise InputError(
+                    "E010", f"turn {i} is neither an object with 'text' nor a [speaker, text] pair"
+                )
             if not isinstance(text, str):
                 raise InputError("E010", f"turn {i} has no 'text' string")
             if speaker is not None and not isinstance(speaker, str):

@@ -131,7 +131,9 @@ class Detector:
         elif isinstance(data, Sequence):
             doc = Document.from_turns(data)
         else:
-            raise InputError("E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns")
+            raise InputError(
+                "E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns"
+            )
         return self._analyze(doc, lang, explain, model_logit)
 
     def analyze_many(self, texts: Iterable[str], *, lang: str | None = None) -> Iterator[Verdict]:
@@ -183,11 +185,15 @@ class Detector:
             )
             prev = best.get(hit.idx)
             if prev is None or score > prev.score:
-                best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage)
+                best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
         decision = fuse(c.kb.fusion, best.values(), conversation=doc.conversation, model_logit=model_logit)
         scam_findings = [f for f in findings if f.role == "scam" and f.score > 0]
         category, variant = self._classify(scam_findings, decision)
-        stage = max((f.stage for f in scam_findings if f.stage), default=None) if decision.label != "safe" else None
+        stage = (
+            max((f.stage for f in scam_findings if f.stage), default=None)
+            if decision.label != "safe"
+            else None
+        )
         advice = self._advice(scam_findings, decision, lang)
         trail = dict(decision.trail)
         if truncated:
@@ -248,16 +254,19 @@ class Detector:
         return tuple(Advice(a, table[a].text.get(lang)) for a in unique)
 
 
+_TURN_BREAK = "\n\n"  # a paragraph break: normalisation never joins across it
+
+
 def _join(doc: Document) -> tuple[str, list[int]]:
-    """Join the turns' texts with newlines; return the text and each turn's start in it."""
+    """Join the turns' texts with blank lines; return the text and each turn's start in it."""
     bounds: list[int] = []
     pos = 0
     parts: list[str] = []
     for t in doc.turns:
         bounds.append(pos)
         parts.append(t.text)
-        pos += len(t.text) + 1
-    return "\n".join(parts), bounds
+        pos += len(t.text) + len(_TURN_BREAK)
+    return _TURN_BREAK.join(parts), bounds
 
 
 def _dedupe(hits: list[tuple[_Hit, str | None]]) -> list[tuple[_Hit, str | None]]:

@@ -44,6 +44,7 @@ class Evidence:
     weight: float
     score: float
     stage: int | None
+    alone_factor: float = 1.0
 
     @property
     def contribution(self) -> float:
@@ -71,20 +72,26 @@ def fuse(
     scam_terms: dict[str, float] = {}
     genre_terms: dict[str, dict[str, float]] = {g: {} for g in GENRES}
     stages: set[int] = set()
+    evidence = list(evidence)
+    # A stage-3 move with no contact or pretext before it (a work meeting's screen sharing) counts less.
+    alone = not any(ev.role == "scam" and ev.stage in (1, 2) and ev.contribution > 0 for ev in evidence)
     for ev in evidence:
         if ev.role in ("scam", "benign"):
-            scam_terms[ev.indicator] = ev.contribution
+            factor = ev.alone_factor if alone and ev.stage == 3 else 1.0
+            scam_terms[ev.indicator] = ev.contribution * factor
             if ev.role == "scam" and ev.stage is not None and ev.contribution > 0:
                 stages.add(ev.stage)
         elif ev.role in genre_terms:
             genre_terms[ev.role][ev.indicator] = ev.contribution
     raw = sum(scam_terms.values())
     capped = min(raw, config.max_evidence)
-    chain = sum(bonus for key, bonus in config.stage_chain.items() if {int(s) for s in key.split("+")} <= stages)
+    chain = sum(
+        bonus for key, bonus in config.stage_chain.items() if {int(s) for s in key.split("+")} <= stages
+    )
     logit = config.bias + capped + chain + (model_logit or 0.0)
     p_scam = sigmoid(logit)
 
-    genre_logits = {
+    genre_logits: dict[str, float] = {
         g: config.genre_bias.get(g, 0.0) + sum(genre_terms[g].values()) for g in GENRES
     }
     if conversation:
@@ -92,7 +99,7 @@ def fuse(
     top = max(genre_logits.values())
     exp = {g: math.exp(v - top) for g, v in genre_logits.items()}
     total = sum(exp.values())
-    genre = {g: exp[g] / total for g in GENRES}
+    genre: dict[str, float] = {g: exp[g] / total for g in GENRES}
     score = p_scam * (1.0 - genre["notice"])
 
     t = config.thresholds

@@ -25,7 +25,9 @@ def example_issues(loaded: LoadedKB) -> tuple[list[Issue], int]:
                 verdict = detector.analyze(text, explain=True)
                 hit = any(f.indicator == ind.id for f in verdict.findings)
                 if kind == "positive" and not hit:
-                    issues.append(Issue(file, line, "E130", f"{ind.id}: positive example not matched: {text!r}"))
+                    issues.append(
+                        Issue(file, line, "E130", f"{ind.id}: positive example not matched: {text!r}")
+                    )
                 if kind == "negative" and hit:
                     issues.append(Issue(file, line, "E131", f"{ind.id}: negative example matched: {text!r}"))
     return issues, count

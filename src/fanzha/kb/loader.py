@@ -175,7 +175,12 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 issues.append(
-                    Issue(meta_doc.file, meta_doc.line_of(loc), "E104", f"{'.'.join(map(str, loc))}: {err['msg']}")
+                    Issue(
+                        meta_doc.file,
+                        meta_doc.line_of(loc),
+                        "E104",
+                        f"{'.'.join(map(str, loc))}: {err['msg']}",
+                    )
                 )
 
     def collect(name: str, key: str, model: type[BaseModel]) -> list[Any]:
@@ -204,7 +209,9 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         for item, line in _validate(doc, "indicators", Indicator, issues):
             if item.id in seen_ids:
                 f, ln = seen_ids[item.id]
-                issues.append(Issue(doc.file, line, "E110", f"duplicate indicator id {item.id!r} (first at {f}:{ln})"))
+                issues.append(
+                    Issue(doc.file, line, "E110", f"duplicate indicator id {item.id!r} (first at {f}:{ln})")
+                )
                 continue
             seen_ids[item.id] = (doc.file, line)
             origin[item.id] = (doc.file, line)
@@ -215,9 +222,12 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
     if sp is not None:
         data = sp.data.get("spellings") if isinstance(sp.data, dict) else None
         if not isinstance(data, dict) or not all(
-            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v) for k, v in data.items()
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+            for k, v in data.items()
         ):
-            issues.append(Issue(sp.file, 1, "E103", "'spellings' must map a canonical form to a list of variants"))
+            issues.append(
+                Issue(sp.file, 1, "E103", "'spellings' must map a canonical form to a list of variants")
+            )
         else:
             spellings = data
 
@@ -227,7 +237,9 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         for key, ids in group.items():
             for a in ids:
                 if a not in adv_ids:
-                    issues.append(Issue("kb.yaml", 1, "E113", f"fusion advice for {key!r}: unknown advice {a!r}"))
+                    issues.append(
+                        Issue("kb.yaml", 1, "E113", f"fusion advice for {key!r}: unknown advice {a!r}")
+                    )
     kb = KnowledgeBase(
         version=meta.version,
         fusion=meta.fusion,
@@ -269,14 +281,18 @@ def _cross_check(
         f, line = at(ind.id)
         if ind.category is not None and ind.category not in cat_ids:
             issues.append(
-                Issue(f, line, "E111", f"{ind.id}: unknown category {ind.category!r}; valid: {sorted(cat_ids)}")
+                Issue(
+                    f, line, "E111", f"{ind.id}: unknown category {ind.category!r}; valid: {sorted(cat_ids)}"
+                )
             )
         if ind.variant is not None:
             var = var_by_id.get(ind.variant)
             if var is None:
                 issues.append(Issue(f, line, "E112", f"{ind.id}: unknown variant {ind.variant!r}"))
             elif var.category != ind.category:
-                issues.append(Issue(f, line, "E112", f"{ind.id}: variant {ind.variant!r} is not of {ind.category!r}"))
+                issues.append(
+                    Issue(f, line, "E112", f"{ind.id}: variant {ind.variant!r} is not of {ind.category!r}")
+                )
         for a in ind.advice:
             if a not in adv_ids:
                 issues.append(Issue(f, line, "E113", f"{ind.id}: unknown advice {a!r}"))

@@ -32,10 +32,14 @@ class Category(_Model):
     """A scam category of the Ministry of Public Security list."""
 
     id: str
-    mps_name: str = Field(min_length=1, description="the category's name in the MPS list, e.g. 冒充电商物流客服类")
+    mps_name: str = Field(
+        min_length=1, description="the category's name in the MPS list, e.g. 冒充电商物流客服类"
+    )
     name: Localized
     description: Localized
-    aliases: list[str] = Field(default_factory=list, description="names used in corpora and news (冒充客服诈骗 ...)")
+    aliases: list[str] = Field(
+        default_factory=list, description="names used in corpora and news (冒充客服诈骗 ...)"
+    )
 
     @field_validator("id")
     @classmethod
@@ -92,6 +96,13 @@ class Indicator(_Model):
     context_required: bool = False
     exclude: list[str] = Field(default_factory=list)
     window: int = Field(default=16, ge=1, le=200)
+    alone_factor: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="multiplies a stage-3 move's weight when no contact or pretext (stage 1-2) was found: moves "
+        "such as screen sharing are ordinary life on their own",
+    )
     advice: list[str] = Field(default_factory=list)
     examples: Examples
     references: list[str] = Field(default_factory=list)
@@ -149,9 +160,13 @@ class Fusion(_Model):
     """Constants of the one place where evidence becomes a score (see `fanzha.detect.fusion`)."""
 
     bias: float = -4.0
-    stage_chain: dict[str, float] = Field(default_factory=dict, description="'2+3': bonus when stages 2 and 3 both hit")
+    stage_chain: dict[str, float] = Field(
+        default_factory=dict, description="'2+3': bonus when stages 2 and 3 both hit"
+    )
     max_evidence: float = Field(default=12.0, gt=0, description="cap on the summed scam evidence")
-    genre_bias: dict[str, float] = Field(default_factory=lambda: {"attempt": 0.0, "narrative": 0.0, "notice": 0.0})
+    genre_bias: dict[str, float] = Field(
+        default_factory=lambda: {"attempt": 0.0, "narrative": 0.0, "notice": 0.0}
+    )
     conversation_attempt_bonus: float = 2.0
     self_turn_factor: float = Field(default=0.5, ge=0, le=1)
     thresholds: Thresholds = Thresholds()

@@ -11,7 +11,7 @@ Stages, in order:
 2. zero-width and bidi control characters are removed;
 3. evasive spellings (V信 / 薇信 / vx → 微信, 扣扣 / 企鹅 → qq, …), tolerating separators inside them;
 4. separator runs (spaces, -, _, *, ·, emoji, …; at most three) between two characters of which at least one is
-   Chinese are removed;
+   Chinese are removed, and so is a single line break between two Chinese characters (a layout wrap);
 5. runs of five or more Chinese digits (一三八…) become ASCII digits, so phone and QQ numbers written in
    Chinese are found.
 
@@ -35,7 +35,9 @@ _SEP = (
     "\u2022\u2027\u30fb\u2014\u2015\u2500-\u257f\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff"
     "\U0001f000-\U0001faff"
 )
-_SEP_RE = re.compile(f"(?<=[{_HAN}{_ALNUM}])[{_SEP}]{{1,3}}(?=[{_HAN}{_ALNUM}])")
+# A single line break between two Chinese characters is a layout wrap (print, OCR, copied articles); a blank
+# line (two breaks) is a paragraph and stays.
+_SEP_RE = re.compile(f"(?<=[{_HAN}{_ALNUM}])[{_SEP}]{{1,3}}(?=[{_HAN}{_ALNUM}])|(?<=[{_HAN}])\n(?=[{_HAN}])")
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]+")
 _CN_DIGITS = "零〇一二三四五六七八九"
 _CN_DIGIT_RUN_RE = re.compile(f"[{_CN_DIGITS}]{{5,}}")
@@ -215,13 +217,18 @@ class Normalizer:
         current, spans = _substitute(current, _ZERO_WIDTH_RE, None)
         compose(spans)
         if self._spelling_re is not None:
-            replacements = {m.group(0): self._spelling_target(m.group(0)) for m in self._spelling_re.finditer(current)}
+            replacements = {
+                m.group(0): self._spelling_target(m.group(0)) for m in self._spelling_re.finditer(current)
+            }
             if replacements:
                 current, spans = _substitute(current, self._spelling_re, replacements)
                 compose(spans)
         current, spans = _substitute(current, _SEP_RE, None)
         compose(spans)
-        runs = {m.group(0): "".join(_CN_DIGIT_VALUE[c] for c in m.group(0)) for m in _CN_DIGIT_RUN_RE.finditer(current)}
+        runs = {
+            m.group(0): "".join(_CN_DIGIT_VALUE[c] for c in m.group(0))
+            for m in _CN_DIGIT_RUN_RE.finditer(current)
+        }
         if runs:
             current, spans = _substitute(current, _CN_DIGIT_RUN_RE, runs)
             compose(spans)

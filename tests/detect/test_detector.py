@@ -1,0 +1,113 @@
+"""Detector behaviour: examples shipped in the package, conversations, verdict shape, defined verdicts on odd input."""
+
+from __future__ import annotations
+
+import pytest
+
+from fanzha.cli.demo import load_examples
+from fanzha.detect import Detector, Document
+from fanzha.errors import InputError
+
+EXAMPLES = load_examples()
+
+
+@pytest.mark.parametrize("ex", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
+def test_shipped_examples(detector: Detector, ex: dict) -> None:
+    v = detector.analyze(ex.get("turns") or ex["text"])
+    assert (v.label, v.kind, v.category, v.variant, v.stage) == (
+        ex["label"],
+        ex["kind"],
+        ex["category"],
+        ex["variant"],
+        ex["stage"],
+    ), [(f.indicator, f.text) for f in v.findings]
+
+
+def test_findings_point_at_original_text_and_explain(detector: Detector) -> None:
+    text = "亲，您的快递丢 失了，平台双倍赔偿，请加V信 lp-2024 办理，再把验证码告诉我。"
+    v = detector.analyze(text, explain=True)
+    assert v.label == "scam" and v.variant == "lost_parcel" and v.stage == 3
+    for f in v.findings:
+        assert text[f.start : f.end] == f.text
+        assert f.reason
+    assert any(f.text == "丢 失" or "丢 失" in f.text for f in v.findings)
+    assert "p_scam" in v.decision and "genre" in v.decision
+
+
+def test_english_output(detector: Detector) -> None:
+    v = detector.analyze("您的快递丢失了，我们双倍赔付，请下载小鱼易连开启屏幕共享", lang="en")
+    assert v.findings and all(f.reason.isascii() for f in v.findings)
+    assert v.advice and all(a.text.isascii() or "96110" in a.text for a in v.advice)
+
+
+def test_chat_log_text_is_parsed_and_speaker_labels_are_not_evidence(detector: Detector) -> None:
+    text = (
+        "客服：亲，在的，请问有什么可以帮您？\n我：我的快递还没到\n客服：亲，已经帮您催促了，预计明天送达哦"
+    )
+    doc = Document.from_text(text)
+    assert doc.conversation and [t.speaker for t in doc.turns] == ["客服", "我", "客服"]
+    v = detector.analyze(text)
+    assert v.label == "safe" and not v.findings
+
+
+def test_turns_findings_carry_turn_and_offsets(detector: Detector) -> None:
+    turns = [
+        {"speaker": "客服", "text": "您好，我是京东客服，您买的外套有质量问题，给您三倍赔偿。"},
+        {"speaker": "我", "text": "怎么操作？"},
+        {"speaker": "客服", "text": "请下载腾讯会议，进入会议室后打开屏幕共享。"},
+    ]
+    v = detector.analyze(turns)
+    assert v.label == "scam" and v.variant == "quality_refund" and v.stage == 3
+    for f in v.findings:
+        assert f.turn is not None
+        assert turns[f.turn]["text"][f.start : f.end] == f.text
+    assert {f.turn for f in v.findings} == {0, 2}
+
+
+def test_self_turn_evidence_counts_less(detector: Detector) -> None:
+    other = detector.analyze([("客服", "把验证码告诉我")], explain=True)
+    mine = detector.analyze([("我", "把验证码告诉我")], explain=True)
+    assert mine.score < other.score
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "😀😀🎉", "。。。", "\u200b\u200b"])
+def test_empty_and_symbol_only_texts_get_a_defined_verdict(detector: Detector, text: str) -> None:
+    v = detector.analyze(text)
+    assert (v.label, v.kind, v.category, v.stage, v.findings) == ("safe", "other", None, None, ())
+
+
+def test_very_long_text_is_truncated_with_a_note(detector: Detector) -> None:
+    text = "您好，我是淘宝客服，给您三倍赔偿。" * 700_000  # ~12 M characters
+    v = detector.analyze(text, explain=True)
+    assert v.decision.get("truncated_at")
+    assert v.label == "scam"
+
+
+def test_bad_turns_raise_input_error(detector: Detector) -> None:
+    with pytest.raises(InputError):
+        detector.analyze([{"speaker": "客服"}])
+    with pytest.raises(InputError):
+        detector.analyze([42])
+
+
+def test_verdict_dict_has_the_stable_fields(detector: Detector) -> None:
+    d = detector.analyze("请把验证码发给我").to_dict()
+    assert set(d) >= {"label", "kind", "category", "variant", "stage", "score", "findings", "advice"}
+    assert 0.0 <= d["score"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【中国邮政】您的EMS快件已由投递员派送，如有疑问请致电11183。",
+        "您好，您在本店购买的商品已发货，单号SF1234567890123，请注意查收。",
+        "下午腾讯会议讨论预算，会议号 123 456 789，请准时参加并共享屏幕展示报表。",
+        "花呗额度怎么提高？",
+        "借呗的钱可以提前还吗",
+        "您的验证码为 283719，5分钟内有效，请勿泄露。",
+        "请问退款多久到账？",
+    ],
+)
+def test_benign_look_alikes_are_safe(detector: Detector, text: str) -> None:
+    v = detector.analyze(text)
+    assert v.label == "safe", [(f.indicator, f.text) for f in v.findings]
