@@ -49,7 +49,7 @@ def list_cmd(what: str, lang: str) -> None:
     table = Table(show_lines=False)
     if what == "indicators":
         for col in ("id", "stage", "role", "category", "variant", "weight", "meaning"):
-            table.add_column(col)
+            table.add_column(col, no_wrap=col == "id")
         for i in base.indicators:
             table.add_row(
                 i.id,

@@ -1,0 +1,233 @@
+"""The command line, end to end: every entry point with good and bad input; never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fanzha.cli.main import main
+
+SCAM = "您好，我是淘宝客服，您购买的面膜有质量问题，给您三倍赔偿，请加QQ 2846135790办理"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def fanzha(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "fanzha.cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert b"Traceback" not in proc.stdout + proc.stderr
+    return proc
+
+
+def test_check_text_human_output_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", SCAM], capsys)
+    assert code == 0
+    assert "诈骗" in out and "冒充电商物流客服诈骗" in out and "现在应该怎么做" in out
+    assert "三倍赔偿" in out
+
+
+def test_check_text_english(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--lang", "en", SCAM], capsys)
+    assert code == 0 and "Scam" in out and "What to do now" in out
+
+
+def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--json", SCAM], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["label"] == "scam" and data["variant"] == "quality_refund"
+    assert all(SCAM[f["start"] : f["end"]] == f["text"] for f in data["findings"])
+
+
+def test_check_file_text_and_gb18030(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    utf8 = tmp_path / "a.txt"
+    utf8.write_text(SCAM, encoding="utf-8")
+    gbk = tmp_path / "b.txt"
+    gbk.write_bytes(SCAM.encode("gb18030"))
+    for p in (utf8, gbk):
+        code, out, _ = run(["check", "--json", "--file", str(p)], capsys)
+        assert code == 0 and json.loads(out)["label"] == "scam"
+
+
+def test_check_file_json_chat(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chat = tmp_path / "chat.json"
+    turns = [
+        {"from": "客服", "content": "您好，这里是中通快递理赔中心，您的包裹丢失了，给您双倍赔付。"},
+        {"from": "我", "content": "怎么办理？"},
+        {"from": "客服", "content": "请下载小鱼易连，进入会议室开启屏幕共享。"},
+    ]
+    chat.write_text(json.dumps({"messages": turns}, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(["check", "--json", "--file", str(chat)], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["variant"] == "lost_parcel" and data["stage"] == 3
+    for f in data["findings"]:
+        assert turns[f["turn"]]["content"][f["start"] : f["end"]] == f["text"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x00\x01\x02binary\x00", "E003"),
+        (b"", "E000"),
+        (b"   \n\t  ", "E000"),
+        (b'[{"speaker": 1}]', "E022"),
+        (b"{not json", "E021"),
+    ],
+)
+def test_check_file_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    code, _, err = run(["check", "--file", str(p)], capsys)
+    assert code == 2 and message in err and str(p) in err
+
+
+def test_check_file_invalid_utf8_falls_back_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = tmp_path / "latin.txt"
+    p.write_bytes("退款".encode() + b"\xff\xfe\xfa broken")
+    code, out, err = run(["check", "--json", "--file", str(p)], capsys)
+    assert code in (0, 2)
+    if code == 0:
+        assert json.loads(out)["label"] in ("safe", "suspicious", "scam")
+    else:
+        assert "E004" in err
+
+
+def test_check_missing_file_and_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "--file", str(tmp_path / "nope.txt")], capsys)
+    assert code == 2 and "nope.txt" in err
+    code, _, err = run(["check", "--file", str(tmp_path)], capsys)
+    assert code == 2
+
+
+def test_check_emoji_only_gives_defined_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--json", "😀🎉🎉"], capsys)
+    assert code == 0 and json.loads(out)["label"] == "safe"
+
+
+def test_unknown_option_and_conflicting_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "--nope", "x"], capsys)
+    assert code == 2 and "--nope" in err
+    code, _, err = run(["check", "x", "--file", "y"], capsys)
+    assert code == 2 and "only one" in err
+    code, _, err = run(["nosuchcommand"], capsys)
+    assert code == 2
+
+
+def test_batch_jsonl_processes_good_lines_and_reports_bad_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    out = tmp_path / "out.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": SCAM, "source": "sms"}, ensure_ascii=False),
+        "{broken json",
+        json.dumps({"id": "b"}),
+        json.dumps([1, 2]),
+        "",
+        json.dumps({"id": "c", "text": "【中国工商银行】验证码：736521，请勿泄露。"}, ensure_ascii=False),
+        json.dumps(
+            {"id": "d", "turns": [{"speaker": "客服", "text": "请把验证码告诉我"}]}, ensure_ascii=False
+        ),
+        json.dumps({"id": "e", "text": 42}),
+    ]
+    src.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "f", "text": "\xff\xfe"}\n')
+    code, _, err = run(["check", "--jsonl", str(src), "--out", str(out)], capsys)
+    assert code == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "c", "d"]
+    assert rows[0]["source"] == "sms" and rows[0]["label"] == "scam"
+    for key in ("id", "label", "kind", "category", "variant", "stage", "score", "findings", "advice"):
+        assert key in rows[0]
+    assert set(rows[0]["findings"][0]) >= {"indicator", "start", "end", "text"}
+    assert f"{src}:2: E020" in err
+    assert f"{src}:3: E024" in err
+    assert f"{src}:4: E023" in err
+    assert f"{src}:8: E025" in err
+    assert f"{src}:9: E020" in err
+    assert "已处理 3 条，5 条有错误" in err
+
+
+def test_batch_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": SCAM}, ensure_ascii=False) + "\n", encoding="utf-8")
+    proc = fanzha("check", "--jsonl", str(src))
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout.decode().splitlines()[0])["id"] == 1
+
+
+def test_stdin_utf8_and_gb18030() -> None:
+    for data in (SCAM.encode(), SCAM.encode("gb18030")):
+        proc = fanzha("check", "--json", stdin=data)
+        assert proc.returncode == 0 and json.loads(proc.stdout)["label"] == "scam"
+
+
+def test_stdin_empty_is_a_clear_error() -> None:
+    proc = fanzha("check", stdin=b"")
+    assert proc.returncode == 2 and b"E000" in proc.stderr
+
+
+def test_large_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "big.txt"
+    p.write_text(("今天天气很好，我们去公园散步。" * 20 + "\n") * 35_000, encoding="utf-8")  # ~10 MB
+    assert p.stat().st_size > 10_000_000
+    code, out, _ = run(["check", "--json", "--file", str(p)], capsys)
+    assert code == 0 and json.loads(out)["label"] == "safe"
+
+
+def test_kb_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["kb", "lint"], capsys)
+    assert code == 0 and "知识库检查通过" in err
+    code, out, _ = run(["kb", "list"], capsys)
+    assert code == 0 and "ecs.compensation" in out
+    for what in ("categories", "variants", "advice"):
+        code, out, _ = run(["kb", "list", what], capsys)
+        assert code == 0 and out.strip()
+    code, out, _ = run(["kb", "show", "ecs.compensation"], capsys)
+    assert code == 0 and "多倍赔偿" in out and "ecommerce_cs.yaml:" in out
+    code, _, err = run(["kb", "show", "ecs.compensate"], capsys)
+    assert code == 2 and "E120" in err and "ecs.compensation" in err
+
+
+def test_kb_lint_of_a_broken_kb_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from fanzha.kb.loader import default_root
+
+    root = tmp_path / "kb"
+    shutil.copytree(default_root(), root)
+    (root / "advice.yaml").write_text("advice: [\n", encoding="utf-8")
+    code, out, _ = run(["kb", "lint", "--root", str(root)], capsys)
+    assert code == 1 and "advice.yaml:" in out and "E102" in out
+
+
+def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["demo", "--no-detail"], capsys)
+    assert code == 0 and "examples as expected" in out
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    for name in ("check", "eval", "kb", "demo"):
+        assert name in out
