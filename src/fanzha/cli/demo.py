@@ -33,28 +33,27 @@ def demo(lang: str, detail: bool) -> None:
     detector = Detector(lang=lang)
     examples = load_examples()
     table = Table(title="fanzha demo", show_lines=False)
-    for col in ("id", "label", "kind", "category", "variant", "stage", "score", "evidence", "expected"):
-        table.add_column(col, overflow="fold")
+    for col in ("example", "verdict", "category / variant", "stage", "score", ""):
+        table.add_column(col, overflow="fold", no_wrap=col in ("score", ""))
     agree = 0
+    verdicts = []
     for ex in examples:
         v = detector.analyze(ex.get("turns") or ex["text"], lang=lang)
-        ok = v.label == ex["label"] and v.category == ex["category"] and v.variant == ex["variant"]
+        verdicts.append(v)
+        expected = (ex["label"], ex["kind"], ex["category"], ex["variant"], ex["stage"])
+        ok = (v.label, v.kind, v.category, v.variant, v.stage) == expected
         agree += ok
-        evidence = "、".join(dict.fromkeys(f.text for f in v.findings[:4]))
         table.add_row(
             ex["id"],
-            t("label." + v.label, lang),
-            t("kind." + v.kind, lang),
-            v.category or "-",
-            v.variant or "-",
+            f"{t('label.' + v.label, lang)} · {t('kind.' + v.kind, lang)}",
+            f"{v.category or '-'} / {v.variant or '-'}",
             str(v.stage or "-"),
             f"{v.score:.2f}",
-            evidence,
-            "✓" if ok else f"✗ {ex['label']}/{ex['category']}/{ex['variant']}",
+            "✓" if ok else "✗",
         )
     if detail:
-        for ex in examples[:2]:
-            v = detector.analyze(ex.get("turns") or ex["text"], lang=lang)
-            console.print(VerdictView(v, [ex["text"]], detector.kb, lang))
+        for ex, v in list(zip(examples, verdicts, strict=True))[:2]:
+            texts = [turn["text"] for turn in ex["turns"]] if "turns" in ex else [ex["text"]]
+            console.print(VerdictView(v, texts, detector.kb, lang))
     console.print(table)
     console.print(f"{agree}/{len(examples)} examples as expected")

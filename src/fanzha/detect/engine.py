@@ -17,13 +17,14 @@ import ahocorasick
 
 from fanzha.detect.document import Document
 from fanzha.detect.fusion import Decision, Evidence, fuse
+from fanzha.detect.prefilter import required_literals
 from fanzha.detect.verdict import Advice, Finding, Verdict
 from fanzha.errors import InputError
 from fanzha.kb.loader import LoadedKB, default_kb
 from fanzha.kb.schema import Indicator, KnowledgeBase
 from fanzha.text.normalize import Normalized, Normalizer
 
-_TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
+_TERM, _CONTEXT, _EXCLUDE, _TRIGGER = 0, 1, 2, 3
 MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
 
 
@@ -55,15 +56,26 @@ class CompiledKB:
                     key = norm(word)
                     if key:
                         entries.setdefault(key, []).append((slot, idx, word))
+        # One regex per indicator (its patterns joined); each with the literals that must occur for it to
+        # match, found in the same automaton pass, so most texts run only a few regexes.
+        self.regexes: list[tuple[int, re.Pattern[str]]] = []
+        self.always: list[int] = []
+        for idx, ind in enumerate(self.indicators):
+            if not ind.regex:
+                continue
+            pattern = "|".join(f"(?:{r})" for r in ind.regex)
+            slot = len(self.regexes)
+            self.regexes.append((idx, re.compile(pattern)))
+            literals = required_literals(pattern)
+            if literals is None:
+                self.always.append(slot)
+            else:
+                for lit in literals:
+                    entries.setdefault(lit, []).append((_TRIGGER, slot, lit))
         for key, value in entries.items():
             automaton.add_word(key, (len(key), tuple(value)))
         automaton.make_automaton()
         self.automaton = automaton
-        self.regexes: list[tuple[int, re.Pattern[str]]] = [
-            (idx, re.compile("|".join(f"(?:{r})" for r in ind.regex)))
-            for idx, ind in enumerate(self.indicators)
-            if ind.regex
-        ]
 
     def match(self, text: str) -> list[tuple[_Hit, str | None]]:
         """All kept hits in a normalised text, each with the context word that boosted it (or None)."""
@@ -72,16 +84,20 @@ class CompiledKB:
         hits: list[_Hit] = []
         context: dict[int, list[tuple[int, int, str]]] = {}
         exclude: dict[int, list[tuple[int, int]]] = {}
+        triggered = set(self.always)
         for end, (length, entries) in self.automaton.iter(text):
             start = end - length + 1
             for slot, idx, word in entries:
                 if slot == _TERM:
                     hits.append(_Hit(idx, start, end + 1, word))
+                elif slot == _TRIGGER:
+                    triggered.add(idx)
                 elif slot == _CONTEXT:
                     context.setdefault(idx, []).append((start, end + 1, word))
                 else:
                     exclude.setdefault(idx, []).append((start, end + 1))
-        for idx, rx in self.regexes:
+        for slot in sorted(triggered):
+            idx, rx = self.regexes[slot]
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append(_Hit(idx, m.start(), m.end(), "regex"))

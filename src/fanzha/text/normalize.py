@@ -187,7 +187,11 @@ class Normalizer:
                 alternatives.append((key, body))
         alternatives.sort(key=lambda kv: -len(kv[0]))
         if alternatives:
-            self._spelling_re = re.compile("|".join(body for _, body in alternatives))
+            # The look-ahead on first characters lets the engine skip most positions without trying each variant.
+            first = "".join(sorted({re.escape(key[0]) for key, _ in alternatives}))
+            self._spelling_re = re.compile(
+                f"(?=[{first}])(?:" + "|".join(body for _, body in alternatives) + ")"
+            )
 
     def _char_stage(self, text: str) -> str:
         return _ZERO_WIDTH_RE.sub("", text.translate(self._table))
