@@ -39,7 +39,7 @@ class _Hit:
 class CompiledKB:
     """The knowledge base compiled for matching: one automaton, per-indicator regexes, lookup tables."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, *, prefilter: bool = True) -> None:
         self.kb = kb
         self.normalizer = Normalizer(kb.spellings)
         self.indicators: list[Indicator] = [i for i in kb.indicators if i.status != "deprecated"]
@@ -66,7 +66,7 @@ class CompiledKB:
             pattern = "|".join(f"(?:{r})" for r in ind.regex)
             slot = len(self.regexes)
             self.regexes.append((idx, re.compile(pattern)))
-            literals = required_literals(pattern)
+            literals = required_literals(pattern) if prefilter else None
             if literals is None:
                 self.always.append(slot)
             else:

@@ -9,14 +9,22 @@ pattern whose requirement cannot be derived (optional parts only, classes, look-
 
 from __future__ import annotations
 
+import importlib
 import re
+from types import ModuleType
 from typing import Any
 
-try:  # the parser behind `re`; private, so any surprise falls back to "no prefilter"
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - older or other Pythons
-    _c = _p = None  # type: ignore[assignment]
+
+def _private(name: str) -> ModuleType | None:
+    """The parser behind `re` is private: any surprise means "no prefilter", never a different match."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - other Pythons
+        return None
+
+
+_c: Any = _private("re._constants")
+_p: Any = _private("re._parser")
 
 MAX_ALTERNATIVES = 64
 
@@ -68,7 +76,7 @@ def _branch_literals(branches: Any) -> set[str] | None:
 
 def required_literals(pattern: str) -> set[str] | None:
     """A set of literals one of which occurs in every match of `pattern`, or None when none can be derived."""
-    if _p is None:  # pragma: no cover
+    if _p is None or _c is None:  # pragma: no cover
         return None
     try:
         parsed = _p.parse(pattern)

@@ -1,0 +1,55 @@
+"""The regex prefilter never changes what matches."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fanzha.detect import Detector
+from fanzha.detect.engine import CompiledKB
+from fanzha.detect.prefilter import required_literals
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("(质量|质检)[^,]{0,4}(问题|不合格)", {"问题", "不合格"}),
+        ("退税", {"退税"}),
+        ("(?:ab)|(?:cd)", {"ab", "cd"}),
+        ("a?b?", None),
+        ("[0-9]+", None),
+        ("(x|y*)z", {"z"}),
+    ],
+)
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    assert required_literals(pattern) == expected
+
+
+DETECTOR = Detector()
+_WORDS = sorted(
+    {lit for _, rx in DETECTOR.compiled.regexes for lit in (required_literals(rx.pattern) or set())}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_WORDS, "，", "您", "我", "的", "了", "1", "元"]), max_size=12).map("".join)
+)
+def test_every_regex_match_contains_one_of_its_literals(text: str) -> None:
+    for _, rx in DETECTOR.compiled.regexes:
+        literals = required_literals(rx.pattern)
+        if literals is None:
+            continue
+        for m in rx.finditer(text):
+            assert any(lit in m.group(0) for lit in literals), (rx.pattern, m.group(0))
+
+
+def test_prefiltered_matching_equals_running_every_regex() -> None:
+    fast = DETECTOR.compiled
+    slow = CompiledKB(DETECTOR.kb, prefilter=False)
+    assert len(slow.always) == len(slow.regexes) > len(fast.always)
+    texts = [ex for ind in DETECTOR.kb.indicators for ex in ind.examples.positive + ind.examples.negative]
+    for text in texts:
+        norm = fast.normalizer(text)
+        assert sorted(fast.match(norm), key=repr) == sorted(slow.match(norm), key=repr), text
