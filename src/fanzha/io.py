@@ -73,8 +73,11 @@ def read_text_file(path: str | Path) -> str:
     return decode_bytes(data, where=where)
 
 
-def parse_chat_json(text: str, *, where: str) -> list[dict[str, Any]] | None:
+def parse_chat_json(text: str, *, where: str, strict: bool = False) -> list[dict[str, Any]] | None:
     """A JSON chat export as a list of turns, or None when the text is not JSON at all.
+
+    A text that starts like JSON but does not parse is an error when `strict` (a ``.json`` file) and plain
+    text otherwise (a chat log whose lines start with ``[2024-05-14 18:02]``).
 
     Accepted shapes: a list of turns; an object with ``turns``, ``messages``, ``dialogue`` or ``conversation``;
     turns are objects with text in ``text`` / ``content`` / ``message`` / ``msg`` and the speaker in
@@ -86,7 +89,9 @@ def parse_chat_json(text: str, *, where: str) -> list[dict[str, Any]] | None:
     try:
         data = orjson.loads(stripped)
     except orjson.JSONDecodeError as exc:
-        raise InputError("E021", f"looks like JSON but is not valid: {exc}", where=where) from None
+        if not strict:
+            return None
+        raise InputError("E021", f"not valid JSON: {exc}", where=where) from None
     if isinstance(data, dict):
         for key in ("turns", "messages", "dialogue", "conversation", "chat"):
             if isinstance(data.get(key), list):

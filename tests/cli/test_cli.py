@@ -88,16 +88,40 @@ def test_check_file_json_chat(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         (b"", "E000"),
         (b"   \n\t  ", "E000"),
         (b'[{"speaker": 1}]', "E022"),
-        (b"{not json", "E021"),
     ],
 )
 def test_check_file_bad_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
 ) -> None:
-    p = tmp_path / "bad.txt"
+    p = tmp_path / "bad.json"
     p.write_bytes(content)
     code, _, err = run(["check", "--file", str(p)], capsys)
     assert code == 2 and message in err and str(p) in err
+
+
+def test_json_file_that_does_not_parse_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = tmp_path / "chat.json"
+    p.write_text("{not json", encoding="utf-8")
+    code, _, err = run(["check", "--file", str(p)], capsys)
+    assert code == 2 and "E021" in err and "chat.json" in err
+
+
+def test_chat_log_with_bracketed_times_is_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "chat.txt"
+    p.write_text(
+        "[2024-05-14 18:02] 客服：您好，您的快递丢失了，我们给您双倍赔付。\n"
+        "[2024-05-14 18:03] 我：怎么操作？\n"
+        "[2024-05-14 18:04] 客服：请下载小鱼易连，进入会议室开启屏幕共享。\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["check", "--json", "--file", str(p)], capsys)
+    data = json.loads(out)
+    text = p.read_text(encoding="utf-8")
+    assert code == 0 and data["variant"] == "lost_parcel"
+    assert all(text[f["start"] : f["end"]] == f["text"] for f in data["findings"])
+    assert not any(f["text"] == "客服" for f in data["findings"])
 
 
 def test_check_file_invalid_utf8_falls_back_clearly(

@@ -84,7 +84,10 @@ def check(
         from fanzha.messages import t
 
         raise InputError("E000", t("msg.empty", lang), where=where)
-    turns = parse_chat_json(raw, where=where) if file_ is not None or where == "stdin" else None
+    strict = file_ is not None and file_.suffix.lower() == ".json"
+    turns = (
+        parse_chat_json(raw, where=where, strict=strict) if file_ is not None or where == "stdin" else None
+    )
     verdict = detector.analyze(turns if turns is not None else raw, lang=lang, explain=explain)
     if as_json:
         click.echo(orjson.dumps(verdict.to_dict(explain=explain), option=orjson.OPT_INDENT_2).decode())
