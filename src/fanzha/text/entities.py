@@ -1,0 +1,829 @@
+"""Entities in a message: amounts, phone numbers, bank cards, QQ and WeChat ids, URLs, order and meeting numbers,
+apps, shopping platforms and couriers, each with its span in the ORIGINAL text and a normalised value.
+
+    >>> from fanzha.text.normalize import Normalizer
+    >>> norm = Normalizer({"微信": ["V信"]}).normalize("退 款 3 8 0 0 元，加V信：pdd-tk520")
+    >>> [(e.kind, e.text, e.value) for e in extract_entities(norm)]
+    [('amount', '3 8 0 0 元', 380000), ('app', 'V信', '微信'), ('wechat_id', 'pdd-tk520', 'pdd-tk520')]
+
+How it works, on the normalised text (lower case, simplified, half-width, evasive spellings undone, Chinese digit
+runs turned into ASCII digits):
+
+1. The normaliser deletes separators between two letters or digits, so "400-123-4567 010-12345678" arrives as one
+   run of 21 digits and "zt-lipei88" as "ztlipei88". A *token view* puts back, from the offset map, a space where
+   the original had whitespace between two tokens of two or more letters / digits, and the original character
+   where it deleted ``-``, ``_``, ``/`` or ``~`` between two letters / digits. Spaced-out single characters
+   ("3 8 0 0") stay joined.
+2. One Aho-Corasick pass finds apps, platforms, couriers and the context words (QQ, 微信, 单号, 会议号 ...);
+   one regex pass each finds digit runs, amounts and courier tracking numbers; URLs are found on the original
+   text with only the one-to-one character table applied (the normaliser joins "t.cn/A6xYz" into "t.cna6xyz").
+3. A digit run is classified by its context word (QQ → ``qq``, 会议号 → ``meeting_id``) or by its shape (mobile,
+   landline, 400 / 95xxx / 106 numbers, Luhn-valid bank cards, courier formats); when the whole run is not one
+   thing it is split at the spaces.
+4. Overlaps are resolved deterministically: the longest span wins, then the higher priority (url, context-anchored
+   ids, bank card, phone, tracking number, amount, lexicon words), then the earlier start.
+
+The lexicons live in ``fanzha/kb/data/entities.yaml`` (loaded once; problems are reported as ``file:line: E35x``).
+Error codes: E350 unreadable or invalid YAML, E351 malformed entry, E352 unknown app role, E353 tracking pattern
+that does not compile, E354 unknown context kind, E355 alias claimed twice, E356 bad service number.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import ahocorasick
+import yaml
+
+from fanzha.errors import FanzhaError
+from fanzha.text.normalize import Normalized, char_table
+
+try:  # libyaml when available
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KINDS: tuple[str, ...] = (
+    "amount",
+    "phone",
+    "bank_card",
+    "qq",
+    "qq_group",
+    "wechat_id",
+    "url",
+    "order_number",
+    "meeting_id",
+    "app",
+    "platform",
+    "courier",
+)
+APP_ROLES: tuple[str, ...] = ("chat", "meeting", "remote_control", "payment", "loan")
+CONTEXT_KINDS: tuple[str, ...] = ("qq", "qq_group", "wechat_id", "meeting_id", "order_number")
+VIRTUAL_PREFIXES = frozenset({"170", "171", "162", "165", "167"})
+
+# Priorities for equal-length overlaps (higher wins).
+_P_URL, _P_CONTEXT, _P_CARD, _P_PHONE, _P_TRACKING, _P_AMOUNT, _P_TERM = 90, 80, 70, 60, 55, 50, 40
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One entity: `kind`, its span [start, end) in the original text, the original characters and a value.
+
+    `value` is an int number of fen for amounts, a digit string for phones, cards, QQ numbers and meeting ids,
+    the lower-case id for WeChat ids, the upper-case number for orders, the URL (host in lower case) for URLs,
+    and the canonical name for apps, platforms and couriers. `extra` holds what else is known: ``approx`` and
+    ``min_fen`` for amounts, ``type`` / ``virtual`` / ``area_code`` / ``name`` for phones, ``role`` for apps,
+    ``courier`` for order numbers, ``domain`` for URLs.
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    value: int | str
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def amount_fen(self) -> int | None:
+        """The amount in fen (分) for an amount, else None."""
+        return self.value if self.kind == "amount" and isinstance(self.value, int) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; amounts also carry ``amount_fen`` and ``approx`` at the top level."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "value": self.value,
+        }
+        if self.kind == "amount":
+            out["amount_fen"] = self.value
+            out["approx"] = bool(self.extra.get("approx", False))
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
+
+
+# -- lexicon --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """What an automaton key means: an app / platform / courier / ignored phrase, or a context word."""
+
+    kind: str  # app | platform | courier | ignore | context
+    value: str  # canonical name, or the context kind
+    role: str | None  # app role; "before" / "after" for a context word
+    latin_start: bool  # a Latin-letter alias must not touch another letter
+    latin_end: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The compiled contents of entities.yaml."""
+
+    automaton: Any
+    tracking: tuple[tuple[str, re.Pattern[str], bool], ...]  # (courier, full-match pattern, anchored only)
+    service_numbers: Mapping[str, str]
+    source: str
+
+
+def default_path() -> Path:
+    """The lexicon file shipped in the package."""
+    return Path(str(resources.files("fanzha.kb") / "data" / "entities.yaml"))
+
+
+@functools.cache
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded and compiled once per process."""
+    return load_lexicon(default_path())
+
+
+class _Issues:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[tuple[int, str, str]] = []
+
+    def add(self, line: int, code: str, message: str) -> None:
+        self.items.append((line, code, message))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        line, code, _ = self.items[0]
+        listing = "\n".join(f"{self.file}:{ln}: {c} {m}" for ln, c, m in self.items)
+        raise FanzhaError(
+            code,
+            f"entity lexicon has {len(self.items)} problem(s):\n{listing}",
+            where=f"{self.file}:{line}",
+            hint="fix src/fanzha/kb/data/entities.yaml; see the comments at its top",
+        )
+
+
+def _construct(node: yaml.Node, lines: dict[int, int]) -> Any:
+    """Python data from a YAML node; `lines` maps id() of every list and dict built to its line (1-based)."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for k, v in node.value:
+            out[str(k.value)] = _construct(v, lines)
+        lines[id(out)] = node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = [_construct(v, lines) for v in node.value]
+        lines[id(items)] = node.start_mark.line + 1
+        return items
+    return node.value  # every scalar as a string: names and numbers alike
+
+
+def _norm_key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(char_table()).lower().strip()
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Load and compile a lexicon file; every problem is reported as ``file:line: E35x message``."""
+    label = path.name
+    issues = _Issues(label)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FanzhaError("E350", f"cannot read the entity lexicon: {exc}", where=label) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise FanzhaError(
+            "E350", f"invalid YAML: {getattr(exc, 'problem', exc)}", where=f"{label}:{line}"
+        ) from None
+    lines: dict[int, int] = {}
+    data = _construct(node, lines) if node is not None else None
+    if not isinstance(data, dict):
+        raise FanzhaError("E351", "expected a mapping with apps, platforms, couriers", where=f"{label}:1")
+
+    def line_of(obj: Any, default: int = 1) -> int:
+        return lines.get(id(obj), default)
+
+    terms: dict[str, list[_Term]] = {}
+    owner: dict[str, tuple[str, str, int]] = {}
+
+    def add_term(key: str, term: _Term, line: int) -> None:
+        key = _norm_key(key)
+        if not key:
+            issues.add(line, "E351", "empty alias")
+            return
+        if term.kind != "context":
+            prev = owner.get(key)
+            if prev is not None and prev[:2] != (term.kind, term.value):
+                issues.add(
+                    line,
+                    "E355",
+                    f"alias {key!r} of {term.kind} {term.value!r} already names {prev[0]} {prev[1]!r} "
+                    f"(line {prev[2]})",
+                )
+                return
+            owner[key] = (term.kind, term.value, line)
+        latin = key.isascii() and key.isalnum()
+        payload = _Term(
+            term.kind, term.value, term.role, latin and key[0].isalpha(), latin and key[-1].isalpha()
+        )
+        existing = terms.setdefault(key, [])
+        if payload not in existing:
+            existing.append(payload)
+
+    def entries(section: str) -> list[tuple[dict[str, Any], int]]:
+        """The well-formed items of a section, each with its line."""
+        items = data.get(section, [])
+        if not isinstance(items, list):
+            issues.add(line_of(data), "E351", f"{section!r} must be a list")
+            return []
+        good: list[tuple[dict[str, Any], int]] = []
+        for i, item in enumerate(items):
+            where = line_of(item, line_of(items))
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("name"), str)
+                or not item["name"].strip()
+            ):
+                issues.add(where, "E351", f"{section}[{i}]: needs a non-empty 'name'")
+                continue
+            aliases = item.get("aliases", [])
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                issues.add(
+                    where, "E351", f"{section}[{i}] {item['name']!r}: 'aliases' must be a list of strings"
+                )
+                continue
+            good.append(({**item, "aliases": aliases}, where))
+        return good
+
+    for item, where in entries("apps"):
+        role = item.get("role")
+        if role not in APP_ROLES:
+            issues.add(where, "E352", f"app {item['name']!r}: role {role!r} is not one of {list(APP_ROLES)}")
+            continue
+        for alias in [item["name"], *item["aliases"]]:
+            add_term(alias, _Term("app", item["name"], role, False, False), where)
+    for item, where in entries("platforms"):
+        for alias in [item["name"], *item["aliases"]]:
+            add_term(alias, _Term("platform", item["name"], None, False, False), where)
+    tracking: list[tuple[str, re.Pattern[str], bool]] = []
+    for item, where in entries("couriers"):
+        for alias in [item["name"], *item["aliases"]]:
+            add_term(alias, _Term("courier", item["name"], None, False, False), where)
+        formats = item.get("tracking", [])
+        if not isinstance(formats, list):
+            issues.add(where, "E351", f"courier {item['name']!r}: 'tracking' must be a list")
+            continue
+        for fmt in formats:
+            if not isinstance(fmt, dict) or not isinstance(fmt.get("pattern"), str):
+                issues.add(
+                    line_of(fmt, where), "E351", f"courier {item['name']!r}: tracking needs a 'pattern'"
+                )
+                continue
+            try:
+                rx = re.compile(fmt["pattern"])
+            except re.error as exc:
+                issues.add(
+                    line_of(fmt, where),
+                    "E353",
+                    f"courier {item['name']!r}: bad pattern {fmt['pattern']!r}: {exc}",
+                )
+                continue
+            tracking.append((item["name"], rx, str(fmt.get("anchored", "true")).lower() == "true"))
+    ignore = data.get("ignore", [])
+    if isinstance(ignore, list):
+        for phrase in ignore:
+            add_term(str(phrase), _Term("ignore", str(phrase), None, False, False), line_of(ignore))
+    context = data.get("context", {})
+    if isinstance(context, dict):
+        for kind, spec in context.items():
+            where = line_of(spec, line_of(context))
+            if kind not in CONTEXT_KINDS:
+                issues.add(where, "E354", f"unknown context kind {kind!r}; valid: {list(CONTEXT_KINDS)}")
+                continue
+            if not isinstance(spec, dict):
+                issues.add(where, "E351", f"context {kind!r}: expected before: [...] and/or after: [...]")
+                continue
+            for direction in ("before", "after"):
+                words = spec.get(direction, [])
+                if not isinstance(words, list):
+                    issues.add(where, "E351", f"context {kind!r}: {direction!r} must be a list")
+                    continue
+                for word in words:
+                    add_term(str(word), _Term("context", kind, direction, False, False), where)
+    services = data.get("service_numbers", {})
+    service_numbers: dict[str, str] = {}
+    if isinstance(services, dict):
+        for number, name in services.items():
+            if not number.isdigit() or not 3 <= len(number) <= 8:
+                issues.add(line_of(services), "E356", f"service number {number!r} must be 3 to 8 digits")
+                continue
+            service_numbers[number] = str(name)
+    issues.raise_if_any()
+    automaton = ahocorasick.Automaton()
+    for key, payloads in terms.items():
+        automaton.add_word(key, (len(key), tuple(payloads)))
+    automaton.make_automaton()
+    return Lexicon(automaton, tuple(tracking), service_numbers, str(path))
+
+
+# -- numbers ----------------------------------------------------------------------------------------------------
+
+_CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
+_NUM_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|.")
+
+
+def parse_number(text: str) -> Decimal:
+    """The value of a number in Arabic digits, Chinese numerals or both.
+
+    Handles "3800", "19,240", "1.8万", "两千三百", "十万", "一百零五", "一五〇〇", "2万3千", "一亿二千万" and the
+    colloquial "三百五" (350) and "两万五" (25,000). Raises ValueError on anything else.
+    """
+    s = text.replace(",", "")
+    if not s:
+        raise ValueError("empty number")
+    return _parse_big(s)
+
+
+def _parse_big(s: str) -> Decimal:
+    for unit, factor in (("亿", 100_000_000), ("万", 10_000)):
+        i = s.find(unit)
+        if i >= 0:
+            head, tail = s[:i], s[i + 1 :]
+            value = (_parse_big(head) if head else Decimal(1)) * factor
+            if not tail:
+                return value
+            if len(tail) == 1 and (tail.isdigit() or tail in _CN_DIGIT) and tail not in "零〇0":
+                digit = int(tail) if tail.isdigit() else _CN_DIGIT[tail]
+                return value + Decimal(digit * factor // 10)  # 两万五 = 25,000
+            return value + _parse_big(tail)
+    return _parse_small(s)
+
+
+def _parse_small(s: str) -> Decimal:
+    section = Decimal(0)
+    number: Decimal | None = None
+    last_unit = 0
+    single = False  # the pending number is one digit (for 三百五 = 350)
+    zero = False  # a 零 was written (一百零五 = 105)
+    prev_cn = False
+    for tok in _NUM_TOKEN_RE.findall(s):
+        if tok[0].isdigit():
+            number, single, prev_cn = Decimal(tok), len(tok) == 1, False
+        elif tok in _CN_DIGIT:
+            digit = _CN_DIGIT[tok]
+            if prev_cn and number is not None:
+                number, single = number * 10 + digit, False
+            else:
+                number, single = Decimal(digit), True
+            zero = zero or digit == 0
+            prev_cn = True
+        elif tok in _SMALL_UNIT:
+            unit = _SMALL_UNIT[tok]
+            section += (number if number is not None else Decimal(1)) * unit
+            number, last_unit, prev_cn, zero = None, unit, False, False
+        else:
+            raise ValueError(f"not a number: {s!r}")
+    if number is not None:
+        if last_unit >= 100 and single and not zero:
+            number = number * last_unit / 10
+        section += number
+    return section
+
+
+def to_fen(value: Decimal) -> int:
+    """Yuan → fen, rounded half up."""
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check digit test (bank cards)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+_HOTLINE_RE = re.compile(r"([48]00)\d{7}")
+_BANK95_RE = re.compile(r"95\d{3,6}")
+_SMS_PORT_RE = re.compile(r"106\d{5,17}")
+_LANDLINE_RE = re.compile(r"0(?:[12]\d|[3-9]\d\d)\d{7,8}")
+
+
+def _phone(digits: str, plus: bool, lex: Lexicon) -> tuple[str, dict[str, Any]] | None:
+    """(value, extra) when `digits` is a phone number."""
+    cc = None
+    if len(digits) == 13 and digits.startswith("86") and _MOBILE_RE.fullmatch(digits, 2):
+        digits, cc = digits[2:], "86"
+    elif len(digits) == 15 and digits.startswith("0086") and _MOBILE_RE.fullmatch(digits, 4):
+        digits, cc = digits[4:], "86"
+    elif plus:
+        return None  # another country's number: not ours to parse
+    if _MOBILE_RE.fullmatch(digits):
+        extra: dict[str, Any] = {"type": "mobile"}
+        if digits[:3] in VIRTUAL_PREFIXES:
+            extra["virtual"] = True
+        if cc:
+            extra["country_code"] = cc
+        return digits, extra
+    if (m := _HOTLINE_RE.fullmatch(digits)) is not None:
+        return digits, {"type": m.group(1)}
+    name = lex.service_numbers.get(digits)
+    if name is not None:
+        return digits, {"type": "service", "name": name}
+    if _BANK95_RE.fullmatch(digits):
+        return digits, {"type": "service"}
+    if _SMS_PORT_RE.fullmatch(digits):
+        return digits, {"type": "sms_port"}
+    if _LANDLINE_RE.fullmatch(digits):
+        area = digits[:3] if digits[1] in "12" else digits[:4]
+        return digits, {"type": "landline", "area_code": area}
+    return None
+
+
+_Class = tuple[str, int | str, dict[str, Any], int]  # kind, value, extra, priority
+
+
+def _classify_number(
+    digits: str, plus: bool, before: str | None, after: str | None, lex: Lexicon
+) -> _Class | None:
+    """What a run of digits is, given the context word before or after it."""
+    n = len(digits)
+    mobile = n == 11 and _MOBILE_RE.fullmatch(digits) is not None
+    if before in ("qq", "qq_group") and 5 <= n <= 11 and digits[0] != "0" and not mobile and not plus:
+        return before, digits, {}, _P_CONTEXT
+    if (before == "meeting_id" or after == "meeting_id") and 4 <= n <= 12 and not plus:
+        return "meeting_id", digits, {}, _P_CONTEXT
+    phone = _phone(digits, plus, lex)
+    if phone is not None:
+        value, extra = phone
+        if before in ("qq", "qq_group", "wechat_id"):
+            extra["context"] = before
+        return "phone", value, extra, _P_PHONE
+    if 16 <= n <= 19 and digits[0] in "34569" and luhn_ok(digits):
+        return "bank_card", digits, {}, _P_CARD
+    if n >= 8:
+        for courier, rx, anchored in lex.tracking:
+            if not anchored and rx.fullmatch(digits):
+                return "order_number", digits, {"courier": courier}, _P_TRACKING
+    return None
+
+
+# -- the token view -----------------------------------------------------------------------------------------------
+
+_GAP_RE = re.compile(r"[\s\-_/~\u2010-\u2015\u2212\u3000\uff0d\uff3f\uff0f\uff5e]+")
+_GAP_CHAR = {"_": "_", "/": "/", "~": "~", "\uff3f": "_", "\uff0f": "/", "\uff5e": "~"}
+_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ORIG_ALNUM = frozenset(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    + "".join(chr(c) for c in range(0xFF10, 0xFF1A))
+    + "".join(chr(c) for c in range(0xFF21, 0xFF3B))
+    + "".join(chr(c) for c in range(0xFF41, 0xFF5B))
+)
+
+
+class _View(NamedTuple):
+    text: str  # the normalised text with token boundaries put back
+    inserted: list[int]  # positions (in `text`) of the characters put back
+    norm: Normalized
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if self.inserted:
+            start -= bisect.bisect_left(self.inserted, start)
+            end -= bisect.bisect_left(self.inserted, end)
+        return self.norm.to_original(start, end)
+
+
+def _token_view(norm: Normalized) -> _View:
+    text, starts, ends = norm.text, norm.starts, norm.ends
+    if starts is None or ends is None:
+        return _View(text, [], norm)
+    orig = norm.original
+    n = len(text)
+    puts: list[tuple[int, str]] = []
+    for m in _GAP_RE.finditer(orig):
+        a, b = m.span()
+        p = bisect.bisect_left(starts, b)
+        if p <= 0 or p >= n or ends[p - 1] > a:
+            continue  # at an edge, or kept / consumed by a spelling: not a deletion
+        if text[p - 1] not in _ASCII_ALNUM or text[p] not in _ASCII_ALNUM:
+            continue
+        gap = m.group()
+        if any(c.isspace() for c in gap):
+            # whitespace between tokens of two or more characters; "3 8 0 0" stays joined
+            if (
+                a < 2
+                or b + 1 >= len(orig)
+                or not (
+                    orig[a - 1] in _ORIG_ALNUM
+                    and orig[a - 2] in _ORIG_ALNUM
+                    and orig[b] in _ORIG_ALNUM
+                    and orig[b + 1] in _ORIG_ALNUM
+                )
+            ):
+                continue
+            puts.append((p, " "))
+        else:
+            puts.append((p, _GAP_CHAR.get(gap[0], "-")))
+    if not puts:
+        return _View(text, [], norm)
+    pieces: list[str] = []
+    inserted: list[int] = []
+    last = 0
+    for k, (p, ch) in enumerate(puts):
+        pieces.append(text[last:p])
+        pieces.append(ch)
+        inserted.append(p + k)
+        last = p
+    pieces.append(text[last:])
+    return _View("".join(pieces), inserted, norm)
+
+
+# -- patterns over the token view ----------------------------------------------------------------------------------
+
+_NUM_RUN_RE = re.compile(r"\+?\d+(?:[ -]\d+)*")
+_GLUE = r"[ :=]{0,2}(?:号码|号|id|账号)?[ :=]{0,2}(?:是|为)?[ :=]{0,2}"
+_GLUE_RE = re.compile(_GLUE)
+_WECHAT_ID_RE = re.compile(_GLUE + r"(?P<v>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])")
+_ORDER_ID_RE = re.compile(_GLUE + r"(?P<v>[a-z0-9](?:-?[a-z0-9]){7,23})(?!-?[a-z0-9])")
+_TRACKING_TOKEN_RE = re.compile(r"(?=[a-z])(?<![a-z0-9])[a-z]{2,4}\d{9,13}(?:cn)?(?![a-z0-9])")
+
+_CUR = r"(?:[￥¥]|rmb|cny|人民币)"
+_UNIT = r"元(?![旦宵素首帅件器])|块(?:钱|(?![\u4e00-\u9fff])|(?=[的了给到吧啊呢就还]))"
+# The look-ahead on the first character lets the regex engine skip most positions quickly (3.5x faster).
+_AMOUNT_RE = re.compile(
+    r"(?=[\d￥¥rc人零〇一二两三四五六七八九十])(?<![\d.])(?<!\d,)"
+    rf"(?:(?P<cur>{_CUR}) ?)?"
+    r"(?:(?:(?P<lo>\d+(?:\.\d+)?)[-~])?"
+    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[十百千万亿]|\d+(?:\.\d+)?)*)"
+    r"(?P<ap1>余|多)?(?P<mult>[万亿]|w(?![a-z]))?(?P<ap2>余|多)?"
+    rf"(?P<unit>{_UNIT})?(?P<ap3>左右)?"
+    r"|(?P<cnum>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)(?P<cap1>余|多)?"
+    rf"(?P<cunit>{_UNIT})(?P<cap3>左右)?)"
+)
+_AMOUNT_HINT_RE = re.compile(r"[元块￥¥万亿w]|rmb|cny")
+_COUNTERS = frozenset("人名张部次个件条份户起家所位辆台只篇粉册吨斤米年天岁倍")
+
+# URLs, on the original with the one-to-one character table applied (same offsets as the original).
+_URL_CHAR = r"[^\s<>\"'`,;!()\[\]{}|\\^\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_TLDS = (
+    "com|cn|net|org|top|xyz|vip|cc|me|co|io|info|shop|club|site|online|link|ly|app|ink|wang|ren|tech|store|live|"
+    "pro|biz|asia|hk|tw|mo|la|icu|fun|work|cyou|cloud|group|tv|gov|edu|mobi|win|pw|ws|in|us|uk|jp|kr|ru|de|fr|"
+    "tk|ml|ga|gq|cf|bar|beauty|buzz|life|ltd|red|run|space|website|today|world|net\\.cn|com\\.cn|org\\.cn"
+)
+_URL_RE = re.compile(
+    rf"(?=[a-z0-9])(?:(?:https?|ftp)://{_URL_CHAR}+"
+    rf"|(?<![a-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})(?![a-z0-9-])"
+    rf"(?::\d{{2,5}})?(?:/{_URL_CHAR}*)?)",
+    re.IGNORECASE,
+)
+# On the token view (lower case, half-width): is there anything that can be a URL at all?
+_URL_HINT_RE = re.compile(rf"(?=[:w.])(?:://|www\.|\.(?:{_TLDS}))")
+_FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_ZERO_WIDTH_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+class _Cand(NamedTuple):
+    start: int  # original offsets
+    end: int
+    priority: int
+    kind: str
+    value: int | str
+    extra: dict[str, Any]
+
+
+def extract_entities(norm: Normalized, *, lexicon: Lexicon | None = None) -> list[Entity]:
+    """All entities of a normalised text, sorted by position, spans in the original text (`norm.original`)."""
+    if not norm.text:
+        return []
+    lex = lexicon if lexicon is not None else default_lexicon()
+    view = _token_view(norm)
+    text = view.text
+    cands: list[_Cand] = []
+    before: list[tuple[int, int, str]] = []  # context words: (start, end, kind), in view offsets
+    after: list[tuple[int, int, str]] = []
+    for last, (length, terms) in lex.automaton.iter(text):
+        start, end = last - length + 1, last + 1
+        for term in terms:
+            if term.latin_start and start > 0 and text[start - 1] in _ASCII_LETTERS:
+                continue
+            if term.latin_end and end < len(text) and text[end] in _ASCII_LETTERS:
+                continue
+            if term.kind == "context":
+                (before if term.role == "before" else after).append((start, end, term.value))
+                continue
+            a, b = view.to_original(start, end)
+            extra = {"role": term.role} if term.role else {}
+            cands.append(_Cand(a, b, _P_TERM, term.kind, term.value, extra))
+    if before:
+        before.sort(key=lambda t: (t[1], t[0]))
+    _numbers(view, lex, before, after, cands)
+    _amounts(view, cands)
+    if before:
+        _anchored_ids(view, lex, before, cands)
+    _tracking(view, lex, cands)
+    if _URL_HINT_RE.search(text) is not None:
+        _urls(norm, cands)
+    return _resolve(norm.original, cands)
+
+
+def _context_before(text: str, pos: int, before: list[tuple[int, int, str]]) -> str | None:
+    for _start, end, kind in reversed(before):
+        if end > pos:
+            continue
+        if pos - end > 8:
+            break
+        if _GLUE_RE.fullmatch(text, end, pos):
+            return kind
+    return None
+
+
+def _context_after(text: str, pos: int, after: list[tuple[int, int, str]]) -> str | None:
+    for start, _end, kind in after:
+        if start == pos or (start == pos + 1 and text[pos] == " "):
+            return kind
+    return None
+
+
+def _numbers(
+    view: _View,
+    lex: Lexicon,
+    before: list[tuple[int, int, str]],
+    after: list[tuple[int, int, str]],
+    cands: list[_Cand],
+) -> None:
+    text = view.text
+    for m in _NUM_RUN_RE.finditer(text):
+        s, e = m.span()
+        run = m.group()
+        plus = run.startswith("+")
+        ctx_b = _context_before(text, s, before) if before else None
+        ctx_a = _context_after(text, e, after) if after else None
+        found = _classify_number(run.replace(" ", "").replace("-", "").lstrip("+"), plus, ctx_b, ctx_a, lex)
+        if found is not None:
+            a, b = view.to_original(s, e)
+            cands.append(_Cand(a, b, found[3], found[0], found[1], found[2]))
+            continue
+        if " " not in run:
+            continue
+        # not one thing as a whole: split at the spaces, longest classifiable prefix first
+        bounds: list[tuple[int, int]] = []
+        pos = s
+        for part in run.split(" "):
+            bounds.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        i, k = 0, len(bounds)
+        while i < k:
+            for j in range(k, i, -1):
+                if i == 0 and j == k:
+                    continue
+                ps, pe = bounds[i][0], bounds[j - 1][1]
+                piece = text[ps:pe]
+                found = _classify_number(
+                    piece.replace(" ", "").replace("-", "").lstrip("+"),
+                    piece.startswith("+"),
+                    ctx_b if i == 0 else None,
+                    ctx_a if j == k else None,
+                    lex,
+                )
+                if found is not None:
+                    a, b = view.to_original(ps, pe)
+                    cands.append(_Cand(a, b, found[3], found[0], found[1], found[2]))
+                    i = j
+                    break
+            else:
+                i += 1
+
+
+def _amounts(view: _View, cands: list[_Cand]) -> None:
+    text = view.text
+    if _AMOUNT_HINT_RE.search(text) is None:
+        return
+    for m in _AMOUNT_RE.finditer(text):
+        g = m.group
+        if g("cnum") is not None:
+            num, mult, approx = g("cnum"), None, bool(g("cap1") or g("cap3"))
+            lo = None
+        else:
+            num, mult, lo = g("num"), g("mult"), g("lo")
+            approx = bool(g("ap1") or g("ap2") or g("ap3"))
+            if g("cur") is None and g("unit") is None:
+                # a bare number is an amount only with 万 / 亿 at its end, not followed by a counter (2万人)
+                if mult is None and num[-1] not in "万亿":
+                    continue
+                if m.end() < len(text) and text[m.end()] in _COUNTERS:
+                    continue
+        try:
+            value = parse_number(num)
+            low = parse_number(lo) if lo else None
+        except ValueError:
+            continue
+        factor = {None: 1, "万": 10_000, "w": 10_000, "亿": 100_000_000}[mult]
+        extra: dict[str, Any] = {"approx": approx}
+        if low is not None:
+            if num[-1] in "万亿":  # 1-3万元: the lower bound shares the unit
+                low *= 10_000 if num[-1] == "万" else 100_000_000
+            extra["min_fen"] = to_fen(low * factor)
+        a, b = view.to_original(*m.span())
+        cands.append(_Cand(a, b, _P_AMOUNT, "amount", to_fen(value * factor), extra))
+
+
+def _courier_of(number: str, lex: Lexicon, anchored: bool) -> str | None:
+    for courier, rx, only_anchored in lex.tracking:
+        if (anchored or not only_anchored) and rx.fullmatch(number):
+            return courier
+    return None
+
+
+def _anchored_ids(view: _View, lex: Lexicon, before: list[tuple[int, int, str]], cands: list[_Cand]) -> None:
+    text = view.text
+    for _start, end, kind in before:
+        if kind == "wechat_id":
+            m = _WECHAT_ID_RE.match(text, end)
+            if m is not None:
+                a, b = view.to_original(*m.span("v"))
+                cands.append(_Cand(a, b, _P_CONTEXT, "wechat_id", m.group("v"), {}))
+        elif kind == "order_number":
+            m = _ORDER_ID_RE.match(text, end)
+            if m is not None and any(c.isdigit() for c in m.group("v")):
+                number = m.group("v").replace("-", "")
+                courier = _courier_of(number, lex, anchored=True)
+                a, b = view.to_original(*m.span("v"))
+                extra = {"courier": courier} if courier else {}
+                cands.append(_Cand(a, b, _P_CONTEXT, "order_number", number.upper(), extra))
+
+
+def _tracking(view: _View, lex: Lexicon, cands: list[_Cand]) -> None:
+    for m in _TRACKING_TOKEN_RE.finditer(view.text):
+        courier = _courier_of(m.group(), lex, anchored=False)
+        if courier is not None:
+            a, b = view.to_original(*m.span())
+            cands.append(_Cand(a, b, _P_TRACKING, "order_number", m.group().upper(), {"courier": courier}))
+
+
+def _urls(norm: Normalized, cands: list[_Cand]) -> None:
+    orig = norm.original
+    # full-width letters (ｗｗｗ.ｘｘ.ｃｏｍ) are mapped one to one, so offsets stay those of the original
+    flat = orig.translate(char_table()) if _FULL_WIDTH_ALNUM_RE.search(orig) else orig
+    for m in _URL_RE.finditer(flat):
+        a, b = m.span()
+        while b > a and flat[b - 1] in ".:?#&=-_/~":
+            b -= 1
+        raw = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", orig[a:b]))
+        scheme, sep, rest = raw.partition("://")
+        if not sep:
+            scheme, rest = "", raw
+        host, slash, path = rest.partition("/")
+        host = host.lower()
+        value = (f"{scheme.lower()}://" if scheme else "") + host + slash + path
+        domain = host.split(":", 1)[0].removeprefix("www.")
+        if "." not in domain:
+            continue
+        cands.append(_Cand(a, b, _P_URL, "url", value, {"domain": domain}))
+
+
+def _resolve(original: str, cands: list[_Cand]) -> list[Entity]:
+    """Keep the longest candidates that do not overlap; ties go to the higher priority, then the earlier one."""
+    cands.sort(key=lambda c: (c.start - c.end, -c.priority, c.start))
+    taken: list[_Cand] = []
+    for c in cands:
+        if c.end <= c.start:
+            continue
+        if any(c.start < t.end and t.start < c.end for t in taken):
+            continue
+        taken.append(c)
+    taken.sort(key=lambda c: (c.start, c.end))
+    return [
+        Entity(c.kind, c.start, c.end, original[c.start : c.end], c.value, c.extra)
+        for c in taken
+        if c.kind != "ignore"
+    ]
