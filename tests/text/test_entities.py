@@ -202,12 +202,18 @@ NEGATIVE: list[tuple[str, str]] = [
     ("2024年5月12日", "amount"),
     ("价值100美元", "amount"),
     ("元旦快乐", "amount"),
+    ("四元桥店开业", "amount"),
     ("12345", "phone"),
     ("1380013800", "phone"),  # ten digits
     ("23800138000", "phone"),
     ("+1 415 555 0100", "phone"),
+    ("将ID设置为J0123456789", "phone"),  # digits inside an id
+    ("致电0123456789", "phone"),  # 012 is not an area code
+    ("型号abc13800138000", "phone"),
     (f"卡号{BAD16}", "bank_card"),  # fails the Luhn check
     (f"卡号{CARD19}", "phone"),  # a card number is not also a phone
+    ("身份证号码是310115199901011234", "bank_card"),  # Luhn-valid, but a birth date inside: an id card
+    ("觉得物超所值", "platform"),
     ("验证码：736521，请勿泄露", "qq"),  # a 6-digit OTP code is not a QQ number
     ("QQ 1234", "qq"),  # too short
     ("QQ 13800138000", "qq"),  # a phone number, reported as a phone
@@ -217,6 +223,7 @@ NEGATIVE: list[tuple[str, str]] = [
     ("微信ab12", "wechat_id"),
     ("金额1.8元", "url"),
     ("邮箱abc@qq.com", "url"),
+    ("邮箱abc＠163.com", "url"),
     ("文件 report.docx", "url"),
     ("请备注订单号。", "order_number"),
     ("单号abcdefghij", "order_number"),

@@ -435,7 +435,7 @@ _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 _HOTLINE_RE = re.compile(r"([48]00)\d{7}")
 _BANK95_RE = re.compile(r"95\d{3,6}")
 _SMS_PORT_RE = re.compile(r"106\d{5,17}")
-_LANDLINE_RE = re.compile(r"0(?:[12]\d|[3-9]\d\d)\d{7,8}")
+_LANDLINE_RE = re.compile(r"0(?:10|2\d|[3-9]\d\d)\d{7,8}")
 
 
 def _phone(digits: str, plus: bool, lex: Lexicon) -> tuple[str, dict[str, Any]] | None:
@@ -469,6 +469,14 @@ def _phone(digits: str, plus: bool, lex: Lexicon) -> tuple[str, dict[str, Any]] 
     return None
 
 
+_ID_DATE_RE = re.compile(r"[1-8]\d{5}(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dx]")
+
+
+def _looks_like_resident_id(digits: str) -> bool:
+    """An 18-character number with a birth date at 7–14: a resident identity card number, not a bank card."""
+    return len(digits) == 18 and _ID_DATE_RE.fullmatch(digits) is not None
+
+
 _Class = tuple[str, int | str, dict[str, Any], int]  # kind, value, extra, priority
 
 
@@ -488,7 +496,7 @@ def _classify_number(
         if before in ("qq", "qq_group", "wechat_id"):
             extra["context"] = before
         return "phone", value, extra, _P_PHONE
-    if 16 <= n <= 19 and digits[0] in "34569" and luhn_ok(digits):
+    if 16 <= n <= 19 and digits[0] in "34569" and luhn_ok(digits) and not _looks_like_resident_id(digits):
         return "bank_card", digits, {}, _P_CARD
     if n >= 8:
         for courier, rx, anchored in lex.tracking:
@@ -578,7 +586,7 @@ _ORDER_ID_RE = re.compile(_GLUE + r"(?P<v>[a-z0-9](?:-?[a-z0-9]){7,23})(?!-?[a-z
 _TRACKING_TOKEN_RE = re.compile(r"(?=[a-z])(?<![a-z0-9])[a-z]{2,4}\d{9,13}(?:cn)?(?![a-z0-9])")
 
 _CUR = r"(?:[￥¥]|rmb|cny|人民币)"
-_UNIT = r"元(?![旦宵素首帅件器])|块(?:钱|(?![\u4e00-\u9fff])|(?=[的了给到吧啊呢就还]))"
+_UNIT = r"元(?![旦宵素首帅件器桥])|块(?:钱|(?![\u4e00-\u9fff])|(?=[的了给到吧啊呢就还]))"
 # The look-ahead on the first character lets the regex engine skip most positions quickly (3.5x faster).
 _AMOUNT_RE = re.compile(
     r"(?=[\d￥¥rc人零〇一二两三四五六七八九十])(?<![\d.])(?<!\d,)"
@@ -602,7 +610,7 @@ _TLDS = (
 )
 _URL_RE = re.compile(
     rf"(?=[a-z0-9])(?:(?:https?|ftp)://{_URL_CHAR}+"
-    rf"|(?<![a-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})(?![a-z0-9-])"
+    rf"|(?<![a-z0-9@\uff20._-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})(?![a-z0-9-])"
     rf"(?::\d{{2,5}})?(?:/{_URL_CHAR}*)?)",
     re.IGNORECASE,
 )
@@ -687,6 +695,10 @@ def _numbers(
         run = m.group()
         plus = run.startswith("+")
         ctx_b = _context_before(text, s, before) if before else None
+        if ctx_b is None and (
+            (s > 0 and text[s - 1] in _ASCII_LETTERS) or (e < len(text) and text[e] in _ASCII_LETTERS)
+        ):
+            continue  # digits inside a word of letters and digits (an id such as j0123456789)
         ctx_a = _context_after(text, e, after) if after else None
         found = _classify_number(run.replace(" ", "").replace("-", "").lstrip("+"), plus, ctx_b, ctx_a, lex)
         if found is not None:
