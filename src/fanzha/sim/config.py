@@ -1,0 +1,109 @@
+"""Configuration of a synthetic world, and the presets.
+
+Every number that shapes the world lives here, so a world is fully described by its `SimConfig` (which is
+written, with the schema version, to `DIR/manifest.json`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fanzha.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    """A world: its size, its seed and the rates of ordinary life and of the scam."""
+
+    people: int = 2_000
+    days: int = 30
+    seed: int = 0
+    start: date = date(2024, 3, 1)
+    #: merchants (shops) on the platforms; 0 = derived from `people`
+    merchants: int = 0
+    #: courier outlets (网点); 0 = derived from `people`
+    outlets: int = 0
+    #: gangs running campaigns; 0 = derived from `people`
+    gangs: int = 0
+    #: how many merchants / courier outlets leak their orders, and when: leak i starts on day
+    #: `leak_start_day + i * leak_stagger_days` and lasts `leak_days` days
+    leaks: int = 2
+    leak_start_day: int = 0
+    leak_days: int = 10
+    leak_stagger_days: int = 7
+    #: campaigns started per day per 10,000 people (shared among the gangs, capped by their leaked pools;
+    #: each person is contacted at most once)
+    contacts_per_10k_day: float = 10.0
+    #: ordinary life, in events per person per day
+    shop_rate: float = 0.22
+    pos_rate: float = 0.08
+    family_rate: float = 0.035
+    topup_rate: float = 0.05
+    withdraw_rate: float = 0.02
+    deposit_rate: float = 0.004
+    loan_rate: float = 0.0015
+    repay_rate: float = 0.012
+    refund_share: float = 0.04
+    #: message-like ordinary events (calls, SMS, chats, meetings …) per person per day
+    message_rate: float = 0.35
+    #: share of orders whose delivery produces a courier SMS / call
+    courier_notice_share: float = 0.6
+    #: report probability for a victim who lost money, and for one who stopped after a loss-free contact
+    report_share_lost: float = 0.65
+    report_share_stopped: float = 0.08
+    #: rows per Parquet row group (the writer also flushes at the end of each day)
+    row_group: int = 131_072
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.people < 50:
+            raise InputError("E420", f"people must be at least 50, got {self.people}", where="--people")
+        if self.days < 1:
+            raise InputError("E420", f"days must be at least 1, got {self.days}", where="--days")
+        if self.seed < 0:
+            raise InputError("E420", f"seed must be ≥ 0, got {self.seed}", where="--seed")
+        if self.leaks < 1:
+            raise InputError("E420", f"leaks must be at least 1, got {self.leaks}", where="--leaks")
+
+    @property
+    def n_merchants(self) -> int:
+        return self.merchants or max(40, self.people // 60)
+
+    @property
+    def n_outlets(self) -> int:
+        return self.outlets or max(16, self.people // 400)
+
+    @property
+    def n_gangs(self) -> int:
+        return self.gangs or max(3, min(40, self.people // 12_000 + 3))
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["start"] = self.start.isoformat()
+        return out
+
+    def replace(self, **changes: Any) -> SimConfig:
+        return dataclasses.replace(self, **changes)
+
+
+PRESETS: dict[str, SimConfig] = {
+    # tests and CI: a few seconds
+    "small": SimConfig(people=2_000, days=30),
+    # a realistic month and a half of a mid-sized district
+    "medium": SimConfig(people=100_000, days=60, leaks=3),
+    # the benchmark: at least 10^7 ledger rows
+    "large": SimConfig(people=420_000, days=60, leaks=4, message_rate=0.25),
+}
+
+
+def preset(name: str) -> SimConfig:
+    """The preset called `name`; a clear error lists the valid names."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise InputError(
+            "E421", f"unknown preset {name!r}", where="--preset", hint=f"one of {', '.join(PRESETS)}"
+        ) from None

@@ -1,0 +1,532 @@
+"""`simulate(config, out)`: generate a world day by day and stream it to Parquet.
+
+Per day: gangs start campaigns on people from leaked orders; the planned transfers (campaigns, mules, their
+cover traffic) that fall in the day are executed in time order with FIFO lineage; ordinary life is generated
+vectorised; the day's transfers and events are merged, sorted by time, numbered and written. Memory holds
+one day plus the world's entities, the mule queues and the campaigns.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from fanzha.sim import catalog as cat
+from fanzha.sim import rng as streams
+from fanzha.sim.arrowutil import US_PER_DAY, US_PER_SECOND, fen_to_decimal, fixed_ids, times, us_of
+from fanzha.sim.benign import CH, BenignDay, RecentOrders, _tracking, benign_day
+from fanzha.sim.config import SimConfig
+from fanzha.sim.events import EventCols
+from fanzha.sim.mules import SpecialEngine
+from fanzha.sim.output import Writers
+from fanzha.sim.reports import report
+from fanzha.sim.schema import (
+    CHANNELS,
+    EVENT_LABELS,
+    EVENTS,
+    GANGS,
+    LEAKS,
+    LINEAGE,
+    MULES,
+    ORDERS,
+    SCHEMA_VERSION,
+    TIMELINES,
+    TRANSFERS,
+    VICTIMS,
+    BALANCES,
+)
+from fanzha.sim.scam import Campaign, Ev, Tx, plan_campaign
+from fanzha.sim.texts import TextBank
+from fanzha.sim.world import SCAM_VARIANTS, World
+
+HOUR = 3600 * US_PER_SECOND
+_CHANNEL_NAMES = pa.array(list(CHANNELS), pa.string())
+
+
+@dataclass
+class Leak:
+    merchant: int  # index in merchants (shops first, then outlets)
+    kind: str
+    start: int
+    end: int
+    gangs: list[int]
+
+
+@dataclass
+class SimResult:
+    """What a run produced: row counts, the campaigns (ground truth) and money figures."""
+
+    config: SimConfig
+    rows: dict[str, int]
+    campaigns: list[Campaign]
+    seconds: float
+    lost_by_person: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def amount_lost(self) -> int:
+        """Total fen lost by all victims."""
+        return sum(self.lost_by_person.values())
+
+
+def check_variants() -> None:
+    """The variants the simulator plays must be the knowledge base's (ids are shared with the detector)."""
+    from fanzha.kb.loader import default_kb
+
+    known = {v.id for v in default_kb().kb.variants}
+    missing = [v for v in SCAM_VARIANTS if v not in known]
+    if missing:  # pragma: no cover - guarded by a test
+        raise RuntimeError(f"variants unknown to the knowledge base: {missing}")
+
+
+def simulate(
+    config: SimConfig,
+    out: str | Path | None = None,
+    *,
+    interventions: Iterable[tuple[str | int, datetime | int]] = (),
+    progress: Callable[[int, int, int], None] | None = None,
+) -> SimResult:
+    """Generate the world of `config` into `out` (nothing is written when `out` is None).
+
+    `interventions` are (person, time) pairs: a person in a campaign is dissuaded at that time and stops
+    there (an `intervention` event is added); everything else is drawn exactly as without them.
+    """
+    check_variants()
+    started = _time.perf_counter()
+    gen = _Generator(config, Path(out) if out is not None else None, _parse_interventions(interventions))
+    gen.run(progress)
+    return SimResult(config, dict(gen.writers.rows), gen.campaigns, _time.perf_counter() - started,
+                     {c.person: c.amount_lost for c in gen.campaigns})
+
+
+def _parse_interventions(items: Iterable[tuple[str | int, datetime | int]]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for person, when in items:
+        p = int(person[1:]) if isinstance(person, str) else int(person)
+        t = when if isinstance(when, int) else us_of(when)
+        out[p] = min(t, out.get(p, t))
+    return out
+
+
+class _Generator:
+    def __init__(self, config: SimConfig, out: Path | None, interventions: dict[int, int]) -> None:
+        self.cfg = config
+        self.out = out
+        self.interventions = interventions
+        self.world = World(config)
+        self.writers = Writers(out, config.row_group)
+        self.balances = self.world.opening.copy()
+        self.engine = SpecialEngine(self.world, self.balances, config.seed)
+        self.recent = RecentOrders()
+        n = self.world.n_people
+        self.contacted = np.zeros(n, dtype=np.bool_)
+        self.locked_until = np.full(n, -1, dtype=np.int64)
+        self.pending: dict[int, list[Ev]] = {}
+        self.campaigns: list[Campaign] = []
+        self.orders_of: dict[int, dict[str, Any]] = {}
+        self.pools: list[list[dict[str, Any]]] = [[] for _ in self.world.gangs]
+        self.next_tx = 0
+        self.next_ev = 0
+        self.next_order = 0
+        self.leaks = self._plan_leaks()
+
+    # -- leaks --------------------------------------------------------------------------------------------
+    def _plan_leaks(self) -> list[Leak]:
+        w, cfg = self.world, self.cfg
+        rng = streams.stream(cfg.seed, streams.LEAKS)
+        leaks: list[Leak] = []
+        used: set[int] = set()
+        for i in range(cfg.leaks):
+            if i % 2 == 0:
+                m = int(rng.choice(w.n_shops, p=w.shop_weight))
+                while m in used:
+                    m = int(rng.choice(w.n_shops, p=w.shop_weight))
+                kind = "shop"
+            else:
+                city_w = np.array([c[1] for c in cat.CITIES])[w.outlet_city]
+                m = w.n_shops + int(rng.choice(w.n_outlets, p=city_w / city_w.sum()))
+                while m in used:
+                    m = w.n_shops + int(rng.integers(w.n_outlets))
+                kind = "courier_outlet"
+            used.add(m)
+            start = w.t0 + (cfg.leak_start_day + i * cfg.leak_stagger_days) * US_PER_DAY + int(rng.integers(0, US_PER_DAY))
+            leaks.append(Leak(m, kind, start, start + cfg.leak_days * US_PER_DAY, [i % len(w.gangs)]))
+        for g in range(len(w.gangs)):
+            if not any(g in lk.gangs for lk in leaks):
+                leaks[int(rng.integers(len(leaks)))].gangs.append(g)
+        return leaks
+
+    # -- the day loop ---------------------------------------------------------------------------------
+    def run(self, progress: Callable[[int, int, int], None] | None) -> None:
+        w = self.world
+        self.writers.write("people.parquet", w.people_table())
+        self.writers.write("contacts.parquet", w.contacts_table())
+        self.writers.write("merchants.parquet", w.merchants_table())
+        self.writers.write("accounts.parquet", w.accounts_table())
+        self.writers.write("devices.parquet", w.devices_table())
+        for day in range(self.cfg.days):
+            self._day(day)
+            if progress is not None:
+                progress(day + 1, self.cfg.days, self.next_tx)
+        # planned transfers still pending after the last day (mules' last hops) are executed and written
+        tail = self.engine.run_until(np.iinfo(np.int64).max)
+        if tail or any(self.pending.values()):
+            self._write_day(self.cfg.days, tail, None)
+        self._finish()
+
+    def _day(self, day: int) -> None:
+        w = self.world
+        day0 = w.t0 + day * US_PER_DAY
+        self._start_campaigns(day, day0)
+        specials = self.engine.run_until(day0 + US_PER_DAY)
+        locked = self.locked_until >= day
+        bday = benign_day(w, self.cfg, day, self.balances, locked, self.recent)
+        self._write_day(day, specials, bday)
+
+    def _start_campaigns(self, day: int, day0: int) -> None:
+        w, cfg = self.world, self.cfg
+        rng = streams.stream(cfg.seed, streams.CAMPAIGN, day)
+        lam = cfg.contacts_per_10k_day * w.n_people / 10_000 / len(w.gangs)
+        day_end = day0 + US_PER_DAY
+        for g, gang in enumerate(w.gangs):
+            pool = [e for e in self.pools[g] if not self.contacted[e["person"]]]
+            self.pools[g] = pool
+            ready = [e for e in pool if e["available"] < day_end]
+            k = min(len(ready), int(rng.poisson(lam)))
+            if k == 0:
+                continue
+            for j in sorted(rng.choice(len(ready), size=k, replace=False).tolist()):
+                entry = ready[j]
+                p = entry["person"]
+                if self.contacted[p]:
+                    continue
+                self.contacted[p] = True
+                start = max(entry["available"], day0 + 9 * HOUR + int(rng.integers(0, 12 * HOUR)))
+                if start >= day_end:
+                    start = day_end - int(rng.integers(1, 1800)) * US_PER_SECOND
+                vr = streams.stream(cfg.seed, streams.VICTIM, p)
+                camp = plan_campaign(
+                    w, gang, p, entry, start,
+                    int(self.balances[int(w.card(p))]), int(self.balances[int(w.wallet(p))]),
+                    vr, TextBank(vr), self.interventions.get(p),
+                )
+                self.campaigns.append(camp)
+                self.orders_of[p] = entry
+                self.locked_until[p] = (camp.end_time - w.t0) // US_PER_DAY + 1
+                for tx in camp.txs:
+                    self.engine.push(tx)
+                for ev in camp.events:
+                    self.pending.setdefault(int((ev.time - w.t0) // US_PER_DAY), []).append(ev)
+
+    # -- writing a day -------------------------------------------------------------------------------
+    def _write_day(self, day: int, specials: list[Tx], bday: BenignDay | None) -> None:
+        w = self.world
+        s = len(specials)
+        if bday is not None:
+            nb = len(bday.src)
+            src = np.concatenate([np.array([x.src for x in specials], dtype=np.int64), bday.src])
+            dst = np.concatenate([np.array([x.dst for x in specials], dtype=np.int64), bday.dst])
+            amount = np.concatenate([np.array([x.amount for x in specials], dtype=np.int64), bday.amount])
+            tm = np.concatenate([np.array([x.time for x in specials], dtype=np.int64), bday.time])
+            channel = np.concatenate([np.array([CH[x.channel] for x in specials], dtype=np.int64), bday.channel])
+            loc = np.concatenate([np.array([x.location for x in specials], dtype=np.int64), bday.location])
+            dev = np.concatenate([np.array([x.device for x in specials], dtype=np.int64), bday.device])
+        else:
+            nb = 0
+            src = np.array([x.src for x in specials], dtype=np.int64)
+            dst = np.array([x.dst for x in specials], dtype=np.int64)
+            amount = np.array([x.amount for x in specials], dtype=np.int64)
+            tm = np.array([x.time for x in specials], dtype=np.int64)
+            channel = np.array([CH[x.channel] for x in specials], dtype=np.int64)
+            loc = np.array([x.location for x in specials], dtype=np.int64)
+            dev = np.array([x.device for x in specials], dtype=np.int64)
+        total = s + nb
+        order = np.lexsort((np.arange(total), tm))
+        numbers = np.empty(total, dtype=np.int64)
+        numbers[order] = self.next_tx + np.arange(total)
+        self.next_tx += total
+        for i, x in enumerate(specials):
+            x.number = int(numbers[i])
+        if bday is not None:  # specials already changed the balances when executed
+            np.subtract.at(self.balances, bday.src, bday.amount)
+            np.add.at(self.balances, bday.dst, bday.amount)
+        # transfers.parquet
+        o_src, o_dst, o_loc, o_dev = src[order], dst[order], loc[order], dev[order]
+        loc_mask = o_loc < 0
+        dev_mask = o_dev < 0
+        city_names = pa.array(w.cities, pa.string())
+        table = pa.table(
+            [
+                fixed_ids("T", numbers[order], 12),
+                fixed_ids("A", o_src, 10),
+                fixed_ids("A", o_dst, 10),
+                fen_to_decimal(amount[order]),
+                times(tm[order]),
+                _CHANNEL_NAMES.take(pa.array(channel[order])),
+                city_names.take(pa.array(np.where(loc_mask, 0, o_loc), mask=loc_mask)),
+                _device_ids(o_dev, dev_mask),
+            ],
+            schema=TRANSFERS,
+        )
+        self.writers.write("transfers.parquet", table)
+        # lineage
+        l_tx: list[int] = []
+        l_victim: list[int] = []
+        l_amount: list[int] = []
+        for x in specials:
+            for victim, fen in x.comp:
+                l_tx.append(x.number)
+                l_victim.append(victim)
+                l_amount.append(fen)
+        if l_tx:
+            self.writers.write(
+                "truth/lineage.parquet",
+                pa.table([fixed_ids("T", l_tx, 12), fixed_ids("P", l_victim, 8), fen_to_decimal(l_amount)], schema=LINEAGE),
+            )
+        # orders and events
+        benign_numbers = numbers[s:]
+        if bday is not None:
+            self._write_orders(day, bday, benign_numbers)
+        ev = bday.events if bday is not None else EventCols()
+        for e in self.pending.pop(day, []) if bday is not None else [x for v in self.pending.values() for x in v]:
+            ev.add(e.time, e.person, e.kind, channel=e.channel, direction=e.direction, counterparty=e.counterparty,
+                   text=e.text, app=e.app, amount=e.amount, attrs=e.attrs, label=e.label, family=e.move, scam=e)
+        if bday is None:
+            self.pending.clear()
+        self._write_events(ev, benign_numbers)
+
+    def _write_orders(self, day: int, bday: BenignDay, benign_numbers: np.ndarray) -> None:
+        w = self.world
+        o = bday.orders
+        k = len(o.person)
+        by_time = np.lexsort((np.arange(k), o.time))
+        o.number[by_time] = self.next_order + np.arange(k)
+        self.next_order += k
+        self.recent.push(o)
+        if k:
+            idx = by_time
+            item_names = pa.array([it[0] for it in cat.ITEMS], pa.string())
+            item_cats = pa.array([it[1] for it in cat.ITEMS], pa.string())
+            plat = pa.array([p[0] for p in cat.PLATFORMS], pa.string())
+            couriers = pa.array([c[0] for c in cat.COURIERS], pa.string())
+            prefixes = pa.array([c[2] for c in cat.COURIERS], pa.string())
+            nums = o.number[idx]
+            tracking_digits = fixed_ids("", (nums * 7_919 + o.courier[idx] * 104_729) % 10**12, 12)
+            import pyarrow.compute as pc
+
+            tracking = pc.binary_join_element_wise(prefixes.take(pa.array(o.courier[idx])), tracking_digits, "")
+            table = pa.table(
+                [
+                    fixed_ids("O", nums, 10),
+                    fixed_ids("P", o.person[idx], 8),
+                    fixed_ids("M", o.shop[idx], 6),
+                    plat.take(pa.array(w.shop_platform[o.shop[idx]])),
+                    item_names.take(pa.array(o.item[idx])),
+                    item_cats.take(pa.array(o.item[idx])),
+                    fen_to_decimal(o.price[idx]),
+                    times(o.time[idx]),
+                    pa.array(w.cities, pa.string()).take(pa.array(w.city[o.person[idx]])),
+                    couriers.take(pa.array(o.courier[idx])),
+                    fixed_ids("K", o.outlet[idx], 5),
+                    tracking,
+                    times(o.delivered[idx]),
+                    fixed_ids("T", benign_numbers[o.local[idx]], 12),
+                ],
+                schema=ORDERS,
+            )
+            self.writers.write("orders.parquet", table)
+        # feed the leaked pools
+        for leak in self.leaks:
+            if leak.kind == "shop":
+                hit = o.shop == leak.merchant
+            else:
+                hit = o.outlet == leak.merchant - w.n_shops
+            hit &= (o.time >= leak.start) & (o.time < leak.end)
+            sel = np.flatnonzero(hit)
+            if not len(sel):
+                continue
+            rng = streams.stream(self.cfg.seed, streams.ORDERS, day, leak.merchant)
+            delay = rng.integers(1 * US_PER_DAY, 8 * US_PER_DAY, size=len(sel))
+            for j, dl in zip(sel.tolist(), delay.tolist(), strict=True):
+                co = int(o.courier[j])
+                entry = {
+                    "person": int(o.person[j]),
+                    "order_id": f"O{int(o.number[j]):010d}",
+                    "platform": cat.PLATFORMS[int(w.shop_platform[int(o.shop[j])])][0],
+                    "item": cat.ITEMS[int(o.item[j])][0],
+                    "price": int(o.price[j]),
+                    "courier": cat.COURIERS[co][0],
+                    "tracking_no": _tracking(co, int(o.number[j])),
+                    "leak_merchant": w.merchant_id(leak.merchant),
+                    "leak_kind": leak.kind,
+                    "available": int(o.time[j]) + dl,
+                }
+                for g in leak.gangs:
+                    self.pools[g].append(entry)
+
+    def _write_events(self, ev: EventCols, benign_numbers: np.ndarray) -> None:
+        n = len(ev)
+        if n == 0:
+            return
+        order = ev.order()
+        eids = self.next_ev + np.arange(n)
+        self.next_ev += n
+        pos = np.empty(n, dtype=np.int64)
+        pos[order] = np.arange(n)
+        txn = np.full(n, -1, dtype=np.int64)
+        for i in range(n):
+            sc = ev.scam[i]
+            if sc is not None:
+                if sc.tx is not None:
+                    txn[i] = sc.tx.number
+                    sc_tx_ok = sc.tx.number >= 0
+                    assert sc_tx_ok
+            elif ev.tx[i] >= 0:
+                txn[i] = benign_numbers[ev.tx[i]]
+        amounts = np.array([a if a is not None else 0 for a in ev.amount], dtype=np.int64)
+        amask = np.array([a is None for a in ev.amount], dtype=np.bool_)
+        o_txn = txn[order]
+        idx = pa.array(order)
+        person = np.asarray(ev.person, dtype=np.int64)[order]
+        t = np.asarray(ev.time, dtype=np.int64)[order]
+        event_ids = fixed_ids("E", eids, 12)
+        table = pa.table(
+            [
+                event_ids,
+                fixed_ids("P", person, 8),
+                times(t),
+                pa.array(ev.kind, pa.string()).take(idx),
+                pa.array(ev.channel, pa.string()).take(idx),
+                pa.array(ev.direction, pa.string()).take(idx),
+                pa.array(ev.counterparty, pa.string()).take(idx),
+                pa.array(ev.text, pa.string()).take(idx),
+                pa.array(ev.app, pa.string()).take(idx),
+                fen_to_decimal(amounts[order], amask[order]),
+                fixed_ids("T", np.maximum(o_txn, 0), 12, mask=o_txn < 0),
+                pa.array(ev.attrs, pa.string()).take(idx),
+            ],
+            schema=EVENTS,
+        )
+        self.writers.write("events.parquet", table)
+        self.writers.write(
+            "truth/event_labels.parquet",
+            pa.table([event_ids, pa.array(ev.label, pa.string()).take(idx), pa.array(ev.family, pa.string()).take(idx)],
+                     schema=EVENT_LABELS),
+        )
+        rows = [i for i in order.tolist() if ev.scam[i] is not None]
+        if rows:
+            scs: list[Ev] = [ev.scam[i] for i in rows]
+            tl_tx = np.array([e.tx.number if e.tx is not None else -1 for e in scs], dtype=np.int64)
+            self.writers.write(
+                "truth/timelines.parquet",
+                pa.table(
+                    [
+                        fixed_ids("P", [e.person for e in scs], 8),
+                        pa.array([e.step for e in scs], pa.int16()),
+                        fixed_ids("E", eids[pos[rows]], 12),
+                        times([e.time for e in scs]),
+                        pa.array([e.move for e in scs], pa.string()),
+                        pa.array([e.stage for e in scs], pa.int8()),
+                        fixed_ids("T", np.maximum(tl_tx, 0), 12, mask=tl_tx < 0),
+                    ],
+                    schema=TIMELINES,
+                ),
+            )
+
+    # -- the end: truth tables, reports, manifest -------------------------------------------------------
+    def _finish(self) -> None:
+        w, cfg = self.world, self.cfg
+        camps = sorted(self.campaigns, key=lambda c: (c.first_contact, c.person))
+        reports: list[dict[str, Any]] = []
+        for c in camps:
+            rng = streams.stream(cfg.seed, streams.REPORTS, c.person)
+            share = cfg.report_share_lost if c.amount_lost else cfg.report_share_stopped
+            if c.outcome != "hung_up" and rng.random() < share:
+                c.reported = True
+                reports.append(report(w, c, self.orders_of[c.person], rng, 0))
+        reports.sort(key=lambda r: (r["time"], r["person_id"]))
+        for i, r in enumerate(reports):
+            r["report_id"] = f"R{i:08d}"
+        self.writers.write_jsonl("reports.jsonl", reports)
+        first_loss = np.array([c.first_loss if c.first_loss is not None else 0 for c in camps], dtype=np.int64)
+        self.writers.write(
+            "truth/victims.parquet",
+            pa.table(
+                [
+                    fixed_ids("P", [c.person for c in camps], 8),
+                    pa.array([c.variant for c in camps], pa.string()),
+                    pa.array([f"G{c.gang:03d}" for c in camps], pa.string()),
+                    times([c.first_contact for c in camps]),
+                    pa.array(first_loss, pa.timestamp("us", tz="Asia/Shanghai"), mask=np.array([c.first_loss is None for c in camps], dtype=np.bool_)),
+                    fen_to_decimal([c.amount_lost for c in camps]),
+                    pa.array([c.outcome for c in camps], pa.string()),
+                    pa.array([c.stage_reached for c in camps], pa.int8()),
+                    pa.array([c.last_move for c in camps], pa.string()),
+                    pa.array([c.leak_merchant for c in camps], pa.string()),
+                    pa.array([c.order_id for c in camps], pa.string()),
+                    pa.array([c.reported for c in camps], pa.bool_()),
+                ],
+                schema=VICTIMS,
+            ),
+        )
+        cards = [card for g in w.gangs for card in g.cards]
+        self.writers.write(
+            "truth/mules.parquet",
+            pa.table([fixed_ids("A", [c.account for c in cards], 10), pa.array([f"G{c.gang:03d}" for c in cards], pa.string()),
+                      pa.array([c.layer for c in cards], pa.int8())], schema=MULES),
+        )
+        self.writers.write(
+            "truth/gangs.parquet",
+            pa.table(
+                [
+                    pa.array([g.gang_id for g in w.gangs], pa.string()),
+                    pa.array([g.base_city for g in w.gangs], pa.string()),
+                    pa.array([g.phones for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([g.qq_ids for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([g.wechat_ids for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([g.rooms for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([[f"D{d:09d}" for d in g.devices] for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([g.variants for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([g.cashout_cities for g in w.gangs], pa.list_(pa.string())),
+                ],
+                schema=GANGS,
+            ),
+        )
+        self.writers.write(
+            "truth/leaks.parquet",
+            pa.table(
+                [
+                    pa.array([w.merchant_id(lk.merchant) for lk in self.leaks], pa.string()),
+                    pa.array([lk.kind for lk in self.leaks], pa.string()),
+                    times([lk.start for lk in self.leaks]),
+                    times([lk.end for lk in self.leaks]),
+                    pa.array([[f"G{g:03d}" for g in sorted(lk.gangs)] for lk in self.leaks], pa.list_(pa.string())),
+                ],
+                schema=LEAKS,
+            ),
+        )
+        self.writers.write(
+            "truth/balances.parquet",
+            pa.table([fixed_ids("A", np.arange(w.n_accounts), 10), fen_to_decimal(self.balances)], schema=BALANCES),
+        )
+        self.writers.close()
+        self.writers.write_json(
+            "manifest.json",
+            {
+                "generator": "fanzha sim",
+                "schema_version": SCHEMA_VERSION,
+                "config": cfg.to_dict(),
+                "rows": self.writers.rows | {"reports.jsonl": len(reports)},
+                "timezone": "Asia/Shanghai",
+            },
+        )
+
+
+def _device_ids(dev: np.ndarray, mask: np.ndarray) -> pa.Array:
+    return fixed_ids("D", np.where(mask, 0, dev), 9, mask=mask)

@@ -1,0 +1,409 @@
+"""Campaigns: a gang runs the playbook on one person chosen from a leaked order.
+
+`plan_campaign` turns (gang, person, order, start time) into a timeline of events and the transfers they
+cause. The person's awareness decides where it stops (hangs up, stops halfway, or loses money); an
+intervention time cuts the timeline there (the dissuaded person stops), drawing the same random numbers as
+without it, so the rest of the world is unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from fanzha.sim import catalog as cat
+from fanzha.sim.arrowutil import US_PER_SECOND
+from fanzha.sim.texts import SCAM, TextBank
+from fanzha.sim.world import Gang, MuleCard, World
+
+MIN = 60 * US_PER_SECOND
+
+# transfer roles
+LOSS, TEST, TEST_RETURN, LOAN, MULE, COVER, OWN = range(7)
+
+
+@dataclass(slots=True)
+class Tx:
+    """A transfer planned outside the vectorised ordinary life (scam, mules, their cover traffic)."""
+
+    time: int
+    src: int
+    dst: int
+    amount: int  # fen
+    channel: str
+    location: int  # city index or -1
+    device: int  # device index or -1
+    role: int
+    victim: int = -1  # the person whose loss this is (role LOSS)
+    number: int = -1  # ledger position, set when written
+    comp: list[tuple[int, int]] = field(default_factory=list)  # (victim, fen) carried
+
+
+@dataclass(slots=True)
+class Ev:
+    """A planned event of a campaign (a row of events.parquet once written)."""
+
+    time: int
+    person: int
+    kind: str
+    channel: str | None = None
+    direction: str | None = None
+    counterparty: str | None = None
+    text: str | None = None
+    app: str | None = None
+    amount: int | None = None
+    tx: Tx | None = None
+    attrs: dict[str, Any] | None = None
+    move: str = ""
+    stage: int = 1
+    step: int = 0
+    label: str = "scam"
+
+
+@dataclass
+class Campaign:
+    person: int
+    gang: int
+    variant: str
+    order_id: str
+    leak_merchant: str
+    events: list[Ev]
+    txs: list[Tx]
+    outcome: str
+    stage_reached: int
+    last_move: str
+    first_contact: int
+    first_loss: int | None
+    amount_lost: int
+    end_time: int
+    loan_total: int = 0
+    apps: list[str] = field(default_factory=list)
+    test_amount: int = 0
+    n_loss: int = 0
+    lender: str = ""
+    bank: str = ""
+    reported: bool = False
+
+
+def _active(cards: list[MuleCard], layer: int, t: int, rng: np.random.Generator) -> MuleCard:
+    pool = [c for c in cards if c.layer == layer and c.active_from <= t < c.active_to]
+    if not pool:
+        earlier = [c for c in cards if c.layer == layer and c.active_from <= t]
+        pool = earlier[-3:] if earlier else [c for c in cards if c.layer == layer][:1]
+    return pool[int(rng.integers(len(pool)))]
+
+
+class _Timeline:
+    def __init__(self, person: int, t: int, rng: np.random.Generator) -> None:
+        self.person = person
+        self.t = t
+        self.rng = rng
+        self.events: list[Ev] = []
+        self.txs: list[Tx] = []
+
+    def wait(self, lo_s: float, hi_s: float) -> int:
+        self.t += int(self.rng.uniform(lo_s, hi_s) * US_PER_SECOND) + 1
+        return self.t
+
+    def add(self, kind: str, move: str, stage: int, **kw: Any) -> Ev:
+        ev = Ev(self.t, self.person, kind, move=move, stage=stage, step=len(self.events), **kw)
+        self.events.append(ev)
+        return ev
+
+
+def plan_campaign(
+    world: World,
+    gang: Gang,
+    person: int,
+    order: dict[str, Any],
+    start: int,
+    card_balance: int,
+    wallet_balance: int,
+    rng: np.random.Generator,
+    texts: TextBank,
+    intervention: int | None = None,
+) -> Campaign:
+    """The timeline of one campaign. Balances are the person's at the start of the day (their ordinary
+    outgoing payments are suspended while the campaign runs, so every planned transfer is covered)."""
+    a = float(world.awareness[person])
+    from_courier = order["leak_kind"] == "courier_outlet"
+    if from_courier and rng.random() < 0.6:
+        variant = "lost_parcel"
+    else:
+        variant = gang.variants[int(rng.choice(len(gang.variants), p=gang.variant_weights))]
+    tl = _Timeline(person, start, rng)
+    phone = gang.phones[int(rng.integers(2, len(gang.phones)))]
+    qq = gang.qq_ids[int(rng.integers(len(gang.qq_ids)))]
+    wx = gang.wechat_ids[int(rng.integers(len(gang.wechat_ids)))]
+    room = gang.rooms[int(rng.integers(len(gang.rooms)))]
+    lender = cat.LENDERS[int(rng.choice([0, 1, 3, 4, 5, 6, 7, 8]))]
+    slots: dict[str, Any] = {
+        "name": world.polite_name(person),
+        "platform": order["platform"],
+        "item": order["item"],
+        "order": order["order_id"][-12:],
+        "order4": order["order_id"][-4:],
+        "tracking": order["tracking_no"],
+        "courier": order["courier"],
+        "mult": int(rng.choice([2, 3, 3, 2, 10])),
+        "comp": int(order["price"] // 100 * int(rng.choice([2, 3]))),
+        "fee": int(rng.choice([299, 399, 500, 680, 800])),
+        "staff": cat.SURNAMES[int(rng.integers(len(cat.SURNAMES)))],
+        "staff_no": int(rng.integers(1000, 99999)),
+        "days": int(rng.integers(2, 9)),
+        "qq": qq,
+        "wx": wx,
+        "room": room,
+        "lender": lender,
+    }
+    dev_gang = gang.devices[int(rng.integers(len(gang.devices)))]
+    bank_name = cat.BANKS[int(world.card_bank[person])][0]
+    camp = Campaign(person, gang.index, variant, order["order_id"], order["leak_merchant"], [], [], "hung_up", 1,
+                    "contact", start, None, 0, start, lender=lender)
+    cards_used: set[int] = set()
+    avail = {"card": card_balance, "wallet": wallet_balance}
+    acc = {"card": int(world.card(person)), "wallet": int(world.wallet(person))}
+
+    # -- stage 1: contact ---------------------------------------------------------------------------
+    if variant == "tax_refund" and rng.random() < 0.5 or variant == "lost_parcel" and rng.random() < 0.25:
+        kind = "sms" if variant == "tax_refund" else "friend_request"
+        ch = "sms" if kind == "sms" else "wechat"
+        tl.add(kind, "contact", 1, channel=ch, direction="in", counterparty=phone if ch == "sms" else wx,
+               text=texts.scam(f"contact.{variant}", slots))
+        tl.wait(60, 3600)
+    else:
+        tl.add("call", "contact", 1, channel="phone", direction="in", counterparty=phone,
+               text=texts.scam(f"contact.{variant}", slots), attrs={"duration_s": int(rng.integers(40, 400))})
+    p_hang = 0.08 + 0.72 * a
+    if rng.random() < p_hang:
+        return _finish(camp, tl, "hung_up", intervention, texts, slots)
+    # -- stage 2: pretext, move to another channel ----------------------------------------------
+    camp.stage_reached = 2
+    tl.wait(20, 240)
+    use_qq = rng.random() < 0.55
+    if use_qq:
+        app = "TIM" if rng.random() < 0.6 else "QQ"
+        tl.add("call" if tl.events[-1].kind == "call" else "chat_message", "move.add_qq", 2,
+               channel="phone" if tl.events[-1].kind == "call" else "wechat", direction="in",
+               counterparty=phone, text=texts.scam("move.add_qq", slots))
+        tl.wait(60, 400)
+        tl.add("app_install", "install_chat", 3, app=app, attrs={"source": "应用商店"})
+        camp.apps.append(app)
+        tl.wait(30, 200)
+        tl.add("friend_request", "add_contact", 2, channel="qq", direction="out", counterparty=qq, app=app)
+        chat = "qq"
+        cp = qq
+    else:
+        tl.add("call" if tl.events[-1].kind == "call" else "chat_message", "move.add_wechat", 2,
+               channel="phone" if tl.events[-1].kind == "call" else "wechat", direction="in",
+               counterparty=phone, text=texts.scam("move.add_wechat", slots))
+        tl.wait(30, 200)
+        tl.add("friend_request", "add_contact", 2, channel="wechat", direction="out", counterparty=wx, app="微信")
+        chat = "wechat"
+        cp = wx
+    tl.wait(30, 300)
+    pre = {"credit_repair": "exec.credit_low", "reserve_fund": "exec.reserve_open", "tax_refund": "exec.otp"}.get(variant)
+    tl.add("chat_message", "pretext", 2, channel=chat, direction="in", counterparty=cp,
+           text=texts.scam(f"contact.{variant}", slots) if pre is None else texts.scam(pre, {**slots, "amount": 500}))
+    camp.last_move = "pretext"
+    if rng.random() < 0.04 + 0.5 * a:
+        tl.wait(30, 600)
+        tl.add("chat_message", "victim.refuse", 2, channel=chat, direction="out", counterparty=cp,
+               text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
+        return _finish(camp, tl, "stopped", intervention, texts, slots)
+    # -- stage 3: meeting / remote control ---------------------------------------------------------
+    camp.stage_reached = 3
+    shared = False
+    if variant == "tax_refund" and rng.random() < 0.5:
+        tl.wait(60, 300)
+        app = cat.SCAM_EXTRA_APPS[int(rng.integers(len(cat.SCAM_EXTRA_APPS)))]
+        tl.add("app_install", "install_app", 3, app=app, attrs={"source": "链接"})
+        camp.apps.append(app)
+    elif rng.random() < 0.8:
+        remote = rng.random() < 0.2
+        app = (cat.REMOTE_APPS if remote else cat.MEETING_APPS[:4])[int(rng.integers(3 if remote else 4))]
+        slots["app"] = app
+        tl.wait(40, 300)
+        tl.add("chat_message", "move.remote" if remote else "move.meeting", 3, channel=chat, direction="in",
+               counterparty=cp, text=texts.scam("move.remote" if remote else "move.meeting", slots))
+        tl.wait(60, 400)
+        tl.add("app_install", "install_meeting", 3, app=app, attrs={"source": "应用商店"})
+        camp.apps.append(app)
+        tl.wait(30, 240)
+        tl.add("screen_share_start", "screen_share", 3, app=app, counterparty=room, attrs={"room": room, "remote_control": remote})
+        shared = True
+    camp.last_move = "screen_share" if shared else "install_app"
+    if rng.random() < 0.03 + 0.3 * a:
+        tl.wait(60, 600)
+        tl.add("chat_message", "victim.refuse", 3, channel=chat, direction="out", counterparty=cp,
+               text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
+        if shared:
+            tl.wait(5, 60)
+            tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
+        return _finish(camp, tl, "stopped", intervention, texts, slots)
+
+    def say(family: str, **extra: Any) -> None:
+        tl.wait(20, 240)
+        tl.add("chat_message", family, 3, channel=chat, direction="in", counterparty=cp,
+               text=texts.scam(family, {**slots, **extra}))
+
+    def loan(amount: int, reserve: bool) -> None:
+        name = cat.LENDERS[cat.RESERVE_FUND_LENDER] if reserve else lender
+        lender_acc = world.base["lender"] + cat.LENDERS.index(name)
+        dst = "wallet" if reserve else "card"
+        tl.wait(60, 600)
+        if reserve:
+            tl.add("reserve_fund_opened", "reserve_fund_opened", 3, app="支付宝", amount=amount)
+        else:
+            tl.add("credit_limit_change", "credit_limit", 3, app=name, amount=amount * 2,
+                   attrs={"lender": name})
+            tl.wait(30, 300)
+        tx = Tx(tl.wait(5, 60), lender_acc, acc[dst], amount, "loan_disbursement", -1, person, LOAN)
+        tl.txs.append(tx)
+        tl.add("loan", "loan", 3, app=name, amount=amount, tx=tx, direction="in", channel="loan_disbursement",
+               counterparty=name)
+        avail[dst] += amount
+        camp.loan_total += amount
+
+    def transfer(amount: int, frm: str, role: int, dst_acc: int, label: str, device: int) -> Tx | None:
+        if amount <= 0 or amount > avail[frm]:
+            return None
+        if dst_acc not in cards_used:
+            tl.wait(20, 180)
+            tl.add("payee_added", "payee_added", 3, counterparty=f"A{dst_acc:010d}", channel="bank_app")
+            cards_used.add(dst_acc)
+        channel = "bank_transfer" if frm == "card" else "payment_account"
+        tx = Tx(tl.wait(20, 240), acc[frm], dst_acc, amount, channel, int(world.city[person]), device, role,
+                victim=person if role == LOSS else -1)
+        tl.txs.append(tx)
+        tl.add("transfer", label, 3, direction="out", counterparty=f"A{dst_acc:010d}", amount=amount, tx=tx,
+               channel=channel)
+        avail[frm] -= amount
+        return tx
+
+    my_device = int(person)
+    # -- variant-specific execution ----------------------------------------------------------------
+    if variant == "reserve_fund":
+        say("exec.reserve_open", amount=500)
+        loan(50_000, True)
+        back = int(rng.choice([200, 300, 302, 350])) * 100
+        say("exec.reserve_return", amount=back // 100, comp=(50_000 - back) // 100)
+        card = _active(gang.cards, 1, tl.t, rng)
+        if transfer(back, "wallet", LOSS, card.account, "loss_transfer", my_device) is not None:
+            camp.last_move = "loss_transfer"
+    elif variant == "membership_cancel":
+        tl.wait(60, 600)
+        slots["bank"] = bank_name
+        tl.add("call", "exec.bank_call", 3, channel="phone", direction="in",
+               counterparty=gang.phones[int(rng.integers(0, 2))], text=texts.scam("exec.bank_call", slots))
+        if avail["wallet"] > 10_000 and rng.random() < 0.6:  # collect everything on one card first
+            tx = Tx(tl.wait(60, 300), acc["wallet"], acc["card"], avail["wallet"], "payment_account",
+                    int(world.city[person]), my_device, OWN)
+            tl.txs.append(tx)
+            tl.add("transfer", "collect_funds", 3, direction="out", counterparty=f"A{acc['card']:010d}",
+                   amount=avail["wallet"], tx=tx, channel="payment_account")
+            avail["card"] += avail["wallet"]
+            avail["wallet"] = 0
+    elif variant == "tax_refund":
+        tl.wait(30, 120)
+        code = f"{int(rng.integers(0, 10**6)):06d}"
+        tl.add("sms", "otp_received", 3, channel="sms", direction="in", counterparty="95588",
+               text=texts.benign("bank_otp", {"bank": bank_name, "code": code}, typo=0.0))
+        say("exec.otp")
+        dev_gang_used = dev_gang
+        my_device = dev_gang_used  # the gang drives the victim's account with the code
+    else:
+        say("exec.credit_low")
+    if variant in ("quality_refund", "lost_parcel", "membership_cancel", "credit_repair") and rng.random() < 0.45:
+        test_amt = int(rng.choice([180, 100, 1, 10, 200]))
+        say("exec.test_transfer", amount=f"{test_amt / 100:g}")
+        t_tx = transfer(test_amt, "card", TEST, gang.test_account, "test_transfer", my_device)
+        if t_tx is not None:
+            camp.test_amount = test_amt
+            ret = Tx(tl.wait(30, 150), gang.test_account, acc["card"], test_amt, "refund", -1, dev_gang, TEST_RETURN)
+            tl.txs.append(ret)
+            tl.add("transfer", "test_returned", 3, direction="in", counterparty=f"A{gang.test_account:010d}",
+                   amount=test_amt, tx=ret, channel="refund")
+            avail["card"] += test_amt
+            say("exec.test_returned", amount=f"{test_amt / 100:g}")
+    if variant in ("credit_repair", "reserve_fund") and rng.random() < 0.7 or rng.random() < 0.2:
+        amt = int(rng.choice([3000, 5000, 7200, 10000, 20000, 30000])) * 100
+        say("exec.loan", amount=amt // 100)
+        if rng.random() < 0.12 + 0.4 * a:
+            tl.wait(30, 300)
+            tl.add("chat_message", "victim.refuse", 3, channel=chat, direction="out", counterparty=cp,
+                   text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
+            return _finish(camp, tl, "stopped", intervention, texts, slots)
+        loan(amt, False)
+    # loss transfers until the person stops or has nothing left
+    card = _active(gang.cards, 1, tl.t, rng)
+    slots["bank"] = cat.BANKS[int(world.card_bank[person] + 3) % len(cat.BANKS)][0]
+    n = 0
+    while True:
+        total = avail["card"] + avail["wallet"]
+        if total < 1000:
+            break
+        frm = "card" if avail["card"] >= avail["wallet"] else "wallet"
+        have = avail[frm]
+        if rng.random() < 0.35:
+            amount = have
+        else:
+            ask = int(rng.choice([2000, 3800, 5000, 9999, 10000, 15000, 20000, 49999])) * 100
+            amount = min(have, ask)
+        slots["card"] = f"62{int(rng.integers(10**15, 10**16))}"
+        say("exec.transfer" if n == 0 else "exec.more", amount=f"{amount / 100:g}")
+        if n == 0 and rng.random() < 0.02 + 0.25 * a:
+            break
+        if transfer(amount, frm, LOSS, card.account, "loss_transfer", my_device) is None:
+            break
+        n += 1
+        camp.last_move = "loss_transfer"
+        if rng.random() < 0.25:
+            card = _active(gang.cards, 1, tl.t, rng)
+        if rng.random() > 0.78 - 0.45 * a:
+            break
+    if any(e.move == "loss_transfer" for e in tl.events):
+        say("close")
+    if shared:
+        tl.wait(10, 300)
+        tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
+    return _finish(camp, tl, "lost" if any(x.role == LOSS for x in tl.txs) else "stopped", intervention, texts, slots)
+
+
+def _finish(
+    camp: Campaign, tl: _Timeline, outcome: str, intervention: int | None, texts: TextBank, slots: dict[str, Any]
+) -> Campaign:
+    events, txs = tl.events, tl.txs
+    if intervention is not None and intervention < tl.t:
+        t_cut = max(intervention, camp.first_contact + 1)
+        kept_tx = {id(x) for x in txs if x.time < t_cut}
+        # a test transfer that went out is still returned by the gang, keeping money consistent
+        for x in txs:
+            if x.role == TEST_RETURN and any(y.role == TEST and id(y) in kept_tx for y in txs):
+                kept_tx.add(id(x))
+        txs = [x for x in txs if id(x) in kept_tx]
+        events = [e for e in events if e.time < t_cut or (e.tx is not None and id(e.tx) in kept_tx)]
+        events.sort(key=lambda e: e.time)
+        events.append(Ev(t_cut, camp.person, "intervention", channel="phone", direction="in", counterparty="96110",
+                         text="您好，这里是反诈中心，您正在遭遇冒充客服诈骗，请立即停止操作，不要转账。",
+                         move="intervention", stage=3, label="intervention"))
+        outcome = "dissuaded"
+        for i, e in enumerate(events):
+            e.step = i
+    camp.events = events
+    camp.txs = txs
+    losses = [x for x in txs if x.role == LOSS]
+    camp.amount_lost = sum(x.amount for x in losses)
+    camp.n_loss = len(losses)
+    camp.first_loss = losses[0].time if losses else None
+    if outcome == "lost" and not losses:
+        outcome = "stopped"
+    camp.outcome = outcome
+    moves = [e.move for e in events if e.label == "scam"]
+    camp.last_move = moves[-1] if moves else "contact"
+    camp.stage_reached = max((e.stage for e in events if e.label == "scam"), default=1)
+    camp.end_time = max([e.time for e in events] + [x.time for x in txs])
+    camp.bank = str(slots.get("bank", ""))
+    return camp

@@ -1,0 +1,211 @@
+"""The versioned schema of a world's files (see docs/sim.md). Column order and types are part of the contract."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from fanzha.sim.arrowutil import MONEY, TIME
+
+SCHEMA_VERSION = "1.0"
+
+#: ledger channels (transfers.channel)
+CHANNELS: tuple[str, ...] = (
+    "bank_transfer",  # card → card (mobile banking, counter, 网银)
+    "payment_account",  # into / out of / between third-party payment accounts (支付宝, 微信, 云闪付), QR codes
+    "cash_withdrawal",  # card → cash sink of a city (ATM or counter)
+    "pos",  # card → POS merchant sink (purchases, and gangs' POS cash-out)
+    "salary",  # employer → employee; also pensions
+    "loan_disbursement",  # lender → borrower (借呗, 备用金, 网贷 …)
+    "loan_repayment",  # borrower → lender
+    "merchant_payment",  # buyer → shop (an order), and shop settlements to its owner
+    "refund",  # shop → buyer, and a gang returning a test transfer
+    "cash_deposit",  # cash source of a city → card
+)
+
+#: event kinds (events.kind)
+EVENT_KINDS: tuple[str, ...] = (
+    "call",
+    "sms",
+    "chat_message",
+    "friend_request",
+    "app_install",
+    "screen_share_start",
+    "screen_share_stop",
+    "reserve_fund_opened",
+    "loan",
+    "credit_limit_change",
+    "payee_added",
+    "transfer",
+    "intervention",
+)
+
+ACCOUNT_KINDS: tuple[str, ...] = (
+    "bank_card",
+    "payment_account",
+    "merchant",
+    "employer",
+    "lender",
+    "cash",
+    "pos_merchant",
+    "external",
+)
+
+PEOPLE = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("name", pa.string()),
+        ("gender", pa.string()),
+        ("age", pa.int16()),
+        ("awareness", pa.float32()),
+        ("city", pa.string()),
+        ("occupation", pa.string()),
+        ("phone", pa.string()),
+        ("employer", pa.string()),
+    ]
+)
+CONTACTS = pa.schema([("person_id", pa.string()), ("contact_id", pa.string()), ("relation", pa.string())])
+MERCHANTS = pa.schema(
+    [
+        ("merchant_id", pa.string()),
+        ("kind", pa.string()),  # shop | courier_outlet
+        ("name", pa.string()),
+        ("platform", pa.string()),  # for shops; the courier company for outlets
+        ("city", pa.string()),
+        ("account_id", pa.string()),
+    ]
+)
+ACCOUNTS = pa.schema(
+    [
+        ("account_id", pa.string()),
+        ("owner_id", pa.string()),
+        ("kind", pa.string()),
+        ("bank", pa.string()),
+        ("city", pa.string()),
+        ("opened", TIME),
+        ("opening_balance", MONEY),
+    ]
+)
+DEVICES = pa.schema(
+    [
+        ("device_id", pa.string()),
+        ("owner_id", pa.string()),
+        ("kind", pa.string()),
+        ("model", pa.string()),
+        ("phone", pa.string()),
+    ]
+)
+ORDERS = pa.schema(
+    [
+        ("order_id", pa.string()),
+        ("person_id", pa.string()),
+        ("merchant_id", pa.string()),
+        ("platform", pa.string()),
+        ("item", pa.string()),
+        ("category", pa.string()),
+        ("price", MONEY),
+        ("time", TIME),
+        ("city", pa.string()),
+        ("courier", pa.string()),
+        ("outlet_id", pa.string()),
+        ("tracking_no", pa.string()),
+        ("delivered", TIME),
+        ("transfer_id", pa.string()),
+    ]
+)
+TRANSFERS = pa.schema(
+    [
+        ("transfer_id", pa.string()),
+        ("src", pa.string()),
+        ("dst", pa.string()),
+        ("amount", MONEY),
+        ("time", TIME),
+        ("channel", pa.string()),
+        ("location", pa.string()),
+        ("device", pa.string()),
+    ]
+)
+EVENTS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("person_id", pa.string()),
+        ("time", TIME),
+        ("kind", pa.string()),
+        ("channel", pa.string()),
+        ("direction", pa.string()),
+        ("counterparty", pa.string()),
+        ("text", pa.string()),
+        ("app", pa.string()),
+        ("amount", MONEY),
+        ("transfer_id", pa.string()),
+        ("attrs", pa.string()),
+    ]
+)
+
+# ground truth (DIR/truth/)
+VICTIMS = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("variant", pa.string()),
+        ("gang_id", pa.string()),
+        ("first_contact_time", TIME),
+        ("first_loss_time", TIME),
+        ("amount_lost", MONEY),
+        ("outcome", pa.string()),  # hung_up | stopped | lost | dissuaded
+        ("stage_reached", pa.int8()),  # 1 取得联系, 2 寻找借口, 3 实施诈骗
+        ("last_move", pa.string()),
+        ("leak_merchant_id", pa.string()),
+        ("order_id", pa.string()),
+        ("reported", pa.bool_()),
+    ]
+)
+LINEAGE = pa.schema([("transfer_id", pa.string()), ("victim_id", pa.string()), ("amount", MONEY)])
+MULES = pa.schema([("account_id", pa.string()), ("gang_id", pa.string()), ("layer", pa.int8())])
+GANGS = pa.schema(
+    [
+        ("gang_id", pa.string()),
+        ("base_city", pa.string()),
+        ("phones", pa.list_(pa.string())),
+        ("qq_ids", pa.list_(pa.string())),
+        ("wechat_ids", pa.list_(pa.string())),
+        ("meeting_rooms", pa.list_(pa.string())),
+        ("devices", pa.list_(pa.string())),
+        ("variants", pa.list_(pa.string())),
+        ("cashout_cities", pa.list_(pa.string())),
+    ]
+)
+LEAKS = pa.schema(
+    [("merchant_id", pa.string()), ("kind", pa.string()), ("start", TIME), ("end", TIME), ("gang_ids", pa.list_(pa.string()))]
+)
+TIMELINES = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("step", pa.int16()),
+        ("event_id", pa.string()),
+        ("time", TIME),
+        ("move", pa.string()),
+        ("stage", pa.int8()),
+        ("transfer_id", pa.string()),
+    ]
+)
+EVENT_LABELS = pa.schema([("event_id", pa.string()), ("label", pa.string()), ("family", pa.string())])
+BALANCES = pa.schema([("account_id", pa.string()), ("closing_balance", MONEY)])
+
+#: relative path → schema, for the checker
+FILES: dict[str, pa.Schema] = {
+    "people.parquet": PEOPLE,
+    "contacts.parquet": CONTACTS,
+    "merchants.parquet": MERCHANTS,
+    "accounts.parquet": ACCOUNTS,
+    "devices.parquet": DEVICES,
+    "orders.parquet": ORDERS,
+    "transfers.parquet": TRANSFERS,
+    "events.parquet": EVENTS,
+    "truth/victims.parquet": VICTIMS,
+    "truth/lineage.parquet": LINEAGE,
+    "truth/mules.parquet": MULES,
+    "truth/gangs.parquet": GANGS,
+    "truth/leaks.parquet": LEAKS,
+    "truth/timelines.parquet": TIMELINES,
+    "truth/event_labels.parquet": EVENT_LABELS,
+    "truth/balances.parquet": BALANCES,
+}

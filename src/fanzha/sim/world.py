@@ -1,0 +1,422 @@
+"""The static world: people, their accounts, devices and contacts; shops, courier outlets; institutions;
+gangs with their phones, chat ids, meeting rooms, devices and mule cards bought in batches.
+
+Everything is held in numpy arrays indexed by integer ids; string ids are made only when writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from fanzha.sim import catalog as cat
+from fanzha.sim import rng as streams
+from fanzha.sim.arrowutil import (
+    US_PER_DAY,
+    fen_to_decimal,
+    fixed_ids,
+    times,
+    us_of,
+)
+from fanzha.sim.config import SimConfig
+from fanzha.sim.schema import ACCOUNTS, CONTACTS, DEVICES, MERCHANTS, PEOPLE
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+BIG = 10**15  # fen in a source account: ten trillion yuan, never exhausted
+SCAM_VARIANTS: tuple[str, ...] = (
+    "quality_refund",
+    "lost_parcel",
+    "membership_cancel",
+    "credit_repair",
+    "reserve_fund",
+    "tax_refund",
+)
+N_CONTACTS = 4
+
+
+def _weights(pairs: tuple[tuple[str, float], ...] | tuple[tuple[str, float, str], ...]) -> F64:
+    w = np.array([p[1] for p in pairs], dtype=np.float64)
+    return w / w.sum()
+
+
+@dataclass
+class MuleCard:
+    """A mule account bought by a gang (layer 1 receives victims' money, 2 splits it, 3 cashes it out)."""
+
+    account: int
+    gang: int
+    layer: int
+    active_from: int  # µs
+    active_to: int  # µs
+    city: str
+    device: int
+
+
+@dataclass
+class Gang:
+    index: int
+    base_city: str
+    phones: list[str]
+    qq_ids: list[str]
+    wechat_ids: list[str]
+    rooms: list[str]
+    devices: list[int]
+    variants: list[str]
+    variant_weights: F64
+    cashout_cities: list[str]
+    test_account: int
+    cards: list[MuleCard] = field(default_factory=list)
+
+    @property
+    def gang_id(self) -> str:
+        return f"G{self.index:03d}"
+
+
+class World:
+    """All entities of one world, built deterministically from a `SimConfig`."""
+
+    def __init__(self, config: SimConfig) -> None:
+        self.config = config
+        c = config
+        self.tz = ZoneInfo("Asia/Shanghai")
+        self.t0 = us_of(datetime.combine(c.start, time(0), tzinfo=self.tz))
+        self.cities = [name for name, _ in cat.CITIES]
+        for extra in cat.CASHOUT_CITIES:
+            if extra not in self.cities:
+                self.cities.append(extra)
+        self.city_index = {name: i for i, name in enumerate(self.cities)}
+        self._people(streams.stream(c.seed, streams.PEOPLE))
+        self._merchants(streams.stream(c.seed, streams.MERCHANTS))
+        self._accounts(streams.stream(c.seed, streams.ACCOUNTS))
+        self._gangs(streams.stream(c.seed, streams.GANGS))
+
+    # -- people --------------------------------------------------------------------------------------------
+    def _people(self, rng: np.random.Generator) -> None:
+        n = self.config.people
+        self.n_people = n
+        age = np.clip(rng.gamma(6.0, 7.0, n) + 14, 18, 88).astype(np.int64)
+        self.age = age
+        # awareness of this scam: young adults and the old are less wary; a wide spread at every age
+        base = rng.beta(5.0, 2.2, n)
+        dip = np.where(age < 30, 0.12, 0.0) + np.where(age > 65, 0.18, 0.0)
+        self.awareness = np.clip(base - dip, 0.0, 1.0)
+        self.city = rng.choice(len(cat.CITIES), size=n, p=_weights(cat.CITIES)).astype(np.int64)
+        occ = np.empty(n, dtype=np.int64)
+        u = rng.random(n)
+        occ[:] = np.where(u < 0.45, 0, np.where(u < 0.7, 1, np.where(u < 0.85, 2, 5)))  # office/worker/service/self
+        occ[(age < 23) & (rng.random(n) < 0.7)] = 3  # student
+        occ[age >= 62] = 4  # retired
+        occ[(occ < 3) & (rng.random(n) < 0.05)] = 6  # homemaker
+        self.occupation = occ
+        employed = np.isin(occ, (0, 1, 2))
+        self.employer = np.where(
+            occ == 4, 0, np.where(employed, rng.integers(1, len(cat.EMPLOYERS), n), -1)
+        ).astype(np.int64)
+        salary_yuan = np.where(
+            occ == 4,
+            rng.lognormal(np.log(3200), 0.35, n),
+            rng.lognormal(np.log(np.where(occ == 0, 9000, np.where(occ == 1, 6500, 5000))), 0.4, n),
+        )
+        self.salary = np.where(self.employer >= 0, np.round(salary_yuan, 0) * 100, 0).astype(np.int64)
+        self.payday = rng.integers(1, 29, n).astype(np.int64)
+        self.female = rng.random(n) < 0.52
+        self.surname = rng.integers(len(cat.SURNAMES), size=n)
+        self.given = rng.integers(len(cat.GIVEN), size=n)
+        prefixes = np.array([133, 135, 136, 137, 138, 139, 150, 151, 152, 158, 159, 176, 177, 180, 186, 187, 188, 189, 199])
+        self.phone = prefixes[rng.integers(len(prefixes), size=n)] * 10**8 + (np.arange(n) * 7919 + 12_345_678) % 10**8
+        # contacts: family in the same city where possible, drawn uniformly otherwise
+        by_city = np.argsort(self.city, kind="stable")
+        pos = np.empty(n, dtype=np.int64)
+        pos[by_city] = np.arange(n)
+        offs = rng.integers(1, 40, size=(n, N_CONTACTS))
+        near = by_city[(pos[:, None] + offs) % n]
+        far = rng.integers(0, n, size=(n, N_CONTACTS))
+        self.contacts = np.where(rng.random((n, N_CONTACTS)) < 0.8, near, far).astype(np.int64)
+        selfs = self.contacts == np.arange(n)[:, None]
+        self.contacts = np.where(selfs, (np.arange(n)[:, None] + 1) % n, self.contacts)
+        self.relation = rng.integers(0, 4, size=(n, N_CONTACTS))
+        self.phone_model = rng.integers(len(cat.PHONE_MODELS), size=n)
+        self.office = (occ == 0) & (rng.random(n) < 0.7)  # has work meetings with screen sharing
+
+    def person_name(self, p: int) -> str:
+        return cat.SURNAMES[int(self.surname[p])] + cat.GIVEN[int(self.given[p])]
+
+    def polite_name(self, p: int) -> str:
+        return cat.SURNAMES[int(self.surname[p])] + ("女士" if self.female[p] else "先生")
+
+    # -- shops and courier outlets ----------------------------------------------------------------------
+    def _merchants(self, rng: np.random.Generator) -> None:
+        c = self.config
+        m = c.n_merchants
+        self.n_shops = m
+        self.shop_platform = rng.choice(len(cat.PLATFORMS), size=m, p=_weights(cat.PLATFORMS)).astype(np.int64)
+        self.shop_city = rng.choice(len(cat.CITIES), size=m, p=_weights(cat.CITIES)).astype(np.int64)
+        self.shop_name = [
+            cat.SHOP_STEMS[int(a)] + cat.SHOP_WORDS[int(b)]
+            for a, b in zip(rng.integers(len(cat.SHOP_STEMS), size=m), rng.integers(len(cat.SHOP_WORDS), size=m), strict=True)
+        ]
+        # popularity is heavy-tailed: a few shops take many orders
+        pop = rng.pareto(1.3, m) + 1.0
+        self.shop_weight = pop / pop.sum()
+        # what each shop sells: a main item and price level
+        self.shop_item = rng.integers(len(cat.ITEMS), size=m)
+        k = c.n_outlets
+        self.n_outlets = k
+        self.outlet_courier = rng.choice(len(cat.COURIERS), size=k, p=_weights(cat.COURIERS)).astype(np.int64)
+        self.outlet_city = rng.choice(len(cat.CITIES), size=k, p=_weights(cat.CITIES)).astype(np.int64)
+        # each city's outlets per courier, for routing orders to the outlet that delivers them
+        self.outlets_by_city_courier: dict[tuple[int, int], list[int]] = {}
+        for i in range(k):
+            self.outlets_by_city_courier.setdefault((int(self.outlet_city[i]), int(self.outlet_courier[i])), []).append(i)
+        self.outlet_of = np.full((len(cat.CITIES), len(cat.COURIERS)), -1, dtype=np.int64)
+        for (ci, co), idx in self.outlets_by_city_courier.items():
+            self.outlet_of[ci, co] = idx[0]
+        # couriers with no outlet in a city are served by the first outlet of that courier anywhere
+        for co in range(len(cat.COURIERS)):
+            anyw = np.flatnonzero(self.outlet_courier == co)
+            fallback = int(anyw[0]) if len(anyw) else 0
+            col = self.outlet_of[:, co]
+            col[col < 0] = fallback
+
+    def merchant_id(self, i: int) -> str:
+        """Shops are M0…, courier outlets K0… (both appear in merchants.parquet and leaks.parquet)."""
+        return f"M{i:06d}" if i < self.n_shops else f"K{i - self.n_shops:05d}"
+
+    # -- accounts --------------------------------------------------------------------------------------
+    def _accounts(self, rng: np.random.Generator) -> None:
+        n = self.n_people
+        nc = len(self.cities)
+        blocks: list[tuple[str, int]] = [
+            ("card", n),
+            ("wallet", n),
+            ("shop", self.n_shops),
+            ("outlet", self.n_outlets),
+            ("employer", len(cat.EMPLOYERS)),
+            ("lender", len(cat.LENDERS)),
+            ("atm", nc),
+            ("cashin", nc),
+            ("pos", nc),
+            ("ext_src", 24),
+            ("ext_sink", 24),
+        ]
+        self.base: dict[str, int] = {}
+        total = 0
+        for name, size in blocks:
+            self.base[name] = total
+            total += size
+        self.n_fixed_accounts = total
+        opening = np.zeros(total, dtype=np.int64)
+        savings = rng.lognormal(np.log(np.clip(self.age * 350.0, 6000, 40000)), 1.0, n)
+        opening[self.base["card"] : self.base["card"] + n] = np.round(savings, 0).astype(np.int64) * 100
+        opening[self.base["wallet"] : self.base["wallet"] + n] = (rng.lognormal(np.log(600), 1.0, n) * 100).astype(np.int64)
+        opening[self.base["shop"] : self.base["shop"] + self.n_shops] = (rng.lognormal(np.log(20000), 0.8, self.n_shops) * 100).astype(np.int64)
+        for name in ("employer", "lender", "cashin", "ext_src"):
+            lo = self.base[name]
+            opening[lo : lo + dict(blocks)[name]] = BIG
+        self.opening = opening
+        self.wallet_kind = rng.choice(len(cat.WALLETS), size=n, p=_weights(cat.WALLETS)).astype(np.int64)
+        self.card_bank = rng.choice(len(cat.BANKS), size=n, p=_weights(cat.BANKS)).astype(np.int64)
+        self.opened_days = np.zeros(total, dtype=np.int64)  # days before start
+        self.opened_days[:] = rng.integers(30, 3650, total)
+
+    def card(self, p: npt.ArrayLike) -> I64:
+        return np.asarray(p, dtype=np.int64) + self.base["card"]
+
+    def wallet(self, p: npt.ArrayLike) -> I64:
+        return np.asarray(p, dtype=np.int64) + self.base["wallet"]
+
+    # -- gangs -----------------------------------------------------------------------------------------
+    def _gangs(self, rng: np.random.Generator) -> None:
+        c = self.config
+        self.gangs: list[Gang] = []
+        next_acc = self.n_fixed_accounts
+        self.extra_accounts: list[tuple[int, int, int, int, str, int]] = []  # (kind, bank, city, opened_us, owner, opening)
+        next_dev = self.n_people
+        self.gang_devices: list[int] = []
+        virtual = (170, 171, 162, 165, 167)
+        for g in range(c.n_gangs):
+            base_city = cat.CASHOUT_CITIES[int(rng.integers(len(cat.CASHOUT_CITIES)))]
+            phones = (
+                [f"95{int(rng.integers(100, 1000))}{int(rng.integers(0, 10))}" for _ in range(2)]
+                + [f"400{int(rng.integers(1_000_000, 9_999_999))}" for _ in range(2)]
+                + [f"{virtual[int(rng.integers(len(virtual)))]}{int(rng.integers(10**7, 10**8))}" for _ in range(6)]
+            )
+            qq = [str(int(rng.integers(10**8, 4 * 10**9))) for _ in range(5)]
+            wx = [f"kf_{_alnum(rng, 6)}" if rng.random() < 0.5 else f"wxid_{_alnum(rng, 10)}" for _ in range(4)]
+            rooms = [str(int(rng.integers(10**7, 10**9))) for _ in range(4)]
+            devices = list(range(next_dev, next_dev + 6))
+            next_dev += 6
+            self.gang_devices.extend(devices)
+            k = int(rng.integers(2, 5))
+            vidx = rng.choice(len(SCAM_VARIANTS), size=k, replace=False)
+            variants = [SCAM_VARIANTS[int(i)] for i in sorted(vidx)]
+            vw = rng.dirichlet(np.ones(k) * 2.0)
+            cash = [cat.CASHOUT_CITIES[int(i)] for i in rng.choice(len(cat.CASHOUT_CITIES), size=2, replace=False)]
+            test_acc = next_acc
+            next_acc += 1
+            self.extra_accounts.append((1, 0, self.city_index[base_city], -200, 1, 500_000))
+            gang = Gang(g, base_city, phones, qq, wx, rooms, devices, variants, vw, cash, test_acc)
+            # mule cards, bought in batches every few days, each card used for a few days
+            day = -3
+            while day < c.days + 2:
+                for layer, lo, hi in ((1, 3, 8), (2, 3, 6), (3, 2, 4)):
+                    for _ in range(int(rng.integers(lo, hi))):
+                        kind = 1 if (layer == 2 and rng.random() < 0.4) else 0  # 1 = payment account
+                        city = cash[int(rng.integers(2))] if layer == 3 else base_city
+                        start = self.t0 + day * US_PER_DAY + int(rng.integers(0, US_PER_DAY))
+                        span = int(rng.integers(3, 8)) * US_PER_DAY
+                        bank = int(rng.choice([7, 8, 6, 0, 1, 2, 3])) if kind == 0 else 0
+                        opening_fen = int(rng.integers(0, 20_000))
+                        self.extra_accounts.append((kind, bank, self.city_index[city], day - int(rng.integers(7, 400)), 0, opening_fen))
+                        gang.cards.append(
+                            MuleCard(next_acc, g, layer, start, start + span, city, devices[int(rng.integers(len(devices)))])
+                        )
+                        next_acc += 1
+                day += int(rng.integers(3, 6))
+            self.gangs.append(gang)
+        self.n_accounts = next_acc
+        self.n_devices = next_dev
+        extra_open = np.array([e[5] for e in self.extra_accounts], dtype=np.int64)
+        self.opening = np.concatenate([self.opening, extra_open])
+        self.mule_layer = np.zeros(self.n_accounts, dtype=np.int8)
+        self.mule_gang = np.full(self.n_accounts, -1, dtype=np.int64)
+        for gang in self.gangs:
+            for card in gang.cards:
+                self.mule_layer[card.account] = card.layer
+                self.mule_gang[card.account] = gang.index
+
+    # -- tables written once -----------------------------------------------------------------------------
+    def people_table(self) -> pa.Table:
+        n = self.n_people
+        names = [cat.SURNAMES[int(s)] + cat.GIVEN[int(g)] for s, g in zip(self.surname, self.given, strict=True)]
+        occ = np.array(cat.OCCUPATIONS, dtype=object)[self.occupation]
+        emp = [cat.EMPLOYERS[int(e)] if e >= 0 else None for e in self.employer]
+        return pa.table(
+            [
+                fixed_ids("P", np.arange(n), 8),
+                pa.array(names, pa.string()),
+                pa.array(np.where(self.female, "F", "M").tolist(), pa.string()),
+                pa.array(self.age.astype(np.int16), pa.int16()),
+                pa.array(np.round(self.awareness, 3).astype(np.float32), pa.float32()),
+                pa.array([self.cities[int(i)] for i in self.city], pa.string()),
+                pa.array(occ.tolist(), pa.string()),
+                pa.array(self.phone.astype(str).tolist(), pa.string()),
+                pa.array(emp, pa.string()),
+            ],
+            schema=PEOPLE,
+        )
+
+    def contacts_table(self) -> pa.Table:
+        n = self.n_people
+        rel = np.array(["parent", "child", "spouse", "friend"], dtype=object)
+        src = np.repeat(np.arange(n), N_CONTACTS)
+        return pa.table(
+            [fixed_ids("P", src, 8), fixed_ids("P", self.contacts.ravel(), 8), pa.array(rel[self.relation.ravel()].tolist(), pa.string())],
+            schema=CONTACTS,
+        )
+
+    def merchants_table(self) -> pa.Table:
+        ids = [self.merchant_id(i) for i in range(self.n_shops + self.n_outlets)]
+        kinds = ["shop"] * self.n_shops + ["courier_outlet"] * self.n_outlets
+        names = self.shop_name + [
+            f"{cat.COURIERS[int(co)][0]}{cat.CITIES[int(ci)][0]}{i % 97 + 1}号网点"
+            for i, (co, ci) in enumerate(zip(self.outlet_courier, self.outlet_city, strict=True))
+        ]
+        plat = [cat.PLATFORMS[int(p)][0] for p in self.shop_platform] + [cat.COURIERS[int(co)][0] for co in self.outlet_courier]
+        city = [cat.CITIES[int(ci)][0] for ci in self.shop_city] + [cat.CITIES[int(ci)][0] for ci in self.outlet_city]
+        acc = fixed_ids("A", np.arange(self.n_shops + self.n_outlets) + self.base["shop"], 10)
+        return pa.table(
+            [pa.array(ids, pa.string()), pa.array(kinds, pa.string()), pa.array(names, pa.string()), pa.array(plat, pa.string()), pa.array(city, pa.string()), acc],
+            schema=MERCHANTS,
+        )
+
+    def account_labels(self) -> tuple[list[str | None], list[str], list[str | None], list[str | None]]:
+        """owner_id, kind, bank, city of every account (in account index order)."""
+        owner: list[str | None] = []
+        kind: list[str] = []
+        bank: list[str | None] = []
+        city: list[str | None] = []
+        n = self.n_people
+        pid = [f"P{i:08d}" for i in range(n)]
+        owner += pid
+        kind += ["bank_card"] * n
+        bank += [cat.BANKS[int(b)][0] for b in self.card_bank]
+        city += [self.cities[int(c)] for c in self.city]
+        owner += pid
+        kind += ["payment_account"] * n
+        bank += [cat.WALLETS[int(w)][0] for w in self.wallet_kind]
+        city += [self.cities[int(c)] for c in self.city]
+        for i in range(self.n_shops + self.n_outlets):
+            owner.append(self.merchant_id(i))
+            kind.append("merchant")
+            bank.append(None)
+            city.append(cat.CITIES[int(self.shop_city[i] if i < self.n_shops else self.outlet_city[i - self.n_shops])][0])
+        for e in cat.EMPLOYERS:
+            owner.append(None)
+            kind.append("employer")
+            bank.append(e)
+            city.append(None)
+        for lender in cat.LENDERS:
+            owner.append(None)
+            kind.append("lender")
+            bank.append(lender)
+            city.append(None)
+        for label, k in (("ATM", "cash"), ("现金存入", "cash"), ("POS", "pos_merchant")):
+            for cname in self.cities:
+                owner.append(None)
+                kind.append(k)
+                bank.append(label)
+                city.append(cname)
+        for label in ("外部来源", "外部去向"):
+            for _ in range(24):
+                owner.append(None)
+                kind.append("external")
+                bank.append(label)
+                city.append(None)
+        for k, b, ci, _opened, _owner, _open in self.extra_accounts:
+            owner.append(None)
+            kind.append("payment_account" if k == 1 else "bank_card")
+            bank.append(cat.WALLETS[0][0] if k == 1 else cat.BANKS[b][0])
+            city.append(self.cities[ci])
+        return owner, kind, bank, city
+
+    def accounts_table(self) -> pa.Table:
+        owner, kind, bank, city = self.account_labels()
+        opened_days = np.concatenate([self.opened_days, -np.array([e[3] for e in self.extra_accounts], dtype=np.int64)])
+        opened = self.t0 - opened_days * US_PER_DAY
+        return pa.table(
+            [
+                fixed_ids("A", np.arange(self.n_accounts), 10),
+                pa.array(owner, pa.string()),
+                pa.array(kind, pa.string()),
+                pa.array(bank, pa.string()),
+                pa.array(city, pa.string()),
+                times(opened),
+                fen_to_decimal(self.opening),
+            ],
+            schema=ACCOUNTS,
+        )
+
+    def devices_table(self) -> pa.Table:
+        n = self.n_people
+        m = self.n_devices - n
+        models = [cat.PHONE_MODELS[int(i)] for i in self.phone_model] + ["安卓手机" if i % 3 else "笔记本电脑" for i in range(m)]
+        kinds = ["phone"] * n + ["phone" if i % 3 else "pc" for i in range(m)]
+        phones: list[str | None] = [str(p) for p in self.phone.tolist()] + [None] * m
+        owner: list[str | None] = [f"P{i:08d}" for i in range(n)] + [None] * m
+        return pa.table(
+            [fixed_ids("D", np.arange(self.n_devices), 9), pa.array(owner, pa.string()), pa.array(kinds, pa.string()), pa.array(models, pa.string()), pa.array(phones, pa.string())],
+            schema=DEVICES,
+        )
+
+
+def _alnum(rng: np.random.Generator, k: int) -> str:
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    return "".join(alphabet[int(i)] for i in rng.integers(len(alphabet), size=k))
