@@ -156,7 +156,7 @@ def benign_day(
     recent: RecentOrders,
 ) -> BenignDay:
     rng = streams.stream(cfg.seed, streams.BENIGN, day)
-    trng = streams.stream(cfg.seed, streams.MESSAGES, day)
+    trng = streams.FastRng(streams.stream(cfg.seed, streams.MESSAGES, day))
     texts = TextBank(trng)
     w = world
     n = w.n_people
@@ -362,7 +362,7 @@ def benign_day(
             ev.add(t + 60 * US_PER_SECOND, person, "sms", channel="sms", direction="in",
                    counterparty=PLATFORM_SMS[int(w.shop_platform[shop_j])], text=texts.benign("refund_notice", slots),
                    label="lookalike", family="refund_notice")
-    _chatter(ev, texts, w, cfg, trng, day0, date.weekday())
+    _chatter(ev, texts, w, cfg, streams.stream(cfg.seed, streams.MESSAGES, day, 1), trng, day0, date.weekday())
     orders_keep = keep
     return BenignDay(arr["src"][orders_keep], arr["dst"][orders_keep], arr["amount"][orders_keep], arr["time"][orders_keep],
                      arr["channel"][orders_keep], arr["location"][orders_keep], arr["device"][orders_keep],
@@ -385,7 +385,7 @@ def _tracking(courier: int, number: int) -> str:
     return f"{cat.COURIERS[courier][2]}{(number * 7_919 + courier * 104_729) % 10**12:012d}"
 
 
-def _otp(ev: EventCols, texts: TextBank, w: World, rng: np.random.Generator, person: int, t: int) -> None:
+def _otp(ev: EventCols, texts: TextBank, w: World, rng: streams.FastRng, person: int, t: int) -> None:
     b = int(w.card_bank[person])
     ev.add(t - int(rng.integers(10, 90)) * US_PER_SECOND, person, "sms", channel="sms", direction="in",
            counterparty=BANK_HOTLINES[b % len(BANK_HOTLINES)],
@@ -405,14 +405,23 @@ _CHATTER = (
 )
 
 
-def _chatter(ev: EventCols, texts: TextBank, w: World, cfg: SimConfig, rng: np.random.Generator, day0: int, weekday: int) -> None:
+def _chatter(
+    ev: EventCols,
+    texts: TextBank,
+    w: World,
+    cfg: SimConfig,
+    gen: np.random.Generator,
+    rng: streams.FastRng,
+    day0: int,
+    weekday: int,
+) -> None:
     n = w.n_people
-    k = rng.poisson(cfg.message_rate, n)
+    k = gen.poisson(cfg.message_rate, n)
     who = np.repeat(np.arange(n), k)
     probs = np.array([p for _, p in _CHATTER])
-    fam_idx = rng.choice(len(_CHATTER), size=len(who), p=probs / probs.sum())
-    times = day0 + tod(rng, len(who), "life")
-    work_t = day0 + tod(rng, len(who), "work")
+    fam_idx = gen.choice(len(_CHATTER), size=len(who), p=probs / probs.sum())
+    times = day0 + tod(gen, len(who), "life")
+    work_t = day0 + tod(gen, len(who), "work")
     for person, fi, t, wt in zip(who.tolist(), fam_idx.tolist(), times.tolist(), work_t.tolist(), strict=True):
         fam = _CHATTER[fi][0]
         city = int(w.city[person])
@@ -424,7 +433,7 @@ def _chatter(ev: EventCols, texts: TextBank, w: World, cfg: SimConfig, rng: np.r
             "item": cat.ITEMS[int(rng.integers(len(cat.ITEMS)))][0],
             "bank": cat.BANKS[int(w.card_bank[person])][0],
             "station": cat.CITIES[city][0] + "站",
-            "name": w.polite_name(person),
+            "name": w.polite_name(person) if fam == "bank_call" else "",
             "amount": int(rng.integers(2, 300)) * 10,
             "staff": cat.SURNAMES[int(rng.integers(len(cat.SURNAMES)))],
             "courier": cat.COURIERS[int(rng.integers(len(cat.COURIERS)))][0],

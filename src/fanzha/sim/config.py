@@ -91,7 +91,7 @@ class SimConfig:
 
 PRESETS: dict[str, SimConfig] = {
     # tests and CI: a few seconds
-    "small": SimConfig(people=2_000, days=30),
+    "small": SimConfig(people=2_000, days=30, leaks=3, contacts_per_10k_day=15.0),
     # a realistic month and a half of a mid-sized district
     "medium": SimConfig(people=100_000, days=60, leaks=3),
     # the benchmark: at least 10^7 ledger rows

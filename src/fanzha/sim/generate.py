@@ -144,13 +144,17 @@ class _Generator:
         used: set[int] = set()
         for i in range(cfg.leaks):
             if i % 2 == 0:
-                m = int(rng.choice(w.n_shops, p=w.shop_weight))
+                big = w.shop_weight**2  # data of big shops is what gets stolen and sold
+                m = int(rng.choice(w.n_shops, p=big / big.sum()))
                 while m in used:
-                    m = int(rng.choice(w.n_shops, p=w.shop_weight))
+                    m = int(rng.integers(w.n_shops))
                 kind = "shop"
             else:
-                city_w = np.array([c[1] for c in cat.CITIES])[w.outlet_city]
-                m = w.n_shops + int(rng.choice(w.n_outlets, p=city_w / city_w.sum()))
+                load = np.zeros(w.n_outlets)  # parcels each outlet handles
+                for ci, (_, cw) in enumerate(cat.CITIES):
+                    for co, (_, kw, _) in enumerate(cat.COURIERS):
+                        load[w.outlet_of[ci, co]] += cw * kw
+                m = w.n_shops + int(rng.choice(w.n_outlets, p=load / load.sum()))
                 while m in used:
                     m = w.n_shops + int(rng.integers(w.n_outlets))
                 kind = "courier_outlet"

@@ -15,3 +15,29 @@ REPORTS, ORDERS = 12, 13
 def stream(seed: int, concern: int, *keys: int) -> np.random.Generator:
     """The generator for `concern` (and e.g. a day or a person index) under `seed`."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, concern, *keys])))
+
+
+class FastRng:
+    """Scalar draws served from blocks drawn by a numpy Generator: the same stream, ~10x cheaper per call
+    than `Generator.integers` for one value. Only `random()` and `integers(lo, hi)` are offered."""
+
+    __slots__ = ("_gen", "_buf", "_i")
+
+    def __init__(self, gen: np.random.Generator) -> None:
+        self._gen = gen
+        self._buf: list[float] = []
+        self._i = 0
+
+    def random(self) -> float:
+        if self._i >= len(self._buf):
+            self._buf = self._gen.random(65_536).tolist()
+            self._i = 0
+        u = self._buf[self._i]
+        self._i += 1
+        return u
+
+    def integers(self, lo: int, hi: int | None = None) -> int:
+        """An int in [lo, hi) (or [0, lo) when hi is None)."""
+        if hi is None:
+            lo, hi = 0, lo
+        return lo + int(self.random() * (hi - lo))

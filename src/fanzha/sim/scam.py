@@ -176,7 +176,7 @@ def plan_campaign(
     else:
         tl.add("call", "contact", 1, channel="phone", direction="in", counterparty=phone,
                text=texts.scam(f"contact.{variant}", slots), attrs={"duration_s": int(rng.integers(40, 400))})
-    p_hang = 0.08 + 0.72 * a
+    p_hang = 0.05 + 0.55 * a
     if rng.random() < p_hang:
         return _finish(camp, tl, "hung_up", intervention, texts, slots)
     # -- stage 2: pretext, move to another channel ----------------------------------------------
@@ -208,7 +208,7 @@ def plan_campaign(
     tl.add("chat_message", "pretext", 2, channel=chat, direction="in", counterparty=cp,
            text=texts.scam(f"contact.{variant}", slots) if pre is None else texts.scam(pre, {**slots, "amount": 500}))
     camp.last_move = "pretext"
-    if rng.random() < 0.04 + 0.5 * a:
+    if rng.random() < 0.03 + 0.35 * a:
         tl.wait(30, 600)
         tl.add("chat_message", "victim.refuse", 2, channel=chat, direction="out", counterparty=cp,
                text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
@@ -235,7 +235,7 @@ def plan_campaign(
         tl.add("screen_share_start", "screen_share", 3, app=app, counterparty=room, attrs={"room": room, "remote_control": remote})
         shared = True
     camp.last_move = "screen_share" if shared else "install_app"
-    if rng.random() < 0.03 + 0.3 * a:
+    if rng.random() < 0.02 + 0.2 * a:
         tl.wait(60, 600)
         tl.add("chat_message", "victim.refuse", 3, channel=chat, direction="out", counterparty=cp,
                text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
@@ -331,7 +331,7 @@ def plan_campaign(
     if variant in ("credit_repair", "reserve_fund") and rng.random() < 0.7 or rng.random() < 0.2:
         amt = int(rng.choice([3000, 5000, 7200, 10000, 20000, 30000])) * 100
         say("exec.loan", amount=amt // 100)
-        if rng.random() < 0.12 + 0.4 * a:
+        if rng.random() < 0.08 + 0.3 * a:
             tl.wait(30, 300)
             tl.add("chat_message", "victim.refuse", 3, channel=chat, direction="out", counterparty=cp,
                    text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
@@ -354,7 +354,7 @@ def plan_campaign(
             amount = min(have, ask)
         slots["card"] = f"62{int(rng.integers(10**15, 10**16))}"
         say("exec.transfer" if n == 0 else "exec.more", amount=f"{amount / 100:g}")
-        if n == 0 and rng.random() < 0.02 + 0.25 * a:
+        if n == 0 and rng.random() < 0.02 + 0.2 * a:
             break
         if transfer(amount, frm, LOSS, card.account, "loss_transfer", my_device) is None:
             break

@@ -8,8 +8,7 @@ the `numpy.random.Generator` passed in, so texts are reproducible.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import numpy as np
+from typing import Protocol
 
 # --- scam moves ------------------------------------------------------------------------------------------
 SCAM: dict[str, tuple[str, ...]] = {
@@ -294,10 +293,16 @@ REPORT_STOPPED = (
 )
 
 
+class _Rng(Protocol):
+    def random(self) -> float: ...
+
+    def integers(self, lo: int, hi: int | None = None) -> int: ...
+
+
 class TextBank:
     """Renders phrasings with slots, evasive spellings and typos."""
 
-    def __init__(self, rng: np.random.Generator) -> None:
+    def __init__(self, rng: _Rng) -> None:
         self.rng = rng
 
     def pick(self, options: tuple[str, ...]) -> str:
