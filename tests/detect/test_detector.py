@@ -34,6 +34,18 @@ def test_findings_point_at_original_text_and_explain(detector: Detector) -> None
     assert "p_scam" in v.decision and "genre" in v.decision
 
 
+def test_entities_point_at_the_original_text(detector: Detector) -> None:
+    text = "客服：您好，您的快递丢失了，给您赔偿300元，请加Q Q 2846135790\n我：我的电话是138 0013 8000"
+    v = detector.analyze(text)
+    kinds = {m.entity.kind: text[m.entity.start : m.entity.end] for m in v.entities}
+    assert kinds["amount"] == "300元" and kinds["qq"] == "2846135790" and kinds["phone"] == "138 0013 8000"
+    turns = [("客服", "请加QQ 2846135790"), ("我", "我的电话是13800138000")]
+    v = detector.analyze(turns)
+    for m in v.entities:
+        assert m.turn is not None and turns[m.turn][1][m.entity.start : m.entity.end] == m.entity.text
+    assert v.to_dict()["entities"][0]["turn"] == 0
+
+
 def test_english_output(detector: Detector) -> None:
     v = detector.analyze("您的快递丢失了，我们双倍赔付，请下载小鱼易连开启屏幕共享", lang="en")
     assert v.findings and all(f.reason.isascii() for f in v.findings)

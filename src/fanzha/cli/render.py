@@ -95,6 +95,17 @@ class VerdictView:
             parts.append(table)
         else:
             parts.append(Text(t("msg.no_findings", lang), style="green"))
+        if v.entities:
+            details = Text(t("heading.entities", lang) + "：", style="bold")
+            seen: set[tuple[str, str]] = set()
+            for m in v.entities:
+                key = (m.entity.kind, m.entity.text)
+                if key in seen:
+                    continue
+                seen.add(key)
+                details.append(f"  {t('entity.' + m.entity.kind, lang)} ", style="dim")
+                details.append(m.entity.text)
+            parts.append(details)
         if v.advice:
             advice = Text()
             for i, a in enumerate(v.advice, start=1):

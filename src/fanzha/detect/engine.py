@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ahocorasick
@@ -18,10 +18,11 @@ import ahocorasick
 from fanzha.detect.document import Document
 from fanzha.detect.fusion import Decision, Evidence, fuse
 from fanzha.detect.prefilter import required_literals
-from fanzha.detect.verdict import Advice, Finding, Verdict
+from fanzha.detect.verdict import Advice, Finding, Mention, Verdict
 from fanzha.errors import InputError
 from fanzha.kb.loader import LoadedKB, default_kb
 from fanzha.kb.schema import Indicator, KnowledgeBase
+from fanzha.text.entities import extract_entities
 from fanzha.text.normalize import Normalized, Normalizer
 
 _TERM, _CONTEXT, _EXCLUDE, _TRIGGER = 0, 1, 2, 3
@@ -202,6 +203,7 @@ class Detector:
             prev = best.get(hit.idx)
             if prev is None or score > prev.score:
                 best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
+        mentions = tuple(self._mentions(doc, norm, bounds))
         decision = fuse(c.kb.fusion, best.values(), conversation=doc.conversation, model_logit=model_logit)
         scam_findings = [f for f in findings if f.role == "scam" and f.score > 0]
         category, variant = self._classify(scam_findings, decision)
@@ -225,9 +227,21 @@ class Detector:
             score=decision.score,
             findings=shown,
             advice=advice,
+            entities=mentions,
             lang=lang,
             decision=trail if explain else {},
         )
+
+    def _mentions(self, doc: Document, norm: Normalized, bounds: list[int]) -> Iterator[Mention]:
+        """Entities of the joined text, with offsets moved into the original input (or into their turn)."""
+        for ent in extract_entities(norm):
+            turn_i = bisect.bisect_right(bounds, ent.start) - 1
+            off = bounds[turn_i]
+            if doc.per_turn:
+                yield Mention(replace(ent, start=ent.start - off, end=ent.end - off), turn_i)
+            else:
+                base = doc.turns[turn_i].start - off
+                yield Mention(replace(ent, start=ent.start + base, end=ent.end + base) if base else ent)
 
     def _classify(self, findings: list[Finding], decision: Decision) -> tuple[str | None, str | None]:
         """Category: the one with the most weighted evidence. Variant (of that category): the pretext met

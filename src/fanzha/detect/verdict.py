@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from fanzha.text.entities import Entity
+
 Label = Literal["scam", "suspicious", "safe"]
 Kind = Literal["attempt", "narrative", "notice", "other"]
 
@@ -57,6 +59,20 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity (amount, phone, QQ number, app …) found in the input; offsets as for findings."""
+
+    entity: Entity
+    turn: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.entity.to_dict()
+        if self.turn is not None:
+            out["turn"] = self.turn
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Advice:
     id: str
     text: str
@@ -74,6 +90,7 @@ class Verdict:
     score: float
     findings: tuple[Finding, ...]
     advice: tuple[Advice, ...]
+    entities: tuple[Mention, ...] = ()
     lang: str = "zh"
     decision: dict[str, Any] = field(default_factory=dict)
 
@@ -93,10 +110,13 @@ class Verdict:
             "findings": [f.to_dict(explain=explain) for f in self.findings],
             "advice": [a.text for a in self.advice],
             "advice_ids": [a.id for a in self.advice],
+            "entities": [m.to_dict() for m in self.entities],
         }
         if explain:
             out["decision"] = self.decision
         return out
 
     def summary(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k not in ("findings", "advice", "decision")}
+        return {
+            k: v for k, v in asdict(self).items() if k not in ("findings", "advice", "entities", "decision")
+        }

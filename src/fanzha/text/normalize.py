@@ -10,8 +10,9 @@ Stages, in order:
    traditional → simplified (OpenCC's character table), financial numerals (壹贰叁) → 一二三, circled digits;
 2. zero-width and bidi control characters are removed;
 3. evasive spellings (V信 / 薇信 / vx → 微信, 扣扣 / 企鹅 → qq, …), tolerating separators inside them;
-4. separator runs (spaces, -, _, *, ·, emoji, …; at most three) between two characters of which at least one is
-   Chinese are removed, and so is a single line break between two Chinese characters (a layout wrap);
+4. separator runs (spaces, -, _, *, ·, emoji, …; at most three) between two Chinese characters, letters or digits
+   are removed ("退 款", "v x", "138 0013 8000" are joined; the entity extractor puts token boundaries back from
+   the offset map), and so is a single line break between two Chinese characters (a layout wrap);
 5. runs of five or more Chinese digits (一三八…) become ASCII digits, so phone and QQ numbers written in
    Chinese are found.
 
