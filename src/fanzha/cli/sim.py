@@ -9,7 +9,9 @@ import click
 
 
 @click.command("sim")
-@click.option("--preset", type=click.Choice(["small", "medium", "large"]), help="A preset size (default: small).")
+@click.option(
+    "--preset", type=click.Choice(["small", "medium", "large"]), help="A preset size (default: small)."
+)
 @click.option("--people", type=int, help="Number of people (overrides the preset).")
 @click.option("--days", type=int, help="Number of days (overrides the preset).")
 @click.option("--seed", type=int, help="Random seed; the same seed gives byte-identical files.")
@@ -17,12 +19,21 @@ import click
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write the world to.")
 @click.option("--force", is_flag=True, help="Write into --out even when it is not empty.")
 @click.option(
-    "--check", "check_dir", type=click.Path(path_type=Path),
+    "--check",
+    "check_dir",
+    type=click.Path(path_type=Path),
     help="Validate the world in this folder; violations as file:row: CODE message, exit 1 when any.",
 )
-@click.option("--stats", "stats_dir", type=click.Path(path_type=Path), help="Print the statistics report of a world.")
-@click.option("--detector-sample", type=int, default=0, show_default=True,
-              help="With --stats: run the detector on this many scam / look-alike / ordinary texts each.")
+@click.option(
+    "--stats", "stats_dir", type=click.Path(path_type=Path), help="Print the statistics report of a world."
+)
+@click.option(
+    "--detector-sample",
+    type=int,
+    default=0,
+    show_default=True,
+    help="With --stats: run the detector on this many scam / look-alike / ordinary texts each.",
+)
 @click.option("--json", "as_json", is_flag=True, help="With --stats: JSON instead of Markdown.")
 @click.option("--quiet", is_flag=True, help="No progress on standard error.")
 def sim(
@@ -59,18 +70,28 @@ def sim(
         _stats(stats_dir, detector_sample, as_json)
         return
     if out is None:
-        raise InputError("E420", "--out DIR is required to generate a world", where="fanzha sim",
-                         hint="or use --check DIR / --stats DIR")
+        raise InputError(
+            "E420",
+            "--out DIR is required to generate a world",
+            where="fanzha sim",
+            hint="or use --check DIR / --stats DIR",
+        )
     from fanzha.sim.config import preset as get_preset
 
     cfg = get_preset(preset or "small")
-    changes = {k: v for k, v in (("people", people), ("days", days), ("seed", seed), ("leaks", leaks)) if v is not None}
+    changes = {
+        k: v
+        for k, v in (("people", people), ("days", days), ("seed", seed), ("leaks", leaks))
+        if v is not None
+    }
     if changes:
         cfg = cfg.replace(**changes)
     if out.exists() and not out.is_dir():
         raise InputError("E422", "exists and is not a folder", where=str(out))
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError("E423", "folder is not empty", where=str(out), hint="choose a new folder or add --force")
+        raise InputError(
+            "E423", "folder is not empty", where=str(out), hint="choose a new folder or add --force"
+        )
     from fanzha.sim.generate import simulate
 
     def progress(day: int, total: int, rows: int) -> None:

@@ -76,7 +76,10 @@ def fixed_ids(
         validity = pa.py_buffer(np.packbits(~mask, bitorder="little").tobytes())
         nulls = int(mask.sum())
     return pa.Array.from_buffers(
-        pa.string(), n, [validity, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data.tobytes())], null_count=nulls
+        pa.string(),
+        n,
+        [validity, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data.tobytes())],
+        null_count=nulls,
     )
 
 

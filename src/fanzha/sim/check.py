@@ -86,7 +86,9 @@ class _IdSet:
         if fw is not None:
             self.sorted = np.sort(fw)
         else:
-            self.arrow = (values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values).drop_null()
+            self.arrow = (
+                values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+            ).drop_null()
         self.size = len(values)
 
     def duplicates(self) -> int:
@@ -107,12 +109,17 @@ class _IdSet:
             if fw is not None and fw.dtype == self.sorted.dtype:
                 pos = np.searchsorted(self.sorted, fw)
                 pos = np.minimum(pos, max(len(self.sorted) - 1, 0))
-                ok = (self.sorted[pos] == fw) if len(self.sorted) else np.zeros(len(fw), dtype=np.bool_)
-                return ok | nulls
+                ok: npt.NDArray[np.bool_] = (
+                    (self.sorted[pos] == fw) if len(self.sorted) else np.zeros(len(fw), dtype=np.bool_)
+                )
+                both: npt.NDArray[np.bool_] = ok | nulls
+                return both
             setv = pa.array(self.sorted.tolist(), pa.binary()).cast(pa.string())
-            return np.asarray(pc.fill_null(pc.is_in(values, value_set=setv), True))
+            found: npt.NDArray[np.bool_] = np.asarray(pc.fill_null(pc.is_in(values, value_set=setv), True))
+            return found
         assert self.arrow is not None
-        return np.asarray(pc.fill_null(pc.is_in(values, value_set=self.arrow), True))
+        hit: npt.NDArray[np.bool_] = np.asarray(pc.fill_null(pc.is_in(values, value_set=self.arrow), True))
+        return hit
 
     def index(self, values: pa.Array) -> npt.NDArray[np.int64]:
         """Position in the sorted set (−1 when absent); only for fixed-width sets."""
@@ -165,7 +172,12 @@ def check_world(root: str | Path) -> list[Violation]:
                 rep.add(name, 0, "E401", f"column {field.name!r} is missing")
                 ok = False
             elif not actual.field(idx).type.equals(field.type):
-                rep.add(name, 0, "E401", f"column {field.name!r} is {actual.field(idx).type}, expected {field.type}")
+                rep.add(
+                    name,
+                    0,
+                    "E401",
+                    f"column {field.name!r} is {actual.field(idx).type}, expected {field.type}",
+                )
                 ok = False
         present[name] = ok
     if not (root / "reports.jsonl").is_file():
@@ -181,8 +193,14 @@ def check_world(root: str | Path) -> list[Violation]:
     people_t = read("people.parquet", ["person_id"])
     people = _IdSet(people_t["person_id"])
     _unique(rep, "people.parquet", people, "person_id")
-    merchants = _IdSet(read("merchants.parquet", ["merchant_id"])["merchant_id"]) if present["merchants.parquet"] else None
-    devices = _IdSet(read("devices.parquet", ["device_id"])["device_id"]) if present["devices.parquet"] else None
+    merchants = (
+        _IdSet(read("merchants.parquet", ["merchant_id"])["merchant_id"])
+        if present["merchants.parquet"]
+        else None
+    )
+    devices = (
+        _IdSet(read("devices.parquet", ["device_id"])["device_id"]) if present["devices.parquet"] else None
+    )
     acc = read("accounts.parquet", ["account_id", "owner_id", "kind", "opened", "opening_balance"])
     accounts = _IdSet(acc["account_id"])
     _unique(rep, "accounts.parquet", accounts, "account_id")
@@ -206,13 +224,22 @@ def check_world(root: str | Path) -> list[Violation]:
     if merchants is not None:
         known_owner |= merchants.contains(owners)
     for i in np.flatnonzero(~known_owner).tolist():
-        rep.add("accounts.parquet", i + 1, "E403", f"owner {owners[i].as_py()!r} is neither a person nor a merchant")
+        rep.add(
+            "accounts.parquet",
+            i + 1,
+            "E403",
+            f"owner {owners[i].as_py()!r} is neither a person nor a merchant",
+        )
     owner_person = np.full(n_acc, -1, dtype=np.int64)  # account (sorted position) → person (sorted position)
     if people.sorted is not None:
         owner_person[pos_of_row] = people.index(owners.fill_null("?" * people.sorted.dtype.itemsize))
 
     # -- lineage first (small): which transfers to look at in the ledger ------------------------------------
-    lineage = read("truth/lineage.parquet", ["transfer_id", "victim_id", "amount"]) if present["truth/lineage.parquet"] else None
+    lineage = (
+        read("truth/lineage.parquet", ["transfer_id", "victim_id", "amount"])
+        if present["truth/lineage.parquet"]
+        else None
+    )
     lin_ids = _IdSet(lineage["transfer_id"]) if lineage is not None and lineage.num_rows else None
 
     # -- the ledger -------------------------------------------------------------------------------------------
@@ -223,11 +250,15 @@ def check_world(root: str | Path) -> list[Violation]:
     lin_found: dict[bytes, tuple[int, int]] = {}  # transfer id → (amount, src account position)
     channels = pa.array(CHANNELS)
     for row0, batch in _batches(root / "transfers.parquet"):
-        n = batch.num_rows
         tid = batch.column("transfer_id")
         fw = fixed_width(tid)
         if fw is None:
-            rep.add("transfers.parquet", row0, "E410", "transfer ids must be non-null and zero-padded to one length")
+            rep.add(
+                "transfers.parquet",
+                row0,
+                "E410",
+                "transfer ids must be non-null and zero-padded to one length",
+            )
             return rep.finish()
         t = times_to_us(batch.column("time"))
         for col in ("src", "dst", "amount", "time", "channel"):
@@ -252,14 +283,24 @@ def check_world(root: str | Path) -> list[Violation]:
         dst = accounts.index(batch.column("dst").fill_null(""))
         for name, arr in (("src", src), ("dst", dst)):
             for i in np.flatnonzero(arr < 0).tolist():
-                rep.add("transfers.parquet", row0 + i, "E403", f"{name} {batch.column(name)[i].as_py()!r} is not in accounts.parquet")
+                rep.add(
+                    "transfers.parquet",
+                    row0 + i,
+                    "E403",
+                    f"{name} {batch.column(name)[i].as_py()!r} is not in accounts.parquet",
+                )
         ch = batch.column("channel")
         for i in np.flatnonzero(~np.asarray(pc.fill_null(pc.is_in(ch, value_set=channels), True))).tolist():
             rep.add("transfers.parquet", row0 + i, "E410", f"unknown channel {ch[i].as_py()!r}")
         if devices is not None:
             dev = batch.column("device")
             for i in np.flatnonzero(~devices.contains(dev)).tolist():
-                rep.add("transfers.parquet", row0 + i, "E403", f"device {dev[i].as_py()!r} is not in devices.parquet")
+                rep.add(
+                    "transfers.parquet",
+                    row0 + i,
+                    "E403",
+                    f"device {dev[i].as_py()!r} is not in devices.parquet",
+                )
         valid = (src >= 0) & (dst >= 0)
         for name, arr in (("src", src), ("dst", dst)):
             early = valid & (t < opened[np.maximum(arr, 0)])
@@ -288,8 +329,12 @@ def check_world(root: str | Path) -> list[Violation]:
                     continue
                 seen.add(a)
                 row = int(order[k]) // 2
-                rep.add("transfers.parquet", row0 + row, "E406",
-                        f"balance of {batch.column('src')[row].as_py()} goes negative ({running[k] / 100:.2f})")
+                rep.add(
+                    "transfers.parquet",
+                    row0 + row,
+                    "E406",
+                    f"balance of {batch.column('src')[row].as_py()} goes negative ({running[k] / 100:.2f})",
+                )
         np.add.at(balance, acct, delta)
         if lin_ids is not None:
             hit = np.flatnonzero(lin_ids.contains(tid))
@@ -314,24 +359,38 @@ def check_world(root: str | Path) -> list[Violation]:
         okp = pos >= 0
         mism = np.flatnonzero(okp & (closing != balance[np.maximum(pos, 0)]))
         for i in mism.tolist():
-            rep.add("truth/balances.parquet", i + 1, "E407",
-                    f"closing balance {closing[i] / 100:.2f} ≠ opening + in − out = {balance[pos[i]] / 100:.2f}")
+            rep.add(
+                "truth/balances.parquet",
+                i + 1,
+                "E407",
+                f"closing balance {closing[i] / 100:.2f} ≠ opening + in − out = {balance[pos[i]] / 100:.2f}",
+            )
         if len(pos) != n_acc:
             rep.add("truth/balances.parquet", 0, "E407", f"{len(pos)} closing balances for {n_acc} accounts")
 
     # -- victims and lineage ----------------------------------------------------------------------------
     lost: dict[str, int] = {}
     if present["truth/victims.parquet"]:
-        vic = read("truth/victims.parquet", ["person_id", "variant", "gang_id", "first_contact_time", "first_loss_time", "amount_lost"])
+        vic = read(
+            "truth/victims.parquet",
+            ["person_id", "variant", "gang_id", "first_contact_time", "first_loss_time", "amount_lost"],
+        )
         from fanzha.kb.loader import default_kb
 
         variants = pa.array(sorted(v.id for v in default_kb().kb.variants))
         vids = vic["person_id"].combine_chunks()
         for i in np.flatnonzero(~people.contains(vids)).tolist():
-            rep.add("truth/victims.parquet", i + 1, "E403", f"person {vids[i].as_py()!r} is not in people.parquet")
+            rep.add(
+                "truth/victims.parquet", i + 1, "E403", f"person {vids[i].as_py()!r} is not in people.parquet"
+            )
         var = vic["variant"].combine_chunks()
         for i in np.flatnonzero(~np.asarray(pc.fill_null(pc.is_in(var, value_set=variants), False))).tolist():
-            rep.add("truth/victims.parquet", i + 1, "E410", f"variant {var[i].as_py()!r} is not in the knowledge base")
+            rep.add(
+                "truth/victims.parquet",
+                i + 1,
+                "E410",
+                f"variant {var[i].as_py()!r} is not in the knowledge base",
+            )
         fc = times_to_us(vic["first_contact_time"])
         fl = times_to_us(vic["first_loss_time"])
         fl_null = np.asarray(vic["first_loss_time"].is_null())
@@ -339,13 +398,20 @@ def check_world(root: str | Path) -> list[Violation]:
         for i in np.flatnonzero(~fl_null & (fl < fc)).tolist():
             rep.add("truth/victims.parquet", i + 1, "E404", "first_loss_time is before first_contact_time")
         for i in np.flatnonzero(fl_null != (amt == 0)).tolist():
-            rep.add("truth/victims.parquet", i + 1, "E409", "first_loss_time must be null exactly when amount_lost is 0")
+            rep.add(
+                "truth/victims.parquet",
+                i + 1,
+                "E409",
+                "first_loss_time must be null exactly when amount_lost is 0",
+            )
         lost = {v: int(a) for v, a in zip(vids.to_pylist(), amt.tolist(), strict=True)}
         if present["truth/gangs.parquet"]:
             gangs = set(read("truth/gangs.parquet", ["gang_id"])["gang_id"].to_pylist())
             for i, g in enumerate(vic["gang_id"].to_pylist()):
                 if g not in gangs:
-                    rep.add("truth/victims.parquet", i + 1, "E403", f"gang {g!r} is not in truth/gangs.parquet")
+                    rep.add(
+                        "truth/victims.parquet", i + 1, "E403", f"gang {g!r} is not in truth/gangs.parquet"
+                    )
     if lineage is not None:
         per_tx: dict[bytes, int] = defaultdict(int)
         first_hop: dict[str, int] = defaultdict(int)
@@ -358,10 +424,14 @@ def check_world(root: str | Path) -> list[Violation]:
             if a <= 0:
                 rep.add("truth/lineage.parquet", i + 1, "E405", "lineage amount must be > 0")
             if v not in lost:
-                rep.add("truth/lineage.parquet", i + 1, "E403", f"victim {v!r} is not in truth/victims.parquet")
+                rep.add(
+                    "truth/lineage.parquet", i + 1, "E403", f"victim {v!r} is not in truth/victims.parquet"
+                )
             found = lin_found.get(key)
             if found is None:
-                rep.add("truth/lineage.parquet", i + 1, "E403", f"transfer {t_id!r} is not in transfers.parquet")
+                rep.add(
+                    "truth/lineage.parquet", i + 1, "E403", f"transfer {t_id!r} is not in transfers.parquet"
+                )
                 continue
             per_tx[key] += a
             src_owner = owner_person[found[1]] if found[1] >= 0 else -1
@@ -370,23 +440,35 @@ def check_world(root: str | Path) -> list[Violation]:
         for i, t_id in enumerate(ids):
             key = str(t_id).encode()
             if key in lin_found and per_tx[key] > lin_found[key][0]:
-                rep.add("truth/lineage.parquet", i + 1, "E408",
-                        f"victims' money on {t_id} ({per_tx[key] / 100:.2f}) exceeds its amount ({lin_found[key][0] / 100:.2f})")
+                rep.add(
+                    "truth/lineage.parquet",
+                    i + 1,
+                    "E408",
+                    f"victims' money on {t_id} ({per_tx[key] / 100:.2f}) exceeds its amount ({lin_found[key][0] / 100:.2f})",
+                )
                 per_tx[key] = -(10**18)  # report once per transfer
         for row, (v, a) in enumerate(lost.items(), start=1):
             if first_hop.get(v, 0) != a:
-                rep.add("truth/victims.parquet", row, "E409",
-                        f"amount_lost {a / 100:.2f} ≠ lineage leaving the victim's accounts {first_hop.get(v, 0) / 100:.2f}")
+                rep.add(
+                    "truth/victims.parquet",
+                    row,
+                    "E409",
+                    f"amount_lost {a / 100:.2f} ≠ lineage leaving the victim's accounts {first_hop.get(v, 0) / 100:.2f}",
+                )
 
     # -- events, orders, timelines, mules, leaks, reports ------------------------------------------------
     ev_ids: list[npt.NDArray[np.bytes_]] = []
     if present["events.parquet"]:
         last_t, last_e = np.iinfo(np.int64).min, b""
         kinds_ok = pa.array(EVENT_KINDS)
-        for row0, batch in _batches(root / "events.parquet", ["event_id", "person_id", "time", "kind", "transfer_id", "attrs"]):
+        for row0, batch in _batches(
+            root / "events.parquet", ["event_id", "person_id", "time", "kind", "transfer_id", "attrs"]
+        ):
             fw = fixed_width(batch.column("event_id"))
             if fw is None:
-                rep.add("events.parquet", row0, "E410", "event ids must be non-null and zero-padded to one length")
+                rep.add(
+                    "events.parquet", row0, "E410", "event ids must be non-null and zero-padded to one length"
+                )
                 break
             t = times_to_us(batch.column("time"))
             prev_t = np.r_[last_t, t[:-1]]
@@ -400,13 +482,22 @@ def check_world(root: str | Path) -> list[Violation]:
             ev_ids.append(fw)
             pid = batch.column("person_id")
             for i in np.flatnonzero(~people.contains(pid) | np.asarray(pid.is_null())).tolist():
-                rep.add("events.parquet", row0 + i, "E403", f"person {pid[i].as_py()!r} is not in people.parquet")
+                rep.add(
+                    "events.parquet", row0 + i, "E403", f"person {pid[i].as_py()!r} is not in people.parquet"
+                )
             kd = batch.column("kind")
-            for i in np.flatnonzero(~np.asarray(pc.fill_null(pc.is_in(kd, value_set=kinds_ok), False))).tolist():
+            for i in np.flatnonzero(
+                ~np.asarray(pc.fill_null(pc.is_in(kd, value_set=kinds_ok), False))
+            ).tolist():
                 rep.add("events.parquet", row0 + i, "E410", f"unknown event kind {kd[i].as_py()!r}")
             tr = batch.column("transfer_id")
             for i in np.flatnonzero(~tx_set.contains(tr)).tolist():
-                rep.add("events.parquet", row0 + i, "E403", f"transfer {tr[i].as_py()!r} is not in transfers.parquet")
+                rep.add(
+                    "events.parquet",
+                    row0 + i,
+                    "E403",
+                    f"transfer {tr[i].as_py()!r} is not in transfers.parquet",
+                )
     ev_all = np.concatenate(ev_ids) if ev_ids else np.zeros(0, dtype="S1")
     if len(ev_all) > 1 and not (ev_all[1:] > ev_all[:-1]).all():
         ev_all = np.sort(ev_all)
@@ -414,24 +505,49 @@ def check_world(root: str | Path) -> list[Violation]:
             rep.add("events.parquet", 0, "E402", "duplicate event_id")
     ev_set = _SortedIds(ev_all)
     if present["orders.parquet"]:
-        for row0, batch in _batches(root / "orders.parquet", ["person_id", "merchant_id", "outlet_id", "transfer_id"]):
-            for col, idset, target in (("person_id", people, "people"), ("merchant_id", merchants, "merchants"),
-                                       ("outlet_id", merchants, "merchants"), ("transfer_id", tx_set, "transfers")):
+        for row0, batch in _batches(
+            root / "orders.parquet", ["person_id", "merchant_id", "outlet_id", "transfer_id"]
+        ):
+            for col, idset, target in (
+                ("person_id", people, "people"),
+                ("merchant_id", merchants, "merchants"),
+                ("outlet_id", merchants, "merchants"),
+                ("transfer_id", tx_set, "transfers"),
+            ):
                 if idset is None:
                     continue
                 arr = batch.column(col)
                 for i in np.flatnonzero(~idset.contains(arr)).tolist():
-                    rep.add("orders.parquet", row0 + i, "E403", f"{col} {arr[i].as_py()!r} is not in {target}.parquet")
+                    rep.add(
+                        "orders.parquet",
+                        row0 + i,
+                        "E403",
+                        f"{col} {arr[i].as_py()!r} is not in {target}.parquet",
+                    )
     if present["truth/timelines.parquet"]:
         tl = read("truth/timelines.parquet", ["person_id", "step", "event_id", "time", "transfer_id"])
         e = tl["event_id"].combine_chunks()
         for i in np.flatnonzero(~ev_set.contains(e)).tolist():
-            rep.add("truth/timelines.parquet", i + 1, "E403", f"event {e[i].as_py()!r} is not in events.parquet")
+            rep.add(
+                "truth/timelines.parquet", i + 1, "E403", f"event {e[i].as_py()!r} is not in events.parquet"
+            )
         tr = tl["transfer_id"].combine_chunks()
         for i in np.flatnonzero(~tx_set.contains(tr)).tolist():
-            rep.add("truth/timelines.parquet", i + 1, "E403", f"transfer {tr[i].as_py()!r} is not in transfers.parquet")
+            rep.add(
+                "truth/timelines.parquet",
+                i + 1,
+                "E403",
+                f"transfer {tr[i].as_py()!r} is not in transfers.parquet",
+            )
         last: dict[str, tuple[int, int]] = {}
-        for i, (p, s, t) in enumerate(zip(tl["person_id"].to_pylist(), tl["step"].to_pylist(), times_to_us(tl["time"]).tolist(), strict=True)):
+        for i, (p, s, t) in enumerate(
+            zip(
+                tl["person_id"].to_pylist(),
+                tl["step"].to_pylist(),
+                times_to_us(tl["time"]).tolist(),
+                strict=True,
+            )
+        ):
             prev = last.get(p)
             if prev is not None and (t < prev[1] or s <= prev[0]):
                 rep.add("truth/timelines.parquet", i + 1, "E404", f"timeline of {p} is not in time order")
@@ -440,7 +556,9 @@ def check_world(root: str | Path) -> list[Violation]:
         mu = read("truth/mules.parquet", ["account_id", "layer"])
         a = mu["account_id"].combine_chunks()
         for i in np.flatnonzero(~accounts.contains(a)).tolist():
-            rep.add("truth/mules.parquet", i + 1, "E403", f"account {a[i].as_py()!r} is not in accounts.parquet")
+            rep.add(
+                "truth/mules.parquet", i + 1, "E403", f"account {a[i].as_py()!r} is not in accounts.parquet"
+            )
         layers = np.asarray(mu["layer"].fill_null(0))
         for i in np.flatnonzero((layers < 1) | (layers > 3)).tolist():
             rep.add("truth/mules.parquet", i + 1, "E410", "layer must be 1, 2 or 3")
@@ -448,7 +566,9 @@ def check_world(root: str | Path) -> list[Violation]:
         lk = read("truth/leaks.parquet", ["merchant_id", "start", "end"])
         m = lk["merchant_id"].combine_chunks()
         for i in np.flatnonzero(~merchants.contains(m)).tolist():
-            rep.add("truth/leaks.parquet", i + 1, "E403", f"merchant {m[i].as_py()!r} is not in merchants.parquet")
+            rep.add(
+                "truth/leaks.parquet", i + 1, "E403", f"merchant {m[i].as_py()!r} is not in merchants.parquet"
+            )
         for i in np.flatnonzero(times_to_us(lk["end"]) <= times_to_us(lk["start"])).tolist():
             rep.add("truth/leaks.parquet", i + 1, "E404", "end is not after start")
     if (root / "reports.jsonl").is_file():
@@ -459,11 +579,20 @@ def check_world(root: str | Path) -> list[Violation]:
                 except orjson.JSONDecodeError as exc:
                     rep.add("reports.jsonl", line_no, "E413", f"invalid JSON: {exc}")
                     continue
-                missing = [k for k in ("report_id", "person_id", "time", "text") if not isinstance(obj, dict) or k not in obj]
+                missing = [
+                    k
+                    for k in ("report_id", "person_id", "time", "text")
+                    if not isinstance(obj, dict) or k not in obj
+                ]
                 if missing:
                     rep.add("reports.jsonl", line_no, "E413", f"missing field(s): {', '.join(missing)}")
                 elif not people.contains(pa.array([obj["person_id"]], pa.string()))[0]:
-                    rep.add("reports.jsonl", line_no, "E403", f"person {obj['person_id']!r} is not in people.parquet")
+                    rep.add(
+                        "reports.jsonl",
+                        line_no,
+                        "E403",
+                        f"person {obj['person_id']!r} is not in people.parquet",
+                    )
     return rep.finish()
 
 
@@ -484,7 +613,8 @@ class _SortedIds:
         if fw is None or len(self.ids) == 0 or fw.dtype != self.ids.dtype:
             return nulls.copy()
         pos = np.minimum(np.searchsorted(self.ids, fw), len(self.ids) - 1)
-        return (self.ids[pos] == fw) | nulls
+        out: npt.NDArray[np.bool_] = (self.ids[pos] == fw) | nulls
+        return out
 
 
 def _unique(rep: _Report, name: str, ids: _IdSet, column: str) -> None:

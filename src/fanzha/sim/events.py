@@ -10,8 +10,20 @@ import orjson
 
 class EventCols:
     __slots__ = (
-        "time", "person", "kind", "channel", "direction", "counterparty", "text", "app", "amount", "tx",
-        "attrs", "label", "family", "scam",
+        "time",
+        "person",
+        "kind",
+        "channel",
+        "direction",
+        "counterparty",
+        "text",
+        "app",
+        "amount",
+        "tx",
+        "attrs",
+        "label",
+        "family",
+        "scam",
     )
 
     def __init__(self) -> None:
@@ -61,7 +73,9 @@ class EventCols:
         self.app.append(app)
         self.amount.append(amount)
         self.tx.append(tx)
-        self.attrs.append(None if attrs is None else orjson.dumps(attrs, option=orjson.OPT_SORT_KEYS).decode())
+        self.attrs.append(
+            None if attrs is None else orjson.dumps(attrs, option=orjson.OPT_SORT_KEYS).decode()
+        )
         self.label.append(label)
         self.family.append(family)
         self.scam.append(scam)

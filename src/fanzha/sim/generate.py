@@ -27,7 +27,9 @@ from fanzha.sim.events import EventCols
 from fanzha.sim.mules import SpecialEngine
 from fanzha.sim.output import Writers
 from fanzha.sim.reports import report
+from fanzha.sim.scam import Campaign, Ev, Tx, plan_campaign
 from fanzha.sim.schema import (
+    BALANCES,
     CHANNELS,
     EVENT_LABELS,
     EVENTS,
@@ -40,9 +42,7 @@ from fanzha.sim.schema import (
     TIMELINES,
     TRANSFERS,
     VICTIMS,
-    BALANCES,
 )
-from fanzha.sim.scam import Campaign, Ev, Tx, plan_campaign
 from fanzha.sim.texts import TextBank
 from fanzha.sim.world import SCAM_VARIANTS, World
 
@@ -101,8 +101,13 @@ def simulate(
     started = _time.perf_counter()
     gen = _Generator(config, Path(out) if out is not None else None, _parse_interventions(interventions))
     gen.run(progress)
-    return SimResult(config, dict(gen.writers.rows), gen.campaigns, _time.perf_counter() - started,
-                     {c.person: c.amount_lost for c in gen.campaigns})
+    return SimResult(
+        config,
+        dict(gen.writers.rows),
+        gen.campaigns,
+        _time.perf_counter() - started,
+        {c.person: c.amount_lost for c in gen.campaigns},
+    )
 
 
 def _parse_interventions(items: Iterable[tuple[str | int, datetime | int]]) -> dict[int, int]:
@@ -159,7 +164,11 @@ class _Generator:
                     m = w.n_shops + int(rng.integers(w.n_outlets))
                 kind = "courier_outlet"
             used.add(m)
-            start = w.t0 + (cfg.leak_start_day + i * cfg.leak_stagger_days) * US_PER_DAY + int(rng.integers(0, US_PER_DAY))
+            start = (
+                w.t0
+                + (cfg.leak_start_day + i * cfg.leak_stagger_days) * US_PER_DAY
+                + int(rng.integers(0, US_PER_DAY))
+            )
             leaks.append(Leak(m, kind, start, start + cfg.leak_days * US_PER_DAY, [i % len(w.gangs)]))
         for g in range(len(w.gangs)):
             if not any(g in lk.gangs for lk in leaks):
@@ -216,9 +225,16 @@ class _Generator:
                     start = day_end - int(rng.integers(1, 1800)) * US_PER_SECOND
                 vr = streams.stream(cfg.seed, streams.VICTIM, p)
                 camp = plan_campaign(
-                    w, gang, p, entry, start,
-                    int(self.balances[int(w.card(p))]), int(self.balances[int(w.wallet(p))]),
-                    vr, TextBank(vr), self.interventions.get(p),
+                    w,
+                    gang,
+                    p,
+                    entry,
+                    start,
+                    int(self.balances[int(w.card(p))]),
+                    int(self.balances[int(w.wallet(p))]),
+                    vr,
+                    TextBank(vr),
+                    self.interventions.get(p),
                 )
                 self.campaigns.append(camp)
                 self.orders_of[p] = entry
@@ -238,7 +254,9 @@ class _Generator:
             dst = np.concatenate([np.array([x.dst for x in specials], dtype=np.int64), bday.dst])
             amount = np.concatenate([np.array([x.amount for x in specials], dtype=np.int64), bday.amount])
             tm = np.concatenate([np.array([x.time for x in specials], dtype=np.int64), bday.time])
-            channel = np.concatenate([np.array([CH[x.channel] for x in specials], dtype=np.int64), bday.channel])
+            channel = np.concatenate(
+                [np.array([CH[x.channel] for x in specials], dtype=np.int64), bday.channel]
+            )
             loc = np.concatenate([np.array([x.location for x in specials], dtype=np.int64), bday.location])
             dev = np.concatenate([np.array([x.device for x in specials], dtype=np.int64), bday.device])
         else:
@@ -291,16 +309,34 @@ class _Generator:
         if l_tx:
             self.writers.write(
                 "truth/lineage.parquet",
-                pa.table([fixed_ids("T", l_tx, 12), fixed_ids("P", l_victim, 8), fen_to_decimal(l_amount)], schema=LINEAGE),
+                pa.table(
+                    [fixed_ids("T", l_tx, 12), fixed_ids("P", l_victim, 8), fen_to_decimal(l_amount)],
+                    schema=LINEAGE,
+                ),
             )
         # orders and events
         benign_numbers = numbers[s:]
         if bday is not None:
             self._write_orders(day, bday, benign_numbers)
         ev = bday.events if bday is not None else EventCols()
-        for e in self.pending.pop(day, []) if bday is not None else [x for v in self.pending.values() for x in v]:
-            ev.add(e.time, e.person, e.kind, channel=e.channel, direction=e.direction, counterparty=e.counterparty,
-                   text=e.text, app=e.app, amount=e.amount, attrs=e.attrs, label=e.label, family=e.move, scam=e)
+        for e in (
+            self.pending.pop(day, []) if bday is not None else [x for v in self.pending.values() for x in v]
+        ):
+            ev.add(
+                e.time,
+                e.person,
+                e.kind,
+                channel=e.channel,
+                direction=e.direction,
+                counterparty=e.counterparty,
+                text=e.text,
+                app=e.app,
+                amount=e.amount,
+                attrs=e.attrs,
+                label=e.label,
+                family=e.move,
+                scam=e,
+            )
         if bday is None:
             self.pending.clear()
         self._write_events(ev, benign_numbers)
@@ -324,7 +360,9 @@ class _Generator:
             tracking_digits = fixed_ids("", (nums * 7_919 + o.courier[idx] * 104_729) % 10**12, 12)
             import pyarrow.compute as pc
 
-            tracking = pc.binary_join_element_wise(prefixes.take(pa.array(o.courier[idx])), tracking_digits, "")
+            tracking = pc.binary_join_element_wise(
+                prefixes.take(pa.array(o.courier[idx])), tracking_digits, ""
+            )
             table = pa.table(
                 [
                     fixed_ids("O", nums, 10),
@@ -420,8 +458,14 @@ class _Generator:
         self.writers.write("events.parquet", table)
         self.writers.write(
             "truth/event_labels.parquet",
-            pa.table([event_ids, pa.array(ev.label, pa.string()).take(idx), pa.array(ev.family, pa.string()).take(idx)],
-                     schema=EVENT_LABELS),
+            pa.table(
+                [
+                    event_ids,
+                    pa.array(ev.label, pa.string()).take(idx),
+                    pa.array(ev.family, pa.string()).take(idx),
+                ],
+                schema=EVENT_LABELS,
+            ),
         )
         rows = [i for i in order.tolist() if ev.scam[i] is not None]
         if rows:
@@ -458,7 +502,9 @@ class _Generator:
         for i, r in enumerate(reports):
             r["report_id"] = f"R{i:08d}"
         self.writers.write_jsonl("reports.jsonl", reports)
-        first_loss = np.array([c.first_loss if c.first_loss is not None else 0 for c in camps], dtype=np.int64)
+        first_loss = np.array(
+            [c.first_loss if c.first_loss is not None else 0 for c in camps], dtype=np.int64
+        )
         self.writers.write(
             "truth/victims.parquet",
             pa.table(
@@ -467,7 +513,11 @@ class _Generator:
                     pa.array([c.variant for c in camps], pa.string()),
                     pa.array([f"G{c.gang:03d}" for c in camps], pa.string()),
                     times([c.first_contact for c in camps]),
-                    pa.array(first_loss, pa.timestamp("us", tz="Asia/Shanghai"), mask=np.array([c.first_loss is None for c in camps], dtype=np.bool_)),
+                    pa.array(
+                        first_loss,
+                        pa.timestamp("us", tz="Asia/Shanghai"),
+                        mask=np.array([c.first_loss is None for c in camps], dtype=np.bool_),
+                    ),
                     fen_to_decimal([c.amount_lost for c in camps]),
                     pa.array([c.outcome for c in camps], pa.string()),
                     pa.array([c.stage_reached for c in camps], pa.int8()),
@@ -482,8 +532,14 @@ class _Generator:
         cards = [card for g in w.gangs for card in g.cards]
         self.writers.write(
             "truth/mules.parquet",
-            pa.table([fixed_ids("A", [c.account for c in cards], 10), pa.array([f"G{c.gang:03d}" for c in cards], pa.string()),
-                      pa.array([c.layer for c in cards], pa.int8())], schema=MULES),
+            pa.table(
+                [
+                    fixed_ids("A", [c.account for c in cards], 10),
+                    pa.array([f"G{c.gang:03d}" for c in cards], pa.string()),
+                    pa.array([c.layer for c in cards], pa.int8()),
+                ],
+                schema=MULES,
+            ),
         )
         self.writers.write(
             "truth/gangs.parquet",
@@ -510,14 +566,18 @@ class _Generator:
                     pa.array([lk.kind for lk in self.leaks], pa.string()),
                     times([lk.start for lk in self.leaks]),
                     times([lk.end for lk in self.leaks]),
-                    pa.array([[f"G{g:03d}" for g in sorted(lk.gangs)] for lk in self.leaks], pa.list_(pa.string())),
+                    pa.array(
+                        [[f"G{g:03d}" for g in sorted(lk.gangs)] for lk in self.leaks], pa.list_(pa.string())
+                    ),
                 ],
                 schema=LEAKS,
             ),
         )
         self.writers.write(
             "truth/balances.parquet",
-            pa.table([fixed_ids("A", np.arange(w.n_accounts), 10), fen_to_decimal(self.balances)], schema=BALANCES),
+            pa.table(
+                [fixed_ids("A", np.arange(w.n_accounts), 10), fen_to_decimal(self.balances)], schema=BALANCES
+            ),
         )
         self.writers.close()
         self.writers.write_json(

@@ -52,8 +52,12 @@ class InterventionReport:
             "lost_with_yuan": self.lost_with / 100,
             "saved_yuan": self.saved / 100,
             "per_person": [
-                {"person_id": s.person_id, "lost_without_yuan": s.lost_without / 100, "lost_with_yuan": s.lost_with / 100,
-                 "saved_yuan": s.saved / 100}
+                {
+                    "person_id": s.person_id,
+                    "lost_without_yuan": s.lost_without / 100,
+                    "lost_with_yuan": s.lost_with / 100,
+                    "saved_yuan": s.saved / 100,
+                }
                 for s in self.per_person
             ],
         }

@@ -10,6 +10,7 @@ POS terminals there. Each mule account also has ordinary-looking traffic in and 
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,18 @@ from fanzha.sim.scam import COVER, LOSS, MULE, Tx, _active
 from fanzha.sim.world import MuleCard, World
 
 MIN = 60 * US_PER_SECOND
+
+
+@dataclass(frozen=True, slots=True)
+class _CoverOut:
+    """A mule's ordinary-looking payment: up to `amount`, from what is not committed to planned hops."""
+
+    account: int
+    amount: int
+    sink: int
+    channel: str | None
+
+
 HOUR = 60 * MIN
 _TX, _DRAIN, _COVER_OUT = 0, 1, 2
 
@@ -69,14 +82,28 @@ class SpecialEngine:
                     t = card.active_from + int(rng.integers(0, card.active_to - card.active_from))
                     amount = int(rng.lognormal(np.log(600), 0.9) * 100)
                     src = ext_src + int(rng.integers(24))
-                    self._push(t, _TX, Tx(t, src, card.account, amount, _channel(w, src, card.account),
-                                          w.city_index[card.city], -1, COVER))
+                    self._push(
+                        t,
+                        _TX,
+                        Tx(
+                            t,
+                            src,
+                            card.account,
+                            amount,
+                            _channel(w, src, card.account),
+                            w.city_index[card.city],
+                            -1,
+                            COVER,
+                        ),
+                    )
                 for _ in range(int(rng.poisson(1.0 * days))):
                     t = card.active_from + int(rng.integers(0, card.active_to - card.active_from))
                     amount = int(rng.lognormal(np.log(300), 0.9) * 100)
                     pos = rng.random() < 0.5
-                    sink = (w.base["pos"] + w.city_index[card.city]) if pos else ext_sink + int(rng.integers(24))
-                    self._push(t, _COVER_OUT, (card.account, amount, sink, "pos" if pos else None))
+                    sink = (
+                        (w.base["pos"] + w.city_index[card.city]) if pos else ext_sink + int(rng.integers(24))
+                    )
+                    self._push(t, _COVER_OUT, _CoverOut(card.account, amount, sink, "pos" if pos else None))
 
     # -- execution -------------------------------------------------------------------------------------
     def run_until(self, t_end: int) -> list[Tx]:
@@ -93,13 +120,22 @@ class SpecialEngine:
                 assert isinstance(obj, int)
                 self._drain(obj, t)
             else:
-                account, amount, sink, channel = obj  # type: ignore[misc]
+                assert isinstance(obj, _CoverOut)
+                account, amount, sink, channel = obj.account, obj.amount, obj.sink, obj.channel
                 free = int(self.balances[account]) - self.reserved.get(account, 0)
                 amount = min(amount, free)
                 if amount >= 100:
                     card = self.card_of[account]
-                    tx = Tx(t, account, sink, amount, channel or _channel(self.world, account, sink),
-                            self.world.city_index[card.city], card.device, COVER)
+                    tx = Tx(
+                        t,
+                        account,
+                        sink,
+                        amount,
+                        channel or _channel(self.world, account, sink),
+                        self.world.city_index[card.city],
+                        card.device,
+                        COVER,
+                    )
                     self._execute(tx)
                     done.append(tx)
         return done
@@ -130,7 +166,9 @@ class SpecialEngine:
                 self.pending.add(dst)
                 k = self.drains.get(dst, 0)
                 rng = streams.stream(self.seed, streams.MULE_FLOW, dst, k)
-                lo, hi = {1: (3 * MIN, 3 * HOUR), 2: (10 * MIN, 6 * HOUR), 3: (20 * MIN, 12 * HOUR)}[card.layer]
+                lo, hi = {1: (3 * MIN, 3 * HOUR), 2: (10 * MIN, 6 * HOUR), 3: (20 * MIN, 12 * HOUR)}[
+                    card.layer
+                ]
                 self._push(tx.time + int(rng.integers(lo, hi)), _DRAIN, dst)
 
     def _drain(self, account: int, t: int) -> None:
@@ -164,12 +202,27 @@ class SpecialEngine:
                     continue
                 dst = _active(gang.cards, layer, tt, rng)
                 if dst.account in used:
-                    alt = [c for c in gang.cards if c.layer == layer and c.account not in used and c.active_from <= tt]
+                    alt = [
+                        c
+                        for c in gang.cards
+                        if c.layer == layer and c.account not in used and c.active_from <= tt
+                    ]
                     if alt:
                         dst = alt[-1 - int(rng.integers(min(3, len(alt))))]
                 used.add(dst.account)
                 tt += int(rng.integers(30, 300)) * US_PER_SECOND
-                self.push(Tx(tt, account, dst.account, int(part), _channel(w, account, dst.account), city, card.device, MULE))
+                self.push(
+                    Tx(
+                        tt,
+                        account,
+                        dst.account,
+                        int(part),
+                        _channel(w, account, dst.account),
+                        city,
+                        card.device,
+                        MULE,
+                    )
+                )
         else:  # cash-out in the operator's city: ATM withdrawals and POS
             tt = t
             rest = out
@@ -180,12 +233,15 @@ class SpecialEngine:
                     self.push(Tx(tt, account, w.base["pos"] + city, amount, "pos", city, -1, MULE))
                 else:
                     amount = min(rest // 10_000 * 10_000, 2_000_000)
-                    self.push(Tx(tt, account, w.base["atm"] + city, amount, "cash_withdrawal", city, -1, MULE))
+                    self.push(
+                        Tx(tt, account, w.base["atm"] + city, amount, "cash_withdrawal", city, -1, MULE)
+                    )
                 rest -= amount
 
 
 def _channel(world: World, src: int, dst: int) -> str:
     """bank_transfer between cards, payment_account when either side is a payment account."""
+
     def is_wallet(a: int) -> bool:
         if a >= world.n_fixed_accounts:
             return world.extra_accounts[a - world.n_fixed_accounts][0] == 1

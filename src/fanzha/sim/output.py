@@ -31,12 +31,14 @@ class Writers:
         self.out = out
         self.row_group = row_group
         self.writers: dict[str, pq.ParquetWriter] = {}
-        self.rows: dict[str, int] = {name: 0 for name in FILES}
+        self.rows: dict[str, int] = dict.fromkeys(FILES, 0)
         if out is not None:
             try:
                 (out / "truth").mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise InputError("E422", f"cannot create the output folder: {exc.strerror}", where=str(out)) from None
+                raise InputError(
+                    "E422", f"cannot create the output folder: {exc.strerror}", where=str(out)
+                ) from None
 
     def write(self, name: str, table: pa.Table) -> None:
         self.rows[name] += table.num_rows
@@ -63,7 +65,9 @@ class Writers:
 
     def write_json(self, name: str, obj: Any) -> None:
         if self.out is not None:
-            (self.out / name).write_bytes(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+            (self.out / name).write_bytes(
+                orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+            )
 
     def write_jsonl(self, name: str, rows: list[dict[str, Any]]) -> None:
         if self.out is not None:

@@ -31,7 +31,9 @@ _WHO = {
 }
 
 
-def report(world: World, camp: Campaign, order: dict[str, Any], rng: np.random.Generator, number: int) -> dict[str, Any]:
+def report(
+    world: World, camp: Campaign, order: dict[str, Any], rng: np.random.Generator, number: int
+) -> dict[str, Any]:
     """One report (a JSON object of reports.jsonl) for a campaign."""
     texts = TextBank(rng)
     police = rng.random() < 0.4

@@ -160,8 +160,23 @@ def plan_campaign(
     }
     dev_gang = gang.devices[int(rng.integers(len(gang.devices)))]
     bank_name = cat.BANKS[int(world.card_bank[person])][0]
-    camp = Campaign(person, gang.index, variant, order["order_id"], order["leak_merchant"], [], [], "hung_up", 1,
-                    "contact", start, None, 0, start, lender=lender)
+    camp = Campaign(
+        person,
+        gang.index,
+        variant,
+        order["order_id"],
+        order["leak_merchant"],
+        [],
+        [],
+        "hung_up",
+        1,
+        "contact",
+        start,
+        None,
+        0,
+        start,
+        lender=lender,
+    )
     cards_used: set[int] = set()
     avail = {"card": card_balance, "wallet": wallet_balance}
     acc = {"card": int(world.card(person)), "wallet": int(world.wallet(person))}
@@ -170,12 +185,27 @@ def plan_campaign(
     if variant == "tax_refund" and rng.random() < 0.5 or variant == "lost_parcel" and rng.random() < 0.25:
         kind = "sms" if variant == "tax_refund" else "friend_request"
         ch = "sms" if kind == "sms" else "wechat"
-        tl.add(kind, "contact", 1, channel=ch, direction="in", counterparty=phone if ch == "sms" else wx,
-               text=texts.scam(f"contact.{variant}", slots))
+        tl.add(
+            kind,
+            "contact",
+            1,
+            channel=ch,
+            direction="in",
+            counterparty=phone if ch == "sms" else wx,
+            text=texts.scam(f"contact.{variant}", slots),
+        )
         tl.wait(60, 3600)
     else:
-        tl.add("call", "contact", 1, channel="phone", direction="in", counterparty=phone,
-               text=texts.scam(f"contact.{variant}", slots), attrs={"duration_s": int(rng.integers(40, 400))})
+        tl.add(
+            "call",
+            "contact",
+            1,
+            channel="phone",
+            direction="in",
+            counterparty=phone,
+            text=texts.scam(f"contact.{variant}", slots),
+            attrs={"duration_s": int(rng.integers(40, 400))},
+        )
     p_hang = 0.05 + 0.55 * a
     if rng.random() < p_hang:
         return _finish(camp, tl, "hung_up", intervention, texts, slots)
@@ -185,9 +215,15 @@ def plan_campaign(
     use_qq = rng.random() < 0.55
     if use_qq:
         app = "TIM" if rng.random() < 0.6 else "QQ"
-        tl.add("call" if tl.events[-1].kind == "call" else "chat_message", "move.add_qq", 2,
-               channel="phone" if tl.events[-1].kind == "call" else "wechat", direction="in",
-               counterparty=phone, text=texts.scam("move.add_qq", slots))
+        tl.add(
+            "call" if tl.events[-1].kind == "call" else "chat_message",
+            "move.add_qq",
+            2,
+            channel="phone" if tl.events[-1].kind == "call" else "wechat",
+            direction="in",
+            counterparty=phone,
+            text=texts.scam("move.add_qq", slots),
+        )
         tl.wait(60, 400)
         tl.add("app_install", "install_chat", 3, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
@@ -196,22 +232,50 @@ def plan_campaign(
         chat = "qq"
         cp = qq
     else:
-        tl.add("call" if tl.events[-1].kind == "call" else "chat_message", "move.add_wechat", 2,
-               channel="phone" if tl.events[-1].kind == "call" else "wechat", direction="in",
-               counterparty=phone, text=texts.scam("move.add_wechat", slots))
+        tl.add(
+            "call" if tl.events[-1].kind == "call" else "chat_message",
+            "move.add_wechat",
+            2,
+            channel="phone" if tl.events[-1].kind == "call" else "wechat",
+            direction="in",
+            counterparty=phone,
+            text=texts.scam("move.add_wechat", slots),
+        )
         tl.wait(30, 200)
-        tl.add("friend_request", "add_contact", 2, channel="wechat", direction="out", counterparty=wx, app="微信")
+        tl.add(
+            "friend_request", "add_contact", 2, channel="wechat", direction="out", counterparty=wx, app="微信"
+        )
         chat = "wechat"
         cp = wx
     tl.wait(30, 300)
-    pre = {"credit_repair": "exec.credit_low", "reserve_fund": "exec.reserve_open", "tax_refund": "exec.otp"}.get(variant)
-    tl.add("chat_message", "pretext", 2, channel=chat, direction="in", counterparty=cp,
-           text=texts.scam(f"contact.{variant}", slots) if pre is None else texts.scam(pre, {**slots, "amount": 500}))
+    pre = {
+        "credit_repair": "exec.credit_low",
+        "reserve_fund": "exec.reserve_open",
+        "tax_refund": "exec.otp",
+    }.get(variant)
+    tl.add(
+        "chat_message",
+        "pretext",
+        2,
+        channel=chat,
+        direction="in",
+        counterparty=cp,
+        text=texts.scam(f"contact.{variant}", slots)
+        if pre is None
+        else texts.scam(pre, {**slots, "amount": 500}),
+    )
     camp.last_move = "pretext"
     if rng.random() < 0.03 + 0.35 * a:
         tl.wait(30, 600)
-        tl.add("chat_message", "victim.refuse", 2, channel=chat, direction="out", counterparty=cp,
-               text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
+        tl.add(
+            "chat_message",
+            "victim.refuse",
+            2,
+            channel=chat,
+            direction="out",
+            counterparty=cp,
+            text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
+        )
         return _finish(camp, tl, "stopped", intervention, texts, slots)
     # -- stage 3: meeting / remote control ---------------------------------------------------------
     camp.stage_reached = 3
@@ -226,19 +290,40 @@ def plan_campaign(
         app = (cat.REMOTE_APPS if remote else cat.MEETING_APPS[:4])[int(rng.integers(3 if remote else 4))]
         slots["app"] = app
         tl.wait(40, 300)
-        tl.add("chat_message", "move.remote" if remote else "move.meeting", 3, channel=chat, direction="in",
-               counterparty=cp, text=texts.scam("move.remote" if remote else "move.meeting", slots))
+        tl.add(
+            "chat_message",
+            "move.remote" if remote else "move.meeting",
+            3,
+            channel=chat,
+            direction="in",
+            counterparty=cp,
+            text=texts.scam("move.remote" if remote else "move.meeting", slots),
+        )
         tl.wait(60, 400)
         tl.add("app_install", "install_meeting", 3, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
         tl.wait(30, 240)
-        tl.add("screen_share_start", "screen_share", 3, app=app, counterparty=room, attrs={"room": room, "remote_control": remote})
+        tl.add(
+            "screen_share_start",
+            "screen_share",
+            3,
+            app=app,
+            counterparty=room,
+            attrs={"room": room, "remote_control": remote},
+        )
         shared = True
     camp.last_move = "screen_share" if shared else "install_app"
     if rng.random() < 0.02 + 0.2 * a:
         tl.wait(60, 600)
-        tl.add("chat_message", "victim.refuse", 3, channel=chat, direction="out", counterparty=cp,
-               text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
+        tl.add(
+            "chat_message",
+            "victim.refuse",
+            3,
+            channel=chat,
+            direction="out",
+            counterparty=cp,
+            text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
+        )
         if shared:
             tl.wait(5, 60)
             tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
@@ -246,8 +331,15 @@ def plan_campaign(
 
     def say(family: str, **extra: Any) -> None:
         tl.wait(20, 240)
-        tl.add("chat_message", family, 3, channel=chat, direction="in", counterparty=cp,
-               text=texts.scam(family, {**slots, **extra}))
+        tl.add(
+            "chat_message",
+            family,
+            3,
+            channel=chat,
+            direction="in",
+            counterparty=cp,
+            text=texts.scam(family, {**slots, **extra}),
+        )
 
     def loan(amount: int, reserve: bool) -> None:
         name = cat.LENDERS[cat.RESERVE_FUND_LENDER] if reserve else lender
@@ -257,13 +349,23 @@ def plan_campaign(
         if reserve:
             tl.add("reserve_fund_opened", "reserve_fund_opened", 3, app="支付宝", amount=amount)
         else:
-            tl.add("credit_limit_change", "credit_limit", 3, app=name, amount=amount * 2,
-                   attrs={"lender": name})
+            tl.add(
+                "credit_limit_change", "credit_limit", 3, app=name, amount=amount * 2, attrs={"lender": name}
+            )
             tl.wait(30, 300)
         tx = Tx(tl.wait(5, 60), lender_acc, acc[dst], amount, "loan_disbursement", -1, person, LOAN)
         tl.txs.append(tx)
-        tl.add("loan", "loan", 3, app=name, amount=amount, tx=tx, direction="in", channel="loan_disbursement",
-               counterparty=name)
+        tl.add(
+            "loan",
+            "loan",
+            3,
+            app=name,
+            amount=amount,
+            tx=tx,
+            direction="in",
+            channel="loan_disbursement",
+            counterparty=name,
+        )
         avail[dst] += amount
         camp.loan_total += amount
 
@@ -275,11 +377,28 @@ def plan_campaign(
             tl.add("payee_added", "payee_added", 3, counterparty=f"A{dst_acc:010d}", channel="bank_app")
             cards_used.add(dst_acc)
         channel = "bank_transfer" if frm == "card" else "payment_account"
-        tx = Tx(tl.wait(20, 240), acc[frm], dst_acc, amount, channel, int(world.city[person]), device, role,
-                victim=person if role == LOSS else -1)
+        tx = Tx(
+            tl.wait(20, 240),
+            acc[frm],
+            dst_acc,
+            amount,
+            channel,
+            int(world.city[person]),
+            device,
+            role,
+            victim=person if role == LOSS else -1,
+        )
         tl.txs.append(tx)
-        tl.add("transfer", label, 3, direction="out", counterparty=f"A{dst_acc:010d}", amount=amount, tx=tx,
-               channel=channel)
+        tl.add(
+            "transfer",
+            label,
+            3,
+            direction="out",
+            counterparty=f"A{dst_acc:010d}",
+            amount=amount,
+            tx=tx,
+            channel=channel,
+        )
         avail[frm] -= amount
         return tx
 
@@ -296,36 +415,86 @@ def plan_campaign(
     elif variant == "membership_cancel":
         tl.wait(60, 600)
         slots["bank"] = bank_name
-        tl.add("call", "exec.bank_call", 3, channel="phone", direction="in",
-               counterparty=gang.phones[int(rng.integers(0, 2))], text=texts.scam("exec.bank_call", slots))
+        tl.add(
+            "call",
+            "exec.bank_call",
+            3,
+            channel="phone",
+            direction="in",
+            counterparty=gang.phones[int(rng.integers(0, 2))],
+            text=texts.scam("exec.bank_call", slots),
+        )
         if avail["wallet"] > 10_000 and rng.random() < 0.6:  # collect everything on one card first
-            tx = Tx(tl.wait(60, 300), acc["wallet"], acc["card"], avail["wallet"], "payment_account",
-                    int(world.city[person]), my_device, OWN)
+            tx = Tx(
+                tl.wait(60, 300),
+                acc["wallet"],
+                acc["card"],
+                avail["wallet"],
+                "payment_account",
+                int(world.city[person]),
+                my_device,
+                OWN,
+            )
             tl.txs.append(tx)
-            tl.add("transfer", "collect_funds", 3, direction="out", counterparty=f"A{acc['card']:010d}",
-                   amount=avail["wallet"], tx=tx, channel="payment_account")
+            tl.add(
+                "transfer",
+                "collect_funds",
+                3,
+                direction="out",
+                counterparty=f"A{acc['card']:010d}",
+                amount=avail["wallet"],
+                tx=tx,
+                channel="payment_account",
+            )
             avail["card"] += avail["wallet"]
             avail["wallet"] = 0
     elif variant == "tax_refund":
         tl.wait(30, 120)
         code = f"{int(rng.integers(0, 10**6)):06d}"
-        tl.add("sms", "otp_received", 3, channel="sms", direction="in", counterparty="95588",
-               text=texts.benign("bank_otp", {"bank": bank_name, "code": code}, typo=0.0))
+        tl.add(
+            "sms",
+            "otp_received",
+            3,
+            channel="sms",
+            direction="in",
+            counterparty="95588",
+            text=texts.benign("bank_otp", {"bank": bank_name, "code": code}, typo=0.0),
+        )
         say("exec.otp")
         dev_gang_used = dev_gang
         my_device = dev_gang_used  # the gang drives the victim's account with the code
     else:
         say("exec.credit_low")
-    if variant in ("quality_refund", "lost_parcel", "membership_cancel", "credit_repair") and rng.random() < 0.45:
+    if (
+        variant in ("quality_refund", "lost_parcel", "membership_cancel", "credit_repair")
+        and rng.random() < 0.45
+    ):
         test_amt = int(rng.choice([180, 100, 1, 10, 200]))
         say("exec.test_transfer", amount=f"{test_amt / 100:g}")
         t_tx = transfer(test_amt, "card", TEST, gang.test_account, "test_transfer", my_device)
         if t_tx is not None:
             camp.test_amount = test_amt
-            ret = Tx(tl.wait(30, 150), gang.test_account, acc["card"], test_amt, "refund", -1, dev_gang, TEST_RETURN)
+            ret = Tx(
+                tl.wait(30, 150),
+                gang.test_account,
+                acc["card"],
+                test_amt,
+                "refund",
+                -1,
+                dev_gang,
+                TEST_RETURN,
+            )
             tl.txs.append(ret)
-            tl.add("transfer", "test_returned", 3, direction="in", counterparty=f"A{gang.test_account:010d}",
-                   amount=test_amt, tx=ret, channel="refund")
+            tl.add(
+                "transfer",
+                "test_returned",
+                3,
+                direction="in",
+                counterparty=f"A{gang.test_account:010d}",
+                amount=test_amt,
+                tx=ret,
+                channel="refund",
+            )
             avail["card"] += test_amt
             say("exec.test_returned", amount=f"{test_amt / 100:g}")
     if variant in ("credit_repair", "reserve_fund") and rng.random() < 0.7 or rng.random() < 0.2:
@@ -333,8 +502,15 @@ def plan_campaign(
         say("exec.loan", amount=amt // 100)
         if rng.random() < 0.08 + 0.3 * a:
             tl.wait(30, 300)
-            tl.add("chat_message", "victim.refuse", 3, channel=chat, direction="out", counterparty=cp,
-                   text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}))
+            tl.add(
+                "chat_message",
+                "victim.refuse",
+                3,
+                channel=chat,
+                direction="out",
+                counterparty=cp,
+                text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
+            )
             return _finish(camp, tl, "stopped", intervention, texts, slots)
         loan(amt, False)
     # loss transfers until the person stops or has nothing left
@@ -369,11 +545,18 @@ def plan_campaign(
     if shared:
         tl.wait(10, 300)
         tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
-    return _finish(camp, tl, "lost" if any(x.role == LOSS for x in tl.txs) else "stopped", intervention, texts, slots)
+    return _finish(
+        camp, tl, "lost" if any(x.role == LOSS for x in tl.txs) else "stopped", intervention, texts, slots
+    )
 
 
 def _finish(
-    camp: Campaign, tl: _Timeline, outcome: str, intervention: int | None, texts: TextBank, slots: dict[str, Any]
+    camp: Campaign,
+    tl: _Timeline,
+    outcome: str,
+    intervention: int | None,
+    texts: TextBank,
+    slots: dict[str, Any],
 ) -> Campaign:
     events, txs = tl.events, tl.txs
     if intervention is not None and intervention < tl.t:
@@ -386,9 +569,20 @@ def _finish(
         txs = [x for x in txs if id(x) in kept_tx]
         events = [e for e in events if e.time < t_cut or (e.tx is not None and id(e.tx) in kept_tx)]
         events.sort(key=lambda e: e.time)
-        events.append(Ev(t_cut, camp.person, "intervention", channel="phone", direction="in", counterparty="96110",
-                         text="您好，这里是反诈中心，您正在遭遇冒充客服诈骗，请立即停止操作，不要转账。",
-                         move="intervention", stage=3, label="intervention"))
+        events.append(
+            Ev(
+                t_cut,
+                camp.person,
+                "intervention",
+                channel="phone",
+                direction="in",
+                counterparty="96110",
+                text="您好，这里是反诈中心，您正在遭遇冒充客服诈骗，请立即停止操作，不要转账。",
+                move="intervention",
+                stage=3,
+                label="intervention",
+            )
+        )
         outcome = "dissuaded"
         for i, e in enumerate(events):
             e.step = i
@@ -401,7 +595,11 @@ def _finish(
     if outcome == "lost" and not losses:
         outcome = "stopped"
     camp.outcome = outcome
-    moves = [e.move for e in events if e.label == "scam"]
+    moves = [
+        e.move
+        for e in events
+        if e.label == "scam" and e.move not in ("close", "screen_share_stop", "victim.refuse")
+    ]
     camp.last_move = moves[-1] if moves else "contact"
     camp.stage_reached = max((e.stage for e in events if e.label == "scam"), default=1)
     camp.end_time = max([e.time for e in events] + [x.time for x in txs])

@@ -174,7 +174,13 @@ GANGS = pa.schema(
     ]
 )
 LEAKS = pa.schema(
-    [("merchant_id", pa.string()), ("kind", pa.string()), ("start", TIME), ("end", TIME), ("gang_ids", pa.list_(pa.string()))]
+    [
+        ("merchant_id", pa.string()),
+        ("kind", pa.string()),
+        ("start", TIME),
+        ("end", TIME),
+        ("gang_ids", pa.list_(pa.string())),
+    ]
 )
 TIMELINES = pa.schema(
     [

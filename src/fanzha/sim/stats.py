@@ -14,8 +14,18 @@ import pyarrow.parquet as pq
 from fanzha.errors import InputError
 from fanzha.sim.arrowutil import decimal_to_fen
 
-LOOKALIKE_KINDS = ("call", "sms", "chat_message", "app_install", "screen_share_start", "reserve_fund_opened", "loan",
-                   "credit_limit_change", "payee_added", "transfer")
+LOOKALIKE_KINDS = (
+    "call",
+    "sms",
+    "chat_message",
+    "app_install",
+    "screen_share_start",
+    "reserve_fund_opened",
+    "loan",
+    "credit_limit_change",
+    "payee_added",
+    "transfer",
+)
 
 
 def world_stats(root: str | Path, *, detector_sample: int = 0, seed: int = 0) -> dict[str, Any]:
@@ -109,7 +119,9 @@ def world_stats(root: str | Path, *, detector_sample: int = 0, seed: int = 0) ->
             ch_amount[name] += s / 100
     out["ledger"] = {
         "transfers": sum(ch_counts.values()),
-        "by_channel": {k: {"count": ch_counts[k], "amount_yuan": round(ch_amount[k], 2)} for k in sorted(ch_counts)},
+        "by_channel": {
+            k: {"count": ch_counts[k], "amount_yuan": round(ch_amount[k], 2)} for k in sorted(ch_counts)
+        },
     }
     lin = pq.read_table(root / "truth/lineage.parquet")
     mules = pq.read_table(root / "truth/mules.parquet")
@@ -127,7 +139,9 @@ def world_stats(root: str | Path, *, detector_sample: int = 0, seed: int = 0) ->
 def _detector_rates(root: Path, sample: int, seed: int) -> dict[str, Any]:
     from fanzha.detect import Detector
 
-    ev = pq.read_table(root / "events.parquet", columns=["event_id", "kind", "text"])
+    ev = pq.read_table(
+        root / "events.parquet", columns=["event_id", "person_id", "kind", "text", "direction"]
+    )
     lab = pq.read_table(root / "truth/event_labels.parquet", columns=["label", "family"])
     has_text = np.asarray(ev["text"].is_valid())
     labels = np.asarray(lab["label"].to_pylist(), dtype=object)
@@ -156,6 +170,22 @@ def _detector_rates(root: Path, sample: int, seed: int) -> dict[str, Any]:
             "flagged_share": flagged / len(idx) if len(idx) else 0.0,
             "by_family": {f: {"flagged": a, "texts": b} for f, (a, b) in sorted(by_family.items())},
         }
+    # whole scam conversations: every text of one campaign, as turns (the person's own words marked as 我)
+    persons = ev["person_id"].to_pylist()
+    directions = ev["direction"].to_pylist()
+    convs: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for i in np.flatnonzero(has_text & (labels == "scam")).tolist():
+        convs[persons[i]].append({"speaker": "我" if directions[i] == "out" else "对方", "text": texts[i]})
+    keys = sorted(convs)
+    if len(keys) > sample:
+        keys = sorted(rng.choice(keys, size=sample, replace=False).tolist())
+    flagged = sum(det.analyze(convs[k]).label != "safe" for k in keys)
+    result["scam_conversations"] = {
+        "texts": len(keys),
+        "flagged": flagged,
+        "flagged_share": flagged / len(keys) if keys else 0.0,
+        "by_family": {},
+    }
     return result
 
 
@@ -185,7 +215,13 @@ def render_markdown(stats: dict[str, Any]) -> str:
     ]
     lines += [f"| outcome: {k} | {v:,} |" for k, v in c["outcomes"].items()]
     lines += [f"| furthest stage reached: {k} | {v:,} |" for k, v in c["stage_reached"].items()]
-    lines += ["", "**Where timelines stopped** (last move of the scam)", "", "| last move | campaigns |", "|---|---:|"]
+    lines += [
+        "",
+        "**Where timelines stopped** (last move of the scam)",
+        "",
+        "| last move | campaigns |",
+        "|---|---:|",
+    ]
     lines += [f"| {k} | {v:,} |" for k, v in c["last_move"].items()]
     lines += [
         "",
@@ -219,7 +255,8 @@ def render_markdown(stats: dict[str, Any]) -> str:
         "",
         f"- victims' money: {mt['victim_money_yuan']:,.2f} yuan; {mt['transfers_carrying_victim_money']:,} transfers "
         f"carry some of it ({mt['lineage_rows']:,} lineage rows)",
-        "- mule accounts by layer: " + ", ".join(f"layer {k}: {v}" for k, v in mt["mule_accounts_by_layer"].items()),
+        "- mule accounts by layer: "
+        + ", ".join(f"layer {k}: {v}" for k, v in mt["mule_accounts_by_layer"].items()),
     ]
     if "detector" in stats:
         d = stats["detector"]
@@ -230,8 +267,14 @@ def render_markdown(stats: dict[str, Any]) -> str:
             "| texts | sampled | flagged |",
             "|---|---:|---:|",
         ]
-        for g in ("scam", "lookalike", "ordinary"):
-            lines.append(f"| {g} | {d[g]['texts']:,} | {d[g]['flagged_share']:.1%} |")
+        names = {
+            "scam": "scam messages, one at a time",
+            "scam_conversations": "scam conversations (all texts of a campaign)",
+            "lookalike": "benign look-alike messages",
+            "ordinary": "ordinary messages",
+        }
+        for g in ("scam", "scam_conversations", "lookalike", "ordinary"):
+            lines.append(f"| {names[g]} | {d[g]['texts']:,} | {d[g]['flagged_share']:.1%} |")
         lines += ["", "| family | group | flagged / texts |", "|---|---|---:|"]
         for g in ("scam", "lookalike"):
             for f, r in d[g]["by_family"].items():

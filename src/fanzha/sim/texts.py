@@ -220,6 +220,12 @@ BENIGN: dict[str, tuple[str, ...]] = {
         "【{platform}】会员日福利：积分兑好礼，详情打开App查看。",
         "【{bank}】您有一笔积分即将过期，可兑换话费，详询官方App。",
     ),
+    "friend_add": (
+        "你好，我是{courier}快递员{staff}师傅，加个微信，以后你的快递放哪里方便跟你说。",
+        "我是{platform}店铺的售后小{staff}，加您微信把赠品的发货单号发给您。",
+        "你好，我是新来的同事小{staff}，王经理让我加你一下。",
+        "您好，我是小区团购群的团长，加一下拉您进群。",
+    ),
     "friend_chat": (
         "周末去爬山吗？",
         "我到{station}了，你出来吧。",
@@ -247,8 +253,15 @@ EVASIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("贷款", ("贷 款", "dai款")),
 )
 TYPOS: tuple[tuple[str, str], ...] = (
-    ("您", "你"), ("账", "帐"), ("再", "在"), ("的", "地"), ("已经", "以经"), ("马上", "马尚"),
-    ("操作", "操做"), ("赔付", "陪付"), ("流水", "流氺"),
+    ("您", "你"),
+    ("账", "帐"),
+    ("再", "在"),
+    ("的", "地"),
+    ("已经", "以经"),
+    ("马上", "马尚"),
+    ("操作", "操做"),
+    ("赔付", "陪付"),
+    ("流水", "流氺"),
 )
 
 # --- reports (victims' and officers' narratives) --------------------------------------------------------
@@ -264,11 +277,23 @@ REPORT_OPEN_POLICE = (
     "经询问，受害人{name}于{date}接到冒充{who}的诈骗电话。",
 )
 REPORT_PRETEXT = {
-    "quality_refund": ("对方说我买的{item}有质量问题，要给我{mult}倍赔偿。", "称其购买的{item}存在质量问题，可以退款赔偿。"),
+    "quality_refund": (
+        "对方说我买的{item}有质量问题，要给我{mult}倍赔偿。",
+        "称其购买的{item}存在质量问题，可以退款赔偿。",
+    ),
     "lost_parcel": ("对方说我的快递丢了，要给我理赔。", "称其快递在运输中丢失，要进行理赔。"),
-    "membership_cancel": ("对方说我被误开通了会员，不取消每月要扣费。", "称其账户误开通会员，不取消将每月扣费。"),
-    "credit_repair": ("对方说我的信用分不够，退款到不了账，要帮我提高信用。", "以其信用积分不足为由，要求刷流水提高信用。"),
-    "reserve_fund": ("对方让我打开支付宝备用金，说赔偿款在里面。", "以支付宝备用金赔付为由，诱导其开通备用金。"),
+    "membership_cancel": (
+        "对方说我被误开通了会员，不取消每月要扣费。",
+        "称其账户误开通会员，不取消将每月扣费。",
+    ),
+    "credit_repair": (
+        "对方说我的信用分不够，退款到不了账，要帮我提高信用。",
+        "以其信用积分不足为由，要求刷流水提高信用。",
+    ),
+    "reserve_fund": (
+        "对方让我打开支付宝备用金，说赔偿款在里面。",
+        "以支付宝备用金赔付为由，诱导其开通备用金。",
+    ),
     "tax_refund": ("对方说我有一笔退税可以领。", "称其可办理退税。"),
 }
 REPORT_STEPS = {
@@ -308,7 +333,9 @@ class TextBank:
     def pick(self, options: tuple[str, ...]) -> str:
         return options[int(self.rng.integers(len(options)))]
 
-    def scam(self, family: str, slots: Mapping[str, object], *, evasion: float = 0.3, typo: float = 0.12) -> str:
+    def scam(
+        self, family: str, slots: Mapping[str, object], *, evasion: float = 0.3, typo: float = 0.12
+    ) -> str:
         text = self.pick(SCAM[family]).format_map(_Slots(slots))
         return self.vary(text, evasion=evasion, typo=typo)
 

@@ -43,7 +43,8 @@ N_CONTACTS = 4
 
 def _weights(pairs: tuple[tuple[str, float], ...] | tuple[tuple[str, float, str], ...]) -> F64:
     w = np.array([p[1] for p in pairs], dtype=np.float64)
-    return w / w.sum()
+    out: F64 = w / w.sum()
+    return out
 
 
 @dataclass
@@ -110,7 +111,9 @@ class World:
         self.city = rng.choice(len(cat.CITIES), size=n, p=_weights(cat.CITIES)).astype(np.int64)
         occ = np.empty(n, dtype=np.int64)
         u = rng.random(n)
-        occ[:] = np.where(u < 0.45, 0, np.where(u < 0.7, 1, np.where(u < 0.85, 2, 5)))  # office/worker/service/self
+        occ[:] = np.where(
+            u < 0.45, 0, np.where(u < 0.7, 1, np.where(u < 0.85, 2, 5))
+        )  # office/worker/service/self
         occ[(age < 23) & (rng.random(n) < 0.7)] = 3  # student
         occ[age >= 62] = 4  # retired
         occ[(occ < 3) & (rng.random(n) < 0.05)] = 6  # homemaker
@@ -129,8 +132,12 @@ class World:
         self.female = rng.random(n) < 0.52
         self.surname = rng.integers(len(cat.SURNAMES), size=n)
         self.given = rng.integers(len(cat.GIVEN), size=n)
-        prefixes = np.array([133, 135, 136, 137, 138, 139, 150, 151, 152, 158, 159, 176, 177, 180, 186, 187, 188, 189, 199])
-        self.phone = prefixes[rng.integers(len(prefixes), size=n)] * 10**8 + (np.arange(n) * 7919 + 12_345_678) % 10**8
+        prefixes = np.array(
+            [133, 135, 136, 137, 138, 139, 150, 151, 152, 158, 159, 176, 177, 180, 186, 187, 188, 189, 199]
+        )
+        self.phone = (
+            prefixes[rng.integers(len(prefixes), size=n)] * 10**8 + (np.arange(n) * 7919 + 12_345_678) % 10**8
+        )
         # contacts: family in the same city where possible, drawn uniformly otherwise
         by_city = np.argsort(self.city, kind="stable")
         pos = np.empty(n, dtype=np.int64)
@@ -156,11 +163,17 @@ class World:
         c = self.config
         m = c.n_merchants
         self.n_shops = m
-        self.shop_platform = rng.choice(len(cat.PLATFORMS), size=m, p=_weights(cat.PLATFORMS)).astype(np.int64)
+        self.shop_platform = rng.choice(len(cat.PLATFORMS), size=m, p=_weights(cat.PLATFORMS)).astype(
+            np.int64
+        )
         self.shop_city = rng.choice(len(cat.CITIES), size=m, p=_weights(cat.CITIES)).astype(np.int64)
         self.shop_name = [
             cat.SHOP_STEMS[int(a)] + cat.SHOP_WORDS[int(b)]
-            for a, b in zip(rng.integers(len(cat.SHOP_STEMS), size=m), rng.integers(len(cat.SHOP_WORDS), size=m), strict=True)
+            for a, b in zip(
+                rng.integers(len(cat.SHOP_STEMS), size=m),
+                rng.integers(len(cat.SHOP_WORDS), size=m),
+                strict=True,
+            )
         ]
         # popularity is heavy-tailed: a few shops take many orders
         pop = rng.pareto(1.3, m) + 1.0
@@ -174,7 +187,9 @@ class World:
         # each city's outlets per courier, for routing orders to the outlet that delivers them
         self.outlets_by_city_courier: dict[tuple[int, int], list[int]] = {}
         for i in range(k):
-            self.outlets_by_city_courier.setdefault((int(self.outlet_city[i]), int(self.outlet_courier[i])), []).append(i)
+            self.outlets_by_city_courier.setdefault(
+                (int(self.outlet_city[i]), int(self.outlet_courier[i])), []
+            ).append(i)
         self.outlet_of = np.full((len(cat.CITIES), len(cat.COURIERS)), -1, dtype=np.int64)
         for (ci, co), idx in self.outlets_by_city_courier.items():
             self.outlet_of[ci, co] = idx[0]
@@ -215,8 +230,12 @@ class World:
         opening = np.zeros(total, dtype=np.int64)
         savings = rng.lognormal(np.log(np.clip(self.age * 350.0, 6000, 40000)), 1.0, n)
         opening[self.base["card"] : self.base["card"] + n] = np.round(savings, 0).astype(np.int64) * 100
-        opening[self.base["wallet"] : self.base["wallet"] + n] = (rng.lognormal(np.log(600), 1.0, n) * 100).astype(np.int64)
-        opening[self.base["shop"] : self.base["shop"] + self.n_shops] = (rng.lognormal(np.log(20000), 0.8, self.n_shops) * 100).astype(np.int64)
+        opening[self.base["wallet"] : self.base["wallet"] + n] = (
+            rng.lognormal(np.log(600), 1.0, n) * 100
+        ).astype(np.int64)
+        opening[self.base["shop"] : self.base["shop"] + self.n_shops] = (
+            rng.lognormal(np.log(20000), 0.8, self.n_shops) * 100
+        ).astype(np.int64)
         for name in ("employer", "lender", "cashin", "ext_src"):
             lo = self.base[name]
             opening[lo : lo + dict(blocks)[name]] = BIG
@@ -237,7 +256,8 @@ class World:
         c = self.config
         self.gangs: list[Gang] = []
         next_acc = self.n_fixed_accounts
-        self.extra_accounts: list[tuple[int, int, int, int, str, int]] = []  # (kind, bank, city, opened_us, owner, opening)
+        # (kind 0 card / 1 payment account, bank, city, opened day relative to start, owner 1 gang, opening fen)
+        self.extra_accounts: list[tuple[int, int, int, int, int, int]] = []
         next_dev = self.n_people
         self.gang_devices: list[int] = []
         virtual = (170, 171, 162, 165, 167)
@@ -246,10 +266,15 @@ class World:
             phones = (
                 [f"95{int(rng.integers(100, 1000))}{int(rng.integers(0, 10))}" for _ in range(2)]
                 + [f"400{int(rng.integers(1_000_000, 9_999_999))}" for _ in range(2)]
-                + [f"{virtual[int(rng.integers(len(virtual)))]}{int(rng.integers(10**7, 10**8))}" for _ in range(6)]
+                + [
+                    f"{virtual[int(rng.integers(len(virtual)))]}{int(rng.integers(10**7, 10**8))}"
+                    for _ in range(6)
+                ]
             )
             qq = [str(int(rng.integers(10**8, 4 * 10**9))) for _ in range(5)]
-            wx = [f"kf_{_alnum(rng, 6)}" if rng.random() < 0.5 else f"wxid_{_alnum(rng, 10)}" for _ in range(4)]
+            wx = [
+                f"kf_{_alnum(rng, 6)}" if rng.random() < 0.5 else f"wxid_{_alnum(rng, 10)}" for _ in range(4)
+            ]
             rooms = [str(int(rng.integers(10**7, 10**9))) for _ in range(4)]
             devices = list(range(next_dev, next_dev + 6))
             next_dev += 6
@@ -258,7 +283,9 @@ class World:
             vidx = rng.choice(len(SCAM_VARIANTS), size=k, replace=False)
             variants = [SCAM_VARIANTS[int(i)] for i in sorted(vidx)]
             vw = rng.dirichlet(np.ones(k) * 2.0)
-            cash = [cat.CASHOUT_CITIES[int(i)] for i in rng.choice(len(cat.CASHOUT_CITIES), size=2, replace=False)]
+            cash = [
+                cat.CASHOUT_CITIES[int(i)] for i in rng.choice(len(cat.CASHOUT_CITIES), size=2, replace=False)
+            ]
             test_acc = next_acc
             next_acc += 1
             self.extra_accounts.append((1, 0, self.city_index[base_city], -200, 1, 500_000))
@@ -274,9 +301,26 @@ class World:
                         span = int(rng.integers(3, 8)) * US_PER_DAY
                         bank = int(rng.choice([7, 8, 6, 0, 1, 2, 3])) if kind == 0 else 0
                         opening_fen = int(rng.integers(0, 20_000))
-                        self.extra_accounts.append((kind, bank, self.city_index[city], day - int(rng.integers(7, 400)), 0, opening_fen))
+                        self.extra_accounts.append(
+                            (
+                                kind,
+                                bank,
+                                self.city_index[city],
+                                day - int(rng.integers(7, 400)),
+                                0,
+                                opening_fen,
+                            )
+                        )
                         gang.cards.append(
-                            MuleCard(next_acc, g, layer, start, start + span, city, devices[int(rng.integers(len(devices)))])
+                            MuleCard(
+                                next_acc,
+                                g,
+                                layer,
+                                start,
+                                start + span,
+                                city,
+                                devices[int(rng.integers(len(devices)))],
+                            )
                         )
                         next_acc += 1
                 day += int(rng.integers(3, 6))
@@ -295,7 +339,9 @@ class World:
     # -- tables written once -----------------------------------------------------------------------------
     def people_table(self) -> pa.Table:
         n = self.n_people
-        names = [cat.SURNAMES[int(s)] + cat.GIVEN[int(g)] for s, g in zip(self.surname, self.given, strict=True)]
+        names = [
+            cat.SURNAMES[int(s)] + cat.GIVEN[int(g)] for s, g in zip(self.surname, self.given, strict=True)
+        ]
         occ = np.array(cat.OCCUPATIONS, dtype=object)[self.occupation]
         emp = [cat.EMPLOYERS[int(e)] if e >= 0 else None for e in self.employer]
         return pa.table(
@@ -318,7 +364,11 @@ class World:
         rel = np.array(["parent", "child", "spouse", "friend"], dtype=object)
         src = np.repeat(np.arange(n), N_CONTACTS)
         return pa.table(
-            [fixed_ids("P", src, 8), fixed_ids("P", self.contacts.ravel(), 8), pa.array(rel[self.relation.ravel()].tolist(), pa.string())],
+            [
+                fixed_ids("P", src, 8),
+                fixed_ids("P", self.contacts.ravel(), 8),
+                pa.array(rel[self.relation.ravel()].tolist(), pa.string()),
+            ],
             schema=CONTACTS,
         )
 
@@ -329,11 +379,22 @@ class World:
             f"{cat.COURIERS[int(co)][0]}{cat.CITIES[int(ci)][0]}{i % 97 + 1}号网点"
             for i, (co, ci) in enumerate(zip(self.outlet_courier, self.outlet_city, strict=True))
         ]
-        plat = [cat.PLATFORMS[int(p)][0] for p in self.shop_platform] + [cat.COURIERS[int(co)][0] for co in self.outlet_courier]
-        city = [cat.CITIES[int(ci)][0] for ci in self.shop_city] + [cat.CITIES[int(ci)][0] for ci in self.outlet_city]
+        plat = [cat.PLATFORMS[int(p)][0] for p in self.shop_platform] + [
+            cat.COURIERS[int(co)][0] for co in self.outlet_courier
+        ]
+        city = [cat.CITIES[int(ci)][0] for ci in self.shop_city] + [
+            cat.CITIES[int(ci)][0] for ci in self.outlet_city
+        ]
         acc = fixed_ids("A", np.arange(self.n_shops + self.n_outlets) + self.base["shop"], 10)
         return pa.table(
-            [pa.array(ids, pa.string()), pa.array(kinds, pa.string()), pa.array(names, pa.string()), pa.array(plat, pa.string()), pa.array(city, pa.string()), acc],
+            [
+                pa.array(ids, pa.string()),
+                pa.array(kinds, pa.string()),
+                pa.array(names, pa.string()),
+                pa.array(plat, pa.string()),
+                pa.array(city, pa.string()),
+                acc,
+            ],
             schema=MERCHANTS,
         )
 
@@ -357,7 +418,11 @@ class World:
             owner.append(self.merchant_id(i))
             kind.append("merchant")
             bank.append(None)
-            city.append(cat.CITIES[int(self.shop_city[i] if i < self.n_shops else self.outlet_city[i - self.n_shops])][0])
+            city.append(
+                cat.CITIES[
+                    int(self.shop_city[i] if i < self.n_shops else self.outlet_city[i - self.n_shops])
+                ][0]
+            )
         for e in cat.EMPLOYERS:
             owner.append(None)
             kind.append("employer")
@@ -380,16 +445,18 @@ class World:
                 kind.append("external")
                 bank.append(label)
                 city.append(None)
-        for k, b, ci, _opened, _owner, _open in self.extra_accounts:
+        for ek, b, ci, _opened, _owner, _open in self.extra_accounts:
             owner.append(None)
-            kind.append("payment_account" if k == 1 else "bank_card")
-            bank.append(cat.WALLETS[0][0] if k == 1 else cat.BANKS[b][0])
+            kind.append("payment_account" if ek == 1 else "bank_card")
+            bank.append(cat.WALLETS[0][0] if ek == 1 else cat.BANKS[b][0])
             city.append(self.cities[ci])
         return owner, kind, bank, city
 
     def accounts_table(self) -> pa.Table:
         owner, kind, bank, city = self.account_labels()
-        opened_days = np.concatenate([self.opened_days, -np.array([e[3] for e in self.extra_accounts], dtype=np.int64)])
+        opened_days = np.concatenate(
+            [self.opened_days, -np.array([e[3] for e in self.extra_accounts], dtype=np.int64)]
+        )
         opened = self.t0 - opened_days * US_PER_DAY
         return pa.table(
             [
@@ -407,12 +474,20 @@ class World:
     def devices_table(self) -> pa.Table:
         n = self.n_people
         m = self.n_devices - n
-        models = [cat.PHONE_MODELS[int(i)] for i in self.phone_model] + ["安卓手机" if i % 3 else "笔记本电脑" for i in range(m)]
+        models = [cat.PHONE_MODELS[int(i)] for i in self.phone_model] + [
+            "安卓手机" if i % 3 else "笔记本电脑" for i in range(m)
+        ]
         kinds = ["phone"] * n + ["phone" if i % 3 else "pc" for i in range(m)]
         phones: list[str | None] = [str(p) for p in self.phone.tolist()] + [None] * m
         owner: list[str | None] = [f"P{i:08d}" for i in range(n)] + [None] * m
         return pa.table(
-            [fixed_ids("D", np.arange(self.n_devices), 9), pa.array(owner, pa.string()), pa.array(kinds, pa.string()), pa.array(models, pa.string()), pa.array(phones, pa.string())],
+            [
+                fixed_ids("D", np.arange(self.n_devices), 9),
+                pa.array(owner, pa.string()),
+                pa.array(kinds, pa.string()),
+                pa.array(models, pa.string()),
+                pa.array(phones, pa.string()),
+            ],
             schema=DEVICES,
         )
 

@@ -1,0 +1,63 @@
+"""`fanzha sim` on the command line: generate, --check, --stats, and clear one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from fanzha.cli.main import main
+from fanzha.sim.arrowutil import decimal_to_fen, fen_to_decimal
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main([*args])
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def test_generate_check_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "w"
+    code, stdout, _ = run(
+        ["sim", "--people", "300", "--days", "6", "--seed", "3", "--out", str(out), "--quiet"], capsys
+    )
+    assert code == 0 and "transfers" in stdout
+    code, stdout, err = run(["sim", "--check", str(out)], capsys)
+    assert code == 0 and stdout == "" and "ok" in err
+    code, stdout, _ = run(["sim", "--stats", str(out)], capsys)
+    assert code == 0 and "Loss per variant" in stdout
+    code, stdout, _ = run(["sim", "--stats", str(out), "--json"], capsys)
+    assert code == 0 and '"campaigns"' in stdout
+    # a broken ledger: exit 1, one line per violation
+    path = out / "transfers.parquet"
+    tr = pq.read_table(path)
+    amount = decimal_to_fen(tr["amount"])
+    amount[0] = 10**17  # more than even an employer holds
+    pq.write_table(tr.set_column(3, "amount", fen_to_decimal(amount)), path)
+    code, stdout, _ = run(["sim", "--check", str(out)], capsys)
+    assert code == 1
+    assert any(line.startswith("transfers.parquet:1: E406 ") for line in stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    "args, code_text",
+    [
+        (["sim"], "E420"),
+        (["sim", "--people", "10", "--out", "{tmp}/x"], "E420"),
+        (["sim", "--check", "{tmp}/nope"], "E400"),
+        (["sim", "--stats", "{tmp}"], "E400"),
+        (["sim", "--out", "{tmp}", "--check", "{tmp}"], "E420"),
+        (["sim", "--out", "{tmp}"], "E423"),
+    ],
+)
+def test_bad_options_give_one_coded_line(
+    args: list[str], code_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "keep.txt").write_text("not empty", encoding="utf-8")
+    code, _, err = run([a.replace("{tmp}", str(tmp_path)) for a in args], capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and code_text in lines[0] and "Traceback" not in err
