@@ -592,7 +592,9 @@ _AMOUNT_RE = re.compile(
     r"(?=[\d￥¥rc人零〇一二两三四五六七八九十])(?<![\d.])(?<!\d,)"
     rf"(?:(?P<cur>{_CUR}) ?)?"
     r"(?:(?:(?P<lo>\d+(?:\.\d+)?)[-~])?"
-    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[十百千万亿]|\d+(?:\.\d+)?)*)"
+    r"(?P<num>(?>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[十百千万亿]|\d+(?:\.\d+)?)*))"
+    # without a currency sign, a unit or 万 / 亿 must follow (or end the number): most digit runs fail here
+    r"(?(cur)|(?:(?=[余多万亿w元块])|(?<=[万亿])))"
     r"(?P<ap1>余|多)?(?P<mult>[万亿]|w(?![a-z]))?(?P<ap2>余|多)?"
     rf"(?P<unit>{_UNIT})?(?P<ap3>左右)?"
     r"|(?P<cnum>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)(?P<cap1>余|多)?"
@@ -658,7 +660,6 @@ def extract_entities(norm: Normalized, *, lexicon: Lexicon | None = None) -> lis
     _amounts(view, cands)
     if before:
         _anchored_ids(view, lex, before, cands)
-    _tracking(view, lex, cands)
     if _URL_HINT_RE.search(text) is not None:
         _urls(norm, cands)
     return _resolve(norm.original, cands)
@@ -690,15 +691,20 @@ def _numbers(
     cands: list[_Cand],
 ) -> None:
     text = view.text
+    size = len(text)
     for m in _NUM_RUN_RE.finditer(text):
         s, e = m.span()
+        if e - s < 4:
+            continue  # dates, counts, short codes: nothing has fewer than four digits
         run = m.group()
         plus = run.startswith("+")
         ctx_b = _context_before(text, s, before) if before else None
         if ctx_b is None and (
-            (s > 0 and text[s - 1] in _ASCII_LETTERS) or (e < len(text) and text[e] in _ASCII_LETTERS)
+            (s > 0 and text[s - 1] in _ASCII_LETTERS) or (e < size and text[e] in _ASCII_LETTERS)
         ):
-            continue  # digits inside a word of letters and digits (an id such as j0123456789)
+            # digits inside a word of letters and digits: a tracking number such as sf1234567890123, or an id
+            _tracking_token(view, lex, s, e, cands)
+            continue
         ctx_a = _context_after(text, e, after) if after else None
         found = _classify_number(run.replace(" ", "").replace("-", "").lstrip("+"), plus, ctx_b, ctx_a, lex)
         if found is not None:
@@ -794,12 +800,21 @@ def _anchored_ids(view: _View, lex: Lexicon, before: list[tuple[int, int, str]],
                 cands.append(_Cand(a, b, _P_CONTEXT, "order_number", number.upper(), extra))
 
 
-def _tracking(view: _View, lex: Lexicon, cands: list[_Cand]) -> None:
-    for m in _TRACKING_TOKEN_RE.finditer(view.text):
-        courier = _courier_of(m.group(), lex, anchored=False)
-        if courier is not None:
-            a, b = view.to_original(*m.span())
-            cands.append(_Cand(a, b, _P_TRACKING, "order_number", m.group().upper(), {"courier": courier}))
+def _tracking_token(view: _View, lex: Lexicon, s: int, e: int, cands: list[_Cand]) -> None:
+    """A courier tracking number made of the digits [s, e) and the letters around them (sf…, ea…cn)."""
+    text = view.text
+    ts, te = s, e
+    while ts > 0 and s - ts < 4 and text[ts - 1] in _ASCII_LETTERS:
+        ts -= 1
+    while te < len(text) and te - e < 2 and text[te] in _ASCII_LETTERS:
+        te += 1
+    m = _TRACKING_TOKEN_RE.fullmatch(text, ts, te)
+    if m is None:
+        return
+    courier = _courier_of(m.group(), lex, anchored=False)
+    if courier is not None:
+        a, b = view.to_original(ts, te)
+        cands.append(_Cand(a, b, _P_TRACKING, "order_number", m.group().upper(), {"courier": courier}))
 
 
 def _urls(norm: Normalized, cands: list[_Cand]) -> None:
