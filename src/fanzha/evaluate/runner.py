@@ -1,0 +1,177 @@
+"""Running the detector over labelled data: a labelled JSONL file, or every corpus of the data folder.
+
+Both paths turn their input into `Example`s with `parse_example`, run one `Detector` over them and hand the
+`Outcome`s to `fanzha.evaluate.metrics.score`. Bad lines are reported through ``on_error`` with their
+``file:line`` and the others are evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from fanzha.detect.verdict import Verdict
+from fanzha.errors import InputError
+from fanzha.evaluate.corpora import CORPORA, Split, default_data_dir, load, resolve, split_of
+from fanzha.evaluate.metrics import CategoryNames, Example, Outcome, parse_example, predict
+from fanzha.io import iter_jsonl
+from fanzha.kb.schema import KnowledgeBase
+
+OnError = Callable[[InputError], None]
+
+
+class Analyzer(Protocol):
+    """What the runner needs of a detector."""
+
+    @property
+    def kb(self) -> KnowledgeBase: ...
+
+    def analyze(self, data: Any) -> Verdict: ...
+
+
+@dataclass
+class JsonlRun:
+    """The outcomes of a labelled JSONL file and the number of lines that could not be evaluated."""
+
+    outcomes: list[Outcome]
+    bad: int
+
+
+def read_labelled(path: Path, categories: CategoryNames, on_error: OnError) -> Iterator[Example]:
+    """The examples of a labelled JSONL file; every bad line (invalid JSON, a missing or unknown label, no
+    text, an unknown category, a repeated id …) goes to `on_error` with its ``file:line``."""
+    seen: dict[str, int] = {}
+    for rec in iter_jsonl(path):
+        if rec.error is not None or rec.data is None:
+            on_error(rec.error or InputError("E020", "bad line", where=f"{path}:{rec.line}"))
+            continue
+        where = f"{path}:{rec.line}"
+        try:
+            ex = parse_example(rec.data, categories, default_id=f"line-{rec.line}")
+        except InputError as exc:
+            exc.where = where
+            on_error(exc)
+            continue
+        if ex.id in seen:
+            on_error(InputError("E317", f"id {ex.id!r} repeats line {seen[ex.id]}; skipped", where=where))
+            continue
+        seen[ex.id] = rec.line
+        yield Example(ex.id, ex.data, ex.gold, source=str(path), where=where, topic=ex.topic)
+
+
+def run_jsonl(
+    detector: Analyzer, path: Path, on_error: OnError, progress: Callable[[int], None] | None = None
+) -> JsonlRun:
+    """Evaluate a labelled JSONL file."""
+    bad = 0
+
+    def report(exc: InputError) -> None:
+        nonlocal bad
+        bad += 1
+        on_error(exc)
+
+    def refused(ex: Example, exc: InputError) -> None:
+        exc.where = ex.where
+        report(exc)
+
+    examples = read_labelled(path, CategoryNames(detector.kb), report)
+    outcomes = predict(detector.analyze, examples, on_error=refused, progress=progress)
+    return JsonlRun(outcomes, bad)
+
+
+@dataclass
+class CorporaRun:
+    """The outcomes per corpus (over the union of the requested splits), the corpora that could not be
+    read, and the number of bad rows."""
+
+    outcomes: dict[str, list[Outcome]] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+    bad: int = 0
+
+
+class Progress(Protocol):
+    """Progress display: a task per corpus, advanced after each example."""
+
+    def start(self, name: str, total: int) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+    def done(self, name: str, n: int, seconds: float) -> None: ...
+
+
+def parse_only(only: str | None) -> list[str]:
+    """The corpora named in ``--only a,b`` (registered names or short aliases; E301 lists valid names),
+    or every corpus."""
+    if only is None:
+        return list(CORPORA)
+    names = [resolve(n) for n in only.split(",") if n.strip()]
+    if not names:
+        raise InputError("E301", "--only names no corpus", hint=f"valid: {', '.join(CORPORA)}")
+    return list(dict.fromkeys(names))
+
+
+def run_corpora(
+    detector: Analyzer,
+    root: Path | None,
+    names: list[str],
+    splits: list[Split],
+    *,
+    limit: int | None,
+    on_error: OnError,
+    progress: Progress | None = None,
+) -> CorporaRun:
+    """Load each corpus (the records of the union of `splits`, or a `limit`-sized sample of them), run the
+    detector, and keep each outcome's split on its example."""
+    root = root if root is not None else default_data_dir()
+    if not root.is_dir():
+        raise InputError(
+            "E300",
+            "data folder not found",
+            where=str(root),
+            hint="give --corpora DIR (the corpora are not in the repository; see ../shared/data/README.md)",
+        )
+    categories = CategoryNames(detector.kb)
+    load_split: Split = "all" if "all" in splits or len(set(splits)) > 1 else splits[0]
+    run = CorporaRun()
+
+    def report(exc: InputError) -> None:
+        run.bad += 1
+        on_error(exc)
+
+    for name in names:
+        try:
+            records = load(name, load_split, root=root, limit=limit, on_error=report)
+        except InputError as exc:
+            run.missing[name] = exc.render()
+            on_error(exc)
+            continue
+        examples: list[Example] = []
+        for rec in records:
+            try:
+                ex = parse_example(rec, categories)
+            except InputError as exc:  # a category id that the knowledge base no longer has
+                exc.where = rec.get("where")
+                report(exc)
+                continue
+            examples.append(
+                Example(ex.id, ex.data, ex.gold, ex.source, ex.where, ex.topic, split=split_of(ex.id))
+            )
+
+        def refused(ex: Example, exc: InputError) -> None:
+            exc.where = ex.where
+            report(exc)
+
+        if progress is not None:
+            progress.start(name, len(examples))
+        outcomes = predict(
+            detector.analyze,
+            examples,
+            on_error=refused,
+            progress=progress.advance if progress is not None else None,
+        )
+        run.outcomes[name] = outcomes
+        if progress is not None:
+            progress.done(name, len(outcomes), sum(o.seconds for o in outcomes))
+    return run
