@@ -213,15 +213,20 @@ def plan_campaign(
     camp.stage_reached = 2
     tl.wait(20, 240)
     use_qq = rng.random() < 0.55
+    # the follow-up comes the way the contact came: the same call, another SMS, or a WeChat chat
+    first = tl.events[0].kind
+    follow = ("call",) if first == "call" else ("sms",) if first == "sms" else ("chat_message",)
+    follow_ch = {"call": "phone", "sms": "sms"}.get(first, "wechat")
+    follow_cp = wx if follow_ch == "wechat" else phone
     if use_qq:
         app = "TIM" if rng.random() < 0.6 else "QQ"
         tl.add(
-            "call" if tl.events[-1].kind == "call" else "chat_message",
+            *follow,
             "move.add_qq",
             2,
-            channel="phone" if tl.events[-1].kind == "call" else "wechat",
+            channel=follow_ch,
             direction="in",
-            counterparty=phone,
+            counterparty=follow_cp,
             text=texts.scam("move.add_qq", slots),
         )
         tl.wait(60, 400)
@@ -233,12 +238,12 @@ def plan_campaign(
         cp = qq
     else:
         tl.add(
-            "call" if tl.events[-1].kind == "call" else "chat_message",
+            *follow,
             "move.add_wechat",
             2,
-            channel="phone" if tl.events[-1].kind == "call" else "wechat",
+            channel=follow_ch,
             direction="in",
-            counterparty=phone,
+            counterparty=follow_cp,
             text=texts.scam("move.add_wechat", slots),
         )
         tl.wait(30, 200)
@@ -367,7 +372,8 @@ def plan_campaign(
             counterparty=name,
         )
         avail[dst] += amount
-        camp.loan_total += amount
+        if not reserve:
+            camp.loan_total += amount
 
     def transfer(amount: int, frm: str, role: int, dst_acc: int, label: str, device: int) -> Tx | None:
         if amount <= 0 or amount > avail[frm]:
