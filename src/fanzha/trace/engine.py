@@ -1,0 +1,338 @@
+"""The tracer: forward, time-respecting, hop by hop, with amount attribution under a policy.
+
+`trace(backend, seeds, policy, limits)` is a pure function of the ledger (through the backend) and its
+arguments. It works in three steps, each a backend question, then one pass:
+
+1. resolve the seeds to ledger positions;
+2. the time-respecting forward closure from the seeds' destinations (the only accounts that can ever
+   hold the victims' money) and, for each, the first position at which it can;
+3. the transfers touching those accounts from then on, and each one's balance just before;
+4. a single pass in ledger order: every tracked account keeps its money as pieces under the policy;
+   seed transfers carry the victim's money, every other transfer out of a tracked account carries the
+   pieces the policy takes, and terminal transfers (cash, POS, sinks) end the trail.
+
+The lowest intermediate balance bound is tracked for every account under every policy: victims' money
+that entered, cut down to the balance whenever the balance falls below it (clean deposits never raise it).
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fanzha.errors import InputError
+from fanzha.trace.backends.base import Backend
+from fanzha.trace.model import CLEAN, AccountSeed, Limits, Seed
+from fanzha.trace.policies import AccountState, Piece, Policy, get_policy
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSeed:
+    victim: int  # label
+    pos: int
+    src: int
+    dst: int
+    amount: int
+    t: int
+    where: str
+
+
+@dataclass
+class TraceResult:
+    """Everything a trace found, in ledger terms (positions and account codes); `fanzha.trace.report`
+    turns it into the freeze list, cash-outs, hop times and files."""
+
+    policy: Policy
+    limits: Limits
+    victims: list[str]
+    seeds: list[ResolvedSeed]
+    # flows: one row per (transfer, victim, hop, parent) — money of `victim` moved by transfer `pos`
+    flow_pos: list[int] = field(default_factory=list)
+    flow_victim: list[int] = field(default_factory=list)
+    flow_hop: list[int] = field(default_factory=list)
+    flow_parent: list[int] = field(default_factory=list)
+    flow_fen: list[int] = field(default_factory=list)
+    # the rows the pass went through: pos → (src, dst, amount, t, terminal)
+    rows: dict[int, tuple[int, int, int, int, bool]] = field(default_factory=dict)
+    holdings: dict[int, list[Piece]] = field(default_factory=dict)  # account → victims' pieces at the end
+    balances: dict[int, int] = field(default_factory=dict)  # tracked account → balance at the end
+    lib: dict[int, int] = field(default_factory=dict)  # tracked account → lowest-intermediate-balance bound
+    first: dict[int, int] = field(default_factory=dict)  # the closure: account → first position
+    beyond_hops: dict[int, int] = field(default_factory=dict)  # victim → fen no longer followed (hop limit)
+    untracked: dict[int, int] = field(default_factory=dict)  # victim → fen sent where tracing could not go
+    overdrafts: int = 0  # transfers that sent more than the tracked balance (partial ledgers)
+    until_pos: int = -1
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_flows(self) -> int:
+        return len(self.flow_pos)
+
+
+def resolve_seeds(
+    backend: Backend, seeds: Sequence[Seed | AccountSeed], account_codes: dict[str, int]
+) -> tuple[list[str], list[ResolvedSeed], list[str]]:
+    """(victims, seeds in ledger order, warnings). Unknown transfers or accounts are errors naming the
+    seed's file:row; a transfer claimed twice is kept for its first victim and reported."""
+    victims: list[str] = []
+    index: dict[str, int] = {}
+    warnings: list[str] = []
+
+    def label(v: str) -> int:
+        if v not in index:
+            index[v] = len(victims)
+            victims.append(v)
+        return index[v]
+
+    wanted = [s.transfer_id for s in seeds if isinstance(s, Seed)]
+    found = backend.lookup(wanted) if wanted else {}
+    out: dict[int, ResolvedSeed] = {}
+    for s in seeds:
+        if isinstance(s, Seed):
+            hit = found.get(s.transfer_id)
+            if hit is None:
+                raise InputError(
+                    "E505",
+                    f"transfer {s.transfer_id!r} is not in the ledger",
+                    where=s.where or "seeds",
+                    hint="seeds are `victim_id, transfer_id` rows naming loaded transfers",
+                )
+            positions = [hit]
+        else:
+            code = account_codes.get(s.account_id)
+            if code is None:
+                raise InputError(
+                    "E505", f"account {s.account_id!r} is not in the ledger", where=s.where or "seeds"
+                )
+            positions = backend.outgoing(code, s.since_us, s.until_us)
+            if not positions:
+                warnings.append(f"{s.where}: no transfer leaves {s.account_id} in the seed's time range")
+        lab = label(s.victim_id)
+        for hit in positions:
+            pos = hit[0]
+            if pos in out:
+                if out[pos].victim != lab:
+                    warnings.append(
+                        f"{s.where}: transfer at position {pos} is already a seed of "
+                        f"{victims[out[pos].victim]}; kept for that victim"
+                    )
+                continue
+            out[pos] = ResolvedSeed(lab, pos, hit[1], hit[2], hit[3], hit[4], s.where)
+    return victims, [out[p] for p in sorted(out)], warnings
+
+
+def trace(
+    backend: Backend,
+    seeds: Sequence[Seed | AccountSeed],
+    policy: Policy | str = "fifo",
+    limits: Limits | None = None,
+    *,
+    account_codes: dict[str, int] | None = None,
+) -> TraceResult:
+    """Follow the victims' money from `seeds` through the ledger under `policy` within `limits`."""
+    pol = get_policy(policy) if isinstance(policy, str) else policy
+    lim = limits or Limits()
+    if lim.max_hops is not None and lim.max_hops < 1:
+        raise InputError("E508", f"max hops must be at least 1, got {lim.max_hops}", where="--max-hops")
+    clock = _time.perf_counter
+    t0 = clock()
+    codes = account_codes if account_codes is not None else backend_codes(backend)
+    victims, resolved, warnings = resolve_seeds(backend, seeds, codes)
+    until_pos = backend.last_pos(lim.until_us)
+    in_window = [s for s in resolved if s.pos <= until_pos]
+    t1 = clock()
+    result = TraceResult(pol, lim, victims, in_window, until_pos=until_pos)
+    result.stats["warnings"] = warnings
+    result.stats["seeds_after_window"] = len(resolved) - len(in_window)
+    resolved = in_window
+    if not resolved:
+        result.stats.update(seconds={"resolve": t1 - t0})
+        return result
+    seed_at = {s.pos: s for s in resolved}
+    # starts: seed destinations (terminal seeds still count: their rows are fetched through the source)
+    starts: dict[int, int] = {}
+    src_first: dict[int, int] = {}
+    for s in resolved:
+        if s.dst >= 0 and s.pos < starts.get(s.dst, 1 << 62):
+            starts[s.dst] = s.pos
+        src_first[s.src] = min(src_first.get(s.src, 1 << 62), s.pos)
+    first = backend.reachable(starts, until_pos, lim.max_hops)
+    t2 = clock()
+    # seed sources: their seed rows must be in the pass (fetched as "leaving after pos − 1")
+    fetch = dict(first)
+    for a, p in src_first.items():
+        fetch[a] = min(fetch.get(a, 1 << 62), p - 1)
+    rows = backend.touching(fetch, until_pos)
+    opening = backend.balances_before(first)
+    t3 = clock()
+    _pass(
+        result,
+        rows.pos,
+        rows.src,
+        rows.dst,
+        rows.amount,
+        rows.t,
+        rows.terminal,
+        seed_at,
+        first,
+        opening,
+        pol,
+        lim,
+    )
+    result.first = first
+    t4 = clock()
+    result.stats.update(
+        accounts_reached=len(first),
+        rows_scanned=len(rows),
+        seconds={"resolve": t1 - t0, "closure": t2 - t1, "fetch": t3 - t2, "attribute": t4 - t3},
+    )
+    return result
+
+
+def backend_codes(backend: Backend) -> dict[str, int]:
+    ledger = getattr(backend, "ledger", None)
+    if ledger is None:
+        raise InputError("E509", "this backend cannot map account ids; pass account_codes=")
+    codes: dict[str, int] = ledger.account_codes()
+    return codes
+
+
+def _pass(
+    result: TraceResult,
+    pos_l: list[int],
+    src_l: list[int],
+    dst_l: list[int],
+    amt_l: list[int],
+    t_l: list[int],
+    term_l: list[bool],
+    seed_at: dict[int, ResolvedSeed],
+    first: dict[int, int],
+    opening: dict[int, int],
+    pol: Policy,
+    lim: Limits,
+) -> None:
+    states: dict[int, AccountState] = {}
+    lib: dict[int, int] = {}
+    max_hops = lim.max_hops if lim.max_hops is not None else 1 << 30
+    conserving = pol.conserving
+    f_pos, f_victim, f_hop, f_parent, f_fen = (
+        result.flow_pos,
+        result.flow_victim,
+        result.flow_hop,
+        result.flow_parent,
+        result.flow_fen,
+    )
+    beyond: dict[int, int] = defaultdict(int)
+    untracked: dict[int, int] = defaultdict(int)
+    rows = result.rows
+    overdrafts = 0
+    for i in range(len(pos_l)):
+        p = pos_l[i]
+        s = src_l[i]
+        d = dst_l[i]
+        amt = amt_l[i]
+        terminal = term_l[i]
+        rows[p] = (s, d, amt, t_l[i], terminal)
+        # -- what leaves the source ------------------------------------------------------------------
+        st = states.get(s)
+        if st is None and s in first and p > first[s]:
+            st = states[s] = pol.new_state(opening.get(s, 0))
+            lib[s] = 0
+        pieces: list[Piece]
+        if st is not None:
+            taken = st.take(amt)
+            if conserving:
+                got = 0
+                for pc_ in taken:
+                    got += pc_[3]
+                if got < amt:
+                    overdrafts += 1
+                    taken.append((CLEAN, 0, -1, amt - got))
+            bal = st.balance
+            if lib[s] > bal:
+                lib[s] = bal
+        else:
+            taken = [(CLEAN, 0, -1, amt)]
+        seed = seed_at.get(p)
+        if seed is not None:  # a loss-making transfer: its clean money becomes the victim's
+            v = seed.victim
+            if conserving:
+                pieces = []
+                for label, hop, via, fen in taken:
+                    if label == CLEAN:
+                        pieces.append((v, 1, p, fen))
+                        f_pos.append(p)
+                        f_victim.append(v)
+                        f_hop.append(1)
+                        f_parent.append(-1)
+                        f_fen.append(fen)
+                    else:
+                        pieces.append((label, hop + 1, p, fen))
+                        f_pos.append(p)
+                        f_victim.append(label)
+                        f_hop.append(hop + 1)
+                        f_parent.append(via)
+                        f_fen.append(fen)
+            else:  # poison: the seed transfer is the victim's in full, and keeps the marks it carries
+                pieces = [(v, 1, p, amt)]
+                f_pos.append(p)
+                f_victim.append(v)
+                f_hop.append(1)
+                f_parent.append(-1)
+                f_fen.append(amt)
+                for label, hop, via, fen in taken:
+                    if label != CLEAN and label != v and hop + 1 <= max_hops:
+                        pieces.append((label, hop + 1, p, fen))
+                        f_pos.append(p)
+                        f_victim.append(label)
+                        f_hop.append(hop + 1)
+                        f_parent.append(via)
+                        f_fen.append(fen)
+        else:
+            pieces = []
+            for label, hop, via, fen in taken:
+                if label == CLEAN:
+                    pieces.append((CLEAN, 0, -1, fen))
+                elif hop + 1 > max_hops:
+                    beyond[label] += fen
+                    pieces.append((CLEAN, 0, -1, fen))
+                else:
+                    pieces.append((label, hop + 1, p, fen))
+                    f_pos.append(p)
+                    f_victim.append(label)
+                    f_hop.append(hop + 1)
+                    f_parent.append(via)
+                    f_fen.append(fen)
+        # -- where it arrives ------------------------------------------------------------------------
+        if terminal:
+            continue
+        dt = states.get(d)
+        if dt is None and d in first and p >= first[d]:
+            dt = states[d] = pol.new_state(opening.get(d, 0))
+            lib[d] = 0
+        if dt is None:
+            for label, _, _, fen in pieces:
+                if label != CLEAN:
+                    untracked[label] += fen
+            continue
+        dt.put(amt, pieces)
+        tainted_in = 0
+        for label, _, _, fen in pieces:
+            if label != CLEAN:
+                tainted_in += fen
+        if not conserving:
+            tainted_in = amt if tainted_in else 0
+        if tainted_in:
+            lib[d] = min(lib[d] + tainted_in, dt.balance)
+    for a, state in states.items():
+        result.balances[a] = state.balance
+        held = state.held()
+        if held:
+            result.holdings[a] = held
+    result.lib = lib
+    result.beyond_hops = dict(beyond)
+    result.untracked = dict(untracked)
+    result.overdrafts = overdrafts

@@ -1,0 +1,744 @@
+"""Ledger ingest: bank exports (CSV or Parquet) with a column mapping, cleaned into DuckDB.
+
+Every bank exports its own columns, so a `ColumnMap` says which source column holds which field. Rows are
+read with pyarrow (so every row keeps its file and record number), cleaned in one SQL statement (amounts to
+integer fen, times to microseconds with the ledger's timezone, channels to the contract's names) and
+written to two tables of an embedded DuckDB database:
+
+- `ledger(pos, transfer_id, src, dst, amount, t, channel, location, device, terminal)`, one row per transfer
+  in ledger order (time, transfer_id); `pos` is that order, `src`/`dst` are account codes, `amount` is fen,
+  `t` is µs since the epoch, `terminal` marks money leaving the traceable ledger (cash, POS, sinks);
+- `accounts(aid, account_id, owner_id, kind, bank, city, opened, opening)`.
+
+Rows that cannot be used are never dropped silently: they go to the table `rejected(file, row, code,
+reason, raw)`, are counted in the load report, and `Ledger.write_rejected` writes them as CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time as _time
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import yaml
+
+from fanzha.errors import InputError
+from fanzha.trace.model import CASH_OUT_CHANNELS, CHANNELS, SINK_KINDS
+
+TRANSFER_FIELDS: tuple[str, ...] = (
+    "transfer_id",
+    "src",
+    "dst",
+    "amount",
+    "time",
+    "channel",
+    "location",
+    "device",
+)
+TWO_SIDED_FIELDS: tuple[str, ...] = ("account", "counterparty", "direction")
+ACCOUNT_FIELDS: tuple[str, ...] = (
+    "account_id",
+    "owner_id",
+    "kind",
+    "bank",
+    "city",
+    "opened",
+    "opening_balance",
+)
+
+DEFAULT_TIME_FORMATS: tuple[str, ...] = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y%m%d %H%M%S",
+    "%Y%m%d %H:%M:%S",
+    "%Y%m%d%H%M%S",
+    "%Y-%m-%d %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H时%M分%S秒",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+)
+DIRECTION_OUT: tuple[str, ...] = ("借", "D", "DR", "出", "支出", "转出", "付", "OUT", "DEBIT", "-")
+DIRECTION_IN: tuple[str, ...] = ("贷", "C", "CR", "入", "收入", "转入", "收", "IN", "CREDIT", "+")
+
+# (channel, regular expression over the raw value) tried in order after exact matches
+CHANNEL_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("cash_withdrawal", r"(?i)ATM|取现|取款|现金支取"),
+    ("cash_deposit", r"存现|现金存入|现金存款"),
+    ("pos", r"(?i)POS|刷卡消费"),
+    ("loan_repayment", r"还款|还贷"),
+    ("loan_disbursement", r"放款|贷款发放|借款到账"),
+    ("salary", r"工资|代发|薪资|薪金"),
+    ("refund", r"退款|退货"),
+    ("payment_account", r"(?i)支付宝|微信|财付通|云闪付|快捷支付|第三方|扫码|二维码|alipay|wechat"),
+    ("merchant_payment", r"商户|网购|订单|消费"),
+    ("bank_transfer", r"(?i)转账|汇款|网银|手机银行|跨行|行内|柜面|transfer"),
+)
+
+
+@dataclass
+class ColumnMap:
+    """Which source column holds which field of a transfer, and how to read values.
+
+    `columns` maps a field (`transfer_id, src, dst, amount, time, channel, location, device`, or the
+    two-sided form `account, counterparty, direction` of exports that list one account's in- and
+    outflows) to one source column, or to several for `time` (joined with a space, e.g. date + time).
+    """
+
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
+    amount_unit: str = "yuan"
+    channels: dict[str, str] = field(default_factory=dict)
+    time_formats: tuple[str, ...] = DEFAULT_TIME_FORMATS
+    direction_out: tuple[str, ...] = DIRECTION_OUT
+    direction_in: tuple[str, ...] = DIRECTION_IN
+    encoding: str = "utf-8"
+
+    @classmethod
+    def identity(cls) -> ColumnMap:
+        """The sim's contract: every field in the column of the same name."""
+        return cls(columns={f: [f] for f in TRANSFER_FIELDS})
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ColumnMap:
+        """A mapping from YAML (`columns:`, `timezone:`, `amount_unit:`, `channels:`, `time_formats:`,
+        `direction_out:`, `direction_in:`, `encoding:`)."""
+        p = Path(path)
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(
+                "E502", f"cannot read the column mapping: {exc.strerror}", where=str(p)
+            ) from None
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            where = f"{p}:{line + 1}" if line is not None else str(p)
+            raise InputError("E502", "the column mapping is not valid YAML", where=where) from None
+        if not isinstance(data, dict):
+            raise InputError("E502", "the column mapping must be a YAML mapping", where=str(p))
+        known = {
+            "columns",
+            "timezone",
+            "amount_unit",
+            "channels",
+            "time_formats",
+            "direction_out",
+            "direction_in",
+            "encoding",
+        }
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InputError(
+                "E502",
+                f"unknown key(s) {', '.join(unknown)}",
+                where=str(p),
+                hint=f"valid: {', '.join(sorted(known))}",
+            )
+        cols = data.get("columns") or {}
+        if not isinstance(cols, dict):
+            raise InputError("E502", "`columns` must map fields to column names", where=str(p))
+        out = cls(columns={str(k): _as_list(v) for k, v in cols.items()})
+        if "timezone" in data:
+            out.timezone = str(data["timezone"])
+        if "amount_unit" in data:
+            out.amount_unit = str(data["amount_unit"])
+        if "channels" in data:
+            ch = data["channels"] or {}
+            if not isinstance(ch, dict):
+                raise InputError("E502", "`channels` must map raw values to channels", where=str(p))
+            out.channels = {str(k): str(v) for k, v in ch.items()}
+        if "time_formats" in data:
+            out.time_formats = tuple(_as_list(data["time_formats"]))
+        if "direction_out" in data:
+            out.direction_out = tuple(_as_list(data["direction_out"]))
+        if "direction_in" in data:
+            out.direction_in = tuple(_as_list(data["direction_in"]))
+        if "encoding" in data:
+            out.encoding = str(data["encoding"])
+        out.validate(where=str(p))
+        return out
+
+    def with_overrides(self, pairs: Sequence[str]) -> ColumnMap:
+        """A copy with `FIELD=COLUMN` pairs applied (`time=日期+时间` joins two columns)."""
+        cols = {k: list(v) for k, v in self.columns.items()}
+        for pair in pairs:
+            if "=" not in pair:
+                raise InputError("E502", f"--map wants FIELD=COLUMN, got {pair!r}", where="--map")
+            k, v = pair.split("=", 1)
+            k = k.strip()
+            if not v.strip():
+                cols.pop(k, None)
+                continue
+            cols[k] = [c.strip() for c in v.split("+")]
+        given = {p.split("=", 1)[0].strip() for p in pairs if "=" in p}
+        if given & {"account", "counterparty"} and not given & {"src", "dst"}:
+            cols.pop("src", None)
+            cols.pop("dst", None)
+        out = ColumnMap(
+            cols,
+            self.timezone,
+            self.amount_unit,
+            dict(self.channels),
+            self.time_formats,
+            self.direction_out,
+            self.direction_in,
+            self.encoding,
+        )
+        out.validate(where="--map")
+        return out
+
+    def validate(self, *, where: str) -> None:
+        valid = set(TRANSFER_FIELDS) | set(TWO_SIDED_FIELDS)
+        for k in self.columns:
+            if k not in valid:
+                raise InputError(
+                    "E502",
+                    f"unknown field {k!r} in the column mapping",
+                    where=where,
+                    hint=f"fields: {', '.join(TRANSFER_FIELDS + TWO_SIDED_FIELDS)}",
+                )
+        two = [f for f in ("account", "counterparty") if f in self.columns]
+        if two and len(two) != 2:
+            raise InputError(
+                "E502", "the two-sided form needs both `account` and `counterparty`", where=where
+            )
+        if not two and not ("src" in self.columns and "dst" in self.columns):
+            raise InputError(
+                "E502", "the mapping needs `src` and `dst` (or `account` and `counterparty`)", where=where
+            )
+        for f in ("amount", "time"):
+            if f not in self.columns:
+                raise InputError("E502", f"the mapping needs `{f}`", where=where)
+        if self.amount_unit not in ("yuan", "fen"):
+            raise InputError(
+                "E502", f"amount_unit must be yuan or fen, got {self.amount_unit!r}", where=where
+            )
+        for raw, ch in self.channels.items():
+            if ch not in CHANNELS:
+                raise InputError(
+                    "E502",
+                    f"channel value {raw!r} maps to unknown channel {ch!r}",
+                    where=where,
+                    hint=f"channels: {', '.join(CHANNELS)}",
+                )
+        try:
+            zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                "E512", f"unknown timezone {self.timezone!r}", where=where, hint="e.g. Asia/Shanghai"
+            ) from None
+
+    @property
+    def two_sided(self) -> bool:
+        return "account" in self.columns
+
+
+def _as_list(v: Any) -> list[str]:
+    if isinstance(v, list | tuple):
+        return [str(x) for x in v]
+    return [str(v)]
+
+
+@dataclass
+class LoadReport:
+    """What a load did: files, rows read, loaded and rejected (by code), accounts, time taken."""
+
+    files: list[str]
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    accounts_file: str | None = None
+    accounts: int = 0
+    timezone: str = "Asia/Shanghai"
+    seconds: float = 0.0
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "rejected_by_code": dict(sorted(self.rejected.items())),
+            "accounts_file": self.accounts_file,
+            "accounts": self.accounts,
+            "timezone": self.timezone,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class Ledger:
+    """A loaded ledger: the DuckDB connection holding `ledger`, `accounts` and `rejected`, and the report."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+        self.con = con
+        self.report = report
+        self._ids: list[str] | None = None
+        self._codes: dict[str, int] | None = None
+
+    @property
+    def n_transfers(self) -> int:
+        row = _one(self.con, "SELECT count(*) FROM ledger")
+        return int(row[0]) if row else 0
+
+    def account_ids(self) -> list[str]:
+        """account_id of every account code (the list index is the code)."""
+        if self._ids is None:
+            self._ids = [
+                r[0] for r in self.con.execute("SELECT account_id FROM accounts ORDER BY aid").fetchall()
+            ]
+        return self._ids
+
+    def account_codes(self) -> dict[str, int]:
+        if self._codes is None:
+            self._codes = {a: i for i, a in enumerate(self.account_ids())}
+        return self._codes
+
+    def accounts_table(self) -> pa.Table:
+        return self.con.sql("SELECT * FROM accounts ORDER BY aid").to_arrow_table()
+
+    def transfers_at(self, positions: Sequence[int]) -> pa.Table:
+        """The ledger rows at `positions` (any order; result sorted by pos) with account ids as strings."""
+        pos_t = pa.table({"pos": pa.array(sorted(set(positions)), pa.int64())})
+        self.con.register("_want_pos", pos_t)
+        try:
+            return self.con.sql(
+                "SELECT l.pos, l.transfer_id, sa.account_id AS src, da.account_id AS dst, l.amount, l.t, "
+                "l.channel, l.location, l.device, l.terminal "
+                "FROM ledger l JOIN _want_pos w USING (pos) "
+                "JOIN accounts sa ON sa.aid = l.src JOIN accounts da ON da.aid = l.dst ORDER BY l.pos"
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("_want_pos")
+
+    def write_rejected(self, path: str | Path) -> int:
+        """Write the rejected rows as CSV (`file, row, code, reason, raw`); the number written."""
+        rows = self.con.execute(
+            "SELECT file, row, code, reason, raw FROM rejected ORDER BY file, row"
+        ).fetchall()
+        p = Path(path)
+        with open(p, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "row", "code", "reason", "raw"])
+            w.writerows(rows)
+        return len(rows)
+
+
+# -- reading files ----------------------------------------------------------------------------------------
+def read_rows(path: Path, encoding: str = "utf-8") -> pa.Table:
+    """A CSV (every column as text) or Parquet file as an Arrow table."""
+    if not path.is_file():
+        raise InputError("E500", "file not found", where=str(path))
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            return pq.read_table(path)
+        if suffix in (".csv", ".txt", ".tsv"):
+            return _read_csv(path, encoding, "\t" if suffix == ".tsv" else ",")
+    except pa.ArrowInvalid as exc:
+        raise InputError(
+            "E500", f"cannot read the file: {str(exc).splitlines()[0]}", where=str(path)
+        ) from None
+    except OSError as exc:
+        raise InputError("E500", f"cannot read the file: {exc}", where=str(path)) from None
+    raise InputError(
+        "E501",
+        f"unsupported ledger format {suffix or '(none)'}",
+        where=str(path),
+        hint="give .csv, .tsv or .parquet",
+    )
+
+
+def _read_csv(path: Path, encoding: str, delimiter: str) -> pa.Table:
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    enc = encoding
+    if head.startswith(b"\xef\xbb\xbf"):
+        enc = "utf-8-sig"
+    try:
+        text = head.decode(enc if enc != "utf-8-sig" else "utf-8-sig", errors="strict")
+    except UnicodeDecodeError:
+        try:
+            head.decode("gb18030")
+            enc = "gb18030"
+            text = head.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError(
+                "E500",
+                f"the file is not {encoding} text",
+                where=str(path),
+                hint="set `encoding:` in the mapping",
+            ) from None
+    first = next(csv.reader(io.StringIO(text), delimiter=delimiter), None)
+    if not first:
+        raise InputError("E500", "the file is empty (no header row)", where=str(path))
+    names = [c.strip() for c in first]
+    read = pacsv.ReadOptions(encoding="utf8" if enc == "utf-8-sig" else enc, column_names=names, skip_rows=1)
+    conv = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=True, null_values=[""]
+    )
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=conv)
+    if enc == "utf-8-sig" and names and names[0].startswith("\ufeff"):
+        table = table.rename_columns([names[0].lstrip("\ufeff"), *names[1:]])
+    return table
+
+
+# -- SQL building -----------------------------------------------------------------------------------------
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _text(col: str) -> str:
+    return f"nullif(trim(CAST({_q(col)} AS VARCHAR)), '')"
+
+
+def amount_sql(col: str, typ: pa.DataType, unit: str) -> tuple[str, str]:
+    """(expression giving fen as HUGEINT-or-NULL, expression true when the value has sub-fen digits)."""
+    c = _q(col)
+    scale = 100 if unit == "yuan" else 1
+    if pa.types.is_decimal(typ) or pa.types.is_integer(typ):
+        val = f"CAST({c} AS DECIMAL(38,6))"
+    elif pa.types.is_floating(typ):
+        val = f"CAST(round({c}, 6) AS DECIMAL(38,6))"
+    else:
+        cleaned = f"regexp_replace(trim(CAST({c} AS VARCHAR)), '[¥￥,，\\s元]|RMB|CNY', '', 'g')"
+        val = f"TRY_CAST({cleaned} AS DECIMAL(38,6))"
+    scaled = f"({val} * {scale})"
+    return f"TRY_CAST({scaled} AS HUGEINT)", f"({scaled} <> round({scaled}))"
+
+
+def time_sql(cols: list[str], typ: pa.DataType, tz: str, formats: Sequence[str]) -> str:
+    """Expression giving µs since the epoch (UTC) or NULL."""
+    if len(cols) == 1 and pa.types.is_timestamp(typ):
+        c = _q(cols[0])
+        if typ.tz is not None:
+            return f"epoch_us({c})"
+        return f"epoch_us(timezone({_lit(tz)}, {c}))"
+    if len(cols) == 1 and pa.types.is_date(typ):
+        return f"epoch_us(timezone({_lit(tz)}, CAST({_q(cols[0])} AS TIMESTAMP)))"
+    parts = ", ".join(f"trim(CAST({_q(c)} AS VARCHAR))" for c in cols)
+    s = f"concat_ws(' ', {parts})" if len(cols) > 1 else f"trim(CAST({_q(cols[0])} AS VARCHAR))"
+    fmts = "[" + ", ".join(_lit(f) for f in formats) + "]"
+    return (
+        f"coalesce(epoch_us(TRY_CAST({s} AS TIMESTAMPTZ)), "
+        f"epoch_us(timezone({_lit(tz)}, try_strptime({s}, {fmts}))))"
+    )
+
+
+def channel_sql(col: str | None, mapping: dict[str, str]) -> str:
+    if col is None:
+        return "'other'"
+    v = _text(col)
+    whens = [f"WHEN {v} = {_lit(raw)} THEN {_lit(ch)}" for raw, ch in mapping.items()]
+    whens += [f"WHEN lower({v}) = {_lit(ch)} THEN {_lit(ch)}" for ch in CHANNELS]
+    whens += [f"WHEN regexp_matches({v}, {_lit(rx)}) THEN {_lit(ch)}" for ch, rx in CHANNEL_SYNONYMS]
+    return "CASE WHEN " + v + " IS NULL THEN 'other' " + " ".join(whens) + " ELSE 'other' END"
+
+
+def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap) -> str:
+    """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row)."""
+    cols = cmap.columns
+    missing = sorted({c for cs in cols.values() for c in cs} - set(schema.names))
+    if missing:
+        raise InputError(
+            "E502",
+            f"column(s) {', '.join(map(repr, missing))} not in the file",
+            where=file_label,
+            hint=f"columns there: {', '.join(schema.names)}",
+        )
+
+    def one(f: str) -> str | None:
+        return cols[f][0] if f in cols else None
+
+    amt_col = one("amount")
+    assert amt_col is not None
+    fen, subfen = amount_sql(amt_col, schema.field(amt_col).type, cmap.amount_unit)
+    t_cols = cols["time"]
+    t_expr = time_sql(t_cols, schema.field(t_cols[0]).type, cmap.timezone, cmap.time_formats)
+    tid = one("transfer_id")
+    tid_expr = _text(tid) if tid else f"{_lit(file_label + '#')} || CAST(__row AS VARCHAR)"
+    if cmap.two_sided:
+        dcol = one("direction")
+        sides = (
+            f"{_text(cols['account'][0])} AS __acc, {_text(cols['counterparty'][0])} AS __cp, "
+            f"{('upper(' + _text(dcol) + ')') if dcol else 'NULL'} AS __dirraw, "
+        )
+        if dcol is not None:
+            outs = ", ".join(_lit(x.upper()) for x in cmap.direction_out)
+            ins = ", ".join(_lit(x.upper()) for x in cmap.direction_in)
+            dir_expr = f"CASE WHEN __dirraw IN ({outs}) THEN 'out' WHEN __dirraw IN ({ins}) THEN 'in' END"
+            fen_final = "__fen"
+        else:
+            dir_expr = "CASE WHEN __fen < 0 THEN 'out' WHEN __fen > 0 THEN 'in' ELSE 'in' END"
+            fen_final = "abs(__fen)"
+        src_final = "CASE WHEN __dir = 'out' THEN __acc ELSE __cp END"
+        dst_final = "CASE WHEN __dir = 'out' THEN __cp ELSE __acc END"
+    else:
+        src_col, dst_col = one("src"), one("dst")
+        assert src_col is not None and dst_col is not None
+        sides = f"{_text(src_col)} AS __s, {_text(dst_col)} AS __d, "
+        dir_expr = "'-'"
+        fen_final = "__fen"
+        src_final, dst_final = "__s", "__d"
+    loc, dev = one("location"), one("device")
+    raw_parts = " || ' | ' || ".join(
+        f"{_lit(c + '=')} || coalesce(CAST({_q(c)} AS VARCHAR), '')"
+        for c in sorted({c for cs in cols.values() for c in cs})
+    )
+    inner = (
+        f"SELECT __row, {_lit(file_label)} AS file, {tid_expr} AS transfer_id, {fen} AS __fen, {subfen} AS __subfen, "
+        f"{t_expr} AS t, {channel_sql(one('channel'), cmap.channels)} AS channel, "
+        f"{_text(loc) if loc else 'NULL'} AS location, {_text(dev) if dev else 'NULL'} AS device, "
+        f"{raw_parts} AS raw, {sides}{_lit(amt_col)} AS __amt_name FROM {view}"
+    )
+    mid = f"SELECT *, {dir_expr} AS __dir FROM ({inner})"
+    return (
+        f"SELECT __row AS row, file, transfer_id, {src_final} AS src, {dst_final} AS dst, "
+        f"TRY_CAST({fen_final} AS BIGINT) AS amount, t, channel, location, device, raw, "
+        "CASE "
+        "WHEN transfer_id IS NULL THEN 'E520 missing transfer_id' "
+        f"WHEN __fen IS NULL THEN 'E521 amount is not a number (' || coalesce(split_part(raw, __amt_name || '=', 2), '') || ')' "
+        "WHEN __subfen THEN 'E523 amount has digits below one fen' "
+        f"WHEN {fen_final} <= 0 THEN 'E522 amount must be > 0' "
+        "WHEN __dir IS NULL THEN 'E527 direction is neither in nor out' "
+        f"WHEN {src_final} IS NULL THEN 'E520 missing src account' "
+        f"WHEN {dst_final} IS NULL THEN 'E520 missing dst account' "
+        "WHEN t IS NULL THEN 'E524 time is missing or not a date-time' "
+        f"WHEN {src_final} = {dst_final} THEN 'E525 src and dst are the same account' "
+        "END AS reason "
+        f"FROM ({mid})"
+    )
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
+    """The first row of a query (the whole result is consumed)."""
+    rows = con.execute(sql).fetchall()
+    return tuple(rows[0]) if rows else None
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Execute a statement and consume its result (DuckDB wants results finished before the next call)."""
+    con.execute(sql).fetchall()
+
+
+# -- loading ----------------------------------------------------------------------------------------------
+def resolve_ledger_paths(ledger: str | Path | Sequence[str | Path]) -> tuple[list[Path], Path | None]:
+    """Ledger files (a world folder means its transfers.parquet) and the accounts file found beside them."""
+    items = [ledger] if isinstance(ledger, str | Path) else list(ledger)
+    files: list[Path] = []
+    accounts: Path | None = None
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            if (p / "transfers.parquet").is_file():
+                files.append(p / "transfers.parquet")
+                if (p / "accounts.parquet").is_file():
+                    accounts = p / "accounts.parquet"
+            else:
+                found = sorted([*p.glob("*.csv"), *p.glob("*.parquet")])
+                if not found:
+                    raise InputError(
+                        "E500", "folder has no transfers.parquet and no .csv / .parquet files", where=str(p)
+                    )
+                files.extend(found)
+        else:
+            files.append(p)
+    if not files:
+        raise InputError("E500", "no ledger file given", where="--ledger")
+    return files, accounts
+
+
+def load_ledger(
+    ledger: str | Path | Sequence[str | Path],
+    *,
+    mapping: ColumnMap | None = None,
+    accounts: str | Path | None = None,
+    db: str | Path | None = None,
+    threads: int | None = None,
+) -> Ledger:
+    """Read ledger files into DuckDB (`db` file, or in memory) and return the `Ledger`.
+
+    `ledger` is a file, several files, or a folder (a sim world's `transfers.parquet` plus its
+    `accounts.parquet`, or every CSV / Parquet file in it). Bad rows are kept in the `rejected` table.
+    """
+    started = _time.perf_counter()
+    cmap = mapping or ColumnMap.identity()
+    files, found_accounts = resolve_ledger_paths(ledger)
+    acc_path = Path(accounts) if accounts is not None else found_accounts
+    con = duckdb.connect(str(db) if db is not None else ":memory:")
+    if threads:
+        _run(con, f"SET threads = {int(threads)}")
+    _run(con, f"SET TimeZone = {_lit(cmap.timezone)}")
+    report = LoadReport(files=[str(f) for f in files], timezone=cmap.timezone)
+    parts: list[str] = []
+    for k, path in enumerate(files):
+        table = read_rows(path, cmap.encoding)
+        if cmap.columns == ColumnMap.identity().columns:  # optional columns of the contract may be absent
+            absent = [
+                f for f in ("transfer_id", "channel", "location", "device") if f not in table.column_names
+            ]
+            if absent:
+                cmap = ColumnMap(
+                    {f: v for f, v in cmap.columns.items() if f not in absent},
+                    cmap.timezone,
+                    cmap.amount_unit,
+                    cmap.channels,
+                    cmap.time_formats,
+                    cmap.direction_out,
+                    cmap.direction_in,
+                    cmap.encoding,
+                )
+        table = table.append_column("__row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+        report.rows_read += table.num_rows
+        view = f"_raw{k}"
+        con.register(view, table)
+        parts.append(clean_sql(view, str(path), table.schema, cmap))
+    _run(con, "CREATE TEMP TABLE _clean AS " + " UNION ALL ".join(parts))
+    # duplicates of transfer_id among good rows: keep the first (file, row), reject the others
+    dups = _one(
+        con,
+        "SELECT count(*) FROM (SELECT transfer_id FROM _clean WHERE reason IS NULL GROUP BY 1 HAVING count(*) > 1)",
+    )
+    if dups and dups[0]:
+        _run(
+            con,
+            "CREATE TEMP TABLE _dup AS SELECT file, row, first_value(file || ':' || row) OVER w AS first, "
+            "row_number() OVER w AS k FROM _clean WHERE reason IS NULL "
+            "WINDOW w AS (PARTITION BY transfer_id ORDER BY file, row)",
+        )
+        _run(
+            con,
+            "UPDATE _clean SET reason = 'E526 duplicate transfer_id (first at ' || d.first || ')' "
+            "FROM _dup d WHERE d.k > 1 AND _clean.file = d.file AND _clean.row = d.row",
+        )
+    for k in range(len(files)):
+        con.unregister(f"_raw{k}")
+    _run(
+        con,
+        "CREATE OR REPLACE TABLE rejected AS SELECT file, row, split_part(reason, ' ', 1) AS code, reason, raw "
+        "FROM _clean WHERE reason IS NOT NULL",
+    )
+    _load_accounts(con, acc_path, cmap, report)
+    _run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE _ids AS SELECT account_id FROM _acc_in UNION "
+        "SELECT src FROM _clean WHERE reason IS NULL UNION SELECT dst FROM _clean WHERE reason IS NULL",
+    )
+    _run(
+        con,
+        "CREATE OR REPLACE TABLE accounts AS SELECT CAST(row_number() OVER (ORDER BY i.account_id) - 1 AS INTEGER) AS aid, "
+        "i.account_id, a.owner_id, a.kind, a.bank, a.city, a.opened, coalesce(a.opening, 0) AS opening, "
+        "a.account_id IS NOT NULL AS listed FROM _ids i LEFT JOIN _acc_in a USING (account_id)",
+    )
+    sinks = ", ".join(_lit(k) for k in SINK_KINDS)
+    cash = ", ".join(_lit(c) for c in CASH_OUT_CHANNELS)
+    _run(
+        con,
+        "CREATE OR REPLACE TABLE ledger AS SELECT "
+        "row_number() OVER (ORDER BY c.t, c.transfer_id) - 1 AS pos, c.transfer_id, sa.aid AS src, da.aid AS dst, "
+        "c.amount, c.t, c.channel, c.location, c.device, "
+        f"(c.channel IN ({cash}) OR coalesce(da.kind IN ({sinks}), false)) AS terminal "
+        "FROM _clean c JOIN accounts sa ON sa.account_id = c.src JOIN accounts da ON da.account_id = c.dst "
+        "WHERE c.reason IS NULL ORDER BY pos",
+    )
+    _run(con, "DROP TABLE _clean")
+    _run(con, "DROP TABLE IF EXISTS _dup")
+    _run(con, "DROP TABLE _ids")
+    _run(con, "DROP TABLE _acc_in")
+    for row in con.execute("SELECT code, count(*) FROM rejected GROUP BY 1").fetchall():
+        report.rejected[str(row[0])] = report.rejected.get(str(row[0]), 0) + int(row[1])
+    n = _one(con, "SELECT count(*) FROM ledger")
+    report.rows_loaded = int(n[0]) if n else 0
+    na = _one(con, "SELECT count(*) FROM accounts")
+    report.accounts = int(na[0]) if na else 0
+    report.seconds = _time.perf_counter() - started
+    if report.rows_loaded == 0:
+        first = _one(con, "SELECT file, row, reason FROM rejected ORDER BY file, row LIMIT 1")
+        where = f"{first[0]}:{first[1]}" if first else report.files[0]
+        why = f"; first problem: {first[2]}" if first else ""
+        raise InputError(
+            "E503",
+            f"no usable transfer in the ledger ({report.rows_read} rows read{why})",
+            where=where,
+            hint="check the column mapping (--map FIELD=COLUMN)",
+        )
+    return Ledger(con, report)
+
+
+def _load_accounts(
+    con: duckdb.DuckDBPyConnection, path: Path | None, cmap: ColumnMap, report: LoadReport
+) -> None:
+    empty = (
+        "CREATE OR REPLACE TEMP TABLE _acc_in (account_id VARCHAR, owner_id VARCHAR, kind VARCHAR, bank VARCHAR, "
+        "city VARCHAR, opened BIGINT, opening BIGINT)"
+    )
+    if path is None:
+        _run(con, empty)
+        return
+    table = read_rows(path, cmap.encoding)
+    report.accounts_file = str(path)
+    if "account_id" not in table.column_names:
+        raise InputError(
+            "E510",
+            "the accounts file has no `account_id` column",
+            where=str(path),
+            hint=f"columns there: {', '.join(table.column_names)}",
+        )
+    table = table.append_column("__row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+    con.register("_acc_raw", table)
+    names = set(table.column_names)
+
+    def col(name: str) -> str:
+        return _text(name) if name in names else "NULL"
+
+    if "opening_balance" in names:
+        fen, subfen = amount_sql("opening_balance", table.schema.field("opening_balance").type, "yuan")
+        opening = f"CASE WHEN {_q('opening_balance')} IS NULL THEN 0 ELSE {fen} END"
+        bad_open = f"({_q('opening_balance')} IS NOT NULL AND ({fen} IS NULL OR {subfen} OR {fen} < 0))"
+    else:
+        opening, bad_open = "0", "false"
+    opened = (
+        time_sql(["opened"], table.schema.field("opened").type, cmap.timezone, cmap.time_formats)
+        if "opened" in names
+        else "NULL"
+    )
+    _run(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE _acc_all AS SELECT __row AS row, {col('account_id')} AS account_id, "
+        f"{col('owner_id')} AS owner_id, {col('kind')} AS kind, {col('bank')} AS bank, {col('city')} AS city, "
+        f"{opened} AS opened, CAST({opening} AS BIGINT) AS opening, {bad_open} AS bad_open, "
+        f"row_number() OVER (PARTITION BY {col('account_id')} ORDER BY __row) AS k FROM _acc_raw",
+    )
+    con.unregister("_acc_raw")
+    _run(
+        con,
+        f"INSERT INTO rejected SELECT {_lit(str(path))}, row, split_part(r, ' ', 1), r, 'account_id=' || coalesce(account_id, '') "
+        "FROM (SELECT *, CASE WHEN account_id IS NULL THEN 'E520 missing account_id' "
+        "WHEN bad_open THEN 'E521 opening_balance is not an amount ≥ 0 in fen' "
+        "WHEN k > 1 THEN 'E526 duplicate account_id' END AS r FROM _acc_all) WHERE r IS NOT NULL",
+    )
+    _run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE _acc_in AS SELECT account_id, owner_id, kind, bank, city, opened, opening "
+        "FROM _acc_all WHERE account_id IS NOT NULL AND NOT bad_open AND k = 1",
+    )
+    _run(con, "DROP TABLE _acc_all")

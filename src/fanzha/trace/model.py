@@ -1,0 +1,101 @@
+"""Names and value types shared by the tracer: channels, account kinds, seeds, limits and results.
+
+Money is integer fen (分) everywhere inside the tracer, times are microseconds since the Unix epoch (UTC),
+and a transfer's place in the ledger is its position `pos` in ledger order (time, transfer_id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: the ledger channels of the sim's contract, plus `other` for values no mapping recognised
+CHANNELS: tuple[str, ...] = (
+    "bank_transfer",
+    "payment_account",
+    "cash_withdrawal",
+    "pos",
+    "salary",
+    "loan_disbursement",
+    "loan_repayment",
+    "merchant_payment",
+    "refund",
+    "cash_deposit",
+    "other",
+)
+#: money sent through these channels leaves the traceable ledger (cash in hand, goods bought)
+CASH_OUT_CHANNELS: tuple[str, ...] = ("cash_withdrawal", "pos")
+#: money arriving at accounts of these kinds leaves the traceable ledger
+SINK_KINDS: tuple[str, ...] = ("cash", "pos_merchant", "external")
+
+#: Chinese names used in pictures and summaries
+CHANNEL_ZH: dict[str, str] = {
+    "bank_transfer": "银行转账",
+    "payment_account": "支付账户",
+    "cash_withdrawal": "取现",
+    "pos": "POS消费",
+    "salary": "工资",
+    "loan_disbursement": "贷款发放",
+    "loan_repayment": "还款",
+    "merchant_payment": "商户支付",
+    "refund": "退款",
+    "cash_deposit": "现金存入",
+    "other": "其他",
+}
+
+US_PER_SECOND = 1_000_000
+CLEAN = -1  # the label of money that is no victim's
+
+
+def fen_to_yuan(fen: int) -> str:
+    """Integer fen as a yuan string with two decimals (exact, no float)."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """A victim's loss-making transfer: all of its amount is that victim's money from then on."""
+
+    victim_id: str
+    transfer_id: str
+    where: str = ""  # file:row the seed came from
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSeed:
+    """An account and a time: every transfer leaving `account_id` from `since_us` on (to `until_us`) is
+    a seed of `victim_id` (for example when a gang drove the victim's account with a stolen code)."""
+
+    victim_id: str
+    account_id: str
+    since_us: int
+    until_us: int | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How far to follow the money: at most `max_hops` transfers from a seed, up to `until_us`."""
+
+    max_hops: int | None = None
+    until_us: int | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {"max_hops": self.max_hops, "until_us": self.until_us}
+
+
+@dataclass(slots=True)
+class TransferRows:
+    """Ledger rows as parallel lists (positions in ledger order; accounts as integer codes)."""
+
+    pos: list[int] = field(default_factory=list)
+    src: list[int] = field(default_factory=list)
+    dst: list[int] = field(default_factory=list)
+    amount: list[int] = field(default_factory=list)
+    t: list[int] = field(default_factory=list)
+    terminal: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pos)
