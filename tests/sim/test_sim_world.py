@@ -173,6 +173,10 @@ def test_events_and_timelines(small_world: tuple[Path, SimResult]) -> None:
         first.setdefault(p, (t, move))
     for p, t in zip(vic["person_id"].to_pylist(), fc.tolist(), strict=True):
         assert first[p] == (t, "contact")
+    for c in result.campaigns:
+        assert (c.outcome == "lost") == (c.amount_lost > 0)
+        assert c.outcome in ("hung_up", "stopped", "lost")
+        assert (c.outcome == "hung_up") == (c.stage_reached == 1)
     lost = {c.person: c.amount_lost for c in result.campaigns}
     tr = pq.read_table(root / "transfers.parquet", columns=["transfer_id", "amount"])
     amount_of = dict(zip(tr["transfer_id"].to_pylist(), decimal_to_fen(tr["amount"]).tolist(), strict=True))

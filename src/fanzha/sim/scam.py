@@ -600,6 +600,8 @@ def _finish(
     camp.first_loss = losses[0].time if losses else None
     if outcome == "lost" and not losses:
         outcome = "stopped"
+    if outcome == "stopped" and losses:  # refused a later step after money had already gone
+        outcome = "lost"
     camp.outcome = outcome
     moves = [
         e.move
