@@ -455,13 +455,13 @@ _USER_SPEAKERS = {"客户": "客户", "customer": "客户", "客服": "客服", 
 
 def load_imfraud(root: Path, on_error: OnError | None = None) -> Iterator[Record]:
     """IMFraud benign dialogues: rows grouped by ``case_id`` and ordered by ``turn_number``. A case id is
-    reused for several dialogues in a file, so a dialogue also ends where ``turn_number`` starts again.
+    reused for several dialogues in a file, so a dialogue also ends where a turn number repeats.
     Speakers 客户 / Customer are the user (``客户``), 客服 / Customer Service the agent (``客服``); rows
     without content are reported and skipped."""
     for path in _files(root, "*.csv"):
         model = path.stem.rsplit("_", 1)[-1]
         groups: list[tuple[str, str, list[tuple[int, TurnDict]]]] = []
-        prev: tuple[str, int] | None = None
+        numbers: set[int] = set()
         for where, row in _csv_rows(path, root, IMFRAUD_HEADER, on_error):
             case, number, speaker, content = (c.strip() for c in row[:4])
             try:
@@ -469,9 +469,10 @@ def load_imfraud(root: Path, on_error: OnError | None = None) -> Iterator[Record
             except ValueError:
                 _report(on_error, InputError("E303", f"turn_number {number!r} is not a number", where=where))
                 continue
-            if prev is None or case != prev[0] or turn_no <= prev[1]:
+            if not groups or case != groups[-1][0] or turn_no in numbers:
                 groups.append((case, where, []))
-            prev = (case, turn_no)
+                numbers = set()
+            numbers.add(turn_no)
             if not content:
                 _report(on_error, _empty(where))
                 continue
