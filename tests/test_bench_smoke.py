@@ -1,0 +1,67 @@
+"""The benchmark script runs (quick mode) and writes the figures docs/benchmarks.md explains.
+
+The benchmarks themselves are not tests: this only checks that `bench/bench_detect.py --quick` works end to end
+and that its JSON has the expected keys. It never asserts on the measured times.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_bench_quick_writes_json_and_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "bench_detect.py"), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    assert {
+        "quick",
+        "meta",
+        "sizes",
+        "mixes",
+        "batch",
+        "batch_record",
+        "latency",
+        "chats",
+        "startup",
+        "cli_batch",
+        "memory",
+        "profile",
+        "aims",
+    } <= data.keys()
+    assert data["quick"] is True
+    assert {"cpu_model", "python", "git_commit", "pinned_cpu", "date"} <= data["meta"].keys()
+    assert set(data["aims"]) == {"batch_sms_per_s", "latency_p99_ms", "startup_s"}
+    for aim in data["aims"].values():
+        assert {"aim", "measured", "met"} <= aim.keys()
+    assert "project" in data["batch"] and "project" in data["latency"]
+    assert {"analyze", "stages"} <= data["batch"]["project"].keys()
+    assert data["batch"]["project"]["analyze"]["per_s"] > 0
+    assert {"p50_ms", "p90_ms", "p99_ms", "max_ms", "calls"} <= data["latency"]["project"].keys()
+    assert data["chats"]["turns_per_chat"] == 30
+    assert {
+        "python_bare",
+        "fanzha_check_text",
+        "python_detector",
+        "importtime_top10",
+        "detector_breakdown_s",
+    } <= (data["startup"].keys())
+    assert len(data["startup"]["importtime_top10"]) == 10
+    assert data["cli_batch"]["messages"] > 0
+    assert {"peak_rss_mb", "detector_rss_delta_mb", "detector_python_heap_mb"} <= data["memory"].keys()
+    md = (out / "bench.md").read_text(encoding="utf-8")
+    assert "## Aims" in md and "## Batch throughput" in md and "## Memory" in md
