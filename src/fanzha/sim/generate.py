@@ -214,15 +214,24 @@ class _Generator:
             k = min(len(ready), int(rng.poisson(lam)))
             if k == 0:
                 continue
-            for j in sorted(rng.choice(len(ready), size=k, replace=False).tolist()):
-                entry = ready[j]
+            # whom a gang picks depends on the person, not on the rest of the pool, so a change elsewhere in
+            # the world (an intervention) does not change who else is targeted
+            ready.sort(
+                key=lambda e: (streams.unit(cfg.seed, 2, e["person"], g), e["available"], e["order_id"])
+            )
+            chosen: list[dict[str, Any]] = []
+            for entry in ready:
+                if len(chosen) == k:
+                    break
+                if not any(c["person"] == entry["person"] for c in chosen):
+                    chosen.append(entry)
+            for entry in chosen:
                 p = entry["person"]
-                if self.contacted[p]:
-                    continue
                 self.contacted[p] = True
-                start = max(entry["available"], day0 + 9 * HOUR + int(rng.integers(0, 12 * HOUR)))
+                offset = int(streams.unit(cfg.seed, 3, p) * 12 * HOUR)
+                start = max(entry["available"], day0 + 9 * HOUR + offset)
                 if start >= day_end:
-                    start = day_end - int(rng.integers(1, 1800)) * US_PER_SECOND
+                    start = day_end - 1 - int(streams.unit(cfg.seed, 4, p) * 1800) * US_PER_SECOND
                 vr = streams.stream(cfg.seed, streams.VICTIM, p)
                 camp = plan_campaign(
                     w,
@@ -393,9 +402,11 @@ class _Generator:
             sel = np.flatnonzero(hit)
             if not len(sel):
                 continue
-            rng = streams.stream(self.cfg.seed, streams.ORDERS, day, leak.merchant)
-            delay = rng.integers(1 * US_PER_DAY, 8 * US_PER_DAY, size=len(sel))
-            for j, dl in zip(sel.tolist(), delay.tolist(), strict=True):
+            for j in sel.tolist():
+                # when the gang gets to this buyer: one to eight days after the purchase
+                dl = US_PER_DAY + int(
+                    streams.unit(self.cfg.seed, 1, int(o.person[j]), int(o.time[j])) * 7 * US_PER_DAY
+                )
                 co = int(o.courier[j])
                 entry = {
                     "person": int(o.person[j]),

@@ -43,3 +43,23 @@ class FastRng:
         if hi is None:
             lo, hi = 0, lo
         return lo + int(self.random() * (hi - lo))
+
+
+_MASK = (1 << 64) - 1
+
+
+def _mix(x: int) -> int:
+    """splitmix64's finaliser on a Python int (64 bits)."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def unit(seed: int, *keys: int) -> float:
+    """A uniform number in [0, 1) that depends only on (seed, keys): used where a draw must not depend on how
+    many other draws came before (who a gang picks, when it calls), so a change elsewhere does not shift it."""
+    h = _mix(seed & _MASK)
+    for k in keys:
+        h = _mix(h ^ (k & _MASK))
+    return (h >> 11) / float(1 << 53)
