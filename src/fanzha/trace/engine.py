@@ -141,7 +141,11 @@ def trace(
     t0 = clock()
     codes = account_codes if account_codes is not None else backend_codes(backend)
     victims, resolved, warnings = resolve_seeds(backend, seeds, codes)
-    until_pos = backend.last_pos(lim.until_us)
+    until_us = lim.until_us
+    if lim.window_us is not None and resolved:
+        end = min(s.t for s in resolved) + lim.window_us
+        until_us = end if until_us is None else min(until_us, end)
+    until_pos = backend.last_pos(until_us)
     in_window = [s for s in resolved if s.pos <= until_pos]
     t1 = clock()
     result = TraceResult(pol, lim, victims, in_window, until_pos=until_pos)

@@ -77,13 +77,15 @@ class AccountSeed:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """How far to follow the money: at most `max_hops` transfers from a seed, up to `until_us`."""
+    """How far to follow the money: at most `max_hops` transfers from a seed, up to `until_us` and at most
+    `window_us` after the earliest seed (whichever comes first)."""
 
     max_hops: int | None = None
     until_us: int | None = None
+    window_us: int | None = None
 
     def describe(self) -> dict[str, Any]:
-        return {"max_hops": self.max_hops, "until_us": self.until_us}
+        return {"max_hops": self.max_hops, "until_us": self.until_us, "window_us": self.window_us}
 
 
 @dataclass(slots=True)

@@ -1,0 +1,97 @@
+"""Reading seeds: which transfers (or which account from which time) are a victim's loss.
+
+`SEEDS.csv` has a header and one seed per row: `victim_id, transfer_id`; or `victim_id, account_id,
+since[, until]` for an account and a time (every transfer leaving the account in that range is the
+victim's). Both kinds may be mixed in one file. Problems are reported as `file:row: CODE message`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fanzha.errors import InputError
+from fanzha.io import decode_bytes
+from fanzha.trace.model import AccountSeed, Seed
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+def parse_time(value: str, tz: str, *, where: str) -> int:
+    """An ISO date-time (a naive one is read in `tz`) → µs since the epoch."""
+    text = value.strip()
+    try:
+        dt = datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise InputError(
+            "E506", f"time {value!r} is not an ISO date-time", where=where, hint="e.g. 2024-03-06 10:41:00"
+        ) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ZoneInfo(tz))
+    delta = dt - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | AccountSeed]:
+    """The seeds of a CSV file, in file order."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError("E504", f"cannot read the seeds file: {exc.strerror}", where=str(p)) from None
+    text = decode_bytes(data, where=str(p))
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise InputError(
+            "E504",
+            "the seeds file is empty",
+            where=str(p),
+            hint="header `victim_id,transfer_id` then one row per seed",
+        )
+    cols = [h.strip().lstrip("\ufeff") for h in header]
+    if "victim_id" not in cols or not ({"transfer_id"} <= set(cols) or {"account_id", "since"} <= set(cols)):
+        raise InputError(
+            "E504",
+            f"the header {','.join(cols)!r} lacks victim_id and transfer_id (or account_id, since)",
+            where=f"{p}:1",
+            hint="header `victim_id,transfer_id`",
+        )
+    at = {c: i for i, c in enumerate(cols)}
+    out: list[Seed | AccountSeed] = []
+    for n, row in enumerate(reader, start=2):
+        if not row or all(not c.strip() for c in row):
+            continue
+        where = f"{p}:{n}"
+
+        def get(name: str, row: list[str] = row) -> str:
+            i = at.get(name)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        victim = get("victim_id")
+        if not victim:
+            raise InputError("E506", "victim_id is empty", where=where)
+        tid = get("transfer_id")
+        if tid:
+            out.append(Seed(victim, tid, where))
+            continue
+        account = get("account_id")
+        since = get("since")
+        if not account or not since:
+            raise InputError("E506", "a seed needs transfer_id, or account_id and since", where=where)
+        until = get("until")
+        out.append(
+            AccountSeed(
+                victim,
+                account,
+                parse_time(since, tz, where=where),
+                parse_time(until, tz, where=where) if until else None,
+                where,
+            )
+        )
+    if not out:
+        raise InputError("E504", "the seeds file has a header but no seed rows", where=str(p))
+    return out
