@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("fanzha.cli.evaluate", "evaluate"),
     "kb": ("fanzha.cli.kb", "kb"),
     "demo": ("fanzha.cli.demo", "demo"),
+    "trace": ("fanzha.cli.trace", "trace"),
 }
 HELP = {
     "sim": "Generate / check a synthetic world with ground truth. 生成带真值的模拟数据。",
@@ -29,6 +30,7 @@ HELP = {
     "eval": "Precision / recall / F1 on labelled JSONL or on the corpora. 在标注数据上评估。",
     "kb": "Lint and browse the knowledge base. 检查与浏览知识库。",
     "demo": "Analyse the examples shipped with fanzha. 分析内置示例。",
+    "trace": "Trace victims' money: freeze list, cash-outs, mules. 资金追踪与冻结名单。",
 }
 
 
