@@ -236,6 +236,7 @@ def _eval_corpora(
         + ([f"--limit {limit}"] if limit else [])
         + ([f"--only {only}"] if only else [])
         + ([f"--out {out}"] if out else [])
+        + ([f"--doc {doc}"] if doc else [])
     )
     meta = provenance(command, detector.kb.version, limit)
     meta["bad_rows"] = run.bad
