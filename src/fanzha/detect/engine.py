@@ -10,14 +10,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import ahocorasick
 
 from fanzha.detect.document import Document
 from fanzha.detect.fusion import Decision, Evidence, fuse
-from fanzha.detect.prefilter import required_literals
+from fanzha.detect.prefilter import required_literal_sets, with_first_character_lookahead
 from fanzha.detect.verdict import Advice, Finding, Mention, Verdict
 from fanzha.errors import InputError
 from fanzha.kb.loader import LoadedKB, default_kb
@@ -29,8 +29,7 @@ _TERM, _CONTEXT, _EXCLUDE, _TRIGGER = 0, 1, 2, 3
 MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     idx: int
     start: int  # normalised-text offsets
     end: int
@@ -49,7 +48,7 @@ class CompiledKB:
         self.categories = {c.id: c for c in kb.categories}
         self.variants = {v.id: v for v in kb.variants}
         automaton = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[int, int, str]]] = {}
+        entries: dict[str, list[tuple[int, int, Any]]] = {}
         norm = self.normalizer
         for idx, ind in enumerate(self.indicators):
             for slot, words in ((_TERM, ind.terms), (_CONTEXT, ind.context), (_EXCLUDE, ind.exclude)):
@@ -57,22 +56,23 @@ class CompiledKB:
                     key = norm(word)
                     if key:
                         entries.setdefault(key, []).append((slot, idx, word))
-        # One regex per indicator (its patterns joined); each with the literals that must occur for it to
-        # match, found in the same automaton pass, so most texts run only a few regexes.
+        # Each regex is compiled on its own behind a look-ahead on its first characters, and runs only when a
+        # literal of each of its (up to two) most selective required elements occurred: the same automaton
+        # pass that finds the terms tells, so most texts run only a few regexes.
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         self.always: list[int] = []
+        self._needed: list[int] = []  # per regex: the bit mask of its required elements
         for idx, ind in enumerate(self.indicators):
-            if not ind.regex:
-                continue
-            pattern = "|".join(f"(?:{r})" for r in ind.regex)
-            slot = len(self.regexes)
-            self.regexes.append((idx, re.compile(pattern)))
-            literals = required_literals(pattern) if prefilter else None
-            if literals is None:
-                self.always.append(slot)
-            else:
-                for lit in literals:
-                    entries.setdefault(lit, []).append((_TRIGGER, slot, lit))
+            for pattern in ind.regex:
+                slot = len(self.regexes)
+                self.regexes.append((idx, re.compile(with_first_character_lookahead(pattern))))
+                sets = required_literal_sets(pattern) if prefilter else []
+                self._needed.append((1 << len(sets)) - 1)
+                if not sets:
+                    self.always.append(slot)
+                for bit, literals in enumerate(sets):
+                    for lit in literals:
+                        entries.setdefault(lit, []).append((_TRIGGER, slot, 1 << bit))
         for key, value in entries.items():
             automaton.add_word(key, (len(key), tuple(value)))
         automaton.make_automaton()
@@ -85,19 +85,21 @@ class CompiledKB:
         hits: list[_Hit] = []
         context: dict[int, list[tuple[int, int, str]]] = {}
         exclude: dict[int, list[tuple[int, int]]] = {}
-        triggered = set(self.always)
+        seen: dict[int, int] = {}
         for end, (length, entries) in self.automaton.iter(text):
             start = end - length + 1
-            for slot, idx, word in entries:
-                if slot == _TERM:
+            for kind, idx, word in entries:
+                if kind == _TERM:
                     hits.append(_Hit(idx, start, end + 1, word))
-                elif slot == _TRIGGER:
-                    triggered.add(idx)
-                elif slot == _CONTEXT:
+                elif kind == _TRIGGER:
+                    seen[idx] = seen.get(idx, 0) | word
+                elif kind == _CONTEXT:
                     context.setdefault(idx, []).append((start, end + 1, word))
                 else:
                     exclude.setdefault(idx, []).append((start, end + 1))
-        for slot in sorted(triggered):
+        needed = self._needed
+        run = sorted([*self.always, *(slot for slot, mask in seen.items() if mask == needed[slot])])
+        for slot in run:
             idx, rx = self.regexes[slot]
             for m in rx.finditer(text):
                 if m.end() > m.start():
@@ -171,10 +173,15 @@ class Detector:
         best: dict[int, Evidence] = {}
         for hit, ctx in _dedupe(c.match(norm.text)):
             ind = c.indicators[hit.idx]
+            score = 1.0 if ctx is not None else ind.base
+            if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
+                prev = best.get(hit.idx)
+                if prev is None or score > prev.score:
+                    best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
+                continue
             a, b = norm.to_original(hit.start, hit.end)
             turn_i = bisect.bisect_right(bounds, a) - 1
             turn = doc.turns[turn_i]
-            score = 1.0 if ctx is not None else ind.base
             if turn.is_self and ind.role == "scam":
                 score *= factor
             off = bounds[turn_i]
@@ -217,7 +224,7 @@ class Detector:
         if truncated:
             trail["truncated_at"] = MAX_CHARS
         findings.sort(key=lambda f: (f.turn or 0, f.start, -f.end))
-        shown = tuple(f for f in findings if f.role == "scam" or explain)
+        shown = tuple(findings)
         return Verdict(
             label=decision.label,
             kind=decision.kind,

@@ -27,45 +27,68 @@ _c: Any = _private("re._constants")
 _p: Any = _private("re._parser")
 
 MAX_ALTERNATIVES = 64
+# Characters so frequent in Chinese text that a literal made only of them selects almost nothing.
+COMMON = frozenset(
+    "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感该元先款块钱卡"
+)
 
 
-def _seq_literals(items: Any) -> set[str] | None:
-    """Best requirement of a sequence: the required element with the longest shortest literal."""
-    best: set[str] | None = None
-    best_key = (0, 0)
+def _score(literals: set[str]) -> tuple[int, int]:
+    """How selective a set of alternative literals is: longer and less common is better."""
+    shortest = min(len(s) for s in literals)
+    common = any(len(s) == 1 and s in COMMON for s in literals)
+    return (shortest * 2 - (1 if common else 0), -len(literals))
+
+
+def _required_sets(items: Any) -> list[set[str]]:
+    """The literal sets of the required elements of a sequence (each element: one of its literals must occur)."""
+    out: list[set[str]] = []
     prefix: list[str] = []
-    candidates: list[set[str]] = []
     for op, av in items:
         if op is _c.LITERAL:
             prefix.append(chr(av))
             continue
         if prefix:
-            candidates.append({"".join(prefix)})
+            out.append({"".join(prefix)})
             prefix = []
+        got: set[str] | None
         if op is _c.SUBPATTERN:
-            got = _seq_literals(av[-1])
+            got = _best(av[-1])
         elif op is _c.BRANCH:
             got = _branch_literals(av[1])
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
             low, _high, body = av
-            got = _seq_literals(body) if low >= 1 else None
+            got = _best(body) if low >= 1 else None
+        elif op is _c.IN:
+            got = _class_chars(av)
         else:
             got = None
         if got:
-            candidates.append(got)
+            out.append(got)
     if prefix:
-        candidates.append({"".join(prefix)})
-    for cand in candidates:
-        key = (min(len(s) for s in cand), -len(cand))
-        if best is None or key > best_key:
-            best, best_key = cand, key
-    return best
+        out.append({"".join(prefix)})
+    return out
+
+
+def _class_chars(members: Any) -> set[str] | None:
+    """The characters of a class made only of literal characters ([到入至]), else None."""
+    chars: set[str] = set()
+    for op, av in members:
+        if op is not _c.LITERAL:
+            return None
+        chars.add(chr(av))
+    return chars if 0 < len(chars) <= MAX_ALTERNATIVES else None
+
+
+def _best(items: Any) -> set[str] | None:
+    sets = _required_sets(items)
+    return max(sets, key=_score) if sets else None
 
 
 def _branch_literals(branches: Any) -> set[str] | None:
     out: set[str] = set()
     for branch in branches:
-        got = _seq_literals(branch)
+        got = _best(branch)
         if not got:
             return None
         out |= got
@@ -74,18 +97,73 @@ def _branch_literals(branches: Any) -> set[str] | None:
     return out
 
 
-def required_literals(pattern: str) -> set[str] | None:
-    """A set of literals one of which occurs in every match of `pattern`, or None when none can be derived."""
+def _parse(pattern: str) -> Any:
     if _p is None or _c is None:  # pragma: no cover
         return None
     try:
-        parsed = _p.parse(pattern)
+        return _p.parse(pattern)
     except (re.error, AttributeError, TypeError, ValueError):  # pragma: no cover - validated patterns parse
         return None
+
+
+def required_literal_sets(pattern: str, *, limit: int = 2) -> list[set[str]]:
+    """Up to `limit` literal sets, the most selective first, such that every match of `pattern` contains a
+    literal of EACH set. Empty when nothing can be derived."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return []
     try:
-        got = _seq_literals(parsed)
+        sets = [s for s in _required_sets(parsed) if s and all(s)]
     except (AttributeError, TypeError, ValueError, IndexError):  # pragma: no cover - parser internals changed
+        return []
+    sets.sort(key=_score, reverse=True)
+    return sets[:limit]
+
+
+def required_literals(pattern: str) -> set[str] | None:
+    """A set of literals one of which occurs in every match of `pattern`, or None when none can be derived."""
+    sets = required_literal_sets(pattern, limit=1)
+    return sets[0] if sets else None
+
+
+def _first(items: Any) -> set[str] | None:
+    for op, av in items:
+        if op is _c.LITERAL:
+            return {chr(av)}
+        if op is _c.SUBPATTERN:
+            return _first(av[-1])
+        if op is _c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                got = _first(branch)
+                if not got:
+                    return None
+                out |= got
+            return out
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            low, _high, body = av
+            return _first(body) if low >= 1 else None
+        if op is _c.IN:
+            return _class_chars(av)
         return None
-    if not got or any(not s for s in got):
+    return None
+
+
+def first_characters(pattern: str) -> set[str] | None:
+    """The characters every match of `pattern` can start with, or None when that is not a short literal set."""
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
-    return got
+    try:
+        got = _first(parsed)
+    except (AttributeError, TypeError, ValueError, IndexError):  # pragma: no cover
+        return None
+    return got if got and len(got) <= MAX_ALTERNATIVES else None
+
+
+def with_first_character_lookahead(pattern: str) -> str:
+    """`pattern` behind a look-ahead on its first characters, so the regex engine skips other positions in C."""
+    first = first_characters(pattern)
+    if not first:
+        return pattern
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])(?:" + pattern + ")"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -134,28 +134,32 @@ class Normalized:
 _Edit = tuple[str, list[tuple[int, int]] | None]
 
 
-def _substitute(text: str, pattern: re.Pattern[str], replace: Mapping[str, str] | None) -> _Edit:
-    """Apply `pattern` (deleting each match, or replacing it via `replace`) and return the per-char source spans."""
+def _substitute(text: str, pattern: re.Pattern[str], replace: Callable[[str], str] | None) -> _Edit:
+    """Apply `pattern` in one pass (deleting each match, or replacing it by `replace(match)`) and return the
+    per-character source spans, or None for them when nothing changed."""
     pieces: list[str] = []
     spans: list[tuple[int, int]] = []
     last = 0
-    changed = False
     for m in pattern.finditer(text):
-        a, b = m.span()
-        new = "" if replace is None else replace[m.group(0)]
-        if new == m.group(0):
+        old = m.group(0)
+        new = "" if replace is None else replace(old)
+        if new == old:
             continue
-        changed = True
+        a, b = m.span()
         pieces.append(text[last:a])
-        spans.extend((i, i + 1) for i in range(last, a))
+        spans.extend([(i, i + 1) for i in range(last, a)])
         pieces.append(new)
-        spans.extend((a, b) for _ in new)
+        spans.extend([(a, b)] * len(new))
         last = b
-    if not changed:
+    if not pieces:
         return text, None
     pieces.append(text[last:])
-    spans.extend((i, i + 1) for i in range(last, len(text)))
+    spans.extend([(i, i + 1) for i in range(last, len(text))])
     return "".join(pieces), spans
+
+
+def _digits(run: str) -> str:
+    return "".join(_CN_DIGIT_VALUE[c] for c in run)
 
 
 class Normalizer:
@@ -222,21 +226,12 @@ class Normalizer:
         current, spans = _substitute(current, _ZERO_WIDTH_RE, None)
         compose(spans)
         if self._spelling_re is not None:
-            replacements = {
-                m.group(0): self._spelling_target(m.group(0)) for m in self._spelling_re.finditer(current)
-            }
-            if replacements:
-                current, spans = _substitute(current, self._spelling_re, replacements)
-                compose(spans)
+            current, spans = _substitute(current, self._spelling_re, self._spelling_target)
+            compose(spans)
         current, spans = _substitute(current, _SEP_RE, None)
         compose(spans)
-        runs = {
-            m.group(0): "".join(_CN_DIGIT_VALUE[c] for c in m.group(0))
-            for m in _CN_DIGIT_RUN_RE.finditer(current)
-        }
-        if runs:
-            current, spans = _substitute(current, _CN_DIGIT_RUN_RE, runs)
-            compose(spans)
+        current, spans = _substitute(current, _CN_DIGIT_RUN_RE, _digits)
+        compose(spans)
         if starts is None or ends is None:
             return Normalized(text, current)
         return Normalized(text, current, tuple(starts), tuple(ends))
