@@ -568,22 +568,32 @@ def resolve_ledger_paths(ledger: str | Path | Sequence[str | Path]) -> tuple[lis
 
 
 def load_ledger(
-    ledger: str | Path | Sequence[str | Path],
+    ledger: str | Path | Sequence[str | Path] | pa.Table,
     *,
     mapping: ColumnMap | None = None,
-    accounts: str | Path | None = None,
+    accounts: str | Path | pa.Table | None = None,
     db: str | Path | None = None,
     threads: int | None = None,
 ) -> Ledger:
     """Read ledger files into DuckDB (`db` file, or in memory) and return the `Ledger`.
 
     `ledger` is a file, several files, or a folder (a sim world's `transfers.parquet` plus its
-    `accounts.parquet`, or every CSV / Parquet file in it). Bad rows are kept in the `rejected` table.
+    `accounts.parquet`, or every CSV / Parquet file in it), or an Arrow table (rows are then reported
+    as `<table>:N`). Bad rows are kept in the `rejected` table.
     """
     started = _time.perf_counter()
     cmap = mapping or ColumnMap.identity()
-    files, found_accounts = resolve_ledger_paths(ledger)
-    acc_path = Path(accounts) if accounts is not None else found_accounts
+    given: dict[Path, pa.Table] = {}
+    if isinstance(ledger, pa.Table):
+        files, found_accounts = [Path("<table>")], None
+        given[files[0]] = ledger
+    else:
+        files, found_accounts = resolve_ledger_paths(ledger)
+    acc_path: Path | pa.Table | None = found_accounts
+    if isinstance(accounts, pa.Table):
+        acc_path = accounts
+    elif accounts is not None:
+        acc_path = Path(accounts)
     con = duckdb.connect(str(db) if db is not None else ":memory:")
     if threads:
         _run(con, f"SET threads = {int(threads)}")
@@ -591,7 +601,7 @@ def load_ledger(
     report = LoadReport(files=[str(f) for f in files], timezone=cmap.timezone)
     parts: list[str] = []
     for k, path in enumerate(files):
-        table = read_rows(path, cmap.encoding)
+        table = given[path] if path in given else read_rows(path, cmap.encoding)
         if cmap.columns == ColumnMap.identity().columns:  # optional columns of the contract may be absent
             absent = [
                 f for f in ("transfer_id", "channel", "location", "device") if f not in table.column_names
@@ -684,8 +694,25 @@ def load_ledger(
     return Ledger(con, report)
 
 
+def open_ledger(db: str | Path) -> Ledger:
+    """A ledger loaded earlier into the DuckDB file `db` (`load_ledger(..., db=...)`), without reloading."""
+    p = Path(db)
+    if not p.is_file():
+        raise InputError("E500", "no such DuckDB file", where=str(p))
+    con = duckdb.connect(str(p))
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not {"ledger", "accounts", "rejected"} <= tables:
+        con.close()
+        raise InputError(
+            "E500", "this DuckDB file holds no loaded ledger", where=str(p), hint="load it with --db first"
+        )
+    n = _one(con, "SELECT count(*) FROM ledger")
+    report = LoadReport(files=[str(p)], rows_loaded=int(n[0]) if n else 0)
+    return Ledger(con, report)
+
+
 def _load_accounts(
-    con: duckdb.DuckDBPyConnection, path: Path | None, cmap: ColumnMap, report: LoadReport
+    con: duckdb.DuckDBPyConnection, path: Path | pa.Table | None, cmap: ColumnMap, report: LoadReport
 ) -> None:
     empty = (
         "CREATE OR REPLACE TEMP TABLE _acc_in (account_id VARCHAR, owner_id VARCHAR, kind VARCHAR, bank VARCHAR, "
@@ -694,7 +721,10 @@ def _load_accounts(
     if path is None:
         _run(con, empty)
         return
-    table = read_rows(path, cmap.encoding)
+    if isinstance(path, pa.Table):
+        table, path = path, Path("<accounts>")
+    else:
+        table = read_rows(path, cmap.encoding)
     report.accounts_file = str(path)
     if "account_id" not in table.column_names:
         raise InputError(
