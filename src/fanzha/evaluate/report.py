@@ -383,7 +383,7 @@ def corpora_markdown(report: dict[str, Any]) -> str:
         if aims:
             lines += [
                 "",
-                f"Aim (F1 ≥ {AIM_F1} and false alarms ≤ {AIM_FALSE_ALARMS:.0%}): "
+                f"Aim (F1 ≥ {AIM_F1} and false alarms ≤ {pct(AIM_FALSE_ALARMS, 0)}): "
                 + "; ".join(
                     f"{r['title']}: {_aim(r)} (F1 {f3(r['scam']['f1'])}, false alarms "
                     f"{pct(r['false_alarms']['rate'], 2)})"
