@@ -32,7 +32,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 eval: $(STAMP)
-	$(BIN)/fanzha eval --corpora ../shared/data --out docs/eval
+	$(BIN)/fanzha eval --corpora ../shared/data --out docs/eval --doc docs/evaluation.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_detect.py --out docs/bench
