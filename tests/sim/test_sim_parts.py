@@ -79,6 +79,12 @@ def test_intervention_saves_money_and_keeps_the_world_valid(tmp_path: Path) -> N
     assert report.alerts == len(lost)
     assert report.saved > 0
     assert all(s.lost_with <= s.lost_without for s in report.per_person)
+    # dissuaded a minute after the first contact, before any money moved: nobody alerted loses anything, and
+    # the rest of the world (who is targeted, when) is unchanged
+    assert all(s.lost_with == 0 for s in report.per_person)
+    after = simulate(TINY, interventions=[(p, t + 60_000_000) for p, t in alerts])
+    assert {c.person for c in after.campaigns} == {c.person for c in base.campaigns}
+    assert after.amount_lost == 0
     assert sum(s.saved for s in report.per_person) == report.saved  # nobody else's loss changed here
     assert check_world(tmp_path / "w") == []
     ev = pq.read_table(tmp_path / "w" / "events.parquet", columns=["kind"])

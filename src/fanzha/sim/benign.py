@@ -258,6 +258,15 @@ def benign_day(
     pay_acc = np.where(pay_wallet, wallet[buyers], card[buyers])
     shop_t = day0 + tod(rng, nb, "life")
     shop_idx = acc.add(pay_acc, base["shop"] + shop, price, shop_t, "merchant_payment", city[buyers], buyers)
+    # courier and delivery of every candidate order, drawn before payments are capped, so that what is drawn
+    # for one order never depends on whether another could be paid
+    all_courier = rng.choice(
+        len(cat.COURIERS),
+        size=nb,
+        p=np.array([c[1] for c in cat.COURIERS]) / sum(c[1] for c in cat.COURIERS),
+    )
+    all_delivered = shop_t + rng.integers(1, 4, size=nb) * US_PER_DAY
+    all_delivered = all_delivered - (all_delivered - w.t0) % US_PER_DAY + tod(rng, nb, "delivery")
     # POS
     k = rng.poisson(cfg.pos_rate, n)
     pp = np.repeat(people, k)
@@ -337,6 +346,7 @@ def benign_day(
     out_end = acc.n
 
     # -- shops: refunds of recent orders, then the evening settlement ----------------------------
+    rng = streams.stream(cfg.seed, streams.BENIGN, day, 1)  # draws whose number depends on earlier days
     rec = recent.all()
     refund_local = np.zeros(0, dtype=np.int64)
     refund_sel = np.zeros(0, dtype=np.int64)
@@ -388,14 +398,9 @@ def benign_day(
     # -- orders (only those paid) ---------------------------------------------------------------
     ok = keep[shop_idx]
     ob = buyers[ok]
-    o_courier = rng.choice(
-        len(cat.COURIERS),
-        size=len(ob),
-        p=np.array([c[1] for c in cat.COURIERS]) / sum(c[1] for c in cat.COURIERS),
-    )
+    o_courier = all_courier[ok]
     o_time = shop_t[ok]
-    delivered = o_time + rng.integers(1, 4, size=len(ob)) * US_PER_DAY
-    delivered = delivered - (delivered - w.t0) % US_PER_DAY + tod(rng, len(ob), "delivery")
+    delivered = all_delivered[ok]
     orders = Orders(
         ob,
         pay_acc[ok],
