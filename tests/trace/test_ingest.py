@@ -190,3 +190,37 @@ def test_accounts_file_and_a_kept_database(tmp_path: Path) -> None:
     assert again.n_transfers == 1
     with pytest.raises(InputError):
         open_ledger(tmp_path / "nope.duckdb")
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_positions_follow_time_then_id_whatever_the_input_order(tmp_path: Path, shuffle: bool) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t0 = 1_709_683_200_000_000
+    rows = [
+        ("T3", "A", "B", 100, t0 + 5),
+        ("T1", "A", "B", 0, t0 + 6),
+        ("T2", "B", "C", 50, t0 + 6),
+        ("T4", "C", "A", 7, t0 + 9),
+    ]
+    rows.sort(key=lambda r: (r[4], r[0]))  # ledger order; T1 is bad (amount 0)
+    if shuffle:
+        rows = rows[::-1]
+    table = pa.table(
+        {
+            "transfer_id": [r[0] for r in rows],
+            "src": [r[1] for r in rows],
+            "dst": [r[2] for r in rows],
+            "amount": pa.array([r[3] for r in rows], pa.int64()),
+            "time": pa.array([r[4] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
+        }
+    )
+    pq.write_table(table, tmp_path / "l.parquet")
+    led = load_ledger(tmp_path / "l.parquet")
+    assert rows_of(led) == [(0, "T3"), (1, "T2"), (2, "T4")]
+    assert led.report.rejected == {"E522": 1}
+
+
+def rows_of(led: object) -> list[tuple[object, ...]]:
+    return rows(led.con, "SELECT pos, transfer_id FROM ledger ORDER BY pos")  # type: ignore[attr-defined]

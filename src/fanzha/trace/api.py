@@ -99,7 +99,7 @@ def run_trace(
         else load_ledger(ledger, mapping=mapping, accounts=accounts, db=db)
     )
     be = get_backend(backend, led)
-    result = trace(be, seed_list, pol, limits, account_codes=led.account_codes())
+    result = trace(be, seed_list, pol, limits)
     rep = build_report(result, led)
     mule_table = score_mules(be, led, mule_params) if mules else None
     graph = gang_graph(be, led, mule_table, rep.flows, link_rows) if mules or link_rows else None

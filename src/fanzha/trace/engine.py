@@ -73,7 +73,7 @@ class TraceResult:
 
 
 def resolve_seeds(
-    backend: Backend, seeds: Sequence[Seed | AccountSeed], account_codes: dict[str, int]
+    backend: Backend, seeds: Sequence[Seed | AccountSeed], account_codes: dict[str, int] | None = None
 ) -> tuple[list[str], list[ResolvedSeed], list[str]]:
     """(victims, seeds in ledger order, warnings). Unknown transfers or accounts are errors naming the
     seed's file:row; a transfer claimed twice is kept for its first victim and reported."""
@@ -88,6 +88,9 @@ def resolve_seeds(
         return index[v]
 
     wanted = [s.transfer_id for s in seeds if isinstance(s, Seed)]
+    accounts = [s.account_id for s in seeds if isinstance(s, AccountSeed)]
+    if account_codes is None:
+        account_codes = backend_codes(backend, accounts) if accounts else {}
     found = backend.lookup(wanted) if wanted else {}
     out: dict[int, ResolvedSeed] = {}
     for s in seeds:
@@ -139,8 +142,7 @@ def trace(
         raise InputError("E508", f"max hops must be at least 1, got {lim.max_hops}", where="--max-hops")
     clock = _time.perf_counter
     t0 = clock()
-    codes = account_codes if account_codes is not None else backend_codes(backend)
-    victims, resolved, warnings = resolve_seeds(backend, seeds, codes)
+    victims, resolved, warnings = resolve_seeds(backend, seeds, account_codes)
     until_us = lim.until_us
     if lim.window_us is not None and resolved:
         end = min(s.t for s in resolved) + lim.window_us
@@ -196,11 +198,12 @@ def trace(
     return result
 
 
-def backend_codes(backend: Backend) -> dict[str, int]:
+def backend_codes(backend: Backend, account_ids: list[str]) -> dict[str, int]:
+    """Codes of `account_ids` through the backend's ledger."""
     ledger = getattr(backend, "ledger", None)
     if ledger is None:
         raise InputError("E509", "this backend cannot map account ids; pass account_codes=")
-    codes: dict[str, int] = ledger.account_codes()
+    codes: dict[str, int] = ledger.lookup_accounts(account_ids)
     return codes
 
 

@@ -308,6 +308,30 @@ class Ledger:
             self._codes = {a: i for i, a in enumerate(self.account_ids())}
         return self._codes
 
+    def lookup_accounts(self, account_ids: Sequence[str]) -> dict[str, int]:
+        """account_id → code for the ids that are in the ledger (one query, no full id list)."""
+        want = pa.table({"account_id": pa.array(sorted(set(account_ids)), pa.string())})
+        self.con.register("q_acc", want)
+        try:
+            rows = self.con.execute(
+                "SELECT a.account_id, a.aid FROM accounts a JOIN q_acc USING (account_id)"
+            ).fetchall()
+        finally:
+            self.con.unregister("q_acc")
+        return {str(a): int(c) for a, c in rows}
+
+    def account_info(self, codes: Sequence[int]) -> dict[int, tuple[str, str | None, str | None, str | None]]:
+        """code → (account_id, kind, bank, city) for the given codes."""
+        want = pa.table({"aid": pa.array(sorted(set(codes)), pa.int32())})
+        self.con.register("q_aid", want)
+        try:
+            rows = self.con.execute(
+                "SELECT a.aid, a.account_id, a.kind, a.bank, a.city FROM accounts a JOIN q_aid USING (aid)"
+            ).fetchall()
+        finally:
+            self.con.unregister("q_aid")
+        return {int(r[0]): (str(r[1]), r[2], r[3], r[4]) for r in rows}
+
     def accounts_table(self) -> pa.Table:
         return self.con.sql("SELECT * FROM accounts ORDER BY aid").to_arrow_table()
 
@@ -317,7 +341,7 @@ class Ledger:
         self.con.register("_want_pos", pos_t)
         try:
             return self.con.sql(
-                "SELECT l.pos, l.transfer_id, sa.account_id AS src, da.account_id AS dst, l.amount, l.t, "
+                "SELECT l.pos, l.transfer_id, sa.account_id AS src, da.account_id AS dst, l.src AS src_aid, l.dst AS dst_aid, l.amount, l.t, "
                 "l.channel, l.location, l.device, l.terminal "
                 "FROM ledger l JOIN _want_pos w USING (pos) "
                 "JOIN accounts sa ON sa.aid = l.src JOIN accounts da ON da.aid = l.dst ORDER BY l.pos"
@@ -454,7 +478,13 @@ def channel_sql(col: str | None, mapping: dict[str, str]) -> str:
     return "CASE WHEN " + v + " IS NULL THEN 'other' " + " ".join(whens) + " ELSE 'other' END"
 
 
-def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap) -> str:
+def raw_sql(cmap: ColumnMap) -> str:
+    """Expression rebuilding a row's mapped source values as text (for rejected rows only)."""
+    cols = sorted({c for cs in cmap.columns.values() for c in cs})
+    return " || ' | ' || ".join(f"{_lit(c + '=')} || coalesce(CAST(r.{_q(c)} AS VARCHAR), '')" for c in cols)
+
+
+def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k: int = 0) -> str:
     """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row)."""
     cols = cmap.columns
     missing = sorted({c for cs in cols.values() for c in cs} - set(schema.names))
@@ -500,23 +530,19 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap) ->
         fen_final = "__fen"
         src_final, dst_final = "__s", "__d"
     loc, dev = one("location"), one("device")
-    raw_parts = " || ' | ' || ".join(
-        f"{_lit(c + '=')} || coalesce(CAST({_q(c)} AS VARCHAR), '')"
-        for c in sorted({c for cs in cols.values() for c in cs})
-    )
     inner = (
         f"SELECT __row, {_lit(file_label)} AS file, {tid_expr} AS transfer_id, {fen} AS __fen, {subfen} AS __subfen, "
         f"{t_expr} AS t, {channel_sql(one('channel'), cmap.channels)} AS channel, "
         f"{_text(loc) if loc else 'NULL'} AS location, {_text(dev) if dev else 'NULL'} AS device, "
-        f"{raw_parts} AS raw, {sides}{_lit(amt_col)} AS __amt_name FROM {view}"
+        f"CAST({_q(amt_col)} AS VARCHAR) AS __amt_raw, {sides}{k} AS k FROM {view}"
     )
     mid = f"SELECT *, {dir_expr} AS __dir FROM ({inner})"
     return (
         f"SELECT __row AS row, file, transfer_id, {src_final} AS src, {dst_final} AS dst, "
-        f"TRY_CAST({fen_final} AS BIGINT) AS amount, t, channel, location, device, raw, "
+        f"TRY_CAST({fen_final} AS BIGINT) AS amount, t, channel, location, device, k, "
         "CASE "
         "WHEN transfer_id IS NULL THEN 'E520 missing transfer_id' "
-        f"WHEN __fen IS NULL THEN 'E521 amount is not a number (' || coalesce(split_part(raw, __amt_name || '=', 2), '') || ')' "
+        "WHEN __fen IS NULL THEN 'E521 amount ' || coalesce('\"' || __amt_raw || '\"', 'NULL') || ' is not a number' "
         "WHEN __subfen THEN 'E523 amount has digits below one fen' "
         f"WHEN {fen_final} <= 0 THEN 'E522 amount must be > 0' "
         "WHEN __dir IS NULL THEN 'E527 direction is neither in nor out' "
@@ -597,9 +623,13 @@ def load_ledger(
     con = duckdb.connect(str(db) if db is not None else ":memory:")
     if threads:
         _run(con, f"SET threads = {int(threads)}")
+    _run(con, "SET enable_progress_bar = false")
     _run(con, f"SET TimeZone = {_lit(cmap.timezone)}")
     report = LoadReport(files=[str(f) for f in files], timezone=cmap.timezone)
     parts: list[str] = []
+    offsets: list[int] = []
+    ordered = True  # are the rows already in ledger order (time, transfer_id)? then no sort is needed
+    last: list[Any] = []
     for k, path in enumerate(files):
         table = given[path] if path in given else read_rows(path, cmap.encoding)
         if cmap.columns == ColumnMap.identity().columns:  # optional columns of the contract may be absent
@@ -618,10 +648,12 @@ def load_ledger(
                     cmap.encoding,
                 )
         table = table.append_column("__row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+        offsets.append(report.rows_read)
         report.rows_read += table.num_rows
         view = f"_raw{k}"
         con.register(view, table)
-        parts.append(clean_sql(view, str(path), table.schema, cmap))
+        parts.append(clean_sql(view, str(path), table.schema, cmap, k))
+        ordered = ordered and _in_ledger_order(table, cmap, last)
     _run(con, "CREATE TEMP TABLE _clean AS " + " UNION ALL ".join(parts))
     # duplicates of transfer_id among good rows: keep the first (file, row), reject the others
     dups = _one(
@@ -640,13 +672,18 @@ def load_ledger(
             "UPDATE _clean SET reason = 'E526 duplicate transfer_id (first at ' || d.first || ')' "
             "FROM _dup d WHERE d.k > 1 AND _clean.file = d.file AND _clean.row = d.row",
         )
-    for k in range(len(files)):
-        con.unregister(f"_raw{k}")
+    raw = raw_sql(cmap)
     _run(
         con,
-        "CREATE OR REPLACE TABLE rejected AS SELECT file, row, split_part(reason, ' ', 1) AS code, reason, raw "
-        "FROM _clean WHERE reason IS NOT NULL",
+        "CREATE OR REPLACE TABLE rejected AS "
+        + " UNION ALL ".join(
+            f"SELECT c.file, c.row, split_part(c.reason, ' ', 1) AS code, c.reason, {raw} AS raw "
+            f"FROM _clean c JOIN _raw{k} r ON r.__row = c.row WHERE c.k = {k} AND c.reason IS NOT NULL"
+            for k in range(len(files))
+        ),
     )
+    for k in range(len(files)):
+        con.unregister(f"_raw{k}")
     _load_accounts(con, acc_path, cmap, report)
     _run(
         con,
@@ -661,10 +698,17 @@ def load_ledger(
     )
     sinks = ", ".join(_lit(k) for k in SINK_KINDS)
     cash = ", ".join(_lit(c) for c in CASH_OUT_CHANNELS)
+    n_rejected = _one(con, "SELECT count(*) FROM _clean WHERE reason IS NOT NULL")
+    if ordered and n_rejected and n_rejected[0] == 0:  # pos is the row's place in the input
+        cases = " ".join(f"WHEN {k} THEN {off}" for k, off in enumerate(offsets))
+        pos = f"(CASE c.k {cases} END + c.row - 1)"
+    elif ordered:
+        pos = "(row_number() OVER (ORDER BY c.k, c.row) - 1)"
+    else:
+        pos = "(row_number() OVER (ORDER BY c.t, c.transfer_id) - 1)"
     _run(
         con,
-        "CREATE OR REPLACE TABLE ledger AS SELECT "
-        "row_number() OVER (ORDER BY c.t, c.transfer_id) - 1 AS pos, c.transfer_id, sa.aid AS src, da.aid AS dst, "
+        f"CREATE OR REPLACE TABLE ledger AS SELECT {pos} AS pos, c.transfer_id, sa.aid AS src, da.aid AS dst, "
         "c.amount, c.t, c.channel, c.location, c.device, "
         f"(c.channel IN ({cash}) OR coalesce(da.kind IN ({sinks}), false)) AS terminal "
         "FROM _clean c JOIN accounts sa ON sa.account_id = c.src JOIN accounts da ON da.account_id = c.dst "
@@ -700,6 +744,7 @@ def open_ledger(db: str | Path) -> Ledger:
     if not p.is_file():
         raise InputError("E500", "no such DuckDB file", where=str(p))
     con = duckdb.connect(str(p))
+    _run(con, "SET enable_progress_bar = false")
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if not {"ledger", "accounts", "rejected"} <= tables:
         con.close()
@@ -709,6 +754,35 @@ def open_ledger(db: str | Path) -> Ledger:
     n = _one(con, "SELECT count(*) FROM ledger")
     report = LoadReport(files=[str(p)], rows_loaded=int(n[0]) if n else 0)
     return Ledger(con, report)
+
+
+def _in_ledger_order(table: pa.Table, cmap: ColumnMap, last: list[Any]) -> bool:
+    """True when a file's rows are already sorted by (time, transfer_id) and follow the previous file's
+    (`last` carries its final (t, id)). Only decided for timestamp-typed times; text times return False."""
+    tcols = cmap.columns.get("time", [])
+    tid = cmap.columns.get("transfer_id", [None])[0]
+    if len(tcols) != 1 or tid is None or tid not in table.column_names:
+        return False
+    col = table[tcols[0]]
+    if not pa.types.is_timestamp(col.type) or col.null_count or table.num_rows == 0:
+        return False
+    import numpy as np
+
+    t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
+    ids = table[tid]
+    d = np.diff(t)
+    if (d < 0).any():
+        return False
+    ties = np.flatnonzero(d == 0)
+    for i in ties.tolist():
+        a, b = ids[i].as_py(), ids[i + 1].as_py()
+        if a is None or b is None or not a < b:
+            return False
+    first = (int(t[0]), ids[0].as_py())
+    if last and (first[1] is None or (last[0], last[1]) >= first):
+        return False
+    last[:] = [int(t[-1]), ids[-1].as_py()]
+    return True
 
 
 def _load_accounts(

@@ -79,9 +79,7 @@ def _time_str(us: int) -> str:
 def build_report(result: TraceResult, ledger: Ledger) -> Report:
     """Assemble the tables of `result` (account and transfer ids resolved through `ledger`)."""
     pol = result.policy
-    ids = ledger.account_ids()
-    acc = ledger.con.execute("SELECT aid, kind, bank, city FROM accounts").fetchall()
-    info = {int(a): (k, b, c) for a, k, b, c in acc}
+    info = ledger.account_info(list(result.holdings))
     positions = set(result.flow_pos) | {p for p in result.flow_parent if p >= 0}
     for pieces in result.holdings.values():
         positions.update(pc[2] for pc in pieces if pc[2] >= 0)
@@ -158,12 +156,14 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
         amount = min(held, lib, balance)
         if amount <= 0:
             continue
-        k, b, c = info.get(a, (None, None, None))
+        account_id, k, b, c = info[a]
         assert best is not None
         vic = dict(
             sorted(((victims[v], min(f, amount)) for v, f in per.items()), key=lambda x: (-x[1], x[0]))
         )
-        freeze.append(FreezeItem(ids[a], amount, lib, balance, vic, hops, path(best[2], best[1]), k, b, c))
+        freeze.append(
+            FreezeItem(account_id, amount, lib, balance, vic, hops, path(best[2], best[1]), k, b, c)
+        )
     freeze.sort(key=lambda x: (-x.amount, x.account_id))
     # -- cash-outs ---------------------------------------------------------------------------------------
     by_tx: dict[int, dict[str, Any]] = {}
@@ -253,14 +253,14 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
             row["conserved"] = rest == row["seeded"]
         victims_rows.append(row)
     # -- accounts shared by several victims ----------------------------------------------------------------
-    recv: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    recv: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for p, v, f in zip(result.flow_pos, result.flow_victim, result.flow_fen, strict=True):
         i = at[p]
         if not col["terminal"][i]:
-            recv[ledger.account_codes()[col["dst"][i]]][v] += f
+            recv[col["dst"][i]][v] += f
     shared: list[dict[str, Any]] = [
         {
-            "account_id": ids[a],
+            "account_id": a,
             "victims": len(vs),
             "victim_ids": ";".join(victims[v] for v in sorted(vs)),
             "fen_in": sum(vs.values()),

@@ -1,0 +1,112 @@
+"""Mule scores and the gang graph on a hand-made month: three burner cards run from one phone against
+five ordinary people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from fanzha.trace import (
+    ColumnMap,
+    Seed,
+    build_report,
+    gang_graph,
+    get_backend,
+    load_ledger,
+    score_mules,
+    trace,
+)
+from fanzha.trace.gangs import read_links
+from fanzha.trace.ingest import Ledger
+
+T0 = 1_709_222_400_000_000  # 2024-03-01 00:00 Shanghai
+H = 3_600_000_000
+D = 24 * H
+
+
+def _month() -> Ledger:
+    rows: list[tuple[str, str, int, int, str | None, str]] = []  # src, dst, fen, t, device, channel
+    people = [f"P{i}" for i in range(5)]
+    for i, p in enumerate(people):  # salary, a few purchases, now and then a transfer to a relative
+        rows.append(("EMP", p, 800_000, T0 + (1 + i) * H, None, "salary"))
+        for day in range(2, 28, 3):
+            rows.append((p, "SHOP", 5_000 + 100 * day, T0 + day * D + 10 * H, f"D{p}", "merchant_payment"))
+        rows.append((p, people[(i + 1) % 5], 20_000, T0 + 15 * D + i * H, f"D{p}", "bank_transfer"))
+    victims = [f"V{i}" for i in range(6)]
+    for i, v in enumerate(victims):  # losses into M1 / M2 on days 10-12, moved on within the hour
+        card = "M1" if i % 2 == 0 else "M2"
+        t = T0 + (10 + i // 2) * D + i * H
+        rows.append((v, card, 300_000 + i * 1_000, t, f"D{v}", "bank_transfer"))
+        rows.append((card, "M3", 290_000, t + 20 * 60_000_000, "DG", "bank_transfer"))
+        rows.append(("M3", "ATM", 280_000, t + 50 * 60_000_000, None, "cash_withdrawal"))
+    rows.sort(key=lambda r: r[3])
+    ledger = pa.table(
+        {
+            "transfer_id": [f"T{i:04d}" for i in range(len(rows))],
+            "src": [r[0] for r in rows],
+            "dst": [r[1] for r in rows],
+            "amount": pa.array([r[2] for r in rows], pa.int64()),
+            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
+            "device": [r[4] for r in rows],
+            "channel": [r[5] for r in rows],
+        }
+    )
+    ids = ["EMP", "SHOP", "ATM", "M1", "M2", "M3", *people, *victims]
+    kinds = {"EMP": "employer", "SHOP": "merchant", "ATM": "cash"}
+    accounts = pa.table(
+        {
+            "account_id": ids,
+            "kind": [kinds.get(a, "bank_card") for a in ids],
+            "owner_id": [None if a.startswith("M") or a in kinds else a for a in ids],
+            "opening_balance": ["1000000" if a in ("EMP", *victims) else "0" for a in ids],
+        }
+    )
+    cmap = ColumnMap.identity()
+    cmap.amount_unit = "fen"
+    return load_ledger(ledger, accounts=accounts, mapping=cmap)
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "numpy"])
+def test_burner_cards_are_flagged_and_ordinary_people_are_not(backend: str) -> None:
+    led = _month()
+    table = score_mules(get_backend(backend, led), led)
+    flagged = {
+        a for a, f in zip(table["account_id"].to_pylist(), table["flagged"].to_pylist(), strict=True) if f
+    }
+    assert flagged == {"M1", "M2", "M3"}
+    scored = set(table["account_id"].to_pylist())
+    assert "EMP" not in scored and "ATM" not in scored and "SHOP" not in scored  # institutions are not scored
+    scores = dict(zip(table["account_id"].to_pylist(), table["score"].to_pylist(), strict=True))
+    assert max(scores[p] for p in ("P0", "P1", "P2", "P3", "P4")) < min(scores[m] for m in ("M1", "M2", "M3"))
+
+
+def test_gang_graph_joins_cards_by_device_money_and_links(tmp_path: Path) -> None:
+    led = _month()
+    be = get_backend("duckdb", led)
+    mules = score_mules(be, led)
+    seeds = [
+        Seed(f"V{i}", tid)
+        for i, tid in enumerate(
+            t
+            for t, s in led.con.execute(
+                "SELECT transfer_id, src FROM ledger l JOIN accounts a ON a.aid = l.src "
+                "WHERE a.account_id LIKE 'V%' ORDER BY pos"
+            ).fetchall()
+        )
+    ]
+    rep = build_report(trace(be, seeds, "fifo"), led)
+    g = gang_graph(be, led, mules, rep.flows)
+    assert g.gangs == [["M1", "M2", "M3"]]
+    kinds = set().union(*g.edges.values())
+    assert {"device", "money"} <= kinds
+    # a phone bound to two ordinary people's cards links nothing: links only join suspects
+    links = tmp_path / "links.csv"
+    links.write_text(
+        "account_id,kind,value\nP0,phone,13800000000\nP1,phone,13800000000\nM3,phone,170123\nM1,phone,170123\n",
+        encoding="utf-8",
+    )
+    g2 = gang_graph(be, led, mules, None, read_links(links))
+    assert g2.gangs == [["M1", "M2", "M3"]]
+    assert "phone" in g2.edges[("M1", "M3")]
