@@ -290,6 +290,7 @@ def meta() -> dict[str, Any]:
         "duckdb": duckdb.__version__,
         "git_commit": commit,
         "date": time.strftime("%Y-%m-%d"),
+        "load_average_start": os.getloadavg()[0],
     }
 
 
@@ -302,7 +303,8 @@ def markdown(data: dict[str, Any]) -> str:
     m = data["meta"]
     lines.append(
         f"Measured {m['date']} at commit `{m['git_commit']}` on {m['cpu_model']} ({m['cores']} cores), "
-        f"Python {m['python']}, DuckDB {m['duckdb']}."
+        f"Python {m['python']}, DuckDB {m['duckdb']}; load average {m.get('load_average_start', 0):.1f} at the "
+        f"start and {m.get('load_average_end', 0):.1f} at the end (other work shared the machine)."
     )
     lines.append("")
     for name, bars in data.get("bars", {}).items():
@@ -434,6 +436,12 @@ def main() -> None:
     ap.add_argument("--victims", type=int, default=30, help="victims timed alone")
     ap.add_argument("--naive-victims", type=int, default=3)
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument(
+        "--cuts-every",
+        type=int,
+        default=None,
+        help="days between freeze-list evenings (default 1 small, 3 others)",
+    )
     ap.add_argument("--doc", type=Path, default=None, help="Markdown file whose bench section to replace")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO / "src"))
@@ -444,13 +452,14 @@ def main() -> None:
     presets = ["small"] if args.quick else (args.bars if args.bars is not None else ["small", "medium"])
     for preset in presets:
         w = ensure_world(args.worlds, preset)
-        every = 1 if preset == "small" else 3
+        every = args.cuts_every or (1 if preset == "small" else 3)
         data["bars"][preset], sec = timed(evaluate_world, w, cuts_every_days=every)
         data["bars"][preset]["seconds"] = round(sec, 1)
         print(f"bars on {preset}: {sec:.0f} s", file=sys.stderr)
     if args.perf and not args.quick:
         w = ensure_world(args.worlds, args.perf)
         data["perf"] = perf(w, args.victims, args.naive_victims, not args.no_naive)
+    data["meta"]["load_average_end"] = os.getloadavg()[0]
     (args.out / "trace_bench.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
     )
