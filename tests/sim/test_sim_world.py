@@ -17,6 +17,7 @@ from simworlds import TINY
 from fanzha.kb.loader import default_kb
 from fanzha.sim.arrowutil import decimal_to_fen, times_to_us
 from fanzha.sim.check import check_world
+from fanzha.sim.config import PRESETS
 from fanzha.sim.generate import SimResult, simulate
 from fanzha.sim.schema import EVENT_KINDS, FILES
 from fanzha.sim.world import SCAM_VARIANTS
@@ -52,13 +53,14 @@ def test_every_file_has_the_documented_schema(small_world: tuple[Path, SimResult
     assert (root / "manifest.json").is_file()
 
 
-def test_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
-    simulate(TINY, tmp_path / "a")
+def test_same_seed_gives_the_same_bytes(small_world: tuple[Path, SimResult], tmp_path: Path) -> None:
+    simulate(PRESETS["small"], tmp_path / "a")
     simulate(TINY, tmp_path / "b")
     simulate(TINY.replace(seed=1), tmp_path / "c")
     a, b, c = _digest(tmp_path / "a"), _digest(tmp_path / "b"), _digest(tmp_path / "c")
-    assert a == b
-    assert a["transfers.parquet"] != c["transfers.parquet"]
+    assert a == _digest(small_world[0])  # the small preset, run twice
+    assert len(a) == len(FILES) + 2  # every file, reports.jsonl and manifest.json
+    assert b["transfers.parquet"] != c["transfers.parquet"]
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
