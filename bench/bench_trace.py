@@ -155,7 +155,23 @@ def trace_and_report(be: Any, seeds: list[Any], ledger: Any) -> tuple[Any, Any]:
 
 
 # -- perf ------------------------------------------------------------------------------------------------
-def perf(world: Path, victims_k: int, naive_k: int, with_naive: bool) -> dict[str, Any]:
+def profile(path: Path, be: Any, ledger: Any, one: list[Any], seeds: list[Any]) -> None:
+    """pyinstrument profiles of one victim's trace and of all reported victims (duckdb backend)."""
+    from pyinstrument import Profiler
+
+    parts = []
+    for label, sd in (("one victim", one), ("all reported victims", seeds)):
+        prof = Profiler(interval=0.0005)
+        prof.start()
+        trace_and_report(be, sd, ledger)
+        prof.stop()
+        parts.append(f"## {label}\n\n" + prof.output_text(unicode=True, color=False, show_all=False))
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def perf(
+    world: Path, victims_k: int, naive_k: int, with_naive: bool, profile_to: Path | None = None
+) -> dict[str, Any]:
     from fanzha.trace import get_backend, load_ledger, score_mules
     from fanzha.trace.evaluate import world_seeds
 
@@ -217,6 +233,8 @@ def perf(world: Path, victims_k: int, naive_k: int, with_naive: bool) -> dict[st
         }
     out["mule_scoring"] = mules
     out["rss_peak_mb_before_naive"] = round(rss_peak_mb())
+    if profile_to is not None:
+        profile(profile_to, backends["duckdb"], ledger, by_victim[chosen[0]], seeds)
     if with_naive:
         out["naive"] = naive(ledger, backends["numpy"], by_victim, chosen[:naive_k], seeds)
     out["rss_peak_mb"] = round(rss_peak_mb())
@@ -247,7 +265,7 @@ def naive(
         start: dict[int, int] = {}
         seed_pos: dict[int, int] = {}
         for s in by_victim[v]:
-            p, _, d, _, _ = lookups[s.transfer_id]
+            p, _, d, _, _, _ = lookups[s.transfer_id]
             start[d] = min(start.get(d, 1 << 62), p)
             seed_pos[p] = 0
         reach = naive_bfs(g, start)
@@ -458,7 +476,7 @@ def main() -> None:
         print(f"bars on {preset}: {sec:.0f} s", file=sys.stderr)
     if args.perf and not args.quick:
         w = ensure_world(args.worlds, args.perf)
-        data["perf"] = perf(w, args.victims, args.naive_victims, not args.no_naive)
+        data["perf"] = perf(w, args.victims, args.naive_victims, not args.no_naive, args.out / "profile.txt")
     data["meta"]["load_average_end"] = os.getloadavg()[0]
     (args.out / "trace_bench.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -205,3 +205,19 @@ def test_unknown_policy_lists_the_valid_ones() -> None:
         get_policy("lifo2")
     assert exc.value.code == "E507" and "fifo" in (exc.value.hint or "")
     assert get_policy("haircut").name == "proportional"
+
+
+def test_a_seed_that_leaves_the_ledger_at_once_is_a_cash_out_and_its_sink_is_not_followed(
+    backend_name: str,
+) -> None:
+    rows = [
+        ("T1", "V", "EXT", "800.00", "09:00", "bank_transfer"),  # straight to a bank outside the ledger
+        ("T2", "Y", "EXT", "50.00", "09:30", "bank_transfer"),
+    ]
+    case = make_case(rows, {"V": "1000", "Y": "100"}, {"EXT": "external"}, backend_name)
+    r = case.run([("v", "T1")], "fifo")
+    assert case.flows(r) == {("T1", "v"): 800 * Y}
+    assert r.first == {} and r.holdings == {}
+    rep = build_report(r, case.ledger)
+    assert [(c["transfer_id"], c["kind"]) for c in rep.cash_outs] == [("T1", "exit")]
+    assert rep.victims[0]["exited"] == 800 * Y and rep.victims[0]["conserved"]

@@ -38,6 +38,7 @@ class ResolvedSeed:
     amount: int
     t: int
     where: str
+    terminal: bool = False
 
 
 @dataclass
@@ -123,7 +124,7 @@ def resolve_seeds(
                         f"{victims[out[pos].victim]}; kept for that victim"
                     )
                 continue
-            out[pos] = ResolvedSeed(lab, pos, hit[1], hit[2], hit[3], hit[4], s.where)
+            out[pos] = ResolvedSeed(lab, pos, hit[1], hit[2], hit[3], hit[4], s.where, hit[5])
     return victims, [out[p] for p in sorted(out)], warnings
 
 
@@ -158,11 +159,11 @@ def trace(
         result.stats.update(seconds={"resolve": t1 - t0})
         return result
     seed_at = {s.pos: s for s in resolved}
-    # starts: seed destinations (terminal seeds still count: their rows are fetched through the source)
+    # starts: seed destinations (a seed that is itself a cash-out is fetched through its source only)
     starts: dict[int, int] = {}
     src_first: dict[int, int] = {}
     for s in resolved:
-        if s.dst >= 0 and s.pos < starts.get(s.dst, 1 << 62):
+        if not s.terminal and s.pos < starts.get(s.dst, 1 << 62):
             starts[s.dst] = s.pos
         src_first[s.src] = min(src_first.get(s.src, 1 << 62), s.pos)
     first = backend.reachable(starts, until_pos, lim.max_hops)

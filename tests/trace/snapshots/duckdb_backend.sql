@@ -17,10 +17,10 @@ WITH ev AS (SELECT src AS aid, pos, t, amount, false AS inflow, dst AS other, ch
 SELECT coalesce(max(pos), -1) FROM ledger WHERE t <= ?;
 
 -- lookup
-SELECT l.transfer_id, l.pos, l.src, l.dst, l.amount, l.t FROM ledger l JOIN q_ids i ON l.transfer_id = i.id;
+SELECT l.transfer_id, l.pos, l.src, l.dst, l.amount, l.t, l.terminal FROM ledger l JOIN q_ids i ON l.transfer_id = i.id;
 
 -- outgoing
-SELECT pos, src, dst, amount, t FROM ledger WHERE src = ? AND t >= ? AND t <= ? ORDER BY pos;
+SELECT pos, src, dst, amount, t, terminal FROM ledger WHERE src = ? AND t >= ? AND t <= ? ORDER BY pos;
 
 -- touching
 SELECT l.pos, l.src, l.dst, l.amount, l.t, l.terminal FROM ledger l JOIN q_reach r ON l.src = r.aid WHERE l.pos > r.pos AND l.pos <= ? UNION SELECT l.pos, l.src, l.dst, l.amount, l.t, l.terminal FROM ledger l JOIN q_reach r ON l.dst = r.aid WHERE l.pos >= r.pos AND l.pos <= ? ORDER BY pos;

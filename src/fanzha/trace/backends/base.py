@@ -42,8 +42,8 @@ class Backend(Protocol):
         """Number of transfers in the ledger."""
         ...
 
-    def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int]]:
-        """transfer_id → (pos, src, dst, amount, t) for the ids found (absent ids are left out)."""
+    def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int, bool]]:
+        """transfer_id → (pos, src, dst, amount, t, terminal) for the ids found (absent ids are left out)."""
         ...
 
     def last_pos(self, until_us: int | None) -> int:
@@ -52,8 +52,8 @@ class Backend(Protocol):
 
     def outgoing(
         self, account: int, since_us: int, until_us: int | None
-    ) -> list[tuple[int, int, int, int, int]]:
-        """(pos, src, dst, amount, t) of the transfers leaving `account` at times in [since_us, until_us]."""
+    ) -> list[tuple[int, int, int, int, int, bool]]:
+        """(pos, src, dst, amount, t, terminal) of the transfers leaving `account` in [since_us, until_us]."""
         ...
 
     def reachable(self, starts: dict[int, int], until_pos: int, max_hops: int | None) -> dict[int, int]:

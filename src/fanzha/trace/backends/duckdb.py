@@ -18,10 +18,10 @@ from fanzha.trace.model import CASH_OUT_CHANNELS, TransferRows
 SQL: dict[str, str] = {
     "count": "SELECT count(*) FROM ledger",
     "lookup": (
-        "SELECT l.transfer_id, l.pos, l.src, l.dst, l.amount, l.t FROM ledger l JOIN q_ids i ON l.transfer_id = i.id"
+        "SELECT l.transfer_id, l.pos, l.src, l.dst, l.amount, l.t, l.terminal FROM ledger l JOIN q_ids i ON l.transfer_id = i.id"
     ),
     "last_pos": "SELECT coalesce(max(pos), -1) FROM ledger WHERE t <= ?",
-    "outgoing": "SELECT pos, src, dst, amount, t FROM ledger WHERE src = ? AND t >= ? AND t <= ? ORDER BY pos",
+    "outgoing": "SELECT pos, src, dst, amount, t, terminal FROM ledger WHERE src = ? AND t >= ? AND t <= ? ORDER BY pos",
     "expand": (
         "SELECT l.dst AS aid, min(l.pos) AS pos FROM ledger l JOIN q_frontier f ON l.src = f.aid "
         "WHERE l.pos > f.pos AND l.pos <= ? AND NOT l.terminal GROUP BY l.dst"
@@ -106,10 +106,10 @@ class DuckDBBackend:
     def n_transfers(self) -> int:
         return int(self._rows(SQL["count"])[0][0])
 
-    def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int]]:
+    def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int, bool]]:
         ids = pa.table({"id": pa.array(sorted(set(transfer_ids)), pa.string())})
         return {
-            r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]))
+            r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]), bool(r[6]))
             for r in self._rows(SQL["lookup"], q_ids=ids)
         }
 
@@ -118,10 +118,10 @@ class DuckDBBackend:
 
     def outgoing(
         self, account: int, since_us: int, until_us: int | None
-    ) -> list[tuple[int, int, int, int, int]]:
+    ) -> list[tuple[int, int, int, int, int, bool]]:
         params = [account, since_us, _I64_MAX if until_us is None else until_us]
         return [
-            (int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+            (int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), bool(r[5]))
             for r in self._rows(SQL["outgoing"], params)
         ]
 

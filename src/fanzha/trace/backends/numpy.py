@@ -68,17 +68,24 @@ class NumpyBackend:
     def n_transfers(self) -> int:
         return len(self.src)
 
-    def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int]]:
+    def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int, bool]]:
         if self._ids is None:
             self._ids = self.ledger.con.sql("SELECT transfer_id FROM ledger ORDER BY pos").to_arrow_table()[
                 "transfer_id"
             ]
         want = pa.array(sorted(set(transfer_ids)), pa.string())
         hit = np.flatnonzero(np.asarray(pc.is_in(self._ids, value_set=want)))
-        out: dict[str, tuple[int, int, int, int, int]] = {}
+        out: dict[str, tuple[int, int, int, int, int, bool]] = {}
         for p in hit.tolist():
             tid = self._ids[p].as_py()
-            out[tid] = (p, int(self.src[p]), int(self.dst[p]), int(self.amount[p]), int(self.t[p]))
+            out[tid] = (
+                p,
+                int(self.src[p]),
+                int(self.dst[p]),
+                int(self.amount[p]),
+                int(self.t[p]),
+                bool(self.terminal[p]),
+            )
         return out
 
     def last_pos(self, until_us: int | None) -> int:
@@ -88,14 +95,15 @@ class NumpyBackend:
 
     def outgoing(
         self, account: int, since_us: int, until_us: int | None
-    ) -> list[tuple[int, int, int, int, int]]:
+    ) -> list[tuple[int, int, int, int, int, bool]]:
         if not 0 <= account < self.n_accounts:
             return []
         idx = self._out(account)
         tt = self.t[idx]
         keep = (tt >= since_us) & (tt <= (_I64_MAX if until_us is None else until_us))
         return [
-            (p, account, int(self.dst[p]), int(self.amount[p]), int(self.t[p])) for p in idx[keep].tolist()
+            (p, account, int(self.dst[p]), int(self.amount[p]), int(self.t[p]), bool(self.terminal[p]))
+            for p in idx[keep].tolist()
         ]
 
     def reachable(self, starts: dict[int, int], until_pos: int, max_hops: int | None) -> dict[int, int]:
