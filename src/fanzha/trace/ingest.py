@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -647,7 +648,7 @@ def load_ledger(
                     cmap.direction_in,
                     cmap.encoding,
                 )
-        table = table.append_column("__row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+        table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
         offsets.append(report.rows_read)
         report.rows_read += table.num_rows
         view = f"_raw{k}"
@@ -766,7 +767,6 @@ def _in_ledger_order(table: pa.Table, cmap: ColumnMap, last: list[Any]) -> bool:
     col = table[tcols[0]]
     if not pa.types.is_timestamp(col.type) or col.null_count or table.num_rows == 0:
         return False
-    import numpy as np
 
     t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
     ids = table[tid]
@@ -807,7 +807,7 @@ def _load_accounts(
             where=str(path),
             hint=f"columns there: {', '.join(table.column_names)}",
         )
-    table = table.append_column("__row", pa.array(range(1, table.num_rows + 1), pa.int64()))
+    table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     con.register("_acc_raw", table)
     names = set(table.column_names)
 

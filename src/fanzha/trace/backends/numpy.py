@@ -44,7 +44,9 @@ class NumpyBackend:
         self.opening: I64 = np.asarray(acc["opening"], dtype=np.int64)
         self.n_accounts = len(self.opening)
         _, self.owner = np.unique(np.asarray(acc["who"], dtype=object).astype(str), return_inverse=True)
-        self._ids: pa.ChunkedArray | None = None
+        self._ids: pa.ChunkedArray = ledger.con.sql(
+            "SELECT transfer_id FROM ledger ORDER BY pos"
+        ).to_arrow_table()["transfer_id"]
         self._devices: pa.ChunkedArray | None = None
         n = self.n_accounts
         self.out_idx: I64 = np.argsort(self.src, kind="stable").astype(np.int64)
@@ -69,10 +71,6 @@ class NumpyBackend:
         return len(self.src)
 
     def lookup(self, transfer_ids: list[str]) -> dict[str, tuple[int, int, int, int, int, bool]]:
-        if self._ids is None:
-            self._ids = self.ledger.con.sql("SELECT transfer_id FROM ledger ORDER BY pos").to_arrow_table()[
-                "transfer_id"
-            ]
         want = pa.array(sorted(set(transfer_ids)), pa.string())
         hit = np.flatnonzero(np.asarray(pc.is_in(self._ids, value_set=want)))
         out: dict[str, tuple[int, int, int, int, int, bool]] = {}
@@ -146,7 +144,7 @@ class NumpyBackend:
             parts.append(o[(o > e) & (o <= until_pos)])
             i = self._in(a)
             parts.append(i[(i >= e) & (i <= until_pos)])
-        pos = np.unique(np.concatenate(parts))
+        pos = _distinct(np.concatenate(parts))
         out.pos = pos.tolist()
         out.src = self.src[pos].tolist()
         out.dst = self.dst[pos].tolist()
@@ -193,7 +191,9 @@ class NumpyBackend:
         acct = np.concatenate([src, dst])
         posv = np.concatenate([np.arange(m), np.arange(m)])
         inflow = np.concatenate([np.zeros(m, np.bool_), np.ones(m, np.bool_)])
-        order = np.lexsort((posv, acct))
+        order = np.argsort(
+            acct * np.int64(max(m, 1)) + posv
+        )  # by account, then ledger position (keys unique)
         acct_o, pos_o, in_o = acct[order], posv[order], inflow[order]
         t_o = t[pos_o]
         # the previous inflow of the same account: forward-fill the index of the last inflow seen
@@ -234,7 +234,7 @@ class NumpyBackend:
 
     @staticmethod
     def _distinct_count(keys: I64, others: I64, n: int) -> I64:
-        pairs = np.unique(keys.astype(np.int64) * (2**31) + others.astype(np.int64))
+        pairs = _distinct(keys.astype(np.int64) * (2**31) + others.astype(np.int64))
         return np.bincount((pairs // (2**31)).astype(np.int64), minlength=n).astype(np.int64)
 
     def _device_column(self) -> pa.ChunkedArray:
@@ -255,10 +255,10 @@ class NumpyBackend:
             pc.dictionary_encode(dev.filter(pa.array(has))).combine_chunks().indices, dtype=np.int64
         )
         acc = self.src[has]
-        pairs = np.unique(codes * (2**31) + acc)
+        pairs = _distinct(codes * (2**31) + acc)
         d, a = pairs // (2**31), pairs % (2**31)
         devices += np.bincount(a, minlength=n)
-        who = np.unique(d * (2**31) + self.owner[a])
+        who = _distinct(d * (2**31) + self.owner[a])
         per_device = np.bincount(who // (2**31), minlength=int(d.max()) + 1) - 1
         np.maximum.at(peers, a, per_device[d])
         return devices, peers
@@ -274,3 +274,11 @@ class NumpyBackend:
             .aggregate([])
             .sort_by([("device", "ascending"), ("aid", "ascending")])
         )
+
+
+def _distinct(values: I64) -> I64:
+    """Sorted distinct values (a sort and a diff: faster here than numpy's hash-based unique)."""
+    x = np.sort(values)
+    if len(x) == 0:
+        return x
+    return x[np.r_[True, x[1:] != x[:-1]]]
