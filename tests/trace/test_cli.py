@@ -228,3 +228,26 @@ def test_unknown_policy_is_a_usage_error(
         capsys,
     )
     assert rc == 2 and "fifo" in err
+
+
+def test_seeds_after_the_window_are_reported(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, stdout, err = _run(
+        [
+            "trace",
+            "--ledger",
+            str(files["ledger.csv"]),
+            "--seeds",
+            str(files["seeds.csv"]),
+            "--out",
+            str(tmp_path / "o"),
+            "--until",
+            "2024-03-06T08:00",
+            "--no-mules",
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert "warning: 2 seed transfer(s) are after the end of the window" in err
+    assert _csv(tmp_path / "o" / "freeze_list.csv") == []

@@ -154,6 +154,10 @@ def trace(
     result = TraceResult(pol, lim, victims, in_window, until_pos=until_pos)
     result.stats["warnings"] = warnings
     result.stats["seeds_after_window"] = len(resolved) - len(in_window)
+    if len(resolved) > len(in_window):
+        warnings.append(
+            f"{len(resolved) - len(in_window)} seed transfer(s) are after the end of the window and were not traced"
+        )
     resolved = in_window
     if not resolved:
         result.stats.update(seconds={"resolve": t1 - t0})
