@@ -31,6 +31,8 @@ from fanzha.trace.policies import AccountState, Piece, Policy, get_policy
 
 @dataclass(frozen=True, slots=True)
 class ResolvedSeed:
+    """A seed as a ledger row: the victim's label, position, accounts, amount, time and origin."""
+
     victim: int  # label
     pos: int
     src: int
@@ -70,6 +72,7 @@ class TraceResult:
 
     @property
     def n_flows(self) -> int:
+        """Number of flow rows (transfer, victim, hop, parent)."""
         return len(self.flow_pos)
 
 

@@ -30,9 +30,11 @@ class GangGraph:
     gangs: list[list[str]] = field(default_factory=list)
 
     def gang_of(self) -> dict[str, int]:
+        """account_id → index of its gang (accounts in no gang are left out)."""
         return {a: i for i, members in enumerate(self.gangs) for a in members}
 
     def to_json(self) -> dict[str, Any]:
+        """Nodes, edges and gangs as plain JSON-able data."""
         gang = self.gang_of()
         return {
             "nodes": [

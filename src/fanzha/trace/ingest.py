@@ -200,6 +200,7 @@ class ColumnMap:
         return out
 
     def validate(self, *, where: str) -> None:
+        """Raise E502 / E512 naming `where` when the mapping cannot work."""
         valid = set(TRANSFER_FIELDS) | set(TWO_SIDED_FIELDS)
         for k in self.columns:
             if k not in valid:
@@ -242,6 +243,7 @@ class ColumnMap:
 
     @property
     def two_sided(self) -> bool:
+        """True for one-account exports (account, counterparty, direction)."""
         return "account" in self.columns
 
 
@@ -266,9 +268,11 @@ class LoadReport:
 
     @property
     def rows_rejected(self) -> int:
+        """Number of rows kept aside, all codes together."""
         return sum(self.rejected.values())
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-able data."""
         return {
             "files": self.files,
             "rows_read": self.rows_read,
@@ -293,6 +297,7 @@ class Ledger:
 
     @property
     def n_transfers(self) -> int:
+        """Number of transfers loaded."""
         row = _one(self.con, "SELECT count(*) FROM ledger")
         return int(row[0]) if row else 0
 
@@ -305,6 +310,7 @@ class Ledger:
         return self._ids
 
     def account_codes(self) -> dict[str, int]:
+        """account_id → code for every account (built once; prefer `lookup_accounts` for a few)."""
         if self._codes is None:
             self._codes = {a: i for i, a in enumerate(self.account_ids())}
         return self._codes
@@ -334,6 +340,7 @@ class Ledger:
         return {int(r[0]): (str(r[1]), r[2], r[3], r[4]) for r in rows}
 
     def accounts_table(self) -> pa.Table:
+        """The accounts table (code, id, owner, kind, bank, city, opened, opening) as Arrow."""
         return self.con.sql("SELECT * FROM accounts ORDER BY aid").to_arrow_table()
 
     def transfers_at(self, positions: Sequence[int]) -> pa.Table:
@@ -470,6 +477,7 @@ def time_sql(cols: list[str], typ: pa.DataType, tz: str, formats: Sequence[str])
 
 
 def channel_sql(col: str | None, mapping: dict[str, str]) -> str:
+    """CASE expression mapping a raw channel value to a contract channel (`other` when none fits)."""
     if col is None:
         return "'other'"
     v = _text(col)

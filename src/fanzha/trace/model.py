@@ -85,6 +85,7 @@ class Limits:
     window_us: int | None = None
 
     def describe(self) -> dict[str, Any]:
+        """The limits as JSON-able data (for summaries)."""
         return {"max_hops": self.max_hops, "until_us": self.until_us, "window_us": self.window_us}
 
 

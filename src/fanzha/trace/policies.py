@@ -74,6 +74,8 @@ class _Ordered:
 
 
 class FifoState(_Ordered):
+    """First in, first out: outgoing transfers take from the head of the queue."""
+
     __slots__ = ()
 
     def take(self, amount: int) -> list[Piece]:
@@ -95,6 +97,8 @@ class FifoState(_Ordered):
 
 
 class LifoState(_Ordered):
+    """Last in, first out: outgoing transfers take from the tail (the most recent arrivals)."""
+
     __slots__ = ()
 
     def take(self, amount: int) -> list[Piece]:

@@ -38,6 +38,7 @@ class FreezeItem:
     city: str | None = None
 
     def row(self, policy: str) -> dict[str, Any]:
+        """The freeze_list.csv row (amounts as yuan strings)."""
         return {
             "account_id": self.account_id,
             "amount": fen_to_yuan(self.amount),

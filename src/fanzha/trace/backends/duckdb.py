@@ -102,7 +102,7 @@ class DuckDBBackend:
             }
         )
 
-    # the interface -------------------------------------------------------------------------------------
+    # the interface (see `Backend` in base.py for what each method answers) -------------------------------
     def n_transfers(self) -> int:
         return int(self._rows(SQL["count"])[0][0])
 

@@ -66,7 +66,7 @@ class NumpyBackend:
     def _in(self, a: int) -> I64:
         return self.in_idx[self.in_ptr[a] : self.in_ptr[a + 1]]
 
-    # the interface -------------------------------------------------------------------------------------
+    # the interface (see `Backend` in base.py for what each method answers) -------------------------------
     def n_transfers(self) -> int:
         return len(self.src)
 
