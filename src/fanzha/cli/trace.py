@@ -13,31 +13,70 @@ from fanzha.trace.policies import POLICIES
 
 
 @click.command("trace")
-@click.option("--ledger", "ledgers", multiple=True, required=True, type=click.Path(path_type=Path),
-              help="Ledger CSV / Parquet file(s), or a folder (a sim world). Repeat for several files.")
-@click.option("--seeds", required=True, type=click.Path(path_type=Path),
-              help="SEEDS.csv: `victim_id,transfer_id` rows (or `victim_id,account_id,since[,until]`).")
-@click.option("--policy", default="fifo", show_default=True,
-              type=click.Choice([*POLICIES, "haircut"]), help="Amount attribution policy.")
+@click.option(
+    "--ledger",
+    "ledgers",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Ledger CSV / Parquet file(s), or a folder (a sim world). Repeat for several files.",
+)
+@click.option(
+    "--seeds",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="SEEDS.csv: `victim_id,transfer_id` rows (or `victim_id,account_id,since[,until]`).",
+)
+@click.option(
+    "--policy",
+    default="fifo",
+    show_default=True,
+    type=click.Choice([*POLICIES, "haircut"]),
+    help="Amount attribution policy.",
+)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for every output file.")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
-              help="Column mapping, e.g. --map src=付款账号 --map time=交易日期+交易时间 (repeatable).")
-@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping as YAML (see docs/trace.md).")
-@click.option("--accounts", type=click.Path(path_type=Path),
-              help="Accounts file (account_id, kind, bank, city, opened, opening_balance).")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Column mapping, e.g. --map src=付款账号 --map time=交易日期+交易时间 (repeatable).",
+)
+@click.option(
+    "--mapping", type=click.Path(path_type=Path), help="Column mapping as YAML (see docs/trace.md)."
+)
+@click.option(
+    "--accounts",
+    type=click.Path(path_type=Path),
+    help="Accounts file (account_id, kind, bank, city, opened, opening_balance).",
+)
 @click.option("--tz", default=None, help="Timezone of times without an offset [default: Asia/Shanghai].")
 @click.option("--max-hops", type=int, default=None, help="Follow the money at most this many transfers.")
 @click.option("--until", default=None, help="Trace up to this time (ISO, e.g. 2024-03-10T18:00).")
 @click.option("--window", default=None, help="Trace at most this long after the first seed (90m, 48h, 7d).")
-@click.option("--backend", default="duckdb", show_default=True, type=click.Choice(list(BACKENDS)),
-              help="Where the analytics run.")
-@click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Keep the loaded ledger in this DuckDB file [default: in memory].")
-@click.option("--links", type=click.Path(path_type=Path), default=None,
-              help="account_id,kind,value rows (phones, id numbers) that link accounts in the gang graph.")
+@click.option(
+    "--backend",
+    default="duckdb",
+    show_default=True,
+    type=click.Choice(list(BACKENDS)),
+    help="Where the analytics run.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Keep the loaded ledger in this DuckDB file [default: in memory].",
+)
+@click.option(
+    "--links",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="account_id,kind,value rows (phones, id numbers) that link accounts in the gang graph.",
+)
 @click.option("--no-mules", is_flag=True, help="Skip mule scoring and the gang graph.")
-@click.option("--top", default=40, show_default=True, type=click.IntRange(1, 500),
-              help="Accounts shown in graph.svg.")
+@click.option(
+    "--top", default=40, show_default=True, type=click.IntRange(1, 500), help="Accounts shown in graph.svg."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def trace(
     ledgers: tuple[Path, ...],
@@ -92,14 +131,24 @@ def trace(
         return
     led = s["ledger"]
     click.echo(f"策略 policy: {s['policy']['zh']} ({s['policy']['name']})")
-    click.echo(f"账本 ledger: {led['rows_loaded']} 笔转账 transfers loaded, {led['rows_rejected']} 行被拒 rejected"
-               + (f" → {out / 'rejected_rows.csv'}" if led["rows_rejected"] else ""))
-    click.echo(f"受害人 victims: {s['victims']} · 种子 seeds: {s['seeds']} · 被骗 traced: ¥{s['seeded_yuan']}")
-    click.echo(f"可冻结 freezable: ¥{s['freezable_yuan']} in {s['freeze_accounts']} accounts → {out / 'freeze_list.csv'}")
+    click.echo(
+        f"账本 ledger: {led['rows_loaded']} 笔转账 transfers loaded, {led['rows_rejected']} 行被拒 rejected"
+        + (f" → {out / 'rejected_rows.csv'}" if led["rows_rejected"] else "")
+    )
+    click.echo(
+        f"受害人 victims: {s['victims']} · 种子 seeds: {s['seeds']} · 被骗 traced: ¥{s['seeded_yuan']}"
+    )
+    click.echo(
+        f"可冻结 freezable: ¥{s['freezable_yuan']} in {s['freeze_accounts']} accounts → {out / 'freeze_list.csv'}"
+    )
     if "cashed_out_yuan" in s:
-        click.echo(f"已取现/消费 cashed out: ¥{s['cashed_out_yuan']} at {s['cash_out_points']} points → {out / 'cash_outs.csv'}")
+        click.echo(
+            f"已取现/消费 cashed out: ¥{s['cashed_out_yuan']} at {s['cash_out_points']} points → {out / 'cash_outs.csv'}"
+        )
     if "mules_flagged" in s:
-        click.echo(f"疑似卡农 mules flagged: {s['mules_flagged']} · 团伙 gangs: {s.get('gangs', 0)} → {out / 'mules.csv'}")
+        click.echo(
+            f"疑似卡农 mules flagged: {s['mules_flagged']} · 团伙 gangs: {s.get('gangs', 0)} → {out / 'mules.csv'}"
+        )
     for w in s.get("warnings", []):
         click.echo(f"warning: {w}", err=True)
     click.echo(f"图 picture: {out / 'graph.svg'}")
