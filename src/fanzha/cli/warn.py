@@ -1,0 +1,244 @@
+"""`fanzha warn`: replay events into alerts (resumable), or measure the bars on a synthetic city."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+
+def _duration(value: str, option: str) -> timedelta:
+    from fanzha.errors import InputError
+    from fanzha.warn.rules import parse_duration
+
+    try:
+        return timedelta(microseconds=parse_duration(value))
+    except ValueError as exc:
+        raise InputError("E741", str(exc), where=option) from None
+
+
+@click.command("warn")
+@click.option(
+    "--events",
+    type=click.Path(path_type=Path),
+    help="Events: a Parquet or JSONL file, a world folder (its events.parquet) or a folder of such files.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="ALERTS.jsonl: alert revisions.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite store (default: OUT.db); resumes from it.",
+)
+@click.option("--fresh", is_flag=True, help="Start again: delete the store and the alerts file first.")
+@click.option("--lateness", default="30m", show_default=True, help="Late-event bound (90s, 30m, 2h …).")
+@click.option(
+    "--ttl",
+    default=None,
+    help="Drop a person's state after this idle time (default: longest rule span + lateness).",
+)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of alerts."
+)
+@click.option("--batch-size", type=int, default=5000, show_default=True, help="Events per committed batch.")
+@click.option(
+    "--order",
+    type=click.Choice(["time", "file"]),
+    default="time",
+    show_default=True,
+    help="time: replay in event-time order (sorting the input when needed); file: as read, like a live stream.",
+)
+@click.option(
+    "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write the rows kept aside (JSONL)."
+)
+@click.option(
+    "--no-text-gate", is_flag=True, help="Score every distinct message text fully (no indicator gate)."
+)
+@click.option(
+    "--evaluate",
+    "world",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Measure the bars on this world (generated first with --preset/--seed when it does not exist).",
+)
+@click.option(
+    "--preset", type=click.Choice(["small", "medium", "large"]), help="With --evaluate: world to generate."
+)
+@click.option("--seed", type=int, help="With --evaluate: the world's seed when generating it.")
+@click.option(
+    "--delay",
+    "delays",
+    multiple=True,
+    help="With --evaluate: act on each alert after this delay (repeatable, e.g. --delay 0m --delay 10m).",
+)
+@click.option(
+    "--doc",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --evaluate: update this Markdown's block.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --evaluate: write the figures as JSON.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress on standard error.")
+def warn(
+    events: Path | None,
+    out: Path | None,
+    db: Path | None,
+    fresh: bool,
+    lateness: str,
+    ttl: str | None,
+    lang: str,
+    batch_size: int,
+    order: str,
+    rejects: Path | None,
+    no_text_gate: bool,
+    world: Path | None,
+    preset: str | None,
+    seed: int | None,
+    delays: tuple[str, ...],
+    doc: Path | None,
+    report: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Early warning: turn each person's events into one alert, raised before the money leaves.
+
+    \b
+    fanzha warn --events world/ --out alerts.jsonl          # replay (resumes after a crash from alerts.jsonl.db)
+    fanzha warn --events events.jsonl --out a.jsonl --order file --lateness 10m
+    fanzha warn --evaluate /tmp/city7 --preset medium --seed 7 --delay 0m --delay 10m --doc docs/warn.md
+    """
+    import orjson
+
+    from fanzha.errors import InputError
+    from fanzha.warn.engine import WarnConfig
+    from fanzha.warn.replay import replay, stderr_progress
+
+    config = WarnConfig(
+        lateness=_duration(lateness, "--lateness"),
+        ttl=None if ttl is None else _duration(ttl, "--ttl"),
+        lang=lang,
+        text_gate=not no_text_gate,
+    )
+    if world is not None:
+        _evaluate(
+            world, events, out, db, config, batch_size, preset, seed, delays, doc, report, as_json, quiet
+        )
+        return
+    if events is None or out is None:
+        raise InputError(
+            "E741", "--events and --out are required", where="fanzha warn", hint="or --evaluate WORLD"
+        )
+    if preset or seed is not None or delays or doc or report:
+        raise InputError(
+            "E741", "--preset, --seed, --delay, --doc and --report go with --evaluate", where="fanzha warn"
+        )
+    result = replay(
+        events,
+        out=out,
+        db=db,
+        config=config,
+        batch_size=batch_size,
+        order=order,
+        fresh=fresh,
+        rejects=rejects,
+        progress=None if quiet else stderr_progress,
+    )
+    summary = result.to_dict()
+    if as_json:
+        click.echo(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+    if not quiet:
+        c = result.counters
+        click.echo(
+            f"\rfanzha warn: {result.rows:,} rows ({result.resumed_at:,} done before), {c.accepted:,} accepted, "
+            f"{c.rejected:,} kept aside ({c.late:,} late, {c.duplicates:,} duplicates), {c.alerts:,} alerts, "
+            f"{c.revisions:,} revisions in {result.seconds:.1f} s → {out}",
+            err=True,
+        )
+        if c.rejected and rejects is None:
+            click.echo("fanzha warn: see the rows kept aside with --rejects FILE", err=True)
+
+
+def _evaluate(
+    world: Path,
+    events: Path | None,
+    out: Path | None,
+    db: Path | None,
+    config: object,
+    batch_size: int,
+    preset: str | None,
+    seed: int | None,
+    delays: tuple[str, ...],
+    doc: Path | None,
+    report: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    import orjson
+
+    from fanzha.errors import InputError
+    from fanzha.warn.engine import WarnConfig
+    from fanzha.warn.evaluate import evaluate_world, markdown, update_doc
+    from fanzha.warn.replay import replay, stderr_progress
+
+    assert isinstance(config, WarnConfig)
+    if events is not None:
+        raise InputError(
+            "E741", "--evaluate reads the world's own events; leave out --events", where="fanzha warn"
+        )
+    if doc is not None and not doc.is_file():
+        raise InputError("E741", "no such file", where=str(doc))
+    if not (world / "events.parquet").is_file():
+        if preset is None:
+            raise InputError(
+                "E740", "no world here", where=str(world), hint="give --preset (and --seed) to generate one"
+            )
+        from fanzha.sim.config import preset as get_preset
+        from fanzha.sim.generate import simulate
+
+        cfg = get_preset(preset)
+        if seed is not None:
+            cfg = cfg.replace(seed=seed)
+        if not quiet:
+            click.echo(f"fanzha warn: generating the {preset} world (seed {cfg.seed}) in {world}", err=True)
+        simulate(cfg, world)
+    out = out or world / "warn" / "alerts.jsonl"
+    result = replay(
+        world,
+        out=out,
+        db=db,
+        config=config,
+        batch_size=batch_size,
+        fresh=True,
+        progress=None if quiet else stderr_progress,
+    )
+    if not quiet:
+        click.echo(f"\rfanzha warn: {result.rows:,} events in {result.seconds:.1f} s → {out}", err=True)
+    parsed = [_duration(d, "--delay") for d in delays]
+    figures = evaluate_world(world, out, delays=parsed)
+    figures["engine"] = result.to_dict()
+    if report is not None:
+        report.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
+    parts = ["fanzha warn --evaluate", str(world)]
+    if preset:
+        parts += ["--preset", preset]
+    if seed is not None:
+        parts += ["--seed", str(seed)]
+    for d in delays:
+        parts += ["--delay", d]
+    if doc is not None:
+        parts += ["--doc", str(doc)]
+    md = markdown(
+        figures, command=" ".join(parts), context=f"engine: {result.seconds:.0f} s for {result.rows:,} events"
+    )
+    if doc is not None:
+        update_doc(doc, md)
+        if not quiet:
+            click.echo(f"fanzha warn: updated {doc}", err=True)
+    if as_json:
+        click.echo(orjson.dumps(figures, option=orjson.OPT_INDENT_2).decode())
+    elif doc is None:
+        sys.stdout.write(md)

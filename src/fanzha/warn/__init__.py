@@ -1,0 +1,31 @@
+"""Early warning: a person's events become an alert before the money leaves.
+
+    from fanzha.warn import WarnEngine, Event
+    engine = WarnEngine(store="warn.db")          # shipped rules, the detector, SQLite persistence
+    for revision in engine.process(events):       # one batch; committed before it returns
+        ...                                       # alert revisions: opened, escalated, closed
+
+See docs/warn.md: the event schema, the sequence rules (kb/data/sequences/), scoring and alerts, persistence,
+and the figures on a synthetic city.
+"""
+
+from fanzha.warn.engine import Counters, WarnConfig, WarnEngine
+from fanzha.warn.events import SCHEMA_VERSION, Event, Raw, Rejected
+from fanzha.warn.rules import RuleSet, default_rules, load_rules
+from fanzha.warn.state import PersonState
+from fanzha.warn.store import WarnStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Counters",
+    "Event",
+    "PersonState",
+    "Raw",
+    "Rejected",
+    "RuleSet",
+    "WarnConfig",
+    "WarnEngine",
+    "WarnStore",
+    "default_rules",
+    "load_rules",
+]

@@ -1,0 +1,285 @@
+"""Rules compiled for the hot path: signals become bits, predicates are grouped by event kind, sequences become
+step bit masks, and each sequence is indexed by the signals of its last step (only those can complete it).
+
+Matching a sequence ending at an entry is a backward greedy scan: take the latest occurrences of the last step,
+then the latest earlier occurrences of the step before, and so on. Taking the latest occurrence at every step
+gives the latest possible start, so if any match fits within the span this one does, and its interval is the
+shortest, so if an `absent` signal falls inside it, it falls inside every match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from fanzha.warn.rules import RuleSet, Sequence, Signal, TextCondition, When, parse_duration
+from fanzha.warn.textscore import TextVerdict
+
+# an entry of a person's history: (time µs, arrival number, signal mask, fen, event id, kind, info)
+T: Final = 0
+SEQ: Final = 1
+MASK: Final = 2
+FEN: Final = 3
+EID: Final = 4
+KIND: Final = 5
+INFO: Final = 6
+Entry = tuple[int, int, int, int, str, str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class _TextPred:
+    labels: frozenset[str]
+    kinds: frozenset[str]
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    min_findings: int
+    not_exact: frozenset[str]
+    not_prefixes: tuple[str, ...]
+    min_score: float | None
+
+    def __call__(self, v: TextVerdict) -> bool:
+        if self.labels and v.label not in self.labels:
+            return False
+        if self.kinds and v.kind not in self.kinds:
+            return False
+        if self.min_score is not None and v.score < self.min_score:
+            return False
+        inds = v.indicators
+        if self.exact or self.prefixes:
+            n = len(inds & self.exact)
+            if self.prefixes:
+                n += sum(1 for i in inds if i not in self.exact and i.startswith(self.prefixes))
+            if n < self.min_findings:
+                return False
+        if self.not_exact and inds & self.not_exact:
+            return False
+        return not (self.not_prefixes and any(i.startswith(self.not_prefixes) for i in inds))
+
+
+def _text_pred(t: TextCondition) -> _TextPred:
+    exact = frozenset(x for x in t.findings if not x.endswith("*"))
+    prefixes = tuple(x[:-1] for x in t.findings if x.endswith("*"))
+    return _TextPred(
+        frozenset(t.labels),
+        frozenset(t.kinds),
+        exact,
+        prefixes,
+        t.min_findings if t.findings else 0,
+        frozenset(x for x in t.not_findings if not x.endswith("*")),
+        tuple(x[:-1] for x in t.not_findings if x.endswith("*")),
+        t.min_score,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pred:
+    """One `When` of one signal, for one event kind."""
+
+    bit: int
+    direction: frozenset[str]
+    channel: frozenset[str]
+    not_channel: frozenset[str]
+    app: frozenset[str]
+    not_app: frozenset[str]
+    cp_prefix: tuple[str, ...]
+    min_fen: int | None
+    max_fen: int | None
+    attrs: tuple[tuple[str, Any], ...]
+    text: _TextPred | None
+
+    def __call__(
+        self,
+        direction: str | None,
+        channel: str | None,
+        app: str | None,
+        cp: str | None,
+        fen: int | None,
+        attrs: Mapping[str, Any] | None,
+        verdict: TextVerdict | None,
+    ) -> bool:
+        if self.direction and direction not in self.direction:
+            return False
+        if self.channel and channel not in self.channel:
+            return False
+        if self.not_channel and channel in self.not_channel:
+            return False
+        if self.app and app not in self.app:
+            return False
+        if self.not_app and app in self.not_app:
+            return False
+        if self.cp_prefix and not (cp and cp.startswith(self.cp_prefix)):
+            return False
+        if self.min_fen is not None and (fen is None or fen < self.min_fen):
+            return False
+        if self.max_fen is not None and (fen is None or fen > self.max_fen):
+            return False
+        if self.attrs:
+            if attrs is None:
+                return False
+            for k, want in self.attrs:
+                if attrs.get(k) != want:
+                    return False
+        if self.text is not None:
+            if verdict is None:
+                return False
+            return self.text(verdict)
+        return True
+
+
+def _pred(bit: int, w: When) -> Pred:
+    return Pred(
+        bit,
+        frozenset(w.direction),
+        frozenset(w.channel),
+        frozenset(w.not_channel),
+        frozenset(w.app),
+        frozenset(w.not_app),
+        tuple(w.counterparty_prefix),
+        None if w.min_amount is None else round(w.min_amount * 100),
+        None if w.max_amount is None else round(w.max_amount * 100),
+        tuple(sorted(w.attrs.items())),
+        None if w.text is None else _text_pred(w.text),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CSeq:
+    """A compiled sequence."""
+
+    index: int
+    id: str
+    steps: tuple[tuple[int, int, int], ...]  # (mask, count, min fen)
+    within: int
+    absent: int
+    risk: float
+    stage: int
+    last_mask: int
+
+
+class CompiledRules:
+    """A `RuleSet` ready for the engine."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.signals: list[Signal] = list(rules.signals)
+        self.signal_ids = [s.id for s in self.signals]
+        self.bit = {s.id: 1 << i for i, s in enumerate(self.signals)}
+        self.by_kind: dict[str, list[Pred]] = {}
+        self.text_kinds: set[str] = set()
+        for s in self.signals:
+            b = self.bit[s.id]
+            for w in s.when:
+                p = _pred(b, w)
+                for k in w.kind:
+                    self.by_kind.setdefault(k, []).append(p)
+                    if w.text is not None:
+                        self.text_kinds.add(k)
+        self.sequences: list[CSeq] = []
+        for i, q in enumerate(rules.sequences):
+            self.sequences.append(self._compile(i, q))
+        self.by_id = {q.id: q for q in self.sequences}
+        self.source = {q.id: q for q in rules.sequences}
+        # signals of a first step open a person's state; the others are recorded only while one is open
+        self.opening = 0
+        for cq in self.sequences:
+            self.opening |= cq.steps[0][0]
+        self.max_span = max((q.within for q in self.sequences), default=3600 * 1_000_000)
+        self.sent_mask = self._mask(s.id for s in self.signals if s.stake == "sent")
+        self.borrowed_mask = self._mask(s.id for s in self.signals if s.stake == "borrowed")
+        self.stage_of = [(self.bit[s.id], s.stage) for s in self.signals if s.stage is not None]
+        self.variant_hints = [(self.bit[s.id], s.variant) for s in self.signals if s.variant is not None]
+        self.digest = rules.digest
+
+    def _mask(self, ids: Any) -> int:
+        m = 0
+        for i in ids:
+            m |= self.bit[i]
+        return m
+
+    def _compile(self, index: int, q: Sequence) -> CSeq:
+        steps = tuple(
+            (self._mask(st.any), st.count, 0 if st.min_amount is None else round(st.min_amount * 100))
+            for st in q.steps
+        )
+        return CSeq(
+            index,
+            q.id,
+            steps,
+            parse_duration(q.within),
+            self._mask(q.absent),
+            q.risk,
+            q.stage,
+            steps[-1][0],
+        )
+
+    def names(self, mask: int) -> list[str]:
+        """The signal ids of a mask, in definition order."""
+        return [sid for sid in self.signal_ids if mask & self.bit[sid]]
+
+    def mask_of(self, names: list[str]) -> int:
+        """The mask of signal ids (unknown ids — from an older rule set — are ignored)."""
+        m = 0
+        bit = self.bit
+        for n in names:
+            m |= bit.get(n, 0)
+        return m
+
+    def signals_of(
+        self,
+        kind: str,
+        direction: str | None,
+        channel: str | None,
+        app: str | None,
+        cp: str | None,
+        fen: int | None,
+        attrs: Mapping[str, Any] | None,
+        verdict: TextVerdict | None,
+    ) -> int:
+        """The signal mask an event raises."""
+        preds = self.by_kind.get(kind)
+        if not preds:
+            return 0
+        mask = 0
+        for p in preds:
+            if not mask & p.bit and p(direction, channel, app, cp, fen, attrs, verdict):
+                mask |= p.bit
+        return mask
+
+
+def match_ending_at(entries: list[Entry], j: int, q: CSeq) -> tuple[int, ...] | None:
+    """The indices (in time order) of a match of `q` whose last step uses entries[j], or None."""
+    end = entries[j]
+    lo_t = end[T] - q.within
+    steps = q.steps
+    used: list[int] = []
+    i = j  # next candidate index, scanning backwards
+    first = True
+    for s in range(len(steps) - 1, -1, -1):
+        mask, count, min_fen = steps[s]
+        got = 0
+        total = 0
+        if first:
+            if not end[MASK] & mask:
+                return None
+            used.append(j)
+            got, total = 1, end[FEN]
+            i = j - 1
+            first = False
+        while got < count or total < min_fen:
+            while i >= 0 and not entries[i][MASK] & mask:
+                if entries[i][T] < lo_t:
+                    return None
+                i -= 1
+            if i < 0 or entries[i][T] < lo_t:
+                return None
+            used.append(i)
+            got += 1
+            total += entries[i][FEN]
+            i -= 1
+    used.reverse()
+    if q.absent:
+        for k in range(used[0] + 1, j):
+            if entries[k][MASK] & q.absent and k not in used:
+                return None
+    return tuple(used)

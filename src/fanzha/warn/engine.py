@@ -1,0 +1,373 @@
+"""The warning engine: a person's events in, one alert per person out, escalated as evidence arrives.
+
+    from fanzha.warn import WarnEngine, Event
+    engine = WarnEngine()                       # shipped rules, the detector, in memory
+    engine = WarnEngine(store="warn.db")        # … persisted in SQLite: restart resumes exactly
+    revisions = engine.process(events)          # one batch (committed before it returns)
+
+Per event: the lateness check against the watermark (the latest event time seen), the signals it raises
+(message texts scored by the detector, once per distinct text), then — only for a signal-bearing event of a
+person with state, or one that can open a chain — the per-person step function (`fanzha.warn.state`). Events
+that raise no signal cost a dictionary lookup and a few comparisons. At the end of each batch idle states
+expire and the batch is committed in one transaction.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from fanzha.errors import InputError
+from fanzha.warn.alerts import SNIPPET, render
+from fanzha.warn.compiled import CompiledRules, Entry
+from fanzha.warn.events import KINDS, MESSAGE_KINDS, Event, Item, Raw, Rejected, raw_from_dict, us_of
+from fanzha.warn.rules import Playbook, RuleSet, default_rules
+from fanzha.warn.state import PersonState, Revision, Stepper
+from fanzha.warn.store import WarnStore
+from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict
+
+Clock = Callable[[], datetime]
+RECENT_IDS = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class WarnConfig:
+    """Settings of the engine (the rules themselves are data: `kb/data/sequences/`)."""
+
+    #: events older than the watermark minus this are late: reported and kept aside, not applied
+    lateness: timedelta = timedelta(minutes=30)
+    #: a person's state is dropped after this long without a signal (default: the longest rule span + lateness)
+    ttl: timedelta | None = None
+    #: language of alerts' texts: zh (default) or en
+    lang: str = "zh"
+    #: time zone in which alerts' times are written
+    tz: str = "Asia/Shanghai"
+    #: score message texts through the indicator gate (see `fanzha.warn.textscore`)
+    text_gate: bool = True
+    #: distinct texts whose verdict is cached
+    text_cache: int = 200_000
+
+    def __post_init__(self) -> None:
+        if self.lateness < timedelta(0):
+            raise InputError("E741", "lateness must be ≥ 0", where="--lateness")
+        if self.ttl is not None and self.ttl <= timedelta(0):
+            raise InputError("E741", "ttl must be > 0", where="--ttl")
+        if self.lang not in ("zh", "en"):
+            raise InputError("E741", f"unknown language {self.lang!r}", hint="zh or en")
+
+
+@dataclass
+class Counters:
+    """What happened to the events so far (persisted with the state)."""
+
+    read: int = 0
+    accepted: int = 0
+    with_signals: int = 0
+    rejected: int = 0
+    late: int = 0
+    duplicates: int = 0
+    unknown_kind: int = 0
+    messages: int = 0
+    alerts: int = 0
+    revisions: int = 0
+    closed: int = 0
+    states_opened: int = 0
+    states_expired: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Counters:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: int(v) for k, v in d.items() if k in names})
+
+
+@dataclass
+class _Batch:
+    dirty: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)  # (raised, updated) µs of each revision, flattened
+    rejects: list[Rejected] = field(default_factory=list)
+
+
+class WarnEngine:
+    """Turns persons' event streams into alerts. Not thread-safe: one engine per partition of person ids."""
+
+    def __init__(
+        self,
+        rules: RuleSet | CompiledRules | None = None,
+        *,
+        config: WarnConfig | None = None,
+        scorer: Scorer | None = None,
+        store: WarnStore | str | Path | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.config = config or WarnConfig()
+        if rules is None:
+            rules = default_rules()
+        self.rules = rules if isinstance(rules, CompiledRules) else CompiledRules(rules)
+        pb = self.rules.rules.playbook
+        if pb is None:
+            raise InputError("E729", "the rules have no playbook")
+        self.playbook: Playbook = pb
+        self.scorer: Scorer = scorer or DetectorScorer(
+            cache_size=self.config.text_cache, gate=self.config.text_gate
+        )
+        self.clock = clock
+        self.tz = ZoneInfo(self.config.tz)
+        self.lateness = int(self.config.lateness.total_seconds() * 1_000_000)
+        self.ttl = (
+            int(self.config.ttl.total_seconds() * 1_000_000)
+            if self.config.ttl is not None
+            else self.rules.max_span + self.lateness
+        )
+        keep = max(self.rules.max_span, self.lateness)
+        thresholds = (
+            self.playbook.levels[0].min_risk,
+            self.playbook.levels[1].min_risk,
+            self.playbook.levels[2].min_risk,
+        )
+        self.stepper = Stepper(self.rules, thresholds, keep)
+        self.states: dict[str, PersonState] = {}
+        self.watermark = 0
+        self.counters = Counters()
+        self._expiry: list[tuple[int, str]] = []
+        self._recent: dict[str, None] = {}
+        self._batch = _Batch()
+        self.store: WarnStore | None = None
+        if store is not None:
+            self.store = store if isinstance(store, WarnStore) else WarnStore(store)
+            self._restore()
+
+    # -- persistence -----------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        store = self.store
+        assert store is not None
+        digest = store.get("rules")
+        if digest is None:
+            store.set_meta({"rules": self.rules.digest, "lang": self.config.lang})
+        elif digest != self.rules.digest:
+            raise InputError(
+                "E710",
+                f"the store was built with other rules ({digest}, now {self.rules.digest})",
+                where=str(store.path),
+                hint="use --fresh (or another --db) to start again with these rules",
+            )
+        for pid, data in store.load_states():
+            st = PersonState.from_json(data, self.rules)
+            self.states[pid] = st
+            heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
+        self.watermark = int(store.get_json("watermark", 0))
+        self.counters = Counters.from_dict(store.get_json("counters", {}))
+
+    def commit(self, extra_meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Expire idle states, write the batch (in one transaction when there is a store) and return its
+        alert revisions."""
+        self._expire(self.watermark)
+        b = self._batch
+        self._batch = _Batch()
+        if self.store is not None:
+            states = []
+            for pid in b.dirty:
+                st = self.states.get(pid)
+                if st is not None:
+                    states.append((pid, st.last_t, st.to_json(self.rules)))
+            alerts = [
+                (
+                    r["alert_id"],
+                    r["person_id"],
+                    r["revision"],
+                    r["status"],
+                    r["level"],
+                    t0,
+                    t1,
+                    orjson.dumps(r).decode(),
+                )
+                for r, t0, t1 in zip(b.revisions, b.times[0::2], b.times[1::2], strict=True)
+            ]
+            meta = {"watermark": self.watermark, "counters": self.counters.to_dict(), **(extra_meta or {})}
+            deleted = sorted(p for p in b.deleted if p not in self.states)
+            self.store.commit(states, deleted, alerts, b.rejects, meta)
+        return b.revisions
+
+    # -- the stream ----------------------------------------------------------------------------------
+
+    def process(self, events: Iterable[Event | Raw | Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Process one batch of events (any order; late ones beyond the bound are kept aside) and commit it.
+        Returns the alert revisions raised (opened, escalated, closed), as JSON-ready dicts."""
+        for i, ev in enumerate(events, 1):
+            if isinstance(ev, Raw):
+                self.accept(ev, "api", i)
+            elif isinstance(ev, Event):
+                self.accept(ev.to_raw(), "api", i)
+            else:
+                try:
+                    raw = raw_from_dict(ev, where=f"api:{i}")
+                except InputError as exc:
+                    eid = ev.get("event_id") if isinstance(ev, Mapping) else None
+                    self.reject(
+                        Rejected("api", i, exc.code, exc.message, eid if isinstance(eid, str) else None)
+                    )
+                    continue
+                self.accept(raw, "api", i)
+        return self.commit()
+
+    def process_items(self, items: Iterable[Item]) -> None:
+        """Apply rows read from files (events and rejected rows); `commit` writes them."""
+        for raw, source, row, rej in items:
+            if raw is None:
+                assert rej is not None
+                self.counters.read += 1
+                self.reject(rej)
+            else:
+                self.accept(raw, source, row)
+
+    def reject(self, rej: Rejected) -> None:
+        self.counters.rejected += 1
+        if rej.code == "E708":
+            self.counters.late += 1
+        elif rej.code == "E707":
+            self.counters.duplicates += 1
+        self._batch.rejects.append(rej)
+
+    def accept(self, raw: Raw, source: str = "api", row: int = 0) -> None:
+        """One event: lateness, duplicates, signals, and the person's step."""
+        c = self.counters
+        c.read += 1
+        t = raw.t
+        if t > self.watermark:
+            self.watermark = t
+        elif t < self.watermark - self.lateness:
+            lag = (self.watermark - t) / 1_000_000
+            self.reject(
+                Rejected(
+                    source,
+                    row,
+                    "E708",
+                    f"late by {lag:.0f} s (bound {self.lateness // 1_000_000} s)",
+                    raw.event_id,
+                )
+            )
+            return
+        eid = raw.event_id
+        recent = self._recent
+        if eid in recent:
+            self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
+            return
+        recent[eid] = None
+        if len(recent) > RECENT_IDS:
+            del recent[next(iter(recent))]
+        kind = raw.kind
+        rules = self.rules
+        preds = rules.by_kind.get(kind)
+        c.accepted += 1
+        if preds is None:
+            if kind not in KINDS:
+                c.unknown_kind += 1
+            return
+        verdict: TextVerdict | None = None
+        text = raw.text
+        if text and kind in MESSAGE_KINDS:
+            c.messages += 1
+            if kind in rules.text_kinds:
+                verdict = self.scorer(text)
+        mask = rules.signals_of(
+            kind, raw.direction, raw.channel, raw.app, raw.counterparty, raw.fen, raw.attrs, verdict
+        )
+        if not mask:
+            return
+        pid = raw.person_id
+        st = self.states.get(pid)
+        if st is not None and t > st.last_t + (self.ttl if st.opened else self.lateness):
+            self._drop(st, t)  # idle for longer than its TTL: this event starts afresh
+            st = None
+        if st is None:
+            # a signal that cannot start a chain is kept too, for the lateness bound only (a pending state):
+            # an earlier event that opens the chain may still be on its way
+            st = PersonState(pid)
+            self.states[pid] = st
+            c.states_opened += 1
+        elif st.has_event(eid):  # a duplicate older than the in-memory window (or from before a restart)
+            c.accepted -= 1
+            self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
+            return
+        c.with_signals += 1
+        info: dict[str, Any] = {}
+        if raw.counterparty:
+            info["cp"] = raw.counterparty
+        if raw.app:
+            info["app"] = raw.app
+        if verdict is not None:
+            if text:
+                info["x"] = text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+            if verdict.variant:
+                info["v"] = verdict.variant
+            if verdict.ask_fen and verdict.alarming:
+                info["a"] = verdict.ask_fen
+        entry: Entry = (t, st.seq, mask, raw.fen or 0, eid, kind, info)
+        st.seq += 1
+        if mask & rules.opening:
+            st.opened = True
+        rev = self.stepper.step(st, entry, self.watermark)
+        self._batch.dirty.add(pid)
+        heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
+        if rev is not None:
+            self._emit(rev, st)
+
+    def _emit(self, rev: Revision, st: PersonState) -> None:
+        c = self.counters
+        c.revisions += 1
+        if rev.revision == 1:
+            c.alerts += 1
+        if rev.status == "closed":
+            c.closed += 1
+        self._batch.revisions.append(render(rev, st, self.rules, self.playbook, self.config.lang, self.tz))
+        self._batch.times.extend((rev.time, rev.updated))
+
+    def _expire(self, now: int) -> None:
+        heap = self._expiry
+        while heap and heap[0][0] < now:
+            _, pid = heapq.heappop(heap)
+            st = self.states.get(pid)
+            if st is None or st.last_t + (self.ttl if st.opened else self.lateness) >= now:
+                continue  # stale heap entry: the person had a signal since
+            self._drop(st, now)
+
+    def _drop(self, st: PersonState, now: int) -> None:
+        rev = self.stepper.close(st, now)
+        if rev is not None:
+            self._emit(rev, st)
+        pid = st.person_id
+        del self.states[pid]
+        self.counters.states_expired += 1
+        self._batch.deleted.add(pid)
+        self._batch.dirty.discard(pid)
+
+    def tick(self) -> list[dict[str, Any]]:
+        """Expire the states idle for the TTL by the injected clock (a live stream with no events for a while)
+        and commit. Without a clock, only event time moves the engine."""
+        if self.clock is not None:
+            self._expire(us_of(self.clock()))
+        return self.commit()
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def state_of(self, person_id: str) -> PersonState | None:
+        return self.states.get(person_id)
+
+    def open_alerts(self) -> list[str]:
+        return sorted(st.alert.alert_id for st in self.states.values() if st.alert is not None)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()

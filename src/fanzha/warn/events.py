@@ -1,0 +1,518 @@
+"""Events: the versioned schema the warning engine reads (the one `fanzha sim` writes), validation and readers.
+
+An event is one thing that happened to one person: a call, an SMS, a chat message, an app installed, screen
+sharing started, a loan, a new payee, a transfer … (schema version 1.0, see docs/warn.md). Times are
+timezone-aware; money is yuan with two decimals (held as integer fen inside the engine).
+
+Readers yield `Raw` records (plain tuples: cheap to build, cheap to pass on) in batches, each with the file and
+row it came from, so a bad row is reported as ``events.parquet:1234: E703 …`` and kept aside, never dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import orjson
+
+from fanzha.errors import InputError
+
+SCHEMA_VERSION = "1.0"
+
+#: the kinds the engine knows (others are accepted, counted and raise no signal)
+KINDS: tuple[str, ...] = (
+    "call",
+    "sms",
+    "chat_message",
+    "friend_request",
+    "app_install",
+    "screen_share_start",
+    "screen_share_stop",
+    "reserve_fund_opened",
+    "loan",
+    "credit_limit_change",
+    "payee_added",
+    "transfer",
+    "intervention",
+)
+#: kinds whose `text` is a message the detector scores
+MESSAGE_KINDS: frozenset[str] = frozenset({"call", "sms", "chat_message", "friend_request"})
+
+#: columns: name → required
+COLUMNS: dict[str, bool] = {
+    "event_id": True,
+    "person_id": True,
+    "time": True,
+    "kind": True,
+    "channel": False,
+    "direction": False,
+    "counterparty": False,
+    "text": False,
+    "app": False,
+    "amount": False,
+    "transfer_id": False,
+    "attrs": False,
+}
+
+US = 1_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def us_of(when: datetime) -> int:
+    """Microseconds since the epoch of a timezone-aware datetime (naive ones are refused)."""
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise InputError("E704", f"time {when.isoformat()} has no timezone", hint="give times with an offset")
+    delta = when - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+
+
+def datetime_of(t_us: int, tz: Any = None) -> datetime:
+    """The timezone-aware datetime of `t_us` (in `tz`, default UTC)."""
+    d = datetime.fromtimestamp(t_us // US, UTC).replace(microsecond=t_us % US)
+    return d.astimezone(tz) if tz is not None else d
+
+
+class Raw(NamedTuple):
+    """An event as the engine consumes it: validated, time in µs since the epoch, amount in fen."""
+
+    event_id: str
+    person_id: str
+    t: int
+    kind: str
+    channel: str | None
+    direction: str | None
+    counterparty: str | None
+    text: str | None
+    app: str | None
+    fen: int | None
+    attrs: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of one person (the public, typed form; `to_raw` gives what the engine consumes)."""
+
+    event_id: str
+    person_id: str
+    time: datetime
+    kind: str
+    channel: str | None = None
+    direction: str | None = None
+    counterparty: str | None = None
+    text: str | None = None
+    app: str | None = None
+    amount: Decimal | None = None
+    transfer_id: str | None = None
+    attrs: Mapping[str, Any] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        for name in ("event_id", "person_id", "kind"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise InputError("E703", f"event {self.event_id!r}: {name} is required")
+        if not isinstance(self.time, datetime) or self.time.utcoffset() is None:
+            raise InputError("E704", f"event {self.event_id!r}: time must be a timezone-aware datetime")
+
+    def to_raw(self) -> Raw:
+        fen = None if self.amount is None else to_fen(self.amount, where=self.event_id)
+        return Raw(
+            self.event_id,
+            self.person_id,
+            us_of(self.time),
+            self.kind,
+            self.channel,
+            self.direction,
+            self.counterparty,
+            self.text,
+            self.app,
+            fen,
+            self.attrs,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "event") -> Event:
+        """An event from a JSON object (time as ISO 8601 with an offset, amount in yuan)."""
+        raw = raw_from_dict(data, where=where)
+        amount = None if raw.fen is None else Decimal(raw.fen) / 100
+        tid = data.get("transfer_id")
+        return cls(
+            raw.event_id,
+            raw.person_id,
+            datetime_of(raw.t),
+            raw.kind,
+            raw.channel,
+            raw.direction,
+            raw.counterparty,
+            raw.text,
+            raw.app,
+            amount,
+            tid if isinstance(tid, str) else None,
+            raw.attrs,
+        )
+
+
+def to_fen(value: Any, *, where: str) -> int:
+    """Yuan (a number, a decimal string or a Decimal) → integer fen; more than two decimals is an error."""
+    if isinstance(value, bool):
+        raise InputError("E705", f"amount {value!r} is not a number", where=where)
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InputError("E705", f"amount {value!r} is not a number", where=where) from None
+    if not d.is_finite():
+        raise InputError("E705", f"amount {value!r} is not finite", where=where)
+    fen = d * 100
+    if fen != fen.to_integral_value():
+        raise InputError("E705", f"amount {value!r} has more than two decimals", where=where)
+    return int(fen)
+
+
+def parse_time(value: Any, *, where: str) -> int:
+    """An ISO 8601 time with an offset → µs since the epoch."""
+    if isinstance(value, datetime):
+        return us_of(value)
+    if not isinstance(value, str):
+        raise InputError("E704", f"time {value!r} is not an ISO 8601 string", where=where)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError("E704", f"time {value!r} is not ISO 8601", where=where) from None
+    if when.utcoffset() is None:
+        raise InputError(
+            "E704",
+            f"time {value!r} has no timezone",
+            where=where,
+            hint="write it as 2024-03-01T10:00:00+08:00",
+        )
+    return us_of(when)
+
+
+def _opt_str(data: Mapping[str, Any], key: str, where: str) -> str | None:
+    v = data.get(key)
+    if v is None or isinstance(v, str):
+        return v
+    raise InputError("E703", f"{key} must be a string, got {type(v).__name__}", where=where)
+
+
+def raw_from_dict(data: Mapping[str, Any], *, where: str) -> Raw:
+    """Validate one event given as a mapping (a JSONL line); every problem is an `InputError` at `where`."""
+    if not isinstance(data, Mapping):
+        raise InputError("E703", "an event must be a JSON object", where=where)
+    for key in ("event_id", "person_id", "kind"):
+        v = data.get(key)
+        if not isinstance(v, str) or not v:
+            raise InputError("E703", f"{key} is required (a non-empty string)", where=where)
+    if data.get("time") is None:
+        raise InputError("E703", "time is required", where=where)
+    t = parse_time(data["time"], where=where)
+    amount = data.get("amount")
+    fen = None if amount is None else to_fen(amount, where=where)
+    attrs = data.get("attrs")
+    if isinstance(attrs, str):
+        attrs = _parse_attrs(attrs, where)
+    elif attrs is not None and not isinstance(attrs, Mapping):
+        raise InputError("E706", "attrs must be a JSON object", where=where)
+    return Raw(
+        data["event_id"],
+        data["person_id"],
+        t,
+        data["kind"],
+        _opt_str(data, "channel", where),
+        _opt_str(data, "direction", where),
+        _opt_str(data, "counterparty", where),
+        _opt_str(data, "text", where),
+        _opt_str(data, "app", where),
+        fen,
+        attrs,
+    )
+
+
+def _parse_attrs(text: str, where: str) -> dict[str, Any]:
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise InputError("E706", f"attrs is not valid JSON: {exc}", where=where) from None
+    if not isinstance(value, dict):
+        raise InputError("E706", "attrs must be a JSON object", where=where)
+    return value
+
+
+# -- reading files -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A row that could not be used, kept aside with where it came from and why."""
+
+    source: str
+    row: int
+    code: str
+    message: str
+    event_id: str | None = None
+    raw: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.row}: {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "row": self.row,
+            "code": self.code,
+            "message": self.message,
+            "event_id": self.event_id,
+            "raw": self.raw,
+        }
+
+
+#: one item of a reader: an event (with its file and row) or a rejected row
+Item = tuple[Raw | None, str, int, Rejected | None]
+
+
+def event_files(path: str | Path) -> list[Path]:
+    """The event files of a path: a Parquet or JSONL file, a world folder (its events.parquet), or a folder
+    of such files (in name order)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("E700", "no such file or folder", where=str(p), hint="give an events file or folder")
+    if p.is_file():
+        if p.suffix not in (".parquet", ".jsonl", ".json", ".ndjson"):
+            raise InputError(
+                "E701", f"unsupported file type {p.suffix or '(none)'}", where=str(p), hint="Parquet or JSONL"
+            )
+        return [p]
+    if (p / "events.parquet").is_file():
+        return [p / "events.parquet"]
+    files = sorted(
+        f for f in p.iterdir() if f.is_file() and f.suffix in (".parquet", ".jsonl", ".ndjson", ".json")
+    )
+    if not files:
+        raise InputError("E700", "no .parquet or .jsonl event files in this folder", where=str(p))
+    return files
+
+
+def fingerprint(files: list[Path]) -> str:
+    """Identifies the input: names, sizes and modification times (a restart must read the same input)."""
+    parts = []
+    for f in files:
+        st = os.stat(f)
+        parts.append(f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _parquet_items(path: Path, batch_rows: int) -> Iterator[list[Item]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    label = path.name
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError("E700", f"cannot read Parquet: {exc}", where=str(path)) from None
+    schema = pf.schema_arrow
+    names = set(schema.names)
+    for col, required in COLUMNS.items():
+        if required and col not in names:
+            raise InputError("E702", f"column {col!r} is missing", where=label, hint="see docs/warn.md")
+    ttype = schema.field("time").type
+    if not pa.types.is_timestamp(ttype):
+        raise InputError("E702", f"column 'time' must be a timestamp, not {ttype}", where=label)
+    if ttype.tz is None:
+        raise InputError("E702", "column 'time' has no timezone", where=label, hint="write timestamp[us, tz]")
+    scale = {"s": US, "ms": 1000, "us": 1, "ns": None}[ttype.unit]
+    present = [c for c in COLUMNS if c in names]
+    row0 = 0
+    for batch in pf.iter_batches(batch_size=batch_rows, columns=present):
+        n = batch.num_rows
+        cols = {c: batch.column(c) for c in present}
+        tcol = cols["time"].cast(pa.int64())
+        if scale is None:
+            tcol = pc.divide(tcol, 1000)
+        elif scale != 1:
+            tcol = pc.multiply(tcol, scale)
+        t = tcol.to_pylist()
+        lists: dict[str, list[Any]] = {}
+        for c in ("event_id", "person_id", "kind", "channel", "direction", "counterparty", "text", "app"):
+            if c in cols:
+                lists[c] = cols[c].to_pylist() if pa.types.is_string(cols[c].type) else _strs(cols[c])
+            else:
+                lists[c] = [None] * n
+        fen: list[int | None] = [None] * n
+        bad_amount: dict[int, str] = {}
+        if "amount" in cols:
+            fen, bad_amount = _fen_column(cols["amount"], n)
+        attrs_raw = cols["attrs"].to_pylist() if "attrs" in cols else [None] * n
+        eid, pid, kind = lists["event_id"], lists["person_id"], lists["kind"]
+        channel, direction, cp = lists["channel"], lists["direction"], lists["counterparty"]
+        text, app = lists["text"], lists["app"]
+        out: list[Item] = []
+        for i in range(n):
+            row = row0 + i + 1
+            ts = t[i]
+            e, p, k = eid[i], pid[i], kind[i]
+            if not e or not p or not k or ts is None:
+                missing = [
+                    name
+                    for name, v in (("event_id", e), ("person_id", p), ("time", ts), ("kind", k))
+                    if not v
+                ]
+                rej = Rejected(label, row, "E703", f"{', '.join(missing)} missing", e or None)
+                out.append((None, label, row, rej))
+                continue
+            if i in bad_amount:
+                out.append((None, label, row, Rejected(label, row, "E705", bad_amount[i], e)))
+                continue
+            a = attrs_raw[i]
+            if a is not None:
+                try:
+                    a = _parse_attrs(a, label) if isinstance(a, str) else a
+                except InputError as exc:
+                    out.append((None, label, row, Rejected(label, row, exc.code, exc.message, e)))
+                    continue
+            raw = Raw(e, p, ts, k, channel[i], direction[i], cp[i], text[i], app[i], fen[i], a)
+            out.append((raw, label, row, None))
+        row0 += n
+        yield out
+
+
+def _strs(col: Any) -> list[Any]:
+    import pyarrow as pa
+
+    return [None if v is None else str(v) for v in col.cast(pa.string()).to_pylist()]
+
+
+def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
+    import pyarrow as pa
+
+    bad: dict[int, str] = {}
+    typ = col.type
+    if pa.types.is_decimal(typ):
+        values = col.to_pylist()
+        out: list[int | None] = []
+        for i, v in enumerate(values):
+            if v is None:
+                out.append(None)
+                continue
+            f = v * 100
+            if f != f.to_integral_value():
+                bad[i] = f"amount {v} has more than two decimals"
+                out.append(None)
+            else:
+                out.append(int(f))
+        return out, bad
+    if pa.types.is_integer(typ) or pa.types.is_floating(typ):
+        out = []
+        for i, v in enumerate(col.to_pylist()):
+            if v is None:
+                out.append(None)
+                continue
+            try:
+                out.append(to_fen(v, where=""))
+            except InputError as exc:
+                bad[i] = exc.message
+                out.append(None)
+        return out, bad
+    raise InputError("E702", f"column 'amount' must be a number (yuan), not {typ}")
+
+
+def _jsonl_items(path: Path, batch_rows: int) -> Iterator[list[Item]]:
+    label = path.name
+    out: list[Item] = []
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InputError("E700", f"cannot read: {exc}", where=str(path)) from None
+    with fh:
+        for row, line in enumerate(fh, 1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            try:
+                data = orjson.loads(stripped)
+                raw = raw_from_dict(data, where=f"{label}:{row}")
+            except orjson.JSONDecodeError as exc:
+                out.append(
+                    (None, label, row, Rejected(label, row, "E703", f"invalid JSON: {exc}", None, _cut(line)))
+                )
+            except InputError as exc:
+                eid = data.get("event_id") if isinstance(data, dict) else None
+                rej = Rejected(
+                    label, row, exc.code, exc.message, eid if isinstance(eid, str) else None, _cut(line)
+                )
+                out.append((None, label, row, rej))
+            else:
+                out.append((raw, label, row, None))
+            if len(out) >= batch_rows:
+                yield out
+                out = []
+    if out:
+        yield out
+
+
+def _cut(line: bytes, n: int = 500) -> str:
+    return line[:n].decode("utf-8", errors="replace").rstrip("\n")
+
+
+def read_items(files: list[Path], batch_rows: int = 8192) -> Iterator[list[Item]]:
+    """Every row of the files in order, in batches: events and rejected rows."""
+    for f in files:
+        if f.suffix == ".parquet":
+            yield from _parquet_items(f, batch_rows)
+        else:
+            yield from _jsonl_items(f, batch_rows)
+
+
+def is_time_ordered(files: list[Path]) -> bool:
+    """True when the rows of the files, in order, have non-decreasing times (checked on the time column only
+    for Parquet)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    last: int | None = None
+    for f in files:
+        if f.suffix == ".parquet":
+            col = pq.read_table(f, columns=["time"]).column("time")
+            if len(col) == 0:
+                continue
+            ints = col.cast(pa.int64()).drop_null()
+            if len(ints) == 0:
+                continue
+            if len(ints) > 1:
+                arr = ints.combine_chunks()
+                if pc.any(pc.less(arr.slice(1), arr.slice(0, len(arr) - 1))).as_py():
+                    return False
+            first = ints[0].as_py()
+            unit = col.type.unit
+            mult = {"s": US, "ms": 1000, "us": 1, "ns": 0}[unit]
+            first_us = first // 1000 if mult == 0 else first * mult
+            if last is not None and first_us < last:
+                return False
+            lv = ints[len(ints) - 1].as_py()
+            last = lv // 1000 if mult == 0 else lv * mult
+        else:
+            for batch in _jsonl_items(f, 65536):
+                for raw, _, _, _ in batch:
+                    if raw is None:
+                        continue
+                    if last is not None and raw.t < last:
+                        return False
+                    last = raw.t
+    return True
+
+
+def read_sorted(files: list[Path]) -> list[Item]:
+    """All rows of the files in event-time order (stable: ties keep the file order; rejected rows first).
+
+    Used when the input is not already in time order; it holds the input in memory."""
+    items: list[Item] = []
+    for batch in read_items(files, 65536):
+        items.extend(batch)
+    items.sort(key=lambda it: -1 if it[0] is None else it[0].t)
+    return items
