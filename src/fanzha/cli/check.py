@@ -42,6 +42,7 @@ def _lang_option(f: Any) -> Any:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.option("--explain", is_flag=True, help="Include every hit's score and the fusion trail.")
+@click.option("--no-model", is_flag=True, help="The knowledge base's rules only, without the trained model.")
 @_lang_option
 def check(
     text: str | None,
@@ -50,6 +51,7 @@ def check(
     out: Path | None,
     as_json: bool,
     explain: bool,
+    no_model: bool,
     lang: str,
 ) -> None:
     """Is TEXT a scam? Reads TEXT, --file PATH, or standard input; --jsonl IN [--out OUT] for batches.
@@ -67,7 +69,7 @@ def check(
         raise click.UsageError("--out is for batch mode (--jsonl)")
     from fanzha.detect.engine import Detector
 
-    detector = Detector(lang=lang)
+    detector = Detector(lang=lang, model=None if no_model else "default")
     if jsonl is not None:
         _batch(detector, jsonl, out, lang, explain)
         return
@@ -102,24 +104,51 @@ def check(
 
 def batch_record(detector: Any, obj: dict[str, Any], lang: str, explain: bool) -> dict[str, Any]:
     """The output object for one batch input object: its fields passed through, the verdict's added."""
+    return _merge(obj, detector.analyze(_batch_input(obj), lang=lang, explain=explain), explain)
+
+
+def _batch_input(obj: dict[str, Any]) -> Any:
+    """What a batch line asks to analyse (E025 when its text is not a string)."""
     body = obj.get("text")
     turns = obj.get("turns")
     if turns is not None:
-        verdict = detector.analyze(turns, lang=lang, explain=explain)
-    elif isinstance(body, str):
-        verdict = detector.analyze(body, lang=lang, explain=explain)
-    else:
-        raise InputError("E025", "'text' must be a string (or give 'turns': a list of turns)")
-    result = verdict.to_dict(explain=explain)
+        from fanzha.detect.document import Document
+
+        if isinstance(turns, str):
+            return turns
+        if not isinstance(turns, list):
+            raise InputError(
+                "E011", f"cannot analyse a {type(turns).__name__}; give a text or a list of turns"
+            )
+        return Document.from_turns(turns)
+    if isinstance(body, str):
+        return body
+    raise InputError("E025", "'text' must be a string (or give 'turns': a list of turns)")
+
+
+def _merge(obj: dict[str, Any], verdict: Any, explain: bool) -> dict[str, Any]:
     record = {k: v for k, v in obj.items() if k not in ("text", "turns")}
-    record.update(result)
+    record.update(verdict.to_dict(explain=explain))
     return record
+
+
+_BATCH = 256  # lines analysed together (the trained model scores them in one pass)
 
 
 def _batch(detector: Any, path: Path, out: Path | None, lang: str, explain: bool) -> None:
     ok = bad = 0
     sink: IO[bytes]
     sink = open(out, "wb") if out is not None else sys.stdout.buffer  # noqa: SIM115
+    pending: list[tuple[dict[str, Any], Any]] = []
+
+    def flush() -> None:
+        nonlocal ok
+        verdicts = detector.analyze_many([data for _, data in pending], lang=lang, explain=explain)
+        for (obj, _), verdict in zip(pending, verdicts, strict=True):
+            sink.write(orjson.dumps(_merge(obj, verdict, explain)) + b"\n")
+            ok += 1
+        pending.clear()
+
     try:
         for rec in iter_jsonl(path, required=("id",)):
             if (
@@ -136,14 +165,16 @@ def _batch(detector: Any, path: Path, out: Path | None, lang: str, explain: bool
                 click.echo(f"fanzha: {rec.error.render() if rec.error else 'bad line'}", err=True)
                 continue
             try:
-                record = batch_record(detector, rec.data, lang, explain)
+                pending.append((rec.data, _batch_input(rec.data)))
             except InputError as exc:
                 bad += 1
                 exc.where = f"{path}:{rec.line}"
                 click.echo(f"fanzha: {exc.render()}", err=True)
                 continue
-            sink.write(orjson.dumps(record) + b"\n")
-            ok += 1
+            if len(pending) >= _BATCH:
+                flush()
+        if pending:
+            flush()
     finally:
         if out is not None:
             sink.close()

@@ -23,6 +23,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "kb": ("fanzha.cli.kb", "kb"),
     "demo": ("fanzha.cli.demo", "demo"),
     "trace": ("fanzha.cli.trace", "trace"),
+    "train": ("fanzha.cli.train", "train"),
+    "warn": ("fanzha.cli.warn", "warn"),
 }
 HELP = {
     "sim": "Generate / check a synthetic world with ground truth. 生成带真值的模拟数据。",
@@ -31,6 +33,8 @@ HELP = {
     "kb": "Lint and browse the knowledge base. 检查与浏览知识库。",
     "demo": "Analyse the examples shipped with fanzha. 分析内置示例。",
     "trace": "Trace victims' money: freeze list, cash-outs, mules. 资金追踪与冻结名单。",
+    "train": "Train the text model fused with the knowledge base. 训练文本模型。",
+    "warn": "Early warning: events → alerts before the money leaves. 事中预警。",
 }
 
 

@@ -120,11 +120,30 @@ class CompiledKB:
 class Detector:
     """Analyse texts and conversations. Thread-safe once built; build one and reuse it."""
 
-    def __init__(self, kb: LoadedKB | KnowledgeBase | None = None, *, lang: str = "zh") -> None:
+    def __init__(
+        self, kb: LoadedKB | KnowledgeBase | None = None, *, lang: str = "zh", model: Any = "default"
+    ) -> None:
+        """`model`: the trained text model fused at the fusion point — ``"default"`` (the shipped artifact,
+        loaded on first use; ``$FANZHA_MODEL=off|only|PATH`` overrides), ``None`` / ``"off"`` (rules only),
+        ``"only"`` (the model alone), a `fanzha.classify.TextModel` or a `Path` to an artifact. See
+        `fanzha.classify.runtime`."""
         if kb is None:
             kb = default_kb()
         self.compiled = CompiledKB(kb.kb if isinstance(kb, LoadedKB) else kb)
         self.lang = lang
+        self._model_spec = model
+        self._hook: Any = _UNSET  # resolved on first use, so that importing and building stay cheap
+
+    def model_hook(self) -> Any:
+        """The model hook (`fanzha.classify.runtime.ModelHook`) or None when the rules work alone."""
+        if self._hook is _UNSET:
+            if self._model_spec is None or self._model_spec == "off":
+                self._hook = None
+            else:
+                from fanzha.classify.runtime import resolve
+
+                self._hook = resolve(self._model_spec)
+        return self._hook
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -143,31 +162,57 @@ class Detector:
     ) -> Verdict:
         """Analyse a text (a chat log pasted as text is parsed into turns), a `Document`, or a list of turns."""
         lang = lang or self.lang
-        if isinstance(data, Document):
-            doc = data
-        elif isinstance(data, str):
-            doc = Document.from_text(data)
-        elif isinstance(data, Sequence):
-            doc = Document.from_turns(data)
-        else:
-            raise InputError(
-                "E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns"
-            )
-        return self._analyze(doc, lang, explain, model_logit)
+        doc = _document(data)
+        return self._finish(doc, self._prepare(doc), lang, explain, model_logit, _UNSET)
 
-    def analyze_many(self, texts: Iterable[str], *, lang: str | None = None) -> Iterator[Verdict]:
-        for text in texts:
-            yield self.analyze(text, lang=lang)
+    def analyze_many(
+        self,
+        items: Iterable[str | Document | Sequence[Any]],
+        *,
+        lang: str | None = None,
+        explain: bool = False,
+        batch: int = 256,
+    ) -> Iterator[Verdict]:
+        """Verdicts for many texts (or documents, or turn lists), in order; the model scores them in batches
+        of `batch`."""
+        lang = lang or self.lang
+        chunk: list[Document] = []
+        for data in items:
+            chunk.append(_document(data))
+            if len(chunk) >= batch:
+                yield from self._analyze_batch(chunk, lang, explain)
+                chunk = []
+        if chunk:
+            yield from self._analyze_batch(chunk, lang, explain)
+
+    def _analyze_batch(self, docs: list[Document], lang: str, explain: bool) -> Iterator[Verdict]:
+        prepared = [self._prepare(doc) for doc in docs]
+        hook = self.model_hook()
+        preds = hook.predict_batch([p[3].text for p in prepared]) if hook is not None else None
+        for i, (doc, prep) in enumerate(zip(docs, prepared, strict=True)):
+            yield self._finish(doc, prep, lang, explain, None, preds[i] if preds is not None else _UNSET)
 
     # -- internals -------------------------------------------------------------------------------------
 
-    def _analyze(self, doc: Document, lang: str, explain: bool, model_logit: float | None) -> Verdict:
-        c = self.compiled
+    def _prepare(self, doc: Document) -> tuple[str, list[int], bool, Normalized]:
+        """The turns joined (and cut at MAX_CHARS), their starts, whether cut, and the normalised text."""
         joined, bounds = _join(doc)
         truncated = len(joined) > MAX_CHARS
         if truncated:
             joined = joined[:MAX_CHARS]
-        norm = c.normalizer.normalize(joined)
+        return joined, bounds, truncated, self.compiled.normalizer.normalize(joined)
+
+    def _finish(
+        self,
+        doc: Document,
+        prepared: tuple[str, list[int], bool, Normalized],
+        lang: str,
+        explain: bool,
+        model_logit: float | None,
+        prediction: Any,
+    ) -> Verdict:
+        c = self.compiled
+        joined, bounds, truncated, norm = prepared
         factor = c.kb.fusion.self_turn_factor
         findings: list[Finding] = []
         best: dict[int, Evidence] = {}
@@ -211,9 +256,38 @@ class Detector:
             if prev is None or score > prev.score:
                 best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
         mentions = tuple(self._mentions(doc, norm, bounds))
-        decision = fuse(c.kb.fusion, best.values(), conversation=doc.conversation, model_logit=model_logit)
+        hook = self.model_hook() if model_logit is None else None
+        if hook is not None and prediction is _UNSET:
+            preds = hook.predict_batch([norm.text])
+            prediction = preds[0] if preds else None
+        if hook is not None and prediction is not None and prediction is not _UNSET:
+            from fanzha.classify.runtime import fuse_with_model
+
+            decision, extra = fuse_with_model(
+                c.kb.fusion, list(best.values()), doc.conversation, hook, prediction, norm.text, lang
+            )
+            for a, b, fields in extra:  # the model's finding: the stretches that made it decide
+                oa, ob = norm.to_original(a, b)
+                turn_i = bisect.bisect_right(bounds, oa) - 1
+                off = bounds[turn_i]
+                if doc.per_turn:
+                    start, end, turn_no = oa - off, ob - off, turn_i
+                else:
+                    start, end, turn_no = (
+                        doc.turns[turn_i].start + oa - off,
+                        doc.turns[turn_i].start + ob - off,
+                        None,
+                    )
+                findings.append(Finding(start=start, end=end, text=joined[oa:ob], turn=turn_no, **fields))
+        else:
+            decision = fuse(
+                c.kb.fusion, best.values(), conversation=doc.conversation, model_logit=model_logit
+            )
         scam_findings = [f for f in findings if f.role == "scam" and f.score > 0]
         category, variant = self._classify(scam_findings, decision)
+        model_only = decision.trail.get("model", {}).get("mode") == "only"
+        if decision.label != "safe" and (category in (None, "other") or model_only):
+            category, variant = self._model_category(decision, category, variant)
         stage = (
             max((f.stage for f in scam_findings if f.stage), default=None)
             if decision.label != "safe"
@@ -249,6 +323,22 @@ class Detector:
             else:
                 base = doc.turns[turn_i].start - off
                 yield Mention(replace(ent, start=ent.start + base, end=ent.end + base) if base else ent)
+
+    def _model_category(
+        self, decision: Decision, category: str | None, variant: str | None
+    ) -> tuple[str | None, str | None]:
+        """Where the rules name no category for a flagged text, the model's category (when it is sure
+        enough) fills in."""
+        info = decision.trail.get("model")
+        if (
+            not info
+            or info.get("category") is None
+            or info.get("category_p", 0.0) < info.get("category_min", 1.0)
+        ):
+            return category, variant
+        cat = str(info["category"])
+        has_variants = any(v.category == cat for v in self.compiled.variants.values())
+        return cat, ("other" if has_variants else None)
 
     def _classify(self, findings: list[Finding], decision: Decision) -> tuple[str | None, str | None]:
         """Category: the one with the most weighted evidence. Variant (of that category): the pretext met
@@ -289,6 +379,19 @@ class Detector:
         table = self.compiled.advice
         unique = sorted(dict.fromkeys(ids), key=lambda a: (table[a].priority, ids.index(a)))
         return tuple(Advice(a, table[a].text.get(lang)) for a in unique)
+
+
+_UNSET: Any = object()
+
+
+def _document(data: Any) -> Document:
+    if isinstance(data, Document):
+        return data
+    if isinstance(data, str):
+        return Document.from_text(data)
+    if isinstance(data, Sequence):
+        return Document.from_turns(data)
+    raise InputError("E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns")
 
 
 _TURN_BREAK = "\n\n"  # a paragraph break: normalisation never joins across it

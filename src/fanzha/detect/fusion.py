@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fanzha.detect.verdict import Kind, Label
 from fanzha.kb.schema import Fusion
@@ -51,6 +51,24 @@ class Evidence:
         return self.weight * self.score
 
 
+class StackWeights(Protocol):
+    """The learned fusion of a trained model (`fanzha.classify.model.Stack`): with it, the scam log-odds are
+    ``intercept + w_rules · (bias + capped evidence + chain) + w_model · model + w_model_alone · model ×
+    [no scam evidence]`` instead of the plain sum."""
+
+    @property
+    def intercept(self) -> float: ...
+
+    @property
+    def w_rules(self) -> float: ...
+
+    @property
+    def w_model(self) -> float: ...
+
+    @property
+    def w_model_alone(self) -> float: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     label: Label
@@ -67,8 +85,10 @@ def fuse(
     *,
     conversation: bool = False,
     model_logit: float | None = None,
+    stack: StackWeights | None = None,
 ) -> Decision:
-    """Combine evidence (and optionally a model's log-odds) into score, label and kind."""
+    """Combine evidence (and optionally a model's log-odds, plainly added or through the learned `stack`)
+    into score, label and kind."""
     scam_terms: dict[str, float] = {}
     genre_terms: dict[str, dict[str, float]] = {g: {} for g in GENRES}
     stages: set[int] = set()
@@ -88,7 +108,19 @@ def fuse(
     chain = sum(
         bonus for key, bonus in config.stage_chain.items() if {int(s) for s in key.split("+")} <= stages
     )
-    logit = config.bias + capped + chain + (model_logit or 0.0)
+    rule_logit = config.bias + capped + chain
+    stacked: dict[str, float] | None = None
+    if stack is not None and model_logit is not None:
+        fired = any(v > 0 for v in scam_terms.values())
+        stacked = {
+            "intercept": stack.intercept,
+            "rules": stack.w_rules * rule_logit,
+            "model": stack.w_model * model_logit,
+            "model_alone": 0.0 if fired else stack.w_model_alone * model_logit,
+        }
+        logit = sum(stacked.values())
+    else:
+        logit = rule_logit + (model_logit or 0.0)
     p_scam = sigmoid(logit)
 
     genre_logits: dict[str, float] = {
@@ -119,6 +151,7 @@ def fuse(
         "scam_evidence_capped": capped,
         "stage_chain_bonus": chain,
         "model_logit": model_logit,
+        "rule_logit": rule_logit,
         "logit": logit,
         "p_scam": p_scam,
         "genre_evidence": genre_terms,
@@ -126,4 +159,6 @@ def fuse(
         "genre": genre,
         "score": score,
     }
+    if stacked is not None:
+        trail["stack"] = stacked
     return Decision(label, kind, score, p_scam, genre, trail)

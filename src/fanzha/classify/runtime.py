@@ -1,0 +1,240 @@
+"""The model as the detector uses it: loaded once per process, lazily, with a rules-only fallback.
+
+`resolve(spec)` turns the detector's ``model=`` argument into a `ModelHook` or None:
+
+- ``"default"``: the shipped artifact, unless ``$FANZHA_MODEL`` says otherwise — ``off`` (rules only), ``only``
+  (the model alone: the ablation's middle column), ``on`` / unset (fused), or a path to another artifact;
+- ``None`` or ``"off"``: rules only;
+- ``"only"``: the shipped model alone;
+- a `TextModel` or a path: that model, fused.
+
+A missing or corrupt artifact is reported once on standard error (E600 / E601 / E602) and the detector goes on
+with the rules; ``FANZHA_MODEL=strict`` turns that into an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from fanzha.classify.model import ModelError, Prediction, TextModel, default_path, load
+
+Mode = Literal["fused", "only"]
+_CACHE: dict[Path, TextModel | ModelError] = {}
+_LOCK = threading.Lock()
+_WARNED: set[str] = set()
+
+
+def cached_load(path: Path) -> TextModel:
+    """Load an artifact once per process (the failure is cached too)."""
+    key = path.resolve()
+    with _LOCK:
+        got = _CACHE.get(key)
+        if got is None:
+            try:
+                got = load(path)
+            except ModelError as exc:
+                got = exc
+            _CACHE[key] = got
+    if isinstance(got, ModelError):
+        raise got
+    return got
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+        _WARNED.clear()
+
+
+@dataclass
+class ModelHook:
+    """A model source for the detector: the model (or where to load it from) and the mode."""
+
+    mode: Mode
+    path: Path | None = None
+    model_: TextModel | None = None
+    strict: bool = False
+    failed: bool = False
+
+    def get(self) -> TextModel | None:
+        """The model, loading it on first use; None (after one warning on stderr) when it cannot be used."""
+        if self.model_ is not None:
+            return self.model_
+        if self.failed or self.path is None:
+            return None
+        try:
+            self.model_ = cached_load(self.path)
+        except ModelError as exc:
+            self.failed = True
+            if self.strict:
+                raise
+            msg = exc.render()
+            if msg not in _WARNED:
+                _WARNED.add(msg)
+                print(f"fanzha: warning: {msg}; going on with the rules only", file=sys.stderr)
+            return None
+        return self.model_
+
+    def predict_batch(self, texts: list[str]) -> list[Prediction] | None:
+        model = self.get()
+        return model.predict_batch(texts) if model is not None else None
+
+
+def resolve(spec: Any) -> ModelHook | None:
+    """The hook for the detector's ``model=`` argument (see the module docstring)."""
+    if spec is None or spec == "off":
+        return None
+    if isinstance(spec, TextModel):
+        return ModelHook("fused", model_=spec)
+    if isinstance(spec, Path):
+        return ModelHook("fused", path=spec, strict=True)
+    if spec == "only":
+        return ModelHook("only", path=default_path())
+    if spec != "default":
+        raise ValueError(f"model must be 'default', 'off', 'only', None, a TextModel or a Path, not {spec!r}")
+    env = os.environ.get("FANZHA_MODEL", "").strip()
+    low = env.lower()
+    if low in ("off", "0", "none", "rules"):
+        return None
+    if low == "only":
+        return ModelHook("only", path=default_path())
+    if low in ("", "on", "1", "fused"):
+        return ModelHook("fused", path=default_path())
+    if low == "strict":
+        return ModelHook("fused", path=default_path(), strict=True)
+    return ModelHook("fused", path=Path(env), strict=True)
+
+
+def spans(
+    model: TextModel, text: str, *, max_spans: int = 2, min_len: int = 2
+) -> list[tuple[int, int, float]]:
+    """The stretches of `text` (normalised) that pushed the model towards "scam" most: each character gets
+    the contributions of the n-grams covering it (split evenly), and the best runs of positive characters
+    within a clause are returned as (start, end, contribution), strongest first."""
+    contrib, starts, lengths = model.contributions(text)
+    n = min(len(text), len(text[:4000]))
+    if n == 0 or len(contrib) == 0:
+        return []
+    per_char = np.zeros(n + 1)
+    share = contrib / lengths
+    for size in np.unique(lengths):
+        sel = lengths == size
+        for k in range(int(size)):
+            np.add.at(per_char, starts[sel] + k, share[sel])
+    per_char = per_char[:n]
+    breaks = {i for i, ch in enumerate(text[:n]) if ch in ",。!?;\n:、 "}
+    runs: list[tuple[int, int, float]] = []
+    start = None
+    for i in range(n + 1):
+        good = i < n and per_char[i] > 0 and i not in breaks
+        if good and start is None:
+            start = i
+        elif not good and start is not None:
+            if i - start >= min_len:
+                runs.append((start, i, float(per_char[start:i].sum())))
+            start = None
+    runs.sort(key=lambda r: -r[2])
+    return runs[:max_spans]
+
+
+# -- at the fusion point ------------------------------------------------------------------------------------
+
+REASON = {
+    "zh": {
+        "alone": "训练模型判断这段文字像诈骗（知识库规则未找到足够证据），最像诈骗的是这几处",
+        "support": "训练模型也判断这段文字像诈骗，最像诈骗的是这几处",
+    },
+    "en": {
+        "alone": "The trained model judged this text a scam (the knowledge base's rules found too little); "
+        "these stretches weighed most",
+        "support": "The trained model also judged this text a scam; these stretches weighed most",
+    },
+}
+CATEGORY_MIN = 0.5  # the model's category fills in for the rules' only when at least this sure
+MODEL_FINDING_MIN = 0.5  # a model finding is shown when the model's own probability reaches this
+
+
+def model_only_decision(config: Any, prediction: Prediction) -> Any:
+    """The model alone (the ablation's "model only"): its calibrated probability against the same
+    thresholds; a flagged text is an attempt; nothing marks a genre."""
+    from fanzha.detect.fusion import Decision
+
+    t = config.thresholds
+    p = prediction.p_scam
+    label = "scam" if p >= t.scam else "suspicious" if p >= t.suspicious else "safe"
+    kind = "attempt" if label != "safe" else "other"
+    trail = {"model_logit": prediction.logit, "logit": prediction.logit, "p_scam": p, "score": p}
+    return Decision(label, kind, p, p, {"attempt": 1.0, "narrative": 0.0, "notice": 0.0}, trail)  # type: ignore[arg-type]
+
+
+def fuse_with_model(
+    config: Any,
+    evidence: list[Any],
+    conversation: bool,
+    hook: ModelHook,
+    prediction: Prediction,
+    text: str,
+    lang: str,
+) -> tuple[Any, list[tuple[int, int, dict[str, Any]]]]:
+    """The decision with the model (fused through the artifact's stack, or alone), with
+    ``trail["model"]`` saying what the model did, and the model's findings as (start, end, fields) on the
+    normalised text."""
+    from fanzha.detect.fusion import fuse
+
+    model = hook.get()
+    rules = fuse(config, evidence, conversation=conversation)
+    if hook.mode == "only":
+        decision = model_only_decision(config, prediction)
+    else:
+        stack = model.stack if model is not None else None
+        decision = fuse(
+            config, evidence, conversation=conversation, model_logit=prediction.logit, stack=stack
+        )
+    order = {"safe": 0, "suspicious": 1, "scam": 2}
+    effect = (
+        "raised"
+        if order[decision.label] > order[rules.label]
+        else "lowered"
+        if order[decision.label] < order[rules.label]
+        else "none"
+    )
+    alone = decision.label != "safe" and rules.label == "safe"
+    info = {
+        "mode": hook.mode,
+        "logit": round(prediction.logit, 4),
+        "p_scam": round(prediction.p_scam, 4),
+        "category": prediction.category,
+        "category_p": round(prediction.category_p, 4),
+        "category_min": CATEGORY_MIN,
+        "rules_label": rules.label,
+        "rules_score": round(rules.score, 4),
+        "effect": effect,
+        "alone": alone,
+    }
+    decision.trail["model"] = info
+    extra: list[tuple[int, int, dict[str, Any]]] = []
+    if model is not None and decision.label != "safe" and prediction.p_scam >= MODEL_FINDING_MIN:
+        reason = REASON.get(lang, REASON["zh"])["alone" if alone or hook.mode == "only" else "support"]
+        for a, b, contribution in spans(model, text):
+            extra.append(
+                (
+                    a,
+                    b,
+                    {
+                        "indicator": "model.text",
+                        "reason": reason,
+                        "score": round(prediction.p_scam, 4),
+                        "weight": round(contribution, 4),
+                        "role": "model",
+                        "pattern": "model",
+                    },
+                )
+            )
+    return decision, extra
