@@ -29,13 +29,15 @@ def _yuan(fen: int) -> float:
     return round(fen / 100, 2)
 
 
-def variant_of(st: PersonState, rules: CompiledRules) -> str:
-    """The variant: the first pretext the detector named in the person's messages (the opening excuse names
-    the scam, as in the detector), else the first structural hint (备用金 opened → reserve_fund), else other."""
+def variant_of(st: PersonState, rules: CompiledRules, priority: list[str]) -> str:
+    """The variant: the pretexts of the first message that has any (the opening names the scam); when it has
+    several ("quality problem, but your credit score is too low"), the most specific by the playbook's
+    `variant_priority`. Else the first structural hint (备用金 opened → reserve_fund), else other."""
+    rank = {v: i for i, v in enumerate(priority)}
     for e in st.entries:
-        v = e[INFO].get("v")
-        if v and v != "other":
-            return str(v)
+        vs = e[INFO].get("vs")
+        if vs:
+            return str(min(vs, key=lambda v: (rank.get(v, len(rank)), v)))
     for e in st.entries:
         for bit, variant in rules.variant_hints:
             if e[MASK] & bit and variant:
@@ -75,7 +77,7 @@ def render(
     a = st.alert
     assert a is not None
     level = next(lv for lv in pb.levels if lv.id == a.level)
-    variant = variant_of(st, rules)
+    variant = variant_of(st, rules, pb.variant_priority)
     ev = evidence_entries(st)
     at_stake, sent, borrowed = money(st, rules, ev)
     order = sorted(st.matched, key=lambda r: (st.matched[r][0], r))

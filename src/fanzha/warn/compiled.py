@@ -38,6 +38,11 @@ class _TextPred:
     not_prefixes: tuple[str, ...]
     min_score: float | None
 
+    @property
+    def accepts_quiet(self) -> bool:
+        """Can a quiet verdict (safe, no scam indicator) satisfy this condition?"""
+        return not self.min_findings and (not self.labels or "safe" in self.labels)
+
     def __call__(self, v: TextVerdict) -> bool:
         if self.labels and v.label not in self.labels:
             return False
@@ -165,16 +170,23 @@ class CompiledRules:
         self.signals: list[Signal] = list(rules.signals)
         self.signal_ids = [s.id for s in self.signals]
         self.bit = {s.id: 1 << i for i, s in enumerate(self.signals)}
-        self.by_kind: dict[str, list[Pred]] = {}
+        by_kind: dict[str, list[Pred]] = {}
+        quiet: dict[str, list[Pred]] = {}
         self.text_kinds: set[str] = set()
         for s in self.signals:
             b = self.bit[s.id]
             for w in s.when:
                 p = _pred(b, w)
                 for k in w.kind:
-                    self.by_kind.setdefault(k, []).append(p)
+                    by_kind.setdefault(k, []).append(p)
+                    quiet.setdefault(k, [])
                     if w.text is not None:
                         self.text_kinds.add(k)
+                    if p.text is None or p.text.accepts_quiet:
+                        quiet[k].append(p)
+        #: event kind → its predicates; and those that can hold for a quiet text (safe, no indicator)
+        self.by_kind: dict[str, tuple[Pred, ...]] = {k: tuple(v) for k, v in by_kind.items()}
+        self.quiet_by_kind: dict[str, tuple[Pred, ...]] = {k: tuple(v) for k, v in quiet.items()}
         self.sequences: list[CSeq] = []
         for i, q in enumerate(rules.sequences):
             self.sequences.append(self._compile(i, q))
@@ -225,9 +237,20 @@ class CompiledRules:
             m |= bit.get(n, 0)
         return m
 
+    def signals_for(self, raw: Any, verdict: TextVerdict | None) -> int:
+        """The signal mask an event (a `Raw`) raises, given its text's verdict."""
+        preds = self.by_kind.get(raw.kind)
+        if not preds:
+            return 0
+        if verdict is not None and verdict.quiet:
+            preds = self.quiet_by_kind[raw.kind]
+        return self.signals_of(
+            preds, raw.direction, raw.channel, raw.app, raw.counterparty, raw.fen, raw.attrs, verdict
+        )
+
+    @staticmethod
     def signals_of(
-        self,
-        kind: str,
+        preds: tuple[Pred, ...],
         direction: str | None,
         channel: str | None,
         app: str | None,
@@ -236,10 +259,7 @@ class CompiledRules:
         attrs: Mapping[str, Any] | None,
         verdict: TextVerdict | None,
     ) -> int:
-        """The signal mask an event raises."""
-        preds = self.by_kind.get(kind)
-        if not preds:
-            return 0
+        """The signal mask raised by the predicates `preds` (those of the event's kind)."""
         mask = 0
         for p in preds:
             if not mask & p.bit and p(direction, channel, app, cp, fen, attrs, verdict):

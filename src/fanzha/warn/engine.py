@@ -15,7 +15,7 @@ expire and the batch is committed in one transaction.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +27,7 @@ import orjson
 from fanzha.errors import InputError
 from fanzha.warn.alerts import SNIPPET, render
 from fanzha.warn.compiled import CompiledRules, Entry
-from fanzha.warn.events import KINDS, MESSAGE_KINDS, Event, Item, Raw, Rejected, raw_from_dict, us_of
+from fanzha.warn.events import KINDS, MESSAGE_KINDS, Chunk, Event, Raw, RawRow, Rejected, raw_from_dict, us_of
 from fanzha.warn.rules import Playbook, RuleSet, default_rules
 from fanzha.warn.state import PersonState, Revision, Stepper
 from fanzha.warn.store import WarnStore
@@ -141,7 +141,9 @@ class WarnEngine:
         self.watermark = 0
         self.counters = Counters()
         self._expiry: list[tuple[int, str]] = []
-        self._recent: dict[str, None] = {}
+        # the last event ids (two generations of RECENT_IDS), for duplicates of any event
+        self._recent: set[str] = set()
+        self._older: set[str] = set()
         self._batch = _Batch()
         self.store: WarnStore | None = None
         if store is not None:
@@ -222,15 +224,12 @@ class WarnEngine:
                 self.accept(raw, "api", i)
         return self.commit()
 
-    def process_items(self, items: Iterable[Item]) -> None:
+    def process_chunk(self, chunk: Chunk) -> None:
         """Apply rows read from files (events and rejected rows); `commit` writes them."""
-        for raw, source, row, rej in items:
-            if raw is None:
-                assert rej is not None
-                self.counters.read += 1
-                self.reject(rej)
-            else:
-                self.accept(raw, source, row)
+        for rej in chunk.rejects:
+            self.reject(rej)
+        self.counters.read += len(chunk.rejects)
+        self._accept_many(chunk.raws, chunk)
 
     def reject(self, rej: Rejected) -> None:
         self.counters.rejected += 1
@@ -242,51 +241,76 @@ class WarnEngine:
 
     def accept(self, raw: Raw, source: str = "api", row: int = 0) -> None:
         """One event: lateness, duplicates, signals, and the person's step."""
-        c = self.counters
-        c.read += 1
-        t = raw.t
-        if t > self.watermark:
-            self.watermark = t
-        elif t < self.watermark - self.lateness:
-            lag = (self.watermark - t) / 1_000_000
-            self.reject(
-                Rejected(
-                    source,
-                    row,
-                    "E708",
-                    f"late by {lag:.0f} s (bound {self.lateness // 1_000_000} s)",
-                    raw.event_id,
-                )
-            )
-            return
-        eid = raw.event_id
-        recent = self._recent
-        if eid in recent:
-            self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
-            return
-        recent[eid] = None
-        if len(recent) > RECENT_IDS:
-            del recent[next(iter(recent))]
-        kind = raw.kind
+        self._accept_many([raw], Chunk(source, [raw], [row], [], 1))
+
+    def _accept_many(self, raws: Sequence[RawRow], where: Chunk) -> None:
+        """The hot loop: events that raise no signal cost a few lookups and comparisons."""
         rules = self.rules
-        preds = rules.by_kind.get(kind)
-        c.accepted += 1
-        if preds is None:
-            if kind not in KINDS:
-                c.unknown_kind += 1
-            return
-        verdict: TextVerdict | None = None
-        text = raw.text
-        if text and kind in MESSAGE_KINDS:
-            c.messages += 1
-            if kind in rules.text_kinds:
-                verdict = self.scorer(text)
-        mask = rules.signals_of(
-            kind, raw.direction, raw.channel, raw.app, raw.counterparty, raw.fen, raw.attrs, verdict
-        )
-        if not mask:
-            return
-        pid = raw.person_id
+        by_kind = rules.by_kind
+        quiet_by_kind = rules.quiet_by_kind
+        text_kinds = rules.text_kinds
+        signals_of = rules.signals_of
+        scorer = self.scorer
+        recent = self._recent
+        older = self._older
+        lateness = self.lateness
+        wm = self.watermark
+        accepted = messages = unknown = 0
+        for i, raw in enumerate(raws):
+            t = raw[2]
+            if t > wm:
+                wm = t
+            elif t < wm - lateness:
+                source, row = where.where(i)
+                lag = (wm - t) / 1_000_000
+                msg = f"late by {lag:.0f} s (bound {lateness // 1_000_000} s)"
+                self.reject(Rejected(source, row, "E708", msg, raw[0]))
+                continue
+            eid = raw[0]
+            if eid in recent or eid in older:
+                source, row = where.where(i)
+                self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
+                continue
+            recent.add(eid)
+            if len(recent) >= RECENT_IDS:  # two generations: the last RECENT_IDS to 2 × RECENT_IDS ids
+                older = self._older = recent
+                recent = self._recent = set()
+            accepted += 1
+            kind = raw[3]
+            preds = by_kind.get(kind)
+            if preds is None:
+                if kind not in KINDS:
+                    unknown += 1
+                continue
+            verdict: TextVerdict | None = None
+            text = raw[7]
+            if text and kind in MESSAGE_KINDS:
+                messages += 1
+                if kind in text_kinds:
+                    verdict = scorer(text)
+                    if verdict.quiet:
+                        preds = quiet_by_kind[kind]
+                        if not preds:
+                            continue
+            mask = signals_of(preds, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10], verdict)
+            if mask:
+                self.watermark = wm
+                if not self._apply(raw, mask, verdict):
+                    accepted -= 1
+                    source, row = where.where(i)
+                    self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
+        self.watermark = wm
+        c = self.counters
+        c.read += len(raws)
+        c.accepted += accepted
+        c.messages += messages
+        c.unknown_kind += unknown
+
+    def _apply(self, raw: RawRow, mask: int, verdict: TextVerdict | None) -> bool:
+        """A signal-bearing event: the person's step. False when it is a duplicate of an event in the state."""
+        c = self.counters
+        rules = self.rules
+        eid, pid, t, kind, _, _, cp, text, app, fen, _ = raw
         st = self.states.get(pid)
         if st is not None and t > st.last_t + (self.ttl if st.opened else self.lateness):
             self._drop(st, t)  # idle for longer than its TTL: this event starts afresh
@@ -297,24 +321,22 @@ class WarnEngine:
             st = PersonState(pid)
             self.states[pid] = st
             c.states_opened += 1
-        elif st.has_event(eid):  # a duplicate older than the in-memory window (or from before a restart)
-            c.accepted -= 1
-            self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
-            return
+        elif st.has_event(eid):  # a duplicate older than the in-memory window (or before a restart)
+            return False
         c.with_signals += 1
         info: dict[str, Any] = {}
-        if raw.counterparty:
-            info["cp"] = raw.counterparty
-        if raw.app:
-            info["app"] = raw.app
+        if cp:
+            info["cp"] = cp
+        if app:
+            info["app"] = app
         if verdict is not None:
             if text:
                 info["x"] = text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
-            if verdict.variant:
-                info["v"] = verdict.variant
+            if verdict.variants:
+                info["vs"] = list(verdict.variants)
             if verdict.ask_fen and verdict.alarming:
                 info["a"] = verdict.ask_fen
-        entry: Entry = (t, st.seq, mask, raw.fen or 0, eid, kind, info)
+        entry: Entry = (t, st.seq, mask, fen or 0, eid, kind, info)
         st.seq += 1
         if mask & rules.opening:
             st.opened = True
@@ -323,6 +345,7 @@ class WarnEngine:
         heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
         if rev is not None:
             self._emit(rev, st)
+        return True
 
     def _emit(self, rev: Revision, st: PersonState) -> None:
         c = self.counters

@@ -12,7 +12,7 @@ silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -92,6 +92,12 @@ class Raw(NamedTuple):
     app: str | None
     fen: int | None
     attrs: Mapping[str, Any] | None
+
+
+#: a `Raw` as a plain tuple (what the readers build: cheaper than the named tuple)
+RawRow = tuple[
+    str, str, int, str, str | None, str | None, str | None, str | None, str | None, int | None, Any
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,8 +276,20 @@ class Rejected:
         }
 
 
-#: one item of a reader: an event (with its file and row) or a rejected row
-Item = tuple[Raw | None, str, int, Rejected | None]
+@dataclass(slots=True)
+class Chunk:
+    """A run of consecutive input rows: the events (with their file rows) and the rows kept aside."""
+
+    source: str
+    raws: Sequence[RawRow]
+    rows: Sequence[int]  # the file row of each event
+    rejects: list[Rejected]
+    n: int  # input rows covered (events + rejected)
+    sources: Sequence[str] | None = None  # the file of each event, when they differ
+
+    def where(self, i: int) -> tuple[str, int]:
+        """(file, row) of the i-th event."""
+        return (self.sources[i] if self.sources is not None else self.source), self.rows[i]
 
 
 def event_files(path: str | Path) -> list[Path]:
@@ -305,7 +323,8 @@ def fingerprint(files: list[Path]) -> str:
     return "\n".join(parts)
 
 
-def _parquet_items(path: Path, batch_rows: int) -> Iterator[list[Item]]:
+def _parquet_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -336,49 +355,71 @@ def _parquet_items(path: Path, batch_rows: int) -> Iterator[list[Item]]:
             tcol = pc.divide(tcol, 1000)
         elif scale != 1:
             tcol = pc.multiply(tcol, scale)
-        t = tcol.to_pylist()
+        # rows missing a required value
+        bad_mask = pc.is_null(tcol)
+        for c in ("event_id", "person_id", "kind"):
+            col = cols[c]
+            if not pa.types.is_string(col.type):
+                col = col.cast(pa.string())
+                cols[c] = col
+            bad_mask = pc.or_(bad_mask, pc.fill_null(pc.equal(pc.utf8_length(col), 0), True))
+        bad: dict[int, tuple[str, str]] = {}
+        if pc.any(bad_mask).as_py():
+            for i in np.flatnonzero(bad_mask.to_numpy(zero_copy_only=False)).tolist():
+                missing = [c for c in ("event_id", "person_id", "time", "kind") if not _present(cols, c, i)]
+                bad[i] = ("E703", f"{', '.join(missing)} missing")
         lists: dict[str, list[Any]] = {}
         for c in ("event_id", "person_id", "kind", "channel", "direction", "counterparty", "text", "app"):
             if c in cols:
-                lists[c] = cols[c].to_pylist() if pa.types.is_string(cols[c].type) else _strs(cols[c])
+                col = cols[c]
+                lists[c] = col.to_pylist() if pa.types.is_string(col.type) else _strs(col)
             else:
                 lists[c] = [None] * n
         fen: list[int | None] = [None] * n
-        bad_amount: dict[int, str] = {}
         if "amount" in cols:
             fen, bad_amount = _fen_column(cols["amount"], n)
-        attrs_raw = cols["attrs"].to_pylist() if "attrs" in cols else [None] * n
-        eid, pid, kind = lists["event_id"], lists["person_id"], lists["kind"]
-        channel, direction, cp = lists["channel"], lists["direction"], lists["counterparty"]
-        text, app = lists["text"], lists["app"]
-        out: list[Item] = []
-        for i in range(n):
-            row = row0 + i + 1
-            ts = t[i]
-            e, p, k = eid[i], pid[i], kind[i]
-            if not e or not p or not k or ts is None:
-                missing = [
-                    name
-                    for name, v in (("event_id", e), ("person_id", p), ("time", ts), ("kind", k))
-                    if not v
-                ]
-                rej = Rejected(label, row, "E703", f"{', '.join(missing)} missing", e or None)
-                out.append((None, label, row, rej))
-                continue
-            if i in bad_amount:
-                out.append((None, label, row, Rejected(label, row, "E705", bad_amount[i], e)))
-                continue
-            a = attrs_raw[i]
-            if a is not None:
+            for i, msg in bad_amount.items():
+                bad.setdefault(i, ("E705", msg))
+        attrs: list[Any] = cols["attrs"].to_pylist() if "attrs" in cols else [None] * n
+        for i, a in enumerate(attrs):
+            if a is not None and isinstance(a, str):
                 try:
-                    a = _parse_attrs(a, label) if isinstance(a, str) else a
+                    attrs[i] = _parse_attrs(a, label)
                 except InputError as exc:
-                    out.append((None, label, row, Rejected(label, row, exc.code, exc.message, e)))
-                    continue
-            raw = Raw(e, p, ts, k, channel[i], direction[i], cp[i], text[i], app[i], fen[i], a)
-            out.append((raw, label, row, None))
+                    bad.setdefault(i, (exc.code, exc.message))
+        # plain tuples in the field order of `Raw` (building namedtuples would cost more than the rest)
+        raws: list[RawRow] = list(
+            zip(
+                lists["event_id"],
+                lists["person_id"],
+                tcol.to_pylist(),
+                lists["kind"],
+                lists["channel"],
+                lists["direction"],
+                lists["counterparty"],
+                lists["text"],
+                lists["app"],
+                fen,
+                attrs,
+                strict=True,
+            )
+        )
+        rows: Sequence[int] = range(row0 + 1, row0 + n + 1)
+        rejects: list[Rejected] = []
+        if bad:
+            rejects = [
+                Rejected(label, row0 + i + 1, code, msg, lists["event_id"][i] or None)
+                for i, (code, msg) in sorted(bad.items())
+            ]
+            raws = [r for i, r in enumerate(raws) if i not in bad]
+            rows = [row0 + i + 1 for i in range(n) if i not in bad]
         row0 += n
-        yield out
+        yield Chunk(label, raws, rows, rejects, n)
+
+
+def _present(cols: dict[str, Any], c: str, i: int) -> bool:
+    v = cols[c][i].as_py()
+    return v is not None and v != ""
 
 
 def _strs(col: Any) -> list[Any]:
@@ -392,6 +433,16 @@ def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
 
     bad: dict[int, str] = {}
     typ = col.type
+    if pa.types.is_decimal128(typ) and typ.scale == 2:
+        from fanzha.sim.arrowutil import decimal_to_fen
+
+        vals = decimal_to_fen(col).tolist()
+        if col.null_count == 0:
+            return vals, bad
+        if col.null_count == len(col):
+            return [None] * n, bad
+        valid = col.is_valid().to_pylist()
+        return [v if ok else None for v, ok in zip(vals, valid, strict=True)], bad
     if pa.types.is_decimal(typ):
         values = col.to_pylist()
         out: list[int | None] = []
@@ -421,51 +472,52 @@ def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
     raise InputError("E702", f"column 'amount' must be a number (yuan), not {typ}")
 
 
-def _jsonl_items(path: Path, batch_rows: int) -> Iterator[list[Item]]:
+def _jsonl_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
     label = path.name
-    out: list[Item] = []
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise InputError("E700", f"cannot read: {exc}", where=str(path)) from None
+    raws: list[RawRow] = []
+    rows: list[int] = []
+    rejects: list[Rejected] = []
+    n = 0
     with fh:
         for row, line in enumerate(fh, 1):
+            n += 1
             stripped = line.strip()
-            if not stripped:
-                continue
-            try:
-                data = orjson.loads(stripped)
-                raw = raw_from_dict(data, where=f"{label}:{row}")
-            except orjson.JSONDecodeError as exc:
-                out.append(
-                    (None, label, row, Rejected(label, row, "E703", f"invalid JSON: {exc}", None, _cut(line)))
-                )
-            except InputError as exc:
-                eid = data.get("event_id") if isinstance(data, dict) else None
-                rej = Rejected(
-                    label, row, exc.code, exc.message, eid if isinstance(eid, str) else None, _cut(line)
-                )
-                out.append((None, label, row, rej))
-            else:
-                out.append((raw, label, row, None))
-            if len(out) >= batch_rows:
-                yield out
-                out = []
-    if out:
-        yield out
+            if stripped:
+                data: Any = None
+                try:
+                    data = orjson.loads(stripped)
+                    raw = raw_from_dict(data, where=f"{label}:{row}")
+                except orjson.JSONDecodeError as exc:
+                    rejects.append(Rejected(label, row, "E703", f"invalid JSON: {exc}", None, _cut(line)))
+                except InputError as exc:
+                    eid = data.get("event_id") if isinstance(data, dict) else None
+                    eid = eid if isinstance(eid, str) else None
+                    rejects.append(Rejected(label, row, exc.code, exc.message, eid, _cut(line)))
+                else:
+                    raws.append(raw)
+                    rows.append(row)
+            if n >= batch_rows:
+                yield Chunk(label, raws, rows, rejects, n)
+                raws, rows, rejects, n = [], [], [], 0
+    if n:
+        yield Chunk(label, raws, rows, rejects, n)
 
 
 def _cut(line: bytes, n: int = 500) -> str:
     return line[:n].decode("utf-8", errors="replace").rstrip("\n")
 
 
-def read_items(files: list[Path], batch_rows: int = 8192) -> Iterator[list[Item]]:
-    """Every row of the files in order, in batches: events and rejected rows."""
+def read_chunks(files: list[Path], batch_rows: int = 8192) -> Iterator[Chunk]:
+    """Every row of the files in order, in chunks of at most `batch_rows` rows (a chunk never spans files)."""
     for f in files:
         if f.suffix == ".parquet":
-            yield from _parquet_items(f, batch_rows)
+            yield from _parquet_chunks(f, batch_rows)
         else:
-            yield from _jsonl_items(f, batch_rows)
+            yield from _jsonl_chunks(f, batch_rows)
 
 
 def is_time_ordered(files: list[Path]) -> bool:
@@ -497,22 +549,36 @@ def is_time_ordered(files: list[Path]) -> bool:
             lv = ints[len(ints) - 1].as_py()
             last = lv // 1000 if mult == 0 else lv * mult
         else:
-            for batch in _jsonl_items(f, 65536):
-                for raw, _, _, _ in batch:
-                    if raw is None:
-                        continue
-                    if last is not None and raw.t < last:
+            for chunk in _jsonl_chunks(f, 65536):
+                for raw in chunk.raws:
+                    if last is not None and raw[2] < last:
                         return False
-                    last = raw.t
+                    last = raw[2]
     return True
 
 
-def read_sorted(files: list[Path]) -> list[Item]:
-    """All rows of the files in event-time order (stable: ties keep the file order; rejected rows first).
-
-    Used when the input is not already in time order; it holds the input in memory."""
-    items: list[Item] = []
-    for batch in read_items(files, 65536):
-        items.extend(batch)
-    items.sort(key=lambda it: -1 if it[0] is None else it[0].t)
-    return items
+def read_sorted(files: list[Path], batch_rows: int = 8192) -> Iterator[Chunk]:
+    """All rows of the files in event-time order (stable: ties keep the file order), in chunks of `batch_rows`;
+    the rows kept aside come first. Used when the input is not already in time order: it holds the input in
+    memory."""
+    items: list[tuple[RawRow, str, int]] = []
+    rejects: list[Rejected] = []
+    for chunk in read_chunks(files, 65536):
+        items.extend(zip(chunk.raws, [chunk.source] * len(chunk.raws), chunk.rows, strict=True))
+        rejects.extend(chunk.rejects)
+    items.sort(key=lambda it: it[0][2])
+    for k in range(0, len(rejects), batch_rows):
+        bad = rejects[k : k + batch_rows]
+        yield Chunk(bad[0].source, [], [], bad, len(bad))
+    for k in range(0, len(items), batch_rows):
+        part = items[k : k + batch_rows]
+        srcs = [s for _, s, _ in part]
+        several = len(set(srcs)) > 1
+        yield Chunk(
+            srcs[0],
+            [r for r, _, _ in part],
+            [row for _, _, row in part],
+            [],
+            len(part),
+            srcs if several else None,
+        )

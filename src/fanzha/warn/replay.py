@@ -18,7 +18,7 @@ import orjson
 
 from fanzha.errors import InputError
 from fanzha.warn.engine import Counters, WarnConfig, WarnEngine
-from fanzha.warn.events import Item, event_files, fingerprint, is_time_ordered, read_items, read_sorted
+from fanzha.warn.events import Chunk, event_files, fingerprint, is_time_ordered, read_chunks, read_sorted
 from fanzha.warn.rules import RuleSet
 from fanzha.warn.store import AlertLog, WarnStore
 from fanzha.warn.textscore import Scorer
@@ -48,33 +48,21 @@ class ReplayResult:
         }
 
 
-def _batches(
-    items: Iterator[list[Item]] | list[Item], skip: int, size: int
-) -> Iterator[tuple[int, list[Item]]]:
-    """Batches of `size` rows after the first `skip`, with the position after each batch."""
+def _resume(chunks: Iterator[Chunk], skip: int) -> Iterator[tuple[int, Chunk]]:
+    """The chunks after the first `skip` rows, each with the input position after it."""
     pos = 0
-    buf: list[Item] = []
-
-    def chunks() -> Iterator[list[Item]]:
-        if isinstance(items, list):
-            for k in range(0, len(items), 65536):
-                yield items[k : k + 65536]
-        else:
-            yield from items
-
-    for chunk in chunks():
-        n = len(chunk)
-        if pos + n <= skip:
-            pos += n
+    for chunk in chunks:
+        if pos + chunk.n <= skip:
+            pos += chunk.n
             continue
-        start = max(0, skip - pos)
-        pos += n
-        buf.extend(chunk[start:] if start else chunk)
-        while len(buf) >= size:
-            yield pos - (len(buf) - size), buf[:size]
-            buf = buf[size:]
-    if buf:
-        yield pos, buf
+        if pos < skip:
+            raise InputError(
+                "E710",
+                f"the store's cursor ({skip:,}) falls inside a batch of this input",
+                hint="resume with the batch size of the first run, or use --fresh",
+            )
+        pos += chunk.n
+        yield pos, chunk
 
 
 def replay(
@@ -117,17 +105,20 @@ def replay(
         store.set_meta({"source": source})
         log = AlertLog(store, out)
         cursor = int(store.get_json("cursor", 0))
+        batch_size = int(store.get_json("batch_size", batch_size))  # a resumed run keeps the first run's
+        store.set_meta({"batch_size": batch_size})
         t0 = time.perf_counter()
+        chunks: Iterator[Chunk]
         if order == "time" and not is_time_ordered(files):
-            items: Iterator[list[Item]] | list[Item] = read_sorted(files)
+            chunks = read_sorted(files, batch_size)
             ordered = "sorted"
         else:
-            items = read_items(files)
+            chunks = read_chunks(files, batch_size)
             ordered = "as read" if order == "file" else "already in time order"
         rows = cursor
         last_report = t0
-        for pos, batch in _batches(items, cursor, batch_size):
-            engine.process_items(batch)
+        for pos, chunk in _resume(chunks, cursor):
+            engine.process_chunk(chunk)
             engine.commit({"cursor": pos})
             log.sync()
             rows = pos

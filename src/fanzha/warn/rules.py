@@ -202,6 +202,7 @@ class Playbook(_Model):
     kinds: dict[str, Localized]
     scripts: dict[str, Script]
     phrases: dict[str, Localized] = Field(default_factory=dict)
+    variant_priority: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _levels(self) -> Playbook:
@@ -406,6 +407,9 @@ def _cross_check(
                 issues.append(Issue(f, line, "E729", f"no call script for variant {v!r}"))
         for v in sorted(set(playbook.scripts) - variants):
             issues.append(Issue(f, line, "E724", f"call script for unknown variant {v!r}"))
+        for v in playbook.variant_priority:
+            if v not in variants:
+                issues.append(Issue(f, line, "E724", f"variant_priority: unknown variant {v!r}"))
         for k in KINDS:
             if k not in playbook.kinds:
                 issues.append(Issue(f, line, "E729", f"no name for event kind {k!r}"))

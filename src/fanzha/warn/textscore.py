@@ -3,14 +3,17 @@
 Texts repeat in an event stream (the same SMS to many people, the same greeting), so each distinct text is
 scored once; the cache holds the last `cache_size` distinct texts. With `gate` on, a text in which the detector's
 automaton finds no scam indicator at all is answered as safe without the rest of the analysis (entities,
-fusion), which is exactly what the full analysis would say while the detector is made of indicators only; turn it
-off when the detector carries a trained model that can flag texts without any indicator.
+fusion), which is exactly what the full analysis would say while the detector is made of indicators only; the
+gate turns itself off when the detector carries a trained model (which can flag a text without any indicator).
+The engine's default detector works with the rules alone (`model="off"`), so its figures do not depend on
+whether a model artifact is installed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from fanzha.detect import Detector
@@ -29,10 +32,16 @@ class TextVerdict:
     stage: int | None
     indicators: frozenset[str]
     ask_fen: int = 0
+    variants: tuple[str, ...] = ()  # the variants of the pretexts found (several when the text has several)
 
     @property
     def alarming(self) -> bool:
         return self.label != "safe" and self.kind == "attempt"
+
+    @property
+    def quiet(self) -> bool:
+        """Safe, with no scam indicator: only signals that ask for nothing of the text can hold."""
+        return self.label == "safe" and not self.indicators
 
 
 SAFE = TextVerdict("safe", "other", 0.0, None, None, None, frozenset(), 0)
@@ -48,21 +57,31 @@ class DetectorScorer:
     """The default scorer: `fanzha.detect.Detector`, with a cache of distinct texts and the indicator gate."""
 
     def __init__(
-        self, detector: Detector | None = None, *, cache_size: int = 200_000, gate: bool = True
+        self,
+        detector: Detector | None = None,
+        *,
+        cache_size: int = 200_000,
+        gate: bool = True,
+        model: Any = "off",
     ) -> None:
+        """`model` is the detector's `model=` when no detector is given: ``"off"`` (the rules alone: the
+        figures in docs/warn.md do not depend on whether a model artifact is installed) or ``"default"``."""
         if detector is None:
             from fanzha.detect import Detector
 
-            detector = Detector()
+            detector = Detector(model=model)
         self.detector = detector
         self.cache_size = cache_size
-        self.gate = gate
         self._cache: dict[str, TextVerdict] = {}
         self.scored = 0
         self.gated = 0
         self.hits = 0
-        compiled = detector.compiled
-        self._scam_idx = frozenset(i for i, ind in enumerate(compiled.indicators) if ind.role == "scam")
+        # a trained model can flag a text without any indicator: then every text is analysed
+        hook = detector.model_hook()
+        self.gate = gate and (hook is None or hook.get() is None)
+        self._normalize = detector.compiled.normalizer
+        gate_ = _Gate(detector) if self.gate else None
+        self._gate = gate_ if gate_ is not None and gate_.usable else None
 
     def __call__(self, text: str) -> TextVerdict:
         cached = self._cache.get(text)
@@ -80,23 +99,98 @@ class DetectorScorer:
 
     def _score(self, text: str) -> TextVerdict:
         d = self.detector
-        if self.gate:
-            compiled = d.compiled
-            hits = compiled.match(compiled.normalizer(text))
-            scam = self._scam_idx
-            if not any(h.idx in scam for h, _ in hits):
-                self.gated += 1
-                return SAFE
+        if self._gate is not None and not self._gate(self._normalize(text)):
+            self.gated += 1
+            return SAFE
         self.scored += 1
         v = d.analyze(text)
-        inds = frozenset(f.indicator for f in v.findings if f.role == "scam" and f.score > 0)
+        scam = [f for f in v.findings if f.role == "scam" and f.score > 0]
+        inds = frozenset(f.indicator for f in scam)
+        variants = tuple(sorted({f.variant for f in scam if f.variant}))
         ask = 0
         for m in v.entities:
             e = m.entity
             if e.kind == "amount" and isinstance(e.value, int):
                 ask = max(ask, e.value)
-        return TextVerdict(v.label, v.kind, v.score, v.variant, v.category, v.stage, inds, ask)
+        return TextVerdict(v.label, v.kind, v.score, v.variant, v.category, v.stage, inds, ask, variants)
 
     @property
     def cached(self) -> int:
         return len(self._cache)
+
+
+class _Gate:
+    """Could a normalised text give any scam finding? Mirrors what the detector needs before a hit can count —
+    a term or a regex match (a regex is tried only when the literals of each of its prefilter sets occur, as in
+    the detector), and a context word when the indicator requires one — but ignores windows and exclusion words,
+    so it only ever says yes too often, never no wrongly."""
+
+    def __init__(self, detector: Detector) -> None:
+        import ahocorasick
+
+        from fanzha.detect.prefilter import required_literal_sets
+
+        compiled = detector.compiled
+        norm = compiled.normalizer
+        entries: dict[str, list[tuple[int, int, int]]] = {}  # key → (slot, indicator or regex, bit)
+        self.needs_context: set[int] = set()
+        self.regex_of: list[int] = []
+        self.regexes: list[re.Pattern[str]] = []
+        self.full_mask: list[int] = []
+        self.usable = True
+        for idx, ind in enumerate(compiled.indicators):
+            if ind.role != "scam":
+                continue
+            if ind.context_required:
+                self.needs_context.add(idx)
+                for word in ind.context:
+                    key = norm(word)
+                    if key:
+                        entries.setdefault(key, []).append((_CONTEXT, idx, 0))
+            for term in ind.terms:
+                key = norm(term)
+                if key:
+                    entries.setdefault(key, []).append((_TERM, idx, 0))
+            for pattern in ind.regex:
+                sets = required_literal_sets(pattern)
+                if not sets:
+                    self.usable = False  # a regex that may match anywhere
+                    continue
+                slot = len(self.regex_of)
+                self.regex_of.append(idx)
+                self.regexes.append(re.compile(pattern))
+                self.full_mask.append((1 << len(sets)) - 1)
+                for bit, literals in enumerate(sets):
+                    for lit in literals:
+                        if lit:
+                            entries.setdefault(lit, []).append((_TRIGGER, slot, 1 << bit))
+        automaton = ahocorasick.Automaton()
+        for key, value in entries.items():
+            automaton.add_word(key, tuple(value))
+        automaton.make_automaton()
+        self.automaton = automaton
+
+    def __call__(self, text: str) -> bool:
+        found: set[int] = set()
+        context: set[int] = set()
+        seen: dict[int, int] = {}
+        for _, hits in self.automaton.iter(text):
+            for slot, k, bit in hits:
+                if slot == _TERM:
+                    found.add(k)
+                elif slot == _TRIGGER:
+                    seen[k] = seen.get(k, 0) | bit
+                else:
+                    context.add(k)
+        if seen:
+            full, regex_of, regexes = self.full_mask, self.regex_of, self.regexes
+            for k, mask in seen.items():
+                if mask == full[k] and regex_of[k] not in found and regexes[k].search(text):
+                    found.add(regex_of[k])
+        if not found:
+            return False
+        need = self.needs_context
+        return any(k not in need or k in context for k in found)
+
+
+_TERM, _CONTEXT, _TRIGGER = 0, 1, 2
