@@ -234,5 +234,16 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield out
 
 
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sim's `small` preset (2,000 people, 30 days: about 36,000 events), generated once."""
+    from fanzha.sim.config import PRESETS
+    from fanzha.sim.generate import simulate
+
+    out = tmp_path_factory.mktemp("warnsmall") / "small"
+    simulate(PRESETS["small"], out)
+    return out
+
+
 def default_config(**kw: Any) -> WarnConfig:
     return WarnConfig(**kw)

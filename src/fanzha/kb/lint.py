@@ -41,4 +41,9 @@ def lint(root: Path | None = None) -> tuple[list[Issue], int, int]:
     if not any(i.severity == "error" for i in issues):
         more, count = example_issues(loaded)
         issues.extend(more)
+        # the warning engine's sequence rules and playbook (kb/data/sequences/, playbooks.yaml): load problems
+        # and every example timeline replayed (not counted among the indicators' examples)
+        from fanzha.warn.lint import sequence_issues
+
+        issues.extend(sequence_issues(root, loaded.kb)[0])
     return issues, len(loaded.kb.indicators), count

@@ -204,24 +204,30 @@ class WarnEngine:
 
     # -- the stream ----------------------------------------------------------------------------------
 
-    def process(self, events: Iterable[Event | Raw | Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Process one batch of events (any order; late ones beyond the bound are kept aside) and commit it.
-        Returns the alert revisions raised (opened, escalated, closed), as JSON-ready dicts."""
+    def process(self, events: Iterable[Event | RawRow | Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Process one batch of events — `Event`s, `Raw` tuples or JSON-like mappings — in any order (late ones
+        beyond the bound are kept aside) and commit it. Returns the alert revisions raised (opened, escalated,
+        closed), as JSON-ready dicts."""
+        raws: list[RawRow] = []
+        rows: list[int] = []
+        rejects: list[Rejected] = []
+        n = 0
         for i, ev in enumerate(events, 1):
-            if isinstance(ev, Raw):
-                self.accept(ev, "api", i)
+            n += 1
+            if isinstance(ev, tuple):
+                raws.append(ev)
             elif isinstance(ev, Event):
-                self.accept(ev.to_raw(), "api", i)
+                raws.append(ev.to_raw())
             else:
                 try:
-                    raw = raw_from_dict(ev, where=f"api:{i}")
+                    raws.append(raw_from_dict(ev, where=f"api:{i}"))
                 except InputError as exc:
                     eid = ev.get("event_id") if isinstance(ev, Mapping) else None
-                    self.reject(
-                        Rejected("api", i, exc.code, exc.message, eid if isinstance(eid, str) else None)
-                    )
+                    eid = eid if isinstance(eid, str) else None
+                    rejects.append(Rejected("api", i, exc.code, exc.message, eid))
                     continue
-                self.accept(raw, "api", i)
+            rows.append(i)
+        self.process_chunk(Chunk("api", raws, rows, rejects, n))
         return self.commit()
 
     def process_chunk(self, chunk: Chunk) -> None:

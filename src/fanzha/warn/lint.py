@@ -82,7 +82,7 @@ def sequence_issues(root: Path | None = None, kb: KnowledgeBase | None = None) -
         return issues, 0
     from fanzha.detect import Detector
 
-    scorer = DetectorScorer(Detector(kb) if kb is not None else None)
+    scorer = DetectorScorer(Detector(kb, model="off") if kb is not None else None)
     count = 0
     for rid, kind, j, tl, hit in example_results(rules, scorer):
         count += 1
