@@ -47,7 +47,7 @@ def test_victim_is_alerted_before_the_transfer_and_escalates(engine: WarnEngine)
     assert last["recommended_action"]["call_script"]
     # the high level is reached before the transfer
     high = next(r for r in revs if r["level"] == "high")
-    assert high["updated_at"] <= transfer_time_iso(transfer.t)
+    assert high["updated_at"] < transfer_time_iso(transfer.t)
 
 
 def transfer_time_iso(t: int) -> str:
@@ -55,7 +55,7 @@ def transfer_time_iso(t: int) -> str:
 
     from fanzha.warn.events import datetime_of
 
-    return datetime_of(t, ZoneInfo("Asia/Shanghai")).isoformat(timespec="seconds")
+    return datetime_of(t, ZoneInfo("Asia/Shanghai")).isoformat(timespec="microseconds")
 
 
 def test_alert_fields(engine: WarnEngine) -> None:

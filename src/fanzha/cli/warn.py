@@ -218,6 +218,8 @@ def _evaluate(
     if not quiet:
         click.echo(f"\rfanzha warn: {result.rows:,} events in {result.seconds:.1f} s → {out}", err=True)
     parsed = [_duration(d, "--delay") for d in delays]
+    if parsed and not quiet:
+        click.echo("fanzha warn: running the world again with the interventions, once per delay", err=True)
     figures = evaluate_world(world, out, delays=parsed)
     figures["engine"] = result.to_dict()
     if report is not None:

@@ -21,8 +21,8 @@ from fanzha.warn.state import PersonState, Revision, evidence_entries, money
 SNIPPET = 48
 
 
-def _iso(t: int, tz: ZoneInfo) -> str:
-    return datetime_of(t, tz).isoformat(timespec="seconds")
+def _iso(t: int, tz: ZoneInfo, spec: str = "seconds") -> str:
+    return datetime_of(t, tz).isoformat(timespec=spec)
 
 
 def _yuan(fen: int) -> float:
@@ -96,8 +96,8 @@ def render(
         "revision": rev.revision,
         "status": rev.status,
         "person_id": st.person_id,
-        "time": _iso(a.opened, tz),
-        "updated_at": _iso(rev.updated, tz),
+        "time": _iso(a.opened, tz, "microseconds"),  # exact: "before the loss" is decided on it
+        "updated_at": _iso(rev.updated, tz, "microseconds"),
         "risk": round(a.risk, 4),
         "level": a.level,
         "stage": a.stage,

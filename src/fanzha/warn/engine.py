@@ -346,7 +346,11 @@ class WarnEngine:
         st.seq += 1
         if mask & rules.opening:
             st.opened = True
-        rev = self.stepper.step(st, entry, self.watermark)
+        if st.opened:
+            rev = self.stepper.step(st, entry, self.watermark)
+        else:  # a pending state: no sequence can match before a signal that opens one
+            self.stepper.insert(st, entry)
+            rev = None
         self._batch.dirty.add(pid)
         heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
         if rev is not None:

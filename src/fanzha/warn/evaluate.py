@@ -191,30 +191,52 @@ def prevented(
     *,
     baseline: Any,
 ) -> list[dict[str, Any]]:
-    """Money saved if every alerted person were dissuaded `delay` after their first alert (sim re-runs)."""
-    from fanzha.sim import intervene, simulate
+    """Money saved if every alerted person were dissuaded `delay` after their first alert: the world is run
+    again with those interventions (`fanzha.sim.simulate(config, interventions=…)`, the hook behind
+    `fanzha.sim.intervene`), and the losses compared campaign by campaign.
+
+    Interventions change the world a little (money not lost stays in circulation, orders and so the gangs'
+    pools change), so a few campaigns start at another time than without interventions; the alert times
+    measured without interventions do not apply to them. They are counted in the total and reported apart:
+    `moved` campaigns, and the share prevented over the campaigns that did not move.
+    """
+    from fanzha.sim import simulate
+    from fanzha.sim.arrowutil import us_of as sim_us
 
     base = baseline if baseline is not None else simulate(cfg)
+    before = {c.person: c for c in base.campaigns}
     variant_of = {v["person_id"]: v["variant"] for v in victims}
-    lost_by_variant: dict[str, int] = defaultdict(int)
-    for v in victims:
-        lost_by_variant[v["variant"]] += round(float(v["amount_lost"]) * 100)
-    alerts = [(p, fa.time) for p, fa in sorted(first.items())]
     out = []
     for d in delays:
-        rep = intervene(cfg, alerts, d, baseline=base)
+        plan = [(p, sim_us(fa.time) + int(d.total_seconds() * 1_000_000)) for p, fa in sorted(first.items())]
+        after = simulate(cfg, interventions=plan)
+        now = {c.person: c for c in after.campaigns}
+        moved = {p for p, c in now.items() if p not in before or before[p].first_contact != c.first_contact}
+        moved |= set(before) - set(now)
+        lost_without = base.amount_lost
+        lost_with = after.amount_lost
+        kept_without = sum(c.amount_lost for p, c in before.items() if p not in moved)
+        kept_with = sum(c.amount_lost for p, c in now.items() if p not in moved)
+        lost_by_variant: dict[str, int] = defaultdict(int)
         saved_by_variant: dict[str, int] = defaultdict(int)
-        for s in rep.per_person:
-            if s.person_id in variant_of:
-                saved_by_variant[variant_of[s.person_id]] += s.saved
+        for p, c in before.items():
+            var = variant_of.get(f"P{p:08d}", c.variant)
+            lost_by_variant[var] += c.amount_lost
+            saved_by_variant[var] += c.amount_lost - (now[p].amount_lost if p in now else 0)
+        moved_lost = sum(before[p].amount_lost for p in moved if p in before)
         out.append(
             {
                 "delay_min": d.total_seconds() / 60,
-                "lost_without_yuan": rep.lost_without / 100,
-                "lost_with_yuan": rep.lost_with / 100,
-                "saved_yuan": rep.saved / 100,
-                "prevented_share": rep.saved / rep.lost_without if rep.lost_without else None,
-                "dissuaded": rep.dissuaded,
+                "lost_without_yuan": lost_without / 100,
+                "lost_with_yuan": lost_with / 100,
+                "saved_yuan": (lost_without - lost_with) / 100,
+                "prevented_share": (lost_without - lost_with) / lost_without if lost_without else None,
+                "dissuaded": sum(1 for c in after.campaigns if c.outcome == "dissuaded"),
+                "moved": len(moved),
+                "moved_lost_without_yuan": moved_lost / 100,
+                "prevented_share_unmoved": (kept_without - kept_with) / kept_without
+                if kept_without
+                else None,
                 "per_variant": {
                     var: (saved_by_variant[var] / lost if lost else None)
                     for var, lost in sorted(lost_by_variant.items())
@@ -261,7 +283,9 @@ def markdown(report: dict[str, Any], *, command: str, context: str = "") -> str:
     for p in report["prevented"]:
         lines.append(
             f"| loss prevented, acting {p['delay_min']:g} min after the first alert | — | "
-            f"{_pct(p['prevented_share'])} ({p['saved_yuan']:,.2f} of {p['lost_without_yuan']:,.2f} yuan) | |"
+            f"{_pct(p['prevented_share'])} ({p['saved_yuan']:,.2f} of {p['lost_without_yuan']:,.2f} yuan); "
+            f"{_pct(p['prevented_share_unmoved'])} over the campaigns the interventions did not move "
+            f"({p['moved']:,} moved) | |"
         )
     lines += [
         "",

@@ -104,44 +104,46 @@ def replay(
         engine = WarnEngine(rules, config=config, scorer=scorer, store=store)
         store.set_meta({"source": source})
         log = AlertLog(store, out)
-        cursor = int(store.get_json("cursor", 0))
-        batch_size = int(store.get_json("batch_size", batch_size))  # a resumed run keeps the first run's
-        store.set_meta({"batch_size": batch_size})
-        t0 = time.perf_counter()
-        chunks: Iterator[Chunk]
-        if order == "time" and not is_time_ordered(files):
-            chunks = read_sorted(files, batch_size)
-            ordered = "sorted"
-        else:
-            chunks = read_chunks(files, batch_size)
-            ordered = "as read" if order == "file" else "already in time order"
-        rows = cursor
-        last_report = t0
-        for pos, chunk in _resume(chunks, cursor):
-            engine.process_chunk(chunk)
-            engine.commit({"cursor": pos})
+        try:
+            cursor = int(store.get_json("cursor", 0))
+            batch_size = int(store.get_json("batch_size", batch_size))  # a resumed run keeps the first run's
+            store.set_meta({"batch_size": batch_size})
+            t0 = time.perf_counter()
+            chunks: Iterator[Chunk]
+            if order == "time" and not is_time_ordered(files):
+                chunks = read_sorted(files, batch_size)
+                ordered = "sorted"
+            else:
+                chunks = read_chunks(files, batch_size)
+                ordered = "as read" if order == "file" else "already in time order"
+            rows = cursor
+            last_report = t0
+            for pos, chunk in _resume(chunks, cursor):
+                engine.process_chunk(chunk)
+                engine.commit({"cursor": pos})
+                log.sync()
+                rows = pos
+                now = time.perf_counter()
+                if progress is not None and now - last_report > 2.0:
+                    last_report = now
+                    rate = (rows - cursor) / (now - t0)
+                    progress(f"{rows:,} rows, {engine.counters.alerts:,} alerts, {rate:,.0f} rows/s")
+            engine.commit({"cursor": rows, "complete": True})
             log.sync()
-            rows = pos
-            now = time.perf_counter()
-            if progress is not None and now - last_report > 2.0:
-                last_report = now
-                rate = (rows - cursor) / (now - t0)
-                progress(f"{rows:,} rows, {engine.counters.alerts:,} alerts, {rate:,.0f} rows/s")
-        engine.commit({"cursor": rows, "complete": True})
-        log.sync()
-        log.close()
-        seconds = time.perf_counter() - t0
-        if rejects is not None:
-            write_rejects(store, rejects)
-        return ReplayResult(
-            engine.counters,
-            rows,
-            cursor,
-            seconds,
-            len(engine.open_alerts()),
-            len(engine.states),
-            ordered,
-        )
+            seconds = time.perf_counter() - t0
+            if rejects is not None:
+                write_rejects(store, rejects)
+            return ReplayResult(
+                engine.counters,
+                rows,
+                cursor,
+                seconds,
+                len(engine.open_alerts()),
+                len(engine.states),
+                ordered,
+            )
+        finally:
+            log.close()
     finally:
         store.close()
 

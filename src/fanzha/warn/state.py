@@ -174,15 +174,7 @@ class Stepper:
         complete, and update the alert. `now` is the engine's event-time clock (the alert's time)."""
         rules = self.rules
         entries = st.entries
-        t = entry[T]
-        if not entries or t >= entries[-1][T]:
-            entries.append(entry)
-            pos = len(entries) - 1
-        else:
-            pos = bisect.bisect_right([(e[T], e[SEQ]) for e in entries], (t, entry[SEQ]))
-            entries.insert(pos, entry)
-        if t > st.last_t:
-            st.last_t = t
+        pos = self.insert(st, entry, prune=False)
         new = False
         matched = st.matched
         if pos < len(entries) - 1 and entry[MASK]:
@@ -208,6 +200,22 @@ class Stepper:
                 a.updated = now
                 return Revision(st.person_id, a.alert_id, a.revision, "open", a.opened, now)
         return None
+
+    def insert(self, st: PersonState, entry: Entry, *, prune: bool = True) -> int:
+        """Put `entry` in time order among the person's entries; returns its position."""
+        entries = st.entries
+        t = entry[T]
+        if not entries or t >= entries[-1][T]:
+            entries.append(entry)
+            pos = len(entries) - 1
+        else:
+            pos = bisect.bisect_right([(e[T], e[SEQ]) for e in entries], (t, entry[SEQ]))
+            entries.insert(pos, entry)
+        if t > st.last_t:
+            st.last_t = t
+        if prune:
+            self._prune(st)
+        return pos
 
     def _recheck(self, st: PersonState, mask: int) -> None:
         """An entry came out of order with a signal some matched sequences need absent: keep those matches only

@@ -1,0 +1,181 @@
+"""`fanzha warn`: replay, bad input as one line with file and row, the bars on a tiny world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from fanzha.cli.main import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_replay_a_world(tmp_path: Path, tiny_world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "alerts.jsonl"
+    rejects = tmp_path / "rejects.jsonl"
+    code, stdout, err = run(
+        ["warn", "--events", str(tiny_world), "--out", str(out), "--rejects", str(rejects), "--json"], capsys
+    )
+    assert code == 0, err
+    summary = orjson.loads(stdout)
+    assert summary["rows"] == summary["read"] > 0
+    assert summary["rejected"] == 0 and rejects.read_bytes() == b""
+    lines = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+    assert lines and summary["revisions"] == len(lines)
+    for a in lines:
+        assert a["lang"] == "zh" and a["level"] in ("low", "medium", "high")
+        assert a["recommended_action"]["call_script"]
+    # a second run with the same store has nothing left to do and writes nothing twice
+    code, stdout, _ = run(["warn", "--events", str(tiny_world), "--out", str(out), "--json"], capsys)
+    assert code == 0 and orjson.loads(stdout)["resumed_at"] == summary["rows"]
+    assert len(out.read_bytes().splitlines()) == len(lines)
+
+
+def test_english_and_file_order(tmp_path: Path, tiny_world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "en.jsonl"
+    code, _, err = run(
+        [
+            "warn",
+            "--events",
+            str(tiny_world),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--order",
+            "file",
+            "--quiet",
+        ],
+        capsys,
+    )
+    assert code == 0 and err == ""
+    first = orjson.loads(out.read_bytes().splitlines()[0])
+    assert first["lang"] == "en" and first["recommended_action"]["text"][0].isascii()
+
+
+def test_bad_rows_are_counted_and_kept_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = tmp_path / "ev.jsonl"
+    events.write_bytes(
+        b'{"event_id": "e1", "person_id": "p", "time": "2024-03-01T10:00:00+08:00", "kind": "call", "text": "hi"}\n'
+        b'{"event_id": "e2", "person_id": "p", "time": "2024-03-01T10:00:00", "kind": "call"}\n'
+        b'{"event_id": "e1", "person_id": "p", "time": "2024-03-01T10:00:00+08:00", "kind": "call", "text": "hi"}\n'
+        b"not json\n"
+        b'{"event_id": "e4", "person_id": "p", "time": "2024-03-01T12:00:00+08:00", "kind": "sms"}\n'
+        b'{"event_id": "e5", "person_id": "p", "time": "2024-03-01T10:30:00+08:00", "kind": "sms"}\n'
+    )
+    out = tmp_path / "a.jsonl"
+    rejects = tmp_path / "r.jsonl"
+    code, _, err = run(
+        [
+            "warn",
+            "--events",
+            str(events),
+            "--out",
+            str(out),
+            "--order",
+            "file",
+            "--lateness",
+            "1h",
+            "--rejects",
+            str(rejects),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    kept = [orjson.loads(x) for x in rejects.read_bytes().splitlines()]
+    assert [(r["row"], r["code"]) for r in kept] == [(2, "E704"), (4, "E703"), (3, "E707"), (6, "E708")]
+    assert "6 rows" in err and "4 kept aside (1 late, 1 duplicates)" in err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["warn", "--events", "/no/such/path", "--out", "x.jsonl"], "E700 no such file or folder"),
+        (["warn", "--out", "x.jsonl"], "E741 --events and --out are required"),
+        (["warn", "--events", ".", "--out", "x.jsonl", "--lateness", "soon"], "E741 not a duration"),
+        (["warn", "--events", ".", "--out", "x.jsonl", "--seed", "3"], "E741 --preset, --seed"),
+        (["warn", "--evaluate", "/no/such/world"], "E740 no world here"),
+    ],
+)
+def test_errors_are_one_line(
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(args, capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+    assert "Traceback" not in err
+
+
+def test_naive_times_in_parquet_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    f = tmp_path / "events.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "event_id": ["E1"],
+                "person_id": ["P1"],
+                "time": pa.array([datetime(2024, 3, 1)], pa.timestamp("us")),  # noqa: DTZ001 - the point
+                "kind": ["call"],
+            }
+        ),
+        f,
+    )
+    code, _, err = run(["warn", "--events", str(f), "--out", str(tmp_path / "a.jsonl")], capsys)
+    assert code == 2 and "events.parquet: E702 column 'time' has no timezone" in err
+
+
+@pytest.mark.slow
+def test_evaluate_a_tiny_world(tmp_path: Path, tiny_world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "warn.md"
+    from fanzha.warn.evaluate import BEGIN, END
+
+    doc.write_text(f"# x\n\n{BEGIN}\nold\n{END}\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, _, err = run(
+        [
+            "warn",
+            "--evaluate",
+            str(tiny_world),
+            "--delay",
+            "0m",
+            "--delay",
+            "10m",
+            "--doc",
+            str(doc),
+            "--report",
+            str(report),
+            "--quiet",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    figures = orjson.loads(report.read_bytes())
+    a = figures["all"]
+    assert a["with_loss"] > 0
+    assert a["alerted_before_loss_share"] >= 0.9
+    assert figures["false_alerts"]["per_10k_per_day"] <= 1
+    p0, p10 = figures["prevented"]
+    assert p0["delay_min"] == 0 and p10["delay_min"] == 10
+    assert p0["prevented_share"] >= p10["prevented_share"] > 0
+    text = doc.read_text(encoding="utf-8")
+    assert "old" not in text and "victims alerted before their first loss" in text
