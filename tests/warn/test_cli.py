@@ -149,7 +149,7 @@ def test_evaluate_a_tiny_world(tmp_path: Path, tiny_world: Path, capsys: pytest.
     doc = tmp_path / "warn.md"
     from fanzha.warn.evaluate import BEGIN, END
 
-    doc.write_text(f"# x\n\n{BEGIN}\nold\n{END}\n", encoding="utf-8")
+    doc.write_text(f"# x\n\n{BEGIN}\nPLACEHOLDER\n{END}\n", encoding="utf-8")
     report = tmp_path / "r.json"
     code, _, err = run(
         [
@@ -178,4 +178,4 @@ def test_evaluate_a_tiny_world(tmp_path: Path, tiny_world: Path, capsys: pytest.
     assert p0["delay_min"] == 0 and p10["delay_min"] == 10
     assert p0["prevented_share"] >= p10["prevented_share"] > 0
     text = doc.read_text(encoding="utf-8")
-    assert "old" not in text and "victims alerted before their first loss" in text
+    assert "PLACEHOLDER" not in text and "victims alerted before their first loss" in text
