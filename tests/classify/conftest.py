@@ -29,7 +29,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     from fanzha.classify.train import run
 
     out = tmp_path_factory.mktemp("tiny-model")
-    report = run(tiny_config(), out, examples=EXAMPLES, floor=False)
+    report = run(tiny_config(), out, examples=EXAMPLES)
     return out, report
 
 

@@ -56,8 +56,8 @@ def test_corrupt_artifact_is_E601(tiny_model: TextModel, tmp_path: Path, damage:
                     continue
                 if damage == "bad_shape" and name == "b1.npy":
                     payload = _npy(np.zeros(3, np.float16))
-                if damage == "nan" and name == "ws.npy":
-                    payload = _npy(np.full(tiny_model.ws.shape, np.nan, np.float16))
+                if damage == "nan" and name == "lin.npy":
+                    payload = _npy(np.full(tiny_model.lin.shape, np.nan, np.float16))
                 zf.writestr(name, payload)
     with pytest.raises(ModelError) as exc:
         load(path)
@@ -74,7 +74,7 @@ def test_other_format_is_E602(tiny_model: TextModel, tmp_path: Path) -> None:
             payload = src.read(name)
             if name == "header.json":
                 header = json.loads(payload)
-                header["format"] = "fanzha-textmodel-0"
+                header["format"] = "fanzha-textmodel-1"
                 payload = json.dumps(header).encode()
             zf.writestr(name, payload)
     with pytest.raises(ModelError) as exc:

@@ -17,7 +17,7 @@ def test_training_twice_gives_the_same_bytes(
     tiny_run: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
     first, report = tiny_run
-    again = run(tiny_config(), tmp_path, examples=EXAMPLES, floor=False)
+    again = run(tiny_config(), tmp_path, examples=EXAMPLES)
     a = (first / "textmodel.npz").read_bytes()
     b = (tmp_path / "textmodel.npz").read_bytes()
     assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest() == again["artifact"]["sha256"]
@@ -25,14 +25,14 @@ def test_training_twice_gives_the_same_bytes(
 
 
 def test_another_seed_gives_another_model(tiny_run: tuple[Path, dict[str, object]], tmp_path: Path) -> None:
-    run(tiny_config(seed=8), tmp_path, examples=EXAMPLES, floor=False)
+    run(tiny_config(seed=8), tmp_path, examples=EXAMPLES)
     assert (tmp_path / "textmodel.npz").read_bytes() != (tiny_run[0] / "textmodel.npz").read_bytes()
 
 
 def test_report_has_the_ablation_and_the_data(tiny_run: tuple[Path, dict[str, object]]) -> None:
     report = tiny_run[1]
     oof = report["out_of_fold"]
-    assert isinstance(oof, dict) and {"model", "rules", "fused"} <= set(oof)
+    assert isinstance(oof, dict) and set(oof) == {"model", "rules", "fused", "floor"}
     data = report["data"]
     assert isinstance(data, dict) and data["scam"] > 0 and data["safe"] > 0
     assert "tele" not in data["by_source"]  # the tiny config reads no corpus
@@ -48,7 +48,7 @@ def test_report_has_the_ablation_and_the_data(tiny_run: tuple[Path, dict[str, ob
         {"train": {"prior_scam": 1.5}},
         {"data": {"teleantifraud_split": "train"}},
         {"data": {"nope": True}},
-        {"model": {"weighting": "tfidf"}},
+        {"model": {"deep": "maybe", "dim": "x"}},
     ],
 )
 def test_bad_configs_are_E604(raw: dict[str, object]) -> None:

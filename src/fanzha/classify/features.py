@@ -11,6 +11,7 @@ would cross from one text into the next are dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +48,55 @@ def _mix(h: U64) -> U64:
     return h
 
 
+def _raw(
+    texts: Sequence[str], ngrams: Sequence[int], bits: int
+) -> tuple[I64 | None, npt.NDArray[np.int32], I64]:
+    """Every n-gram of every text as (text index or None for a single text, bucket, start in its text),
+    by length then position (not grouped by text)."""
+    n_docs = len(texts)
+    if n_docs == 1:
+        codes = codepoints(texts[0]).astype(np.uint64)
+        doc: I64 | None = None
+        offsets = None
+    else:
+        parts = [codepoints(t) for t in texts]
+        lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n_docs)
+        codes = np.concatenate(parts).astype(np.uint64) if n_docs else np.zeros(0, np.uint64)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
+        offsets = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+    total = len(codes)
+    mask = np.uint64((1 << bits) - 1)
+    docs: list[I64] = []
+    buckets: list[npt.NDArray[np.int32]] = []
+    starts: list[I64] = []
+    acc = np.zeros(total, dtype=np.uint64)  # Σ codes[i + k] · PRIMES[k] for k < n, built up n by n
+    for n in range(1, max(ngrams, default=0) + 1):
+        m = total - n + 1
+        if m <= 0:
+            break
+        acc = acc[:m] + codes[n - 1 : n - 1 + m] * _PRIMES[n - 1]
+        if n not in ngrams:
+            continue
+        h = (_mix(acc + _SALTS[n]) & mask).astype(np.int32)
+        pos = np.arange(m, dtype=np.int64)
+        if doc is None or offsets is None:
+            buckets.append(h)
+            starts.append(pos)
+            continue
+        d = doc[:m]
+        valid = d == doc[n - 1 : n - 1 + m]
+        dv = d[valid]
+        docs.append(dv)
+        buckets.append(h[valid])
+        starts.append(pos[valid] - offsets[dv])
+    if not buckets:
+        z = np.zeros(0, np.int64)
+        return (None if doc is None else z), np.zeros(0, np.int32), z
+    out_docs = np.concatenate(docs) if doc is not None else None
+    return out_docs, np.concatenate(buckets), np.concatenate(starts)
+
+
 def hash_ngrams(
     texts: Sequence[str], ngrams: Sequence[int], bits: int
 ) -> tuple[I64, npt.NDArray[np.int32], I64]:
@@ -54,52 +104,41 @@ def hash_ngrams(
 
     Returns ``(indptr, buckets, starts)``: the n-grams of text ``i`` are ``buckets[indptr[i]:indptr[i+1]]``,
     each starting at character ``starts[j]`` of its text (so an n-gram's span is ``[start, start + n)``;
-    the lengths follow the order of `ngrams` within a text). Texts are read up to MAX_CHARS characters.
+    within a text, the n-grams come by length in the order of `ngrams`, then by position). Texts are read up
+    to MAX_CHARS characters.
     """
     n_docs = len(texts)
-    parts = [codepoints(t) for t in texts]
-    lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n_docs)
-    codes = np.concatenate(parts).astype(np.uint64) if n_docs else np.zeros(0, np.uint64)
-    total = len(codes)
-    doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
-    offsets = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    mask = np.uint64((1 << bits) - 1)
-    all_docs: list[I64] = []
-    all_buckets: list[npt.NDArray[np.int32]] = []
-    all_starts: list[I64] = []
-    for n in ngrams:
-        m = total - n + 1
-        if m <= 0:
-            continue
-        h = np.full(m, _SALTS[n], dtype=np.uint64)
-        for k in range(n):
-            h += codes[k : k + m] * _PRIMES[k]
-        h = _mix(h)
-        pos = np.arange(m, dtype=np.int64)
-        d = doc[:m]
-        valid = d == doc[n - 1 : n - 1 + m]
-        all_docs.append(d[valid])
-        all_buckets.append((h[valid] & mask).astype(np.int32))
-        all_starts.append(pos[valid] - offsets[d[valid]])
-    if not all_docs:
-        return np.zeros(n_docs + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int64)
-    docs = np.concatenate(all_docs)
+    docs, buckets, starts = _raw(texts, ngrams, bits)
+    if docs is None:
+        return np.array([0, len(buckets)], dtype=np.int64), buckets, starts
     order = np.argsort(docs, kind="stable")
-    buckets = np.concatenate(all_buckets)[order]
-    starts = np.concatenate(all_starts)[order]
     counts = np.bincount(docs, minlength=n_docs)
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    return indptr, buckets, starts
+    return indptr, buckets[order], starts[order]
 
 
-def ngram_lengths(indptr: I64, text_lengths: Sequence[int], ngrams: Sequence[int]) -> I64:
-    """The length n of every n-gram returned by `hash_ngrams` (same order)."""
-    out: list[I64] = []
-    for i, length in enumerate(text_lengths):
-        length = min(length, MAX_CHARS)
-        per = [np.full(max(0, length - n + 1), n, dtype=np.int64) for n in ngrams]
-        out.append(np.concatenate(per) if per else np.zeros(0, np.int64))
-        assert len(out[-1]) == indptr[i + 1] - indptr[i]
-    return np.concatenate(out) if out else np.zeros(0, np.int64)
+def unique_ngrams(texts: Sequence[str], ngrams: Sequence[int], bits: int) -> tuple[I64, npt.NDArray[np.int32]]:
+    """The distinct buckets of each text (a binary bag), sorted, grouped by text as in `hash_ngrams`."""
+    n = len(texts)
+    docs, buckets, _ = _raw(texts, ngrams, bits)
+    if docs is None:
+        uniq = _distinct(buckets)
+        return np.array([0, len(uniq)], dtype=np.int64), uniq
+    keys = _distinct((docs << bits) | buckets.astype(np.int64))
+    out_buckets = (keys & ((1 << bits) - 1)).astype(np.int32)
+    counts = np.bincount(keys >> bits, minlength=n)
+    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_ptr[1:])
+    return out_ptr, out_buckets
+
+
+def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The sorted distinct values (a sort and a mask: faster than np.unique for these sizes)."""
+    if len(values) == 0:
+        return values
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]

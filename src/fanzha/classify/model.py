@@ -1,14 +1,17 @@
-"""The shipped text model: an embedding bag of hashed character n-grams with a small hidden layer (numpy).
+"""The shipped text model: wide and deep over a binary bag of hashed character n-grams (numpy).
 
-    pooled  = Σ idf[b] · E[b] / Σ idf[b] over the text's n-grams b   (a fastText-style bag, E is 2**bits × dim,
-              weighted by inverse document frequency so that the words every text has count little)
-    hidden  = relu(pooled · W1 + b1)
-    scam    = hidden · w_s + b_s          → calibrated log-odds  a · scam + c   (Platt, fitted out of fold)
-    category= softmax(hidden · W_c + b_c) over the knowledge base's categories
+A text's distinct n-gram buckets B (n of them; `fanzha.classify.features`) are read as an L2-normalised
+binary bag, x_b = 1/√n for b in B:
 
-Weights are stored as float16 in one compressed ``.npz`` with a JSON header (`ModelArtifact`); nothing is
-fetched at run time. The stacked fusion's weights (how the calibrated model log-odds and the rules' evidence
-combine, fitted on held-out training data) travel in the same file.
+    wide     = Σ_B u[b] / √n + u0                          a linear model (the floor), fitted to convergence
+    pooled   = Σ_B E[b] / √n                               an embedding bag (E is 2**bits × dim) …
+    deep     = relu(pooled · W1 + b1) · w_s + b_s          … with a hidden layer, fitted on what `wide` misses
+    logit    = a_w · wide + a_d · deep + c                 calibrated (Platt on held-out genres)
+    category = softmax(Σ_B V[b] / √n + v0)                 a linear multinomial head over the categories
+
+Weights are float16 in one compressed ``.npz`` with a JSON header (`TextModel.to_bytes`); nothing is fetched
+at run time. The stacked fusion's weights (how the calibrated log-odds and the rules' evidence combine,
+fitted on held-out training data) travel in the same file.
 
 Errors: E600 artifact missing, E601 artifact unreadable or corrupt, E602 artifact of another format version.
 """
@@ -27,13 +30,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fanzha.classify.features import hash_ngrams
+from fanzha.classify.features import hash_ngrams, unique_ngrams
 from fanzha.errors import FanzhaError
 
 F32 = npt.NDArray[np.float32]
-FORMAT = "fanzha-textmodel-1"
+FORMAT = "fanzha-textmodel-2"
 ARTIFACT = "textmodel.npz"
-_ARRAYS = ("emb", "idf", "w1", "b1", "ws", "wc", "bc")
+_ARRAYS = ("emb", "lin", "w1", "b1", "ws", "catw", "catb")
 
 
 class ModelError(FanzhaError):
@@ -79,46 +82,60 @@ class Prediction:
 class TextModel:
     """Weights and metadata of the model; `predict_batch` scores normalised texts."""
 
-    emb: F32
-    idf: F32
-    w1: F32
-    b1: F32
-    ws: F32
-    bs: float
-    wc: F32
-    bc: F32
+    emb: F32  # (2**bits, dim) embedding bag
+    lin: F32  # (2**bits,) wide weights
+    w1: F32  # (dim, hidden)
+    b1: F32  # (hidden,)
+    ws: F32  # (hidden,)
+    catw: F32  # (2**bits, K) category weights
+    catb: F32  # (K,)
     categories: tuple[str, ...]
     ngrams: tuple[int, ...]
     bits: int
-    calib_a: float = 1.0
+    lin0: float = 0.0
+    bs: float = 0.0
+    calib_wide: float = 1.0
+    calib_deep: float = 1.0
     calib_c: float = 0.0
     stack: Stack | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     # -- scoring -----------------------------------------------------------------------------------------
 
-    def hidden(self, texts: Sequence[str]) -> tuple[F32, F32]:
-        """(pooled, hidden) for a batch of normalised texts."""
-        indptr, buckets, _ = hash_ngrams(texts, self.ngrams, self.bits)
-        pooled = pool(self.emb, self.idf, indptr, buckets)
-        z = pooled @ self.w1 + self.b1
-        return pooled, np.maximum(z, 0.0)
+    def __post_init__(self) -> None:
+        self._prepare()
 
-    def raw_logits(self, texts: Sequence[str]) -> tuple[F32, F32]:
-        """Uncalibrated scam logits (n,) and category logits (n, K)."""
-        _, h = self.hidden(texts)
-        return h @ self.ws + np.float32(self.bs), h @ self.wc + self.bc
+    def _prepare(self) -> None:
+        """Derived arrays for scoring: the wide and category weights side by side (one gather per text),
+        and whether the deep part can contribute at all."""
+        self._wide = np.ascontiguousarray(np.column_stack([self.lin, self.catw]), dtype=np.float32)
+        self._deep = bool(np.any(self.ws != 0)) and bool(np.any(self.emb != 0))
+
+    def parts(self, texts: Sequence[str]) -> tuple[F32, F32, F32]:
+        """(wide, deep, category logits) for a batch of normalised texts, uncalibrated."""
+        indptr, buckets = unique_ngrams(texts, self.ngrams, self.bits)
+        counts = np.diff(indptr)
+        scale = (1.0 / np.sqrt(np.maximum(counts, 1))).astype(np.float32)
+        both = bag(self._wide, indptr, buckets) * scale[:, None]
+        wide = both[:, 0] + np.float32(self.lin0)
+        cat = both[:, 1:] + self.catb
+        if self._deep:
+            pooled = bag(self.emb, indptr, buckets) * scale[:, None]
+            deep = np.maximum(pooled @ self.w1 + self.b1, 0.0) @ self.ws + np.float32(self.bs)
+        else:
+            deep = np.zeros(len(texts), dtype=np.float32)
+        return wide, deep, cat
 
     def predict_batch(self, texts: Sequence[str]) -> list[Prediction]:
         """Calibrated predictions for a batch of normalised texts."""
         if not texts:
             return []
-        raw, cat = self.raw_logits(texts)
-        logit = self.calib_a * raw.astype(np.float64) + self.calib_c
+        wide, deep, cat = self.parts(texts)
+        logit = self.calib_wide * wide.astype(np.float64) + self.calib_deep * deep + self.calib_c
         p = 1.0 / (1.0 + np.exp(-logit))
-        cat = cat.astype(np.float64)
-        cat -= cat.max(axis=1, keepdims=True)
-        probs = np.exp(cat)
+        cat64 = cat.astype(np.float64)
+        cat64 -= cat64.max(axis=1, keepdims=True)
+        probs = np.exp(cat64)
         probs /= probs.sum(axis=1, keepdims=True)
         best = probs.argmax(axis=1)
         return [
@@ -137,18 +154,23 @@ class TextModel:
     def contributions(
         self, text: str
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Per n-gram contribution to the calibrated scam log-odds (gradient × input at the pooled vector:
-        exact for the bag, a first-order view through the hidden layer), with each n-gram's start and
-        length. Used to point at the characters that made the model decide."""
+        """Per n-gram occurrence, its share of the calibrated scam log-odds (exact for the wide part; for
+        the deep part gradient × input at the pooled vector), with each occurrence's start and length. An
+        n-gram that occurs k times shares its bucket's contribution k ways. Used to point at the characters
+        that made the model decide."""
         indptr, buckets, starts = hash_ngrams([text], self.ngrams, self.bits)
         if len(buckets) == 0:
             z = np.zeros(0, np.int64)
             return np.zeros(0), z, z
-        pooled = pool(self.emb, self.idf, indptr, buckets)
-        active = (pooled @ self.w1 + self.b1)[0] > 0
-        grad = (self.w1[:, active] @ self.ws[active]).astype(np.float64) * self.calib_a
-        weights = self.idf[buckets].astype(np.float64)
-        contrib = (self.emb[buckets].astype(np.float64) @ grad) * weights / max(float(weights.sum()), 1e-9)
+        uniq, inverse, occurrences = np.unique(buckets, return_inverse=True, return_counts=True)
+        scale = 1.0 / np.sqrt(len(uniq))
+        per_bucket = self.calib_wide * self.lin[uniq].astype(np.float64)
+        if self._deep:
+            pooled = self.emb[uniq].sum(axis=0) * scale
+            active = (pooled @ self.w1 + self.b1) > 0
+            grad = (self.w1[:, active] @ self.ws[active]).astype(np.float64)
+            per_bucket += self.calib_deep * (self.emb[uniq].astype(np.float64) @ grad)
+        contrib = (per_bucket * scale / occurrences)[inverse.ravel()]
         lengths = _lengths(len(text), self.ngrams, len(buckets))
         return contrib, starts, lengths
 
@@ -160,8 +182,9 @@ class TextModel:
             "categories": list(self.categories),
             "ngrams": list(self.ngrams),
             "bits": self.bits,
+            "lin0": self.lin0,
             "bs": self.bs,
-            "calibration": {"a": self.calib_a, "c": self.calib_c},
+            "calibration": {"wide": self.calib_wide, "deep": self.calib_deep, "c": self.calib_c},
             "stack": self.stack.to_dict() if self.stack is not None else None,
             "meta": self.meta,
         }
@@ -220,18 +243,14 @@ class TextModel:
             stack = header.get("stack")
             calib = header["calibration"]
             model = cls(
-                emb=arrays["emb"].astype(np.float32),
-                idf=arrays["idf"].astype(np.float32),
-                w1=arrays["w1"].astype(np.float32),
-                b1=arrays["b1"].astype(np.float32),
-                ws=arrays["ws"].astype(np.float32),
-                bs=float(header["bs"]),
-                wc=arrays["wc"].astype(np.float32),
-                bc=arrays["bc"].astype(np.float32),
+                **{name: arrays[name].astype(np.float32) for name in _ARRAYS},
                 categories=tuple(header["categories"]),
                 ngrams=tuple(int(n) for n in header["ngrams"]),
                 bits=int(header["bits"]),
-                calib_a=float(calib["a"]),
+                lin0=float(header["lin0"]),
+                bs=float(header["bs"]),
+                calib_wide=float(calib["wide"]),
+                calib_deep=float(calib["deep"]),
                 calib_c=float(calib["c"]),
                 stack=Stack(**stack) if stack else None,
                 meta=dict(header.get("meta") or {}),
@@ -248,15 +267,20 @@ class TextModel:
 
     def check(self) -> None:
         """Shapes agree with each other and with the header (ValueError otherwise)."""
+        size = 1 << self.bits
         dim, hid = self.w1.shape
-        if self.emb.shape != (1 << self.bits, dim):
-            raise ValueError(f"embedding shape {self.emb.shape} != ({1 << self.bits}, {dim})")
-        if self.idf.shape != (1 << self.bits,) or bool((self.idf < 0).any()):
-            raise ValueError("idf weights have the wrong shape or negative values")
-        if self.b1.shape != (hid,) or self.ws.shape != (hid,):
-            raise ValueError("hidden layer shapes disagree")
-        if self.wc.shape != (hid, len(self.categories)) or self.bc.shape != (len(self.categories),):
-            raise ValueError("category layer shapes disagree")
+        k = len(self.categories)
+        expected = {
+            "emb": (size, dim),
+            "lin": (size,),
+            "b1": (hid,),
+            "ws": (hid,),
+            "catw": (size, k),
+            "catb": (k,),
+        }
+        for name, shape in expected.items():
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
         if not all(1 <= n <= 5 for n in self.ngrams):
             raise ValueError(f"n-gram lengths {self.ngrams} outside 1..5")
         for name in _ARRAYS:
@@ -282,20 +306,14 @@ def load(path: Path | None = None) -> TextModel:
     return TextModel.from_bytes(data, where=str(path))
 
 
-def pool(emb: F32, idf: F32, indptr: npt.NDArray[np.int64], buckets: npt.NDArray[np.int32]) -> F32:
-    """The idf-weighted mean of the embedding rows of each text's n-grams (zeros for a text without any)."""
+def bag(weights: F32, indptr: npt.NDArray[np.int64], buckets: npt.NDArray[np.int32]) -> F32:
+    """Per text, the sum of the rows of `weights` (2-D) at its buckets (zeros for a text without any)."""
     n = len(indptr) - 1
-    out = np.zeros((n, emb.shape[1]), dtype=np.float32)
+    out = np.zeros((n, weights.shape[1]), dtype=np.float32)
     if len(buckets) == 0:
         return out
-    counts = np.diff(indptr)
-    nonempty = counts > 0
-    weights = idf[buckets]
-    rows = emb[buckets] * weights[:, None]
-    starts = indptr[:-1][nonempty]
-    sums = np.add.reduceat(rows, starts, axis=0)
-    totals = np.add.reduceat(weights, starts)
-    out[nonempty] = sums / np.maximum(totals, np.float32(1e-6))[:, None]
+    nonempty = np.diff(indptr) > 0
+    out[nonempty] = np.add.reduceat(weights[buckets], indptr[:-1][nonempty], axis=0)
     return out
 
 

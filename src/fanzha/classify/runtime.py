@@ -2,8 +2,9 @@
 
 `resolve(spec)` turns the detector's ``model=`` argument into a `ModelHook` or None:
 
-- ``"default"``: the shipped artifact, unless ``$FANZHA_MODEL`` says otherwise — ``off`` (rules only), ``only``
-  (the model alone: the ablation's middle column), ``on`` / unset (fused), or a path to another artifact;
+- ``"default"``: the shipped artifact (or ``$FANZHA_MODEL_PATH``), unless ``$FANZHA_MODEL`` says otherwise —
+  ``off`` (rules only), ``only`` (the model alone: the ablation's middle column), ``on`` / unset (fused), or a
+  path to another artifact;
 - ``None`` or ``"off"``: rules only;
 - ``"only"``: the shipped model alone;
 - a `TextModel` or a path: that model, fused.
@@ -23,6 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from fanzha.classify.features import MAX_CHARS
 from fanzha.classify.model import ModelError, Prediction, TextModel, default_path, load
 
 Mode = Literal["fused", "only"]
@@ -95,8 +97,9 @@ def resolve(spec: Any) -> ModelHook | None:
         return ModelHook("fused", model_=spec)
     if isinstance(spec, Path):
         return ModelHook("fused", path=spec, strict=True)
+    shipped = Path(os.environ["FANZHA_MODEL_PATH"]) if os.environ.get("FANZHA_MODEL_PATH") else default_path()
     if spec == "only":
-        return ModelHook("only", path=default_path())
+        return ModelHook("only", path=shipped)
     if spec != "default":
         raise ValueError(f"model must be 'default', 'off', 'only', None, a TextModel or a Path, not {spec!r}")
     env = os.environ.get("FANZHA_MODEL", "").strip()
@@ -104,12 +107,15 @@ def resolve(spec: Any) -> ModelHook | None:
     if low in ("off", "0", "none", "rules"):
         return None
     if low == "only":
-        return ModelHook("only", path=default_path())
+        return ModelHook("only", path=shipped)
     if low in ("", "on", "1", "fused"):
-        return ModelHook("fused", path=default_path())
+        return ModelHook("fused", path=shipped)
     if low == "strict":
-        return ModelHook("fused", path=default_path(), strict=True)
+        return ModelHook("fused", path=shipped, strict=True)
     return ModelHook("fused", path=Path(env), strict=True)
+
+
+_BREAKS = np.array([ord(c) for c in ",。!?;\n:、 "], dtype=np.uint32)
 
 
 def spans(
@@ -119,27 +125,26 @@ def spans(
     the contributions of the n-grams covering it (split evenly), and the best runs of positive characters
     within a clause are returned as (start, end, contribution), strongest first."""
     contrib, starts, lengths = model.contributions(text)
-    n = min(len(text), len(text[:4000]))
+    n = min(len(text), MAX_CHARS)
     if n == 0 or len(contrib) == 0:
         return []
-    per_char = np.zeros(n + 1)
     share = contrib / lengths
-    for size in np.unique(lengths):
-        sel = lengths == size
-        for k in range(int(size)):
-            np.add.at(per_char, starts[sel] + k, share[sel])
+    per_char = np.zeros(n + 1)
+    for k in range(int(lengths.max())):  # each n-gram's share goes to each of its characters
+        sel = lengths > k
+        per_char += np.bincount(starts[sel] + k, weights=share[sel], minlength=n + 1)[: n + 1]
     per_char = per_char[:n]
-    breaks = {i for i, ch in enumerate(text[:n]) if ch in ",。!?;\n:、 "}
-    runs: list[tuple[int, int, float]] = []
-    start = None
-    for i in range(n + 1):
-        good = i < n and per_char[i] > 0 and i not in breaks
-        if good and start is None:
-            start = i
-        elif not good and start is not None:
-            if i - start >= min_len:
-                runs.append((start, i, float(per_char[start:i].sum())))
-            start = None
+    codes = np.frombuffer(text[:n].encode("utf-32-le"), dtype=np.uint32)
+    good = (per_char > 0) & ~np.isin(codes, _BREAKS)
+    edges = np.diff(np.concatenate([[0], good.astype(np.int8), [0]]))
+    run_starts = np.flatnonzero(edges == 1)
+    run_ends = np.flatnonzero(edges == -1)
+    cum = np.concatenate([[0.0], np.cumsum(per_char)])
+    runs = [
+        (int(a), int(b), float(cum[b] - cum[a]))
+        for a, b in zip(run_starts, run_ends, strict=True)
+        if b - a >= min_len
+    ]
     runs.sort(key=lambda r: -r[2])
     return runs[:max_spans]
 
@@ -186,26 +191,27 @@ def fuse_with_model(
     """The decision with the model (fused through the artifact's stack, or alone), with
     ``trail["model"]`` saying what the model did, and the model's findings as (start, end, fields) on the
     normalised text."""
-    from fanzha.detect.fusion import fuse
+    from fanzha.detect.fusion import fuse, sigmoid
 
     model = hook.get()
-    rules = fuse(config, evidence, conversation=conversation)
-    if hook.mode == "only":
-        decision = model_only_decision(config, prediction)
-    else:
-        stack = model.stack if model is not None else None
-        decision = fuse(
-            config, evidence, conversation=conversation, model_logit=prediction.logit, stack=stack
-        )
+    stack = model.stack if model is not None else None
+    fused = fuse(config, evidence, conversation=conversation, model_logit=prediction.logit, stack=stack)
+    # What the rules alone would have said: the same sum without the model (the genre does not depend on it).
+    rules_score = sigmoid(fused.trail["rule_logit"]) * (1.0 - fused.genre["notice"])
+    t = config.thresholds
+    rules_label = "scam" if rules_score >= t.scam else "suspicious" if rules_score >= t.suspicious else "safe"
+    if fused.kind == "notice":
+        rules_label = "safe"
+    decision = model_only_decision(config, prediction) if hook.mode == "only" else fused
     order = {"safe": 0, "suspicious": 1, "scam": 2}
     effect = (
         "raised"
-        if order[decision.label] > order[rules.label]
+        if order[decision.label] > order[rules_label]
         else "lowered"
-        if order[decision.label] < order[rules.label]
+        if order[decision.label] < order[rules_label]
         else "none"
     )
-    alone = decision.label != "safe" and rules.label == "safe"
+    alone = decision.label != "safe" and rules_label == "safe"
     info = {
         "mode": hook.mode,
         "logit": round(prediction.logit, 4),
@@ -213,8 +219,8 @@ def fuse_with_model(
         "category": prediction.category,
         "category_p": round(prediction.category_p, 4),
         "category_min": CATEGORY_MIN,
-        "rules_label": rules.label,
-        "rules_score": round(rules.score, 4),
+        "rules_label": rules_label,
+        "rules_score": round(rules_score, 4),
         "effect": effect,
         "alone": alone,
     }

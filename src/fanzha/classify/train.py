@@ -1,19 +1,24 @@
-"""Training: the embedding-bag model (numpy + scipy.sparse), its calibration, and the stacked fusion.
+"""Training: the wide-and-deep model, its calibration, and the stacked fusion.
 
 `fanzha train --config configs/model.yaml --out src/fanzha/classify/artifacts` runs `run`:
 
 1. assemble the training items (`fanzha.classify.data`);
-2. split the groups (genres, call types) into ``folds`` folds; for each fold train a model on the others and
-   score the held-out fold — out-of-fold log-odds of texts whose genre the model never saw;
-3. fit the calibration (Platt: a · raw + c) on those out-of-fold log-odds;
+2. split the groups (genres, call types) into ``folds`` folds; for each fold fit a model on the others and
+   score the held-out fold — out-of-fold scores of texts whose genre the model never saw. A model is: the wide
+   part (logistic regression on the L2-normalised binary bag of hashed n-grams, liblinear — the "floor"),
+   the deep part (embedding bag + hidden layer, numpy, trained on top of the wide part's cross-fitted
+   log-odds, so it learns what the wide part gets wrong on genres it has not seen) and the category head
+   (multinomial logistic regression on scam texts with a category);
+3. fit the calibration ``a_w · wide + a_d · deep + c`` on the out-of-fold scores, at the share of scams the
+   detector should assume (``prior_scam``); the same with ``wide`` alone is the floor's calibration;
 4. run the rules on every item and fit the stacked fusion (a logistic regression over the rules' log-odds,
    the calibrated model log-odds and the model log-odds when the rules found no scam evidence) on the same
    out-of-fold scores — never on evaluation corpora;
-5. train the final model on everything, attach calibration and stack, write ``textmodel.npz`` and
-   ``training.json`` (data counts, out-of-fold figures, the floor's figures).
+5. fit the final model on everything, attach calibration and stack, write ``textmodel.npz`` and
+   ``training.json`` (data counts, out-of-fold figures of rules, floor, model and fused, per group).
 
-Training needs scipy (the ``train`` extra); running the model needs numpy only. Same config, same seed, same
-data → same bytes.
+Training needs scipy and scikit-learn (the ``train`` extra); running the model needs numpy only. Same config,
+same seed, same data → same bytes.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fanzha.classify.data import Item, stable_fold
-from fanzha.classify.features import hash_ngrams
+from fanzha.classify.features import unique_ngrams
 from fanzha.classify.model import Stack, TextModel
 from fanzha.errors import InputError
 
@@ -43,17 +48,17 @@ class ModelConfig:
     bits: int = 18
     dim: int = 32
     hidden: int = 64
-    weighting: str = "uniform"  # uniform: every seen n-gram weighs 1; idf: inverse document frequency
+    deep: bool = True  # False: the wide part alone (the floor)
 
 
 @dataclass
 class TrainConfig:
-    epochs: int = 6
+    wide_c: float = 4.0  # inverse L2 strength of the wide part and the category head (liblinear / lbfgs)
+    epochs: int = 3
     batch: int = 128
-    lr_emb: float = 0.2
+    lr_emb: float = 0.05
     lr: float = 0.003
     l2: float = 1e-6
-    category_weight: float = 0.5
     folds: int = 3
     prior_scam: float = 0.1  # the share of scams the calibrated and fused probabilities assume
 
@@ -90,9 +95,9 @@ class Config:
                 model["ngrams"] = tuple(int(n) for n in model["ngrams"])
             cfg = cls(
                 seed=int(raw.get("seed", 20261122)),
-                data=DataConfig(**(raw.get("data") or {})),
-                model=ModelConfig(**model),
-                train=TrainConfig(**(raw.get("train") or {})),
+                data=_typed(DataConfig, raw.get("data")),
+                model=_typed(ModelConfig, model),
+                train=_typed(TrainConfig, raw.get("train")),
             )
         except (TypeError, ValueError) as exc:
             raise InputError("E604", f"bad training config: {exc}", where=where) from None
@@ -102,43 +107,53 @@ class Config:
             raise InputError("E604", "model.ngrams must be in 1..5 and model.bits in 10..22", where=where)
         if not 0.0 < cfg.train.prior_scam < 1.0:
             raise InputError("E604", "train.prior_scam must be between 0 and 1", where=where)
-        if cfg.model.weighting not in ("uniform", "idf"):
-            raise InputError("E604", "model.weighting must be uniform or idf", where=where)
         if cfg.train.folds < 2:
             raise InputError("E604", "train.folds must be at least 2", where=where)
         return cfg
 
 
-# -- the network ---------------------------------------------------------------------------------------------
+_OPTIONAL = {"data_dir": str, "limit_per_source": int}
 
 
-def document_frequency_idf(texts: Sequence[str], mc: ModelConfig) -> npt.NDArray[np.float32]:
-    """The pooling weight of every bucket: 1 (``uniform``) or ``log((1 + N) / (1 + df))`` (``idf``) for
-    buckets the training texts have, 0 for the others (an n-gram never seen adds nothing)."""
-    indptr, buckets, _ = hash_ngrams(texts, mc.ngrams, mc.bits)
-    docs = np.repeat(np.arange(len(texts)), np.diff(indptr))
-    pairs = np.unique(docs.astype(np.int64) << 24 | buckets.astype(np.int64))
-    df = np.bincount((pairs & ((1 << 24) - 1)).astype(np.int64), minlength=1 << mc.bits)
-    idf = np.log((1.0 + len(texts)) / (1.0 + df))
-    if mc.weighting == "uniform":
-        idf = np.ones_like(idf)
-    idf[df == 0] = 0.0
-    out: npt.NDArray[np.float32] = idf.astype(np.float32)
-    return out
+def _typed(cls: Any, raw: Any) -> Any:
+    """A config section from its mapping, each value checked against the type of the field's default."""
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise TypeError(f"{cls.__name__} must be a mapping")
+    default = cls()
+    for key, value in raw.items():
+        if not hasattr(default, key):
+            raise TypeError(f"unknown key {key!r}")
+        want = _OPTIONAL.get(key)
+        if want is not None:
+            ok = value is None or isinstance(value, want)
+        else:
+            ref = getattr(default, key)
+            if isinstance(ref, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(ref, float):
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+            elif isinstance(ref, int):
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, type(ref))
+        if not ok:
+            raise ValueError(f"{key}: {value!r} is not a valid value")
+    return cls(**raw)
 
 
-def _csr(texts: Sequence[str], mc: ModelConfig, idf: npt.NDArray[np.float32]) -> Any:
-    """Rows of idf-weighted pooling weights over buckets (scipy CSR, duplicates summed)."""
+# -- features ------------------------------------------------------------------------------------------------
+
+
+def features(texts: Sequence[str], mc: ModelConfig) -> Any:
+    """The L2-normalised binary bag of hashed n-grams (scipy CSR): what every part of the model reads."""
     from scipy import sparse
 
-    indptr, buckets, _ = hash_ngrams(texts, mc.ngrams, mc.bits)
-    weights = idf[buckets].astype(np.float64)
-    totals = np.add.reduceat(weights, indptr[:-1]) if len(weights) else np.zeros(len(texts))
-    totals[np.diff(indptr) == 0] = 1.0
-    data = (weights / np.maximum(np.repeat(totals, np.diff(indptr)), 1e-6)).astype(np.float32)
-    x = sparse.csr_matrix((data, buckets, indptr), shape=(len(texts), 1 << mc.bits))
-    x.sum_duplicates()
-    return x
+    indptr, buckets = unique_ngrams(texts, mc.ngrams, mc.bits)
+    counts = np.diff(indptr)
+    data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
+    return sparse.csr_matrix((data, buckets, indptr), shape=(len(texts), 1 << mc.bits))
 
 
 def _softmax(z: F64) -> F64:
@@ -153,50 +168,62 @@ def _sigmoid(z: F64) -> F64:
     return out
 
 
-def fit_network(
-    items: Sequence[Item],
-    categories: Sequence[str],
-    mc: ModelConfig,
-    tc: TrainConfig,
-    seed: int,
-    log: Log | None = None,
-) -> TextModel:
-    """Train the embedding bag + hidden layer with a scam head (weighted logistic loss) and a category head
-    (softmax, scam items with a category only). Embeddings: sparse Adagrad on the rows a batch touches;
-    dense layers: Adam."""
+# -- the parts -----------------------------------------------------------------------------------------------
+
+
+def fit_wide(x: Any, y: F64, w: F64, c: float, seed: int) -> tuple[F64, float]:
+    """Logistic regression (liblinear, balanced classes): the floor and the model's wide part."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+    clf.fit(x, y.astype(int), sample_weight=w)
+    return clf.coef_[0].astype(np.float64), float(clf.intercept_[0])
+
+
+def fit_category(x: Any, cats: npt.NDArray[np.int64], k: int, c: float) -> tuple[F64, F64]:
+    """Multinomial logistic regression (lbfgs, balanced classes) over the categories present; absent ones
+    get weights 0 and a very low bias."""
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((x.shape[1], k))
+    bias = np.full(k, -30.0)
+    present = np.unique(cats)
+    if len(present) == 1:
+        bias[present[0]] = 0.0
+        return coef, bias
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=300, tol=1e-3)
+    clf.fit(x, cats)
+    classes = clf.classes_.astype(int)
+    if len(classes) == 2:  # sklearn keeps one row for two classes
+        coef[:, classes[1]] = clf.coef_[0]
+        bias[classes[1]] = clf.intercept_[0]
+        bias[classes[0]] = 0.0
+    else:
+        coef[:, classes] = clf.coef_.T
+        bias[classes] = clf.intercept_
+    return coef, bias
+
+
+def fit_deep(
+    x: Any, y: F64, w: F64, offset: F64, mc: ModelConfig, tc: TrainConfig, seed: int, log: Log | None = None
+) -> dict[str, Any]:
+    """The embedding bag + hidden layer, trained with the wide part's log-odds as a fixed offset (weighted
+    logistic loss, balanced classes). Embeddings: sparse Adagrad on the rows a batch touches; dense layers:
+    Adam."""
     from scipy import sparse
 
     rng = np.random.default_rng(seed)
-    n = len(items)
-    texts = [it.text for it in items]
-    idf = document_frequency_idf(texts, mc)
-    x = _csr(texts, mc, idf)
-    y = np.array([it.label for it in items], dtype=np.float64)
-    w = np.array([it.weight for it in items], dtype=np.float64)
-    pos = w[y == 1].sum()
-    neg = w[y == 0].sum()
-    if pos == 0 or neg == 0:
-        raise InputError("E605", "training data needs both scam and non-scam texts")
-    w = np.where(y == 1, w * (w.sum() / (2 * pos)), w * (w.sum() / (2 * neg)))  # balance the classes
-    cat_index = {c: i for i, c in enumerate(categories)}
-    cat = np.array([cat_index.get(it.category, -1) if it.category else -1 for it in items], dtype=np.int64)
-    k = len(categories)
-    present = np.bincount(cat[cat >= 0], minlength=k).astype(np.float64)
-    # every category present weighs the same in the category loss, however many texts it has
-    cat_w = np.where(
-        present > 0, present.sum() / np.maximum(present, 1) / max(1, int((present > 0).sum())), 0.0
-    )
-
+    n = x.shape[0]
+    pos, neg = w[y == 1].sum(), w[y == 0].sum()
+    w = np.where(y == 1, w * (w.sum() / (2 * pos)), w * (w.sum() / (2 * neg)))
     buckets, dim, hid = 1 << mc.bits, mc.dim, mc.hidden
     emb = rng.uniform(-1.0, 1.0, size=(buckets, dim)) * (1.0 / dim)
-    emb_acc = np.zeros(buckets, dtype=np.float64)  # Adagrad accumulator per row
+    emb_acc = np.zeros(buckets, dtype=np.float64)
     dense = {
         "w1": rng.normal(0.0, math.sqrt(2.0 / dim), size=(dim, hid)),
         "b1": np.zeros(hid),
-        "ws": rng.normal(0.0, math.sqrt(1.0 / hid), size=hid),
+        "ws": rng.normal(0.0, math.sqrt(1.0 / hid), size=hid) * 0.1,
         "bs": np.zeros(1),
-        "wc": rng.normal(0.0, math.sqrt(1.0 / hid), size=(hid, k)),
-        "bc": np.zeros(k),
     }
     m1 = {name: np.zeros_like(v) for name, v in dense.items()}
     m2 = {name: np.zeros_like(v) for name, v in dense.items()}
@@ -214,36 +241,19 @@ def fit_network(
             pooled = np.asarray(xs @ e_sub)
             z1 = pooled @ dense["w1"] + dense["b1"]
             h = np.maximum(z1, 0.0)
-            s = h @ dense["ws"] + dense["bs"][0]
-            wb = w[idx]
-            norm = wb.sum()
+            s = h @ dense["ws"] + dense["bs"][0] + offset[idx]
+            wb, yb = w[idx], y[idx]
             p = _sigmoid(s)
-            yb = y[idx]
             total += float(-(wb * (yb * np.log(p + 1e-12) + (1 - yb) * np.log(1 - p + 1e-12))).sum())
-            ds = wb * (p - yb) / norm
+            ds = wb * (p - yb) / wb.sum()
             grads: dict[str, F64] = {"ws": h.T @ ds, "bs": np.array([ds.sum()])}
-            dh = np.outer(ds, dense["ws"])
-            cb = cat[idx]
-            has = cb >= 0
-            if k and has.any():
-                c = h[has] @ dense["wc"] + dense["bc"]
-                pc = _softmax(c)
-                pc[np.arange(has.sum()), cb[has]] -= 1.0
-                dc = tc.category_weight * pc * cat_w[cb[has], None] / max(1, has.sum())
-                grads["wc"] = h[has].T @ dc
-                grads["bc"] = dc.sum(axis=0)
-                dh[has] += dc @ dense["wc"].T
-            else:
-                grads["wc"] = np.zeros_like(dense["wc"])
-                grads["bc"] = np.zeros_like(dense["bc"])
-            dz1 = dh * (z1 > 0)
+            dz1 = np.outer(ds, dense["ws"]) * (z1 > 0)
             grads["w1"] = pooled.T @ dz1
             grads["b1"] = dz1.sum(axis=0)
-            d_pooled = dz1 @ dense["w1"].T
-            d_emb = np.asarray(xs.T @ d_pooled) + tc.l2 * e_sub
+            d_emb = np.asarray(xs.T @ (dz1 @ dense["w1"].T)) + tc.l2 * e_sub
             step += 1
             for name, g in grads.items():
-                if name in ("w1", "ws", "wc"):
+                if name in ("w1", "ws"):
                     g = g + tc.l2 * dense[name]
                 m1[name] = b1_ * m1[name] + (1 - b1_) * g
                 m2[name] = b2_ * m2[name] + (1 - b2_) * g * g
@@ -253,31 +263,82 @@ def fit_network(
             emb_acc[cols] += (d_emb * d_emb).mean(axis=1)
             emb[cols] = e_sub - tc.lr_emb * d_emb / (np.sqrt(emb_acc[cols])[:, None] + 1e-8)
         if log is not None:
-            log(f"epoch {epoch + 1}/{tc.epochs}: loss {total / w.sum():.4f}")
-    emb[idf == 0] = 0.0
-    return TextModel(
-        emb=emb.astype(np.float32),
-        idf=idf,
-        w1=dense["w1"].astype(np.float32),
-        b1=dense["b1"].astype(np.float32),
-        ws=dense["ws"].astype(np.float32),
-        bs=float(dense["bs"][0]),
-        wc=dense["wc"].astype(np.float32),
-        bc=dense["bc"].astype(np.float32),
+            log(f"deep part, epoch {epoch + 1}/{tc.epochs}: loss {total / w.sum():.4f}")
+    seen = np.asarray(x.sum(axis=0)).ravel() > 0
+    emb[~seen] = 0.0  # an n-gram never seen adds nothing
+    return {"emb": emb, **dense}
+
+
+def fit_model(
+    items: Sequence[Item],
+    categories: Sequence[str],
+    cfg: Config,
+    seed: int,
+    log: Log | None = None,
+) -> TextModel:
+    """Wide part, deep part (on the wide part's cross-fitted log-odds) and category head on `items`;
+    uncalibrated, quantised as it will ship."""
+    mc, tc = cfg.model, cfg.train
+    x = features([it.text for it in items], mc)
+    y = np.array([it.label for it in items], dtype=np.float64)
+    w = np.array([it.weight for it in items], dtype=np.float64)
+    if y.min() == y.max():
+        raise InputError("E605", "training data needs both scam and non-scam texts")
+    lin, lin0 = fit_wide(x, y, w, tc.wide_c, seed)
+    size, k = 1 << mc.bits, len(categories)
+    deep: dict[str, Any] = {  # without the deep part: a one-wide zero layer (contributes exactly 0)
+        "emb": np.zeros((size, 1)),
+        "w1": np.zeros((1, 1)),
+        "b1": np.zeros(1),
+        "ws": np.zeros(1),
+        "bs": np.zeros(1),
+    }
+    if mc.deep:
+        # the wide part's log-odds on texts of genres it did not see (two folds of groups)
+        inner = np.array([stable_fold(it.group, 2, seed + 1000) for it in items])
+        offset = np.zeros(len(items))
+        for k_ in range(2):
+            tr, te = inner != k_, inner == k_
+            if tr.any() and te.any() and y[tr].min() != y[tr].max():
+                coef, b0 = fit_wide(x[tr], y[tr], w[tr], tc.wide_c, seed)
+                offset[te] = x[te] @ coef + b0
+            else:
+                offset[te] = x[te] @ lin + lin0
+        deep = fit_deep(x, y, w, offset, mc, tc, seed, log)
+    cat_index = {c: i for i, c in enumerate(categories)}
+    has = np.array([it.label == 1 and it.category in cat_index for it in items])
+    if has.any():
+        cats = np.array([cat_index[str(it.category)] for it, h in zip(items, has, strict=True) if h])
+        catw, catb = fit_category(x[has], cats, k, tc.wide_c)
+    else:
+        catw, catb = np.zeros((size, k)), np.zeros(k)
+    model = TextModel(
+        emb=deep["emb"].astype(np.float32),
+        lin=lin.astype(np.float32),
+        w1=deep["w1"].astype(np.float32),
+        b1=deep["b1"].astype(np.float32),
+        ws=deep["ws"].astype(np.float32),
+        catw=catw.astype(np.float32),
+        catb=catb.astype(np.float32),
         categories=tuple(categories),
         ngrams=tuple(mc.ngrams),
         bits=mc.bits,
+        lin0=lin0,
+        bs=float(deep["bs"][0]),
     )
+    return TextModel.from_bytes(model.to_bytes())  # float16, as it ships
 
 
-def quantised(model: TextModel) -> TextModel:
-    """The model as it will be stored (float16 weights), so that calibration sees what ships."""
-    return TextModel.from_bytes(model.to_bytes())
-
-
-def raw_scores(model: TextModel, texts: Sequence[str], batch: int = 512) -> F64:
-    out = [model.raw_logits(texts[i : i + batch])[0] for i in range(0, len(texts), batch)]
-    return np.concatenate(out).astype(np.float64) if out else np.zeros(0)
+def model_parts(model: TextModel, texts: Sequence[str], batch: int = 512) -> tuple[F64, F64]:
+    """Uncalibrated (wide, deep) scores of many texts."""
+    wide, deep = [], []
+    for i in range(0, len(texts), batch):
+        a, b, _ = model.parts(texts[i : i + batch])
+        wide.append(a)
+        deep.append(b)
+    if not wide:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(wide).astype(np.float64), np.concatenate(deep).astype(np.float64)
 
 
 # -- logistic regression for calibration and stacking ------------------------------------------------------
@@ -363,39 +424,6 @@ def binary_metrics(y: F64, p: F64, threshold: float = 0.4, weights: F64 | None =
     }
 
 
-# -- the floor: char n-gram TF-IDF-like linear model ---------------------------------------------------------
-
-
-def fit_floor(items: Sequence[Item], mc: ModelConfig, seed: int) -> Callable[[Sequence[str]], F64]:
-    """The floor the model must beat: logistic regression on the same hashed char n-grams (binary,
-    L2-normalised rows), via scikit-learn's liblinear when available, else not computed."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
-    def feats(texts: Sequence[str]) -> Any:
-        indptr, buckets, _ = hash_ngrams(texts, mc.ngrams, mc.bits)
-        x = sparse.csr_matrix(
-            (np.ones(len(buckets), np.float64), buckets, indptr), shape=(len(texts), 1 << mc.bits)
-        )
-        x.sum_duplicates()
-        x.data = np.minimum(x.data, 1.0)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        return sparse.diags(1.0 / np.maximum(norms, 1e-9)) @ x
-
-    y = np.array([it.label for it in items])
-    w = np.array([it.weight for it in items])
-    clf = LogisticRegression(
-        C=4.0, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=seed
-    )
-    clf.fit(feats([it.text for it in items]), y, sample_weight=w)
-
-    def score(texts: Sequence[str]) -> F64:
-        out: F64 = clf.decision_function(feats(texts)).astype(np.float64)
-        return out
-
-    return score
-
-
 # -- the whole run --------------------------------------------------------------------------------------------
 
 
@@ -421,8 +449,6 @@ def fit_all(
     cfg: Config,
     detector: Any,
     log: Log | None = None,
-    *,
-    floor: bool = True,
 ) -> tuple[TextModel, dict[str, Any]]:
     """Out-of-fold scores, calibration, stack, final model; returns the model and the training report."""
     say = log or (lambda _msg: None)
@@ -430,23 +456,31 @@ def fit_all(
     w = np.array([it.weight for it in items], dtype=np.float64)
     texts = [it.text for it in items]
     fold = folds_of(items, cfg.train.folds, cfg.seed)
-    oof = np.zeros(len(items))
-    oof_floor = np.zeros(len(items))
+    wide = np.zeros(len(items))
+    deep = np.zeros(len(items))
+    cat_ok: list[bool] = []
     for k in range(cfg.train.folds):
         test = fold == k
         train_items = [it for it, f in zip(items, fold, strict=True) if f != k]
         if not test.any() or not train_items:
             raise InputError("E605", f"fold {k} is empty: too few groups for {cfg.train.folds} folds")
         say(f"fold {k + 1}/{cfg.train.folds}: {len(train_items):,} training, {int(test.sum()):,} held out")
-        m = quantised(fit_network(train_items, categories, cfg.model, cfg.train, cfg.seed + k + 1, say))
+        m = fit_model(train_items, categories, cfg, cfg.seed + k + 1, say)
         held = [t for t, keep in zip(texts, test, strict=True) if keep]
-        oof[test] = raw_scores(m, held)
-        if floor:
-            oof_floor[test] = fit_floor(train_items, cfg.model, cfg.seed)(held)
+        wide[test], deep[test] = model_parts(m, held)
+        held_items = [it for it, keep in zip(items, test, strict=True) if keep and it.label and it.category]
+        if held_items:
+            preds = m.predict_batch([it.text for it in held_items])
+            cat_ok.extend(p.category == it.category for p, it in zip(preds, held_items, strict=True))
     wp = prior_weights(y, w, cfg.train.prior_scam)
-    calib = fit_logistic(oof[:, None], y, wp)
-    calib_a, calib_c = float(calib[1]), float(calib[0])
-    model_logit = calib_a * oof + calib_c
+    floor_beta = fit_logistic(wide[:, None], y, wp)
+    floor_logit = floor_beta[0] + floor_beta[1] * wide
+    if cfg.model.deep:
+        beta = fit_logistic(np.column_stack([wide, deep]), y, wp)
+        calib = (float(beta[1]), float(beta[2]), float(beta[0]))
+    else:
+        calib = (float(floor_beta[1]), 0.0, float(floor_beta[0]))
+    model_logit = calib[0] * wide + calib[1] * deep + calib[2]
     say("rules on the training items …")
     rules = rule_features(detector, items)
     stack_beta = fit_logistic(stack_features(rules, model_logit), y, wp)
@@ -459,45 +493,67 @@ def fit_all(
     fused = _sigmoid(stack_features(rules, model_logit) @ stack_beta[1:] + stack_beta[0])
     report: dict[str, Any] = {
         "out_of_fold": {
-            "model": binary_metrics(y, _sigmoid(model_logit), weights=wp),
             "rules": binary_metrics(y, _sigmoid(rules[:, 0]), weights=wp),
+            "floor": binary_metrics(y, _sigmoid(floor_logit), weights=wp),
+            "model": binary_metrics(y, _sigmoid(model_logit), weights=wp),
             "fused": binary_metrics(y, fused, weights=wp),
-        }
+        },
+        "out_of_fold_category_accuracy": round(float(np.mean(cat_ok)), 4) if cat_ok else None,
+        "out_of_fold_by_group": _by_group(items, y, model_logit, floor_logit),
     }
-    if floor:
-        fc = fit_logistic(oof_floor[:, None], y, wp)
-        report["out_of_fold"]["floor"] = binary_metrics(y, _sigmoid(fc[0] + fc[1] * oof_floor), weights=wp)
-    report["out_of_fold_by_group"] = _by_group(items, y, model_logit, oof_floor if floor else None)
     say("final model on everything …")
-    final = fit_network(items, categories, cfg.model, cfg.train, cfg.seed, say)
-    final = quantised(final)
-    final.calib_a, final.calib_c, final.stack = calib_a, calib_c, stack
-    report["calibration"] = {"a": calib_a, "c": calib_c}
+    final = fit_model(items, categories, cfg, cfg.seed, say)
+    final.calib_wide, final.calib_deep, final.calib_c = calib
+    final.stack = stack
+    report["calibration"] = {"wide": calib[0], "deep": calib[1], "c": calib[2]}
     report["stack"] = stack.to_dict()
     return final, report
 
 
-def _by_group(items: Sequence[Item], y: F64, model_logit: F64, floor: F64 | None) -> dict[str, Any]:
+def _by_group(items: Sequence[Item], y: F64, model_logit: F64, floor: F64) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    groups = sorted({it.group for it in items})
     gs = np.array([it.group for it in items])
-    for g in groups:
+    for g in sorted(set(gs.tolist())):
         sel = gs == g
-        row: dict[str, Any] = {"n": int(sel.sum()), "label": int(y[sel][0])}
-        row["model_acc"] = round(float(((model_logit[sel] >= 0) == (y[sel] == 1)).mean()), 4)
-        if floor is not None:
-            row["floor_acc"] = round(float(((floor[sel] >= 0) == (y[sel] == 1)).mean()), 4)
-        out[g] = row
+        out[g] = {
+            "n": int(sel.sum()),
+            "scam_share": round(float(y[sel].mean()), 4),
+            "model_acc": round(float(((model_logit[sel] >= _LOGIT_04) == (y[sel] == 1)).mean()), 4),
+            "floor_acc": round(float(((floor[sel] >= _LOGIT_04) == (y[sel] == 1)).mean()), 4),
+        }
     return out
+
+
+_LOGIT_04 = math.log(0.4 / 0.6)  # flagged from p = 0.4 on (the detector's "suspicious")
 
 
 def categories_of(detector: Any) -> list[str]:
     return [c.id for c in detector.kb.categories]
 
 
-def run(
-    cfg: Config, out: Path, *, examples: Path | None, log: Log | None = None, floor: bool = True
-) -> dict[str, Any]:
+def fixed_sample(model: TextModel, detector: Any, examples: Path) -> dict[str, Any]:
+    """The model's calibrated log-odds (3 decimals) and the fused labels on the project's examples: the
+    figures a test recomputes from the shipped artifact."""
+    import json
+
+    from fanzha.classify.data import model_text
+    from fanzha.detect.engine import Detector
+
+    rows = [json.loads(line) for line in examples.read_text(encoding="utf-8").splitlines() if line.strip()]
+    data = [r.get("turns") or r["text"] for r in rows]
+    preds = model.predict_batch([model_text(detector, d) for d in data])
+    fused = Detector(detector.kb, model=model)
+    labels = [fused.analyze(d).label for d in data]
+    return {
+        "file": "src/fanzha/examples/examples.jsonl",
+        "logits": [round(p.logit, 3) for p in preds],
+        "model_flagged": sum(p.p_scam >= 0.4 for p in preds),
+        "fused_labels": dict(sorted(Counter(labels).items())),
+        "gold_labels": dict(sorted(Counter(r["label"] for r in rows).items())),
+    }
+
+
+def run(cfg: Config, out: Path, *, examples: Path | None, log: Log | None = None) -> dict[str, Any]:
     """Assemble, fit and write ``textmodel.npz`` and ``training.json`` into `out`; returns the report."""
     import json
 
@@ -531,12 +587,12 @@ def run(
         limit=cfg.data.limit_per_source,
     )
     say(f"{len(items):,} items")
-    model, report = fit_all(items, categories_of(detector), cfg, detector, say, floor=floor)
+    model, report = fit_all(items, categories_of(detector), cfg, detector, say)
     report = {"data": summary(items), **report}
     model.meta = {"seed": cfg.seed, "data": report["data"]}
+    if examples is not None:
+        report["fixed_sample"] = fixed_sample(model, detector, examples)
     digest = model.save(out / ARTIFACT)
     report["artifact"] = {"file": ARTIFACT, "sha256": digest, "bytes": (out / ARTIFACT).stat().st_size}
-    (out / "training.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    )
+    (out / "training.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return report

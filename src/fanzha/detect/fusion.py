@@ -4,7 +4,10 @@ Evidence is summed in log-odds: every indicator that fired contributes ``weight 
 hit), to the scam logit (role ``scam`` and ``benign``, whose weights are negative) or to the logit of a genre
 (``attempt``, ``narrative``, ``notice``). Stages reached together (a pretext and then an execution move) add
 the chain bonus. A trained model, when present, adds its own log-odds as one more term (`model_logit`), so the
-verdict stays one sum that the decision trail shows term by term.
+verdict stays one sum that the decision trail shows term by term. With the model's learned `stack` (weights
+fitted by `fanzha train` on held-out training data, see docs/model-card.md) the scam log-odds are instead
+``intercept + w_rules · (bias + capped + chain) + w_model · model + w_model_alone · model × [no scam evidence]``,
+each term in the trail (``stack``); the genre logic below gates the result the same way.
 
     p_scam   = σ(bias + min(Σ scam evidence, cap) + chain bonus + model term)
     P(genre) = softmax over attempt / narrative / notice of (genre bias + Σ genre evidence)
