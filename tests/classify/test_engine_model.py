@@ -110,7 +110,9 @@ def test_check_no_model_and_batch(tmp_path: Path) -> None:
     out = runner.invoke(cli, ["check", "--json", "--explain", TEXTS[0]])
     assert json.loads(out.output)["decision"]["model"]["mode"] == "fused"
     src = tmp_path / "in.jsonl"
-    lines = [{"id": i, "text": t} for i, t in enumerate(TEXTS)] + [{"id": "t", "turns": [{"speaker": "客服", "text": TEXTS[0]}]}]
+    lines = [{"id": i, "text": t} for i, t in enumerate(TEXTS)] + [
+        {"id": "t", "turns": [{"speaker": "客服", "text": TEXTS[0]}]}
+    ]
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     dst = tmp_path / "out.jsonl"
     res = runner.invoke(cli, ["check", "--jsonl", str(src), "--out", str(dst)])

@@ -87,7 +87,9 @@ def update(doc: Path, body: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fanzha.classify.ablation", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m fanzha.classify.ablation", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("rules", type=Path)
     parser.add_argument("model", type=Path)
     parser.add_argument("fused", type=Path)

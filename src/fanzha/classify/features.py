@@ -118,7 +118,9 @@ def hash_ngrams(
     return indptr, buckets[order], starts[order]
 
 
-def unique_ngrams(texts: Sequence[str], ngrams: Sequence[int], bits: int) -> tuple[I64, npt.NDArray[np.int32]]:
+def unique_ngrams(
+    texts: Sequence[str], ngrams: Sequence[int], bits: int
+) -> tuple[I64, npt.NDArray[np.int32]]:
     """The distinct buckets of each text (a binary bag), sorted, grouped by text as in `hash_ngrams`."""
     n = len(texts)
     docs, buckets, _ = _raw(texts, ngrams, bits)

@@ -77,7 +77,9 @@ def measure(n: int = 6000) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fanzha.classify.speed", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m fanzha.classify.speed", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--cpu", type=int, default=None, help="pin to this CPU (default: the last one)")
     parser.add_argument("--n", type=int, default=6000, help="texts in the mix")
     args = parser.parse_args(argv)

@@ -175,7 +175,9 @@ def fit_wide(x: Any, y: F64, w: F64, c: float, seed: int) -> tuple[F64, float]:
     """Logistic regression (liblinear, balanced classes): the floor and the model's wide part."""
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+    clf = LogisticRegression(
+        C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed
+    )
     clf.fit(x, y.astype(int), sample_weight=w)
     return clf.coef_[0].astype(np.float64), float(clf.intercept_[0])
 
@@ -374,15 +376,44 @@ def prior_weights(y: F64, w: F64, prior: float) -> F64:
 
 
 def rule_features(detector: Any, items: Sequence[Item]) -> F64:
-    """Per item: the rules' scam log-odds (bias + capped evidence + chain bonus) and whether any scam
-    evidence fired (1/0)."""
+    """Per item: the rules' scam log-odds (bias + capped evidence + chain bonus), whether any scam evidence
+    fired (1/0), and the probability of the notice genre (which discounts the score: p × (1 − P(notice)))."""
     rows = []
     for it in items:
-        trail = detector.analyze(it.data, explain=True, model_logit=None).decision
+        v = detector.analyze(it.data, explain=True, model_logit=None)
+        trail = v.decision
         rule = float(trail["bias"] + trail["scam_evidence_capped"] + trail["stage_chain_bonus"])
-        fired = any(v > 0 for v in trail["scam_evidence"].values())
-        rows.append((rule, 1.0 if fired else 0.0))
-    return np.array(rows, dtype=np.float64).reshape(-1, 2)
+        fired = any(val > 0 for val in trail["scam_evidence"].values())
+        notice = 1.0 if v.kind == "notice" else float(trail["genre"]["notice"])
+        rows.append((rule, 1.0 if fired else 0.0, notice))
+    return np.array(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def fit_stack(x: F64, y: F64, w: F64, notice: F64, l2: float = 1e-3) -> F64:
+    """The stacked fusion's weights [intercept, coef…], fitted for the score the detector decides on,
+    ``σ(intercept + x · coef) × (1 − P(notice))`` (a notice is always safe): weighted log-likelihood with a
+    small L2 penalty, L-BFGS from the plain logistic regression's solution."""
+    from scipy.optimize import minimize
+
+    xa = np.hstack([np.ones((len(y), 1)), x])
+    keep = 1.0 - np.clip(notice, 0.0, 1.0 - 1e-9)
+    wn = w / w.sum()
+    reg = np.full(xa.shape[1], l2)
+    reg[0] = 0.0
+
+    def loss(beta: F64) -> tuple[float, F64]:
+        s = _sigmoid(xa @ beta)
+        q = np.clip(s * keep, 1e-12, 1.0 - 1e-12)
+        ll = wn * (y * np.log(q) + (1.0 - y) * np.log(1.0 - q))
+        dz = wn * (y * (1.0 - s) - (1.0 - y) * s * (1.0 - s) * keep / (1.0 - q))
+        value = float(-ll.sum() + 0.5 * (reg * beta * beta).sum())
+        grad: F64 = -(xa.T @ dz) + reg * beta
+        return value, grad
+
+    start = fit_logistic(x, y, w, l2=l2)
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500, "gtol": 1e-9})
+    out: F64 = np.asarray(result.x, dtype=np.float64)
+    return out
 
 
 def stack_features(rules: F64, model_logit: F64) -> F64:
@@ -483,17 +514,18 @@ def fit_all(
     model_logit = calib[0] * wide + calib[1] * deep + calib[2]
     say("rules on the training items …")
     rules = rule_features(detector, items)
-    stack_beta = fit_logistic(stack_features(rules, model_logit), y, wp)
+    stack_beta = fit_stack(stack_features(rules, model_logit), y, wp, rules[:, 2])
     stack = Stack(
         intercept=float(stack_beta[0]),
         w_rules=float(stack_beta[1]),
         w_model=float(stack_beta[2]),
         w_model_alone=float(stack_beta[3]),
     )
-    fused = _sigmoid(stack_features(rules, model_logit) @ stack_beta[1:] + stack_beta[0])
+    keep = 1.0 - rules[:, 2]
+    fused = _sigmoid(stack_features(rules, model_logit) @ stack_beta[1:] + stack_beta[0]) * keep
     report: dict[str, Any] = {
         "out_of_fold": {
-            "rules": binary_metrics(y, _sigmoid(rules[:, 0]), weights=wp),
+            "rules": binary_metrics(y, _sigmoid(rules[:, 0]) * keep, weights=wp),
             "floor": binary_metrics(y, _sigmoid(floor_logit), weights=wp),
             "model": binary_metrics(y, _sigmoid(model_logit), weights=wp),
             "fused": binary_metrics(y, fused, weights=wp),
@@ -594,5 +626,7 @@ def run(cfg: Config, out: Path, *, examples: Path | None, log: Log | None = None
         report["fixed_sample"] = fixed_sample(model, detector, examples)
     digest = model.save(out / ARTIFACT)
     report["artifact"] = {"file": ARTIFACT, "sha256": digest, "bytes": (out / ARTIFACT).stat().st_size}
-    (out / "training.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    (out / "training.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     return report
