@@ -34,10 +34,9 @@ from fanzha.errors import InputError
 @click.option(
     "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), help="Override data.data_dir."
 )
-@click.option("--no-floor", is_flag=True, help="Skip the linear floor's out-of-fold figures (faster).")
 @click.option("--quiet", is_flag=True, help="No progress on standard error.")
-def train(config_path: Path, out: Path, data_dir: Path | None, no_floor: bool, quiet: bool) -> None:
-    """Train the text model (embedding bag of character n-grams) and its fusion with the rules.
+def train(config_path: Path, out: Path, data_dir: Path | None, quiet: bool) -> None:
+    """Train the text model (wide and deep over character n-grams) and its fusion with the rules.
 
     \b
     Examples:
@@ -48,6 +47,7 @@ def train(config_path: Path, out: Path, data_dir: Path | None, no_floor: bool, q
 
     try:
         import scipy  # noqa: F401
+        import sklearn  # noqa: F401
     except ImportError:
         raise InputError(
             "E607", "training needs scipy and scikit-learn", hint="pip install 'fanzha[train]'"
@@ -76,7 +76,7 @@ def train(config_path: Path, out: Path, data_dir: Path | None, no_floor: bool, q
         if not quiet:
             click.echo(f"fanzha: train: [{time.perf_counter() - t0:6.1f} s] {msg}", err=True)
 
-    report = run(cfg, out, examples=examples, log=log, floor=not no_floor)
+    report = run(cfg, out, examples=examples, log=log)
     oof = report["out_of_fold"]
     log(
         "out of fold (held-out groups): "
