@@ -63,3 +63,52 @@ def test_the_shipped_config_parses() -> None:
     path = Path(__file__).resolve().parents[2] / "configs" / "model.yaml"
     cfg = Config.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
     assert cfg.data.teleantifraud_split == "dev"  # the test half stays unseen for `fanzha eval`
+
+
+def test_the_train_command(tmp_path: Path) -> None:
+    import yaml
+    from click.testing import CliRunner
+
+    from fanzha.cli.main import cli
+
+    config = tmp_path / "tiny.yaml"
+    raw = {
+        "seed": 3,
+        "data": {"teleantifraud": False, "synth_per_genre": 8, "limit_per_source": 200},
+        "model": {"bits": 11},
+        "train": {"folds": 2},
+    }
+    config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    out = tmp_path / "model"
+    res = CliRunner().invoke(cli, ["train", "--config", str(config), "--out", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert (out / "textmodel.npz").is_file() and (out / "training.json").is_file()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: {bits: 99}\n", encoding="utf-8")
+    from fanzha.errors import InputError
+
+    res = CliRunner().invoke(cli, ["train", "--config", str(bad), "--out", str(out)])
+    assert isinstance(res.exception, InputError) and res.exception.code == "E604"
+    res = CliRunner().invoke(cli, ["train", "--config", str(tmp_path / "none.yaml"), "--out", str(out)])
+    assert isinstance(res.exception, InputError) and res.exception.code == "E604"
+    raw["data"] = {"teleantifraud": True, "data_dir": str(tmp_path)}
+    config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["train", "--config", str(config), "--out", str(out)])
+    assert isinstance(res.exception, InputError) and res.exception.code == "E606"
+
+
+def test_extra_jsonl_trains_and_bad_lines_are_E603(tmp_path: Path) -> None:
+    from fanzha.classify.data import labelled_jsonl
+
+    good = tmp_path / "mine.jsonl"
+    good.write_text(
+        '{"text": "加我微信领取返利", "label": "scam", "category": "task_rebate"}\n{"text": "吃饭了吗", "label": 0}\n',
+        encoding="utf-8",
+    )
+    rows = list(labelled_jsonl(good, group="extra.mine"))
+    assert [(r[1], r[2]) for r in rows] == [(1, "task_rebate"), (0, None)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "label": "maybe"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        list(labelled_jsonl(bad, group="extra.bad"))
+    assert exc.value.code == "E603" and "bad.jsonl:1" in exc.value.render()

@@ -723,6 +723,8 @@ def generate(rng: np.random.Generator, per_genre: int) -> list[Sample]:
             out.append(Sample(_compose_scam(rng, category), 1, category, f"scam.{category}"))
         for _ in range(n * 2):
             out.append(Sample(composed_scam(rng, category), 1, category, f"scam.{category}"))
+        for _ in range(n):
+            out.append(Sample(verbose_scam(rng, category), 1, category, f"scam.{category}"))
     benign = [s for s in out if s.label == 0 and not s.group.endswith(".short")]
     for _ in range(per_genre * 4):  # longer benign texts: several messages of a thread or a day, together
         k = int(rng.integers(2, 5))
@@ -1387,3 +1389,170 @@ COMPOSED_BENIGN["sales_intro"] = sales_intro
 COMPOSED_BENIGN["user_question_more"] = user_question_more
 COMPOSED_WEIGHT["sales_intro"] = 2
 COMPOSED_WEIGHT["user_question_more"] = 2
+
+
+# More openings, pretexts and requests for the categories whose wording varies most (written for this project).
+_MORE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "task_rebate": (
+        (
+            "您好，我们是{city}某传媒公司",
+            "恭喜您被选为产品体验官",
+            "{platform}官方合作商家",
+            "招募网络推广员",
+            "您好，这里是任务大厅",
+            "我是接待员小{staff}",
+            "亲，兼职了解一下",
+        ),
+        (
+            "关注博主并截图就能拿佣金",
+            "给酒店和商品刷好评，一条{n}元",
+            "电影票房预售任务，收益稳定",
+            "垫付任务佣金更高",
+            "系统卡单了，需要做修复任务",
+            "升级会员可以接高佣金任务",
+            "前三单是福利单，马上返现",
+            "操作失误导致资金冻结",
+        ),
+        (
+            "下载App注册账号，邀请码{code}",
+            "扫码进群领取第一单",
+            "先垫付{amount}元，完成后返还{amount2}元",
+            "联系接待员领取福利",
+            "充值到任务账户才能继续",
+            "提现要先交{amount}元手续费",
+            "完成剩下的任务才能一起提现",
+        ),
+    ),
+    "romance": (
+        (
+            "哥哥你好，我们是在交友软件上认识的",
+            "亲爱的你在干嘛",
+            "宝贝早安",
+            "我是单身，想找个真心的人",
+            "老公，想你了",
+        ),
+        (
+            "我叔叔是平台的分析师，有内幕消息",
+            "我在做外汇和彩票，收益很稳",
+            "我们结婚需要先攒钱",
+            "我在国外工作，马上要回国见你",
+            "我给你寄了礼物，需要付清关费",
+            "这个平台我赚了好几万了",
+        ),
+        (
+            "你先注册充值试试，我带你操作",
+            "转{amount}元给我周转一下",
+            "我把平台链接发给你",
+            "赢了钱我们一起买房",
+            "帮我付一下清关费{amount}元",
+            "充值越多赚得越多，别告诉别人",
+        ),
+    ),
+    "impersonate_acquaintance": (
+        (
+            "我是你领导，加我QQ{qq}",
+            "小{surname}，我是{leader}",
+            "老同学好久不见",
+            "我是你儿子的老师",
+            "哥，是我，我手机坏了",
+            "我是你表叔",
+            "{rel}，是我",
+        ),
+        (
+            "我在外面有个饭局，不方便",
+            "有个朋友急用钱，我这边不方便转",
+            "需要给客户转一笔款",
+            "手机掉水里了换了号",
+            "我在医院，急需交押金",
+            "孩子在学校需要交费",
+            "我这边卡被限额了",
+        ),
+        (
+            "你先帮我垫付一下，回头还你",
+            "转到这个卡号{card}，转完截图",
+            "先别告诉别人",
+            "把财务的账户信息发我",
+            "帮我充个值，回头给你",
+            "你现在方便转{big}元吗",
+        ),
+    ),
+    "game_trade": (
+        ("你好，我看到你在平台上卖号", "兄弟，收号", "{game}官方客服", "免费送皮肤啦", "你好，装备还在吗"),
+        (
+            "我出价高，但要走我说的交易平台",
+            "你的账号交易被冻结了，因为银行卡信息填错了",
+            "买家已经把钱付到平台，需要你提现",
+            "账号涉嫌违规交易",
+            "充值点券有折扣",
+        ),
+        (
+            "需要你先充值{amount}元激活提现",
+            "联系平台客服办理解冻",
+            "把账号密码和验证码给我验号",
+            "扫码付款",
+            "保证金会和货款一起退给你",
+        ),
+    ),
+    "fake_loan": (
+        ("您好，贷款专员{surname}经理", "您好，我是{lender}放款部", "您好，您在网上申请的贷款有进度了"),
+        (
+            "您的征信不良，需要刷流水",
+            "放款前需要交工本费和公证费",
+            "您的账户被冻结，需要缴纳解冻金",
+            "需要先开通会员才能放款",
+            "您的额度太低，需要充值验证",
+        ),
+        (
+            "请先转{amount}元到指定账户",
+            "把银行卡余额截图发给我",
+            "下载我们的App填写银行卡和密码",
+            "交完费马上放款",
+        ),
+    ),
+    "impersonate_authority": (
+        ("我是{city}公安局{surname}警官", "您好，这里是反洗钱中心", "我是检察院的工作人员"),
+        (
+            "你涉嫌一起诈骗案",
+            "你的医保卡有异常消费",
+            "你的身份证被人盗用办了银行卡",
+            "你的银行卡涉嫌非法资金往来",
+            "你寄出的快递里有违禁品",
+        ),
+        (
+            "添加警官QQ{qq}做笔录",
+            "下载App配合调查",
+            "资金清查需要转入安全账户",
+            "不能告诉别人，否则妨碍公务",
+            "请把名下所有存款转到指定账户核查",
+        ),
+    ),
+}
+for _cat, (_o, _p, _a) in _MORE_PARTS.items():
+    _base = SCAM_PARTS[_cat]
+    SCAM_PARTS[_cat] = (_base[0] + _o, _base[1] + _p, _base[2] + _a)
+
+# Lines every kind of scam talk uses: shared across categories, so they tell scam from not, not one scam from another.
+SCAM_FILLERS: tuple[str, ...] = (
+    "请您放心，这是正规流程",
+    "为了您的资金安全",
+    "我们会全程指导您",
+    "请您配合一下",
+    "这是为了保护您的权益",
+    "时间有限，请尽快处理",
+    "操作很简单，几分钟就好",
+    "您不用担心，钱会退回来的",
+    "这件事请不要告诉其他人",
+    "我这边是正规的，您可以放心",
+)
+
+
+def verbose_scam(rng: np.random.Generator, category: str) -> str:
+    """A longer scam of `category` (an opening, up to three pretexts and requests, fillers between)."""
+    openers, pretexts, actions = SCAM_PARTS[category]
+    parts = [openers[int(rng.integers(len(openers)))]]
+    for pool, most in ((pretexts, 3), (actions, 3)):
+        for i in rng.choice(len(pool), size=int(rng.integers(1, most + 1)), replace=False):
+            parts.append(pool[int(i)])
+            if rng.random() < 0.4:
+                parts.append(SCAM_FILLERS[int(rng.integers(len(SCAM_FILLERS)))])
+    return "".join(p + _SEPS[int(rng.integers(len(_SEPS)))] for p in parts).format_map(_Slots(rng))
