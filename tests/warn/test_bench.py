@@ -29,6 +29,8 @@ def test_bench_warn_writes_its_figures(tmp_path: Path, tiny_world: Path) -> None
             str(tiny_world),
             "--persons",
             "20",
+            "--stream-events",
+            "3000",
             "--out",
             str(out),
             "--doc",
@@ -46,5 +48,6 @@ def test_bench_warn_writes_its_figures(tmp_path: Path, tiny_world: Path) -> None
     assert t["events"] > 0 and t["cold"]["events_per_s"] > 0 and t["warm"]["events_per_s"] > 0
     assert fig["memory"]["scam_persons"] == 20 and fig["memory"]["scam_person_bytes"] > 0
     assert set(fig["latency"]) == {"1", "500"}
+    assert fig["latency"]["1"]["alerts"] > 0  # the latency stream carries the alerted persons' events
     text = doc.read_text(encoding="utf-8")
     assert "PLACEHOLDER" not in text and "events per second" in text

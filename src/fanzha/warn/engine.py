@@ -5,11 +5,11 @@
     engine = WarnEngine(store="warn.db")        # … persisted in SQLite: restart resumes exactly
     revisions = engine.process(events)          # one batch (committed before it returns)
 
-Per event: the lateness check against the watermark (the latest event time seen), the signals it raises
-(message texts scored by the detector, once per distinct text), then — only for a signal-bearing event of a
-person with state, or one that can open a chain — the per-person step function (`fanzha.warn.state`). Events
-that raise no signal cost a dictionary lookup and a few comparisons. At the end of each batch idle states
-expire and the batch is committed in one transaction.
+Per event: the lateness check against the watermark (the latest event time seen), the duplicate check, the
+signals it raises (message texts scored by the detector, once per distinct text), then — only for a
+signal-bearing event — the person's state and the step function (`fanzha.warn.state`). Events that raise no
+signal cost a few dictionary lookups and comparisons. At the end of each batch idle states expire and the batch
+is committed in one transaction.
 """
 
 from __future__ import annotations
