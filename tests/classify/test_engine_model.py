@@ -70,6 +70,27 @@ def test_fused_verdict_explains_the_model(shipped: TextModel) -> None:
             assert not model_findings
 
 
+def test_a_verdict_the_model_raised_always_has_its_finding(shipped: TextModel) -> None:
+    det = Detector(model=shipped)
+    texts = [
+        "我是你领导，明天来我办公室，先加我这个新号",
+        "恭喜您被选为产品体验官，关注博主截图就能拿佣金",
+        "宝贝，我在一个平台发现了漏洞，稳赚的，你也注册一个，我带你赚钱",
+        *TEXTS,
+    ]
+    raised = 0
+    for text in texts:
+        plain = det.analyze(text)
+        info = det.analyze(text, explain=True).decision["model"]
+        has = any(f.indicator == "model.text" for f in plain.findings)
+        if info["effect"] == "raised":
+            raised += 1
+            assert has, text
+        elif info["effect"] == "none":
+            assert not has, text  # agreeing with the rules is shown with --explain only
+    assert raised >= 1
+
+
 def test_a_model_alone_verdict_says_so_in_english(shipped: TextModel) -> None:
     text = "宝贝，我在一个平台发现了漏洞，稳赚的，你也注册一个，我带你赚钱，先充一万试试"
     det = Detector(model=shipped, lang="en")

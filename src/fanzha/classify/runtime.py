@@ -187,10 +187,12 @@ def fuse_with_model(
     prediction: Prediction,
     text: str,
     lang: str,
+    explain: bool = False,
 ) -> tuple[Any, list[tuple[int, int, dict[str, Any]]]]:
     """The decision with the model (fused through the artifact's stack, or alone), with
     ``trail["model"]`` saying what the model did, and the model's findings as (start, end, fields) on the
-    normalised text."""
+    normalised text: always when the model changed the label upwards (or decided alone), and with `explain`
+    also when it only agreed with the rules."""
     from fanzha.detect.fusion import fuse, sigmoid
 
     model = hook.get()
@@ -226,9 +228,13 @@ def fuse_with_model(
     }
     decision.trail["model"] = info
     extra: list[tuple[int, int, dict[str, Any]]] = []
-    if model is not None and decision.label != "safe" and prediction.p_scam >= MODEL_FINDING_MIN:
+    # A verdict the model raised always says so; one it merely agrees with does with `explain`.
+    raised = effect == "raised" or (hook.mode == "only" and decision.label != "safe")
+    wanted = raised or (explain and decision.label != "safe" and prediction.p_scam >= MODEL_FINDING_MIN)
+    if wanted and model is not None:
         reason = REASON.get(lang, REASON["zh"])["alone" if alone or hook.mode == "only" else "support"]
-        for a, b, contribution in spans(model, text):
+        found = spans(model, text) or [(0, len(text), prediction.logit)]  # nothing stands out: the whole text
+        for a, b, contribution in found:
             extra.append(
                 (
                     a,

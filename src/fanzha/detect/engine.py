@@ -264,7 +264,7 @@ class Detector:
             from fanzha.classify.runtime import fuse_with_model
 
             decision, extra = fuse_with_model(
-                c.kb.fusion, list(best.values()), doc.conversation, hook, prediction, norm.text, lang
+                c.kb.fusion, list(best.values()), doc.conversation, hook, prediction, norm.text, lang, explain
             )
             for a, b, fields in extra:  # the model's finding: the stretches that made it decide
                 oa, ob = norm.to_original(a, b)
