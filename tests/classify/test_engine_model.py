@@ -49,8 +49,18 @@ def test_the_shipped_artifact_matches_its_training_report(shipped: TextModel) ->
     det = Detector(model=None)
     preds = shipped.predict_batch([model_text(det, t) for t in texts])
     assert [round(p.logit, 3) for p in preds] == sample["logits"]
+    flagged = sum(p.p_scam >= 0.4 for p in preds)
+    assert flagged == sample["model_flagged"]
+    fused = Detector(model=shipped)
+    labels = [fused.analyze(t).label for t in texts]
+    assert {k: labels.count(k) for k in set(labels)} == sample["fused_labels"]
     card = (REPO / "docs" / "model-card.md").read_text(encoding="utf-8")
     assert report["artifact"]["sha256"][:12] in card
+    n = len(texts)
+    scam = sample["fused_labels"].get("scam", 0)
+    assert f"on the {n} texts of" in card and f"the model alone flags {flagged}" in card
+    assert f"the fused detector labels {scam} scam" in card
+    assert f"{max(sample['logits']):.3f}" in card and f"{min(sample['logits']):.3f}".replace("-", "−") in card
 
 
 def test_fused_verdict_explains_the_model(shipped: TextModel) -> None:
