@@ -29,8 +29,14 @@ def rules() -> CompiledRules:
 
 
 @pytest.fixture(scope="session")
-def scorer(detector: Detector) -> DetectorScorer:
-    return DetectorScorer(detector)
+def rules_detector() -> Detector:
+    """The detector as the engine uses it by default: the rules alone (no trained model)."""
+    return Detector(model="off")
+
+
+@pytest.fixture(scope="session")
+def scorer(rules_detector: Detector) -> DetectorScorer:
+    return DetectorScorer(rules_detector)
 
 
 @pytest.fixture

@@ -39,6 +39,17 @@ class _TextPred:
     min_score: float | None
 
     @property
+    def monotone(self) -> bool:
+        """More indicators, a higher label or score, genre attempt can only make it hold (so an upper bound
+        that fails it proves the verdict fails it too)."""
+        return (
+            not self.not_exact
+            and not self.not_prefixes
+            and "safe" not in self.labels
+            and (not self.kinds or "attempt" in self.kinds)
+        )
+
+    @property
     def accepts_quiet(self) -> bool:
         """Can a quiet verdict (safe, no scam indicator) satisfy this condition?"""
         return not self.min_findings and (not self.labels or "safe" in self.labels)
@@ -103,6 +114,24 @@ class Pred:
         attrs: Mapping[str, Any] | None,
         verdict: TextVerdict | None,
     ) -> bool:
+        if not self.base_ok(direction, channel, app, cp, fen, attrs):
+            return False
+        if self.text is not None:
+            if verdict is None:
+                return False
+            return self.text(verdict)
+        return True
+
+    def base_ok(
+        self,
+        direction: str | None,
+        channel: str | None,
+        app: str | None,
+        cp: str | None,
+        fen: int | None,
+        attrs: Mapping[str, Any] | None,
+    ) -> bool:
+        """Every condition but the text's."""
         if self.direction and direction not in self.direction:
             return False
         if self.channel and channel not in self.channel:
@@ -125,10 +154,6 @@ class Pred:
             for k, want in self.attrs:
                 if attrs.get(k) != want:
                     return False
-        if self.text is not None:
-            if verdict is None:
-                return False
-            return self.text(verdict)
         return True
 
 
@@ -187,6 +212,12 @@ class CompiledRules:
         #: event kind → its predicates; and those that can hold for a quiet text (safe, no indicator)
         self.by_kind: dict[str, tuple[Pred, ...]] = {k: tuple(v) for k, v in by_kind.items()}
         self.quiet_by_kind: dict[str, tuple[Pred, ...]] = {k: tuple(v) for k, v in quiet.items()}
+        #: kind → the predicates that look at the text
+        self.text_preds: dict[str, tuple[Pred, ...]] = {
+            k: tuple(p for p in v if p.text is not None) for k, v in by_kind.items()
+        }
+        #: may a text's upper bound stand in for its verdict when it raises nothing?
+        self.text_monotone = all(p.text is None or p.text.monotone for v in by_kind.values() for p in v)
         self.sequences: list[CSeq] = []
         for i, q in enumerate(rules.sequences):
             self.sequences.append(self._compile(i, q))
@@ -224,6 +255,20 @@ class CompiledRules:
             q.stage,
             steps[-1][0],
         )
+
+    def text_possible(
+        self,
+        kind: str,
+        direction: str | None,
+        channel: str | None,
+        app: str | None,
+        cp: str | None,
+        fen: int | None,
+        attrs: Mapping[str, Any] | None,
+    ) -> bool:
+        """Can any signal that reads the text hold for this event, whatever the text says? (An outgoing chat
+        or a platform's in-app service: no, so its text is not scored.)"""
+        return any(p.base_ok(direction, channel, app, cp, fen, attrs) for p in self.text_preds.get(kind, ()))
 
     def names(self, mask: int) -> list[str]:
         """The signal ids of a mask, in definition order."""

@@ -256,7 +256,10 @@ class WarnEngine:
         quiet_by_kind = rules.quiet_by_kind
         text_kinds = rules.text_kinds
         signals_of = rules.signals_of
+        text_possible = rules.text_possible
+        monotone = rules.text_monotone
         scorer = self.scorer
+        full = getattr(scorer, "full", None)
         recent = self._recent
         older = self._older
         lateness = self.lateness
@@ -292,12 +295,24 @@ class WarnEngine:
             text = raw[7]
             if text and kind in MESSAGE_KINDS:
                 messages += 1
-                if kind in text_kinds:
+                if kind in text_kinds and text_possible(
+                    kind, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10]
+                ):
                     verdict = scorer(text)
                     if verdict.quiet:
                         preds = quiet_by_kind[kind]
                         if not preds:
                             continue
+                    elif verdict.bound:
+                        # an upper bound that raises nothing proves the verdict raises nothing
+                        bound_mask = signals_of(
+                            preds, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10], verdict
+                        )
+                        if not bound_mask and monotone:
+                            continue
+                        if full is None:
+                            raise TypeError("a scorer that answers with upper bounds needs a full(text) method")
+                        verdict = full(text)
             mask = signals_of(preds, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10], verdict)
             if mask:
                 self.watermark = wm

@@ -11,6 +11,7 @@ whether a model artifact is installed.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,6 +34,9 @@ class TextVerdict:
     indicators: frozenset[str]
     ask_fen: int = 0
     variants: tuple[str, ...] = ()  # the variants of the pretexts found (several when the text has several)
+    #: an upper bound, not a verdict: every indicator the text could have, the highest label and score the
+    #: detector's fusion could give them, genre attempt (see `DetectorScorer`)
+    bound: bool = False
 
     @property
     def alarming(self) -> bool:
@@ -41,14 +45,15 @@ class TextVerdict:
     @property
     def quiet(self) -> bool:
         """Safe, with no scam indicator: only signals that ask for nothing of the text can hold."""
-        return self.label == "safe" and not self.indicators
+        return self.label == "safe" and not self.indicators and not self.bound
 
 
 SAFE = TextVerdict("safe", "other", 0.0, None, None, None, frozenset(), 0)
 
 
 class Scorer(Protocol):
-    """Anything that turns a text into a `TextVerdict`."""
+    """Anything that turns a text into a `TextVerdict`. A scorer that may answer with an upper bound
+    (`TextVerdict.bound`) also has ``full(text)``, the real verdict."""
 
     def __call__(self, text: str) -> TextVerdict: ...
 
@@ -73,8 +78,9 @@ class DetectorScorer:
         self.detector = detector
         self.cache_size = cache_size
         self._cache: dict[str, TextVerdict] = {}
-        self.scored = 0
-        self.gated = 0
+        self.scored = 0  # texts analysed by the detector
+        self.gated = 0  # texts the gate answered safe
+        self.bounded = 0  # texts answered by an upper bound first
         self.hits = 0
         # a trained model can flag a text without any indicator: then every text is analysed
         hook = detector.model_hook()
@@ -97,11 +103,28 @@ class DetectorScorer:
         cache[text] = verdict
         return verdict
 
+    def full(self, text: str) -> TextVerdict:
+        """The detector's verdict (never a bound), cached in place of a bound."""
+        cached = self._cache.get(text)
+        if cached is not None and not cached.bound:
+            return cached
+        verdict = self._analyze(text)
+        self._cache[text] = verdict
+        return verdict
+
     def _score(self, text: str) -> TextVerdict:
-        d = self.detector
-        if self._gate is not None and not self._gate(self._normalize(text)):
+        gate = self._gate
+        if gate is None:
+            return self._analyze(text)
+        found = gate(self._normalize(text))
+        if not found:
             self.gated += 1
             return SAFE
+        self.bounded += 1
+        return gate.bound(found)
+
+    def _analyze(self, text: str) -> TextVerdict:
+        d = self.detector
         self.scored += 1
         v = d.analyze(text)
         scam = [f for f in v.findings if f.role == "scam" and f.score > 0]
@@ -132,6 +155,9 @@ class _Gate:
 
         compiled = detector.compiled
         norm = compiled.normalizer
+        self.indicators = compiled.indicators
+        self.fusion = compiled.kb.fusion
+        self._bounds: dict[frozenset[int], TextVerdict] = {}
         entries: dict[str, list[tuple[int, int, int]]] = {}  # key → (slot, indicator or regex, bit)
         self.needs_context: set[int] = set()
         self.regex_of: list[int] = []
@@ -170,7 +196,31 @@ class _Gate:
         automaton.make_automaton()
         self.automaton = automaton
 
-    def __call__(self, text: str) -> bool:
+    def bound(self, found: frozenset[int]) -> TextVerdict:
+        """The upper bound for a text whose candidate indicators are `found`: the fusion of the detector with
+        every candidate at full score, no benign or genre evidence, no alone factor — the sum (capped), the
+        stage-chain bonuses and the bias, as in `fanzha.detect.fusion.fuse`. The real score is never higher
+        (tested), and the real findings are among the candidates."""
+        key = found
+        cached = self._bounds.get(key)
+        if cached is not None:
+            return cached
+        f = self.fusion
+        inds = self.indicators
+        total = sum(max(inds[k].weight, 0.0) for k in found)
+        stages = {inds[k].stage for k in found if inds[k].stage is not None}
+        chain = sum(b for key_, b in f.stage_chain.items() if {int(s) for s in key_.split("+")} <= stages)
+        score = 1.0 / (1.0 + math.exp(-(f.bias + min(total, f.max_evidence) + chain)))
+        t = f.thresholds
+        label = "scam" if score >= t.scam else "suspicious" if score >= t.suspicious else "safe"
+        ids = frozenset(inds[k].id for k in found)
+        verdict = TextVerdict(label, "attempt", score, None, None, None, ids, 0, (), True)
+        if len(self._bounds) < 100_000:
+            self._bounds[key] = verdict
+        return verdict
+
+    def __call__(self, text: str) -> frozenset[int]:
+        """The candidate scam indicators of a normalised text (indices); empty when none can be found."""
         found: set[int] = set()
         context: set[int] = set()
         seen: dict[int, int] = {}
@@ -188,9 +238,9 @@ class _Gate:
                 if mask == full[k] and regex_of[k] not in found and regexes[k].search(text):
                     found.add(regex_of[k])
         if not found:
-            return False
+            return frozenset()
         need = self.needs_context
-        return any(k not in need or k in context for k in found)
+        return frozenset(k for k in found if k not in need or k in context)
 
 
 _TERM, _CONTEXT, _TRIGGER = 0, 1, 2
