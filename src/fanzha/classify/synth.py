@@ -1556,3 +1556,56 @@ def verbose_scam(rng: np.random.Generator, category: str) -> str:
             if rng.random() < 0.4:
                 parts.append(SCAM_FILLERS[int(rng.integers(len(SCAM_FILLERS)))])
     return "".join(p + _SEPS[int(rng.integers(len(_SEPS)))] for p in parts).format_map(_Slots(rng))
+
+
+# Loan and credit scams wear a customer-service face too (贷款平台客服, 金融客服): more of their wording.
+_LOAN_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "fake_loan": (
+        (
+            "您好，我是{lender}贷款平台的客服",
+            "您好，这里是借款审核中心",
+            "我是网贷平台的信贷客服",
+            "您好，我是{bank}信贷部的",
+            "您好，您的借款申请已提交",
+        ),
+        (
+            "您的借款已审核通过，但银行卡信息填错，资金被冻结在系统里",
+            "系统显示您的还款能力不足，需要验证流水",
+            "您的账户存在异常，放款失败",
+            "您申请的{big}元额度已批下来，需要激活",
+            "无需征信、无需抵押，当天放款",
+            "您的贷款需要购买保险才能放款",
+        ),
+        (
+            "请缴纳{amount}元解冻金，解冻后连同贷款一起到账",
+            "请先存入{big}元到您的卡里证明还款能力",
+            "请转{amount}元工本费到财务账户",
+            "请下载借款App完成认证",
+            "交{fee}元会员费后马上放款",
+            "交完保证金立即放款，保证金可退",
+        ),
+    ),
+    "fake_credit": (
+        (
+            "您好，我是{lender}客服",
+            "您好，这里是征信修复中心",
+            "我是金融监管部门的工作人员",
+            "您好，我是贷款平台的客服",
+        ),
+        (
+            "您大学时注册的校园贷账户还没有注销",
+            "您的征信上有一笔逾期，会影响贷款买房",
+            "国家要求清理学生贷款账户，不注销会影响征信",
+            "您的借呗额度需要清零",
+        ),
+        (
+            "需要把各个平台的额度借出来转到指定账户清零",
+            "修复征信需要先交{fee}元服务费",
+            "请开启屏幕共享，我指导您注销",
+            "清零后钱会原路退回",
+        ),
+    ),
+}
+for _cat, (_o, _p, _a) in _LOAN_PARTS.items():
+    _base = SCAM_PARTS[_cat]
+    SCAM_PARTS[_cat] = (_base[0] + _o, _base[1] + _p, _base[2] + _a)
