@@ -216,6 +216,16 @@ class CompiledRules:
         self.text_preds: dict[str, tuple[Pred, ...]] = {
             k: tuple(p for p in v if p.text is not None) for k, v in by_kind.items()
         }
+        # text_possible depends only on (kind, direction, channel, app) when no text predicate looks further
+        self._possible: dict[tuple[str, str | None, str | None, str | None], bool] | None = (
+            {}
+            if all(
+                not p.cp_prefix and p.min_fen is None and p.max_fen is None and not p.attrs
+                for v in self.text_preds.values()
+                for p in v
+            )
+            else None
+        )
         #: may a text's upper bound stand in for its verdict when it raises nothing?
         self.text_monotone = all(p.text is None or p.text.monotone for v in by_kind.values() for p in v)
         self.sequences: list[CSeq] = []
@@ -268,6 +278,17 @@ class CompiledRules:
     ) -> bool:
         """Can any signal that reads the text hold for this event, whatever the text says? (An outgoing chat
         or a platform's in-app service: no, so its text is not scored.)"""
+        memo = self._possible
+        if memo is not None:
+            key = (kind, direction, channel, app)
+            got = memo.get(key)
+            if got is None:
+                got = any(
+                    p.base_ok(direction, channel, app, cp, fen, attrs) for p in self.text_preds.get(kind, ())
+                )
+                if len(memo) < 100_000:
+                    memo[key] = got
+            return got
         return any(p.base_ok(direction, channel, app, cp, fen, attrs) for p in self.text_preds.get(kind, ()))
 
     def names(self, mask: int) -> list[str]:

@@ -311,7 +311,9 @@ class WarnEngine:
                         if not bound_mask and monotone:
                             continue
                         if full is None:
-                            raise TypeError("a scorer that answers with upper bounds needs a full(text) method")
+                            raise TypeError(
+                                "a scorer that answers with upper bounds needs a full(text) method"
+                            )
                         verdict = full(text)
             mask = signals_of(preds, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10], verdict)
             if mask:

@@ -192,7 +192,11 @@ class _Gate:
                             entries.setdefault(lit, []).append((_TRIGGER, slot, 1 << bit))
         automaton = ahocorasick.Automaton()
         for key, value in entries.items():
-            automaton.add_word(key, tuple(value))
+            # per key: the indicators whose term it is, the (regex, bit) it triggers, the context it gives
+            terms = tuple(k for slot, k, _ in value if slot == _TERM)
+            triggers = tuple((k, bit) for slot, k, bit in value if slot == _TRIGGER)
+            contexts = tuple(k for slot, k, _ in value if slot == _CONTEXT)
+            automaton.add_word(key, (terms, triggers, contexts))
         automaton.make_automaton()
         self.automaton = automaton
 
@@ -224,14 +228,14 @@ class _Gate:
         found: set[int] = set()
         context: set[int] = set()
         seen: dict[int, int] = {}
-        for _, hits in self.automaton.iter(text):
-            for slot, k, bit in hits:
-                if slot == _TERM:
-                    found.add(k)
-                elif slot == _TRIGGER:
+        for _, (terms, triggers, contexts) in self.automaton.iter(text):
+            if terms:
+                found.update(terms)
+            if triggers:
+                for k, bit in triggers:
                     seen[k] = seen.get(k, 0) | bit
-                else:
-                    context.add(k)
+            if contexts:
+                context.update(contexts)
         if seen:
             full, regex_of, regexes = self.full_mask, self.regex_of, self.regexes
             for k, mask in seen.items():
