@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from fanzha.eventkinds import EVENT_KINDS as EVENT_KINDS
 from fanzha.sim.arrowutil import MONEY, TIME
 
 SCHEMA_VERSION = "1.0"
@@ -22,22 +23,6 @@ CHANNELS: tuple[str, ...] = (
     "cash_deposit",  # cash source of a city → card
 )
 
-#: event kinds (events.kind)
-EVENT_KINDS: tuple[str, ...] = (
-    "call",
-    "sms",
-    "chat_message",
-    "friend_request",
-    "app_install",
-    "screen_share_start",
-    "screen_share_stop",
-    "reserve_fund_opened",
-    "loan",
-    "credit_limit_change",
-    "payee_added",
-    "transfer",
-    "intervention",
-)
 
 ACCOUNT_KINDS: tuple[str, ...] = (
     "bank_card",

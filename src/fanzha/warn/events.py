@@ -22,27 +22,13 @@ from typing import Any, NamedTuple
 import orjson
 
 from fanzha.errors import InputError
+from fanzha.eventkinds import EVENT_KINDS
+from fanzha.eventkinds import MESSAGE_KINDS as MESSAGE_KINDS
 
 SCHEMA_VERSION = "1.0"
 
-#: the kinds the engine knows (others are accepted, counted and raise no signal)
-KINDS: tuple[str, ...] = (
-    "call",
-    "sms",
-    "chat_message",
-    "friend_request",
-    "app_install",
-    "screen_share_start",
-    "screen_share_stop",
-    "reserve_fund_opened",
-    "loan",
-    "credit_limit_change",
-    "payee_added",
-    "transfer",
-    "intervention",
-)
-#: kinds whose `text` is a message the detector scores
-MESSAGE_KINDS: frozenset[str] = frozenset({"call", "sms", "chat_message", "friend_request"})
+#: the kinds the engine knows (others are accepted, counted and raise no signal): the ones `fanzha sim` writes
+KINDS: tuple[str, ...] = EVENT_KINDS
 
 #: columns: name → required
 COLUMNS: dict[str, bool] = {
