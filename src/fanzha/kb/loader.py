@@ -7,126 +7,18 @@ The loader keeps the line of every mapping key and list item, so a pydantic vali
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.schema import Advice, Category, Fusion, Indicator, KnowledgeBase, Meta, Variant
+from fanzha.yamlsrc import Issue, Source, read_into, relative, validate_list, validation_issues
 
-try:  # libyaml when available: the knowledge base loads at every start-up
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem found in the knowledge base."""
-
-    file: str
-    line: int
-    code: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.code} {self.message}"
-
-
-@dataclass
-class _Doc:
-    file: str
-    data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
-
-    def line_of(self, path: Path_) -> int:
-        """The line of the deepest known prefix of `path` (1-based)."""
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.lines:
-                return self.lines[path[:n]]
-        return 1
-
-
-def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], dups: list[tuple[str, int]]) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in out:  # YAML itself lets the later key win silently
-                dups.append((str(key), key_node.start_mark.line + 1))
-            out[key] = _construct(value_node, (*path, key), lines, dups)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*path, i), lines, dups) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """Resolve a scalar by the tag the YAML resolver gave it (str, int, float, bool, null)."""
-    value = node.value
-    tag = node.tag.rsplit(":", 1)[-1]
-    if tag == "int":
-        return int(value.replace("_", ""), 0) if value.lower().startswith(("0x", "0o", "0b")) else int(value)
-    if tag == "float":
-        return float(value)
-    if tag == "bool":
-        return value.lower() in ("true", "yes", "on")
-    if tag == "null":
-        return None
-    return value
-
-
-def _read(path: Path, label: str, issues: list[Issue]) -> _Doc | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        issues.append(Issue(label, 1, "E101", f"cannot read file: {exc}"))
-        return None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        issues.append(Issue(label, line, "E102", f"invalid YAML: {getattr(exc, 'problem', exc)}"))
-        return None
-    doc = _Doc(label, None)
-    dups: list[tuple[str, int]] = []
-    doc.data = _construct(node, (), doc.lines, dups) if node is not None else None
-    for key, line in dups:
-        issues.append(Issue(label, line, "E106", f"duplicate key {key!r} (the earlier value would be lost)"))
-    return doc
-
-
-def _validate(doc: _Doc, key: str, model: type[BaseModel], issues: list[Issue]) -> Iterator[tuple[Any, int]]:
-    """Yield (validated item, line) for each item of the list under `key`, reporting the invalid ones."""
-    if not isinstance(doc.data, dict) or key not in doc.data:
-        issues.append(Issue(doc.file, 1, "E103", f"expected a top-level key {key!r}"))
-        return
-    items = doc.data[key]
-    if not isinstance(items, list):
-        issues.append(Issue(doc.file, doc.line_of((key,)), "E103", f"{key!r} must be a list"))
-        return
-    for i, item in enumerate(items):
-        try:
-            yield model.model_validate(item), doc.line_of((key, i))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                where = ".".join(str(p) for p in loc) or "item"
-                ident = item.get("id", f"#{i}") if isinstance(item, dict) else f"#{i}"
-                issues.append(
-                    Issue(doc.file, doc.line_of((key, i, *loc)), "E104", f"{ident}: {where}: {err['msg']}")
-                )
+__all__ = ["Issue", "LoadedKB", "default_kb", "default_root", "load"]
 
 
 @dataclass
@@ -153,18 +45,12 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
     issues: list[Issue] = []
     origin: dict[str, tuple[str, int]] = {}
 
-    def rel(p: Path) -> str:
-        try:
-            return str(p.resolve().relative_to(Path.cwd()))
-        except ValueError:
-            return str(p)
-
-    def doc_for(name: str) -> _Doc | None:
+    def doc_for(name: str) -> Source | None:
         p = root / name
         if not p.exists():
-            issues.append(Issue(rel(p), 1, "E105", "file missing"))
+            issues.append(Issue(relative(p), 1, "E105", "file missing"))
             return None
-        return _read(p, rel(p), issues)
+        return read_into(p, relative(p), issues)
 
     meta = Meta(version="0", fusion=Fusion())
     meta_doc = doc_for("kb.yaml")
@@ -172,23 +58,14 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         try:
             meta = Meta.model_validate(meta_doc.data)
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                issues.append(
-                    Issue(
-                        meta_doc.file,
-                        meta_doc.line_of(loc),
-                        "E104",
-                        f"{'.'.join(map(str, loc))}: {err['msg']}",
-                    )
-                )
+            issues.extend(validation_issues(meta_doc, exc, "E104"))
 
     def collect(name: str, key: str, model: type[BaseModel]) -> list[Any]:
         out: list[Any] = []
         doc = doc_for(name)
         if doc is None:
             return out
-        for item, line in _validate(doc, key, model, issues):
+        for item, line in validate_list(doc, key, model, issues):
             out.append(item)
             origin.setdefault(item.id, (doc.file, line))
         return out
@@ -200,13 +77,13 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
     ind_dir = root / "indicators"
     files = sorted(ind_dir.glob("*.yaml")) if ind_dir.is_dir() else []
     if not files:
-        issues.append(Issue(rel(ind_dir), 1, "E105", "no indicator files"))
+        issues.append(Issue(relative(ind_dir), 1, "E105", "no indicator files"))
     seen_ids: dict[str, tuple[str, int]] = {}
     for p in files:
-        doc = _read(p, rel(p), issues)
+        doc = read_into(p, relative(p), issues)
         if doc is None:
             continue
-        for item, line in _validate(doc, "indicators", Indicator, issues):
+        for item, line in validate_list(doc, "indicators", Indicator, issues):
             if item.id in seen_ids:
                 f, ln = seen_ids[item.id]
                 issues.append(

@@ -47,15 +47,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import ahocorasick
-import yaml
 
 from fanzha.errors import FanzhaError
 from fanzha.text.normalize import Normalized, char_table
-
-try:  # libyaml when available
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from fanzha.yamlsrc import Issue, YamlSyntaxError, read
 
 KINDS: tuple[str, ...] = (
     "amount",
@@ -157,37 +152,22 @@ def default_lexicon() -> Lexicon:
 class _Issues:
     def __init__(self, file: str) -> None:
         self.file = file
-        self.items: list[tuple[int, str, str]] = []
+        self.items: list[Issue] = []
 
     def add(self, line: int, code: str, message: str) -> None:
-        self.items.append((line, code, message))
+        self.items.append(Issue(self.file, line, code, message))
 
     def raise_if_any(self) -> None:
         if not self.items:
             return
-        line, code, _ = self.items[0]
-        listing = "\n".join(f"{self.file}:{ln}: {c} {m}" for ln, c, m in self.items)
+        first = self.items[0]
+        listing = "\n".join(map(str, self.items))
         raise FanzhaError(
-            code,
+            first.code,
             f"entity lexicon has {len(self.items)} problem(s):\n{listing}",
-            where=f"{self.file}:{line}",
+            where=f"{self.file}:{first.line}",
             hint="fix src/fanzha/kb/data/entities.yaml; see the comments at its top",
         )
-
-
-def _construct(node: yaml.Node, lines: dict[int, int]) -> Any:
-    """Python data from a YAML node; `lines` maps id() of every list and dict built to its line (1-based)."""
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for k, v in node.value:
-            out[str(k.value)] = _construct(v, lines)
-        lines[id(out)] = node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = [_construct(v, lines) for v in node.value]
-        lines[id(items)] = node.start_mark.line + 1
-        return items
-    return node.value  # every scalar as a string: names and numbers alike
 
 
 def _norm_key(text: str) -> str:
@@ -199,23 +179,15 @@ def load_lexicon(path: Path) -> Lexicon:
     label = path.name
     issues = _Issues(label)
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=_Loader)
+        src = read(path, label, typed=False)  # every scalar as a string: names and numbers alike
     except (OSError, UnicodeDecodeError) as exc:
         raise FanzhaError("E350", f"cannot read the entity lexicon: {exc}", where=label) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise FanzhaError(
-            "E350", f"invalid YAML: {getattr(exc, 'problem', exc)}", where=f"{label}:{line}"
-        ) from None
-    lines: dict[int, int] = {}
-    data = _construct(node, lines) if node is not None else None
+    except YamlSyntaxError as exc:
+        raise FanzhaError("E350", str(exc), where=f"{label}:{exc.line}") from None
+    data = src.data
     if not isinstance(data, dict):
         raise FanzhaError("E351", "expected a mapping with apps, platforms, couriers", where=f"{label}:1")
-
-    def line_of(obj: Any, default: int = 1) -> int:
-        return lines.get(id(obj), default)
+    line_of = src.line_of_object
 
     terms: dict[str, list[_Term]] = {}
     owner: dict[str, tuple[str, str, int]] = {}

@@ -25,8 +25,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fanzha.errors import KnowledgeBaseError
-from fanzha.kb.loader import Issue, _read, _validate
 from fanzha.kb.schema import ID_RE, KnowledgeBase, Localized
+from fanzha.yamlsrc import Issue, read_into, relative, validate_list, validation_issues
 
 Status = Literal["stable", "test", "experimental", "deprecated"]
 LABELS = ("scam", "suspicious", "safe")
@@ -239,13 +239,6 @@ class RuleSet:
     variant_names: dict[str, Localized] = field(default_factory=dict)
 
 
-def _rel(p: Path) -> str:
-    try:
-        return str(p.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(p)
-
-
 def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, strict: bool = True) -> RuleSet:
     """Load ``ROOT/sequences/*.yaml`` and ``ROOT/playbooks.yaml`` and cross-check them against `kb` (default:
     the shipped knowledge base): the indicator ids text conditions name, the variants.
@@ -266,10 +259,10 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
     seq_dir = root / "sequences"
     files = sorted(seq_dir.glob("*.yaml")) if seq_dir.is_dir() else []
     if not files:
-        issues.append(Issue(_rel(seq_dir), 1, "E720", "no sequence rule files"))
+        issues.append(Issue(relative(seq_dir), 1, "E720", "no sequence rule files"))
     for p in files:
         digest.update(p.name.encode() + b"\0" + p.read_bytes())
-        doc = _read(p, _rel(p), issues)
+        doc = read_into(p, relative(p), issues)
         if doc is None:
             continue
         if not isinstance(doc.data, dict) or not ({"signals", "sequences"} & set(doc.data)):
@@ -279,24 +272,13 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
         if extra:
             issues.append(Issue(doc.file, 1, "E720", f"unknown top-level keys {sorted(extra)}"))
         if "signals" in doc.data:
-            for item, line in _validate(doc, "signals", Signal, issues):
-                if item.id in origin:
-                    f, ln = origin[item.id]
-                    issues.append(
-                        Issue(doc.file, line, "E721", f"duplicate id {item.id!r} (first at {f}:{ln})")
-                    )
-                    continue
-                origin[item.id] = (doc.file, line)
-                signals.append(item)
+            for item, line in validate_list(doc, "signals", Signal, issues):
+                if _claim(origin, item.id, doc.file, line, issues):
+                    signals.append(item)
         if "sequences" in doc.data:
-            for i, (item, line) in enumerate(_validate(doc, "sequences", Sequence, issues)):
-                if item.id in origin:
-                    f, ln = origin[item.id]
-                    issues.append(
-                        Issue(doc.file, line, "E721", f"duplicate id {item.id!r} (first at {f}:{ln})")
-                    )
+            for i, (item, line) in enumerate(validate_list(doc, "sequences", Sequence, issues)):
+                if not _claim(origin, item.id, doc.file, line, issues):
                     continue
-                origin[item.id] = (doc.file, line)
                 if item.status != "deprecated":
                     sequences.append(item)
                 idx = _index_of(doc.data["sequences"], item.id, i)
@@ -308,26 +290,17 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
     playbook: Playbook | None = None
     pb_path = root / "playbooks.yaml"
     if not pb_path.is_file():
-        issues.append(Issue(_rel(pb_path), 1, "E729", "playbooks.yaml missing"))
+        issues.append(Issue(relative(pb_path), 1, "E729", "playbooks.yaml missing"))
     else:
         digest.update(b"playbooks\0" + pb_path.read_bytes())
-        doc = _read(pb_path, _rel(pb_path), issues)
+        doc = read_into(pb_path, relative(pb_path), issues)
         if doc is not None:
             from pydantic import ValidationError
 
             try:
                 playbook = Playbook.model_validate(doc.data)
             except ValidationError as exc:
-                for err in exc.errors():
-                    loc = tuple(err["loc"])
-                    issues.append(
-                        Issue(
-                            doc.file,
-                            doc.line_of(loc),
-                            "E729",
-                            f"{'.'.join(map(str, loc)) or 'file'}: {err['msg']}",
-                        )
-                    )
+                issues.extend(validation_issues(doc, exc, "E729", whole="file"))
             origin["playbooks"] = (doc.file, 1)
     indicators = {i.id for i in kb.indicators}
     variants = {v.id: v.name for v in kb.variants}
@@ -338,6 +311,16 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
     if strict and any(i.severity == "error" for i in issues):
         raise KnowledgeBaseError([str(i) for i in issues])
     return rules
+
+
+def _claim(origin: dict[str, tuple[str, int]], ident: str, file: str, line: int, issues: list[Issue]) -> bool:
+    """Record where `ident` is defined; False (and E721) when an earlier signal or sequence has it."""
+    if ident in origin:
+        f, ln = origin[ident]
+        issues.append(Issue(file, line, "E721", f"duplicate id {ident!r} (first at {f}:{ln})"))
+        return False
+    origin[ident] = (file, line)
+    return True
 
 
 def _index_of(items: Any, ident: str, fallback: int) -> int:
