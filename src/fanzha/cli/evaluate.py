@@ -16,6 +16,7 @@ from typing import Any
 import click
 import orjson
 
+from fanzha.cli.common import command_line
 from fanzha.errors import InputError
 
 
@@ -230,13 +231,10 @@ def _eval_corpora(
     run = run_corpora(detector, root, names, splits, limit=limit, on_error=_echo_error, progress=_Progress())
     if not run.outcomes:
         raise InputError("E320", "no corpus could be evaluated", where=str(root))
-    command = " ".join(
-        ["fanzha eval --corpora", str(root)]
-        + ([f"--split {split}"] if split else [])
-        + ([f"--limit {limit}"] if limit else [])
-        + ([f"--only {only}"] if only else [])
-        + ([f"--out {out}"] if out else [])
-        + ([f"--doc {doc}"] if doc else [])
+    command = command_line(
+        "fanzha eval --corpora",
+        root,
+        options=[("--split", split), ("--limit", limit), ("--only", only), ("--out", out), ("--doc", doc)],
     )
     meta = provenance(command, detector.kb.version, limit)
     meta["bad_rows"] = run.bad

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from fanzha.cli.common import echo_json, quiet_option
+
 
 @click.command("sim")
 @click.option(
@@ -35,7 +37,7 @@ import click
     help="With --stats: run the detector on this many scam / look-alike / ordinary texts each.",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --stats: JSON instead of Markdown.")
-@click.option("--quiet", is_flag=True, help="No progress on standard error.")
+@quiet_option
 def sim(
     preset: str | None,
     people: int | None,
@@ -123,12 +125,10 @@ def _check(root: Path) -> None:
 
 
 def _stats(root: Path, detector_sample: int, as_json: bool) -> None:
-    import orjson
-
     from fanzha.sim.stats import render_markdown, world_stats
 
     stats = world_stats(root, detector_sample=detector_sample)
     if as_json:
-        click.echo(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
+        echo_json(stats)
     else:
         click.echo(render_markdown(stats), nl=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import orjson
 
+from fanzha.cli.common import echo_json, json_option
 from fanzha.trace.backends import BACKENDS
 from fanzha.trace.ingest import ColumnMap
 from fanzha.trace.policies import POLICIES
@@ -77,7 +77,7 @@ from fanzha.trace.policies import POLICIES
 @click.option(
     "--top", default=40, show_default=True, type=click.IntRange(1, 500), help="Accounts shown in graph.svg."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@json_option
 def trace(
     ledgers: tuple[Path, ...],
     seeds: Path,
@@ -127,7 +127,7 @@ def trace(
     )
     s = run.report.summary
     if as_json:
-        click.echo(orjson.dumps(s, option=orjson.OPT_INDENT_2).decode())
+        echo_json(s)
         return
     led = s["ledger"]
     click.echo(f"策略 policy: {s['policy']['zh']} ({s['policy']['name']})")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from fanzha.cli.common import quiet_option
 from fanzha.errors import InputError
 
 
@@ -34,7 +35,7 @@ from fanzha.errors import InputError
 @click.option(
     "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), help="Override data.data_dir."
 )
-@click.option("--quiet", is_flag=True, help="No progress on standard error.")
+@quiet_option
 def train(config_path: Path, out: Path, data_dir: Path | None, quiet: bool) -> None:
     """Train the text model (wide and deep over character n-grams) and its fusion with the rules.
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from fanzha.cli.common import command_line, echo_json, json_option, quiet_option
+
 
 def _duration(value: str, option: str) -> timedelta:
     from fanzha.errors import InputError
@@ -81,8 +83,8 @@ def _duration(value: str, option: str) -> timedelta:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --evaluate: write the figures as JSON.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress on standard error.")
+@json_option
+@quiet_option
 def warn(
     events: Path | None,
     out: Path | None,
@@ -111,8 +113,6 @@ def warn(
     fanzha warn --events events.jsonl --out a.jsonl --order file --lateness 10m
     fanzha warn --evaluate /tmp/city7 --preset medium --seed 7 --delay 0m --delay 10m --doc docs/warn.md
     """
-    import orjson
-
     from fanzha.errors import InputError
     from fanzha.warn.engine import WarnConfig
     from fanzha.warn.replay import replay, stderr_progress
@@ -149,7 +149,7 @@ def warn(
     )
     summary = result.to_dict()
     if as_json:
-        click.echo(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+        echo_json(summary)
     if not quiet:
         c = result.counters
         click.echo(
@@ -224,23 +224,19 @@ def _evaluate(
     figures["engine"] = result.to_dict()
     if report is not None:
         report.write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
-    parts = ["fanzha warn --evaluate", str(world)]
-    if preset:
-        parts += ["--preset", preset]
-    if seed is not None:
-        parts += ["--seed", str(seed)]
-    for d in delays:
-        parts += ["--delay", d]
-    if doc is not None:
-        parts += ["--doc", str(doc)]
+    command = command_line(
+        "fanzha warn --evaluate",
+        world,
+        options=[("--preset", preset), ("--seed", seed), ("--delay", delays), ("--doc", doc)],
+    )
     md = markdown(
-        figures, command=" ".join(parts), context=f"engine: {result.seconds:.0f} s for {result.rows:,} events"
+        figures, command=command, context=f"engine: {result.seconds:.0f} s for {result.rows:,} events"
     )
     if doc is not None:
         update_doc(doc, md)
         if not quiet:
             click.echo(f"fanzha warn: updated {doc}", err=True)
     if as_json:
-        click.echo(orjson.dumps(figures, option=orjson.OPT_INDENT_2).decode())
+        echo_json(figures)
     elif doc is None:
         sys.stdout.write(md)

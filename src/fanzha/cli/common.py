@@ -1,0 +1,30 @@
+"""What several commands share: the --json and --quiet options, JSON on standard output, and the command line
+rebuilt for the provenance line of a report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+quiet_option = click.option("--quiet", is_flag=True, help="No progress on standard error.")
+
+
+def echo_json(data: Any) -> None:
+    """Print `data` as indented JSON on standard output."""
+    import orjson
+
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+def command_line(*words: object, options: Sequence[tuple[str, object]]) -> str:
+    """The command as one would type it: `words`, then ``NAME VALUE`` for each option given (a tuple is a
+    repeated option), for the provenance line of a report."""
+    parts = [str(w) for w in words]
+    for name, value in options:
+        for v in value if isinstance(value, tuple) else (value,):
+            if v is not None:
+                parts += [name, str(v)]
+    return " ".join(parts)
