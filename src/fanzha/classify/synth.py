@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fanzha.classify import synth_more
 from fanzha.sim import texts as simtexts
 
 
@@ -257,6 +258,9 @@ SLOT: dict[str, Callable[[np.random.Generator], str]] = {
     "seat": lambda rng: f"{rng.integers(1, 17)}车{rng.integers(1, 20)}{rng.choice(list('ABCDF'))}号",
     "level": lambda rng: str(int(rng.integers(2, 30))),
 }
+SLOT.update(
+    synth_more.SLOT_MORE
+)  # app, game, dating, loan names, masked numbers … of the registers in synth_more
 
 
 class _Slots(dict[str, str]):
@@ -725,6 +729,14 @@ def generate(rng: np.random.Generator, per_genre: int) -> list[Sample]:
             out.append(Sample(composed_scam(rng, category), 1, category, f"scam.{category}"))
         for _ in range(n):
             out.append(Sample(verbose_scam(rng, category), 1, category, f"scam.{category}"))
+    for category, weight in synth_more.SCAM_WEIGHT.items():  # the registers of synth_more
+        for _ in range(int(per_genre * weight)):
+            text = synth_more.vary(rng, _render(rng, synth_more.scam_template(rng, category)))
+            out.append(Sample(text, 1, category, f"scam.{category}"))
+    for genre, weight in synth_more.BENIGN_WEIGHT.items():  # their vocabulary without their moves
+        for _ in range(int(per_genre * weight)):
+            text = synth_more.vary(rng, _render(rng, synth_more.benign_template(rng, genre)))
+            out.append(Sample(text, 0, None, f"benign.{genre}"))
     benign = [s for s in out if s.label == 0 and not s.group.endswith(".short")]
     for _ in range(per_genre * 4):  # longer benign texts: several messages of a thread or a day, together
         k = int(rng.integers(2, 5))

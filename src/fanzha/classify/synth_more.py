@@ -1,0 +1,1070 @@
+"""More project-owned training texts: scams of every category in several registers, and benign texts that
+use the same words.
+
+`fanzha.classify.synth` renders these templates with its slots (the extra slots are `SLOT_MORE`, which synth
+merges into its own). Scam kinds, per category, are written as openings, pretexts and requests, plus whole
+one-line pitches; `scam_template` composes them into one of four registers — a short SMS pitch, a polite
+"尊敬的用户…" notice, a chatty WeChat/QQ message, a longer paragraph. Scammers of every category wear a
+customer-service face ("交易猫客服", "贷款平台客服", "任务平台客服"); those openings are labelled with the
+category they belong to, so that 客服 alone does not mean 冒充电商客服.
+
+The benign genres (`BENIGN_MORE`) speak the same vocabulary without the scam's moves: real part-time job ads
+that take no deposit, game chat and official game notices, small talk on dating apps, leaders' and teachers'
+notices that ask for no transfer, licensed lenders' marketing with opt-out, credit-report and police-station
+service notices, small favours between people who know each other, platforms' own customer service.
+
+Everything here was written for fanzha from general knowledge of these scams (public anti-fraud warnings);
+no text of an evaluation corpus was used. All draws come from the `numpy.random.Generator` passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Rng = np.random.Generator
+
+
+def _one(rng: Rng, options: tuple[str, ...]) -> str:
+    return options[int(rng.integers(len(options)))]
+
+
+def _some(rng: Rng, options: tuple[str, ...], lo: int, hi: int) -> list[str]:
+    k = min(len(options), int(rng.integers(lo, hi + 1)))
+    return [options[int(i)] for i in rng.choice(len(options), size=k, replace=False)]
+
+
+# -- extra slots ---------------------------------------------------------------------------------------------
+
+_SYL = "乐享赚易优米淘聚星汇通宝客盈鑫达云速悦众合信诚美嗨趣多万金福瑞豆果橙蜂蚁鲸鹿狐熊"
+_APP_SUFFIX = ("", "APP", "App", "app", "平台", "", "助手", "联盟", "商城", "团")
+_FAKE_TASK_APPS = ("任务大厅", "悬赏猫", "趣闲赚", "众人帮", "蚂蚁帮扶", "赏帮赚", "试玩平台")
+_TRADE_PLATFORMS = (
+    "交易猫", "盼之", "螃蟹账号", "7881", "5173", "氪金兽", "密马", "游戏交易平台", "账号交易平台",
+    "第三方交易平台", "XX游戏交易网", "租号玩", "藏宝阁", "网易藏宝阁",
+)  # fmt: skip
+_DATING_APPS = (
+    "世纪佳缘", "珍爱网", "百合网", "探探", "Soul", "陌陌", "伊对", "积目", "青藤之恋", "二狗", "某交友软件",
+    "婚恋网", "交友App", "相亲群", "同城交友群",
+)  # fmt: skip
+_LOAN_APPS = (
+    "微粒贷", "京东金条", "京东白条", "借呗", "有钱花", "美团借钱", "360借条", "安逸花", "招联好期贷", "拍拍贷",
+    "分期乐", "中原消费金融", "马上消费金融", "度小满", "平安普惠", "宜人贷", "花呗", "网商贷", "XX贷",
+)  # fmt: skip
+_VIDEO = ("抖音", "快手", "小红书", "哔哩哔哩", "微博", "视频号", "淘宝直播", "大众点评")
+_GAMES_MORE = (
+    "王者荣耀", "和平精英", "原神", "蛋仔派对", "光遇", "崩坏：星穹铁道", "永劫无间", "CSGO", "穿越火线",
+    "地下城与勇士", "梦幻西游", "我的世界", "迷你世界", "金铲铲之战", "明日方舟", "阴阳师", "第五人格",
+    "英雄联盟手游", "三角洲行动", "暗区突围", "逆水寒手游", "无畏契约", "火影忍者手游", "QQ飞车", "球球大作战",
+)  # fmt: skip
+_GAME_ITEMS = (
+    "皮肤", "装备", "账号", "游戏币", "点券", "钻石", "金币", "限定皮肤", "坐骑", "时装", "英雄", "角色", "武器",
+    "典藏皮肤", "稀有道具",
+)  # fmt: skip
+_KIN = (
+    "表哥", "表姐", "二舅", "大姨", "侄子", "外甥", "堂弟", "小叔", "姑姑", "舅妈", "表弟", "堂哥", "外甥女",
+    "三叔", "小姨",
+)  # fmt: skip
+_BOSS_SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭")
+_TITLES = ("总", "局", "主任", "校长", "经理", "处长", "书记", "董", "科长", "部长", "院长", "所长", "老板")
+_NICKS = (
+    "小雨", "阿杰", "甜心", "晴天", "木子", "Lily", "Kevin", "安安", "小鹿", "阿文", "一一", "思思", "Amy",
+    "David", "暖暖", "小七", "阿明", "念念", "Grace", "Jason",
+)  # fmt: skip
+_MASKS = ("XXX", "XXXXXX", "xxx", "XX", "***", "xxxxxx", "XXXX")
+_LINKS = ("[链接]", "（链接）", "http://{host}/{code}", "{host}/{code}", "xxx.com", "www.xxx.com", "[网址]")
+_HOSTS = ("t.cn", "dwz.cn", "url.cn", "s.cn", "a.cn", "m.cn", "h5.cn", "app.cn")
+_REGULATORS = ("银保监会", "金融监管总局", "人民银行征信中心", "互联网金融协会", "征信管理中心", "金融办")
+_COMPANIES = ("传媒", "电商", "科技", "文化传播", "网络", "信息技术", "商贸", "广告", "人力资源")
+_PAY = ("微信", "支付宝", "银行卡", "云闪付", "微信零钱", "对公账户")
+
+
+def _syllables(rng: Rng, k: int) -> str:
+    return "".join(_SYL[int(i)] for i in rng.integers(0, len(_SYL), k))
+
+
+def _app_name(rng: Rng) -> str:
+    if rng.random() < 0.15:
+        return _one(rng, _FAKE_TASK_APPS)
+    return _syllables(rng, int(rng.integers(2, 4))) + _one(rng, _APP_SUFFIX)
+
+
+def _link(rng: Rng) -> str:
+    code = "".join(
+        "abcdefghjkmnpqrstuvwxyz0123456789"[int(i)] for i in rng.integers(0, 33, int(rng.integers(4, 8)))
+    )
+    return _one(rng, _LINKS).replace("{host}", _one(rng, _HOSTS)).replace("{code}", code)
+
+
+def _maskable(rng: Rng, digits: int) -> str:
+    if rng.random() < 0.3:
+        return _one(rng, _MASKS)
+    return "".join(str(int(d)) for d in rng.integers(0, 10, digits))
+
+
+def _money(rng: Rng, lo: int, hi: int, step: int) -> str:
+    return str(int(rng.integers(lo // step, hi // step + 1)) * step)
+
+
+SLOT_MORE: dict[str, Callable[[Rng], str]] = {
+    "xapp": _app_name,
+    "xapp2": _app_name,
+    "tradeplat": lambda rng: _one(rng, _TRADE_PLATFORMS),
+    "dating": lambda rng: _one(rng, _DATING_APPS),
+    "loanapp": lambda rng: _one(rng, _LOAN_APPS),
+    "video": lambda rng: _one(rng, _VIDEO),
+    "gm": lambda rng: _one(rng, _GAMES_MORE),
+    "gitem": lambda rng: _one(rng, _GAME_ITEMS),
+    "kin": lambda rng: _one(rng, _KIN),
+    "boss": lambda rng: _one(rng, _BOSS_SURNAMES) + _one(rng, _TITLES),
+    "nick": lambda rng: _one(rng, _NICKS),
+    "mask": lambda rng: _one(rng, _MASKS),
+    "link": _link,
+    "reg": lambda rng: _one(rng, _REGULATORS),
+    "company": lambda rng: _syllables(rng, 2) + _one(rng, _COMPANIES) + "公司",
+    "pay": lambda rng: _one(rng, _PAY),
+    "qqm": lambda rng: _maskable(rng, int(rng.integers(8, 11))),
+    "wxm": lambda rng: _maskable(rng, int(rng.integers(6, 10))),
+    "telm": lambda rng: _maskable(rng, 11),
+    "small": lambda rng: _money(rng, 10, 300, 10),
+    "mid": lambda rng: _money(rng, 300, 5000, 100),
+    "large": lambda rng: _money(rng, 5000, 200000, 1000),
+    "wan": lambda rng: str(int(rng.integers(1, 51))) + "万",
+    "orders": lambda rng: str(int(rng.integers(3, 31))),
+    "comm": lambda rng: str(int(rng.choice([5, 8, 10, 12, 15, 20, 30]))),
+    "hour": lambda rng: str(int(rng.integers(1, 24))),
+    "min": lambda rng: str(int(rng.choice([5, 10, 15, 20, 30]))),
+    "grade": lambda rng: _one(rng, ("一", "二", "三", "四", "五", "六", "初一", "初二", "高一")),
+}
+
+# -- scam kinds ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One scam category's material: whole one-line pitches, customer-service-face openings, other openings
+    (chatty or formal), pretexts and requests."""
+
+    sms: tuple[str, ...]
+    cs: tuple[str, ...]
+    opener: tuple[str, ...]
+    pretext: tuple[str, ...]
+    request: tuple[str, ...]
+
+
+KINDS: dict[str, Kind] = {
+    "task_rebate": Kind(
+        sms=(
+            "兼职日结，在家用手机{video}点赞关注，一单{comm}元，多劳多得，加V{wxm}",
+            "【{company}】诚聘网络兼职，时间自由，宝妈学生优先，日赚{small}-{mid}元，下载{xapp}注册领任务",
+            "招手机兼职打字员/点赞员，无需押金，佣金日结，感兴趣加QQ{qqm}",
+            "{video}点赞关注任务，每单{n}元，做完立刻结算，进群领取任务：{link}",
+            "宝妈在家兼职，每天两小时，日结{mid}，零门槛，回复1了解",
+            "您好，您已取件{orders}次，为感谢您的支持送您一份礼品，加好友进群领取，需完成{n}个简单任务",
+            "【福利】关注店铺返现{n}元，完成指定任务再返{small}元，添加客服微信{wxm}领取",
+            "刷单兼职，垫付返本金加{comm}%佣金，信誉第一，单单秒返",
+            "招募商品体验官，下单拍照好评返全款，另送佣金，名额有限",
+            "网络兼职，接单员每日派单，完成即返佣金，首单体验{small}元",
+            "高佣任务来了！抖音点赞{n}元/单，电影票房投资日收益{comm}%，进群了解",
+            "您好，我们正在招聘线上客服兼职，在家办公，日结{mid}元，下载{xapp}报名",
+        ),
+        cs=(
+            "您好，我是{xapp}任务平台客服",
+            "您好，这里是{xapp}派单中心客服",
+            "我是{company}的接待员，工号{staff_no}",
+            "您好，兼职平台在线客服为您服务",
+            "我是您的专属任务导师",
+            "您好，我是派单员小{staff}",
+            "您好，{xapp}财务客服",
+        ),
+        opener=(
+            "亲，在吗？有个兼职想推荐给你",
+            "姐妹，我最近在做一个手机兼职",
+            "恭喜您通过兼职报名审核",
+            "您好，我们是{company}，看到您在找兼职",
+            "您好，我是快递驿站的工作人员",
+            "宝妈们看过来",
+            "学生党看过来",
+            "在家带娃也能赚钱",
+            "新人福利来啦",
+            "您好，您被选为我们店铺的幸运客户",
+            "我是{nick}，在群里看到你想找兼职",
+            "您好，这边是{platform}商家推广部",
+        ),
+        pretext=(
+            "只需要用手机给{video}作品点赞关注，截图发给我就能拿佣金",
+            "每完成一单返{n}元，日结不拖欠",
+            "第一单是体验单，马上返现{small}元",
+            "帮商家刷单提升店铺信誉，本金加佣金一起返还",
+            "下单垫付后，系统自动返还本金和{comm}%佣金",
+            "您已完成{orders}单任务，现在进入连单任务",
+            "您的任务是联单，需要连续完成{n}单才能一起结算",
+            "您操作超时导致任务卡单，资金被系统冻结了",
+            "您的账户信用分不够，需要做补单任务恢复",
+            "这是导师派的高佣金任务，名额只有{n}个",
+            "升级成VIP会员就能接更高佣金的单",
+            "电影票房投资任务，充值越多返利越高",
+            "给直播间刷礼物冲榜，主播会返还{comm}%",
+            "在商品下面写好评，每条{n}元",
+            "进群后每天有管理员派单，做完任务就返佣金",
+            "前几单都是小额福利单，秒返",
+            "您的佣金已到{mid}元，达到提现门槛了",
+            "任务完成后要在App里提现，提现需要先充值激活",
+            "您上次提交的任务信息填错了，资金暂时无法到账",
+            "只要关注店铺并截图，就能免费领取礼品",
+        ),
+        request=(
+            "请先垫付{mid}元，完成后连本带佣一起返",
+            "下载{xapp}注册账号，邀请码{code}",
+            "加导师微信{wxm}领第一单",
+            "扫码进群，群里有派单员",
+            "需要再充值{large}元才能解冻提现",
+            "完成剩下{n}单才能一起提现",
+            "请把付款截图发给接待员",
+            "交{small}元入会费就能开始接单",
+            "请用{pay}转到任务账户{mask}",
+            "把任务金额转到财务提供的账户",
+            "添加客服QQ{qqm}领取任务",
+            "点击{link}下载App领取奖励",
+            "先做完这一轮任务，不然前面的本金也拿不回来",
+        ),
+    ),
+    "game_trade": Kind(
+        sms=(
+            "{gm}{gitem}低价出，私聊价格更优惠，加QQ{qqm}",
+            "免费领{gm}限定皮肤，扫码登录账号即可领取：{link}",
+            "{gm}账号高价回收，当天付款，联系微信{wxm}",
+            "{gm}代练代充，点券五折，先付款后到账",
+            "【{tradeplat}】您出售的{gm}账号已被买家下单，请登录{link}完成收款",
+            "您的{gm}账号因异常交易被冻结，请联系客服解冻",
+            "{gm}内部福利号，全皮肤满级号只要{small}元",
+            "收{gm}号，价格好说，走{tradeplat}交易",
+        ),
+        cs=(
+            "您好，我是{tradeplat}客服",
+            "您好，这里是{tradeplat}官方客服中心",
+            "{gm}官方客服您好",
+            "您好，我是{gm}游戏官方客服，工号{staff_no}",
+            "您好，我是{tradeplat}的交易专员",
+            "您好，{tradeplat}账号交易平台客服",
+            "我是{tradeplat}风控部门的",
+        ),
+        opener=(
+            "兄弟，你的{gm}号还卖吗",
+            "你好，我想买你的{gm}账号",
+            "在吗？看到你在群里挂的{gm}号",
+            "老板，你那个{gitem}还在不",
+            "哥们，我是收号的",
+            "你好，我是买家，刚在{tradeplat}拍下了你的号",
+            "你好，我是你游戏里的好友",
+            "我是{gm}代练工作室的",
+            "免费送皮肤啦",
+            "好消息，{gm}周年庆福利",
+        ),
+        pretext=(
+            "买家已付款，但您的收款账户没有实名认证，资金被冻结",
+            "您的账号交易因银行卡号填写错误，货款被冻结在平台",
+            "我出价{mid}元，但是要在我常用的{tradeplat}交易",
+            "私下交易不安全，走第三方交易平台有担保",
+            "你的账号涉嫌违规交易，需要认证解冻",
+            "您的提现操作异常，账户被系统锁定",
+            "买家的钱已经付到平台，需要你缴纳保证金才能提现",
+            "我在平台下单了，但平台说要卖家先充值激活账户",
+            "游戏币和装备打包出，比官方便宜一半",
+            "点券充值有内部折扣，五折到账",
+            "这个号是满级号，{gitem}全齐",
+            "你的账号被找回了，里面的{gitem}要赔偿",
+            "领取{gm}皮肤需要验证账号",
+            "平台显示您的交易存在风险，需要做资金验证",
+            "交易需要先交押金，交易完成后退还",
+        ),
+        request=(
+            "请缴纳{mid}元保证金解冻，解冻后和货款一起退还",
+            "请在{tradeplat}注册账号挂上去，我马上下单",
+            "加QQ{qqm}，我拉你进交易群",
+            "把账号密码和收到的验证码发我验号",
+            "扫码付款后马上发号",
+            "请先充值{mid}元激活提现功能",
+            "联系平台客服办理解冻",
+            "按客服说的转{mid}元到认证账户",
+            "点击{link}登录账号领取",
+            "先付一半定金{small}元",
+            "下载{xapp}，在里面完成交易",
+        ),
+    ),
+    "romance": Kind(
+        sms=(
+            "亲爱的，我发现一个平台有漏洞，稳赚不赔，我带你一起赚",
+            "宝贝，我舅舅在平台内部，今晚有内部消息，你充一点跟着我买",
+            "哥哥你好，我是{dating}上的{nick}，加个微信{wxm}聊聊呀",
+            "寂寞吗？同城美女上门服务，先交{small}元定金，加QQ{qqm}",
+            "亲爱的，见面的路费还差{mid}元，你先转我一下好不好",
+            "宝，我妈住院要做手术，还差{large}元，你能先借我吗",
+            "老公，我在{xapp}上投资赚了好多，你也注册一个嘛",
+            "你好，我是你{dating}上的好友，开通视频会员才能和我视频哦",
+        ),
+        cs=(
+            "您好，我是{dating}的客服",
+            "您好，这里是{xapp}交友平台客服",
+            "您好，{dating}会员中心客服为您服务",
+            "您好，我是{xapp}婚恋平台的红娘",
+            "您好，我是平台的情感顾问",
+        ),
+        opener=(
+            "亲爱的",
+            "宝贝",
+            "老公",
+            "哥哥",
+            "亲爱的，早安",
+            "宝贝，晚安之前想跟你说",
+            "我们在{dating}上认识也一个月了",
+            "认识你之后我每天都很开心",
+            "我是{nick}，我们在{dating}上聊过的",
+            "你好，我在{dating}看到你的资料",
+            "我一直在国外工作，很想早点回国见你",
+            "我是单亲妈妈，一个人不容易",
+            "我是在部队服役的军官",
+        ),
+        pretext=(
+            "我叔叔是这个平台的技术员，知道系统漏洞",
+            "这个博彩平台有漏洞，跟着我下注稳赚",
+            "我在平台上做黄金和外汇，每天都有收益",
+            "我们以后结婚买房需要钱，一起努力赚",
+            "我给你寄了一份礼物，被海关扣了，要交清关费",
+            "我的账户被冻结了，要交手续费才能取出来",
+            "我想飞过去见你，但路费还差一点",
+            "我家里人生病住院，急需手术费",
+            "这个平台是内部的，外面的人进不来",
+            "在平台充值会员才能和我视频",
+            "开通VIP才能解锁我的联系方式",
+            "我有一笔遗产要转到国内，需要你帮忙垫付手续费",
+            "我在平台赚了很多，但是提现要交税",
+            "你充得越多赚得越多，我不会骗你的",
+        ),
+        request=(
+            "你先注册一个账号，我带你操作",
+            "先充{mid}元试试水",
+            "你先转我{mid}元，见面就还你",
+            "帮我交一下{mid}元的清关费",
+            "把钱转到平台客服给的账户",
+            "下载{xapp}，注册时填我的邀请码",
+            "加我微信{wxm}，我教你怎么下注",
+            "这件事别告诉你家人，等赚了给他们惊喜",
+            "先借我{large}元应急，下个月一定还你",
+            "开通{small}元的视频会员，我们就能视频了",
+        ),
+    ),
+    "impersonate_acquaintance": Kind(
+        sms=(
+            "我是{boss}，这是我的新号码，存一下，明天来我办公室一趟",
+            "{rel}，我手机丢了，这是我新号，急用钱，先转我{mid}",
+            "老同学，我是{name}啊，换号了，有件事想请你帮忙",
+            "我是{boss}，加我新微信{wxm}，有事交代你",
+            "家长您好，我是{grade}年级班主任{surname}老师，资料费请扫码缴纳",
+            "我是你{kin}，在外地出了点事，急需{mid}元，别告诉家里",
+            "小{surname}，我是{boss}，在开会不方便，帮我给客户转{large}元，回头还你",
+            "爸，我是你儿子，手机摔坏了，这是同学的号，急需{mid}元交培训费",
+        ),
+        cs=(
+            "我是{boss}的秘书",
+            "您好，我是公司财务{surname}会计",
+            "我是{boss}的司机小{surname}",
+            "您好，我是学校教务处的{surname}老师",
+            "您好，我是{boss}的助理",
+        ),
+        opener=(
+            "小{surname}，我是{boss}",
+            "我是{boss}，这是我的新微信",
+            "猜猜我是谁",
+            "老同学，还记得我吗",
+            "我是你{kin}啊",
+            "{rel}，是我，我换号了",
+            "爸，妈，是我",
+            "舅舅，我是你外甥",
+            "家长您好，我是{surname}老师",
+            "我是你初中同学{name}",
+            "老朋友，好久不见",
+            "兄弟，是我，我QQ被盗了换了新号",
+            "各位家长好，我是班主任",
+            "{name}你好，我是{boss}",
+        ),
+        pretext=(
+            "我在开会，不方便接电话",
+            "我在外面和领导吃饭，说话不方便",
+            "有个朋友急着用钱，我这边不方便出面",
+            "有一笔货款要急着付给合作方",
+            "我要给领导送点礼，手头现金不够",
+            "我的卡被限额了，转不出去",
+            "我在医院陪护，急需交住院押金",
+            "我在外地出差钱包丢了",
+            "公司要订一批货，供应商要先付定金",
+            "学校要统一订购{grade}年级的教辅资料",
+            "我在国外被扣了，需要交罚款",
+            "孩子在学校出事了，在医院抢救",
+            "帮我在网上代付一笔订单",
+            "我手机掉水里了，暂时用朋友的号",
+            "我和朋友打赌输了，先借点周转",
+        ),
+        request=(
+            "你先帮我转{large}元到这个卡号{card}，回头还你",
+            "转好把截图发我，先别打电话",
+            "这事别跟别人说，我回头跟你细说",
+            "先垫付一下，明天财务报给你",
+            "扫这个码缴费，不要在家长群里讨论",
+            "你方便的话现在转我{mid}元",
+            "帮我联系一下这个供应商，把定金付了",
+            "加我这个QQ{qqm}，有事交代",
+            "帮我买几张{small}元的购物卡，把卡密发我",
+            "先用你的{pay}帮我付一下，我晚上还你",
+        ),
+    ),
+    "fake_loan": Kind(
+        sms=(
+            "【{loanapp}】您有一笔{wan}的额度待领取，无抵押秒批，点击{link}",
+            "无需征信无需抵押，黑户白户都能贷，当天放款，加V{wxm}",
+            "您好，您的贷款额度{large}元已审批通过，回复1领取",
+            "急用钱？身份证即可贷款，{n}分钟到账，详询{telm}",
+            "【{xapp}】恭喜您获得专属借款额度{wan}，低息{rate}厘，下载App立即提现",
+            "网贷逾期、征信花了也能下款，包过，前期不收费",
+            "您在{loanapp}的额度已提升至{wan}，激活请联系客服",
+            "企业经营贷、个人信用贷，利息低至{rate}厘，放款快",
+        ),
+        cs=(
+            "您好，我是{loanapp}贷款平台客服",
+            "您好，这里是{xapp}借款审核部客服",
+            "您好，我是{loanapp}的信贷客服，工号{staff_no}",
+            "您好，{xapp}放款中心客服",
+            "您好，我是贷款平台的客户经理{surname}经理",
+            "您好，我是{bank}信贷中心的专员",
+        ),
+        opener=(
+            "您好，您之前在网上申请过贷款吧",
+            "您好，您的借款申请已经提交到后台",
+            "需要资金周转吗",
+            "您好，我们是持牌金融机构",
+            "老板您好，需要贷款吗",
+            "兄弟，急用钱找我",
+            "您好，我是信贷经理",
+            "您好，您的贷款进度有更新",
+        ),
+        pretext=(
+            "您的贷款已审批通过，但银行卡号填写错误，资金被冻结",
+            "系统检测到您的流水不足，暂时不能放款",
+            "您需要刷一下流水，证明还款能力",
+            "放款前需要开通会员，会员费{fee}元",
+            "您的贷款需要购买保险，保险费{small}元放款后退还",
+            "您的账户被风控冻结，需要缴纳解冻金",
+            "无抵押无担保，秒批秒到账",
+            "您的征信分数不够，需要包装一下才能下款",
+            "您的额度可以从{wan}提升到更高",
+            "放款需要验资，卡里余额要达到{large}元",
+            "您的借款合同需要公证，公证费{mid}元",
+            "您的提现密码输错次数过多，账户已锁定",
+            "大学生也能贷，不查征信，不需要父母同意",
+        ),
+        request=(
+            "请先转{mid}元解冻金到财务账户",
+            "请往卡里存入{large}元截图给我看",
+            "交完{fee}元会员费立即放款",
+            "下载{xapp}填写银行卡号和密码",
+            "把收到的验证码告诉我，帮您操作放款",
+            "请转{mid}元到指定账户刷流水，完成后一起退回",
+            "加我微信{wxm}发您申请流程",
+            "先交{small}元工本费，放款时一起退还",
+            "保险费交完马上到账，不交就无法放款",
+        ),
+    ),
+    "fake_credit": Kind(
+        sms=(
+            "【征信提醒】您的校园贷账户尚未注销，将影响个人征信，请联系{telm}办理",
+            "您名下有{loanapp}额度未清零，按{reg}要求需注销，否则影响征信",
+            "专业征信修复，逾期记录、黑名单洗白，{n}天见效",
+            "您的个人征信存在不良记录，贷款买房将受影响，详询客服",
+            "根据{reg}新规，学生时期开通的借贷账户需在{date}前注销",
+        ),
+        cs=(
+            "您好，我是{loanapp}客服",
+            "您好，这里是{loanapp}客服中心，工号{staff_no}",
+            "您好，我是{reg}的工作人员",
+            "您好，这里是个人征信服务中心",
+            "您好，我是{loanapp}风控部的",
+            "您好，我是{platform}金融客服",
+        ),
+        opener=(
+            "您好，请问是{name}吗",
+            "您好，打扰一下",
+            "您好，我们这边系统查到",
+            "您好，根据国家最新规定",
+            "尊敬的{loanapp}用户",
+        ),
+        pretext=(
+            "您上大学时开通过校园贷账户，一直没有注销",
+            "国家要求清理学生贷款账户，不注销会影响征信",
+            "您的{loanapp}额度没有清零，会被认定为多头借贷",
+            "您的征信上有逾期记录，会影响以后买房买车",
+            "您的账户利率不合规，需要调整",
+            "您的白条利息过高，需要关闭",
+            "您的借贷账户存在异常，会上征信黑名单",
+            "您的征信分数过低，需要修复",
+            "注销后账户里的额度需要全部借出来清零",
+        ),
+        request=(
+            "请把额度借出来转到{reg}指定账户清零",
+            "下载{xapp}开启屏幕共享，我指导您注销",
+            "修复费用{fee}元，先交一半",
+            "请在各个平台借款后转入安全账户验证",
+            "加入会议号{mask}，跟着我们操作",
+            "清零后资金会原路退回",
+            "请提供身份证号和银行卡号办理注销",
+        ),
+    ),
+    "impersonate_authority": Kind(
+        sms=(
+            "【{city}{auth}】您涉嫌一起洗钱案件，请于今日内联系{telm}配合调查",
+            "您有一张法院传票未领取，请按9转人工查询",
+            "您的医保卡在{city}存在违规消费，账户即将冻结，详询{telm}",
+            "【通缉令】{name}，你涉嫌非法集资，请立即联系办案民警",
+            "您的社保卡被他人冒用，涉及骗保案件，请联系{auth}",
+        ),
+        cs=(
+            "您好，我是{bank}风控中心的，现在帮您转接警方",
+            "您好，这里是医保中心客服",
+            "您好，社保局客服中心",
+            "您好，我是{operator}客服，您的号码涉嫌发送诈骗短信",
+            "您好，这里是快递公司客服，您的包裹被海关扣了",
+        ),
+        opener=(
+            "我是{city}{auth}的{surname}警官，警号{staff_no}",
+            "您好，这里是{city}{auth}",
+            "我是{city}检察院的工作人员",
+            "您好，这里是{city}公安局刑侦支队",
+            "我是反洗钱中心的调查员",
+            "我是经侦大队的办案民警",
+        ),
+        pretext=(
+            "您名下一张银行卡涉嫌洗钱，涉案金额{wan}",
+            "我们在一起诈骗案中查到了您的身份证",
+            "您涉嫌非法出售个人信息",
+            "您的医保卡在外地被冒用",
+            "您的快递里查出多张银行卡和违禁品",
+            "现在对您发出通缉令，不配合将被逮捕",
+            "这是机密案件，不能告诉任何人，包括家人",
+            "需要对您名下的资金进行核查",
+            "您需要证明自己的清白",
+            "我们会给您一份保密协议",
+        ),
+        request=(
+            "请把资金转到国家安全账户接受核查",
+            "下载{xapp}视频软件配合做笔录",
+            "添加办案民警QQ{qqm}查看通缉令",
+            "找一个没人的房间，不要挂断电话",
+            "把名下所有存款转到清查账户，核查后返还",
+            "请提供银行卡号和密码配合资金核查",
+            "不配合将冻结您名下所有银行卡",
+        ),
+    ),
+    "ecommerce_cs": Kind(
+        sms=(
+            "【{platform}】您购买的{item}存在质量问题，可获{mult}倍赔偿，详询{telm}",
+            "【{courier}】您的快递丢失，理赔{comp}元待领取，添加客服微信{wxm}",
+            "您开通的{platform}会员即将自动续费{fee}元/月，如需取消请联系{telm}",
+            "您的{platform}订单退款失败，请联系客服处理",
+            "【{platform}】您的账户被误开通商家代理，每月扣费，取消请回电",
+        ),
+        cs=(
+            "您好，我是{platform}客服",
+            "您好，{courier}理赔中心",
+            "您好，我是{platform}售后专员，工号{staff_no}",
+            "亲，我是您买{item}那家店的售后",
+            "您好，{platform}官方客服",
+        ),
+        opener=("您好，请问是{name}吗", "亲，打扰您一下", "您好，这边是售后"),
+        pretext=(
+            "您购买的{item}被检测出甲醛超标，已经召回",
+            "您的快递在运输途中丢失了",
+            "您误开通了百万保障，不关闭每月扣费",
+            "给您的赔偿款已打到支付宝备用金",
+            "您的退款因为信用分不足无法到账",
+            "您的订单被系统冻结，影响征信",
+        ),
+        request=(
+            "请下载{app}开启屏幕共享，我指导您退款",
+            "请把备用金转回多出的{amount}元",
+            "请按我说的在{lender}借款验证",
+            "请报一下收到的验证码",
+            "加客服QQ{qqm}办理理赔",
+        ),
+    ),
+    "investment": Kind(
+        sms=(
+            "牛股推荐，{n}天翻倍，免费进群领取：{link}",
+            "数字货币新项目，日收益{comm}%，导师带单，加微信{wxm}",
+            "【{company}】内部原始股认购，上市即翻倍",
+        ),
+        cs=("您好，我是{xapp}平台客服", "您好，这里是证券投资顾问部", "您好，{coin}交易所客服"),
+        opener=("您好，我是{surname}老师的助理", "欢迎加入股票交流群", "我是你的专属理财顾问"),
+        pretext=(
+            "老师每天在群里免费荐股",
+            "平台内部数据，稳赚不赔",
+            "您的账户盈利{large}元，提现需先交税",
+            "跟着导师操作，一周回本",
+        ),
+        request=("下载{xapp}入金", "把钱转到平台指定账户", "充值越多收益越高", "先交{mid}元保证金才能提现"),
+    ),
+    "fake_shopping": Kind(
+        sms=(
+            "大牌{item}一折清仓，先付定金{small}元，加微信{wxm}",
+            "演唱会门票内部渠道，先转账后出票",
+            "低价二手手机，全新未拆，先付款后发货",
+        ),
+        cs=("您好，我是店铺客服", "您好，这里是代购客服"),
+        opener=("亲，在吗", "老板，你要的货到了"),
+        pretext=("货被海关扣了，需要交关税", "先付全款才能发货", "名额有限，今天不付就没了"),
+        request=("先转{mid}元到我私人账户", "不走平台，私下转账便宜", "扫码付款"),
+    ),
+    "other": Kind(
+        sms=(
+            "恭喜您被抽中{platform}幸运用户，奖金{large}元，领奖请点击{link}",
+            "您的ETC认证已失效，请点击{link}重新认证",
+            "您的积分{comp}即将清零，可兑换现金，点击{link}",
+            "您的账号存在异常，请点击{link}验证身份",
+        ),
+        cs=("您好，我是{bank}客服", "您好，这里是{operator}客服"),
+        opener=("恭喜您", "尊敬的用户", "您好"),
+        pretext=("您被抽中了大奖", "您的账户有风险", "您的手机号即将停机"),
+        request=("领奖需先交个人所得税{mid}元", "输入银行卡号和密码验证", "把验证码告诉我"),
+    ),
+}
+
+# fake_credit, romance and the others share little vocabulary with ecommerce_cs, but all of them say 客服, 平台,
+# 账户冻结, 下载App: the cs openings above are labelled with the category, not with 冒充客服.
+
+_NOTICE_HEAD = (
+    "尊敬的用户，您好！",
+    "尊敬的客户，您好！",
+    "尊敬的会员：",
+    "亲爱的用户，",
+    "尊敬的{name}先生/女士，",
+    "您好！",
+    "【温馨提示】",
+    "【重要通知】",
+    "尊敬的用户：",
+)
+_NOTICE_CLOSE = (
+    "感谢您的配合！",
+    "如有疑问请随时联系我们。",
+    "谢谢！",
+    "祝您生活愉快！",
+    "请您尽快处理，以免影响使用。",
+    "感谢您的理解与支持。",
+    "",
+    "",
+)
+_CHAT_PRE = ("在吗？", "在吗", "亲", "哈喽", "hello", "嗨", "你好呀", "emmm", "哎", "诶", "")
+_EMOJI = (
+    "😊",
+    "🙏",
+    "👍",
+    "❤️",
+    "🌹",
+    "😘",
+    "🤝",
+    "💰",
+    "🔥",
+    "[微笑]",
+    "[玫瑰]",
+    "[抱拳]",
+    "[红包]",
+    "~",
+    "～",
+)
+_FILLERS = (
+    "放心，这是正规的",
+    "很多人都在做",
+    "机会难得",
+    "我不会骗你的",
+    "时间有限",
+    "操作很简单",
+    "钱马上就退回来",
+    "别担心",
+    "相信我",
+)
+_TAGS: dict[str, tuple[str, ...]] = {
+    "task_rebate": ("【兼职】", "【招聘】", "【福利】", "【{company}】", "【{xapp}】"),
+    "game_trade": ("【{tradeplat}】", "【{gm}】", "【账号交易】"),
+    "romance": ("【{dating}】", "【交友】"),
+    "impersonate_acquaintance": ("【家校通知】",),
+    "fake_loan": ("【{loanapp}】", "【{xapp}】", "【贷款】", "【{bank}】"),
+    "fake_credit": ("【征信中心】", "【{loanapp}】", "【{reg}】"),
+    "impersonate_authority": ("【{city}{auth}】", "【反洗钱中心】", "【医保中心】"),
+    "ecommerce_cs": ("【{platform}】", "【{courier}】"),
+    "investment": ("【{xapp}】",),
+    "fake_shopping": ("【特惠】",),
+    "other": ("【{bank}】", "【{operator}】"),
+}
+
+
+def _join(rng: Rng, parts: list[str], seps: tuple[str, ...] = ("，", "，", "。", "！")) -> str:
+    out = ""
+    for i, p in enumerate(parts):
+        out += p
+        if i < len(parts) - 1:
+            out += _one(rng, seps)
+    return out + _one(rng, ("。", "！", "", "。", "～"))
+
+
+def scam_template(rng: Rng, category: str) -> str:
+    """A scam of `category` as a template (slots unrendered), in one of four registers."""
+    k = KINDS[category]
+    r = rng.random()
+    if r < 0.25:  # a short one-line pitch
+        text = _one(rng, k.sms)
+        if rng.random() < 0.3:
+            text = _one(rng, _TAGS[category]) + text
+        return text
+    if r < 0.5:  # a polite notice
+        head = _one(rng, _NOTICE_HEAD)
+        who = _one(rng, k.cs if rng.random() < 0.6 else k.opener)
+        body = [who, *_some(rng, k.pretext, 1, 2), *_some(rng, k.request, 1, 2)]
+        text = head + _join(rng, body, ("，", "。")) + _one(rng, _NOTICE_CLOSE)
+        if rng.random() < 0.25:
+            text = _one(rng, _TAGS[category]) + text
+        return text
+    if r < 0.75:  # a chatty message
+        parts = [_one(rng, k.opener if rng.random() < 0.7 else k.cs)]
+        parts += _some(rng, k.pretext, 1, 2) + _some(rng, k.request, 1, 2)
+        if rng.random() < 0.3:
+            parts.insert(int(rng.integers(1, len(parts) + 1)), _one(rng, _FILLERS))
+        pre = _one(rng, _CHAT_PRE)
+        sep = ("，", " ", "\n", "～", "。", "！")
+        text = (pre + _one(rng, (" ", "\n", "，", "")) if pre else "") + _join(rng, parts, sep)
+        if rng.random() < 0.35:
+            text += _one(rng, _EMOJI)
+        return text
+    # a longer paragraph
+    parts = [_one(rng, k.cs if rng.random() < 0.5 else k.opener)]
+    parts += _some(rng, k.pretext, 2, 4)
+    if rng.random() < 0.5:
+        parts.append(_one(rng, _FILLERS))
+    parts += _some(rng, k.request, 1, 3)
+    text = _join(rng, parts, ("，", "。", "，"))
+    if rng.random() < 0.5:
+        text += _one(rng, _NOTICE_CLOSE)
+    return text
+
+
+# How many texts of each category (× per_genre): most where recall and the category head are weakest.
+SCAM_WEIGHT: dict[str, float] = {
+    "task_rebate": 3.0,
+    "game_trade": 2.5,
+    "romance": 2.5,
+    "impersonate_acquaintance": 2.5,
+    "fake_loan": 2.0,
+    "fake_credit": 1.5,
+    "impersonate_authority": 1.5,
+    "ecommerce_cs": 1.0,
+    "investment": 0.5,
+    "fake_shopping": 0.5,
+    "other": 0.5,
+}
+
+
+# -- benign texts with the same vocabulary ---------------------------------------------------------------------
+
+BENIGN_MORE: dict[str, tuple[str, ...]] = {
+    "job_ad": (
+        "【{city}人才网】{company}招聘仓库理货员，月薪{mid}0元起，五险一金，面试地址{city}路{n}号，不收取任何费用",
+        "{shop}{city}店招兼职服务员，周末班，时薪{n}0元，当天结算，到店面试，带身份证",
+        "超市招促销员，宝妈优先，上午班，日结{small}元，不收押金，联系店长{surname}女士{phone}",
+        "您好，我是{company}的HR{surname}女士，您投递的{city}运营助理岗位已通过初筛，面试时间{date}{time}，请携带简历",
+        "您好，这边是{company}人事部，通知您{date}来办理入职，请带好身份证、学历证书和银行卡复印件",
+        "暑期兼职：{city}展会礼仪/发传单，日结{small}元，包午餐，无任何费用，报名请到现场登记",
+        "招聘快递分拣员，夜班，计件工资，月结，公司统一购买社保，详询{phone}",
+        "您好，感谢关注{company}，很遗憾您本次未通过面试，您的简历已存入人才库",
+        "【{platform}】骑手招募：多劳多得，每周结算，平台不会收取任何押金或培训费",
+        "社区家政招钟点工，时间灵活，适合宝妈，按小时计费，雇主直接结算",
+        "【兼职】大学生家教，数学/英语，{n}0元一小时，家长直接付课时费，联系{surname}老师",
+        "我们店招收银员，做六休一，包吃住，不用交钱，直接来店里找店长",
+        "{company}校园招聘宣讲会{date}在图书馆报告厅举行，欢迎同学们参加",
+        "您好，您在招聘App上投的简历我们看到了，方便的话明天上午电话聊一下岗位情况？",
+        "兼职群规：本群只发线下兼职，凡是要求先交钱、垫付、刷单的都是骗子，发现请举报",
+    ),
+    "job_chat": (
+        "今天发传单的钱老板已经结了，{small}块，明天还去吗",
+        "我找了个奶茶店兼职，周末上班，时薪还行",
+        "宝妈群里有人说做手工活，我问了要先交材料费，感觉不靠谱，没去",
+        "HR说下周一去报到，终于找到工作了",
+        "面试通过了！下个月入职",
+        "你那个家教还缺人吗，我表妹想做",
+        "兼职工资到账了，请你喝奶茶",
+        "我在{platform}上开了个小店，自己拍照上新，挺累的",
+        "主管说这个月绩效考核要交了，你弄完没",
+        "点赞关注一下我的{video}账号呗，刚开始做视频哈哈",
+        "帮我朋友圈点个赞，在参加评选",
+        "这个任务今天要交吗，老师说截止到周五",
+        "你在{video}上关注的那个博主好搞笑",
+    ),
+    "game_chat": (
+        "今晚{gm}开黑吗，五排差一个",
+        "这把输了，对面打野太猛",
+        "我抽到限定皮肤了！！！",
+        "{gm}更新了，新{gitem}好好看",
+        "你{gm}多少级了，带带我",
+        "周末上分，冲王者",
+        "这个活动送的{gitem}你领了吗，在游戏邮件里",
+        "我把这个号给我弟玩了",
+        "别氪了，攒着买新皮肤",
+        "这游戏太肝了，不玩了",
+        "兄弟你那个{gitem}在哪刷的",
+        "今天登录送{n}0{gitem}，记得领",
+        "我刚在{tradeplat}上看了下，那个号挺贵的，算了不买了",
+        "孩子天天玩{gm}，防沉迷限制了时间还挺好",
+        "{gm}服务器又崩了，玩不了",
+    ),
+    "game_official": (
+        "【{gm}】亲爱的玩家，游戏将于{date}{time}进行停服维护，预计{n}小时，维护后将发放补偿",
+        "【{gm}】您的账号已完成实名认证，未成年人游戏时间将受防沉迷系统限制",
+        "【{gm}】您于{date}充值{small}元已到账，订单号{order4}，如非本人操作请联系官方客服",
+        "【{gm}】新版本上线，登录即领限定{gitem}，活动详情请查看游戏内公告",
+        "【{gm}】官方提醒：请勿相信私下交易、代充、免费送皮肤等信息，谨防诈骗",
+        "【{gm}】您的账号在新设备登录，如非本人操作请及时修改密码",
+        "【{gm}】周年庆活动开启，累计登录{n}天可领取{gitem}",
+        "【{tradeplat}】您的商品已上架，交易全程请在平台内完成，平台不会要求您线下转账",
+        "【{tradeplat}】您购买的{gm}账号已完成换绑，请及时修改密码并绑定手机",
+        "【{gm}客服】您好，您反馈的充值未到账问题已处理，{gitem}已补发至游戏邮箱",
+        "【{gm}】尊敬的玩家，您的举报已受理，我们将对违规账号进行处理，感谢您维护游戏环境",
+    ),
+    "dating_chat": (
+        "今天下班好早，你吃饭了吗",
+        "周末一起去看电影吧，{shop}旁边那家",
+        "亲爱的晚安，明天见",
+        "宝贝，我到家了",
+        "在{dating}上刷到你真是太好了，你也喜欢爬山啊",
+        "你照片里那只猫好可爱，叫什么名字",
+        "我们见面吧，周六下午{time}在地铁站口，我请你喝咖啡",
+        "今天加班好累，想你了",
+        "认识你很开心，下次一起吃火锅",
+        "你平时喜欢看什么书",
+        "我妈问我是不是谈恋爱了哈哈",
+        "亲爱的，生日快乐！礼物我自己去挑的，希望你喜欢",
+        "你那边下雨了吗，出门记得带伞",
+        "第一次见面有点紧张，聊得挺开心的",
+        "老公，下班顺路买点菜回来",
+    ),
+    "dating_official": (
+        "【{dating}】您有{n}位新访客，登录App查看",
+        "【{dating}】您的资料已通过审核，完善资料可获得更多推荐",
+        "【{dating}】安全提示：对方以投资、博彩、借钱等理由要求转账的，请立即停止联系并举报",
+        "【{dating}】您的会员将于{date}到期，可在App内续费，不续费不影响基础功能",
+        "【{dating}】您收到一条新消息，快去看看吧",
+        "【{dating}】线下见面请选择公共场所，注意人身和财产安全",
+    ),
+    "leader_notice": (
+        "各位同事，{date}{time}在三楼会议室开会，请带好笔记本",
+        "小{surname}，下午的材料准备好了吗，{time}前发我邮箱",
+        "我是{boss}，明天的会改到下午了，通知一下大家",
+        "{boss}让你把上个月的报表发给他看一下",
+        "这周五团建，费用公司出，大家不用交钱",
+        "报销单交给财务{surname}姐，走正常流程",
+        "领导说今天大家辛苦了，早点下班",
+        "各位家长好，我是{grade}年级班主任{surname}老师，明天学校体检，请孩子早上不要吃早餐",
+        "家长您好，孩子今天在学校表现很好，作业都完成了",
+        "各位家长：本学期教辅费用由学校统一通过官方平台收取，老师不会私下收费",
+        "{surname}老师：请各位家长今晚检查孩子的数学作业并签字",
+        "家长会定在{date}下午，请至少一位家长参加",
+        "公司通知：任何人以领导名义要求转账的，请务必当面或电话核实",
+        "{name}，我新换了手机号，以后打这个，微信还是原来那个",
+        "小{surname}，把客户的合同扫描件发我一份",
+    ),
+    "favour": (
+        "{rel}，帮我取个快递，取件码{code4}，放你那",
+        "帮我带份早餐吧，回来把钱转你",
+        "能帮我看一下孩子吗，我去趟超市马上回来",
+        "我手机没电了，用{name}的手机给你发的，晚点回家",
+        "你明天路过银行帮我问下存款利率呗",
+        "帮我在{platform}拼个单，差一个人",
+        "帮我砍一刀，谢谢啦",
+        "上次借你的{small}块记得还哈，不急",
+        "你帮我垫的{small}元我刚转你了，收一下",
+        "同学，明天帮我签个到，我请假了",
+        "哥，周末帮我搬个家呗，请你吃饭",
+        "帮我投个票，第{n}号，谢谢",
+        "{kin}，我下周去{city}出差，能在你家住一晚吗",
+        "爸，我学费交了，学校官网上缴的，收据拍给你看",
+        "老同学，好久不见，下个月同学聚会你来吗",
+    ),
+    "lender_notice": (
+        "【{loanapp}】您的借款{mid}元将于{date}到期，请确保绑定银行卡余额充足，如已还款请忽略",
+        "【{loanapp}】您的还款已入账，感谢您的按时还款，良好的信用记录有助于提升额度",
+        "【{loanapp}】您有一笔最高{wan}的借款额度，年化利率{rate}%起，具体以审批为准，请理性借贷。拒收请回复R",
+        "【{bank}】您申请的个人消费贷款已审批通过，将发放至您本人名下账户，我行不会收取任何放款前费用",
+        "【{loanapp}】温馨提示：正规借款放款前不收取任何费用，凡要求缴纳解冻金、保证金的都是诈骗",
+        "【{loanapp}】您本期账单已出，应还{mid}元，可在App内还款，逾期会影响个人征信",
+        "【{bank}】经营贷新客专享，年化利率{rate}%起，以实际审批为准，可到网点或手机银行申请，退订回T",
+        "【{loanapp}】您的结清证明已开具，可在App我的-借款记录中下载",
+        "【{loanapp}】您好，您的额度评估已更新，请登录官方App查看，请勿相信任何要求转账刷流水的来电",
+    ),
+    "gov_service": (
+        "【人民银行征信中心】您的个人信用报告查询申请已受理，可登录征信中心官网查看",
+        "【{city}公安】您的身份证已办理完成，请携带回执到{city}{n}号派出所领取",
+        "【{city}公安】您预约的户籍业务已成功，请于{date}到派出所办理",
+        "【{city}出入境】您的护照已制证完成，可到受理点领取或选择邮寄",
+        "【{city}医保】您的医保参保缴费已成功，缴费金额{small}元",
+        "【{city}社保】您的社保卡已制卡完成，请携带身份证到{bank}网点领取",
+        "【{city}法院】您的案件{date}开庭，请按时到庭，诉讼服务咨询12368",
+        "【{city}交警】您的机动车{plate}有一条违法记录，请登录交管12123查询处理",
+        "【{city}派出所】社区民警提醒：近期冒充公检法诈骗高发，公安机关不会通过电话要求转账",
+        "【{city}公安】您的无犯罪记录证明已开具，可在政务App下载",
+        "征信异议申请已受理，处理结果将在{n}个工作日内反馈",
+        "【{city}12345】您反映的问题已转相关部门办理，感谢您的监督",
+    ),
+    "platform_cs": (
+        "您好，{loanapp}客服为您服务，您的还款记录已更新，请问还有其他问题吗",
+        "您好，这里是{gm}官方客服，您的账号找回申请已通过，请及时修改密码",
+        "您好，{tradeplat}客服，您的订单已完成，货款已打入您的平台余额，可自行提现",
+        "您好，{dating}客服，您举报的账号已封禁，感谢您的反馈",
+        "您好，{platform}客服，您的退款已原路退回，请注意查收",
+        "亲，我们是{platform}官方客服，平台不会要求您下载其他软件或屏幕共享",
+        "您好，{loanapp}客服提醒：您的额度以App显示为准，我们不会通过电话要求转账",
+        "您好，这里是{operator}客服，您的套餐已变更成功，次月生效",
+    ),
+    "polite_notice": (
+        "尊敬的用户，您好！{xapp}将于{date}凌晨进行系统升级，期间部分功能暂停使用，感谢您的理解与支持。",
+        "尊敬的客户，您好！您的会员积分{comp}分将于月底到期，可在App积分商城兑换礼品。",
+        "尊敬的用户：我们更新了隐私政策，您可在设置-关于中查看，继续使用即表示同意。",
+        "尊敬的会员，您好！感谢您一直以来的支持，本店{date}起营业时间调整为{time}至22:00。",
+        "尊敬的用户，您好！您的账户已连续{n}个月未登录，如需继续使用请登录验证，不登录不影响资金安全。",
+        "尊敬的客户，您好！您预约的上门维修师傅将于{date}{time}到达，如需改约请在App操作。",
+        "亲爱的用户，您的{item}订单已签收，欢迎对本次服务进行评价。",
+        "尊敬的车主，您好！您的车辆保养已到期，可预约到店保养，详情咨询服务顾问。",
+    ),
+}
+BENIGN_WEIGHT: dict[str, float] = {
+    "job_ad": 1.5,
+    "job_chat": 1.0,
+    "game_chat": 1.0,
+    "game_official": 1.0,
+    "dating_chat": 1.0,
+    "dating_official": 0.5,
+    "leader_notice": 1.5,
+    "favour": 1.0,
+    "lender_notice": 1.0,
+    "gov_service": 1.0,
+    "platform_cs": 1.0,
+    "polite_notice": 1.0,
+    "polite_marketing": 2.0,
+    "agent_chat": 1.0,
+}
+
+
+# Marketing in the same polite register as the notice-style scams ("尊敬的用户，您好！我们是…"): the register
+# itself must not read as a scam.
+_MKT_WHO = (
+    "我们是{operator}", "这里是{operator}{city}分公司", "{platform}会员中心", "我们是{shop}", "{company}",
+    "{bank}信用卡中心", "{gm}运营团队", "{video}官方", "{city}{surname}氏地产", "我们是{xapp}", "{operator}音乐",
+    "{city}万达广场", "{courier}", "{dating}", "{loanapp}",
+)  # fmt: skip
+_MKT_OFFER = (
+    "本月推出流量红包活动，参与即可领取{gb}GB流量",
+    "邀请您参加幸运抽奖，有机会赢取手机和话费奖励",
+    "新用户下载App免流量畅玩，还可领取{n}元优惠券",
+    "为回馈老用户，特推出彩铃礼包免费体验{n}个月",
+    "您的积分可兑换视频会员、话费和精美礼品",
+    "周年庆全场{n}折，会员再享积分翻倍",
+    "新品上市，到店体验即送小礼品一份",
+    "本周六举办业主答谢会，欢迎携家人参加",
+    "现房团购，一口价优惠，欢迎预约看房",
+    "开通自动续费首月仅需{n}元，可随时在App内取消",
+    "推荐好友办理宽带，双方各得{comp}元话费",
+    "会员日充值满{comp}送{n}0元",
+    "分享活动给好友助力，可得抽奖机会",
+    "暑期特惠套餐上线，月租立减{n}0元",
+)  # fmt: skip
+_MKT_ACTION = (
+    "点击链接{link}了解详情",
+    "回复1参与，回复0取消",
+    "详询客服热线100{n}0",
+    "登录官方App即可参与",
+    "欢迎到店咨询",
+    "详情请关注官方公众号",
+    "有兴趣可以联系我，微信同号",
+    "活动截止到{date}",
+    "点击{link}立即领取",
+    "到营业厅办理即可",
+)  # fmt: skip
+
+
+def polite_marketing(rng: Rng) -> str:
+    """A company's promotion in the notice register ("尊敬的用户，您好！我们是…"): no request for money."""
+    parts = [_one(rng, _MKT_WHO), *_some(rng, _MKT_OFFER, 1, 2), *_some(rng, _MKT_ACTION, 1, 2)]
+    text = _one(rng, _NOTICE_HEAD) + _join(rng, parts, ("，", "。", "！")) + _one(rng, _NOTICE_CLOSE)
+    if rng.random() < 0.4:
+        text += _one(rng, ("回T退订", "退订回N", "拒收请回复R", "回复TD退订", "如需取消接收请回复QX"))
+    return text
+
+
+_AGENT_WHO = (
+    "我是{city}{surname}氏地产的置业顾问{name}", "我是{surname}记二手房的经纪人", "我是{shop}的店长",
+    "我是{city}车行的销售{name}", "我是保险公司的{surname}经理", "我是装修公司的设计师{surname}",
+    "我是小区门口房产中介的{name}", "我是{city}{surname}记4S店的顾问",
+)  # fmt: skip
+_AGENT_OFFER = (
+    "楼下有个车位低于市场价出售", "手上有一批团购房源，一口价，不限楼层", "店里新到了一批车，试驾送礼品",
+    "您家车险下个月到期，续保有优惠", "咱们小区有套两居室要出租", "最近房价有调整，可以了解一下",
+    "您上次看的那套房业主降价了", "免费上门量房出设计图",
+)  # fmt: skip
+_AGENT_CLOSE = (
+    "有兴趣的话联系我，微信同号", "欢迎到店里喝茶", "期待为您服务！", "有需要随时找我", "不打扰了，祝您生活愉快",
+    "电话{phone}", "您可以先了解一下",
+)  # fmt: skip
+
+
+def agent_chat(rng: Rng) -> str:
+    """An estate, car or insurance agent's message: introduces himself, offers, leaves a number."""
+    parts = [_one(rng, ("您好，", "你好，", "{name}您好，", "打扰了，", "")) + _one(rng, _AGENT_WHO)]
+    parts += _some(rng, _AGENT_OFFER, 1, 2) + [_one(rng, _AGENT_CLOSE)]
+    text = _join(rng, parts, ("，", "。", "！", "～"))
+    if rng.random() < 0.2:
+        text += _one(rng, _EMOJI)
+    return text
+
+
+COMPOSED: dict[str, Callable[[Rng], str]] = {"polite_marketing": polite_marketing, "agent_chat": agent_chat}
+
+
+def benign_template(rng: Rng, genre: str) -> str:
+    """A benign text of `genre` (a template; sometimes two messages of the same genre together)."""
+    if genre in COMPOSED:
+        return COMPOSED[genre](rng)
+    options = BENIGN_MORE[genre]
+    text = _one(rng, options)
+    if rng.random() < 0.15:
+        text += _one(rng, ("\n", " ", "。", "，")) + _one(rng, options)
+    return text
+
+
+# -- surface variety -----------------------------------------------------------------------------------------
+
+_PUNCT = re.compile(r"[，。！？、；：,.!?;:～~]")
+_LONG_DIGITS = re.compile(r"\d{5,}")
+
+
+def vary(rng: Rng, text: str) -> str:
+    """The same text as phones show it: no punctuation, half-width punctuation, masked numbers, emoji,
+    spaces. Applied alike to scams and benign texts, so none of it tells one from the other."""
+    r = rng.random()
+    if r < 0.08:
+        text = _PUNCT.sub(_one(rng, ("", " ")), text)
+    elif r < 0.16:
+        text = text.replace("，", ",").replace("！", "!").replace("？", "?").replace("：", ":")
+    if rng.random() < 0.15:
+        mask = _one(rng, _MASKS)
+        text = _LONG_DIGITS.sub(mask, text)
+    if rng.random() < 0.06:
+        text += _one(rng, _EMOJI)
+    if rng.random() < 0.04:
+        text = text.replace("。", "。\n")
+    return text
