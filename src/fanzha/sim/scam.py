@@ -112,6 +112,43 @@ class _Timeline:
         self.events.append(ev)
         return ev
 
+    def pay(
+        self,
+        wait: tuple[float, float],
+        src: int,
+        dst: int,
+        amount: int,
+        channel: str,
+        role: int,
+        move: str,
+        direction: str,
+        *,
+        location: int = -1,
+        device: int = -1,
+        victim: int = -1,
+        kind: str = "transfer",
+        counterparty: str | None = None,
+        app: str | None = None,
+    ) -> Tx:
+        """A transfer after a wait of `wait` seconds and the stage-3 event that shows it to the person (the
+        counterparty is the other account unless given)."""
+        tx = Tx(self.wait(*wait), src, dst, amount, channel, location, device, role, victim=victim)
+        self.txs.append(tx)
+        if counterparty is None:
+            counterparty = f"A{tx.dst if direction == 'out' else tx.src:010d}"
+        self.add(
+            kind,
+            move,
+            3,
+            direction=direction,
+            counterparty=counterparty,
+            amount=tx.amount,
+            tx=tx,
+            channel=tx.channel,
+            app=app,
+        )
+        return tx
+
 
 def plan_campaign(
     world: World,
@@ -218,40 +255,37 @@ def plan_campaign(
     follow = ("call",) if first == "call" else ("sms",) if first == "sms" else ("chat_message",)
     follow_ch = {"call": "phone", "sms": "sms"}.get(first, "wechat")
     follow_cp = wx if follow_ch == "wechat" else phone
-    if use_qq:
-        app = "TIM" if rng.random() < 0.6 else "QQ"
-        tl.add(
-            *follow,
-            "move.add_qq",
-            2,
-            channel=follow_ch,
-            direction="in",
-            counterparty=follow_cp,
-            text=texts.scam("move.add_qq", slots),
-        )
+    chat, cp = ("qq", qq) if use_qq else ("wechat", wx)
+    app = ("TIM" if rng.random() < 0.6 else "QQ") if use_qq else "微信"
+    tl.add(
+        *follow,
+        f"move.add_{chat}",
+        2,
+        channel=follow_ch,
+        direction="in",
+        counterparty=follow_cp,
+        text=texts.scam(f"move.add_{chat}", slots),
+    )
+    if use_qq:  # QQ is installed first; WeChat is on every phone
         tl.wait(60, 400)
         tl.add("app_install", "install_chat", 3, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
-        tl.wait(30, 200)
-        tl.add("friend_request", "add_contact", 2, channel="qq", direction="out", counterparty=qq, app=app)
-        chat = "qq"
-        cp = qq
-    else:
+    tl.wait(30, 200)
+    tl.add("friend_request", "add_contact", 2, channel=chat, direction="out", counterparty=cp, app=app)
+
+    def refuse(lo_s: float, hi_s: float, stage: int) -> None:
+        """The person writes back that they will not go on."""
+        tl.wait(lo_s, hi_s)
         tl.add(
-            *follow,
-            "move.add_wechat",
-            2,
-            channel=follow_ch,
-            direction="in",
-            counterparty=follow_cp,
-            text=texts.scam("move.add_wechat", slots),
+            "chat_message",
+            "victim.refuse",
+            stage,
+            channel=chat,
+            direction="out",
+            counterparty=cp,
+            text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
         )
-        tl.wait(30, 200)
-        tl.add(
-            "friend_request", "add_contact", 2, channel="wechat", direction="out", counterparty=wx, app="微信"
-        )
-        chat = "wechat"
-        cp = wx
+
     tl.wait(30, 300)
     pre = {
         "credit_repair": "exec.credit_low",
@@ -271,16 +305,7 @@ def plan_campaign(
     )
     camp.last_move = "pretext"
     if rng.random() < 0.03 + 0.35 * a:
-        tl.wait(30, 600)
-        tl.add(
-            "chat_message",
-            "victim.refuse",
-            2,
-            channel=chat,
-            direction="out",
-            counterparty=cp,
-            text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
-        )
+        refuse(30, 600, 2)
         return _finish(camp, tl, "stopped", intervention, texts, slots)
     # -- stage 3: meeting / remote control ---------------------------------------------------------
     camp.stage_reached = 3
@@ -319,16 +344,7 @@ def plan_campaign(
         shared = True
     camp.last_move = "screen_share" if shared else "install_app"
     if rng.random() < 0.02 + 0.2 * a:
-        tl.wait(60, 600)
-        tl.add(
-            "chat_message",
-            "victim.refuse",
-            3,
-            channel=chat,
-            direction="out",
-            counterparty=cp,
-            text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
-        )
+        refuse(60, 600, 3)
         if shared:
             tl.wait(5, 60)
             tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
@@ -358,18 +374,19 @@ def plan_campaign(
                 "credit_limit_change", "credit_limit", 3, app=name, amount=amount * 2, attrs={"lender": name}
             )
             tl.wait(30, 300)
-        tx = Tx(tl.wait(5, 60), lender_acc, acc[dst], amount, "loan_disbursement", -1, person, LOAN)
-        tl.txs.append(tx)
-        tl.add(
+        tl.pay(
+            (5, 60),
+            lender_acc,
+            acc[dst],
+            amount,
+            "loan_disbursement",
+            LOAN,
             "loan",
-            "loan",
-            3,
-            app=name,
-            amount=amount,
-            tx=tx,
-            direction="in",
-            channel="loan_disbursement",
+            "in",
+            device=person,
+            kind="loan",
             counterparty=name,
+            app=name,
         )
         avail[dst] += amount
         if not reserve:
@@ -382,28 +399,18 @@ def plan_campaign(
             tl.wait(20, 180)
             tl.add("payee_added", "payee_added", 3, counterparty=f"A{dst_acc:010d}", channel="bank_app")
             cards_used.add(dst_acc)
-        channel = "bank_transfer" if frm == "card" else "payment_account"
-        tx = Tx(
-            tl.wait(20, 240),
+        tx = tl.pay(
+            (20, 240),
             acc[frm],
             dst_acc,
             amount,
-            channel,
-            int(world.city[person]),
-            device,
+            "bank_transfer" if frm == "card" else "payment_account",
             role,
-            victim=person if role == LOSS else -1,
-        )
-        tl.txs.append(tx)
-        tl.add(
-            "transfer",
             label,
-            3,
-            direction="out",
-            counterparty=f"A{dst_acc:010d}",
-            amount=amount,
-            tx=tx,
-            channel=channel,
+            "out",
+            location=int(world.city[person]),
+            device=device,
+            victim=person if role == LOSS else -1,
         )
         avail[frm] -= amount
         return tx
@@ -431,26 +438,17 @@ def plan_campaign(
             text=texts.scam("exec.bank_call", slots),
         )
         if avail["wallet"] > 10_000 and rng.random() < 0.6:  # collect everything on one card first
-            tx = Tx(
-                tl.wait(60, 300),
+            tl.pay(
+                (60, 300),
                 acc["wallet"],
                 acc["card"],
                 avail["wallet"],
                 "payment_account",
-                int(world.city[person]),
-                my_device,
                 OWN,
-            )
-            tl.txs.append(tx)
-            tl.add(
-                "transfer",
                 "collect_funds",
-                3,
-                direction="out",
-                counterparty=f"A{acc['card']:010d}",
-                amount=avail["wallet"],
-                tx=tx,
-                channel="payment_account",
+                "out",
+                location=int(world.city[person]),
+                device=my_device,
             )
             avail["card"] += avail["wallet"]
             avail["wallet"] = 0
@@ -480,26 +478,16 @@ def plan_campaign(
         t_tx = transfer(test_amt, "card", TEST, gang.test_account, "test_transfer", my_device)
         if t_tx is not None:
             camp.test_amount = test_amt
-            ret = Tx(
-                tl.wait(30, 150),
+            tl.pay(
+                (30, 150),
                 gang.test_account,
                 acc["card"],
                 test_amt,
                 "refund",
-                -1,
-                dev_gang,
                 TEST_RETURN,
-            )
-            tl.txs.append(ret)
-            tl.add(
-                "transfer",
                 "test_returned",
-                3,
-                direction="in",
-                counterparty=f"A{gang.test_account:010d}",
-                amount=test_amt,
-                tx=ret,
-                channel="refund",
+                "in",
+                device=dev_gang,
             )
             avail["card"] += test_amt
             say("exec.test_returned", amount=f"{test_amt / 100:g}")
@@ -507,16 +495,7 @@ def plan_campaign(
         amt = int(rng.choice([3000, 5000, 7200, 10000, 20000, 30000])) * 100
         say("exec.loan", amount=amt // 100)
         if rng.random() < 0.08 + 0.3 * a:
-            tl.wait(30, 300)
-            tl.add(
-                "chat_message",
-                "victim.refuse",
-                3,
-                channel=chat,
-                direction="out",
-                counterparty=cp,
-                text=texts.pick(SCAM["victim.refuse"]).format_map({"platform": order["platform"]}),
-            )
+            refuse(30, 300, 3)
             return _finish(camp, tl, "stopped", intervention, texts, slots)
         loan(amt, False)
     # loss transfers until the person stops or has nothing left
