@@ -9,7 +9,7 @@ shortest, so if an `absent` signal falls inside it, it falls inside every match.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -173,6 +173,16 @@ def _pred(bit: int, w: When) -> Pred:
     )
 
 
+def _group(preds: list[tuple[str, Pred]], keep: Callable[[Pred], bool]) -> dict[str, tuple[Pred, ...]]:
+    """Event kind → the predicates of that kind that `keep` accepts (every kind, even with none), in order."""
+    out: dict[str, list[Pred]] = {}
+    for k, p in preds:
+        out.setdefault(k, [])
+        if keep(p):
+            out[k].append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class CSeq:
     """A compiled sequence."""
@@ -195,27 +205,16 @@ class CompiledRules:
         self.signals: list[Signal] = list(rules.signals)
         self.signal_ids = [s.id for s in self.signals]
         self.bit = {s.id: 1 << i for i, s in enumerate(self.signals)}
-        by_kind: dict[str, list[Pred]] = {}
-        quiet: dict[str, list[Pred]] = {}
-        self.text_kinds: set[str] = set()
-        for s in self.signals:
-            b = self.bit[s.id]
-            for w in s.when:
-                p = _pred(b, w)
-                for k in w.kind:
-                    by_kind.setdefault(k, []).append(p)
-                    quiet.setdefault(k, [])
-                    if w.text is not None:
-                        self.text_kinds.add(k)
-                    if p.text is None or p.text.accepts_quiet:
-                        quiet[k].append(p)
+        # (event kind, predicate) in definition order; a `When` of several kinds shares one predicate
+        preds = [
+            (k, p) for s in self.signals for w in s.when for p in (_pred(self.bit[s.id], w),) for k in w.kind
+        ]
+        self.text_kinds: set[str] = {k for k, p in preds if p.text is not None}
         #: event kind → its predicates; and those that can hold for a quiet text (safe, no indicator)
-        self.by_kind: dict[str, tuple[Pred, ...]] = {k: tuple(v) for k, v in by_kind.items()}
-        self.quiet_by_kind: dict[str, tuple[Pred, ...]] = {k: tuple(v) for k, v in quiet.items()}
+        self.by_kind = _group(preds, lambda p: True)
+        self.quiet_by_kind = _group(preds, lambda p: p.text is None or p.text.accepts_quiet)
         #: kind → the predicates that look at the text
-        self.text_preds: dict[str, tuple[Pred, ...]] = {
-            k: tuple(p for p in v if p.text is not None) for k, v in by_kind.items()
-        }
+        self.text_preds = _group(preds, lambda p: p.text is not None)
         # text_possible depends only on (kind, direction, channel, app) when no text predicate looks further
         self._possible: dict[tuple[str, str | None, str | None, str | None], bool] | None = (
             {}
@@ -227,7 +226,7 @@ class CompiledRules:
             else None
         )
         #: may a text's upper bound stand in for its verdict when it raises nothing?
-        self.text_monotone = all(p.text is None or p.text.monotone for v in by_kind.values() for p in v)
+        self.text_monotone = all(p.text is None or p.text.monotone for _, p in preds)
         self.sequences: list[CSeq] = []
         for i, q in enumerate(rules.sequences):
             self.sequences.append(self._compile(i, q))
