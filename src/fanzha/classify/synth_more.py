@@ -79,6 +79,18 @@ _LINKS = ("[链接]", "（链接）", "http://{host}/{code}", "{host}/{code}", "
 _HOSTS = ("t.cn", "dwz.cn", "url.cn", "s.cn", "a.cn", "m.cn", "h5.cn", "app.cn")
 _REGULATORS = ("银保监会", "金融监管总局", "人民银行征信中心", "互联网金融协会", "征信管理中心", "金融办")
 _COMPANIES = ("传媒", "电商", "科技", "文化传播", "网络", "信息技术", "商贸", "广告", "人力资源")
+_GIFTS = (
+    "电饭煲",
+    "空调扇",
+    "养生壶",
+    "酸奶两箱",
+    "抽纸一箱",
+    "鸡蛋",
+    "电风扇",
+    "不粘锅",
+    "按摩仪",
+    "保温杯",
+)
 _PAY = ("微信", "支付宝", "银行卡", "云闪付", "微信零钱", "对公账户")
 
 
@@ -126,6 +138,7 @@ SLOT_MORE: dict[str, Callable[[Rng], str]] = {
     "reg": lambda rng: _one(rng, _REGULATORS),
     "company": lambda rng: _syllables(rng, 2) + _one(rng, _COMPANIES) + "公司",
     "pay": lambda rng: _one(rng, _PAY),
+    "gift": lambda rng: _one(rng, _GIFTS),
     "qqm": lambda rng: _maskable(rng, int(rng.integers(8, 11))),
     "wxm": lambda rng: _maskable(rng, int(rng.integers(6, 10))),
     "telm": lambda rng: _maskable(rng, 11),
@@ -630,14 +643,276 @@ KINDS: dict[str, Kind] = {
             "恭喜您被抽中{platform}幸运用户，奖金{large}元，领奖请点击{link}",
             "您的ETC认证已失效，请点击{link}重新认证",
             "您的积分{comp}即将清零，可兑换现金，点击{link}",
-            "您的账号存在异常，请点击{link}验证身份",
+            "您的{codeapp}账号存在异常登录，请点击{link}验证身份",
         ),
-        cs=("您好，我是{bank}客服", "您好，这里是{operator}客服"),
-        opener=("恭喜您", "尊敬的用户", "您好"),
-        pretext=("您被抽中了大奖", "您的账户有风险", "您的手机号即将停机"),
-        request=("领奖需先交个人所得税{mid}元", "输入银行卡号和密码验证", "把验证码告诉我"),
+        cs=("{bank}积分兑换中心", "{operator}积分商城"),
+        opener=("恭喜您中奖了", "您的ETC已过期"),
+        pretext=("您被抽中二等奖{large}元和笔记本电脑一台", "您的积分可以兑换现金", "您的ETC需要重新认证"),
+        request=("领奖需先交个人所得税{mid}元", "在{link}输入银行卡号和密码", "把收到的验证码告诉我"),
     ),
 }
+
+
+def _extend(category: str, **more: tuple[str, ...]) -> None:
+    """Add material to a category's kind."""
+    k = KINDS[category]
+    KINDS[category] = Kind(**{f: getattr(k, f) + more.get(f, ()) for f in Kind.__slots__})
+
+
+# Gift lures: a courier, a shop or a supermarket "thanks" the customer with a free gift, then leads them into a
+# group and an app where the gift needs "tasks" — how many rebate scams begin.
+_extend(
+    "task_rebate",
+    sms=(
+        "【{courier}】感谢您的长期支持，您已获得免费{gift}一台，添加客服好友进群即可领取",
+        "您好，您是我们店的老客户，送您一份{gift}，加支付宝好友{mask}登记地址",
+        "下载{xapp}签到领红包，关注公众号再送{small}元，邀请好友额外奖励",
+        "【返费通知】您已获得充值返费资格，加入指定QQ群{qqm}，按管理员指引操作提现",
+        "{video}带货达人招募，无需囤货，加入推广团队，佣金日结",
+        "免费领{gift}啦！扫码进群，完成{n}个小任务即可包邮到家",
+    ),
+    cs=(
+        "您好，我是{courier}回馈中心客服",
+        "您好，这里是{platform}福利社客服",
+        "您好，我是{xapp}的福利官",
+        "您好，我是{shop}会员福利群的群管",
+    ),
+    opener=(
+        "您好，您在我们店铺购买过{item}",
+        "感谢您对{courier}的支持",
+        "您好，您是我们的幸运客户",
+        "您好，您在{video}上的表现很出色",
+        "恭喜您获得免费礼品",
+        "亲，福利来了",
+    ),
+    pretext=(
+        "为回馈老客户，免费送您一台{gift}",
+        "礼品需要进群登记，群里每天还有红包",
+        "领取礼品需要先完成{n}个简单任务",
+        "下载App注册后签到就能领红包",
+        "关注公众号、点赞视频就有奖励",
+        "群里有导师教大家做任务赚零花钱",
+        "您的礼品已备好，只差最后一步",
+        "邀请您加入我们的推广团队，帮商家带货",
+    ),
+    request=(
+        "请添加客服微信{wxm}进群领取",
+        "下载{xapp}，在App里完成任务领奖励",
+        "添加支付宝好友，提供收货地址",
+        "进群后联系管理员领取第一个任务",
+        "扫描二维码加入福利群",
+    ),
+)
+_extend(
+    "game_trade",
+    sms=(
+        "{gm}代充值，官方渠道{n}折，转账到我微信就帮你充",
+        "收购{gm}账号，价格私聊，加QQ{qqm}",
+        "你好，我是你的游戏好友，想送你一套{gitem}，需要你先充值激活",
+        "【{tradeplat}】您的账号订单已成交，请绑定银行卡解冻余额后提现",
+    ),
+    opener=(
+        "你好，我是你游戏里的好友",
+        "你好，我是{video}上的游戏主播",
+        "兄弟，我在{gm}里加过你",
+        "你好，欢迎使用{tradeplat}",
+        "你好，我是{gm}工作室的",
+    ),
+    pretext=(
+        "我想送你一套{gitem}，但是赠送需要你充值激活",
+        "我可以帮你代充，比官方便宜",
+        "你的账号很不错，我想收购，价格好商量",
+        "平台已收到您的账号购买请求，需要绑定银行卡",
+        "您的余额被冻结，需要在两小时内完成转账解冻",
+        "你的账号被人找回了，得赔钱给买家",
+        "私聊详谈价格，不走平台没有手续费",
+    ),
+    request=(
+        "转{mid}元到我微信，我马上帮你充",
+        "绑定银行卡并转{mid}元解冻余额",
+        "去网上搜{tradeplat}注册账号，把号挂上去",
+        "先付{small}元定金",
+    ),
+)
+_extend(
+    "romance",
+    sms=(
+        "你好，我是同城交友App的管理员，注册会员就能看到附近的人，快来下载",
+        "【{dating}】您已获得新人福利，充值金币即可加好友微信，完成任务还能返现",
+        "帅哥，想找个伴吗？同城约会，先交{small}元保证金，见面退还",
+        "你好，我是你的网友{nick}，最近遇到困难，能借我{mid}元吗，发工资就还",
+    ),
+    cs=("您好，我是{dating}的管理员", "您好，欢迎使用{xapp}交友App", "您好，我是{dating}会员客服"),
+    opener=(
+        "你好，我是你的网友{nick}",
+        "你好，我是你的女朋友",
+        "我在直播间看到你，觉得你很有趣",
+        "我们在{dating}上聊了好几天了",
+        "你好，我是{nick}，看到你的视频很喜欢",
+        "哥哥，想认识你",
+    ),
+    pretext=(
+        "开通会员才能加对方微信",
+        "充值金币就能解锁聊天",
+        "做完平台任务会员费可以返现",
+        "我最近遇到点困难，需要一些钱",
+        "我看中一个包，你能帮我买吗",
+        "帮我在直播间刷点礼物，冲一下榜",
+        "见面要先交定金，防止放鸽子",
+        "我给你寄了礼物，只需要付运费",
+        "我们一起在这个平台刷业绩，赚了就见面",
+    ),
+    request=(
+        "绑定支付宝充值{mid}元金币",
+        "帮我转{mid}元，我会尽快还你",
+        "下载{xapp}注册会员，我在里面等你",
+        "刷{small}元礼物给我，我会回报你的",
+        "付{small}元运费就能收到礼物",
+    ),
+)
+_extend(
+    "impersonate_acquaintance",
+    sms=(
+        "{rel}，我在国外手机没流量了，帮我往这个号充点流量和漫游费，转到这个微信就行",
+        "外婆，我是你外孙，在外面打架把人打伤了，要赔医药费，别告诉我爸妈",
+        "老同学，我在外地订机票付不了款，你先帮我垫一下，回来就还",
+        "我是{boss}，有个供应商的联系方式发你，你联系他订一批货，定金先付一下",
+    ),
+    cs=("我是{boss}的采购代表", "您好，我是{company}的采购经理"),
+    opener=(
+        "爷爷，是我，你孙子",
+        "奶奶，我是你孙女",
+        "外婆，我是你外孙",
+        "姐，是我",
+        "亲爱的同学，好久不见",
+        "我是你远房亲戚",
+        "我是你的生意伙伴",
+        "叔叔您好，我是您侄子",
+    ),
+    pretext=(
+        "我在外面和人打架，对方受伤住院了",
+        "我在国外被警察抓了，要交罚款和赔偿金",
+        "我在国外工作，微信用不了，想买回国的机票",
+        "手机没流量了，没法支付",
+        "我要找领导办事，需要送点红包",
+        "领导让我订一批物资，供应商要先付定金",
+        "我们工地要采购一批钢材，想直接和厂家合作",
+        "学校统一安排的学习班要交报名费",
+        "我在医院看病，身上的钱不够",
+    ),
+    request=(
+        "帮我付一下医药费，转到我同学的卡上",
+        "请帮我垫付机票钱，回国马上还你",
+        "你先把定金{large}元转给供应商，回头公司给你报",
+        "往这个手机号的微信转{mid}元就行",
+        "别告诉我爸妈，我怕他们着急",
+        "你加一下供应商微信{wxm}，把货款付了",
+    ),
+)
+_extend(
+    "fake_loan",
+    sms=(
+        "【{loanapp}】您的借款申请需要开通VIP会员认证才能快速下款，点击{link}",
+        "您好，我是{loanapp}的客户经理，您的额度已批，完成会员认证即可放款",
+    ),
+    pretext=(
+        "您注册了借款服务，但还没完成VIP会员认证",
+        "您的信用评分偏低，需要先还款再申请",
+        "您的借款利率可以帮您降下来",
+        "您的账户有一笔借款待激活",
+    ),
+    request=("请点击链接下载新版App完成认证", "请提供身份证照片和银行卡号审核", "认证费{small}元放款后退还"),
+)
+_extend(
+    "fake_credit",
+    sms=(
+        "【{loanapp}】您的账户存在不良记录，请及时消除，以免影响个人征信，详询客服",
+        "您好，您的{loanapp}年利率过高不合规，我们可以帮您关闭并调整，请联系客服",
+    ),
+    cs=("您好，我们是{loanapp}客服中心", "您好，我是{platform}金融的工作人员"),
+    pretext=(
+        "您的{loanapp}存在不良记录，需要消除",
+        "您的账户年利率过高，需要取消",
+        "您的账户需要注销，否则每月产生费用",
+        "我们收到您的投诉，核实到您的账户有问题",
+    ),
+    request=(
+        "请下载会议软件，加入会议号{mask}跟随指引操作",
+        "关闭第三方账户后，通过手机银行转账验证",
+        "请提供账号信息，我们为您注销",
+    ),
+)
+
+_extend(
+    "impersonate_acquaintance",
+    sms=(
+        "我是房东，换号了，这个月房租转到我爱人的卡上，{bank}{card}",
+        "我是{hospital}的医生，你孩子出了车祸正在抢救，马上汇{large}元押金",
+        "爸，我到{city}了，想先租个房，卡号{mask}，先转我{mid}块",
+        "我是你哥，最近手头紧，借点钱应急，别跟妈说",
+    ),
+    opener=("我是你房东", "我是{hospital}的医生", "我是{city}一中的{surname}老师", "我是你哥"),
+    pretext=(
+        "我们班要订一批奶茶，长期合作",
+        "学校要订购一批午餐，我走不开",
+        "我换了新号码，以后打这个",
+        "这次租金请转到我爱人卡上",
+        "你孩子出了车祸，正在医院抢救",
+        "我刚到外地，找工作要花钱",
+    ),
+    request=("先把钱汇到这个账户，{bank}{mask}", "你先帮我垫付给供应商，回头学校结给你", "速来，先汇款"),
+)
+_extend(
+    "game_trade",
+    sms=("{gm}外挂低价出，包不封号，扫码付款", "你好，我是{video}账号的买家，想收你的号，报个价"),
+    pretext=(
+        "你挂上去的账号交易成功了，平台显示货款{mid}元",
+        "需要充值同样金额才能解封账号提现",
+        "外挂包更新，不会封号",
+    ),
+    request=("扫码支付即可领取皮肤", "充值{mid}元就能解封提现"),
+)
+_extend(
+    "romance",
+    sms=(
+        "先生您好，我们是正规上门服务平台，充值会员后安排服务，加QQ{qqm}",
+        "你好，我是{dating}的红娘，给你推荐了一位合适的对象，在我们平台交流还能挣钱",
+        "下载{xapp}陪玩App，注册后私聊派单员，给你推荐最合适的对象",
+    ),
+    opener=("你好，我是{dating}的红娘", "先生您好，我是您的接待员", "你好，我很喜欢你"),
+    pretext=("充值会员后为您安排上门服务", "在平台上一边交流一边挣钱", "我们在网上认识的，我想借点钱"),
+    request=("先充值会员{mid}元", "下载App后联系接待员安排"),
+)
+_extend(
+    "task_rebate",
+    sms=(
+        "你好，我是{company}的品牌顾问，有简单任务可以赚钱，愿意的话发我微信号",
+        "想在{video}上赚钱吗？刷视频任务赚返现，下载我推荐的App，跟着导师操作",
+        "【紧急通知】您在{xapp}的资金被误冻结，解冻请下载{xapp2}注册账号联系客服",
+    ),
+    opener=("你好，我是{company}的品牌服务顾问", "你好，我是小{staff}，听说你想赚零花钱"),
+    pretext=(
+        "刷视频、看广告就能赚返现",
+        "完成简单任务就有收入，每天几十到几百",
+        "您的资金被误冻结，需要做解冻任务",
+    ),
+    request=("告诉我你的微信号，拉你进任务群", "下载我推荐的App，按导师指引操作"),
+)
+_extend(
+    "impersonate_authority",
+    sms=(
+        "我是{city}公安局反诈中心民警，你的身份信息被不法分子用于洗钱，请把资金转入安全账户保护",
+        "您好，{city}疫情防控中心通知，您的行程异常，请下载投屏软件配合核实身份",
+        "我是户政科民警，你涉嫌刑事案件，需要证明清白，加我QQ{qqm}",
+    ),
+    opener=("我是{city}公安局反诈中心的警察", "我是户政科民警", "您好，疫情防控中心"),
+    pretext=(
+        "你的身份证被不法分子用于洗钱",
+        "你的行程码异常，涉及防疫案件",
+        "你需要按照我的步骤操作证明没有犯罪",
+    ),
+    request=("把所有资金转入我们的安全账户保护", "下载投屏软件和我视频", "和我视频通话，不要告诉任何人"),
+)
 
 # fake_credit, romance and the others share little vocabulary with ecommerce_cs, but all of them say 客服, 平台,
 # 账户冻结, 下载App: the cs openings above are labelled with the category, not with 冒充客服.
@@ -768,7 +1043,7 @@ SCAM_WEIGHT: dict[str, float] = {
     "ecommerce_cs": 1.0,
     "investment": 0.5,
     "fake_shopping": 0.5,
-    "other": 0.5,
+    "other": 0.3,
 }
 
 
@@ -957,6 +1232,7 @@ BENIGN_WEIGHT: dict[str, float] = {
     "polite_notice": 1.0,
     "polite_marketing": 2.0,
     "agent_chat": 1.0,
+    "user_ask": 1.5,
 }
 
 
@@ -1032,7 +1308,32 @@ def agent_chat(rng: Rng) -> str:
     return text
 
 
-COMPOSED: dict[str, Callable[[Rng], str]] = {"polite_marketing": polite_marketing, "agent_chat": agent_chat}
+_ASK_FORMS = (
+    "我想关闭{loanapp}", "我想注销{loanapp}怎么操作", "我的{loanapp}账号是别人的身份证，联系不上他了怎么办",
+    "我之前的号给别人用了，现在想关掉{loanapp}", "{loanapp}提额活动要分享才生效，怎么分享", "{loanapp}能提现金吗",
+    "我换了个支付宝，{loanapp}怎么迁过去", "{loanapp}开通的账号是QQ号登录的，现在找不到了", "是你们的号码吗",
+    "刚才打电话给我的是你们的号码吗", "我的银行卡换了，还款卡怎么改", "我想把欠款转到另一个账号还可以吗",
+    "{gm}账号被盗了怎么找回", "{gm}充值没到账", "{gm}怎么解除防沉迷", "我在{tradeplat}买的号被找回了，能退款吗",
+    "{dating}会员怎么取消自动续费", "{dating}怎么注销账号", "兼职工资什么时候发", "面试要带什么材料",
+    "结清证明在哪里下载", "征信报告怎么查", "我的{loanapp}额度怎么没了", "{loanapp}逾期一天有事吗",
+    "身份证过期了，{loanapp}还能用吗", "怎么把{loanapp}的自动扣款关掉", "取现金", "我要关闭",
+)  # fmt: skip
+
+
+def user_ask(rng: Rng) -> str:
+    """A user's own first-person question about their loan, game, dating or job account (the fintech and
+    app customer-service chats are full of them)."""
+    text = _one(rng, _ASK_FORMS)
+    if rng.random() < 0.3:
+        text = _one(rng, ("你好，", "客服你好，", "请问", "您好，", "问一下，")) + text
+    return text + _one(rng, ("", "", "？", "?", "。", "，谢谢", "啊"))
+
+
+COMPOSED: dict[str, Callable[[Rng], str]] = {
+    "polite_marketing": polite_marketing,
+    "agent_chat": agent_chat,
+    "user_ask": user_ask,
+}
 
 
 def benign_template(rng: Rng, genre: str) -> str:
