@@ -37,8 +37,13 @@ _DIGIT = 48  # "0"
 def codepoints(text: str) -> npt.NDArray[np.uint32]:
     """The code points of `text` (its first MAX_CHARS characters), ASCII digits folded to "0"."""
     arr = np.frombuffer(text[:MAX_CHARS].encode("utf-32-le"), dtype=np.uint32).copy()
-    arr[(arr >= 48) & (arr <= 57)] = _DIGIT
+    _fold_digits(arr)
     return arr
+
+
+def _fold_digits(arr: npt.NDArray[Any]) -> None:
+    """Fold ASCII digits to "0" in place."""
+    arr[(arr - _DIGIT) < 10] = _DIGIT  # unsigned: code points below "0" wrap around to large values
 
 
 def _mix(h: U64) -> U64:
@@ -49,52 +54,55 @@ def _mix(h: U64) -> U64:
 
 
 def _raw(
-    texts: Sequence[str], ngrams: Sequence[int], bits: int
-) -> tuple[I64 | None, npt.NDArray[np.int32], I64]:
-    """Every n-gram of every text as (text index or None for a single text, bucket, start in its text),
-    by length then position (not grouped by text)."""
+    texts: Sequence[str], ngrams: Sequence[int], bits: int, *, with_starts: bool = True
+) -> tuple[I64 | None, npt.NDArray[np.int32], I64 | None]:
+    """Every n-gram of every text as (text index or None for a single text, bucket, start in its text or None
+    without `with_starts`), by length then position (not grouped by text).
+
+    The texts' code points are read in one pass over their concatenation, and the n-grams of every length are
+    mixed and masked in one pass over a single buffer: a few numpy calls per batch, whatever its size."""
     n_docs = len(texts)
-    if n_docs == 1:
-        codes = codepoints(texts[0]).astype(np.uint64)
-        doc: I64 | None = None
-        offsets = None
-    else:
-        parts = [codepoints(t) for t in texts]
-        lens = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n_docs)
-        codes = np.concatenate(parts).astype(np.uint64) if n_docs else np.zeros(0, np.uint64)
+    cut = [t if len(t) <= MAX_CHARS else t[:MAX_CHARS] for t in texts]
+    joined = cut[0] if n_docs == 1 else "".join(cut)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    _fold_digits(codes)
+    total = len(codes)
+    doc: I64 | None = None
+    offsets: I64 | None = None
+    if n_docs != 1:
+        lens = np.fromiter((len(t) for t in cut), dtype=np.int64, count=n_docs)
         doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
         offsets = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
-    total = len(codes)
-    mask = np.uint64((1 << bits) - 1)
-    docs: list[I64] = []
-    buckets: list[npt.NDArray[np.int32]] = []
-    starts: list[I64] = []
-    acc = np.zeros(total, dtype=np.uint64)  # Σ codes[i + k] · PRIMES[k] for k < n, built up n by n
-    for n in range(1, max(ngrams, default=0) + 1):
-        m = total - n + 1
-        if m <= 0:
-            break
-        acc = acc[:m] + codes[n - 1 : n - 1 + m] * _PRIMES[n - 1]
-        if n not in ngrams:
-            continue
-        h = (_mix(acc + _SALTS[n]) & mask).astype(np.int32)
-        pos = np.arange(m, dtype=np.int64)
-        if doc is None or offsets is None:
-            buckets.append(h)
-            starts.append(pos)
-            continue
-        d = doc[:m]
-        valid = d == doc[n - 1 : n - 1 + m]
-        dv = d[valid]
-        docs.append(dv)
-        buckets.append(h[valid])
-        starts.append(pos[valid] - offsets[dv])
-    if not buckets:
+    lengths = [n for n in range(1, max(ngrams, default=0) + 1) if n in ngrams and total - n + 1 > 0]
+    if not lengths:
         z = np.zeros(0, np.int64)
-        return (None if doc is None else z), np.zeros(0, np.int32), z
-    out_docs = np.concatenate(docs) if doc is not None else None
-    return out_docs, np.concatenate(buckets), np.concatenate(starts)
+        return (None if doc is None else z), np.zeros(0, np.int32), (z if with_starts else None)
+    # h[n] = mix(Σ codes[i + k] · PRIMES[k] for k < n, + SALTS[n]) & mask, for every length side by side.
+    sizes = [total - n + 1 for n in lengths]
+    buf = np.empty(sum(sizes), dtype=np.uint64)
+    acc = np.zeros(total, dtype=np.uint64)
+    at = 0
+    it = iter(zip(lengths, sizes, strict=True))
+    want, size = next(it)
+    for n in range(1, lengths[-1] + 1):
+        m = total - n + 1
+        acc = acc[:m] + codes[n - 1 : n - 1 + m] * _PRIMES[n - 1]
+        if n == want:
+            np.add(acc, _SALTS[n], out=buf[at : at + size])
+            at += size
+            want, size = next(it, (0, 0))
+    buckets = (_mix(buf) & np.uint64((1 << bits) - 1)).astype(np.int32)
+    starts: I64 | None = None
+    if with_starts:
+        starts = np.concatenate([np.arange(s, dtype=np.int64) for s in sizes])
+    if doc is None or offsets is None:
+        return None, buckets, starts
+    first = np.concatenate([doc[:s] for s in sizes])
+    last = np.concatenate([doc[n - 1 : n - 1 + s] for n, s in zip(lengths, sizes, strict=True)])
+    valid = first == last
+    docs = first[valid]
+    return docs, buckets[valid], (starts[valid] - offsets[docs] if starts is not None else None)
 
 
 def hash_ngrams(
@@ -109,6 +117,7 @@ def hash_ngrams(
     """
     n_docs = len(texts)
     docs, buckets, starts = _raw(texts, ngrams, bits)
+    assert starts is not None
     if docs is None:
         return np.array([0, len(buckets)], dtype=np.int64), buckets, starts
     order = np.argsort(docs, kind="stable")
@@ -123,7 +132,7 @@ def unique_ngrams(
 ) -> tuple[I64, npt.NDArray[np.int32]]:
     """The distinct buckets of each text (a binary bag), sorted, grouped by text as in `hash_ngrams`."""
     n = len(texts)
-    docs, buckets, _ = _raw(texts, ngrams, bits)
+    docs, buckets, _ = _raw(texts, ngrams, bits, with_starts=False)
     if docs is None:
         uniq = _distinct(buckets)
         return np.array([0, len(uniq)], dtype=np.int64), uniq

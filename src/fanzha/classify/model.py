@@ -138,15 +138,9 @@ class TextModel:
         probs = np.exp(cat64)
         probs /= probs.sum(axis=1, keepdims=True)
         best = probs.argmax(axis=1)
-        return [
-            Prediction(
-                float(logit[i]),
-                float(p[i]),
-                self.categories[int(best[i])] if self.categories else None,
-                float(probs[i, best[i]]),
-            )
-            for i in range(len(texts))
-        ]
+        top = probs[np.arange(len(best)), best].tolist()
+        names = [self.categories[b] for b in best.tolist()] if self.categories else [None] * len(best)
+        return list(map(Prediction, logit.tolist(), p.tolist(), names, top))
 
     def predict(self, text: str) -> Prediction:
         return self.predict_batch([text])[0]
@@ -309,11 +303,14 @@ def load(path: Path | None = None) -> TextModel:
 def bag(weights: F32, indptr: npt.NDArray[np.int64], buckets: npt.NDArray[np.int32]) -> F32:
     """Per text, the sum of the rows of `weights` (2-D) at its buckets (zeros for a text without any)."""
     n = len(indptr) - 1
-    out = np.zeros((n, weights.shape[1]), dtype=np.float32)
     if len(buckets) == 0:
-        return out
+        return np.zeros((n, weights.shape[1]), dtype=np.float32)
+    rows = np.take(weights, buckets, axis=0)  # np.take: many times faster than weights[buckets] for 2-D rows
     nonempty = np.diff(indptr) > 0
-    out[nonempty] = np.add.reduceat(weights[buckets], indptr[:-1][nonempty], axis=0)
+    if nonempty.all():
+        return np.add.reduceat(rows, indptr[:-1], axis=0)
+    out = np.zeros((n, weights.shape[1]), dtype=np.float32)
+    out[nonempty] = np.add.reduceat(rows, indptr[:-1][nonempty], axis=0)
     return out
 
 

@@ -25,7 +25,8 @@ from fanzha.kb.schema import Indicator, KnowledgeBase
 from fanzha.text.entities import extract_entities
 from fanzha.text.normalize import Normalized, Normalizer
 
-_TERM, _CONTEXT, _EXCLUDE, _TRIGGER = 0, 1, 2, 3
+_TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
+_BITS = 2  # bits per regex in the mask of required elements seen (required_literal_sets(..., limit=2))
 MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
 
 
@@ -48,7 +49,7 @@ class CompiledKB:
         self.categories = {c.id: c for c in kb.categories}
         self.variants = {v.id: v for v in kb.variants}
         automaton = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[int, int, Any]]] = {}
+        entries: dict[str, list[tuple[int, int, str]]] = {}
         norm = self.normalizer
         for idx, ind in enumerate(self.indicators):
             for slot, words in ((_TERM, ind.terms), (_CONTEXT, ind.context), (_EXCLUDE, ind.exclude)):
@@ -62,19 +63,36 @@ class CompiledKB:
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         self.always: list[int] = []
         self._needed: list[int] = []  # per regex: the bit mask of its required elements
+        triggers: dict[str, list[tuple[int, int]]] = {}  # literal → (regex, element bit)
         for idx, ind in enumerate(self.indicators):
             for pattern in ind.regex:
                 slot = len(self.regexes)
                 self.regexes.append((idx, re.compile(with_first_character_lookahead(pattern))))
-                sets = required_literal_sets(pattern) if prefilter else []
+                sets = required_literal_sets(pattern, limit=2) if prefilter else []
                 self._needed.append((1 << len(sets)) - 1)
                 if not sets:
                     self.always.append(slot)
                 for bit, literals in enumerate(sets):
                     for lit in literals:
-                        entries.setdefault(lit, []).append((_TRIGGER, slot, 1 << bit))
-        for key, value in entries.items():
-            automaton.add_word(key, (len(key), tuple(value)))
+                        triggers.setdefault(lit, []).append((slot, bit))
+        # Per automaton key, everything it means at once: (length, terms as (indicator, word), context words as
+        # (indicator, word), excluded indicators, the regexes for which it is a literal of the first required
+        # element, and the bits (regex × element, _BITS per regex) of all the elements it is a literal of).
+        self._need_bits = [need << (slot * _BITS) for slot, need in enumerate(self._needed)]
+        for key in set(entries) | set(triggers):
+            value = entries.get(key, [])
+            trig = triggers.get(key, [])
+            automaton.add_word(
+                key,
+                (
+                    len(key),
+                    tuple((idx, word) for slot, idx, word in value if slot == _TERM),
+                    tuple((idx, word) for slot, idx, word in value if slot == _CONTEXT),
+                    tuple(idx for slot, idx, _ in value if slot == _EXCLUDE),
+                    tuple(slot for slot, bit in trig if bit == 0),
+                    sum(1 << (slot * _BITS + bit) for slot, bit in set(trig)),
+                ),
+            )
         automaton.make_automaton()
         self.automaton = automaton
 
@@ -85,32 +103,50 @@ class CompiledKB:
         hits: list[_Hit] = []
         context: dict[int, list[tuple[int, int, str]]] = {}
         exclude: dict[int, list[tuple[int, int]]] = {}
-        seen: dict[int, int] = {}
-        for end, (length, entries) in self.automaton.iter(text):
-            start = end - length + 1
-            for kind, idx, word in entries:
-                if kind == _TERM:
+        candidates: list[int] = []  # regexes whose first required element occurred
+        seen = 0  # bits of the required elements that occurred
+        for end, (length, terms, contexts, excludes, first, bits) in self.automaton.iter(text):
+            if bits:
+                seen |= bits
+                if first:
+                    candidates.extend(first)
+            if terms:
+                start = end - length + 1
+                for idx, word in terms:
                     hits.append(_Hit(idx, start, end + 1, word))
-                elif kind == _TRIGGER:
-                    seen[idx] = seen.get(idx, 0) | word
-                elif kind == _CONTEXT:
+            if contexts:
+                start = end - length + 1
+                for idx, word in contexts:
                     context.setdefault(idx, []).append((start, end + 1, word))
-                else:
+            if excludes:
+                start = end - length + 1
+                for idx in excludes:
                     exclude.setdefault(idx, []).append((start, end + 1))
-        needed = self._needed
-        run = sorted([*self.always, *(slot for slot, mask in seen.items() if mask == needed[slot])])
+        run = self.always
+        if candidates:
+            need = self._need_bits
+            run = sorted({*run, *(slot for slot in candidates if seen & need[slot] == need[slot])})
+        regexes = self.regexes
         for slot in run:
-            idx, rx = self.regexes[slot]
+            idx, rx = regexes[slot]
             for m in rx.finditer(text):
-                if m.end() > m.start():
-                    hits.append(_Hit(idx, m.start(), m.end(), "regex"))
+                a, b = m.span()
+                if b > a:
+                    hits.append(_Hit(idx, a, b, "regex"))
+        if not hits:
+            return []
         kept: list[tuple[_Hit, str | None]] = []
+        indicators = self.indicators
         for hit in hits:
-            ind = self.indicators[hit.idx]
+            ind = indicators[hit.idx]
             lo, hi = hit.start - ind.window, hit.end + ind.window
-            if any(b > lo and a < hi for a, b in exclude.get(hit.idx, ())):
+            if exclude and any(b > lo and a < hi for a, b in exclude.get(hit.idx, ())):
                 continue
-            ctx = next((w for a, b, w in context.get(hit.idx, ()) if b > lo and a < hi), None)
+            ctx = (
+                next((w for a, b, w in context.get(hit.idx, ()) if b > lo and a < hi), None)
+                if context
+                else None
+            )
             if ind.context_required and ctx is None:
                 continue
             kept.append((hit, ctx))
