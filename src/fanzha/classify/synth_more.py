@@ -1312,6 +1312,7 @@ BENIGN_WEIGHT: dict[str, float] = {
     "polite_marketing": 2.0,
     "agent_chat": 1.0,
     "user_ask": 1.5,
+    "news_story": 1.5,
 }
 
 
@@ -1408,7 +1409,42 @@ def user_ask(rng: Rng) -> str:
     return text + _one(rng, ("", "", "？", "?", "。", "，谢谢", "啊"))
 
 
+# News and police reports retell each kind of scam in the third person: the same vocabulary, told, not asked.
+_NEWS_WHO = (
+    "近日，{city}市民{surname}女士", "{date}，{city}的{surname}先生", "据{city}警方通报，一名大学生", "{city}一名宝妈",
+    "记者从{city}公安局获悉，{surname}某", "{city}反诈中心近日接到报案，市民{surname}先生", "家住{city}的{surname}阿姨",
+)  # fmt: skip
+_NEWS_HOOK = (
+    "在网上看到一则“点赞关注日结”的兼职广告", "在{dating}上结识了一名自称在国外工作的“男友”",
+    "接到自称{tradeplat}客服的电话，称其出售的游戏账号被冻结", "收到一条自称是公司领导的好友申请",
+    "接到自称{loanapp}客服的电话，称其校园贷账户需要注销", "接到自称{city}公安局民警的电话，称其涉嫌洗钱",
+    "在{video}上看到低息无抵押贷款的广告", "收到“老同学”的微信，称在外地急需用钱",
+    "接到自称快递公司客服的电话，称其快递丢失要理赔", "被拉进一个“免费领礼品”的微信群",
+)  # fmt: skip
+_NEWS_TURN = (
+    "对方以完成任务返佣金为由，让其先垫付", "对方称平台有漏洞可以稳赚，诱导其充值", "对方以解冻账户为由要求缴纳保证金",
+    "对方称需要刷流水证明还款能力", "对方要求其将资金转入所谓的安全账户", "对方以开会不方便为由让其先转账给“合作方”",
+    "对方指导其下载会议软件并开启屏幕共享", "对方以手术费、路费等理由多次借钱",
+)  # fmt: skip
+_NEWS_END = (
+    "先后转账{large}元后才发现被骗，随即报警", "累计被骗{large}元", "在民警劝阻下及时止损",
+    "民警提醒：凡是要求先交钱、垫付、转账到陌生账户的，都是诈骗",
+    "目前，案件正在进一步侦办中", "警方提示：遇到此类情况请拨打96110咨询",
+)  # fmt: skip
+
+
+def news_story(rng: Rng) -> str:
+    """A news or police report retelling a scam of one of these kinds (third person, after the fact)."""
+    parts = [
+        _one(rng, _NEWS_WHO) + _one(rng, _NEWS_HOOK),
+        _one(rng, _NEWS_TURN),
+        *_some(rng, _NEWS_END, 1, 2),
+    ]
+    return _join(rng, parts, ("，", "。"))
+
+
 COMPOSED: dict[str, Callable[[Rng], str]] = {
+    "news_story": news_story,
     "polite_marketing": polite_marketing,
     "agent_chat": agent_chat,
     "user_ask": user_ask,
