@@ -26,7 +26,6 @@ from fanzha.text.entities import extract_entities
 from fanzha.text.normalize import Normalized, Normalizer
 
 _TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
-_BITS = 2  # bits per regex in the mask of required elements seen (required_literal_sets(..., limit=2))
 MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
 
 
@@ -62,8 +61,8 @@ class CompiledKB:
         # pass that finds the terms tells, so most texts run only a few regexes.
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         self.always: list[int] = []
-        self._needed: list[int] = []  # per regex: the bit mask of its required elements
-        triggers: dict[str, list[tuple[int, int]]] = {}  # literal → (regex, element bit)
+        self._needed: list[int] = []  # per regex: the bit mask of its required elements (at most two)
+        triggers: dict[str, list[tuple[int, int]]] = {}  # literal → (regex, element)
         for idx, ind in enumerate(self.indicators):
             for pattern in ind.regex:
                 slot = len(self.regexes)
@@ -76,9 +75,10 @@ class CompiledKB:
                     for lit in literals:
                         triggers.setdefault(lit, []).append((slot, bit))
         # Per automaton key, everything it means at once: (length, terms as (indicator, word), context words as
-        # (indicator, word), excluded indicators, the regexes for which it is a literal of the first required
-        # element, and the bits (regex × element, _BITS per regex) of all the elements it is a literal of).
-        self._need_bits = [need << (slot * _BITS) for slot, need in enumerate(self._needed)]
+        # (indicator, word), excluded indicators, the regexes whose first required element it is a literal of,
+        # and those whose second one).
+        self._always = frozenset(self.always)
+        self._two = frozenset(slot for slot, need in enumerate(self._needed) if need > 1)
         for key in set(entries) | set(triggers):
             value = entries.get(key, [])
             trig = triggers.get(key, [])
@@ -89,8 +89,8 @@ class CompiledKB:
                     tuple((idx, word) for slot, idx, word in value if slot == _TERM),
                     tuple((idx, word) for slot, idx, word in value if slot == _CONTEXT),
                     tuple(idx for slot, idx, _ in value if slot == _EXCLUDE),
-                    tuple(slot for slot, bit in trig if bit == 0),
-                    sum(1 << (slot * _BITS + bit) for slot, bit in set(trig)),
+                    tuple(sorted({slot for slot, bit in trig if bit == 0})),
+                    tuple(sorted({slot for slot, bit in trig if bit == 1})),
                 ),
             )
         automaton.make_automaton()
@@ -103,13 +103,13 @@ class CompiledKB:
         hits: list[_Hit] = []
         context: dict[int, list[tuple[int, int, str]]] = {}
         exclude: dict[int, list[tuple[int, int]]] = {}
-        candidates: list[int] = []  # regexes whose first required element occurred
-        seen = 0  # bits of the required elements that occurred
-        for end, (length, terms, contexts, excludes, first, bits) in self.automaton.iter(text):
-            if bits:
-                seen |= bits
-                if first:
-                    candidates.extend(first)
+        first: set[int] = set()  # regexes a literal of whose first required element occurred
+        second: set[int] = set()  # … of whose second required element
+        for end, (length, terms, contexts, excludes, firsts, seconds) in self.automaton.iter(text):
+            if firsts:
+                first.update(firsts)
+            if seconds:
+                second.update(seconds)
             if terms:
                 start = end - length + 1
                 for idx, word in terms:
@@ -122,10 +122,9 @@ class CompiledKB:
                 start = end - length + 1
                 for idx in excludes:
                     exclude.setdefault(idx, []).append((start, end + 1))
-        run = self.always
-        if candidates:
-            need = self._need_bits
-            run = sorted({*run, *(slot for slot in candidates if seen & need[slot] == need[slot])})
+        run: Iterable[int] = self.always
+        if first:
+            run = sorted(self._always | (first - self._two) | (first & second))
         regexes = self.regexes
         for slot in run:
             idx, rx = regexes[slot]
@@ -142,11 +141,11 @@ class CompiledKB:
             lo, hi = hit.start - ind.window, hit.end + ind.window
             if exclude and any(b > lo and a < hi for a, b in exclude.get(hit.idx, ())):
                 continue
-            ctx = (
-                next((w for a, b, w in context.get(hit.idx, ()) if b > lo and a < hi), None)
-                if context
-                else None
-            )
+            ctx = None
+            for a, b, w in context.get(hit.idx, ()) if context else ():
+                if b > lo and a < hi:
+                    ctx = w
+                    break
             if ind.context_required and ctx is None:
                 continue
             kept.append((hit, ctx))

@@ -20,6 +20,7 @@ at a scam and nothing marks a genre.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -82,6 +83,12 @@ class Decision:
     trail: dict[str, Any] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=64)
+def _chain(items: tuple[tuple[str, float], ...]) -> tuple[tuple[frozenset[int], float], ...]:
+    """The stage-chain bonuses with their keys ("1+3") parsed into sets of stages, in the configured order."""
+    return tuple((frozenset(int(s) for s in key.split("+")), bonus) for key, bonus in items)
+
+
 def fuse(
     config: Fusion,
     evidence: Iterable[Evidence],
@@ -108,9 +115,7 @@ def fuse(
             genre_terms[ev.role][ev.indicator] = ev.contribution
     raw = sum(scam_terms.values())
     capped = min(raw, config.max_evidence)
-    chain = sum(
-        bonus for key, bonus in config.stage_chain.items() if {int(s) for s in key.split("+")} <= stages
-    )
+    chain = sum(bonus for needed, bonus in _chain(tuple(config.stage_chain.items())) if needed <= stages)
     rule_logit = config.bias + capped + chain
     stacked: dict[str, float] | None = None
     if stack is not None and model_logit is not None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -40,6 +40,7 @@ _SEP = (
 # line (two breaks) is a paragraph and stays.
 _SEP_RE = re.compile(f"(?<=[{_HAN}{_ALNUM}])[{_SEP}]{{1,3}}(?=[{_HAN}{_ALNUM}])|(?<=[{_HAN}])\n(?=[{_HAN}])")
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]+")
+_SEP_CHAR_RE = re.compile(f"[{_SEP}]")
 _CN_DIGITS = "零〇一二三四五六七八九"
 _CN_DIGIT_RUN_RE = re.compile(f"[{_CN_DIGITS}]{{5,}}")
 _CN_DIGIT_VALUE = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
@@ -131,14 +132,16 @@ class Normalized:
         return self.original[a:b]
 
 
-_Edit = tuple[str, list[tuple[int, int]] | None]
+_Edit = tuple[str, list[int] | None, list[int] | None]
 
 
 def _substitute(text: str, pattern: re.Pattern[str], replace: Callable[[str], str] | None) -> _Edit:
-    """Apply `pattern` in one pass (deleting each match, or replacing it by `replace(match)`) and return the
-    per-character source spans, or None for them when nothing changed."""
+    """Apply `pattern` in one pass (deleting each match, or replacing it by `replace(match)`) and return, for
+    every output character, the first and the last input character it came from (None when nothing changed).
+    Unchanged stretches are added as ranges, so the maps are built in C."""
     pieces: list[str] = []
-    spans: list[tuple[int, int]] = []
+    firsts: list[int] = []
+    lasts: list[int] = []
     last = 0
     for m in pattern.finditer(text):
         old = m.group(0)
@@ -147,15 +150,19 @@ def _substitute(text: str, pattern: re.Pattern[str], replace: Callable[[str], st
             continue
         a, b = m.span()
         pieces.append(text[last:a])
-        spans.extend([(i, i + 1) for i in range(last, a)])
-        pieces.append(new)
-        spans.extend([(a, b)] * len(new))
+        firsts.extend(range(last, a))
+        lasts.extend(range(last, a))
+        if new:
+            pieces.append(new)
+            firsts.extend([a] * len(new))
+            lasts.extend([b - 1] * len(new))
         last = b
     if not pieces:
-        return text, None
+        return text, None, None
     pieces.append(text[last:])
-    spans.extend([(i, i + 1) for i in range(last, len(text))])
-    return "".join(pieces), spans
+    firsts.extend(range(last, len(text)))
+    lasts.extend(range(last, len(text)))
+    return "".join(pieces), firsts, lasts
 
 
 def _digits(run: str) -> str:
@@ -202,36 +209,27 @@ class Normalizer:
         return _ZERO_WIDTH_RE.sub("", text.translate(self._table))
 
     def _spelling_target(self, matched: str) -> str:
-        key = re.sub(f"[{_SEP}]", "", matched)
+        key = _SEP_CHAR_RE.sub("", matched)
         return self._spellings.get(key, matched)
 
     def normalize(self, text: str) -> Normalized:
         """Normalise `text`; the result maps every character back to `text`."""
         current = text.translate(self._table)
-        starts: list[int] | None = None
-        ends: list[int] | None = None
-
-        def compose(spans: list[tuple[int, int]] | None) -> None:
-            nonlocal starts, ends
-            if spans is None:
-                return
-            if starts is None or ends is None:
-                starts = [a for a, _ in spans]
-                ends = [b for _, b in spans]
-            else:
-                prev_s, prev_e = starts, ends
-                starts = [prev_s[a] for a, _ in spans]
-                ends = [prev_e[b - 1] for _, b in spans]
-
-        current, spans = _substitute(current, _ZERO_WIDTH_RE, None)
-        compose(spans)
+        # starts[i] / ends[i]: the span of `text` that character i of `current` came from (None: identity).
+        starts: Sequence[int] | None = None
+        ends: Sequence[int] | None = None
+        stages: list[tuple[re.Pattern[str], Callable[[str], str] | None]] = [(_ZERO_WIDTH_RE, None)]
         if self._spelling_re is not None:
-            current, spans = _substitute(current, self._spelling_re, self._spelling_target)
-            compose(spans)
-        current, spans = _substitute(current, _SEP_RE, None)
-        compose(spans)
-        current, spans = _substitute(current, _CN_DIGIT_RUN_RE, _digits)
-        compose(spans)
+            stages.append((self._spelling_re, self._spelling_target))
+        stages += [(_SEP_RE, None), (_CN_DIGIT_RUN_RE, _digits)]
+        for pattern, replace in stages:
+            current, firsts, lasts = _substitute(current, pattern, replace)
+            if firsts is None or lasts is None:
+                continue
+            if starts is None or ends is None:
+                starts, ends = range(len(text)), range(1, len(text) + 1)
+            starts = list(map(starts.__getitem__, firsts))
+            ends = list(map(ends.__getitem__, lasts))
         if starts is None or ends is None:
             return Normalized(text, current)
         return Normalized(text, current, tuple(starts), tuple(ends))
