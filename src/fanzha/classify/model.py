@@ -70,12 +70,15 @@ class Stack:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """The model's view of one text: calibrated scam log-odds, probability, category probabilities."""
+    """The model's view of one text: calibrated scam log-odds, probability, its most likely category and
+    that category's probability, and the log-probability of every category (in `TextModel.categories`
+    order) for the detector to combine with the rules' evidence."""
 
     logit: float
     p_scam: float
     category: str | None
     category_p: float
+    category_logp: tuple[float, ...] = ()
 
 
 @dataclass
@@ -133,14 +136,14 @@ class TextModel:
         wide, deep, cat = self.parts(texts)
         logit = self.calib_wide * wide.astype(np.float64) + self.calib_deep * deep + self.calib_c
         p = 1.0 / (1.0 + np.exp(-logit))
-        cat64 = cat.astype(np.float64)
-        cat64 -= cat64.max(axis=1, keepdims=True)
-        probs = np.exp(cat64)
-        probs /= probs.sum(axis=1, keepdims=True)
-        best = probs.argmax(axis=1)
-        top = probs[np.arange(len(best)), best].tolist()
+        logp = cat.astype(np.float64)
+        logp -= logp.max(axis=1, keepdims=True)
+        logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+        best = logp.argmax(axis=1)
+        top = np.exp(logp[np.arange(len(best)), best]).tolist()
         names = [self.categories[b] for b in best.tolist()] if self.categories else [None] * len(best)
-        return list(map(Prediction, logit.tolist(), p.tolist(), names, top))
+        rows = map(tuple, logp.tolist())
+        return list(map(Prediction, logit.tolist(), p.tolist(), names, top, rows))
 
     def predict(self, text: str) -> Prediction:
         return self.predict_batch([text])[0]

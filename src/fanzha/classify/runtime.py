@@ -162,7 +162,6 @@ REASON = {
         "support": "The trained model also judged this text a scam; these stretches weighed most",
     },
 }
-CATEGORY_MIN = 0.5  # the model's category fills in for the rules' only when at least this sure
 MODEL_FINDING_MIN = 0.5  # a model finding is shown when the model's own probability reaches this
 
 
@@ -220,7 +219,6 @@ def fuse_with_model(
         "p_scam": round(prediction.p_scam, 4),
         "category": prediction.category,
         "category_p": round(prediction.category_p, 4),
-        "category_min": CATEGORY_MIN,
         "rules_label": rules_label,
         "rules_score": round(rules_score, 4),
         "effect": effect,

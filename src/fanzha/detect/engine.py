@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -319,10 +319,12 @@ class Detector:
                 c.kb.fusion, best.values(), conversation=doc.conversation, model_logit=model_logit
             )
         scam_findings = [f for f in findings if f.role == "scam" and f.score > 0]
-        category, variant = self._classify(scam_findings, decision)
-        model_only = decision.trail.get("model", {}).get("mode") == "only"
-        if decision.label != "safe" and (category in (None, "other") or model_only):
-            category, variant = self._model_category(decision, category, variant)
+        model_logp: dict[str, float] = {}
+        if decision.label != "safe" and hook is not None and prediction is not None:
+            model = hook.get()
+            if model is not None:
+                model_logp = dict(zip(model.categories, prediction.category_logp, strict=False))
+        category, variant = self._classify(scam_findings, decision, model_logp)
         stage = (
             max((f.stage for f in scam_findings if f.stage), default=None)
             if decision.label != "safe"
@@ -359,36 +361,30 @@ class Detector:
                 base = doc.turns[turn_i].start - off
                 yield Mention(replace(ent, start=ent.start + base, end=ent.end + base) if base else ent)
 
-    def _model_category(
-        self, decision: Decision, category: str | None, variant: str | None
+    def _classify(
+        self, findings: list[Finding], decision: Decision, model_logp: Mapping[str, float]
     ) -> tuple[str | None, str | None]:
-        """Where the rules name no category for a flagged text, the model's category (when it is sure
-        enough) fills in."""
-        info = decision.trail.get("model")
-        if (
-            not info
-            or info.get("category") is None
-            or info.get("category_p", 0.0) < info.get("category_min", 1.0)
-        ):
-            return category, variant
-        cat = str(info["category"])
-        has_variants = any(v.category == cat for v in self.compiled.variants.values())
-        return cat, ("other" if has_variants else None)
-
-    def _classify(self, findings: list[Finding], decision: Decision) -> tuple[str | None, str | None]:
-        """Category: the one with the most weighted evidence. Variant (of that category): the pretext met
+        """Category: the one with the most weighted evidence (each indicator's weight × score, in log-odds),
+        plus, for a flagged text the model has read, the model's log-probability of each category — the two
+        views multiplied, so a confident model outvotes a weak keyword and strong evidence outvotes an unsure
+        model (measured on the dev half: see docs/model-card.md). Variant (of that category): the pretext met
         first in the text, since later moves (credit score, 备用金) are how most variants continue."""
         votes: dict[str, float] = {}
-        for f in findings:
-            if f.category is not None:
-                votes[f.category] = max(votes.get(f.category, 0.0), 0.0) + f.weight * f.score
-        if not votes:
+        if decision.trail.get("model", {}).get("mode") != "only":  # the model alone: its category alone
+            for f in findings:
+                if f.category is not None:
+                    votes[f.category] = votes.get(f.category, 0.0) + f.weight * f.score
+        order = {c: i for i, c in enumerate(self.compiled.categories)}
+        if model_logp:
+            combined = {c: lp + votes.get(c, 0.0) for c, lp in model_logp.items()}
+            category = max(combined, key=lambda k: (combined[k], -order.get(k, 99)))
+        elif not votes:
             if decision.label == "safe":
                 return None, None
             return "other", None
-        order = {c: i for i, c in enumerate(self.compiled.categories)}
-        category = max(votes, key=lambda k: (votes[k], -order.get(k, 99)))
-        if decision.label == "safe" and decision.kind != "notice" and votes[category] < 2.0:
+        else:
+            category = max(votes, key=lambda k: (votes[k], -order.get(k, 99)))
+        if decision.label == "safe" and decision.kind != "notice" and votes.get(category, 0.0) < 2.0:
             return None, None
         if decision.kind == "notice":
             return category, None  # a notice's topic, not a case: it has no variant
