@@ -154,3 +154,23 @@ def test_check_no_model_and_batch(tmp_path: Path) -> None:
     for g, x in zip(got, lines, strict=True):
         v = det.analyze(x["turns"] if "turns" in x else x["text"])
         assert (g["label"], g["score"]) == (v.label, round(v.score, 4))
+
+
+def test_category_combines_the_rules_evidence_and_the_models_view(shipped: TextModel) -> None:
+    """The category of a flagged text maximises the rules' weighted evidence plus the model's
+    log-probability: a model with no opinion leaves the rules' category, a sure one outvotes a few keywords,
+    and the model alone (FANZHA_MODEL=only) names its own."""
+    import dataclasses
+
+    import numpy as np
+
+    text = TEXTS[0]  # the rules say 冒充电商物流客服
+    k = len(shipped.categories)
+    no_opinion = dataclasses.replace(shipped, catw=np.zeros_like(shipped.catw), catb=np.zeros(k, np.float32))
+    assert Detector(model=no_opinion).analyze(text).category == "ecommerce_cs"
+    sure = np.full(k, -60.0, dtype=np.float32)
+    sure[shipped.categories.index("game_trade")] = 0.0
+    opinionated = dataclasses.replace(no_opinion, catb=sure)
+    v = Detector(model=opinionated).analyze(text)
+    assert v.label != "safe" and v.category == "game_trade" and v.variant is None
+    assert Detector(model=None).analyze(text).category == "ecommerce_cs"
