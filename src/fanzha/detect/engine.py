@@ -254,6 +254,8 @@ class Detector:
         for hit, ctx in _dedupe(c.match(norm.text)):
             ind = c.indicators[hit.idx]
             score = 1.0 if ctx is not None else ind.base
+            if ind.role == "notice" and doc.conversation and _in_own_turn(doc, bounds, norm, hit.start):
+                score = 0.0  # the person's own words (保持警惕, 你这是诈骗吧) do not make the talk a warning
             if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
                 prev = best.get(hit.idx)
                 if prev is None or score > prev.score:
@@ -438,6 +440,12 @@ def _join(doc: Document) -> tuple[str, list[int]]:
         parts.append(t.text)
         pos += len(t.text) + len(_TURN_BREAK)
     return _TURN_BREAK.join(parts), bounds
+
+
+def _in_own_turn(doc: Document, bounds: list[int], norm: Normalized, pos: int) -> bool:
+    """Whether position `pos` of the normalised text is in a turn of the person the detector protects."""
+    a, _ = norm.to_original(pos, pos + 1)
+    return doc.turns[bisect.bisect_right(bounds, a) - 1].is_self
 
 
 def _dedupe(hits: list[tuple[_Hit, str | None]]) -> list[tuple[_Hit, str | None]]:
