@@ -56,9 +56,10 @@ class CompiledKB:
                     key = norm(word)
                     if key:
                         entries.setdefault(key, []).append((slot, idx, word))
-        # Each regex is compiled on its own behind a look-ahead on its first characters, and runs only when a
-        # literal of each of its (up to two) most selective required elements occurred: the same automaton
-        # pass that finds the terms tells, so most texts run only a few regexes.
+        # Each regex is compiled on its own (behind a look-ahead on its first characters when the regex
+        # compiler finds no prefix of its own to scan for), and runs only when a literal of each of its (up to
+        # two) most selective required elements occurred: the same automaton pass that finds the terms tells,
+        # so most texts run only a few regexes.
         self.regexes: list[tuple[int, re.Pattern[str]]] = []
         self.always: list[int] = []
         self._needed: list[int] = []  # per regex: the bit mask of its required elements (at most two)

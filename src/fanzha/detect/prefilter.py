@@ -25,6 +25,7 @@ def _private(name: str) -> ModuleType | None:
 
 _c: Any = _private("re._constants")
 _p: Any = _private("re._parser")
+_compiler: Any = _private("re._compiler")
 
 MAX_ALTERNATIVES = 64
 # Characters so frequent in Chinese text that a literal made only of them selects almost nothing.
@@ -161,8 +162,30 @@ def first_characters(pattern: str) -> set[str] | None:
     return got if got and len(got) <= MAX_ALTERNATIVES else None
 
 
+def _engine_has_prefix(pattern: str) -> bool:
+    """True when Python's regex compiler itself derives a literal or character-set prefix for `pattern`: its
+    search then skips non-starting positions in a tight C loop, which a look-ahead in front would disable."""
+    parsed = _parse(pattern)
+    if parsed is None or _compiler is None:
+        return False
+    try:
+        literal = _compiler._get_literal_prefix(parsed, 0)[0]
+        return bool(literal) or bool(_compiler._get_charset_prefix(parsed, 0))
+    except (
+        AttributeError,
+        TypeError,
+        ValueError,
+        IndexError,
+    ):  # pragma: no cover - compiler internals changed
+        return False
+
+
 def with_first_character_lookahead(pattern: str) -> str:
-    """`pattern` behind a look-ahead on its first characters, so the regex engine skips other positions in C."""
+    """`pattern` behind a look-ahead on its first characters, so the regex engine skips other positions in C;
+    unchanged when the engine already derives such a prefix itself (most patterns: a group of alternatives
+    each starting with a literal), since a look-ahead in front would hide it and make the search slower."""
+    if _engine_has_prefix(pattern):
+        return pattern
     first = first_characters(pattern)
     if not first:
         return pattern
