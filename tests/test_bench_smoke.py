@@ -49,7 +49,8 @@ def test_bench_quick_writes_json_and_markdown(tmp_path: Path) -> None:
     for aim in data["aims"].values():
         assert {"aim", "measured", "met"} <= aim.keys()
     assert "project" in data["batch"] and "project" in data["latency"]
-    assert {"analyze", "stages"} <= data["batch"]["project"].keys()
+    assert {"analyze_many", "analyze", "stages"} <= data["batch"]["project"].keys()
+    assert data["batch"]["project"]["analyze_many"]["per_s"] > 0
     assert data["batch"]["project"]["analyze"]["per_s"] > 0
     assert {"p50_ms", "p90_ms", "p99_ms", "max_ms", "calls"} <= data["latency"]["project"].keys()
     assert data["chats"]["turns_per_chat"] == 30

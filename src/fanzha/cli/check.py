@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -135,6 +136,16 @@ def _merge(obj: dict[str, Any], verdict: Any, explain: bool) -> dict[str, Any]:
 _BATCH = 256  # lines analysed together (the trained model scores them in one pass)
 
 
+def batch_lines(
+    detector: Any, pending: list[tuple[dict[str, Any], Any]], lang: str, explain: bool
+) -> Iterator[bytes]:
+    """The output lines (JSON and a line break) for (input object, what to analyse) pairs, analysed together
+    with `Detector.analyze_many`: what `check --jsonl` writes for each batch of lines."""
+    verdicts = detector.analyze_many([data for _, data in pending], lang=lang, explain=explain)
+    for (obj, _), verdict in zip(pending, verdicts, strict=True):
+        yield orjson.dumps(_merge(obj, verdict, explain), option=orjson.OPT_APPEND_NEWLINE)
+
+
 def _batch(detector: Any, path: Path, out: Path | None, lang: str, explain: bool) -> None:
     ok = bad = 0
     sink: IO[bytes]
@@ -143,9 +154,8 @@ def _batch(detector: Any, path: Path, out: Path | None, lang: str, explain: bool
 
     def flush() -> None:
         nonlocal ok
-        verdicts = detector.analyze_many([data for _, data in pending], lang=lang, explain=explain)
-        for (obj, _), verdict in zip(pending, verdicts, strict=True):
-            sink.write(orjson.dumps(_merge(obj, verdict, explain)) + b"\n")
+        for line in batch_lines(detector, pending, lang, explain):
+            sink.write(line)
             ok += 1
         pending.clear()
 
