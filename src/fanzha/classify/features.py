@@ -153,3 +153,20 @@ def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     keep[0] = True
     np.not_equal(values[1:], values[:-1], out=keep[1:])
     return values[keep]
+
+
+def unique_inverse_counts(
+    values: npt.NDArray[Any],
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """``np.unique(values, return_inverse=True, return_counts=True)`` for a non-empty 1-D array, without
+    np.unique's per-call overhead (the same arrays)."""
+    perm = np.argsort(values, kind="stable")
+    ordered = values[perm]
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.intp)
+    inverse[perm] = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(values))
+    return ordered[first], inverse, counts

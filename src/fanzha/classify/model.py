@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from fanzha.classify.features import hash_ngrams, unique_ngrams
+from fanzha.classify.features import hash_ngrams, unique_inverse_counts, unique_ngrams
 from fanzha.errors import FanzhaError
 
 F32 = npt.NDArray[np.float32]
@@ -159,7 +159,7 @@ class TextModel:
         if len(buckets) == 0:
             z = np.zeros(0, np.int64)
             return np.zeros(0), z, z
-        uniq, inverse, occurrences = np.unique(buckets, return_inverse=True, return_counts=True)
+        uniq, inverse, occurrences = unique_inverse_counts(buckets)
         scale = 1.0 / np.sqrt(len(uniq))
         per_bucket = self.calib_wide * self.lin[uniq].astype(np.float64)
         if self._deep:

@@ -131,11 +131,15 @@ def spans(
     share = contrib / lengths
     per_char = np.zeros(n + 1)
     for k in range(int(lengths.max())):  # each n-gram's share goes to each of its characters
+        if k == 0:  # every n-gram covers its first character
+            per_char += np.bincount(starts, weights=share, minlength=n + 1)[: n + 1]
+            continue
         sel = lengths > k
         per_char += np.bincount(starts[sel] + k, weights=share[sel], minlength=n + 1)[: n + 1]
     per_char = per_char[:n]
     codes = np.frombuffer(text[:n].encode("utf-32-le"), dtype=np.uint32)
-    good = (per_char > 0) & ~np.isin(codes, _BREAKS)
+    breaks = (codes[:, None] == _BREAKS).any(axis=1)  # np.isin, without its per-call overhead
+    good = (per_char > 0) & ~breaks
     edges = np.diff(np.concatenate([[0], good.astype(np.int8), [0]]))
     run_starts = np.flatnonzero(edges == 1)
     run_ends = np.flatnonzero(edges == -1)
