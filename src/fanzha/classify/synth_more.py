@@ -1070,8 +1070,383 @@ def _join(rng: Rng, parts: list[str], seps: tuple[str, ...] = ("，", "，", "�
     return out + _one(rng, ("。", "！", "", "。", "～"))
 
 
+# -- letters: one polite or friendly surface for every category ---------------------------------------------
+#
+# Many scam messages are long, courteous letters ("亲爱的客户，您好！我是…。我们注意到…。为了…，请您…。谢谢您的
+# 配合！"), and the greeting, the self-introduction as 客服 and the thanks are the same whatever the scam is about.
+# Here every category writes in that one surface, with the same greetings ("亲爱的", "您好", "朋友", "宝贝",
+# "老师"…) and closings, so that only the substance tells them apart: the relationship claimed, the task and
+# commission mechanics, the loan or credit-account mechanics, the game item or account. A large share of them stop
+# before the ask (an early stage: the situation is set up, the move is "加微信细聊", "回复我"), labelled with their
+# category all the same; `polite_letter` says the same kind of thing in the same surface without any of it.
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """One category's letter material: who writes, the situation (what the scam is about), a purpose clause,
+    the explicit ask, and a soft early-stage move."""
+
+    who: tuple[str, ...]
+    situation: tuple[str, ...]
+    purpose: tuple[str, ...]
+    ask: tuple[str, ...]
+    soft: tuple[str, ...]
+
+
+_L_GREET = (
+    "亲爱的，", "亲爱的朋友，", "亲爱的客户，您好！", "您好！", "您好，", "尊敬的用户，您好！", "尊敬的客户：",
+    "朋友你好，", "朋友，", "宝贝，", "老师您好，", "嗨，", "你好！", "你好呀，", "{name}你好，", "亲，",
+    "哥，", "姐，", "亲爱的{name}，", "在吗？", "打扰了，", "",
+)  # fmt: skip
+_L_CLOSE = (
+    "谢谢！", "谢谢您的配合！", "祝您生活愉快！", "期待您的回复。", "祝好！", "感谢你的理解和支持！", "", "",
+    "麻烦了。", "等你消息。",
+)  # fmt: skip
+
+LETTERS: dict[str, Letter] = {
+    "task_rebate": Letter(
+        who=(
+            "我是{company}的人事专员{surname}",
+            "我是{shop}的售后客服",
+            "我是{courier}回访中心的客服",
+            "我是{xapp}的招聘负责人",
+            "我是{video}博主的运营助理",
+            "我是{platform}店铺的客服小{staff}",
+            "我是{xapp}培训课程的售后老师",
+            "我是一个兼职群的群主",
+            "我是{xapp}社交App的客服",
+            "我是商家推广部的{surname}经理",
+            "我是你妈妈认识的朋友",
+            "我是{company}的品牌顾问",
+        ),
+        situation=(
+            "请问您收到我们寄给您的{gift}了吗",
+            "您之前购买的{item}课程现在可以申请退还学费",
+            "您的简历已经通过初步筛选，我们有一个线上岗位很适合您",
+            "我们在招募线上点赞员，每天一两个小时就有收入",
+            "店铺在做好评返现活动，老客户写好评就能拿返现",
+            "完成平台指定的{n}个任务就能领取佣金",
+            "您在我们平台的任务佣金已经累计{mid}元",
+            "我们有个福利群，每天发布简单任务，做完就返现",
+            "注册App以后完成几个匹配任务，就能免费领会员和返现",
+            "帮商家做销量，下单后本金和佣金一起返还",
+            "给直播间的作品点赞评论，每条都有佣金",
+            "您买的课程学费可以全额退，另外还有补贴",
+            "我们的推广任务不需要囤货，在家用手机就能做",
+            "做完体验单会立刻返现{small}元",
+        ),  # fmt: skip
+        purpose=("为了方便给您发放福利", "为了核实身份给您退款", "为了安排后续的工作指导", "名额有限"),
+        ask=(
+            "请下载{xapp}注册账号，邀请码{code}",
+            "请加客服微信{wxm}进群领第一个任务",
+            "前几单需要先垫付，完成后本金和佣金一起返",
+            "进群后按导师指引做任务，佣金当天结",
+            "请先充值{mid}元激活任务账户",
+            "退款要在{xapp}里完成几个任务才能到账",
+            "连单任务要做完{n}单才能一起提现",
+        ),  # fmt: skip
+        soft=(
+            "请提供一下您的微信号，方便后续联系",
+            "有兴趣的话可以加入我们的QQ群{qqm}",
+            "收到的话拍个照反馈给我们，还会再送您一份礼品",
+            "方便的话加我好友细聊",
+            "有兴趣请回复1",
+            "加我微信，我把详细情况发给您",
+        ),  # fmt: skip
+    ),
+    "game_trade": Letter(
+        who=(
+            "我是你{gm}里的好友",
+            "我是{tradeplat}的客服",
+            "我是{gm}的游戏管理员",
+            "我是{gm}陪玩团队的负责人",
+            "我是收号的买家",
+            "我是{gm}官方客服专员",
+            "我是{video}上的{gm}主播",
+            "我是{tradeplat}交易专员",
+        ),  # fmt: skip
+        situation=(
+            "看到你在群里出售{gm}的{gitem}，我很感兴趣",
+            "你的{gm}账号我想收，价格好商量",
+            "现在{gm}点券充值卡做活动，比官方便宜不少",
+            "您在{tradeplat}挂的账号已经有买家下单了",
+            "您的账号交易因为收款信息填错，货款被冻结在平台",
+            "我们团队在招{gm}陪玩，接单就有收益",
+            "您充值的游戏币因为卡号输错没有到账",
+            "我这有{gm}满级号和全套{gitem}，便宜出",
+            "您的{gm}账号涉嫌违规交易，已被系统限制",
+            "我想免费送你一套{gitem}，登录就能领",
+            "你卖给买家的号被找回了，买家要求赔偿",
+        ),  # fmt: skip
+        purpose=("为了保障交易安全", "为了尽快完成交易", "走担保平台更放心"),
+        ask=(
+            "请在{tradeplat}注册，把账号挂上去我马上下单",
+            "请缴纳{mid}元保证金解冻货款",
+            "请把账号和收到的验证码发我验号",
+            "先付{small}元定金我就发号",
+            "请开通支付宝亲情卡绑定我们团队账户",
+            "请下载{app}和客服语音沟通解冻",
+            "扫码付款后马上发{gitem}",
+        ),  # fmt: skip
+        soft=("可以加微信私聊吗", "私聊我报个价", "有兴趣的话回复我", "加我QQ{qqm}详谈", "你看看还卖不卖"),
+    ),
+    "romance": Letter(
+        who=(
+            "我是我们在{dating}上认识的{nick}",
+            "我是你的网友{nick}",
+            "我是一直和你聊天的那个女孩",
+            "我是在国外工作的{nick}",
+            "我是你在直播间认识的朋友",
+            "是我呀，{nick}",
+            "我是{dating}的红娘老师",
+        ),  # fmt: skip
+        situation=(
+            "和你聊天的这段时间我真的很开心，觉得我们很合得来",
+            "我想和你认真发展下去，以后一起生活",
+            "我一直在一个平台做黄金，收益很稳，想带你一起",
+            "我叔叔在平台内部，知道稳赚的时间点",
+            "我给你寄了一份礼物，现在被海关扣下了",
+            "我很想飞过去见你，可是机票钱不够",
+            "我家里最近出了点事，妈妈住院了",
+            "我们以后买房结婚都要钱，要一起努力",
+            "在平台开通会员才能和我视频见面",
+            "我想见你，但要先在平台上开通约会服务",
+        ),  # fmt: skip
+        purpose=("这件事我只跟你一个人说", "因为我相信你", "我们以后就是一家人"),
+        ask=(
+            "你先在{xapp}注册一个账号，我带你操作",
+            "你先充{mid}元试一下，赚了就提出来",
+            "帮我交一下{mid}元清关费",
+            "能先借我{large}元吗，见面就还你",
+            "开通{small}元会员我们就能视频了",
+            "把钱转到平台客服给的账户",
+        ),  # fmt: skip
+        soft=(
+            "等你有空我们好好聊聊",
+            "你愿意相信我吗",
+            "等我消息，下次跟你细说",
+            "加我微信{wxm}，我们私下聊",
+        ),
+    ),
+    "impersonate_acquaintance": Letter(
+        who=(
+            "我是你{kin}",
+            "是我，你孙子",
+            "我是你老同学{name}",
+            "我是{boss}",
+            "我是{city}一中的{surname}老师",
+            "我是{company}的采购经理{surname}",
+            "我是工程局项目部的{surname}经理",
+            "我是之前给你办保险的小{surname}",
+            "我是你房东",
+            "我是你孩子的班主任",
+            "我是你以前的同事{name}",
+            "我是{boss}的助理",
+            "我是你外孙",
+        ),  # fmt: skip
+        situation=(
+            "我在国外，手机支付用不了，回国的机票买不了",
+            "我在外面跟人起了冲突，对方受伤要赔钱",
+            "我们班要订一批奶茶，想和你长期合作",
+            "我们工地要采购一批配件，想直接从你这订",
+            "领导交代我办一件事，我不方便出面",
+            "我换了新号码，旧号不用了",
+            "我在医院，手术费还差一些",
+            "我最近遇到点麻烦，只有你能帮我",
+            "我手上有个工程，想到了你，领导那边我帮你打点",
+            "我帮你申请了一个更划算的保险套餐",
+            "学校要统一订一批教辅资料",
+            "有个供应商要先付定金",
+            "我在国外被当地警察扣下了，要交罚款",
+        ),  # fmt: skip
+        purpose=("这件事先别告诉家里人", "我现在不方便接电话", "回来我当面跟你说"),
+        ask=(
+            "麻烦你先帮我付一下机票钱，转给卖票经理的微信",
+            "你先转{mid}元到这个卡号{card}，回头还你",
+            "定金你先帮我垫付给供应商，回头公司给你报",
+            "医药费转到我同学的卡上就行",
+            "钱转到我爱人卡上",
+        ),  # fmt: skip
+        soft=(
+            "加个微信细聊吧",
+            "你方便的时候回个电话",
+            "存一下我的新号",
+            "先别告诉别人，有空细说",
+            "能不能帮我个忙？",
+        ),
+    ),
+    "fake_loan": Letter(
+        who=(
+            "我是{loanapp}的信贷专员",
+            "我是{bank}贷款部的客户经理",
+            "我是{loanapp}客服",
+            "我们是{xapp}金融",
+            "我是贷款中介{surname}经理",
+            "我是{platform}金融的客服",
+        ),  # fmt: skip
+        situation=(
+            "您之前提交的贷款申请已经审核通过了",
+            "您有一笔{wan}的借款额度可以领取",
+            "您的借款因为银行卡号填错被冻结了",
+            "系统显示您的流水不足，暂时不能放款",
+            "您的征信不太好，我们可以帮您包装下款",
+            "放款前需要开通会员认证",
+            "无抵押、不看征信，当天放款",
+            "您的额度还可以提升到{wan}",
+        ),  # fmt: skip
+        purpose=("为了方便后续办理", "为了尽快给您放款"),
+        ask=(
+            "请先交{fee}元会员费，放款后退还",
+            "请转{mid}元解冻金到财务账户",
+            "请往卡里存{large}元验资并截图",
+            "请下载{app}，我们屏幕共享帮您完成放款",
+            "把收到的验证码告诉我",
+        ),  # fmt: skip
+        soft=("请问您现在还需要资金吗", "需要的话加我微信{wxm}", "您方便时回复我", "有需要随时联系我"),
+    ),
+    "fake_credit": Letter(
+        who=(
+            "我是{loanapp}客服",
+            "我是京东金融客服",
+            "我是{reg}的工作人员",
+            "我是{loanapp}风控专员",
+            "我们是{platform}金融客服中心",
+            "我是{reg}驻{loanapp}的工作人员",
+            "我是{platform}客服的工作人员",
+        ),  # fmt: skip
+        situation=(
+            "您在{loanapp}的借款利率偏高，不符合国家规定",
+            "您的{loanapp}账户存在违规情况，需要关闭",
+            "您大学时开通的校园贷账户还没注销",
+            "您有一笔未结清的借款，会影响个人征信",
+            "您的账户存在不良记录",
+            "根据国家政策可以帮您降低利率、退还多收的利息",
+            "您的{loanapp}额度没有清零，会被认定为多头借贷",
+            "我们收到您的投诉，核实到您的借款账户异常",
+            "您的{loanapp}每月会产生额外费用",
+        ),  # fmt: skip
+        purpose=("为避免影响您的个人征信", "为了保护您的资金安全", "以免产生额外费用"),
+        ask=(
+            "请下载{app}加入会议，开启屏幕共享跟着我们操作",
+            "请把额度借出来转到指定账户清零",
+            "请先转{mid}元到验证账户，完成后原路退回",
+            "请提供银行卡号和验证码办理注销",
+        ),  # fmt: skip
+        soft=("请您尽快联系我们处理", "请问您现在方便通话吗", "回复1由专员为您办理", "请尽快回电"),
+    ),
+    "ecommerce_cs": Letter(
+        who=(
+            "我是{platform}售后客服",
+            "我是{courier}理赔专员",
+            "我是{platform}会员中心的客服",
+            "我是您买{item}那家店的客服",
+        ),
+        situation=(
+            "您购买的{item}有质量问题，平台统一召回",
+            "您的快递在运输途中丢失，我们要给您理赔",
+            "工作人员失误给您开通了会员，每月会自动扣费",
+            "您的账户被误开通了商家代理",
+            "您的订单退款失败，款项退不回来",
+        ),  # fmt: skip
+        purpose=("为了尽快给您退款", "为了避免继续扣费"),
+        ask=(
+            "请下载{app}开启屏幕共享，我指导您退款",
+            "请把备用金里多出的{amount}元转回来",
+            "请报一下收到的验证码",
+            "请在{lender}借出额度验证，验证后自动还款",
+        ),  # fmt: skip
+        soft=("请添加理赔专员微信{wxm}", "请问您现在方便处理一下吗", "请尽快回电处理"),
+    ),
+    "impersonate_authority": Letter(
+        who=(
+            "我是{city}{auth}的{surname}警官",
+            "我是反诈中心的工作人员",
+            "我是{city}检察院的工作人员",
+            "我是经侦大队的办案民警",
+        ),
+        situation=(
+            "您的身份证被人用来办卡洗钱",
+            "您涉嫌一起非法集资案件",
+            "您的医保卡在外地被冒用",
+            "为了防止您被诈骗，需要确认您的身份",
+            "您名下的账户涉案，需要资金核查",
+        ),  # fmt: skip
+        purpose=("这是保密案件，不能告诉家人", "为了证明您的清白"),
+        ask=(
+            "请下载{app}开启投屏配合调查",
+            "请把资金转到安全账户接受核查",
+            "请提供银行卡号和密码配合核查",
+        ),  # fmt: skip
+        soft=("请找个没人的地方，不要挂电话", "请加办案民警QQ{qqm}", "请今天之内回电"),
+    ),
+}
+
+# The share of each category's texts written as letters, and how often a letter stops before the ask.
+LETTER_SHARE: dict[str, float] = {
+    "task_rebate": 0.25,
+    "game_trade": 0.25,
+    "romance": 0.25,
+    "impersonate_acquaintance": 0.25,
+    "fake_loan": 0.25,
+    "fake_credit": 0.3,
+    "ecommerce_cs": 0.2,
+    "impersonate_authority": 0.2,
+}
+_EARLY = 0.45
+
+
+def letter_template(rng: Rng, category: str) -> str:
+    """A scam of `category` as a courteous letter: greeting, who writes, the situation, then the ask or (early
+    stage) only a soft move."""
+    lt = LETTERS[category]
+    parts = [_one(rng, lt.who), *_some(rng, lt.situation, 1, 2)]
+    if rng.random() < 0.4:
+        parts.append(_one(rng, lt.purpose))
+    if rng.random() < _EARLY:
+        parts.append(_one(rng, lt.soft))
+    else:
+        parts += _some(rng, lt.ask, 1, 2)
+    return _one(rng, _L_GREET) + _join(rng, parts, ("，", "。", "。", "！")) + _one(rng, _L_CLOSE)
+
+
+# The same surface, benign: shops, recruiters, game and lending platforms, relatives, teachers, partners, police.
+_BL_WHO = (
+    "我是{shop}的客服", "我是{company}的人事专员{surname}", "我是{gm}官方客服", "我是{loanapp}客服",
+    "我是你{kin}", "我是{grade}年级班主任{surname}老师", "我是{city}派出所的社区民警", "我是你老同学{name}",
+    "我是{company}采购部的{surname}", "我是{bank}的客户经理", "我是{courier}的快递员", "我是{tradeplat}客服",
+    "是我呀", "我是你房东",
+)  # fmt: skip
+_BL_SAY = (
+    "您的{item}已经发货了，请注意查收", "您的简历已通过初筛，面试定在{date}{time}，不收取任何费用",
+    "您的账号找回申请已通过，请及时修改密码", "您的还款已入账，感谢按时还款", "我下个月回国，到时候去看您",
+    "明天学校体检，请孩子早上不要吃早饭", "近期冒充客服、冒充领导的诈骗多发，接到陌生来电请多留意",
+    "下个月同学聚会你来吗，好久没见了", "下周想去你们店里看看样品，合同走公司对公流程",
+    "您的定期存款{date}到期，可以到网点或手机银行办理", "您的快递放在驿站了，取件码{code4}",
+    "您的商品已上架，交易请全程在平台内完成", "今天降温了，出门多穿点", "我到家了，今天聊得很开心",
+    "周末一起吃个饭吧", "这个月房租按老规矩转我原来的账户就行，不着急", "宝宝最近学习很认真，作业完成得很好",
+    "征信报告可以在人民银行征信中心官网免费查询", "正规平台放款前不收任何费用",
+    "您购买的{item}如果使用有问题，可以在平台申请售后", "兼职是线下门店的，到店面试，不用交钱",
+    "游戏里收到的陌生人送皮肤、代充信息都是骗局，请勿相信", "我们在{dating}上聊得挺好的，下周末见个面吧",
+)  # fmt: skip
+_BL_MOVE = (
+    "有问题随时联系我", "有空回个消息", "不用回复", "具体可以看官方App的通知", "到时候电话联系",
+    "请以官方渠道为准", "祝您生活愉快", "有需要可以到店里找我", "",
+)  # fmt: skip
+
+
+def polite_letter(rng: Rng) -> str:
+    """A courteous letter in the scams' surface (same greetings and self-introductions) that asks for nothing."""
+    parts = [_one(rng, _BL_WHO), *_some(rng, _BL_SAY, 1, 2)]
+    move = _one(rng, _BL_MOVE)
+    if move:
+        parts.append(move)
+    return _one(rng, _L_GREET) + _join(rng, parts, ("，", "。", "。", "！")) + _one(rng, _L_CLOSE)
+
+
 def scam_template(rng: Rng, category: str) -> str:
-    """A scam of `category` as a template (slots unrendered), in one of four registers."""
+    """A scam of `category` as a template (slots unrendered), in one of four registers or as a letter."""
+    if category in LETTER_SHARE and rng.random() < LETTER_SHARE[category]:
+        return letter_template(rng, category)
     k = KINDS[category]
     r = rng.random()
     if r < 0.25:  # a short one-line pitch
@@ -1111,15 +1486,17 @@ def scam_template(rng: Rng, category: str) -> str:
 
 
 # How many texts of each category (× per_genre): most where recall and the category head are weakest.
+# The categories that also write letters (`LETTER_SHARE`) have their weight raised so that the four registers
+# keep their number of texts.
 SCAM_WEIGHT: dict[str, float] = {
-    "task_rebate": 3.0,
-    "game_trade": 2.5,
-    "romance": 2.5,
-    "impersonate_acquaintance": 2.5,
-    "fake_loan": 2.0,
-    "fake_credit": 1.5,
-    "impersonate_authority": 1.5,
-    "ecommerce_cs": 2.0,
+    "task_rebate": 4.0,
+    "game_trade": 3.3,
+    "romance": 3.3,
+    "impersonate_acquaintance": 3.3,
+    "fake_loan": 2.7,
+    "fake_credit": 2.1,
+    "impersonate_authority": 1.9,
+    "ecommerce_cs": 2.5,
     "investment": 0.5,
     "fake_shopping": 0.5,
     "other": 0.3,
@@ -1313,6 +1690,7 @@ BENIGN_WEIGHT: dict[str, float] = {
     "agent_chat": 1.0,
     "user_ask": 1.5,
     "news_story": 1.5,
+    "polite_letter": 1.5,
 }
 
 
@@ -1448,6 +1826,7 @@ COMPOSED: dict[str, Callable[[Rng], str]] = {
     "polite_marketing": polite_marketing,
     "agent_chat": agent_chat,
     "user_ask": user_ask,
+    "polite_letter": polite_letter,
 }
 
 
