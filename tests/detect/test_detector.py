@@ -85,7 +85,9 @@ def test_self_turn_evidence_counts_less(detector: Detector) -> None:
 def test_the_persons_own_wariness_does_not_make_the_call_a_warning(detector: Detector) -> None:
     """In a conversation, warning words in the protected person's own turns (保持警惕, 谨防诈骗) are their
     pushing back, not a notice: the caller's scam stays an attempt. The same words from the caller count."""
-    caller = "您好，这里是银行客户服务中心，检测到您的账户存在异常登录，请提供您的身份证号码和银行卡密码进行核实。"
+    caller = (
+        "您好，这里是银行客户服务中心，检测到您的账户存在异常登录，请提供您的身份证号码和银行卡密码进行核实。"
+    )
     wary = "我这人警惕性很高，要谨防诈骗，你怎么证明你是银行的？"
     v = detector.analyze([("客服", caller), ("我", wary)], explain=True)
     assert (v.label, v.kind) == ("scam", "attempt")
