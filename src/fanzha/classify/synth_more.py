@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -653,10 +654,15 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def _append(table: dict[str, Any], category: str, **more: tuple[str, ...]) -> None:
+    """Add material to a category's entry of `table` (a `Kind` or a `Letter`): each field given is extended."""
+    old = table[category]
+    table[category] = type(old)(**{f: getattr(old, f) + more.get(f, ()) for f in type(old).__slots__})
+
+
 def _extend(category: str, **more: tuple[str, ...]) -> None:
     """Add material to a category's kind."""
-    k = KINDS[category]
-    KINDS[category] = Kind(**{f: getattr(k, f) + more.get(f, ()) for f in Kind.__slots__})
+    _append(KINDS, category, **more)
 
 
 # Gift lures: a courier, a shop or a supermarket "thanks" the customer with a free gift, then leads them into a
@@ -1381,8 +1387,7 @@ LETTERS: dict[str, Letter] = {
 
 def _extend_letter(category: str, **more: tuple[str, ...]) -> None:
     """Add material to a category's letter."""
-    lt = LETTERS[category]
-    LETTERS[category] = Letter(**{f: getattr(lt, f) + more.get(f, ()) for f in Letter.__slots__})
+    _append(LETTERS, category, **more)
 
 
 # Early-stage set-ups the first letters lacked: the gift that leads into a group, the course "refund", data-entry
