@@ -252,28 +252,13 @@ def length_stats(texts: Sequence[str]) -> dict[str, float]:
 
 
 def throughput(fn: Callable[[Any], Any], items: Sequence[Any], repeats: int) -> dict[str, Any]:
-    """Items per second of `fn` over `items` (after one warm-up pass over up to 500 items)."""
-    for x in items[:500]:
-        fn(x)
-    walls: list[float] = []
-    cpus: list[float] = []
-    for _ in range(repeats):
-        gc.collect()
-        c0, t0 = time.process_time(), time.perf_counter()
-        for x in items:
+    """Items per second of `fn` called on each of `items` in turn (after one warm-up pass over up to 500)."""
+
+    def each(xs: Sequence[Any]) -> None:
+        for x in xs:
             fn(x)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(time.process_time() - c0)
-    median = statistics.median(walls)
-    return {
-        "items": len(items),
-        "repeats": repeats,
-        "wall_s_median": round(median, 4),
-        "cpu_s_median": round(statistics.median(cpus), 4),
-        "per_s": round(len(items) / median, 1),
-        "per_s_best": round(len(items) / min(walls), 1),
-        "us_per_item": round(median / len(items) * 1e6, 2),
-    }
+
+    return batch_throughput(each, items, repeats)
 
 
 def percentiles_ms(samples_ns: Sequence[int]) -> dict[str, float]:
