@@ -174,14 +174,3 @@ def test_category_combines_the_rules_evidence_and_the_models_view(shipped: TextM
     v = Detector(model=opinionated).analyze(text)
     assert v.label != "safe" and v.category == "game_trade" and v.variant is None
     assert Detector(model=None).analyze(text).category == "ecommerce_cs"
-
-
-def test_a_narrative_is_decided_by_the_rules(shipped: TextModel) -> None:
-    """The model never saw a person's account of a scam (narratives are left out of its training data), so for
-    a text the rules read as a narrative the fused verdict is the rules' — and the trail still shows the model."""
-    text = "我今天接到一个电话说我快递丢了要给我理赔，还让我下载一个会议软件，我没理他。"
-    rules = Detector(model=None).analyze(text)
-    fused = Detector(model=shipped).analyze(text, explain=True)
-    assert rules.kind == fused.kind == "narrative"
-    assert (fused.label, fused.score) == (rules.label, rules.score)
-    assert fused.decision["model"]["effect"] == "none"

@@ -207,14 +207,7 @@ def fuse_with_model(
     rules_label = "scam" if rules_score >= t.scam else "suspicious" if rules_score >= t.suspicious else "safe"
     if fused.kind == "notice":
         rules_label = "safe"
-    if hook.mode == "only":
-        decision = model_only_decision(config, prediction)
-    elif fused.kind == "narrative":
-        # A person's account of what happened to them: the model never saw one (narratives are left out of its
-        # training data), so its view is out of its domain and the rules decide; the trail still shows it.
-        decision = fuse(config, evidence, conversation=conversation)
-    else:
-        decision = fused
+    decision = model_only_decision(config, prediction) if hook.mode == "only" else fused
     order = {"safe": 0, "suspicious": 1, "scam": 2}
     effect = (
         "raised"
