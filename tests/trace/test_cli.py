@@ -44,6 +44,20 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, cap.out, cap.err
 
 
+def _argv(files: dict[str, Path], out: Path, *extra: str) -> list[str]:
+    """`fanzha trace` on the fixture's ledger and seeds, writing into `out`, with `extra` options."""
+    return [
+        "trace",
+        "--ledger",
+        str(files["ledger.csv"]),
+        "--seeds",
+        str(files["seeds.csv"]),
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -55,19 +69,7 @@ def test_trace_writes_every_output(
 ) -> None:
     out = tmp_path / f"out-{policy}"
     code, stdout, err = _run(
-        [
-            "trace",
-            "--ledger",
-            str(files["ledger.csv"]),
-            "--accounts",
-            str(files["accounts.csv"]),
-            "--seeds",
-            str(files["seeds.csv"]),
-            "--policy",
-            policy,
-            "--out",
-            str(out),
-        ],
+        _argv(files, out, "--accounts", str(files["accounts.csv"]), "--policy", policy),
         capsys,
     )
     assert code == 0, err
@@ -106,18 +108,7 @@ def test_fifo_answers_on_the_command_line(
 ) -> None:
     out = tmp_path / "out"
     code, stdout, err = _run(
-        [
-            "trace",
-            "--ledger",
-            str(files["ledger.csv"]),
-            "--accounts",
-            str(files["accounts.csv"]),
-            "--seeds",
-            str(files["seeds.csv"]),
-            "--out",
-            str(out),
-            "--json",
-        ],
+        _argv(files, out, "--accounts", str(files["accounts.csv"]), "--json"),
         capsys,
     )
     assert code == 0, err
@@ -136,23 +127,15 @@ def test_fifo_answers_on_the_command_line(
 def test_window_hops_and_backend_options(
     files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = [
-        "trace",
-        "--ledger",
-        str(files["ledger.csv"]),
-        "--accounts",
-        str(files["accounts.csv"]),
-        "--seeds",
-        str(files["seeds.csv"]),
-    ]
+    accounts = ("--accounts", str(files["accounts.csv"]))
     code, _, err = _run(
-        [*base, "--out", str(tmp_path / "a"), "--max-hops", "2", "--backend", "numpy", "--no-mules"], capsys
+        _argv(files, tmp_path / "a", *accounts, "--max-hops", "2", "--backend", "numpy", "--no-mules"), capsys
     )
     assert code == 0, err
     assert {r["account_id"] for r in _csv(tmp_path / "a" / "freeze_list.csv")} == {"M1", "M2"}
     assert not (tmp_path / "a" / "mules.csv").exists()
     code, _, err = _run(
-        [*base, "--out", str(tmp_path / "b"), "--window", "90m", "--db", str(tmp_path / "l.duckdb")], capsys
+        _argv(files, tmp_path / "b", *accounts, "--window", "90m", "--db", str(tmp_path / "l.duckdb")), capsys
     )
     assert code == 0, err
     assert {r["account_id"]: r["amount"] for r in _csv(tmp_path / "b" / "freeze_list.csv")} == {
@@ -214,17 +197,7 @@ def test_unknown_policy_is_a_usage_error(
     files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rc, _, err = _run(
-        [
-            "trace",
-            "--ledger",
-            str(files["ledger.csv"]),
-            "--seeds",
-            str(files["seeds.csv"]),
-            "--out",
-            str(tmp_path / "o"),
-            "--policy",
-            "random",
-        ],
+        _argv(files, tmp_path / "o", "--policy", "random"),
         capsys,
     )
     assert rc == 2 and "fifo" in err
@@ -234,18 +207,7 @@ def test_seeds_after_the_window_are_reported(
     files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, stdout, err = _run(
-        [
-            "trace",
-            "--ledger",
-            str(files["ledger.csv"]),
-            "--seeds",
-            str(files["seeds.csv"]),
-            "--out",
-            str(tmp_path / "o"),
-            "--until",
-            "2024-03-06T08:00",
-            "--no-mules",
-        ],
+        _argv(files, tmp_path / "o", "--until", "2024-03-06T08:00", "--no-mules"),
         capsys,
     )
     assert code == 0
