@@ -249,14 +249,15 @@ class Detector:
     ) -> Verdict:
         c = self.compiled
         joined, bounds, truncated, norm = prepared
-        factor = c.kb.fusion.self_turn_factor
+        own_turn = c.kb.fusion.self_turn_factor if doc.conversation else {}
         findings: list[Finding] = []
         best: dict[int, Evidence] = {}
         for hit, ctx in _dedupe(c.match(norm.text)):
             ind = c.indicators[hit.idx]
             score = 1.0 if ctx is not None else ind.base
-            if ind.role == "notice" and doc.conversation and _in_own_turn(doc, bounds, norm, hit.start):
-                score = 0.0  # the person's own words (保持警惕, 你这是诈骗吧) do not make the talk a warning
+            factor = own_turn.get(ind.role)
+            if factor is not None and _in_own_turn(doc, bounds, norm, hit.start, hit.end):
+                score *= factor  # the protected person's own words count less (kb.yaml: self_turn_factor)
             if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
                 prev = best.get(hit.idx)
                 if prev is None or score > prev.score:
@@ -265,8 +266,6 @@ class Detector:
             a, b = norm.to_original(hit.start, hit.end)
             turn_i = bisect.bisect_right(bounds, a) - 1
             turn = doc.turns[turn_i]
-            if turn.is_self and ind.role == "scam":
-                score *= factor
             off = bounds[turn_i]
             if doc.per_turn:
                 start, end, turn_no = a - off, b - off, turn_i
@@ -443,9 +442,9 @@ def _join(doc: Document) -> tuple[str, list[int]]:
     return _TURN_BREAK.join(parts), bounds
 
 
-def _in_own_turn(doc: Document, bounds: list[int], norm: Normalized, pos: int) -> bool:
-    """Whether position `pos` of the normalised text is in a turn of the person the detector protects."""
-    a, _ = norm.to_original(pos, pos + 1)
+def _in_own_turn(doc: Document, bounds: list[int], norm: Normalized, start: int, end: int) -> bool:
+    """Whether the span `start`–`end` of the normalised text is in a turn of the person the detector protects."""
+    a, _ = norm.to_original(start, end)
     return doc.turns[bisect.bisect_right(bounds, a) - 1].is_self
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Lang = Literal["zh", "en"]
 Role = Literal["scam", "notice", "narrative", "attempt", "benign"]
+_SELF_TURN_DEFAULT: dict[Role, float] = {"scam": 0.5}
 Status = Literal["stable", "test", "experimental", "deprecated"]
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -168,10 +169,21 @@ class Fusion(_Model):
         default_factory=lambda: {"attempt": 0.0, "narrative": 0.0, "notice": 0.0}
     )
     conversation_attempt_bonus: float = 2.0
-    self_turn_factor: float = Field(default=0.5, ge=0, le=1)
+    self_turn_factor: dict[Role, float] = Field(
+        default_factory=lambda: _SELF_TURN_DEFAULT.copy(),
+        description="per role, how much evidence in the protected person's own turns of a conversation counts",
+    )
     thresholds: Thresholds = Thresholds()
     advice_by_label: dict[str, list[str]] = Field(default_factory=dict)
     advice_by_kind: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("self_turn_factor")
+    @classmethod
+    def _factors_are_shares(cls, v: dict[Role, float]) -> dict[Role, float]:
+        bad = {role: f for role, f in v.items() if not 0.0 <= f <= 1.0}
+        if bad:
+            raise ValueError(f"each factor must be between 0 and 1, not {bad}")
+        return v
 
 
 class Meta(_Model):
