@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -32,6 +33,35 @@ def test_batch_equals_one_by_one(tiny_model: TextModel) -> None:
     for text, pred in zip(texts, batch, strict=True):
         assert tiny_model.predict(text).logit == pytest.approx(pred.logit, abs=1e-5)
     assert tiny_model.predict_batch([]) == []
+
+
+def test_the_wide_and_category_weights_are_kept_once(tiny_model: TextModel) -> None:
+    table = tiny_model._wide
+    assert table.dtype == np.float32 and table.flags.c_contiguous
+    assert table.shape == (len(tiny_model.lin), 1 + len(tiny_model.categories))
+    assert np.shares_memory(tiny_model.lin, table) and np.shares_memory(tiny_model.catw, table)
+    assert np.array_equal(tiny_model.lin, table[:, 0]) and np.array_equal(tiny_model.catw, table[:, 1:])
+    assert dataclasses.replace(tiny_model, calib_c=0.5)._wide is table  # no copy when nothing moved
+
+
+def test_a_model_from_separate_arrays_scores_and_saves_the_same(tiny_model: TextModel) -> None:
+    fresh = dataclasses.replace(tiny_model, lin=np.array(tiny_model.lin), catw=np.array(tiny_model.catw))
+    assert not np.shares_memory(fresh._wide, tiny_model._wide) and np.shares_memory(fresh.lin, fresh._wide)
+    texts = ["退款请加微信", "晚上回家吃饭吗？我买了菜。", "验证码告诉我", ""]
+    assert fresh.predict_batch(texts) == tiny_model.predict_batch(texts)
+    for got, want in zip(fresh.contributions(texts[0]), tiny_model.contributions(texts[0]), strict=True):
+        assert np.array_equal(got, want)
+    assert fresh.to_bytes() == tiny_model.to_bytes()
+
+
+def test_a_zero_embedding_takes_no_memory_and_round_trips(tiny_model: TextModel) -> None:
+    off = dataclasses.replace(tiny_model, emb=np.zeros_like(tiny_model.emb), ws=np.zeros_like(tiny_model.ws))
+    data = off.to_bytes()
+    again = TextModel.from_bytes(data)
+    assert again.emb.shape == off.emb.shape and again.emb.strides[0] == 0 and not again._deep
+    assert again.to_bytes() == data
+    texts = ["退款请加微信", "好"]
+    assert again.predict_batch(texts) == off.predict_batch(texts)
 
 
 def test_missing_artifact_is_E600(tmp_path: Path) -> None:

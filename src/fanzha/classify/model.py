@@ -86,11 +86,11 @@ class TextModel:
     """Weights and metadata of the model; `predict_batch` scores normalised texts."""
 
     emb: F32  # (2**bits, dim) embedding bag
-    lin: F32  # (2**bits,) wide weights
+    lin: F32  # (2**bits,) wide weights: after construction column 0 of the side-by-side table
     w1: F32  # (dim, hidden)
     b1: F32  # (hidden,)
     ws: F32  # (hidden,)
-    catw: F32  # (2**bits, K) category weights
+    catw: F32  # (2**bits, K) category weights: after construction columns 1… of that table
     catb: F32  # (K,)
     categories: tuple[str, ...]
     ngrams: tuple[int, ...]
@@ -109,9 +109,11 @@ class TextModel:
         self._prepare()
 
     def _prepare(self) -> None:
-        """Derived arrays for scoring: the wide and category weights side by side (one gather per text),
-        and whether the deep part can contribute at all."""
-        self._wide = np.ascontiguousarray(np.column_stack([self.lin, self.catw]), dtype=np.float32)
+        """The wide and category weights side by side in one table (one gather per text), kept once: `lin`
+        and `catw` become views of its columns (no copy when they already are, as `from_bytes` builds
+        them); and whether the deep part can contribute at all."""
+        self._wide = side_by_side(self.lin, self.catw)
+        self.lin, self.catw = self._wide[:, 0], self._wide[:, 1:]
         self._deep = bool(np.any(self.ws != 0)) and bool(np.any(self.emb != 0))
 
     def parts(self, texts: Sequence[str]) -> tuple[F32, F32, F32]:
@@ -223,10 +225,7 @@ class TextModel:
                         where=where,
                         hint="retrain with `fanzha train` for this version of fanzha",
                     )
-                arrays = {
-                    name: np.lib.format.read_array(io.BytesIO(zf.read(f"{name}.npy")), allow_pickle=False)
-                    for name in _ARRAYS
-                }
+                arrays = {name: _read_npy(zf, f"{name}.npy") for name in _ARRAYS}
         except ModelError:
             raise
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
@@ -239,8 +238,22 @@ class TextModel:
         try:
             stack = header.get("stack")
             calib = header["calibration"]
+            # float16 → float32 straight into the side-by-side table; each float16 array is dropped once
+            # converted, so the weights are never held twice
+            table = side_by_side(arrays.pop("lin"), arrays.pop("catw"))
+            emb16 = arrays.pop("emb")
+            zero = emb16.ndim == 2 and not emb16.any() and not np.signbit(emb16).any()
+            emb = (  # the deep part off: an all +0 embedding, kept as a read-only view of one zero row
+                np.broadcast_to(np.zeros((1, emb16.shape[1]), np.float32), emb16.shape)
+                if zero
+                else emb16.astype(np.float32)
+            )
+            del emb16
             model = cls(
-                **{name: arrays[name].astype(np.float32) for name in _ARRAYS},
+                emb=emb,
+                lin=table[:, 0],
+                catw=table[:, 1:],
+                **{name: arr.astype(np.float32) for name, arr in arrays.items()},
                 categories=tuple(header["categories"]),
                 ngrams=tuple(int(n) for n in header["ngrams"]),
                 bits=int(header["bits"]),
@@ -301,6 +314,40 @@ def load(path: Path | None = None) -> TextModel:
     except OSError as exc:
         raise ModelError("E601", f"cannot read model artifact: {exc.strerror}", where=str(path)) from None
     return TextModel.from_bytes(data, where=str(path))
+
+
+def side_by_side(lin: npt.NDArray[Any], catw: npt.NDArray[Any]) -> F32:
+    """The C-contiguous float32 table [lin | catw] (2**bits × 1+K). When `lin` and `catw` already are its
+    column views, that table itself (no copy)."""
+    if lin.ndim != 1 or catw.ndim != 2 or len(lin) != len(catw):
+        raise ValueError(f"lin {lin.shape} and catw {catw.shape} do not stack side by side")
+    base = lin.base
+    if (
+        isinstance(base, np.ndarray)
+        and catw.base is base
+        and base.dtype == np.float32
+        and base.flags.c_contiguous
+        and base.shape == (len(lin), 1 + catw.shape[1])
+        and lin.ctypes.data == base.ctypes.data
+        and lin.strides == base.strides[:1]
+        and catw.ctypes.data == base.ctypes.data + base.itemsize
+        and catw.strides == base.strides
+    ):
+        return base
+    table = np.empty((len(lin), 1 + catw.shape[1]), dtype=np.float32)
+    table[:, 0] = lin
+    table[:, 1:] = catw
+    return table
+
+
+def _read_npy(zf: zipfile.ZipFile, name: str) -> npt.NDArray[Any]:
+    """One array of the artifact, decompressed in chunks straight into the array (no copy of the whole
+    ``.npy`` as bytes); read to the end so that the zip's CRC is checked."""
+    with zf.open(name) as f:
+        arr = np.lib.format.read_array(f, allow_pickle=False)
+        if f.read(1):
+            raise ValueError(f"{name}: data after the array")
+    return arr
 
 
 def bag(weights: F32, indptr: npt.NDArray[np.int64], buckets: npt.NDArray[np.int32]) -> F32:
