@@ -18,13 +18,13 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fanzha.errors import KnowledgeBaseError
+from fanzha.kb.loader import default_root  # sequences/ and playbooks.yaml live in the shipped KB folder
 from fanzha.kb.schema import ID_RE, KnowledgeBase, Localized
 from fanzha.yamlsrc import Issue, read_into, relative, validate_list, validation_issues
 
@@ -218,11 +218,6 @@ class Playbook(_Model):
 
 
 # -- loading -----------------------------------------------------------------------------------------------
-
-
-def default_root() -> Path:
-    """The knowledge base folder shipped in the package (sequences/ and playbooks.yaml live there)."""
-    return Path(str(resources.files("fanzha.kb") / "data"))
 
 
 @dataclass
