@@ -232,6 +232,7 @@ def _pass(
     states: dict[int, AccountState] = {}
     lib: dict[int, int] = {}
     max_hops = lim.max_hops if lim.max_hops is not None else 1 << 30
+    unlimited = 1 << 62  # seed transfers carry their pieces whatever their hop
     conserving = pol.conserving
     f_pos, f_victim, f_hop, f_parent, f_fen = (
         result.flow_pos,
@@ -256,7 +257,6 @@ def _pass(
         if st is None and s in first and p > first[s]:
             st = states[s] = pol.new_state(opening.get(s, 0))
             lib[s] = 0
-        pieces: list[Piece]
         if st is not None:
             taken = st.take(amt)
             if conserving:
@@ -271,56 +271,40 @@ def _pass(
                 lib[s] = bal
         else:
             taken = [(CLEAN, 0, -1, amt)]
+        # the pieces that move, as they were held: (label, hop so far, via = the transfer that brought it,
+        # fen); a seed transfer's money is its victim's from hop 0, via −1 (it was there before).
         seed = seed_at.get(p)
-        if seed is not None:  # a loss-making transfer: its clean money becomes the victim's
+        if seed is None:
+            moving = taken
+            limit = max_hops  # beyond it a victim's piece is no longer followed and moves on as clean
+        else:  # a loss-making transfer: its clean money becomes the victim's
             v = seed.victim
+            limit = unlimited
+            moving = []  # plain loops: a comprehension would make max_hops and v closure cells (slower)
             if conserving:
-                pieces = []
-                for label, hop, via, fen in taken:
-                    if label == CLEAN:
-                        pieces.append((v, 1, p, fen))
-                        f_pos.append(p)
-                        f_victim.append(v)
-                        f_hop.append(1)
-                        f_parent.append(-1)
-                        f_fen.append(fen)
-                    else:
-                        pieces.append((label, hop + 1, p, fen))
-                        f_pos.append(p)
-                        f_victim.append(label)
-                        f_hop.append(hop + 1)
-                        f_parent.append(via)
-                        f_fen.append(fen)
+                for pc in taken:
+                    moving.append((v, 0, -1, pc[3]) if pc[0] == CLEAN else pc)
             else:  # poison: the seed transfer is the victim's in full, and keeps the marks it carries
-                pieces = [(v, 1, p, amt)]
+                moving.append((v, 0, -1, amt))
+                for pc in taken:
+                    if pc[0] != CLEAN and pc[0] != v and pc[1] < max_hops:
+                        moving.append(pc)
+        # carry them one hop on: each victim's piece is a flow whose parent is the transfer that brought it
+        pieces: list[Piece] = []
+        for label, hop, via, fen in moving:
+            if label == CLEAN:
+                pieces.append((CLEAN, 0, -1, fen))
+            elif hop >= limit:
+                beyond[label] += fen
+                pieces.append((CLEAN, 0, -1, fen))
+            else:
+                hop += 1
+                pieces.append((label, hop, p, fen))
                 f_pos.append(p)
-                f_victim.append(v)
-                f_hop.append(1)
-                f_parent.append(-1)
-                f_fen.append(amt)
-                for label, hop, via, fen in taken:
-                    if label != CLEAN and label != v and hop + 1 <= max_hops:
-                        pieces.append((label, hop + 1, p, fen))
-                        f_pos.append(p)
-                        f_victim.append(label)
-                        f_hop.append(hop + 1)
-                        f_parent.append(via)
-                        f_fen.append(fen)
-        else:
-            pieces = []
-            for label, hop, via, fen in taken:
-                if label == CLEAN:
-                    pieces.append((CLEAN, 0, -1, fen))
-                elif hop + 1 > max_hops:
-                    beyond[label] += fen
-                    pieces.append((CLEAN, 0, -1, fen))
-                else:
-                    pieces.append((label, hop + 1, p, fen))
-                    f_pos.append(p)
-                    f_victim.append(label)
-                    f_hop.append(hop + 1)
-                    f_parent.append(via)
-                    f_fen.append(fen)
+                f_victim.append(label)
+                f_hop.append(hop)
+                f_parent.append(via)
+                f_fen.append(fen)
         # -- where it arrives ------------------------------------------------------------------------
         if terminal:
             continue
