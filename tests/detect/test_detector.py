@@ -96,6 +96,35 @@ def test_the_persons_own_wariness_does_not_make_the_call_a_warning(detector: Det
     assert any(quoted.decision["genre_evidence"]["notice"].values())
 
 
+SCAMS_IN_WARNING_WORDS = [
+    # the 公检法 script accuses the reader of a fraud case: 诈骗案件 here is not talk about scammers
+    "你好，我是南京市公安局的警察，你涉嫌一起诈骗案件，请你配合我们的调查。请添加我的QQ，下载视频会议软件，不要挂断电话。",
+    "您好，我是反诈中心的，为了防止您被诈骗，我们需要确认您的身份，请您下载投屏APP，并将您的资金转到安全账户上。",
+    # a caller introducing themselves as 刑警大队 is not press wording
+    "你好，我是哈尔滨市刑警大队的民警，你的身份证涉嫌洗钱，请你尽快加我的QQ号，下载一个安全防护APP。",
+    # 千万别告诉爸妈 demands secrecy; it is not a warning
+    "外公，我在外地打伤了人被派出所扣了，急需两万块钱赔偿，你先转到这个账户，千万别告诉爸妈。",
+]
+WARNINGS_ABOUT_THEM = [
+    "警方提醒：凡是自称公安局民警让你下载会议软件、把钱转到安全账户的都是诈骗，千万不要相信。",
+    "【反诈提醒】有人冒充刑警大队民警称你涉嫌洗钱，要求你添加QQ配合调查，请提高警惕，谨防上当。",
+]
+
+
+@pytest.mark.parametrize("model", [None, "default"], ids=["rules", "fused"])
+def test_scams_that_use_warning_words_are_attempts_and_warnings_stay_notices(model: str | None) -> None:
+    """Scammers accuse (你涉嫌诈骗案件), introduce themselves as police units and demand secrecy (千万别告诉) in
+    the words warnings use; the genre markers must not read those as a notice — and real warnings about the
+    same script stay notices (safe)."""
+    det = Detector(model=model)
+    for text in SCAMS_IN_WARNING_WORDS:
+        v = det.analyze(text, explain=True)
+        assert (v.label, v.kind) == ("scam", "attempt"), (text, v.decision["genre"])
+    for text in WARNINGS_ABOUT_THEM:
+        v = det.analyze(text)
+        assert (v.label, v.kind) == ("safe", "notice"), text
+
+
 @pytest.mark.parametrize("text", ["", "   \n\t", "😀😀🎉", "。。。", "\u200b\u200b"])
 def test_empty_and_symbol_only_texts_get_a_defined_verdict(detector: Detector, text: str) -> None:
     v = detector.analyze(text)
