@@ -9,20 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.cli.main import main
+from clirun import run
 
 SCAM = "您好，我是淘宝客服，您购买的面膜有质量问题，给您三倍赔偿，请加QQ 2846135790办理"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def fanzha(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -7,16 +7,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from fanzha.cli.main import main
+from clirun import run
 from fanzha.sim.arrowutil import decimal_to_fen, fen_to_decimal
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([*args])
-        raise SystemExit(0)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 def test_generate_check_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.cli.main import main
+from clirun import run as _run
 
 LEDGER = """transfer_id,src,dst,amount,time,channel,location,device
 T1,V,M1,1000.00,2024-03-06 09:00:00,bank_transfer,成都,DV
@@ -32,16 +32,6 @@ def files(tmp_path: Path) -> dict[str, Path]:
         (tmp_path / name).write_text(text, encoding="utf-8")
         out[name] = tmp_path / name
     return out
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 def _argv(files: dict[str, Path], out: Path, *extra: str) -> list[str]:

@@ -7,17 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fanzha.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from clirun import run
 
 
 def test_replay_a_world(tmp_path: Path, tiny_world: Path, capsys: pytest.CaptureFixture[str]) -> None:

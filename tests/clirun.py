@@ -1,0 +1,19 @@
+"""Run the `fanzha` command line in process, as the CLI tests do: exit code, stdout, stderr — and never a
+traceback or an internal error, whatever the input."""
+
+from __future__ import annotations
+
+import pytest
+
+from fanzha.cli.main import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "internal error" not in err
+    return code, out, err
