@@ -255,16 +255,18 @@ class Detector:
         for hit, ctx in _dedupe(c.match(norm.text)):
             ind = c.indicators[hit.idx]
             score = 1.0 if ctx is not None else ind.base
+            where = None  # (original start, end, turn index), found once per hit when needed
             factor = own_turn.get(ind.role)
-            if factor is not None and _in_own_turn(doc, bounds, norm, hit.start, hit.end):
-                score *= factor  # the protected person's own words count less (kb.yaml: self_turn_factor)
+            if factor is not None:
+                where = _locate(norm, bounds, hit.start, hit.end)
+                if doc.turns[where[2]].is_self:
+                    score *= factor  # the protected person's own words count less (kb.yaml: self_turn_factor)
             if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
                 prev = best.get(hit.idx)
                 if prev is None or score > prev.score:
                     best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
                 continue
-            a, b = norm.to_original(hit.start, hit.end)
-            turn_i = bisect.bisect_right(bounds, a) - 1
+            a, b, turn_i = where or _locate(norm, bounds, hit.start, hit.end)
             turn = doc.turns[turn_i]
             off = bounds[turn_i]
             if doc.per_turn:
@@ -442,10 +444,10 @@ def _join(doc: Document) -> tuple[str, list[int]]:
     return _TURN_BREAK.join(parts), bounds
 
 
-def _in_own_turn(doc: Document, bounds: list[int], norm: Normalized, start: int, end: int) -> bool:
-    """Whether the span `start`–`end` of the normalised text is in a turn of the person the detector protects."""
-    a, _ = norm.to_original(start, end)
-    return doc.turns[bisect.bisect_right(bounds, a) - 1].is_self
+def _locate(norm: Normalized, bounds: list[int], start: int, end: int) -> tuple[int, int, int]:
+    """The span `start`–`end` of the normalised text in the joined original text, and the index of its turn."""
+    a, b = norm.to_original(start, end)
+    return a, b, bisect.bisect_right(bounds, a) - 1
 
 
 def _dedupe(hits: list[tuple[_Hit, str | None]]) -> list[tuple[_Hit, str | None]]:
