@@ -172,11 +172,10 @@ MODEL_FINDING_MIN = 0.5  # a model finding is shown when the model's own probabi
 def model_only_decision(config: Any, prediction: Prediction) -> Any:
     """The model alone (the ablation's "model only"): its calibrated probability against the same
     thresholds; a flagged text is an attempt; nothing marks a genre."""
-    from fanzha.detect.fusion import Decision
+    from fanzha.detect.fusion import Decision, label_of
 
-    t = config.thresholds
     p = prediction.p_scam
-    label = "scam" if p >= t.scam else "suspicious" if p >= t.suspicious else "safe"
+    label = label_of(p, config.thresholds)
     kind = "attempt" if label != "safe" else "other"
     trail = {"model_logit": prediction.logit, "logit": prediction.logit, "p_scam": p, "score": p}
     return Decision(label, kind, p, p, {"attempt": 1.0, "narrative": 0.0, "notice": 0.0}, trail)  # type: ignore[arg-type]
@@ -196,15 +195,14 @@ def fuse_with_model(
     ``trail["model"]`` saying what the model did, and the model's findings as (start, end, fields) on the
     normalised text: always when the model changed the label upwards (or decided alone), and with `explain`
     also when it only agreed with the rules."""
-    from fanzha.detect.fusion import fuse, sigmoid
+    from fanzha.detect.fusion import fuse, label_of, sigmoid
 
     model = hook.get()
     stack = model.stack if model is not None else None
     fused = fuse(config, evidence, conversation=conversation, model_logit=prediction.logit, stack=stack)
     # What the rules alone would have said: the same sum without the model (the genre does not depend on it).
     rules_score = sigmoid(fused.trail["rule_logit"]) * (1.0 - fused.genre["notice"])
-    t = config.thresholds
-    rules_label = "scam" if rules_score >= t.scam else "suspicious" if rules_score >= t.suspicious else "safe"
+    rules_label = label_of(rules_score, config.thresholds)
     if fused.kind == "notice":
         rules_label = "safe"
     decision = model_only_decision(config, prediction) if hook.mode == "only" else fused

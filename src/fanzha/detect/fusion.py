@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fanzha.detect.verdict import Kind, Label
-from fanzha.kb.schema import Fusion
+from fanzha.kb.schema import Fusion, Thresholds
 
 GENRES: tuple[Kind, ...] = ("attempt", "narrative", "notice")
 
@@ -83,6 +83,16 @@ class Decision:
     trail: dict[str, Any] = field(default_factory=dict)
 
 
+def label_of(score: float, t: Thresholds) -> Label:
+    """The label a score earns against the thresholds."""
+    return "scam" if score >= t.scam else "suspicious" if score >= t.suspicious else "safe"
+
+
+def chain_bonus(stage_chain: Mapping[str, float], stages: Set[int]) -> float:
+    """The stage-chain bonuses earned by the stages reached (a key "1+3" needs stages 1 and 3)."""
+    return sum(bonus for needed, bonus in _chain(tuple(stage_chain.items())) if needed <= stages)
+
+
 @functools.lru_cache(maxsize=64)
 def _chain(items: tuple[tuple[str, float], ...]) -> tuple[tuple[frozenset[int], float], ...]:
     """The stage-chain bonuses with their keys ("1+3") parsed into sets of stages, in the configured order."""
@@ -115,7 +125,7 @@ def fuse(
             genre_terms[ev.role][ev.indicator] = ev.contribution
     raw = sum(scam_terms.values())
     capped = min(raw, config.max_evidence)
-    chain = sum(bonus for needed, bonus in _chain(tuple(config.stage_chain.items())) if needed <= stages)
+    chain = chain_bonus(config.stage_chain, stages)
     rule_logit = config.bias + capped + chain
     stacked: dict[str, float] | None = None
     if stack is not None and model_logit is not None:
@@ -142,8 +152,7 @@ def fuse(
     genre: dict[str, float] = {g: exp[g] / total for g in GENRES}
     score = p_scam * (1.0 - genre["notice"])
 
-    t = config.thresholds
-    label: Label = "scam" if score >= t.scam else "suspicious" if score >= t.suspicious else "safe"
+    label = label_of(score, config.thresholds)
     kind: Kind = max(GENRES, key=lambda g: genre[g])
     has_genre_evidence = any(genre_terms[g] for g in GENRES) or conversation
     if kind != "notice" and label == "safe" and not stages and not has_genre_evidence:

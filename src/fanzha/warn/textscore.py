@@ -11,10 +11,11 @@ whether a model artifact is installed.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from fanzha.detect.fusion import chain_bonus, label_of, sigmoid
 
 if TYPE_CHECKING:
     from fanzha.detect import Detector
@@ -212,11 +213,9 @@ class _Gate:
         f = self.fusion
         inds = self.indicators
         total = sum(max(inds[k].weight, 0.0) for k in found)
-        stages = {inds[k].stage for k in found if inds[k].stage is not None}
-        chain = sum(b for key_, b in f.stage_chain.items() if {int(s) for s in key_.split("+")} <= stages)
-        score = 1.0 / (1.0 + math.exp(-(f.bias + min(total, f.max_evidence) + chain)))
-        t = f.thresholds
-        label = "scam" if score >= t.scam else "suspicious" if score >= t.suspicious else "safe"
+        stages = {s for k in found if (s := inds[k].stage) is not None}
+        score = sigmoid(f.bias + min(total, f.max_evidence) + chain_bonus(f.stage_chain, stages))
+        label = label_of(score, f.thresholds)
         ids = frozenset(inds[k].id for k in found)
         verdict = TextVerdict(label, "attempt", score, None, None, None, ids, 0, (), True)
         if len(self._bounds) < 100_000:
