@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from simworlds import TINY
 
+from fanzha.eventkinds import MESSAGE_KINDS
 from fanzha.kb.loader import default_kb
 from fanzha.sim.arrowutil import decimal_to_fen, times_to_us
 from fanzha.sim.check import check_world
@@ -148,23 +149,11 @@ def test_events_and_timelines(small_world: tuple[Path, SimResult]) -> None:
     root, result = small_world
     ev = pq.read_table(root / "events.parquet")
     kinds = set(ev["kind"].to_pylist())
-    required = {
-        "call",
-        "sms",
-        "chat_message",
-        "app_install",
-        "screen_share_start",
-        "screen_share_stop",
-        "reserve_fund_opened",
-        "loan",
-        "credit_limit_change",
-        "payee_added",
-        "transfer",
-    }
+    required = set(EVENT_KINDS) - {"friend_request", "intervention"}  # every kind a small world must have
     assert required <= kinds <= set(EVENT_KINDS)
-    # text only on calls, SMS, chats and friend requests
+    # text only on calls, SMS, chats and friend requests (the messages), and on interventions
     has_text = set(ev.filter(pc.is_valid(ev["text"]))["kind"].to_pylist())
-    assert has_text <= {"call", "sms", "chat_message", "friend_request", "intervention"}
+    assert has_text <= MESSAGE_KINDS | {"intervention"}
     vic = pq.read_table(root / "truth/victims.parquet")
     fc = times_to_us(vic["first_contact_time"])
     tl = pq.read_table(root / "truth/timelines.parquet")
