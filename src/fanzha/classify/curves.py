@@ -20,12 +20,13 @@ import numpy as np
 def scores(mode: str, texts: Sequence[str]) -> np.ndarray:
     """Each text's score under `mode` (rules, model or fused)."""
     from fanzha.classify.model import load
+    from fanzha.classify.runtime import shipped_path
     from fanzha.detect import Detector
 
     if mode == "rules":
         det = Detector(model=None)
         return np.array([v.score for v in det.analyze_many(texts)])
-    model = load()
+    model = load(shipped_path())
     if mode == "model":
         norm = Detector(model=None)
         return np.array([p.p_scam for p in model.predict_batch([norm.normalize(t).text for t in texts])])

@@ -89,6 +89,11 @@ class ModelHook:
         return model.predict_batch(texts) if model is not None else None
 
 
+def shipped_path() -> Path:
+    """The artifact the detector uses by default: ``$FANZHA_MODEL_PATH``, or the one shipped in the package."""
+    return Path(os.environ["FANZHA_MODEL_PATH"]) if os.environ.get("FANZHA_MODEL_PATH") else default_path()
+
+
 def resolve(spec: Any) -> ModelHook | None:
     """The hook for the detector's ``model=`` argument (see the module docstring)."""
     if spec is None or spec == "off":
@@ -97,7 +102,7 @@ def resolve(spec: Any) -> ModelHook | None:
         return ModelHook("fused", model_=spec)
     if isinstance(spec, Path):
         return ModelHook("fused", path=spec, strict=True)
-    shipped = Path(os.environ["FANZHA_MODEL_PATH"]) if os.environ.get("FANZHA_MODEL_PATH") else default_path()
+    shipped = shipped_path()
     if spec == "only":
         return ModelHook("only", path=shipped)
     if spec != "default":
