@@ -21,6 +21,7 @@ from fanzha.evaluate.corpora import (
     load_teleantifraud,
     load_tf5,
     resolve,
+    split_key,
     split_of,
 )
 
@@ -256,8 +257,25 @@ def test_real_split_and_limit_are_deterministic(data_dir: Path) -> None:
     test = load("tf5", "test", root=data_dir)
     assert {r["id"] for r in dev}.isdisjoint(r["id"] for r in test)
     assert len(dev) + len(test) == 11773 and abs(len(dev) - len(test)) < 400
-    assert all(split_of(r["id"]) == "dev" for r in dev)
+    assert all(split_of(split_key(r)) == "dev" for r in dev)
+    # a text repeated within TF5 or in TF8 (which repeats TF5's class 3) falls on one side only
+    dev_texts = {split_key(r) for r in dev} | {split_key(r) for r in load("tf8", "dev", root=data_dir)}
+    test_texts = [split_key(r) for r in test] + [split_key(r) for r in load("tf8", "test", root=data_dir)]
+    assert not dev_texts.intersection(test_texts)
     a = load("tf5", "test", root=data_dir, limit=50)
     b = load("tf5", "test", root=data_dir, limit=50)
     assert [r["id"] for r in a] == [r["id"] for r in b] and len(a) == 50
     assert {r["label"] for r in a} == {"scam", "safe"}  # a sample across the files, not the first rows
+
+
+def test_split_is_by_content_so_duplicates_stay_on_one_side() -> None:
+    a = {"id": "x:1", "text": "您好，我是淘宝客服 ", "label": "scam"}
+    b = {"id": "y:999", "text": " 您好，我是淘宝客服", "label": "scam"}
+    assert split_key(a) == split_key(b)
+    keys = [split_key({"id": f"id-{i}", "text": f"短信 {i}"}) for i in range(400)]
+    assert 150 < sum(split_of(k) == "dev" for k in keys) < 250
+    turns = {"id": "d", "turns": [{"speaker": "a", "text": "喂 你好"}, {"speaker": "b", "text": "嗯"}]}
+    assert split_key(turns) == split_key(
+        {"id": "e", "turns": [{"speaker": "x", "text": "喂  你好"}, {"text": "嗯"}]}
+    )
+    assert split_key({"id": "only-id", "text": "  "}) == "only-id"

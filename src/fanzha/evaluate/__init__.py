@@ -4,7 +4,7 @@ from fanzha.evaluate import load, score, predict, parse_example, CategoryNames
 records = load("telecom_fraud_texts_5", split="dev")
 """
 
-from fanzha.evaluate.corpora import CORPORA, INFO, Record, default_data_dir, load, split_of
+from fanzha.evaluate.corpora import CORPORA, INFO, Record, default_data_dir, load, split_key, split_of
 from fanzha.evaluate.metrics import (
     Binary,
     CategoryNames,
@@ -36,5 +36,6 @@ __all__ = [
     "parse_label",
     "predict",
     "score",
+    "split_key",
     "split_of",
 ]

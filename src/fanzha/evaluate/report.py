@@ -266,9 +266,9 @@ def _text_key(o: Outcome) -> str:
 
 
 def _test_texts_seen_in_dev(outcomes: dict[str, list[Outcome]]) -> dict[str, dict[str, int]] | None:
-    """Per corpus, how many test lines have a text that also occurs in dev (in any corpus): the split is
-    by id, so exact duplicates (TF8 repeats TF5's class 3; TF5's normal SMS repeat) can straddle it and
-    a fix made on dev can lift test. None when dev was not evaluated."""
+    """Per corpus, how many test lines have a text that also occurs in dev (in any corpus). The split is by
+    content (`split_key`), so this is 0 for the corpora; a check that stays in the report, because a fix made
+    on dev would lift its twin in test. None when dev was not evaluated."""
     every = [o for outs in outcomes.values() for o in outs]
     if not any(o.example.split == "dev" for o in every) or not any(o.example.split == "test" for o in every):
         return None
@@ -372,8 +372,7 @@ def corpora_markdown(report: dict[str, Any]) -> str:
         if leaks:
             lines += [
                 "",
-                "Test lines whose exact text also occurs in dev (the split is by id; duplicates can straddle "
-                "it): "
+                "Test lines whose exact text also occurs in dev (a fix made on dev lifts them too): "
                 + ", ".join(
                     f"{INFO[n].short} {ratio({'k': d['also_in_dev'], 'n': d['test']})}" for n, d in leaks
                 )

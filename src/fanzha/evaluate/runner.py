@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from fanzha.detect.verdict import Verdict
 from fanzha.errors import InputError
-from fanzha.evaluate.corpora import CORPORA, Split, default_data_dir, load, resolve, split_of
+from fanzha.evaluate.corpora import CORPORA, Split, default_data_dir, load, resolve, split_key, split_of
 from fanzha.evaluate.metrics import CategoryNames, Example, Outcome, parse_example, predict
 from fanzha.io import iter_jsonl
 from fanzha.kb.schema import KnowledgeBase
@@ -208,7 +208,9 @@ def run_corpora(
                 report(exc)
                 continue
             examples.append(
-                Example(ex.id, ex.data, ex.gold, ex.source, ex.where, ex.topic, split=split_of(ex.id))
+                Example(
+                    ex.id, ex.data, ex.gold, ex.source, ex.where, ex.topic, split=split_of(split_key(rec))
+                )
             )
 
         def refused(ex: Example, exc: InputError) -> None:
