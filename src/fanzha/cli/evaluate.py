@@ -95,7 +95,7 @@ def _write_json(path: Path, data: Any) -> None:
     "--split",
     type=click.Choice(["test", "dev", "all"]),
     default=None,
-    help="Corpora: which half (by hash of the record id). Default: tables for test and all.",
+    help="Corpora: which half (by hash of the record's text). Default: tables for test and all.",
 )
 @click.option(
     "--limit", type=click.IntRange(min=1), help="Corpora: at most N records per corpus (a fixed sample)."

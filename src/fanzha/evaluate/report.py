@@ -338,7 +338,7 @@ def _md_table(header: list[str], align: list[str], rows: Iterable[list[str]]) ->
 
 
 SPLIT_TITLE = {
-    "test": "Split `test` (half of every corpus, by hash of the record id; never looked at while tuning)",
+    "test": "Split `test` (half of every corpus, by hash of the record's text; never looked at while tuning)",
     "dev": "Split `dev` (the half the knowledge base is tuned on: optimistic)",
     "all": "All records (`dev` + `test`)",
 }
