@@ -254,30 +254,7 @@ def corpora_report(
             if outs:
                 combined.append(corpus_row(key, title, outs, real=None))
         tables[split] = {"rows": rows, "combined": combined}
-    overlap = _test_texts_seen_in_dev(outcomes)
-    if overlap is not None:
-        meta = {**meta, "test_texts_also_in_dev": overlap}
     return {"meta": meta, "tables": tables}
-
-
-def _text_key(o: Outcome) -> str:
-    data = o.example.data
-    return data if isinstance(data, str) else "\n".join(str(t.get("text", "")) for t in data)
-
-
-def _test_texts_seen_in_dev(outcomes: dict[str, list[Outcome]]) -> dict[str, dict[str, int]] | None:
-    """Per corpus, how many test lines have a text that also occurs in dev (in any corpus). The split is by
-    content (`split_key`), so this is 0 for the corpora; a check that stays in the report, because a fix made
-    on dev would lift its twin in test. None when dev was not evaluated."""
-    every = [o for outs in outcomes.values() for o in outs]
-    if not any(o.example.split == "dev" for o in every) or not any(o.example.split == "test" for o in every):
-        return None
-    dev = {_text_key(o) for o in every if o.example.split == "dev"}
-    out: dict[str, dict[str, int]] = {}
-    for name, outs in outcomes.items():
-        test = [o for o in outs if o.example.split == "test"]
-        out[name] = {"test": len(test), "also_in_dev": sum(_text_key(o) in dev for o in test)}
-    return out
 
 
 def _aim(row: dict[str, Any]) -> str:
@@ -367,17 +344,6 @@ def corpora_markdown(report: dict[str, Any]) -> str:
         rows = [_cells(r) for r in table["rows"]]
         rows += [[f"**{c[0]}**", *c[1:]] for c in (_cells(r) for r in table["combined"])]
         lines += _md_table(HEADER, ALIGN, rows)
-        seen = meta.get("test_texts_also_in_dev") or {}
-        leaks = [(n, d) for n, d in seen.items() if d["also_in_dev"]] if split == "test" else []
-        if leaks:
-            lines += [
-                "",
-                "Test lines whose exact text also occurs in dev (a fix made on dev lifts them too): "
-                + ", ".join(
-                    f"{INFO[n].short} {ratio({'k': d['also_in_dev'], 'n': d['test']})}" for n, d in leaks
-                )
-                + ".",
-            ]
         aims = [r for r in table["combined"] if r["scam"] and r["false_alarms"]]
         if aims:
             lines += [
