@@ -53,3 +53,16 @@ def test_doc_block_is_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "| TF5" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main([*map(str, dirs), "--doc", str(tmp_path / "r" / "corpora.json")])
+
+
+def test_a_folder_that_is_not_an_eval_report_is_a_clear_error(tmp_path: Path) -> None:
+    good = [_write(tmp_path / n, 0.9, 0) for n in ("r", "m")]
+    with pytest.raises(SystemExit, match=r"missing.corpora\.json: not found"):
+        main([*map(str, good), str(tmp_path / "missing")])
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "corpora.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit, match="not a `fanzha eval` report"):
+        main([*map(str, good), str(broken)])
+    with pytest.raises(SystemExit, match="no table for the 'dev' split"):
+        main([*map(str, good), str(good[0]), "--split", "dev"])

@@ -25,9 +25,19 @@ MODES = ("rules", "model", "fused")
 
 
 def _rows(path: Path, split: str) -> dict[str, dict[str, Any]]:
-    data = json.loads((path / "corpora.json").read_text(encoding="utf-8"))
-    table = data["tables"][split]
-    return {row["title"]: row for row in [*table["rows"], *table["combined"]]}
+    """The rows of one `fanzha eval --out` folder; a clear SystemExit for a folder that is not one."""
+    source = path / "corpora.json"
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SystemExit(f"{source}: not found (write it with `fanzha eval … --out {path}`)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"{source}: not a `fanzha eval` report ({exc})") from None
+    try:
+        table = data["tables"][split]
+        return {row["title"]: row for row in [*table["rows"], *table["combined"]]}
+    except (KeyError, TypeError):
+        raise SystemExit(f"{source}: has no table for the {split!r} split") from None
 
 
 def _cell(row: dict[str, Any]) -> tuple[str, float, bool]:
