@@ -11,10 +11,17 @@ misses says how far the corpora's own labels agree with themselves.
 
     pip install -e '.[train]'
     python bench/ceiling_probe.py [--data ../shared/data]
+    python bench/ceiling_probe.py --export /tmp/indomain     # for `fanzha train`, see below
 
 Prints, for the test half: scam F1 / precision / recall / false-alarm rate on TF5 (scams vs normal SMS) and
 on TF8's scams against TF5's normal SMS, at the probability 0.5 of the model (fitted on balanced classes);
 and the category accuracy on TF8's test scams (TF8's seven classes, its 贷款征信 class one class).
+
+``--export DIR`` instead writes the two dev halves as training JSONL (``tf5_dev.jsonl``, ``tf8_dev.jsonl``:
+``{text, label, category}``) and ``DIR/model.yaml`` — the shipped config with them as ``data.extra_jsonl`` —
+so that the whole fused detector can be retrained as a user with the rights to such data would
+(``fanzha train --config DIR/model.yaml --out DIR/out``) and evaluated with
+``FANZHA_MODEL_PATH=DIR/out/textmodel.npz fanzha eval --split test``. Keep DIR outside the repository.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from fanzha.detect.engine import Detector
 from fanzha.evaluate import corpora
 
 BITS = 18
+REPO = Path(__file__).resolve().parents[1]
 
 
 def features(texts: Sequence[str]) -> Any:
@@ -58,12 +66,40 @@ def scores(y: np.ndarray, flagged: np.ndarray) -> str:
     return f"F1 {f1:.3f} (P {p:.3f}, R {r:.3f}), FA {fa:.2%}"
 
 
+def export(data: Path, out: Path) -> None:
+    """The dev halves of TF5 and TF8 as training JSONL in `out`, and the shipped config pointing at them."""
+    import json
+
+    import yaml
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, stem in (("telecom_fraud_texts_5", "tf5_dev"), ("telecom_fraud_texts_8", "tf8_dev")):
+        path = out / f"{stem}.jsonl"
+        with path.open("w", encoding="utf-8") as f:
+            for r in corpora.load(name, "dev", root=data):
+                row = {"text": r["text"], "label": r["label"], "category": r.get("category")}
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        files.append(str(path))
+    config = yaml.safe_load((REPO / "configs" / "model.yaml").read_text(encoding="utf-8"))
+    config["data"]["extra_jsonl"] = files
+    config["data"]["data_dir"] = str(data)
+    (out / "model.yaml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    print(f"wrote {', '.join(files)} and {out / 'model.yaml'}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     from sklearn.linear_model import LogisticRegression
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=corpora.default_data_dir())
+    ap.add_argument("--export", type=Path, metavar="DIR", help="write the dev halves as training JSONL")
     args = ap.parse_args(argv)
+    if args.export is not None:
+        export(args.data, args.export)
+        return
     det = Detector(model=None)
     t5d, y5d, _ = half("telecom_fraud_texts_5", "dev", args.data, det)
     t8d, _, c8d = half("telecom_fraud_texts_8", "dev", args.data, det)
