@@ -36,6 +36,7 @@ import numpy as np
 from fanzha.classify.data import model_text
 from fanzha.classify.features import unique_ngrams
 from fanzha.detect.engine import Detector
+from fanzha.errors import FanzhaError
 from fanzha.evaluate import corpora
 
 BITS = 18
@@ -129,4 +130,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (FanzhaError, OSError) as exc:  # a missing corpus or an unwritable folder: one line, no traceback
+        raise SystemExit(f"ceiling_probe: {exc}") from None
