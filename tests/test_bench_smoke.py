@@ -7,25 +7,17 @@ and that its JSON has the expected keys. It never asserts on the measured times.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from benchrun import run_bench
 
 
 @pytest.mark.slow
 def test_bench_quick_writes_json_and_markdown(tmp_path: Path) -> None:
     out = tmp_path / "bench"
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "bench_detect.py"), "--quick", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-    )
+    proc = run_bench("bench_detect.py", "--quick", "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     assert {

@@ -3,35 +3,19 @@ labelled JSONL and the shipped config pointing at them (the model card's "What t
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
+from benchrun import REPO, run_bench
 from fanzha.classify.data import labelled_jsonl
 from fanzha.classify.train import Config
 from fanzha.evaluate import corpora
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 def test_export_writes_training_jsonl_and_a_config_train_accepts(tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "indomain"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "ceiling_probe.py"),
-            "--data",
-            str(data_dir),
-            "--export",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-    )
+    proc = run_bench("ceiling_probe.py", "--data", str(data_dir), "--export", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
     raw = yaml.safe_load((out / "model.yaml").read_text(encoding="utf-8"))
     shipped = yaml.safe_load((REPO / "configs" / "model.yaml").read_text(encoding="utf-8"))
@@ -59,19 +43,6 @@ def test_export_writes_training_jsonl_and_a_config_train_accepts(tmp_path: Path,
 
 
 def test_a_missing_corpus_folder_is_one_clear_line(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "ceiling_probe.py"),
-            "--data",
-            str(tmp_path / "none"),
-            "--export",
-            str(tmp_path / "o"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-    )
+    proc = run_bench("ceiling_probe.py", "--data", str(tmp_path / "none"), "--export", str(tmp_path / "o"))
     assert proc.returncode == 1
     assert "E302" in proc.stderr and "telecom_fraud_texts_5" in proc.stderr and "Traceback" not in proc.stderr

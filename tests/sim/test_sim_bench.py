@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from benchrun import run_bench
 
 
 def test_bench_sim_writes_its_figures(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "bench_sim.py"),
-            "--preset",
-            "small",
-            "--people",
-            "300",
-            "--days",
-            "3",
-            "--check",
-            "--json",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    proc = run_bench(
+        "bench_sim.py",
+        "--preset",
+        "small",
+        "--people",
+        "300",
+        "--days",
+        "3",
+        "--check",
+        "--json",
+        str(out),
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]

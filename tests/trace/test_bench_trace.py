@@ -5,32 +5,24 @@ Never asserts on times; the bars themselves are checked in test_sim_world.py."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from benchrun import run_bench
 
 
 @pytest.mark.slow
 def test_bench_trace_quick(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "bench_trace.py"),
-            "--quick",
-            "--cuts-every",
-            "7",
-            "--out",
-            str(tmp_path / "out"),
-            "--worlds",
-            str(tmp_path / "worlds"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    proc = run_bench(
+        "bench_trace.py",
+        "--quick",
+        "--cuts-every",
+        "7",
+        "--out",
+        str(tmp_path / "out"),
+        "--worlds",
+        str(tmp_path / "worlds"),
         timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from benchrun import run_bench
 
 
 @pytest.mark.slow
@@ -21,25 +19,18 @@ def test_bench_warn_writes_its_figures(tmp_path: Path, tiny_world: Path) -> None
         "<!-- END bench/bench_warn.py -->\n",
         encoding="utf-8",
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "bench_warn.py"),
-            "--world",
-            str(tiny_world),
-            "--persons",
-            "20",
-            "--stream-events",
-            "3000",
-            "--out",
-            str(out),
-            "--doc",
-            str(doc),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
+    proc = run_bench(
+        "bench_warn.py",
+        "--world",
+        str(tiny_world),
+        "--persons",
+        "20",
+        "--stream-events",
+        "3000",
+        "--out",
+        str(out),
+        "--doc",
+        str(doc),
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     fig = json.loads((out / "warn.json").read_text(encoding="utf-8"))
