@@ -29,42 +29,29 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from fanzha.classify.data import model_text
-from fanzha.classify.features import unique_ngrams
+from fanzha.classify.train import ModelConfig, binary_metrics, features
 from fanzha.detect.engine import Detector
 from fanzha.errors import FanzhaError
 from fanzha.evaluate import corpora
+from fanzha.evaluate.corpora import Split
 
-BITS = 18
 REPO = Path(__file__).resolve().parents[1]
+SHIPPED = ModelConfig()  # the shipped model's features: hashed 1–3-grams, 2¹⁸ buckets
 
 
-def features(texts: Sequence[str]) -> Any:
-    from scipy import sparse
-
-    indptr, buckets = unique_ngrams(texts, (1, 2, 3), BITS)
-    counts = np.diff(indptr)
-    data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
-    return sparse.csr_matrix((data, buckets, indptr), shape=(len(texts), 1 << BITS))
-
-
-def half(name: str, split: str, data: Path, det: Detector) -> tuple[list[str], np.ndarray, list[str]]:
-    recs = corpora.load(name, split, root=data)  # type: ignore[arg-type]
+def half(name: str, split: Split, data: Path, det: Detector) -> tuple[list[str], np.ndarray, list[str]]:
+    recs = corpora.load(name, split, root=data)
     texts = [model_text(det, r.get("turns") or r["text"]) for r in recs]
     return texts, np.array([r["label"] == "scam" for r in recs]), [r.get("category") or "" for r in recs]
 
 
 def scores(y: np.ndarray, flagged: np.ndarray) -> str:
-    tp = int((flagged & y).sum())
-    p = tp / max(int(flagged.sum()), 1)
-    r = tp / max(int(y.sum()), 1)
-    f1 = 2 * p * r / max(p + r, 1e-9)
-    fa = float((flagged & ~y).sum()) / max(int((~y).sum()), 1)
-    return f"F1 {f1:.3f} (P {p:.3f}, R {r:.3f}), FA {fa:.2%}"
+    m = binary_metrics(y.astype(float), flagged.astype(float), threshold=0.5)
+    return f"F1 {m['f1']:.3f} (P {m['precision']:.3f}, R {m['recall']:.3f}), FA {m['false_alarms']:.2%}"
 
 
 def export(data: Path, out: Path) -> None:
@@ -107,12 +94,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     t5t, y5t, _ = half("telecom_fraud_texts_5", "test", args.data, det)
     t8t, _, c8t = half("telecom_fraud_texts_8", "test", args.data, det)
 
-    x_train = features(t5d + t8d)
+    x_train = features(t5d + t8d, SHIPPED)
     y_train = np.concatenate([y5d, np.ones(len(t8d), dtype=bool)])
     scam = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=2000)
     scam.fit(x_train, y_train)
-    s5t = scam.decision_function(features(t5t))
-    s8t = scam.decision_function(features(t8t))
+    s5t = scam.decision_function(features(t5t, SHIPPED))
+    s8t = scam.decision_function(features(t8t, SHIPPED))
     normal = ~y5t
     y8 = np.concatenate([np.ones(len(t8t), dtype=bool), np.zeros(int(normal.sum()), dtype=bool)])
     f8 = np.concatenate([s8t > 0, s5t[normal] > 0])
@@ -120,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"test: TF5 {scores(y5t, s5t > 0)}; TF8 + TF5 normal {scores(y8, f8)}")
 
     cat = LogisticRegression(C=4.0, solver="lbfgs", max_iter=3000)
-    cat.fit(features(t8d), np.array(c8d))
-    pred = cat.predict(features(t8t))
+    cat.fit(x_train[len(t5d) :], np.array(c8d))  # TF8's rows of the training matrix
+    pred = cat.predict(features(t8t, SHIPPED))
     gold = np.array(c8t)
     print(f"TF8 test category accuracy: {(pred == gold).mean():.1%} of {len(gold):,}")
     for c in sorted(set(c8t)):
