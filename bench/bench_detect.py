@@ -159,7 +159,7 @@ def project_mix(n: int) -> list[str]:
 
 
 def _read_csv_texts(path: Path) -> list[str]:
-    from fanzha.io import decode_bytes
+    from fanzha.records.files import decode_bytes
 
     text = decode_bytes(path.read_bytes(), where=str(path))
     return [row["content"] for row in csv.DictReader(io.StringIO(text)) if row.get("content", "").strip()]

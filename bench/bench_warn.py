@@ -39,9 +39,9 @@ sys.path.insert(0, str(REPO / "src"))
 
 import orjson  # noqa: E402
 
+from fanzha.records.events import MESSAGE_KINDS, event_files, read_chunks  # noqa: E402
 from fanzha.warn.compiled import CompiledRules  # noqa: E402
 from fanzha.warn.engine import WarnEngine  # noqa: E402
-from fanzha.warn.events import MESSAGE_KINDS, event_files, read_chunks  # noqa: E402
 from fanzha.warn.replay import replay  # noqa: E402
 from fanzha.warn.rules import default_rules  # noqa: E402
 from fanzha.warn.state import PersonState  # noqa: E402
@@ -167,7 +167,7 @@ def _state_bytes(blobs: list[bytes], rules: CompiledRules) -> float:
 
 
 def memory(db: Path, n: int) -> dict[str, Any]:
-    from fanzha.warn.events import Raw as R
+    from fanzha.records.events import Raw as R
     from fanzha.warn.lint import EXAMPLE_START, timeline_events
 
     rules = CompiledRules(default_rules())

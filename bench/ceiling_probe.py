@@ -36,8 +36,8 @@ from fanzha.classify.data import model_text
 from fanzha.classify.train import ModelConfig, binary_metrics, features
 from fanzha.detect.engine import Detector
 from fanzha.errors import FanzhaError
-from fanzha.evaluate import corpora
-from fanzha.evaluate.corpora import Split
+from fanzha.records import corpora
+from fanzha.records.corpora import Split
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = ModelConfig()  # the shipped model's features: hashed 1–3-grams, 2¹⁸ buckets

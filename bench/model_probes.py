@@ -30,7 +30,7 @@ import numpy as np
 from fanzha.classify.data import assemble, model_text
 from fanzha.classify.features import unique_ngrams
 from fanzha.detect.engine import Detector
-from fanzha.evaluate import corpora
+from fanzha.records import corpora
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = ("telecom_fraud_texts_5", "telecom_fraud_texts_8", "fraud_news_reports", "fintech_cs_queries")

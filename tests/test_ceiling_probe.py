@@ -10,7 +10,7 @@ import yaml
 from benchrun import REPO, run_bench
 from fanzha.classify.data import labelled_jsonl
 from fanzha.classify.train import Config
-from fanzha.evaluate import corpora
+from fanzha.records import corpora
 
 
 def test_export_writes_training_jsonl_and_a_config_train_accepts(tmp_path: Path, data_dir: Path) -> None:

@@ -25,7 +25,7 @@ class FanzhaError(Exception):
         return text
 
 
-class InputError(FanzhaError):
+class InputError(FanzhaError, ValueError):
     """The input given to a command or function cannot be used as it is."""
 
 

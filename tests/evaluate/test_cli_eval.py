@@ -140,7 +140,7 @@ def test_corpora_missing_folder_and_unknown_name(tmp_path: Path, capsys: pytest.
 
 
 def test_corpora_errors_must_stay_outside_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
-    from fanzha.evaluate.corpora import repo_root
+    from fanzha.records.corpora import repo_root
 
     if not (repo_root() / ".git").exists():
         pytest.skip("not a git checkout")

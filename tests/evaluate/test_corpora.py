@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fanzha.errors import InputError
-from fanzha.evaluate.corpora import (
+from fanzha.records.corpora import (
     CORPORA,
     INFO,
     Record,
@@ -150,7 +150,7 @@ def test_registry_names_and_aliases() -> None:
 def test_data_dir_is_next_to_the_repository_unless_overridden(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FANZHA_DATA", raising=False)
     assert default_data_dir().parts[-2:] == ("shared", "data")
-    from fanzha.evaluate.corpora import repo_root
+    from fanzha.records.corpora import repo_root
 
     assert default_data_dir() == repo_root().parent / "shared" / "data"
     assert (repo_root() / "pyproject.toml").is_file()
@@ -196,7 +196,7 @@ def test_real_tf5(data_dir: Path) -> None:
 
 @pytest.mark.corpora
 def test_real_tf5_gb18030_file_equals_its_utf8_twin(data_dir: Path) -> None:
-    from fanzha.io import decode_bytes
+    from fanzha.records.files import decode_bytes
 
     folder = data_dir / "telecom_fraud_texts_5"
     original = decode_bytes((folder / "label04-last.csv").read_bytes(), where="label04")

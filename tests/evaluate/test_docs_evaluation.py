@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fanzha.evaluate.corpora import ALIASES, CORPORA
 from fanzha.evaluate.report import END
+from fanzha.records.corpora import ALIASES, CORPORA
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")

@@ -8,7 +8,6 @@ import pytest
 
 from fanzha.detect.verdict import Verdict
 from fanzha.errors import InputError
-from fanzha.evaluate.corpora import in_split, sample_key, split_of
 from fanzha.evaluate.metrics import (
     Binary,
     CategoryNames,
@@ -23,6 +22,7 @@ from fanzha.evaluate.metrics import (
     score,
     wilson,
 )
+from fanzha.records.corpora import in_split, sample_key, split_of
 
 
 def verdict(label: str, kind: str = "attempt", category: str | None = None, **kw: Any) -> Verdict:

@@ -88,7 +88,7 @@ def tele(n: int) -> dict[str, str]:
     try:
         from fanzha.records.corpora import load
     except ImportError:  # before the records floor existed
-        from fanzha.evaluate.corpora import load  # type: ignore[no-redef]
+        from fanzha.evaluate.corpora import load  # type: ignore[no-redef]  # noqa: I001
     from fanzha.detect import Detector
 
     records = sorted(load("teleantifraud", split="all"), key=lambda r: r["id"])[:n]

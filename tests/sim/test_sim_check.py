@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from fanzha.sim.arrowutil import decimal_to_fen, fen_to_decimal
+from fanzha.records.arrow import decimal_to_fen, fen_to_decimal
 from fanzha.sim.check import check_world
 from fanzha.sim.generate import SimResult
 

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from clirun import run
-from fanzha.sim.arrowutil import decimal_to_fen, fen_to_decimal
+from fanzha.records.arrow import decimal_to_fen, fen_to_decimal
 
 
 def test_generate_check_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fanzha.cli.sim import sim
-from fanzha.sim.schema import ACCOUNT_KINDS, CHANNELS, EVENT_KINDS, FILES
+from fanzha.records.schema import ACCOUNT_KINDS, CHANNELS, EVENT_KINDS, FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "sim.md").read_text(encoding="utf-8")

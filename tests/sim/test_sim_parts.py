@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from simworlds import TINY
 
-from fanzha.sim.arrowutil import decimal_to_fen, fen_to_decimal, fixed_ids
+from fanzha.records.arrow import decimal_to_fen, fen_to_decimal, fixed_ids
 from fanzha.sim.benign import cap_outflows
 from fanzha.sim.check import check_world
 from fanzha.sim.fifo import CLEAN, Fifo, by_victim

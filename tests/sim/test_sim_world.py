@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from simworlds import TINY
 
-from fanzha.eventkinds import MESSAGE_KINDS
 from fanzha.kb.loader import default_kb
-from fanzha.sim.arrowutil import decimal_to_fen, times_to_us
+from fanzha.records.arrow import decimal_to_fen, times_to_us
+from fanzha.records.kinds import MESSAGE_KINDS
+from fanzha.records.schema import EVENT_KINDS, FILES
 from fanzha.sim.check import check_world
 from fanzha.sim.config import PRESETS
 from fanzha.sim.generate import SimResult, simulate
-from fanzha.sim.schema import EVENT_KINDS, FILES
 from fanzha.sim.world import SCAM_VARIANTS
 
 

@@ -157,9 +157,11 @@ def test_hop_limit_stops_following_and_accounts_for_the_rest(case: Case) -> None
 
 
 def test_time_window_freezes_what_is_there_at_its_end(case: Case) -> None:
-    from fanzha.trace.seeds import parse_time
+    from fanzha.records.units import parse_time
 
-    r = case.run(SEEDS, "fifo", Limits(until_us=parse_time("2024-03-06 10:30", "Asia/Shanghai", where="t")))
+    r = case.run(
+        SEEDS, "fifo", Limits(until_us=parse_time("2024-03-06 10:30", where="t", tz="Asia/Shanghai"))
+    )
     assert case.held(r) == {("M1", "v2"): 300 * Y, ("M2", "v1"): 1000 * Y}
     r2 = case.run(SEEDS, "fifo", Limits(window_us=90 * 60 * 1_000_000))  # 09:00 + 90 minutes
     assert case.held(r2) == case.held(r)

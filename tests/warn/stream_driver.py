@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from fanzha.records.events import event_files, read_chunks
 from fanzha.warn.engine import WarnConfig, WarnEngine
-from fanzha.warn.events import event_files, read_chunks
 
 
 def main(world: str, db: str, batch: int) -> None:

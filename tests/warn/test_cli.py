@@ -92,7 +92,7 @@ def test_bad_rows_are_counted_and_kept_aside(tmp_path: Path, capsys: pytest.Capt
     [
         (["warn", "--events", "/no/such/path", "--out", "x.jsonl"], "E700 no such file or folder"),
         (["warn", "--out", "x.jsonl"], "E741 --events and --out are required"),
-        (["warn", "--events", ".", "--out", "x.jsonl", "--lateness", "soon"], "E741 not a duration"),
+        (["warn", "--events", ".", "--out", "x.jsonl", "--lateness", "soon"], "E030 not a duration"),
         (["warn", "--events", ".", "--out", "x.jsonl", "--seed", "3"], "E741 --preset, --seed"),
         (["warn", "--evaluate", "/no/such/world"], "E740 no world here"),
     ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fanzha.warn.events import KINDS
+from fanzha.records.events import KINDS
 from fanzha.warn.rules import default_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +17,7 @@ def _codes_in_code() -> set[str]:
         p.read_text(encoding="utf-8")
         for p in [
             *(ROOT / "src" / "fanzha" / "warn").glob("*.py"),
+            *(ROOT / "src" / "fanzha" / "records").glob("*.py"),
             ROOT / "src" / "fanzha" / "cli" / "warn.py",
         ]
     )

@@ -53,7 +53,7 @@ def test_victim_is_alerted_before_the_transfer_and_escalates(engine: WarnEngine)
 def transfer_time_iso(t: int) -> str:
     from zoneinfo import ZoneInfo
 
-    from fanzha.warn.events import datetime_of
+    from fanzha.records.units import datetime_of
 
     return datetime_of(t, ZoneInfo("Asia/Shanghai")).isoformat(timespec="microseconds")
 

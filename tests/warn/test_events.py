@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fanzha.errors import InputError
-from fanzha.warn.events import (
+from fanzha.records.events import (
     Event,
     event_files,
     is_time_ordered,

@@ -12,9 +12,10 @@ import pytest
 
 from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.lint import lint
+from fanzha.records.units import parse_duration
 from fanzha.warn.compiled import CompiledRules
 from fanzha.warn.lint import matched_rules, sequence_issues, timeline_events
-from fanzha.warn.rules import default_root, default_rules, load_rules, parse_duration
+from fanzha.warn.rules import default_root, default_rules, load_rules
 from fanzha.warn.textscore import DetectorScorer
 
 RULES = default_rules()

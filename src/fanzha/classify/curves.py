@@ -35,7 +35,7 @@ def scores(mode: str, texts: Sequence[str]) -> np.ndarray:
 
 
 def table(split: str, rates: Sequence[float]) -> str:
-    from fanzha.evaluate.corpora import load
+    from fanzha.records.corpora import load
 
     tf5 = load("tf5", split)  # type: ignore[arg-type]
     tf8 = load("tf8", split)  # type: ignore[arg-type]

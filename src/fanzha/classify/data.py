@@ -25,8 +25,8 @@ from fanzha.classify import synth
 from fanzha.detect.document import Document
 from fanzha.detect.engine import MAX_CHARS, Detector, _join
 from fanzha.errors import InputError
-from fanzha.evaluate.corpora import Split
-from fanzha.io import iter_jsonl
+from fanzha.records.corpora import Split
+from fanzha.records.files import iter_jsonl
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def teleantifraud(
 ) -> Iterator[tuple[Any, int, str | None, str, float]]:
     """(data, label, category, group, weight) of the teleantifraud calls of `split` (dev / test / all) in
     the data folder `data_dir`."""
-    from fanzha.evaluate.corpora import load
+    from fanzha.records.corpora import load
 
     for rec in load("teleantifraud", split, root=data_dir):
         turns = rec.get("turns") or []

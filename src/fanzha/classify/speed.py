@@ -18,7 +18,7 @@ from typing import Any
 
 def _texts(n: int) -> tuple[str, list[str]]:
     try:
-        from fanzha.evaluate.corpora import load
+        from fanzha.records.corpora import load
 
         texts = [str(r.get("text", "")) for r in load("tf5", "all", limit=n)]
         return "TF5 mix", texts

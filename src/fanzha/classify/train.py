@@ -592,7 +592,7 @@ def run(cfg: Config, out: Path, *, examples: Path | None, log: Log | None = None
     from fanzha.classify.data import assemble
     from fanzha.classify.model import ARTIFACT
     from fanzha.detect.engine import Detector
-    from fanzha.evaluate.corpora import default_data_dir
+    from fanzha.records.corpora import default_data_dir
 
     say = log or (lambda _msg: None)
     detector = Detector(model=None)

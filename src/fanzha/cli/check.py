@@ -11,7 +11,7 @@ import click
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.io import decode_bytes, iter_jsonl, parse_chat_json, read_text_file
+from fanzha.records.files import decode_bytes, iter_jsonl, parse_chat_json, read_text_file
 
 # Fields of a batch output line (the stable interface documented in docs/cli.md).
 BATCH_FIELDS = ("id", "label", "kind", "category", "variant", "stage", "score", "findings", "advice")

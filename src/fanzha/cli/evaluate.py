@@ -189,7 +189,7 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str) -> None:
 
 
 def _inside_repo(path: Path) -> bool:
-    from fanzha.evaluate.corpora import repo_root
+    from fanzha.records.corpora import repo_root
 
     root = repo_root()
     if not (root / ".git").exists():
@@ -209,10 +209,10 @@ def _eval_corpora(
 ) -> None:
     from rich.console import Console
 
-    from fanzha.evaluate.corpora import Split
     from fanzha.evaluate.metrics import error_record
     from fanzha.evaluate.report import CorporaView, corpora_markdown, corpora_report, provenance, update_doc
     from fanzha.evaluate.runner import parse_only, run_corpora
+    from fanzha.records.corpora import Split
 
     names = parse_only(only)
     if errors_dir is not None and _inside_repo(errors_dir):

@@ -12,13 +12,9 @@ from fanzha.cli.common import command_line, echo_json, json_option, quiet_option
 
 
 def _duration(value: str, option: str) -> timedelta:
-    from fanzha.errors import InputError
-    from fanzha.warn.rules import parse_duration
+    from fanzha.records.units import parse_duration
 
-    try:
-        return timedelta(microseconds=parse_duration(value))
-    except ValueError as exc:
-        raise InputError("E741", str(exc), where=option) from None
+    return timedelta(microseconds=parse_duration(value, where=option))
 
 
 @click.command("warn")

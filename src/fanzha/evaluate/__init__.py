@@ -4,7 +4,6 @@ from fanzha.evaluate import load, score, predict, parse_example, CategoryNames
 records = load("telecom_fraud_texts_5", split="dev")
 """
 
-from fanzha.evaluate.corpora import CORPORA, INFO, Record, default_data_dir, load, split_key, split_of
 from fanzha.evaluate.metrics import (
     Binary,
     CategoryNames,
@@ -18,6 +17,7 @@ from fanzha.evaluate.metrics import (
     predict,
     score,
 )
+from fanzha.records.corpora import CORPORA, INFO, Record, default_data_dir, load, split_key, split_of
 
 __all__ = [
     "CORPORA",

@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from fanzha.errors import InputError
-from fanzha.evaluate.corpora import INFO, Split, repo_root
 from fanzha.evaluate.metrics import NONE, Metrics, Outcome, Ratio, score
+from fanzha.records.corpora import INFO, Split, repo_root
 
 AIM_F1 = 0.95
 AIM_FALSE_ALARMS = 0.01

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 
 from fanzha.detect.verdict import Verdict
 from fanzha.errors import InputError
-from fanzha.evaluate.corpora import CORPORA, Split, default_data_dir, load, resolve, split_key, split_of
 from fanzha.evaluate.metrics import CategoryNames, Example, Outcome, parse_example, predict
-from fanzha.io import iter_jsonl
 from fanzha.kb.schema import KnowledgeBase
+from fanzha.records.corpora import CORPORA, Split, default_data_dir, load, resolve, split_key, split_of
+from fanzha.records.files import iter_jsonl
 
 OnError = Callable[[InputError], None]
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.schema import Advice, Category, Fusion, Indicator, KnowledgeBase, Meta, Variant
-from fanzha.yamlsrc import Issue, Source, read_into, relative, validate_list, validation_issues
+from fanzha.kb.yamlsrc import Issue, Source, read_into, relative, validate_list, validation_issues
 
 __all__ = ["Issue", "LoadedKB", "default_kb", "default_root", "load"]
 

@@ -16,12 +16,12 @@ from datetime import timedelta
 import numpy as np
 import numpy.typing as npt
 
+from fanzha.records.schema import CHANNELS
+from fanzha.records.units import US_PER_DAY, US_PER_SECOND
 from fanzha.sim import catalog as cat
 from fanzha.sim import rng as streams
-from fanzha.sim.arrowutil import US_PER_DAY, US_PER_SECOND
 from fanzha.sim.config import SimConfig
 from fanzha.sim.events import EventCols
-from fanzha.sim.schema import CHANNELS
 from fanzha.sim.texts import TextBank
 from fanzha.sim.world import N_CONTACTS, World
 

@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fanzha.sim.arrowutil import decimal_to_fen, times_to_us
-from fanzha.sim.schema import ACCOUNT_KINDS, CHANNELS, EVENT_KINDS, FILES
+from fanzha.records.arrow import decimal_to_fen, times_to_us
+from fanzha.records.schema import ACCOUNT_KINDS, CHANNELS, EVENT_KINDS, FILES
 
 BATCH = 1 << 20
 MAX_PER_CODE = 200

@@ -18,17 +18,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from fanzha.sim import catalog as cat
-from fanzha.sim import rng as streams
-from fanzha.sim.arrowutil import US_PER_DAY, US_PER_SECOND, fen_to_decimal, fixed_ids, times, us_of
-from fanzha.sim.benign import CH, BenignDay, RecentOrders, _tracking, benign_day
-from fanzha.sim.config import SimConfig
-from fanzha.sim.events import EventCols
-from fanzha.sim.mules import SpecialEngine
-from fanzha.sim.output import Writers
-from fanzha.sim.reports import report
-from fanzha.sim.scam import Campaign, Ev, Tx, plan_campaign
-from fanzha.sim.schema import (
+from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
+from fanzha.records.schema import (
     BALANCES,
     CHANNELS,
     EVENT_LABELS,
@@ -43,6 +34,16 @@ from fanzha.sim.schema import (
     TRANSFERS,
     VICTIMS,
 )
+from fanzha.records.units import US_PER_DAY, US_PER_SECOND, us_of
+from fanzha.sim import catalog as cat
+from fanzha.sim import rng as streams
+from fanzha.sim.benign import CH, BenignDay, RecentOrders, _tracking, benign_day
+from fanzha.sim.config import SimConfig
+from fanzha.sim.events import EventCols
+from fanzha.sim.mules import SpecialEngine
+from fanzha.sim.output import Writers
+from fanzha.sim.reports import report
+from fanzha.sim.scam import Campaign, Ev, Tx, plan_campaign
 from fanzha.sim.texts import TextBank
 from fanzha.sim.world import SCAM_VARIANTS, World
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fanzha.sim.arrowutil import US_PER_SECOND, us_of
+from fanzha.records.units import US_PER_SECOND, us_of
 from fanzha.sim.config import SimConfig
 from fanzha.sim.generate import SimResult, simulate
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from fanzha.records.units import US_PER_DAY, US_PER_SECOND
 from fanzha.sim import rng as streams
-from fanzha.sim.arrowutil import US_PER_DAY, US_PER_SECOND
 from fanzha.sim.fifo import CLEAN, Fifo, by_victim
 from fanzha.sim.scam import COVER, LOSS, MULE, Tx, _active
 from fanzha.sim.world import MuleCard, World

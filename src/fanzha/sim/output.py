@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fanzha.errors import InputError
-from fanzha.sim.schema import FILES
+from fanzha.records.schema import FILES
 
 WRITER_OPTIONS: dict[str, Any] = {
     "compression": "zstd",

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from fanzha.records.units import TZ, US_PER_SECOND, datetime_of
 from fanzha.sim import catalog as cat
-from fanzha.sim.arrowutil import US_PER_SECOND, dt_of
 from fanzha.sim.scam import Campaign
 from fanzha.sim.texts import (
     REPORT_LOSS,
@@ -38,7 +38,7 @@ def report(
     texts = TextBank(rng)
     police = rng.random() < 0.4
     p = camp.person
-    t0 = dt_of(camp.first_contact)
+    t0 = datetime_of(camp.first_contact, TZ)
     slots: dict[str, Any] = {
         "name": world.person_name(p),
         "age": int(world.age[p]),
@@ -80,7 +80,7 @@ def report(
     return {
         "report_id": f"R{number:08d}",
         "person_id": f"P{p:08d}",
-        "time": dt_of(t).isoformat(),
+        "time": datetime_of(t, TZ).isoformat(),
         "reporter": "police" if police else "victim",
         "text": text,
         "amount_claimed": slots["amount"] if camp.amount_lost else "0",

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from fanzha.records.units import US_PER_SECOND
 from fanzha.sim import catalog as cat
-from fanzha.sim.arrowutil import US_PER_SECOND
 from fanzha.sim.texts import SCAM, TextBank
 from fanzha.sim.world import Gang, MuleCard, World
 

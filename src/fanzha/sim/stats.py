@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fanzha.errors import InputError
-from fanzha.sim.arrowutil import decimal_to_fen
+from fanzha.records.arrow import decimal_to_fen
 
 LOOKALIKE_KINDS = (
     "call",

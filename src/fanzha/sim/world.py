@@ -14,17 +14,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
+from fanzha.records.schema import ACCOUNTS, CONTACTS, DEVICES, MERCHANTS, PEOPLE
+from fanzha.records.units import US_PER_DAY, us_of
 from fanzha.sim import catalog as cat
 from fanzha.sim import rng as streams
-from fanzha.sim.arrowutil import (
-    US_PER_DAY,
-    fen_to_decimal,
-    fixed_ids,
-    times,
-    us_of,
-)
 from fanzha.sim.config import SimConfig
-from fanzha.sim.schema import ACCOUNTS, CONTACTS, DEVICES, MERCHANTS, PEOPLE
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]

@@ -41,7 +41,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,8 +49,9 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from fanzha.errors import FanzhaError
+from fanzha.kb.yamlsrc import Issue, YamlSyntaxError, read
+from fanzha.records.units import round_fen
 from fanzha.text.normalize import Normalized, char_table
-from fanzha.yamlsrc import Issue, YamlSyntaxError, read
 
 KINDS: tuple[str, ...] = (
     "amount",
@@ -388,11 +389,6 @@ def _parse_small(s: str) -> Decimal:
             number = number * last_unit / 10
         section += number
     return section
-
-
-def to_fen(value: Decimal) -> int:
-    """Yuan → fen, rounded half up."""
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def luhn_ok(digits: str) -> bool:
@@ -751,9 +747,9 @@ def _amounts(view: _View, cands: list[_Cand]) -> None:
         if low is not None:
             if num[-1] in "万亿":  # 1-3万元: the lower bound shares the unit
                 low *= 10_000 if num[-1] == "万" else 100_000_000
-            extra["min_fen"] = to_fen(low * factor)
+            extra["min_fen"] = round_fen(low * factor)
         a, b = view.to_original(*m.span())
-        cands.append(_Cand(a, b, _P_AMOUNT, "amount", to_fen(value * factor), extra))
+        cands.append(_Cand(a, b, _P_AMOUNT, "amount", round_fen(value * factor), extra))
 
 
 def _courier_of(number: str, lex: Lexicon, anchored: bool) -> str | None:

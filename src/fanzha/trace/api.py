@@ -10,7 +10,6 @@ The CLI (`fanzha trace`) is a thin layer over `run_trace`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import orjson
 import pyarrow as pa
 
 from fanzha.errors import InputError
+from fanzha.records.units import parse_duration, parse_time
 from fanzha.trace.backends import Backend, get_backend
 from fanzha.trace.engine import TraceResult, trace
 from fanzha.trace.gangs import GangGraph, gang_graph, read_links
@@ -27,19 +27,8 @@ from fanzha.trace.model import AccountSeed, Limits, Seed
 from fanzha.trace.mules import MuleParams, score_mules
 from fanzha.trace.policies import get_policy
 from fanzha.trace.report import Report, build_report, write_report
-from fanzha.trace.seeds import parse_time, read_seeds
+from fanzha.trace.seeds import read_seeds
 from fanzha.trace.svg import render_svg
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
-_UNIT_US = {"s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
-
-
-def parse_duration(text: str, *, where: str = "--window") -> int:
-    """`90m`, `48h`, `7d` → microseconds."""
-    m = _DURATION.match(text)
-    if not m:
-        raise InputError("E508", f"duration {text!r} is not like 90m, 48h or 7d", where=where)
-    return int(float(m.group(1)) * _UNIT_US[m.group(2)])
 
 
 @dataclass
@@ -88,8 +77,8 @@ def run_trace(
     tz = mapping.timezone if mapping is not None else "Asia/Shanghai"
     limits = Limits(
         max_hops=max_hops,
-        until_us=parse_time(until, tz, where="--until") if until else None,
-        window_us=parse_duration(window) if window else None,
+        until_us=parse_time(until, where="--until", tz=tz) if until else None,
+        window_us=parse_duration(window, where="--window") if window else None,
     )
     seed_list = read_seeds(seeds, tz) if isinstance(seeds, str | Path) else list(seeds)
     link_rows = read_links(links) if links is not None else None

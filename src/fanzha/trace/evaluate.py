@@ -189,7 +189,7 @@ def freeze_at_reports(world: Path, ledger: Ledger, lineage: _Lineage, policy: st
     """Each reported victim traced alone when the report arrives: the case an investigator opens."""
     import orjson
 
-    from fanzha.trace.seeds import parse_time
+    from fanzha.records.units import parse_time
 
     reports = world / "reports.jsonl"
     if not reports.is_file():
@@ -197,7 +197,7 @@ def freeze_at_reports(world: Path, ledger: Ledger, lineage: _Lineage, policy: st
     when: dict[str, int] = {}
     for line in reports.read_bytes().splitlines():
         obj = orjson.loads(line)
-        t = parse_time(str(obj["time"]), "Asia/Shanghai", where="reports.jsonl")
+        t = parse_time(str(obj["time"]), where="reports.jsonl", tz="Asia/Shanghai")
         pid = str(obj["person_id"])
         when[pid] = min(when.get(pid, t), t)
     seeds_by: dict[str, list[Seed]] = defaultdict(list)
@@ -357,13 +357,13 @@ def _world_start(world: Path, ledger: Ledger) -> int:
     """Midnight (Shanghai) of the world's first day, from manifest.json (else of the first transfer)."""
     import orjson
 
-    from fanzha.trace.seeds import parse_time
+    from fanzha.records.units import parse_time
 
     manifest = world / "manifest.json"
     if manifest.is_file():
         start = orjson.loads(manifest.read_bytes()).get("config", {}).get("start")
         if start:
-            return parse_time(str(start) + " 00:00", "Asia/Shanghai", where=str(manifest))
+            return parse_time(str(start) + " 00:00", where=str(manifest), tz="Asia/Shanghai")
     t_min = int(ledger.con.execute("SELECT min(t) FROM ledger").fetchall()[0][0])
     return t_min - (t_min + 8 * 3_600_000_000) % US_PER_DAY
 

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from fanzha.errors import InputError
-from fanzha.io import decode_bytes
+from fanzha.records.files import decode_bytes
 from fanzha.trace.backends.base import Backend
 from fanzha.trace.ingest import Ledger
 

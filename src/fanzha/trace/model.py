@@ -43,15 +43,7 @@ CHANNEL_ZH: dict[str, str] = {
     "other": "其他",
 }
 
-US_PER_SECOND = 1_000_000
 CLEAN = -1  # the label of money that is no victim's
-
-
-def fen_to_yuan(fen: int) -> str:
-    """Integer fen as a yuan string with two decimals (exact, no float)."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
 @dataclass(frozen=True, slots=True)

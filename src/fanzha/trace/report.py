@@ -17,9 +17,10 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fanzha.records.units import US_PER_SECOND, fen_to_yuan
 from fanzha.trace.engine import TraceResult
 from fanzha.trace.ingest import Ledger
-from fanzha.trace.model import CASH_OUT_CHANNELS, CHANNEL_ZH, US_PER_SECOND, fen_to_yuan
+from fanzha.trace.model import CASH_OUT_CHANNELS, CHANNEL_ZH
 
 
 @dataclass

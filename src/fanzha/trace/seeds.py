@@ -9,30 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fanzha.errors import InputError
-from fanzha.io import decode_bytes
+from fanzha.records.files import decode_bytes
+from fanzha.records.units import parse_time
 from fanzha.trace.model import AccountSeed, Seed
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
-
-
-def parse_time(value: str, tz: str, *, where: str) -> int:
-    """An ISO date-time (a naive one is read in `tz`) → µs since the epoch."""
-    text = value.strip()
-    try:
-        dt = datetime.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        raise InputError(
-            "E506", f"time {value!r} is not an ISO date-time", where=where, hint="e.g. 2024-03-06 10:41:00"
-        ) from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=ZoneInfo(tz))
-    delta = dt - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | AccountSeed]:
@@ -87,8 +69,8 @@ def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | Accou
             AccountSeed(
                 victim,
                 account,
-                parse_time(since, tz, where=where),
-                parse_time(until, tz, where=where) if until else None,
+                parse_time(since, where=where, tz=tz),
+                parse_time(until, where=where, tz=tz) if until else None,
                 where,
             )
         )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 from xml.sax.saxutils import escape
 
-from fanzha.trace.model import fen_to_yuan
+from fanzha.records.units import fen_to_yuan
 from fanzha.trace.report import Report
 
 FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"

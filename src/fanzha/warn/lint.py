@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 from fanzha.kb.loader import Issue
 from fanzha.kb.schema import KnowledgeBase
+from fanzha.records.events import Raw
+from fanzha.records.units import parse_duration, to_fen, us_of
 from fanzha.warn.compiled import CompiledRules
-from fanzha.warn.events import Raw, to_fen, us_of
-from fanzha.warn.rules import RuleSet, Timeline, load_rules, parse_duration
+from fanzha.warn.rules import RuleSet, Timeline, load_rules
 from fanzha.warn.textscore import DetectorScorer, Scorer
 
 EXAMPLE_PERSON = "P_EXAMPLE"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -26,29 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.loader import default_root  # sequences/ and playbooks.yaml live in the shipped KB folder
 from fanzha.kb.schema import ID_RE, KnowledgeBase, Localized
-from fanzha.yamlsrc import Issue, read_into, relative, validate_list, validation_issues
+from fanzha.kb.yamlsrc import Issue, read_into, relative, validate_list, validation_issues
+from fanzha.records.units import parse_duration
 
 Status = Literal["stable", "test", "experimental", "deprecated"]
 LABELS = ("scam", "suspicious", "safe")
 VERDICT_KINDS = ("attempt", "narrative", "notice", "other")
 LEVELS = ("low", "medium", "high")
-
-_DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
-
-
-def parse_duration(text: str | int | float) -> int:
-    """'90s', '30m', '2h', '1d', '1h30m' (or a number of seconds) → microseconds."""
-    if isinstance(text, bool):
-        raise ValueError(f"not a duration: {text!r}")
-    if isinstance(text, int | float):
-        if text < 0:
-            raise ValueError(f"negative duration {text!r}")
-        return int(text * 1_000_000)
-    m = _DURATION_RE.match(text)
-    if not m or not any(m.groups()):
-        raise ValueError(f"not a duration: {text!r} (write 90s, 30m, 2h, 1d or 1h30m)")
-    d, h, mi, s = (int(g) if g else 0 for g in m.groups())
-    return ((d * 24 + h) * 60 + mi) * 60 * 1_000_000 + s * 1_000_000
 
 
 class _Model(BaseModel):
@@ -335,7 +318,7 @@ def _cross_check(
     variants: set[str],
     issues: list[Issue],
 ) -> None:
-    from fanzha.warn.events import KINDS
+    from fanzha.records.events import KINDS
 
     sig_ids = {s.id for s in signals}
     prefixes = {i.split(".", 1)[0] + "." for i in indicators}

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.warn.events import Rejected
+from fanzha.records.events import Rejected
 
 STORE_SCHEMA = "fanzha.warn.store.v1"
 

@@ -3,7 +3,7 @@
 Every loader reads one corpus folder and yields `Record`s in the same shape as a line of the labelled JSONL
 that ``fanzha eval --jsonl`` reads: ``id``, ``text`` or ``turns`` (a list of ``{speaker, text}``), ``label``
 (scam / safe), optionally ``category`` (alternatives separated by ``|``), ``kind`` and ``topic``, and
-``source`` (the corpus) and ``where`` (``file:line``). Files are decoded with `fanzha.io.decode_bytes`
+``source`` (the corpus) and ``where`` (``file:line``). Files are decoded with `fanzha.records.files.decode_bytes`
 (UTF-8 or GB18030). Rows that cannot be used are reported to ``on_error`` as `InputError`s with their
 ``file:line`` and skipped (without ``on_error`` they are logged as warnings); a missing folder or file
 raises E302.
@@ -33,7 +33,7 @@ from typing import Any, Literal, NotRequired, Required, TypedDict
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.io import decode_bytes
+from fanzha.records.files import decode_bytes
 
 Split = Literal["dev", "test", "all"]
 SPLITS: tuple[Split, ...] = ("dev", "test", "all")

@@ -14,16 +14,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.eventkinds import EVENT_KINDS
-from fanzha.eventkinds import MESSAGE_KINDS as MESSAGE_KINDS
+from fanzha.records.kinds import EVENT_KINDS
+from fanzha.records.kinds import MESSAGE_KINDS as MESSAGE_KINDS
+from fanzha.records.units import US, datetime_of, parse_time, to_fen, us_of
 
 SCHEMA_VERSION = "1.0"
 
@@ -45,23 +46,6 @@ COLUMNS: dict[str, bool] = {
     "transfer_id": False,
     "attrs": False,
 }
-
-US = 1_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def us_of(when: datetime) -> int:
-    """Microseconds since the epoch of a timezone-aware datetime (naive ones are refused)."""
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise InputError("E704", f"time {when.isoformat()} has no timezone", hint="give times with an offset")
-    delta = when - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
-
-
-def datetime_of(t_us: int, tz: Any = None) -> datetime:
-    """The timezone-aware datetime of `t_us` (in `tz`, default UTC)."""
-    d = datetime.fromtimestamp(t_us // US, UTC).replace(microsecond=t_us % US)
-    return d.astimezone(tz) if tz is not None else d
 
 
 class Raw(NamedTuple):
@@ -146,42 +130,6 @@ class Event:
             tid if isinstance(tid, str) else None,
             raw.attrs,
         )
-
-
-def to_fen(value: Any, *, where: str) -> int:
-    """Yuan (a number, a decimal string or a Decimal) → integer fen; more than two decimals is an error."""
-    if isinstance(value, bool):
-        raise InputError("E705", f"amount {value!r} is not a number", where=where)
-    try:
-        d = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise InputError("E705", f"amount {value!r} is not a number", where=where) from None
-    if not d.is_finite():
-        raise InputError("E705", f"amount {value!r} is not finite", where=where)
-    fen = d * 100
-    if fen != fen.to_integral_value():
-        raise InputError("E705", f"amount {value!r} has more than two decimals", where=where)
-    return int(fen)
-
-
-def parse_time(value: Any, *, where: str) -> int:
-    """An ISO 8601 time with an offset → µs since the epoch."""
-    if isinstance(value, datetime):
-        return us_of(value)
-    if not isinstance(value, str):
-        raise InputError("E704", f"time {value!r} is not an ISO 8601 string", where=where)
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError("E704", f"time {value!r} is not ISO 8601", where=where) from None
-    if when.utcoffset() is None:
-        raise InputError(
-            "E704",
-            f"time {value!r} has no timezone",
-            where=where,
-            hint="write it as 2024-03-01T10:00:00+08:00",
-        )
-    return us_of(when)
 
 
 def _opt_str(data: Mapping[str, Any], key: str, where: str) -> str | None:
@@ -420,7 +368,7 @@ def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
     bad: dict[int, str] = {}
     typ = col.type
     if pa.types.is_decimal128(typ) and typ.scale == 2:
-        from fanzha.sim.arrowutil import decimal_to_fen
+        from fanzha.records.arrow import decimal_to_fen
 
         vals = decimal_to_fen(col).tolist()
         if col.null_count == 0:

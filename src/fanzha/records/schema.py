@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from fanzha.eventkinds import EVENT_KINDS as EVENT_KINDS
-from fanzha.sim.arrowutil import MONEY, TIME
+from fanzha.records.arrow import MONEY, TIME
+from fanzha.records.kinds import EVENT_KINDS as EVENT_KINDS
 
 SCHEMA_VERSION = "1.0"
 

@@ -7,20 +7,17 @@ number of fen, so conversion is a buffer copy, never a float.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from fanzha.records.units import TZ
+
 I64 = npt.NDArray[np.int64]
 
 MONEY = pa.decimal128(18, 2)
-TZ = "Asia/Shanghai"
 TIME = pa.timestamp("us", tz=TZ)
-US_PER_SECOND = 1_000_000
-US_PER_DAY = 86_400 * US_PER_SECOND
-SHANGHAI_OFFSET_US = 8 * 3600 * US_PER_SECOND  # China has had no daylight saving time since 1991
 
 
 def fen_to_decimal(fen: npt.ArrayLike, mask: npt.NDArray[np.bool_] | None = None) -> pa.Array:
@@ -94,21 +91,6 @@ def times_to_us(arr: pa.Array | pa.ChunkedArray) -> I64:
     if isinstance(a, pa.ChunkedArray):
         a = a.combine_chunks()
     return np.asarray(a.fill_null(np.iinfo(np.int64).min), dtype=np.int64)
-
-
-def us_of(dt: datetime) -> int:
-    """A timezone-aware datetime → microseconds since the epoch."""
-    if dt.tzinfo is None:
-        raise ValueError("naive datetime: give a timezone-aware time")
-    delta = dt.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * US_PER_SECOND + delta.microseconds
-
-
-def dt_of(us: int) -> datetime:
-    """Microseconds since the epoch → aware datetime in Asia/Shanghai."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromtimestamp(us / US_PER_SECOND, tz=ZoneInfo(TZ))
 
 
 def take_strings(table: pa.Array, idx: npt.ArrayLike, mask: npt.NDArray[np.bool_] | None = None) -> pa.Array:
