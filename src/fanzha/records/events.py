@@ -31,25 +31,33 @@ SCHEMA_VERSION = "1.0"
 #: the kinds the engine knows (others are accepted, counted and raise no signal): the ones `fanzha sim` writes
 KINDS: tuple[str, ...] = EVENT_KINDS
 
+#: The event record, in column order: (name, required, type). The one definition that the Arrow schema
+#: (`fanzha.records.schema.EVENTS`), the readers below, `Event`, `Raw` and the world's writer follow.
+#: Types: ``string``; ``time`` (timezone-aware; µs inside); ``money`` (yuan with two decimals; fen inside);
+#: ``json`` (an object, written as a JSON string).
+FIELDS: tuple[tuple[str, bool, str], ...] = (
+    ("event_id", True, "string"),
+    ("person_id", True, "string"),
+    ("time", True, "time"),
+    ("kind", True, "string"),
+    ("channel", False, "string"),
+    ("direction", False, "string"),
+    ("counterparty", False, "string"),
+    ("text", False, "string"),
+    ("app", False, "string"),
+    ("amount", False, "money"),
+    ("transfer_id", False, "string"),
+    ("attrs", False, "json"),
+)
 #: columns: name → required
-COLUMNS: dict[str, bool] = {
-    "event_id": True,
-    "person_id": True,
-    "time": True,
-    "kind": True,
-    "channel": False,
-    "direction": False,
-    "counterparty": False,
-    "text": False,
-    "app": False,
-    "amount": False,
-    "transfer_id": False,
-    "attrs": False,
-}
+COLUMNS: dict[str, bool] = {name: required for name, required, _ in FIELDS}
+#: what an event says beyond who, when and what kind: optional strings, the same names everywhere
+DETAILS: tuple[str, ...] = ("channel", "direction", "counterparty", "text", "app")
 
 
 class Raw(NamedTuple):
-    """An event as the engine consumes it: validated, time in µs since the epoch, amount in fen."""
+    """An event as the engine consumes it: validated, time in µs since the epoch, amount in fen — the fields
+    of `FIELDS` in their order, without ``transfer_id``. Unpack it by name (``eid, pid, t, kind, *_ = raw``)."""
 
     event_id: str
     person_id: str
@@ -303,7 +311,7 @@ def _parquet_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
                 missing = [c for c in ("event_id", "person_id", "time", "kind") if not _present(cols, c, i)]
                 bad[i] = ("E703", f"{', '.join(missing)} missing")
         lists: dict[str, list[Any]] = {}
-        for c in ("event_id", "person_id", "kind", "channel", "direction", "counterparty", "text", "app"):
+        for c in ("event_id", "person_id", "kind", *DETAILS):
             if c in cols:
                 col = cols[c]
                 lists[c] = col.to_pylist() if pa.types.is_string(col.type) else _strs(col)

@@ -5,35 +5,12 @@ from __future__ import annotations
 import pyarrow as pa
 
 from fanzha.records.arrow import MONEY, TIME
+from fanzha.records.events import FIELDS as EVENT_FIELDS
+from fanzha.records.kinds import ACCOUNT_KINDS as ACCOUNT_KINDS
+from fanzha.records.kinds import CHANNELS as CHANNELS
 from fanzha.records.kinds import EVENT_KINDS as EVENT_KINDS
 
 SCHEMA_VERSION = "1.0"
-
-#: ledger channels (transfers.channel)
-CHANNELS: tuple[str, ...] = (
-    "bank_transfer",  # card → card (mobile banking, counter, 网银)
-    "payment_account",  # into / out of / between third-party payment accounts (支付宝, 微信, 云闪付), QR codes
-    "cash_withdrawal",  # card → cash sink of a city (ATM or counter)
-    "pos",  # card → POS merchant sink (purchases, and gangs' POS cash-out)
-    "salary",  # employer → employee; also pensions
-    "loan_disbursement",  # lender → borrower (借呗, 备用金, 网贷 …)
-    "loan_repayment",  # borrower → lender
-    "merchant_payment",  # buyer → shop (an order), and shop settlements to its owner
-    "refund",  # shop → buyer, and a gang returning a test transfer
-    "cash_deposit",  # cash source of a city → card
-)
-
-
-ACCOUNT_KINDS: tuple[str, ...] = (
-    "bank_card",
-    "payment_account",
-    "merchant",
-    "employer",
-    "lender",
-    "cash",
-    "pos_merchant",
-    "external",
-)
 
 PEOPLE = pa.schema(
     [
@@ -109,22 +86,8 @@ TRANSFERS = pa.schema(
         ("device", pa.string()),
     ]
 )
-EVENTS = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("person_id", pa.string()),
-        ("time", TIME),
-        ("kind", pa.string()),
-        ("channel", pa.string()),
-        ("direction", pa.string()),
-        ("counterparty", pa.string()),
-        ("text", pa.string()),
-        ("app", pa.string()),
-        ("amount", MONEY),
-        ("transfer_id", pa.string()),
-        ("attrs", pa.string()),
-    ]
-)
+_TYPES = {"string": pa.string(), "time": TIME, "money": MONEY, "json": pa.string()}
+EVENTS = pa.schema([(name, _TYPES[kind]) for name, _, kind in EVENT_FIELDS])
 
 # ground truth (DIR/truth/)
 VICTIMS = pa.schema(

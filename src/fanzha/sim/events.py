@@ -1,4 +1,10 @@
-"""A column-wise buffer of events, filled row by row or in bulk, sorted and written once a day."""
+"""A column-wise buffer of the world's events, filled row by row or in bulk, sorted and written once a day.
+
+Its columns are the event record's (`fanzha.records.events.FIELDS`): who, when, what kind, the details
+(`DETAILS`: channel, direction, counterparty, text, app), the amount in fen, the ledger number of the transfer
+and the attributes; plus what only the world knows (the truth label and family, and the campaign's planned
+event for scam events).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,9 @@ from typing import Any
 
 import numpy as np
 import orjson
+import pyarrow as pa
+
+from fanzha.records.events import DETAILS
 
 
 class EventCols:
@@ -13,11 +22,7 @@ class EventCols:
         "time",
         "person",
         "kind",
-        "channel",
-        "direction",
-        "counterparty",
-        "text",
-        "app",
+        *DETAILS,
         "amount",
         "tx",
         "attrs",
@@ -30,11 +35,8 @@ class EventCols:
         self.time: list[int] = []
         self.person: list[int] = []
         self.kind: list[str] = []
-        self.channel: list[str | None] = []
-        self.direction: list[str | None] = []
-        self.counterparty: list[str | None] = []
-        self.text: list[str | None] = []
-        self.app: list[str | None] = []
+        for name in DETAILS:
+            setattr(self, name, [])
         self.amount: list[int | None] = []
         self.tx: list[int] = []  # ledger number (-1 none); scam events resolve theirs when written
         self.attrs: list[str | None] = []
@@ -51,26 +53,22 @@ class EventCols:
         person: int,
         kind: str,
         *,
-        channel: str | None = None,
-        direction: str | None = None,
-        counterparty: str | None = None,
-        text: str | None = None,
-        app: str | None = None,
         amount: int | None = None,
         tx: int = -1,
         attrs: dict[str, Any] | None = None,
         label: str = "ordinary",
         family: str = "",
         scam: Any = None,
+        **details: str | None,
     ) -> None:
+        """One event; `details` are the record's `DETAILS` (channel, direction, counterparty, text, app)."""
         self.time.append(time)
         self.person.append(person)
         self.kind.append(kind)
-        self.channel.append(channel)
-        self.direction.append(direction)
-        self.counterparty.append(counterparty)
-        self.text.append(text)
-        self.app.append(app)
+        for name in DETAILS:
+            getattr(self, name).append(details.pop(name, None))
+        if details:
+            raise TypeError(f"not event details: {sorted(details)}")
         self.amount.append(amount)
         self.tx.append(tx)
         self.attrs.append(
@@ -79,6 +77,24 @@ class EventCols:
         self.label.append(label)
         self.family.append(family)
         self.scam.append(scam)
+
+    def add_planned(self, e: Any) -> None:
+        """A campaign's planned event (`fanzha.sim.scam.Ev`: the same detail names)."""
+        self.add(
+            e.time,
+            e.person,
+            e.kind,
+            amount=e.amount,
+            attrs=e.attrs,
+            label=e.label,
+            family=e.move,
+            scam=e,
+            **{name: getattr(e, name) for name in DETAILS},
+        )
+
+    def details(self, idx: pa.Array) -> list[pa.Array]:
+        """The detail columns, in record order, taken at `idx`."""
+        return [pa.array(getattr(self, name), pa.string()).take(idx) for name in DETAILS]
 
     def order(self) -> np.ndarray:
         t = np.asarray(self.time, dtype=np.int64)

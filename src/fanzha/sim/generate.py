@@ -332,21 +332,7 @@ class _Generator:
         for e in (
             self.pending.pop(day, []) if bday is not None else [x for v in self.pending.values() for x in v]
         ):
-            ev.add(
-                e.time,
-                e.person,
-                e.kind,
-                channel=e.channel,
-                direction=e.direction,
-                counterparty=e.counterparty,
-                text=e.text,
-                app=e.app,
-                amount=e.amount,
-                attrs=e.attrs,
-                label=e.label,
-                family=e.move,
-                scam=e,
-            )
+            ev.add_planned(e)
         if bday is None:
             self.pending.clear()
         self._write_events(ev, benign_numbers)
@@ -456,11 +442,7 @@ class _Generator:
                 fixed_ids("P", person, 8),
                 times(t),
                 pa.array(ev.kind, pa.string()).take(idx),
-                pa.array(ev.channel, pa.string()).take(idx),
-                pa.array(ev.direction, pa.string()).take(idx),
-                pa.array(ev.counterparty, pa.string()).take(idx),
-                pa.array(ev.text, pa.string()).take(idx),
-                pa.array(ev.app, pa.string()).take(idx),
+                *ev.details(idx),
                 fen_to_decimal(amounts[order], amask[order]),
                 fixed_ids("T", np.maximum(o_txn, 0), 12, mask=o_txn < 0),
                 pa.array(ev.attrs, pa.string()).take(idx),

@@ -43,7 +43,8 @@ class Tx:
 
 @dataclass(slots=True)
 class Ev:
-    """A planned event of a campaign (a row of events.parquet once written)."""
+    """A planned event of a campaign (a row of events.parquet once written): the record's fields
+    (`fanzha.records.events.FIELDS`; its `DETAILS` by the same names), plus the plan (move, stage, step)."""
 
     time: int
     person: int

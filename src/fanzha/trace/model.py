@@ -9,24 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: the ledger channels of the sim's contract, plus `other` for values no mapping recognised
-CHANNELS: tuple[str, ...] = (
-    "bank_transfer",
-    "payment_account",
-    "cash_withdrawal",
-    "pos",
-    "salary",
-    "loan_disbursement",
-    "loan_repayment",
-    "merchant_payment",
-    "refund",
-    "cash_deposit",
-    "other",
-)
-#: money sent through these channels leaves the traceable ledger (cash in hand, goods bought)
-CASH_OUT_CHANNELS: tuple[str, ...] = ("cash_withdrawal", "pos")
-#: money arriving at accounts of these kinds leaves the traceable ledger
-SINK_KINDS: tuple[str, ...] = ("cash", "pos_merchant", "external")
+from fanzha.records.kinds import CASH_OUT_CHANNELS as CASH_OUT_CHANNELS
+from fanzha.records.kinds import CHANNELS as LEDGER_CHANNELS
+from fanzha.records.kinds import SINK_KINDS as SINK_KINDS
+
+#: the ledger channels of the records, plus `other` for values no mapping recognised
+CHANNELS: tuple[str, ...] = (*LEDGER_CHANNELS, "other")
 
 #: Chinese names used in pictures and summaries
 CHANNEL_ZH: dict[str, str] = {

@@ -267,16 +267,15 @@ class WarnEngine:
         wm = self.watermark
         accepted = messages = unknown = 0
         for i, raw in enumerate(raws):
-            t = raw[2]
+            eid, _, t, kind, channel, direction, counterparty, text, app, fen, attrs = raw
             if t > wm:
                 wm = t
             elif t < wm - lateness:
                 source, row = where.where(i)
                 lag = (wm - t) / 1_000_000
                 msg = f"late by {lag:.0f} s (bound {lateness // 1_000_000} s)"
-                self.reject(Rejected(source, row, "E708", msg, raw[0]))
+                self.reject(Rejected(source, row, "E708", msg, eid))
                 continue
-            eid = raw[0]
             if eid in recent or eid in older:
                 source, row = where.where(i)
                 self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
@@ -286,18 +285,16 @@ class WarnEngine:
                 older = self._older = recent
                 recent = self._recent = set()
             accepted += 1
-            kind = raw[3]
             preds = by_kind.get(kind)
             if preds is None:
                 if kind not in KINDS:
                     unknown += 1
                 continue
             verdict: TextVerdict | None = None
-            text = raw[7]
             if text and kind in MESSAGE_KINDS:
                 messages += 1
                 if kind in text_kinds and text_possible(
-                    kind, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10]
+                    kind, direction, channel, app, counterparty, fen, attrs
                 ):
                     verdict = scorer(text)
                     if verdict.quiet:
@@ -307,7 +304,7 @@ class WarnEngine:
                     elif verdict.bound:
                         # an upper bound that raises nothing proves the verdict raises nothing
                         bound_mask = signals_of(
-                            preds, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10], verdict
+                            preds, direction, channel, app, counterparty, fen, attrs, verdict
                         )
                         if not bound_mask and monotone:
                             continue
@@ -316,7 +313,7 @@ class WarnEngine:
                                 "a scorer that answers with upper bounds needs a full(text) method"
                             )
                         verdict = full(text)
-            mask = signals_of(preds, raw[5], raw[4], raw[8], raw[6], raw[9], raw[10], verdict)
+            mask = signals_of(preds, direction, channel, app, counterparty, fen, attrs, verdict)
             if mask:
                 self.watermark = wm
                 if not self._apply(raw, mask, verdict):
