@@ -76,7 +76,7 @@ def test_check_file_json_chat(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         (b"\x00\x01\x02binary\x00", "E003"),
         (b"", "E000"),
         (b"   \n\t  ", "E000"),
-        (b'[{"speaker": 1}]', "E022"),
+        (b'[{"speaker": 1}]', "E010"),
     ],
 )
 def test_check_file_bad_input(

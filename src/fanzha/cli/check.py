@@ -11,7 +11,8 @@ import click
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes, iter_jsonl, parse_chat_json, read_text_file
+from fanzha.records.files import decode_bytes, iter_jsonl, read_text_file
+from fanzha.records.turns import parse_json_turns
 
 # Fields of a batch output line (the stable interface documented in docs/cli.md).
 BATCH_FIELDS = ("id", "label", "kind", "category", "variant", "stage", "score", "findings", "advice")
@@ -89,7 +90,7 @@ def check(
         raise InputError("E000", t("msg.empty", lang), where=where)
     strict = file_ is not None and file_.suffix.lower() == ".json"
     turns = (
-        parse_chat_json(raw, where=where, strict=strict) if file_ is not None or where == "stdin" else None
+        parse_json_turns(raw, where=where, strict=strict) if file_ is not None or where == "stdin" else None
     )
     verdict = detector.analyze(turns if turns is not None else raw, lang=lang, explain=explain)
     if as_json:
@@ -99,7 +100,7 @@ def check(
 
     from fanzha.cli.render import VerdictView
 
-    texts = [t_["text"] for t_ in turns] if turns is not None else [raw]
+    texts = [t_.text for t_ in turns] if turns is not None else [raw]
     Console().print(VerdictView(verdict, texts, detector.kb, lang))
 
 
@@ -115,13 +116,7 @@ def _batch_input(obj: dict[str, Any]) -> Any:
     if turns is not None:
         from fanzha.detect.document import Document
 
-        if isinstance(turns, str):
-            return turns
-        if not isinstance(turns, list):
-            raise InputError(
-                "E011", f"cannot analyse a {type(turns).__name__}; give a text or a list of turns"
-            )
-        return Document.from_turns(turns)
+        return Document.from_any(turns)
     if isinstance(body, str):
         return body
     raise InputError("E025", "'text' must be a string (or give 'turns': a list of turns)")

@@ -9,11 +9,10 @@ character, where it is in the input.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha.errors import InputError
+from fanzha.records.turns import parse_turns
 
 SELF_SPEAKERS = frozenset(
     {
@@ -49,9 +48,12 @@ class Turn:
     speaker: str | None
     text: str
     start: int = 0
+    me: bool | None = None  # the export says whether the protected person wrote it (WeChat's IsSender)
 
     @property
     def is_self(self) -> bool:
+        if self.me is not None:
+            return self.me
         return self.speaker is not None and self.speaker.strip().lower() in SELF_SPEAKERS
 
 
@@ -76,26 +78,22 @@ class Document:
         return cls(text, (Turn(None, text, 0),))
 
     @classmethod
-    def from_turns(cls, turns: Sequence[Any]) -> Document:
-        """A conversation given as turns: mappings with ``text`` (or ``content``) and ``speaker`` (or ``role``),
-        or (speaker, text) pairs."""
-        out: list[Turn] = []
-        for i, t in enumerate(turns):
-            if isinstance(t, Mapping):
-                text = t.get("text", t.get("content"))
-                speaker = t.get("speaker", t.get("role"))
-            elif isinstance(t, tuple | list) and len(t) == 2:
-                speaker, text = t
-            else:
-                raise InputError(
-                    "E010", f"turn {i} is neither an object with 'text' nor a [speaker, text] pair"
-                )
-            if not isinstance(text, str):
-                raise InputError("E010", f"turn {i} has no 'text' string")
-            if speaker is not None and not isinstance(speaker, str):
-                speaker = str(speaker)
-            out.append(Turn(speaker, text, 0))
+    def from_turns(cls, turns: Any, *, where: str | None = None) -> Document:
+        """A conversation given as data: a list of turns (objects, ``[speaker, text]`` pairs, strings) or an
+        object holding one, in any of the shapes `fanzha.records.turns.parse_turns` reads (WeChat and QQ
+        exports among them)."""
+        out = [Turn(t.speaker, t.text, 0, t.me) for t in parse_turns(turns, where=where)]
         return cls("\n".join(t.text for t in out), tuple(out), conversation=True, per_turn=True)
+
+    @classmethod
+    def from_any(cls, data: Any, *, where: str | None = None) -> Document:
+        """What the detector reads, from anything people give it: a `Document`, a text (a chat log pasted as
+        text is parsed into turns), or a conversation as data (`from_turns`)."""
+        if isinstance(data, Document):
+            return data
+        if isinstance(data, str):
+            return cls.from_text(data)
+        return cls.from_turns(data, where=where)
 
 
 def _parse_chat(text: str) -> list[Turn] | None:

@@ -19,7 +19,6 @@ from fanzha.detect.document import Document
 from fanzha.detect.fusion import Decision, Evidence, fuse
 from fanzha.detect.prefilter import required_literal_sets, with_first_character_lookahead
 from fanzha.detect.verdict import Advice, Finding, Mention, Verdict
-from fanzha.errors import InputError
 from fanzha.kb.loader import LoadedKB, default_kb
 from fanzha.kb.schema import Indicator, KnowledgeBase
 from fanzha.text.entities import extract_entities
@@ -190,7 +189,7 @@ class Detector:
 
     def analyze(
         self,
-        data: str | Document | Sequence[Any],
+        data: str | Document | Sequence[Any] | Mapping[str, Any],
         *,
         lang: str | None = None,
         explain: bool = False,
@@ -198,7 +197,7 @@ class Detector:
     ) -> Verdict:
         """Analyse a text (a chat log pasted as text is parsed into turns), a `Document`, or a list of turns."""
         lang = lang or self.lang
-        doc = _document(data)
+        doc = Document.from_any(data)
         return self._finish(doc, self._prepare(doc), lang, explain, model_logit, _UNSET)
 
     def analyze_many(
@@ -214,7 +213,7 @@ class Detector:
         lang = lang or self.lang
         chunk: list[Document] = []
         for data in items:
-            chunk.append(_document(data))
+            chunk.append(Document.from_any(data))
             if len(chunk) >= batch:
                 yield from self._analyze_batch(chunk, lang, explain)
                 chunk = []
@@ -417,16 +416,6 @@ class Detector:
 
 
 _UNSET: Any = object()
-
-
-def _document(data: Any) -> Document:
-    if isinstance(data, Document):
-        return data
-    if isinstance(data, str):
-        return Document.from_text(data)
-    if isinstance(data, Sequence):
-        return Document.from_turns(data)
-    raise InputError("E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns")
 
 
 _TURN_BREAK = "\n\n"  # a paragraph break: normalisation never joins across it

@@ -28,6 +28,7 @@ from typing import Any
 from fanzha.detect.verdict import KINDS, LABELS, Verdict
 from fanzha.errors import InputError
 from fanzha.kb.schema import KnowledgeBase
+from fanzha.records.turns import parse_turns
 
 NONE = "-"  # no category predicted, in the category confusion matrix
 
@@ -55,7 +56,7 @@ class Example:
     """A labelled line ready to analyse: its id, what to analyse (a text or turns), and the gold answer."""
 
     id: str
-    data: str | list[dict[str, Any]]
+    data: str | Any
     gold: Gold
     source: str = ""
     where: str = ""
@@ -136,16 +137,10 @@ def parse_example(obj: Mapping[str, Any], categories: CategoryNames, *, default_
             "E310", "missing field: label", hint="valid: scam, suspicious, safe, 1 / 0, true / false"
         )
     label = parse_label(obj["label"])
-    data: str | list[dict[str, Any]]
+    data: str | Any
     if obj.get("turns") is not None:
         turns = obj["turns"]
-        if not isinstance(turns, list) or not turns:
-            raise InputError("E312", "'turns' must be a non-empty list of {speaker, text}")
-        for i, t in enumerate(turns):
-            if not isinstance(t, dict) or not isinstance(t.get("text"), str):
-                raise InputError("E312", f"turn {i} must be an object with a 'text' string")
-            if t.get("speaker") is not None and not isinstance(t["speaker"], str):
-                raise InputError("E312", f"turn {i}: 'speaker' must be a string")
+        parse_turns(turns)  # the detector's own reading of them: E010 / E011 naming the turn, E000 when empty
         data = turns
     elif isinstance(obj.get("text"), str):
         if not obj["text"].strip():

@@ -1,4 +1,5 @@
-"""Reading what people give the CLI: text files in any common Chinese encoding, JSON chat exports, JSONL.
+"""Reading what people give the CLI: text files in any common Chinese encoding, JSONL (chat exports are
+`fanzha.records.turns`).
 
 Every problem is reported as an `InputError` that names the file (and line) and what was wrong.
 """
@@ -71,60 +72,6 @@ def read_text_file(path: str | Path) -> str:
     except PermissionError:
         raise InputError("E002", "permission denied", where=where) from None
     return decode_bytes(data, where=where)
-
-
-def parse_chat_json(text: str, *, where: str, strict: bool = False) -> list[dict[str, Any]] | None:
-    """A JSON chat export as a list of turns, or None when the text is not JSON at all.
-
-    A text that starts like JSON but does not parse is an error when `strict` (a ``.json`` file) and plain
-    text otherwise (a chat log whose lines start with ``[2024-05-14 18:02]``).
-
-    Accepted shapes: a list of turns; an object with ``turns``, ``messages``, ``dialogue`` or ``conversation``;
-    turns are objects with text in ``text`` / ``content`` / ``message`` / ``msg`` and the speaker in
-    ``speaker`` / ``role`` / ``from`` / ``sender`` / ``name``, or ``[speaker, text]`` pairs.
-    """
-    stripped = text.lstrip()
-    if not stripped.startswith(("[", "{")):
-        return None
-    try:
-        data = orjson.loads(stripped)
-    except orjson.JSONDecodeError as exc:
-        if not strict:
-            return None
-        raise InputError("E021", f"not valid JSON: {exc}", where=where) from None
-    if isinstance(data, dict):
-        for key in ("turns", "messages", "dialogue", "conversation", "chat"):
-            if isinstance(data.get(key), list):
-                data = data[key]
-                break
-        else:
-            if isinstance(data.get("text"), str):
-                return [{"speaker": None, "text": data["text"]}]
-            raise InputError(
-                "E022", "JSON object has no list of turns (turns / messages / dialogue)", where=where
-            )
-    if not isinstance(data, list):
-        raise InputError("E022", "JSON chat must be a list of turns", where=where)
-    turns: list[dict[str, Any]] = []
-    for i, item in enumerate(data):
-        if isinstance(item, str):
-            turns.append({"speaker": None, "text": item})
-            continue
-        if isinstance(item, list) and len(item) == 2 and isinstance(item[1], str):
-            turns.append({"speaker": None if item[0] is None else str(item[0]), "text": item[1]})
-            continue
-        if not isinstance(item, dict):
-            raise InputError("E022", f"turn {i} is a {type(item).__name__}, expected an object", where=where)
-        body = next(
-            (item[k] for k in ("text", "content", "message", "msg") if isinstance(item.get(k), str)), None
-        )
-        if body is None:
-            raise InputError("E022", f"turn {i} has no text (text / content / message)", where=where)
-        speaker = next(
-            (item[k] for k in ("speaker", "role", "from", "sender", "name") if item.get(k) is not None), None
-        )
-        turns.append({"speaker": None if speaker is None else str(speaker), "text": body})
-    return turns
 
 
 @dataclass(frozen=True, slots=True)
