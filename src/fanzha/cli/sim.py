@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from fanzha.cli.common import echo_json, quiet_option
+from fanzha.sim.config import PRESETS
 
 
 @click.command("sim")
-@click.option(
-    "--preset", type=click.Choice(["small", "medium", "large"]), help="A preset size (default: small)."
-)
+@click.option("--preset", type=click.Choice(PRESETS.names()), help="A preset size (default: small).")
 @click.option("--people", type=int, help="Number of people (overrides the preset).")
 @click.option("--days", type=int, help="Number of days (overrides the preset).")
 @click.option("--seed", type=int, help="Random seed; the same seed gives byte-identical files.")

@@ -31,7 +31,7 @@ from fanzha.trace.policies import POLICIES
     "--policy",
     default="fifo",
     show_default=True,
-    type=click.Choice([*POLICIES, "haircut"]),
+    type=click.Choice(POLICIES.names(aliases=True)),
     help="Amount attribution policy.",
 )
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for every output file.")
@@ -58,7 +58,7 @@ from fanzha.trace.policies import POLICIES
     "--backend",
     default="duckdb",
     show_default=True,
-    type=click.Choice(list(BACKENDS)),
+    type=click.Choice(BACKENDS.names()),
     help="Where the analytics run.",
 )
 @click.option(

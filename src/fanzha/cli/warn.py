@@ -60,7 +60,7 @@ def _duration(value: str, option: str) -> timedelta:
     help="Measure the bars on this world (generated first with --preset/--seed when it does not exist).",
 )
 @click.option(
-    "--preset", type=click.Choice(["small", "medium", "large"]), help="With --evaluate: world to generate."
+    "--preset", help="With --evaluate: world to generate (a `fanzha sim` preset: small, medium, large)."
 )
 @click.option("--seed", type=int, help="With --evaluate: the world's seed when generating it.")
 @click.option(

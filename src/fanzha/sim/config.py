@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from fanzha.errors import InputError
+from fanzha.registry import Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +90,15 @@ class SimConfig:
         return dataclasses.replace(self, **changes)
 
 
-PRESETS: dict[str, SimConfig] = {
-    # tests and CI: a few seconds
-    "small": SimConfig(people=2_000, days=30, leaks=3, contacts_per_10k_day=15.0),
-    # a realistic month and a half of a mid-sized district
-    "medium": SimConfig(people=100_000, days=60, leaks=3),
-    # the benchmark: at least 10^7 ledger rows
-    "large": SimConfig(people=420_000, days=60, leaks=4, message_rate=0.25),
-}
+PRESETS: Registry[SimConfig] = Registry("preset", code="E421", option="--preset")
+# tests and CI: a few seconds
+PRESETS.register("small", SimConfig(people=2_000, days=30, leaks=3, contacts_per_10k_day=15.0))
+# a realistic month and a half of a mid-sized district
+PRESETS.register("medium", SimConfig(people=100_000, days=60, leaks=3))
+# the benchmark: at least 10^7 ledger rows
+PRESETS.register("large", SimConfig(people=420_000, days=60, leaks=4, message_rate=0.25))
 
 
 def preset(name: str) -> SimConfig:
-    """The preset called `name`; a clear error lists the valid names."""
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise InputError(
-            "E421", f"unknown preset {name!r}", where="--preset", hint=f"one of {', '.join(PRESETS)}"
-        ) from None
+    """The preset called `name`; E421 lists the valid names."""
+    return PRESETS.get(name)

@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-from fanzha.errors import InputError
+from fanzha.registry import Registry
 from fanzha.trace.model import CLEAN
 
 Piece = tuple[int, int, int, int]  # (label, hop, via, fen)
@@ -235,22 +235,18 @@ class Policy:
         return state
 
 
-POLICIES: dict[str, Policy] = {
-    "fifo": Policy("fifo", True, FifoState, "先进先出（FIFO）", "first in, first out"),
-    "lifo": Policy("lifo", True, LifoState, "后进先出（LIFO）", "last in, first out"),
-    "proportional": Policy(
-        "proportional", True, ProportionalState, "按比例（haircut）", "proportional (haircut)"
-    ),
-    "poison": Policy("poison", False, PoisonState, "污染（poison）", "poison: any victim money taints all"),
-}
+#: the attribution policies by name (`haircut` is another name for `proportional`)
+POLICIES: Registry[Policy] = Registry("policy", code="E507", option="--policy")
+for _policy in (
+    Policy("fifo", True, FifoState, "先进先出（FIFO）", "first in, first out"),
+    Policy("lifo", True, LifoState, "后进先出（LIFO）", "last in, first out"),
+    Policy("proportional", True, ProportionalState, "按比例（haircut）", "proportional (haircut)"),
+    Policy("poison", False, PoisonState, "污染（poison）", "poison: any victim money taints all"),
+):
+    POLICIES.register(_policy.name, _policy)
+POLICIES.alias("haircut", "proportional")
 
 
 def get_policy(name: str) -> Policy:
-    """The policy called `name` (`haircut` is another name for `proportional`); a clear error lists them."""
-    key = "proportional" if name == "haircut" else name
-    try:
-        return POLICIES[key]
-    except KeyError:
-        raise InputError(
-            "E507", f"unknown policy {name!r}", where="--policy", hint=f"one of {', '.join(POLICIES)}"
-        ) from None
+    """The policy called `name` (`haircut` is another name for `proportional`); E507 lists the valid ones."""
+    return POLICIES.get(name)
