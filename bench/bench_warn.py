@@ -43,7 +43,7 @@ from fanzha.records.events import MESSAGE_KINDS, event_files, read_chunks  # noq
 from fanzha.warn.compiled import CompiledRules  # noqa: E402
 from fanzha.warn.engine import WarnEngine  # noqa: E402
 from fanzha.warn.replay import replay  # noqa: E402
-from fanzha.warn.rules import default_rules  # noqa: E402
+from fanzha.kb.sequences import default_rules  # noqa: E402
 from fanzha.warn.state import PersonState  # noqa: E402
 from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict  # noqa: E402
 

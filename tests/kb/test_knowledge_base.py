@@ -134,7 +134,8 @@ def test_every_example(indicator: str, kind: str, text: str) -> None:
 
 
 def test_lint_of_the_shipped_kb_is_clean() -> None:
-    issues, n_ind, n_ex = lint()
+    report = lint()
+    issues, n_ind, n_ex = report.issues, report.indicators, report.examples
     assert [str(i) for i in issues if i.severity == "error"] == []
     assert n_ind == len(KB.indicators) and n_ex == len(_CASES)
 
@@ -178,7 +179,7 @@ def test_lint_reports_file_and_line_of_each_problem(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    issues, _, _ = lint(root)
+    issues = lint(root).issues
     text = "\n".join(str(i) for i in issues)
     assert re.search(r"zz_bad\.yaml:3: E104 bad\.one: stage", text), text
     assert re.search(r"zz_bad\.yaml:8: E104 #1: id", text) or re.search(
@@ -200,7 +201,7 @@ def test_lint_reports_broken_yaml_duplicate_keys_and_unknown_references(tmp_path
         "    terms: [甲]\n    terms: [乙]\n    advice: [nope]\n    examples: {positive: [乙], negative: [丙]}\n",
         encoding="utf-8",
     )
-    issues, _, _ = lint(root)
+    issues = lint(root).issues
     text = "\n".join(str(i) for i in issues)
     assert re.search(r"zz_syntax\.yaml:\d+: E102 invalid YAML", text), text
     assert "zz_dup.yaml:7: E106 duplicate key 'terms'" in text
@@ -215,6 +216,27 @@ def test_lint_runs_examples_and_reports_misbehaving_ones(tmp_path: Path) -> None
         "    examples: {positive: [苹果], negative: [我买了西瓜]}\n",
         encoding="utf-8",
     )
-    issues, _, _ = lint(root)
+    issues = lint(root).issues
     codes = {(i.code, i.file.endswith("zz_examples.yaml")) for i in issues}
     assert ("E130", True) in codes and ("E131", True) in codes
+
+
+def test_lint_runs_every_registered_validator_and_reports_lexicon_conflicts(tmp_path: Path) -> None:
+    """The validators that need an engine register through entry points; lint runs them all."""
+    import shutil
+
+    from fanzha.kb.lint import VALIDATORS
+    from fanzha.kb.loader import default_root
+
+    assert VALIDATORS.names() == ["indicator_examples", "lexicon_aliases", "sequence_examples"]
+    for _, validator in VALIDATORS.items():
+        assert validator.doc and validator.severity in ("error", "warning")
+    root = tmp_path / "kb"
+    shutil.copytree(default_root(), root)
+    lex = root / "entities.yaml"
+    lex.write_text(
+        lex.read_text(encoding="utf-8").replace("aliases: [顺丰速运,", "aliases: [微信, 顺丰速运,", 1),
+        encoding="utf-8",
+    )
+    issues = lint(root).issues
+    assert any(i.code == "E355" and i.file.endswith("entities.yaml") for i in issues), issues

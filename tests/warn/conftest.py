@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fanzha.detect import Detector
+from fanzha.kb.sequences import default_rules
 from fanzha.records.events import Raw
 from fanzha.records.units import us_of
 from fanzha.warn.compiled import CompiledRules
 from fanzha.warn.engine import WarnConfig, WarnEngine
-from fanzha.warn.rules import default_rules
 from fanzha.warn.textscore import DetectorScorer
 
 SH = ZoneInfo("Asia/Shanghai")

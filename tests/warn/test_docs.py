@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fanzha.kb.sequences import default_rules
 from fanzha.records.events import KINDS
-from fanzha.warn.rules import default_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "warn.md").read_text(encoding="utf-8")
@@ -18,6 +18,7 @@ def _codes_in_code() -> set[str]:
         for p in [
             *(ROOT / "src" / "fanzha" / "warn").glob("*.py"),
             *(ROOT / "src" / "fanzha" / "records").glob("*.py"),
+            ROOT / "src" / "fanzha" / "kb" / "sequences.py",
             ROOT / "src" / "fanzha" / "cli" / "warn.py",
         ]
     )

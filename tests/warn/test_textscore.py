@@ -11,10 +11,10 @@ import pytest
 
 from fanzha.detect import Detector
 from fanzha.kb.loader import default_kb
+from fanzha.kb.sequences import default_rules
 from fanzha.records.events import MESSAGE_KINDS, event_files, read_chunks
 from fanzha.warn.compiled import CompiledRules
 from fanzha.warn.engine import WarnEngine
-from fanzha.warn.rules import default_rules
 from fanzha.warn.textscore import DetectorScorer, TextVerdict
 
 ORDER = {"safe": 0, "suspicious": 1, "scam": 2}

@@ -23,14 +23,13 @@ def lint_cmd(root: Path | None, lang: str) -> None:
     from fanzha.kb.lint import lint
     from fanzha.messages import t
 
-    issues, n_ind, n_ex = lint(root)
-    for issue in issues:
+    report = lint(root)
+    for issue in report.issues:
         click.echo(str(issue))
-    errors = [i for i in issues if i.severity == "error"]
-    if errors:
-        click.echo(t("msg.kb_problems", lang, n=len(errors)), err=True)
+    if report.errors:
+        click.echo(t("msg.kb_problems", lang, n=len(report.errors)), err=True)
         sys.exit(1)
-    click.echo(t("msg.kb_ok", lang, n=n_ind, e=n_ex), err=True)
+    click.echo(t("msg.kb_ok", lang, n=report.indicators, e=report.examples), err=True)
 
 
 @kb.command("list")

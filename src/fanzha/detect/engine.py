@@ -21,7 +21,7 @@ from fanzha.detect.prefilter import required_literal_sets, with_first_character_
 from fanzha.detect.verdict import Advice, Finding, Mention, Verdict
 from fanzha.kb.loader import LoadedKB, default_kb
 from fanzha.kb.schema import Indicator, KnowledgeBase
-from fanzha.text.entities import extract_entities
+from fanzha.text.entities import compile_lexicon, extract_entities
 from fanzha.text.normalize import Normalized, Normalizer
 
 _TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
@@ -41,6 +41,7 @@ class CompiledKB:
     def __init__(self, kb: KnowledgeBase, *, prefilter: bool = True) -> None:
         self.kb = kb
         self.normalizer = Normalizer(kb.spellings)
+        self.lexicon = compile_lexicon(kb.lexicon)
         self.indicators: list[Indicator] = [i for i in kb.indicators if i.status != "deprecated"]
         self.by_id = {ind.id: ind for ind in self.indicators}
         self.advice = {a.id: a for a in kb.advice}
@@ -355,7 +356,7 @@ class Detector:
 
     def _mentions(self, doc: Document, norm: Normalized, bounds: list[int]) -> Iterator[Mention]:
         """Entities of the joined text, with offsets moved into the original input (or into their turn)."""
-        for ent in extract_entities(norm):
+        for ent in extract_entities(norm, lexicon=self.compiled.lexicon):
             turn_i = bisect.bisect_right(bounds, ent.start) - 1
             off = bounds[turn_i]
             if doc.per_turn:

@@ -1,49 +1,76 @@
-"""`fanzha kb lint`: load problems plus the behaviour of every example."""
+"""`fanzha kb lint`: every problem of a knowledge base, as ``file:line: CODE message``, pySigma-style.
+
+Loading reports what the files themselves get wrong (schema, references, duplicates: E101–E114, E35x,
+E720–E730). Then every registered `Validator` runs on what loaded. A validator is a named check with a
+severity; those that need more than the knowledge base register from their own floor through the
+``fanzha.validators`` entry points (see pyproject.toml), so this module imports no engine:
+
+- ``indicator_examples`` (`fanzha.detect.kbcheck`): every indicator's positive example is found by the
+  detector, no negative one is (E130 / E131);
+- ``lexicon_aliases`` (`fanzha.text.entities`): no alias of the entity lexicon names two things (E355);
+- ``sequence_examples`` (`fanzha.warn.kbcheck`): every sequence's example timelines replayed through a fresh
+  engine (E726 / E727).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from fanzha.kb.loader import Issue, LoadedKB, load
+from fanzha.kb.loader import LoadedKB, load
+from fanzha.kb.yamlsrc import Issue
+from fanzha.registry import Registry
 
-
-def example_issues(loaded: LoadedKB) -> tuple[list[Issue], int]:
-    """Run every indicator's examples: a positive must produce a finding of that indicator, a negative none.
-
-    Returns the problems and the number of examples run.
-    """
-    from fanzha.detect.engine import Detector
-
-    detector = Detector(loaded)
-    issues: list[Issue] = []
-    count = 0
-    for ind in detector.compiled.indicators:
-        file, line = loaded.origin.get(ind.id, ("kb", 1))
-        for kind, texts in (("positive", ind.examples.positive), ("negative", ind.examples.negative)):
-            for text in texts:
-                count += 1
-                verdict = detector.analyze(text, explain=True)
-                hit = any(f.indicator == ind.id for f in verdict.findings)
-                if kind == "positive" and not hit:
-                    issues.append(
-                        Issue(file, line, "E130", f"{ind.id}: positive example not matched: {text!r}")
-                    )
-                if kind == "negative" and hit:
-                    issues.append(Issue(file, line, "E131", f"{ind.id}: negative example matched: {text!r}"))
-    return issues, count
+Severity = Literal["error", "warning"]
 
 
-def lint(root: Path | None = None) -> tuple[list[Issue], int, int]:
-    """All problems of the knowledge base under `root`: (issues, indicators, examples run)."""
+@dataclass(frozen=True)
+class Validator:
+    """A named check of a loaded knowledge base: what it checks (`doc`), how bad its findings are
+    (`severity`, given to every issue it returns), and the check itself."""
+
+    name: str
+    severity: Severity
+    check: Callable[[LoadedKB], Iterable[Issue]]
+    doc: str
+
+    def __call__(self, loaded: LoadedKB) -> list[Issue]:
+        return [
+            i if i.severity == self.severity else Issue(i.file, i.line, i.code, i.message, self.severity)
+            for i in self.check(loaded)
+        ]
+
+
+#: the registered validators (the engine-level ones arrive through the ``fanzha.validators`` entry points)
+VALIDATORS: Registry[Validator] = Registry("validator", code="E121", entry_points="fanzha.validators")
+
+
+@dataclass(frozen=True)
+class LintReport:
+    issues: list[Issue]
+    indicators: int
+    examples: int  # indicator examples the detector ran
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+def lint(root: Path | None = None) -> LintReport:
+    """All problems of the knowledge base under `root` (default: the shipped one): load problems of every
+    file (the sequence rules and playbook included), then — when none of them is an error — every validator."""
     loaded = load(root, strict=False)
     issues = list(loaded.issues)
-    count = 0
+    issues.extend(loaded.rules.issues)
+    examples = 0
     if not any(i.severity == "error" for i in issues):
-        more, count = example_issues(loaded)
-        issues.extend(more)
-        # the warning engine's sequence rules and playbook (kb/data/sequences/, playbooks.yaml): load problems
-        # and every example timeline replayed (not counted among the indicators' examples)
-        from fanzha.warn.lint import sequence_issues
-
-        issues.extend(sequence_issues(root, loaded.kb)[0])
-    return issues, len(loaded.kb.indicators), count
+        for _, validator in sorted(VALIDATORS.items()):
+            issues.extend(validator(loaded))
+        examples = sum(
+            len(i.examples.positive) + len(i.examples.negative)
+            for i in loaded.kb.indicators
+            if i.status != "deprecated"
+        )
+    return LintReport(issues, len(loaded.kb.indicators), examples)

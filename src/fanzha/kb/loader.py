@@ -1,5 +1,12 @@
 """Load the knowledge base from YAML, reporting every problem as ``file:line: CODE message``.
 
+`load(root)` is the one reader of everything under a knowledge-base folder (``kb/data`` when shipped):
+
+- at once, what the detector needs: ``kb.yaml`` (fusion constants), categories, variants, advice, indicators,
+  spellings and the entity lexicon (``entities.yaml``, `fanzha.kb.lexicon`);
+- on demand, from the same folder: the warning engine's signals, sequences and playbook (`LoadedKB.rules`,
+  `fanzha.kb.sequences`).
+
 The loader keeps the line of every mapping key and list item, so a pydantic validation error on
 ``indicators[3].examples.negative`` is reported at the line of that field in its file.
 """
@@ -7,27 +14,46 @@ The loader keeps the line of every mapping key and list item, so a pydantic vali
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from fanzha.errors import KnowledgeBaseError
+from fanzha.kb.lexicon import LexiconData, read_lexicon
 from fanzha.kb.schema import Advice, Category, Fusion, Indicator, KnowledgeBase, Meta, Variant
 from fanzha.kb.yamlsrc import Issue, Source, read_into, relative, validate_list, validation_issues
+
+if TYPE_CHECKING:
+    from fanzha.kb.sequences import RuleSet
 
 __all__ = ["Issue", "LoadedKB", "default_kb", "default_root", "load"]
 
 
 @dataclass
 class LoadedKB:
-    """A validated knowledge base with the file and line of every entry (for messages and `kb show`)."""
+    """A validated knowledge base with the file and line of every entry (for messages and `kb show`), and the
+    parts loaded on demand from the same folder."""
 
     kb: KnowledgeBase
     origin: dict[str, tuple[str, int]]
     issues: list[Issue]
+    root: Path | None = None  # None: the shipped knowledge base
+    strict: bool = True
+    _rules: Any = field(default=None, repr=False)
+
+    @property
+    def rules(self) -> RuleSet:
+        """The signals, sequences and playbook of this knowledge base (`fanzha.kb.sequences`), loaded on first
+        use and checked against it; with a non-strict load their problems are in `rules.issues`."""
+        if self._rules is None:
+            from fanzha.kb.sequences import load_rules
+
+            self._rules = load_rules(self.root, kb=self.kb, strict=self.strict)
+        rules: RuleSet = self._rules
+        return rules
 
 
 def default_root() -> Path:
@@ -41,6 +67,7 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
     With `strict`, any error raises `KnowledgeBaseError` listing every problem; otherwise the problems are
     returned in `LoadedKB.issues` together with whatever did validate (used by `fanzha kb lint`).
     """
+    given = root
     root = root or default_root()
     issues: list[Issue] = []
     origin: dict[str, tuple[str, int]] = {}
@@ -108,6 +135,14 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         else:
             spellings = data
 
+    lexicon = LexiconData("entities.yaml")
+    lex_path = root / "entities.yaml"
+    if not lex_path.exists():
+        issues.append(Issue(relative(lex_path), 1, "E105", "file missing"))
+    else:
+        lexicon, lex_issues = read_lexicon(lex_path, relative(lex_path))
+        issues.extend(lex_issues)
+
     _cross_check(categories, variants, advice, indicators, origin, issues)
     adv_ids = {a.id for a in advice}
     for group in (meta.fusion.advice_by_label, meta.fusion.advice_by_kind):
@@ -125,10 +160,11 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         advice=advice,
         indicators=indicators,
         spellings=spellings,
+        lexicon=lexicon,
     )
     if strict and any(i.severity == "error" for i in issues):
         raise KnowledgeBaseError([str(i) for i in issues])
-    return LoadedKB(kb, origin, issues)
+    return LoadedKB(kb, origin, issues, given, strict)
 
 
 def _cross_check(

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fanzha.kb.lexicon import LexiconData
+
 Lang = Literal["zh", "en"]
 Role = Literal["scam", "notice", "narrative", "attempt", "benign"]
 _SELF_TURN_DEFAULT: dict[Role, float] = {"scam": 0.5}
@@ -192,7 +194,10 @@ class Meta(_Model):
 
 
 class KnowledgeBase(_Model):
-    """The whole knowledge base, as loaded and cross-checked."""
+    """The detector's knowledge base, as loaded and cross-checked (the sequence rules and the text templates
+    are loaded on demand: `fanzha.kb.loader.LoadedKB`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     version: str
     fusion: Fusion
@@ -201,3 +206,4 @@ class KnowledgeBase(_Model):
     advice: list[Advice]
     indicators: list[Indicator]
     spellings: dict[str, list[str]]
+    lexicon: LexiconData = Field(default_factory=lambda: LexiconData("entities.yaml"))

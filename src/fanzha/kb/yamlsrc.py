@@ -1,6 +1,6 @@
 """YAML data files read with the line of every node, for ``file:line: CODE message`` reports.
 
-The knowledge base (`fanzha.kb.loader`), the sequence rules (`fanzha.warn.rules`) and the entity lexicon
+The knowledge base (`fanzha.kb.loader`), the sequence rules (`fanzha.kb.sequences`) and the entity lexicon
 (`fanzha.text.entities`) all read their files through `read`: one parser, one way of finding a line.
 """
 

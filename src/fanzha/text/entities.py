@@ -49,7 +49,12 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from fanzha.errors import FanzhaError
-from fanzha.kb.yamlsrc import Issue, YamlSyntaxError, read
+from fanzha.kb.lexicon import APP_ROLES as APP_ROLES
+from fanzha.kb.lexicon import CONTEXT_KINDS as CONTEXT_KINDS
+from fanzha.kb.lexicon import LexiconData, read_lexicon
+from fanzha.kb.lint import Validator
+from fanzha.kb.loader import LoadedKB, default_kb
+from fanzha.kb.yamlsrc import Issue
 from fanzha.records.units import round_fen
 from fanzha.text.normalize import Normalized, char_table
 
@@ -67,8 +72,6 @@ KINDS: tuple[str, ...] = (
     "platform",
     "courier",
 )
-APP_ROLES: tuple[str, ...] = ("chat", "meeting", "remote_control", "payment", "loan")
-CONTEXT_KINDS: tuple[str, ...] = ("qq", "qq_group", "wechat_id", "meeting_id", "order_number")
 VIRTUAL_PREFIXES = frozenset({"170", "171", "162", "165", "167"})
 
 # Priorities for equal-length overlaps (higher wins).
@@ -146,66 +149,50 @@ def default_path() -> Path:
 
 @functools.cache
 def default_lexicon() -> Lexicon:
-    """The shipped lexicon, loaded and compiled once per process."""
-    return load_lexicon(default_path())
-
-
-class _Issues:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.items: list[Issue] = []
-
-    def add(self, line: int, code: str, message: str) -> None:
-        self.items.append(Issue(self.file, line, code, message))
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        first = self.items[0]
-        listing = "\n".join(map(str, self.items))
-        raise FanzhaError(
-            first.code,
-            f"entity lexicon has {len(self.items)} problem(s):\n{listing}",
-            where=f"{self.file}:{first.line}",
-            hint="fix src/fanzha/kb/data/entities.yaml; see the comments at its top",
-        )
+    """The shipped knowledge base's lexicon, compiled once per process."""
+    return compile_lexicon(default_kb().kb.lexicon)
 
 
 def _norm_key(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(char_table()).lower().strip()
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """Load and compile a lexicon file; every problem is reported as ``file:line: E35x message``."""
-    label = path.name
-    issues = _Issues(label)
-    try:
-        src = read(path, label, typed=False)  # every scalar as a string: names and numbers alike
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FanzhaError("E350", f"cannot read the entity lexicon: {exc}", where=label) from None
-    except YamlSyntaxError as exc:
-        raise FanzhaError("E350", str(exc), where=f"{label}:{exc.line}") from None
-    data = src.data
-    if not isinstance(data, dict):
-        raise FanzhaError("E351", "expected a mapping with apps, platforms, couriers", where=f"{label}:1")
-    line_of = src.line_of_object
+def _raise_first(issues: list[Issue], file: str) -> None:
+    if not issues:
+        return
+    first = issues[0]
+    listing = "\n".join(map(str, issues))
+    raise FanzhaError(
+        first.code,
+        f"entity lexicon has {len(issues)} problem(s):\n{listing}",
+        where=f"{file}:{first.line}",
+        hint="fix src/fanzha/kb/data/entities.yaml; see the comments at its top",
+    )
 
+
+def lexicon_issues(data: LexiconData) -> tuple[dict[str, list[_Term]], list[Issue]]:
+    """The automaton's keys (aliases normalised as the detector normalises text) with what each means, and
+    E355 for an alias that names two things."""
+    issues: list[Issue] = []
     terms: dict[str, list[_Term]] = {}
     owner: dict[str, tuple[str, str, int]] = {}
 
     def add_term(key: str, term: _Term, line: int) -> None:
         key = _norm_key(key)
         if not key:
-            issues.add(line, "E351", "empty alias")
+            issues.append(Issue(data.file, line, "E351", "empty alias"))
             return
         if term.kind != "context":
             prev = owner.get(key)
             if prev is not None and prev[:2] != (term.kind, term.value):
-                issues.add(
-                    line,
-                    "E355",
-                    f"alias {key!r} of {term.kind} {term.value!r} already names {prev[0]} {prev[1]!r} "
-                    f"(line {prev[2]})",
+                issues.append(
+                    Issue(
+                        data.file,
+                        line,
+                        "E355",
+                        f"alias {key!r} of {term.kind} {term.value!r} already names {prev[0]} {prev[1]!r} "
+                        f"(line {prev[2]})",
+                    )
                 )
                 return
             owner[key] = (term.kind, term.value, line)
@@ -217,100 +204,46 @@ def load_lexicon(path: Path) -> Lexicon:
         if payload not in existing:
             existing.append(payload)
 
-    def entries(section: str) -> list[tuple[dict[str, Any], int]]:
-        """The well-formed items of a section, each with its line."""
-        items = data.get(section, [])
-        if not isinstance(items, list):
-            issues.add(line_of(data), "E351", f"{section!r} must be a list")
-            return []
-        good: list[tuple[dict[str, Any], int]] = []
-        for i, item in enumerate(items):
-            where = line_of(item, line_of(items))
-            if (
-                not isinstance(item, dict)
-                or not isinstance(item.get("name"), str)
-                or not item["name"].strip()
-            ):
-                issues.add(where, "E351", f"{section}[{i}]: needs a non-empty 'name'")
-                continue
-            aliases = item.get("aliases", [])
-            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                issues.add(
-                    where, "E351", f"{section}[{i}] {item['name']!r}: 'aliases' must be a list of strings"
-                )
-                continue
-            good.append(({**item, "aliases": aliases}, where))
-        return good
+    for kind, group in (("app", data.apps), ("platform", data.platforms), ("courier", data.couriers)):
+        for item in group:
+            for alias in (item.name, *item.aliases):
+                add_term(alias, _Term(kind, item.name, item.role, False, False), item.line)
+    for phrase in data.ignore:
+        add_term(phrase, _Term("ignore", phrase, None, False, False), data.ignore_line)
+    for kind, (before, after, line) in data.context.items():
+        for direction, words in (("before", before), ("after", after)):
+            for word in words:
+                add_term(word, _Term("context", kind, direction, False, False), line)
+    return terms, issues
 
-    for item, where in entries("apps"):
-        role = item.get("role")
-        if role not in APP_ROLES:
-            issues.add(where, "E352", f"app {item['name']!r}: role {role!r} is not one of {list(APP_ROLES)}")
-            continue
-        for alias in [item["name"], *item["aliases"]]:
-            add_term(alias, _Term("app", item["name"], role, False, False), where)
-    for item, where in entries("platforms"):
-        for alias in [item["name"], *item["aliases"]]:
-            add_term(alias, _Term("platform", item["name"], None, False, False), where)
-    tracking: list[tuple[str, re.Pattern[str], bool]] = []
-    for item, where in entries("couriers"):
-        for alias in [item["name"], *item["aliases"]]:
-            add_term(alias, _Term("courier", item["name"], None, False, False), where)
-        formats = item.get("tracking", [])
-        if not isinstance(formats, list):
-            issues.add(where, "E351", f"courier {item['name']!r}: 'tracking' must be a list")
-            continue
-        for fmt in formats:
-            if not isinstance(fmt, dict) or not isinstance(fmt.get("pattern"), str):
-                issues.add(
-                    line_of(fmt, where), "E351", f"courier {item['name']!r}: tracking needs a 'pattern'"
-                )
-                continue
-            try:
-                rx = re.compile(fmt["pattern"])
-            except re.error as exc:
-                issues.add(
-                    line_of(fmt, where),
-                    "E353",
-                    f"courier {item['name']!r}: bad pattern {fmt['pattern']!r}: {exc}",
-                )
-                continue
-            tracking.append((item["name"], rx, str(fmt.get("anchored", "true")).lower() == "true"))
-    ignore = data.get("ignore", [])
-    if isinstance(ignore, list):
-        for phrase in ignore:
-            add_term(str(phrase), _Term("ignore", str(phrase), None, False, False), line_of(ignore))
-    context = data.get("context", {})
-    if isinstance(context, dict):
-        for kind, spec in context.items():
-            where = line_of(spec, line_of(context))
-            if kind not in CONTEXT_KINDS:
-                issues.add(where, "E354", f"unknown context kind {kind!r}; valid: {list(CONTEXT_KINDS)}")
-                continue
-            if not isinstance(spec, dict):
-                issues.add(where, "E351", f"context {kind!r}: expected before: [...] and/or after: [...]")
-                continue
-            for direction in ("before", "after"):
-                words = spec.get(direction, [])
-                if not isinstance(words, list):
-                    issues.add(where, "E351", f"context {kind!r}: {direction!r} must be a list")
-                    continue
-                for word in words:
-                    add_term(str(word), _Term("context", kind, direction, False, False), where)
-    services = data.get("service_numbers", {})
-    service_numbers: dict[str, str] = {}
-    if isinstance(services, dict):
-        for number, name in services.items():
-            if not number.isdigit() or not 3 <= len(number) <= 8:
-                issues.add(line_of(services), "E356", f"service number {number!r} must be 3 to 8 digits")
-                continue
-            service_numbers[number] = str(name)
-    issues.raise_if_any()
+
+def compile_lexicon(data: LexiconData) -> Lexicon:
+    """The automaton and tables of a checked lexicon (E355 when an alias names two things)."""
+    terms, issues = lexicon_issues(data)
+    _raise_first(issues, data.file)
     automaton = ahocorasick.Automaton()
     for key, payloads in terms.items():
         automaton.add_word(key, (len(key), tuple(payloads)))
     automaton.make_automaton()
-    return Lexicon(automaton, tuple(tracking), service_numbers, str(path))
+    tracking = tuple((c.name, re.compile(p), anchored) for c in data.couriers for p, anchored in c.tracking)
+    return Lexicon(automaton, tracking, data.service_numbers, data.file)
+
+
+def _alias_check(loaded: LoadedKB) -> list[Issue]:
+    return lexicon_issues(loaded.kb.lexicon)[1]
+
+
+#: the ``lexicon_aliases`` validator of `fanzha kb lint`
+lexicon_aliases = Validator(
+    "lexicon_aliases", "error", _alias_check, "no alias of the entity lexicon names two things (E355)"
+)
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read, check and compile a lexicon file; the first problem raises (``file:line: E35x message``)."""
+    data, issues = read_lexicon(path)
+    _raise_first(issues, data.file)
+    return compile_lexicon(data)
 
 
 # -- numbers ----------------------------------------------------------------------------------------------------

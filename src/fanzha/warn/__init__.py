@@ -9,9 +9,9 @@ See docs/warn.md: the event schema, the sequence rules (kb/data/sequences/), sco
 and the figures on a synthetic city.
 """
 
+from fanzha.kb.sequences import RuleSet, default_rules, load_rules
 from fanzha.records.events import SCHEMA_VERSION, Event, Raw, Rejected
 from fanzha.warn.engine import Counters, WarnConfig, WarnEngine
-from fanzha.warn.rules import RuleSet, default_rules, load_rules
 from fanzha.warn.state import PersonState
 from fanzha.warn.store import WarnStore
 

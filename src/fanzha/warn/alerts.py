@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fanzha.kb.sequences import Playbook
 from fanzha.records.units import datetime_of
 from fanzha.warn.compiled import EID, FEN, INFO, KIND, MASK, CompiledRules, Entry, T
-from fanzha.warn.rules import Playbook
 from fanzha.warn.state import PersonState, Revision, evidence_entries, money
 
 SNIPPET = 48

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from fanzha.kb.sequences import RuleSet, Sequence, Signal, TextCondition, When
 from fanzha.records.units import parse_duration
-from fanzha.warn.rules import RuleSet, Sequence, Signal, TextCondition, When
 from fanzha.warn.textscore import TextVerdict
 
 # an entry of a person's history: (time µs, arrival number, signal mask, fen, event id, kind, info)

@@ -25,11 +25,11 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from fanzha.errors import InputError
+from fanzha.kb.sequences import Playbook, RuleSet, default_rules
 from fanzha.records.events import KINDS, MESSAGE_KINDS, Chunk, Event, Raw, RawRow, Rejected, raw_from_dict
 from fanzha.records.units import us_of
 from fanzha.warn.alerts import SNIPPET, render
 from fanzha.warn.compiled import CompiledRules, Entry
-from fanzha.warn.rules import Playbook, RuleSet, default_rules
 from fanzha.warn.state import PersonState, Revision, Stepper
 from fanzha.warn.store import WarnStore
 from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict

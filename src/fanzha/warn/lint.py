@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fanzha.kb.loader import Issue
+from fanzha.kb.lint import Validator
+from fanzha.kb.loader import Issue, LoadedKB
 from fanzha.kb.schema import KnowledgeBase
+from fanzha.kb.sequences import RuleSet, Timeline, load_rules
 from fanzha.records.events import Raw
 from fanzha.records.units import parse_duration, to_fen, us_of
 from fanzha.warn.compiled import CompiledRules
-from fanzha.warn.rules import RuleSet, Timeline, load_rules
 from fanzha.warn.textscore import DetectorScorer, Scorer
 
 EXAMPLE_PERSON = "P_EXAMPLE"
@@ -81,16 +82,38 @@ def sequence_issues(root: Path | None = None, kb: KnowledgeBase | None = None) -
     issues = list(rules.issues)
     if any(i.severity == "error" for i in issues) or rules.playbook is None:
         return issues, 0
+    replayed = list(_replay(rules, kb))
+    return issues + [issue for issue in replayed if issue is not None], len(replayed)
+
+
+def _replay(rules: RuleSet, kb: KnowledgeBase | None) -> Iterator[Issue | None]:
+    """Every example timeline replayed: an issue for one that misbehaves (E726 / E727), None for one that
+    behaves."""
     from fanzha.detect import Detector
 
     scorer = DetectorScorer(Detector(kb, model="off") if kb is not None else None)
-    count = 0
     for rid, kind, j, tl, hit in example_results(rules, scorer):
-        count += 1
         file, line = rules.origin.get(rid, ("sequences", 1))
         line = rules.example_lines.get((rid, kind, j), line)
         if kind == "positive" and not hit:
-            issues.append(Issue(file, line, "E726", f"{rid}: positive example {tl.name!r} does not match"))
-        if kind == "negative" and hit:
-            issues.append(Issue(file, line, "E727", f"{rid}: negative example {tl.name!r} matches"))
-    return issues, count
+            yield Issue(file, line, "E726", f"{rid}: positive example {tl.name!r} does not match")
+        elif kind == "negative" and hit:
+            yield Issue(file, line, "E727", f"{rid}: negative example {tl.name!r} matches")
+        else:
+            yield None
+
+
+def _sequence_examples(loaded: LoadedKB) -> Iterator[Issue]:
+    rules = loaded.rules
+    if rules.playbook is None or any(i.severity == "error" for i in rules.issues):
+        return
+    yield from (issue for issue in _replay(rules, loaded.kb) if issue is not None)
+
+
+#: the ``sequence_examples`` validator of `fanzha kb lint`
+sequence_examples = Validator(
+    "sequence_examples",
+    "error",
+    _sequence_examples,
+    "every sequence's positive example timelines match it through a fresh engine, its negative ones do not",
+)

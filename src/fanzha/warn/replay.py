@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 
 from fanzha.errors import InputError
+from fanzha.kb.sequences import RuleSet
 from fanzha.records.events import Chunk, event_files, fingerprint, is_time_ordered, read_chunks, read_sorted
 from fanzha.warn.engine import Counters, WarnConfig, WarnEngine
-from fanzha.warn.rules import RuleSet
 from fanzha.warn.store import AlertLog, WarnStore
 from fanzha.warn.textscore import Scorer
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from fanzha.kb.sequences import LEVELS
 from fanzha.warn.compiled import EID, FEN, INFO, KIND, MASK, SEQ, CompiledRules, Entry, T, match_ending_at
-from fanzha.warn.rules import LEVELS
 
 MAX_ENTRIES = 200
 MAX_EVIDENCE = 40

@@ -14,7 +14,6 @@ and against that `fanzha kb lint` and the tests replay.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -376,7 +375,8 @@ def _cross_check(
                 issues.append(Issue(f, line, "E729", f"no name for event kind {k!r}"))
 
 
-@functools.cache
 def default_rules() -> RuleSet:
-    """The shipped rules, loaded once per process."""
-    return load_rules()
+    """The shipped rules, loaded once per process (with the shipped knowledge base)."""
+    from fanzha.kb.loader import default_kb
+
+    return default_kb().rules

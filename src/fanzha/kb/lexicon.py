@@ -1,0 +1,169 @@
+"""The entity lexicon (``kb/data/entities.yaml``): apps, shopping platforms, couriers, the context words that say
+what a number or an id is, and well-known service numbers — read and checked, every problem as
+``entities.yaml:LINE: E35x message``:
+
+- E350 the file cannot be read or is not YAML;
+- E351 a section or an entry has the wrong shape (no name, aliases not a list of strings …);
+- E352 an app's role is not one of `APP_ROLES`;
+- E353 a courier's tracking-number pattern does not compile;
+- E354 a context kind is not one of `CONTEXT_KINDS`;
+- E355 one alias names two things (checked where aliases are normalised: `fanzha.text.entities`);
+- E356 a service number is not 3 to 8 digits.
+
+`fanzha.text.entities` compiles the result into its automaton.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fanzha.kb.yamlsrc import Issue, YamlSyntaxError, read
+
+APP_ROLES: tuple[str, ...] = ("chat", "meeting", "remote_control", "payment", "loan")
+CONTEXT_KINDS: tuple[str, ...] = ("qq", "qq_group", "wechat_id", "meeting_id", "order_number")
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An app, platform or courier: its canonical name, further spellings, the app's role, its line."""
+
+    name: str
+    aliases: tuple[str, ...]
+    line: int
+    role: str | None = None
+    tracking: tuple[tuple[str, bool], ...] = ()  # couriers: (full-match pattern, anchored only)
+
+
+@dataclass(frozen=True)
+class LexiconData:
+    """The checked contents of an entities file (`fanzha.text.entities.compile_lexicon` compiles it)."""
+
+    file: str
+    apps: tuple[Named, ...] = ()
+    platforms: tuple[Named, ...] = ()
+    couriers: tuple[Named, ...] = ()
+    ignore: tuple[str, ...] = ()
+    ignore_line: int = 1
+    #: context kind → (before words, after words, line)
+    context: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = field(default_factory=dict)
+    service_numbers: dict[str, str] = field(default_factory=dict)
+
+
+def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list[Issue]]:
+    """Read and check an entities file: what is well-formed, and an issue for everything that is not."""
+    label = file or path.name
+    issues: list[Issue] = []
+
+    def add(line: int, code: str, message: str) -> None:
+        issues.append(Issue(label, line, code, message))
+
+    try:
+        src = read(path, label, typed=False)  # every scalar as a string: names and numbers alike
+    except (OSError, UnicodeDecodeError) as exc:
+        add(1, "E350", f"cannot read the entity lexicon: {exc}")
+        return LexiconData(label), issues
+    except YamlSyntaxError as exc:
+        add(exc.line, "E350", str(exc))
+        return LexiconData(label), issues
+    data = src.data
+    if not isinstance(data, dict):
+        add(1, "E351", "expected a mapping with apps, platforms, couriers")
+        return LexiconData(label), issues
+    line_of = src.line_of_object
+
+    def entries(section: str) -> list[tuple[dict[str, Any], int]]:
+        """The well-formed items of a section, each with its line."""
+        items = data.get(section, [])
+        if not isinstance(items, list):
+            add(line_of(data), "E351", f"{section!r} must be a list")
+            return []
+        good: list[tuple[dict[str, Any], int]] = []
+        for i, item in enumerate(items):
+            where = line_of(item, line_of(items))
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("name"), str)
+                or not item["name"].strip()
+            ):
+                add(where, "E351", f"{section}[{i}]: needs a non-empty 'name'")
+                continue
+            aliases = item.get("aliases", [])
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                add(where, "E351", f"{section}[{i}] {item['name']!r}: 'aliases' must be a list of strings")
+                continue
+            good.append(({**item, "aliases": aliases}, where))
+        return good
+
+    apps: list[Named] = []
+    for item, where in entries("apps"):
+        role = item.get("role")
+        if role not in APP_ROLES:
+            add(where, "E352", f"app {item['name']!r}: role {role!r} is not one of {list(APP_ROLES)}")
+            continue
+        apps.append(Named(item["name"], tuple(item["aliases"]), where, role))
+    platforms = [Named(item["name"], tuple(item["aliases"]), where) for item, where in entries("platforms")]
+    couriers: list[Named] = []
+    for item, where in entries("couriers"):
+        formats = item.get("tracking", [])
+        if not isinstance(formats, list):
+            add(where, "E351", f"courier {item['name']!r}: 'tracking' must be a list")
+            continue
+        tracking: list[tuple[str, bool]] = []
+        for fmt in formats:
+            if not isinstance(fmt, dict) or not isinstance(fmt.get("pattern"), str):
+                add(line_of(fmt, where), "E351", f"courier {item['name']!r}: tracking needs a 'pattern'")
+                continue
+            try:
+                re.compile(fmt["pattern"])
+            except re.error as exc:
+                add(
+                    line_of(fmt, where),
+                    "E353",
+                    f"courier {item['name']!r}: bad pattern {fmt['pattern']!r}: {exc}",
+                )
+                continue
+            tracking.append((fmt["pattern"], str(fmt.get("anchored", "true")).lower() == "true"))
+        couriers.append(Named(item["name"], tuple(item["aliases"]), where, None, tuple(tracking)))
+    ignore = data.get("ignore", [])
+    ignore_words = tuple(str(p) for p in ignore) if isinstance(ignore, list) else ()
+    context: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {}
+    spec_all = data.get("context", {})
+    if isinstance(spec_all, dict):
+        for kind, spec in spec_all.items():
+            where = line_of(spec, line_of(spec_all))
+            if kind not in CONTEXT_KINDS:
+                add(where, "E354", f"unknown context kind {kind!r}; valid: {list(CONTEXT_KINDS)}")
+                continue
+            if not isinstance(spec, dict):
+                add(where, "E351", f"context {kind!r}: expected before: [...] and/or after: [...]")
+                continue
+            words: dict[str, tuple[str, ...]] = {}
+            for direction in ("before", "after"):
+                got = spec.get(direction, [])
+                if not isinstance(got, list):
+                    add(where, "E351", f"context {kind!r}: {direction!r} must be a list")
+                    got = []
+                words[direction] = tuple(str(w) for w in got)
+            context[kind] = (words["before"], words["after"], where)
+    services = data.get("service_numbers", {})
+    service_numbers: dict[str, str] = {}
+    if isinstance(services, dict):
+        for number, name in services.items():
+            if not number.isdigit() or not 3 <= len(number) <= 8:
+                add(line_of(services), "E356", f"service number {number!r} must be 3 to 8 digits")
+                continue
+            service_numbers[number] = str(name)
+    lex = LexiconData(
+        label,
+        tuple(apps),
+        tuple(platforms),
+        tuple(couriers),
+        ignore_words,
+        line_of(ignore) if isinstance(ignore, list) else 1,
+        context,
+        service_numbers,
+    )
+    return lex, issues
