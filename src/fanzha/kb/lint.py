@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from fanzha.errors import FanzhaError
 from fanzha.kb.loader import LoadedKB, load
 from fanzha.kb.yamlsrc import Issue
 from fanzha.registry import Registry
@@ -66,8 +67,16 @@ def lint(root: Path | None = None) -> LintReport:
     issues.extend(loaded.rules.issues)
     examples = 0
     if not any(i.severity == "error" for i in issues):
+        failed: list[Issue] = []  # a validator that could not run says why, unless another reported it
         for _, validator in sorted(VALIDATORS.items()):
-            issues.extend(validator(loaded))
+            try:
+                issues.extend(validator(loaded))
+            except FanzhaError as exc:
+                file, _, line = (exc.where or "kb").rpartition(":")
+                where = (file, int(line)) if line.isdigit() else (exc.where or "kb", 1)
+                failed.append(Issue(*where, exc.code, f"{validator.name} could not run: {exc.message}"))
+        seen = {(i.file, i.line, i.code) for i in issues}
+        issues.extend(i for i in failed if (i.file, i.line, i.code) not in seen)
         examples = sum(
             len(i.examples.positive) + len(i.examples.negative)
             for i in loaded.kb.indicators
