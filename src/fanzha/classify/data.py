@@ -23,7 +23,7 @@ import numpy as np
 
 from fanzha.classify import synth
 from fanzha.detect.document import Document
-from fanzha.detect.engine import MAX_CHARS, Detector, _join
+from fanzha.detect.engine import MAX_CHARS, Detector, join_turns
 from fanzha.errors import InputError
 from fanzha.records.corpora import Split
 from fanzha.records.files import iter_jsonl
@@ -44,7 +44,7 @@ class Item:
 def model_text(detector: Detector, data: Any) -> str:
     """The normalised text the detector hands the model for `data` (a text or a list of turns)."""
     doc = Document.from_text(data) if isinstance(data, str) else Document.from_turns(data)
-    joined, _ = _join(doc)
+    joined, _ = join_turns(doc)
     return detector.normalize(joined[:MAX_CHARS]).text
 
 

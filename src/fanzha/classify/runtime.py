@@ -11,6 +11,10 @@
 
 A missing or corrupt artifact is reported once on standard error (E600 / E601 / E602) and the detector goes on
 with the rules; ``FANZHA_MODEL=strict`` turns that into an error.
+
+`ModelHook` is the detector's `fanzha.detect.scorer.TextScorer`; `resolve` is registered as the detector's
+``default`` scorer factory through the ``fanzha.scorers`` entry point (pyproject.toml), so the detector finds
+the shipped model without importing this package.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from fanzha.classify.features import MAX_CHARS
-from fanzha.classify.model import ModelError, Prediction, TextModel, default_path, load
+from fanzha.classify.model import ModelError, Prediction, Stack, TextModel, default_path, load
 
 Mode = Literal["fused", "only"]
 _CACHE: dict[Path, TextModel | ModelError] = {}
@@ -84,9 +88,26 @@ class ModelHook:
             return None
         return self.model_
 
+    # -- the detector's `fanzha.detect.scorer.TextScorer` ---------------------------------------------
+
+    def available(self) -> bool:
+        return self.get() is not None
+
     def predict_batch(self, texts: list[str]) -> list[Prediction] | None:
         model = self.get()
         return model.predict_batch(texts) if model is not None else None
+
+    def stack(self) -> Stack | None:
+        model = self.get()
+        return model.stack if model is not None else None
+
+    def categories(self) -> tuple[str, ...]:
+        model = self.get()
+        return model.categories if model is not None else ()
+
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
+        model = self.get()
+        return spans(model, text) if model is not None else []
 
 
 def shipped_path() -> Path:
@@ -156,102 +177,3 @@ def spans(
     ]
     runs.sort(key=lambda r: -r[2])
     return runs[:max_spans]
-
-
-# -- at the fusion point ------------------------------------------------------------------------------------
-
-REASON = {
-    "zh": {
-        "alone": "训练模型判断这段文字像诈骗（知识库规则未找到足够证据），最像诈骗的是这几处",
-        "support": "训练模型也判断这段文字像诈骗，最像诈骗的是这几处",
-    },
-    "en": {
-        "alone": "The trained model judged this text a scam (the knowledge base's rules found too little); "
-        "these stretches weighed most",
-        "support": "The trained model also judged this text a scam; these stretches weighed most",
-    },
-}
-MODEL_FINDING_MIN = 0.5  # a model finding is shown when the model's own probability reaches this
-
-
-def model_only_decision(config: Any, prediction: Prediction) -> Any:
-    """The model alone (the ablation's "model only"): its calibrated probability against the same
-    thresholds; a flagged text is an attempt; nothing marks a genre."""
-    from fanzha.detect.fusion import Decision, label_of
-
-    p = prediction.p_scam
-    label = label_of(p, config.thresholds)
-    kind = "attempt" if label != "safe" else "other"
-    trail = {"model_logit": prediction.logit, "logit": prediction.logit, "p_scam": p, "score": p}
-    return Decision(label, kind, p, p, {"attempt": 1.0, "narrative": 0.0, "notice": 0.0}, trail)  # type: ignore[arg-type]
-
-
-def fuse_with_model(
-    config: Any,
-    evidence: list[Any],
-    conversation: bool,
-    hook: ModelHook,
-    prediction: Prediction,
-    text: str,
-    lang: str,
-    explain: bool = False,
-) -> tuple[Any, list[tuple[int, int, dict[str, Any]]]]:
-    """The decision with the model (fused through the artifact's stack, or alone), with
-    ``trail["model"]`` saying what the model did, and the model's findings as (start, end, fields) on the
-    normalised text: always when the model changed the label upwards (or decided alone), and with `explain`
-    also when it only agreed with the rules."""
-    from fanzha.detect.fusion import fuse, label_of, sigmoid
-
-    model = hook.get()
-    stack = model.stack if model is not None else None
-    fused = fuse(config, evidence, conversation=conversation, model_logit=prediction.logit, stack=stack)
-    # What the rules alone would have said: the same sum without the model (the genre does not depend on it).
-    rules_score = sigmoid(fused.trail["rule_logit"]) * (1.0 - fused.genre["notice"])
-    rules_label = label_of(rules_score, config.thresholds)
-    if fused.kind == "notice":
-        rules_label = "safe"
-    decision = model_only_decision(config, prediction) if hook.mode == "only" else fused
-    order = {"safe": 0, "suspicious": 1, "scam": 2}
-    effect = (
-        "raised"
-        if order[decision.label] > order[rules_label]
-        else "lowered"
-        if order[decision.label] < order[rules_label]
-        else "none"
-    )
-    alone = decision.label != "safe" and rules_label == "safe"
-    info = {
-        "mode": hook.mode,
-        "logit": round(prediction.logit, 4),
-        "p_scam": round(prediction.p_scam, 4),
-        "category": prediction.category,
-        "category_p": round(prediction.category_p, 4),
-        "rules_label": rules_label,
-        "rules_score": round(rules_score, 4),
-        "effect": effect,
-        "alone": alone,
-    }
-    decision.trail["model"] = info
-    extra: list[tuple[int, int, dict[str, Any]]] = []
-    # A verdict the model raised always says so; one it merely agrees with does with `explain`.
-    raised = effect == "raised" or (hook.mode == "only" and decision.label != "safe")
-    wanted = raised or (explain and decision.label != "safe" and prediction.p_scam >= MODEL_FINDING_MIN)
-    if wanted and model is not None:
-        reason = REASON.get(lang, REASON["zh"])["alone" if alone or hook.mode == "only" else "support"]
-        found = spans(model, text) or [(0, len(text), prediction.logit)]  # nothing stands out: the whole text
-        for a, b, contribution in found:
-            extra.append(
-                (
-                    a,
-                    b,
-                    {
-                        "indicator": "model.text",
-                        "reason": reason,
-                        "score": round(prediction.p_scam, 4),
-                        "weight": round(contribution, 4),
-                        "role": "model",
-                        "pattern": "model",
-                    },
-                )
-            )
-    return decision, extra

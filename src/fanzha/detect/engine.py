@@ -10,15 +10,17 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import ahocorasick
 
 from fanzha.detect.document import Document
-from fanzha.detect.fusion import Decision, Evidence, fuse
+from fanzha.detect.fusion import Decision, Evidence, bound, fuse, fuse_model
 from fanzha.detect.prefilter import required_literal_sets, with_first_character_lookahead
-from fanzha.detect.verdict import Advice, Finding, Mention, Verdict
+from fanzha.detect.scorer import TextScorer
+from fanzha.detect.scorer import resolve as resolve_scorer
+from fanzha.detect.verdict import Advice, Finding, Label, Mention, Verdict
 from fanzha.kb.loader import LoadedKB, default_kb
 from fanzha.kb.schema import Indicator, KnowledgeBase
 from fanzha.text.entities import compile_lexicon, extract_entities
@@ -26,6 +28,15 @@ from fanzha.text.normalize import Normalized, Normalizer
 
 _TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
 MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What `Detector.screen` saw: the scam indicators that fire, and the upper bound of the verdict."""
+
+    indicators: frozenset[str]
+    score: float
+    label: Label
 
 
 class _Hit(NamedTuple):
@@ -161,8 +172,8 @@ class Detector:
     ) -> None:
         """`model`: the trained text model fused at the fusion point — ``"default"`` (the shipped artifact,
         loaded on first use; ``$FANZHA_MODEL=off|only|PATH`` overrides), ``None`` / ``"off"`` (rules only),
-        ``"only"`` (the model alone), a `fanzha.classify.TextModel` or a `Path` to an artifact. See
-        `fanzha.classify.runtime`."""
+        ``"only"`` (the model alone), a `fanzha.classify.TextModel`, a `Path` to an artifact, or any
+        `fanzha.detect.scorer.TextScorer`. See `fanzha.detect.scorer` and `fanzha.classify.runtime`."""
         if kb is None:
             kb = default_kb()
         self.compiled = CompiledKB(kb.kb if isinstance(kb, LoadedKB) else kb)
@@ -170,20 +181,34 @@ class Detector:
         self._model_spec = model
         self._hook: Any = _UNSET  # resolved on first use, so that importing and building stay cheap
 
-    def model_hook(self) -> Any:
-        """The model hook (`fanzha.classify.runtime.ModelHook`) or None when the rules work alone."""
+    def model_hook(self) -> TextScorer | None:
+        """The trained model at the fusion point (a `TextScorer`), or None when the rules work alone."""
         if self._hook is _UNSET:
-            if self._model_spec is None or self._model_spec == "off":
-                self._hook = None
-            else:
-                from fanzha.classify.runtime import resolve
-
-                self._hook = resolve(self._model_spec)
-        return self._hook
+            self._hook = resolve_scorer(self._model_spec)
+        hook: TextScorer | None = self._hook
+        return hook
 
     @property
     def kb(self) -> KnowledgeBase:
         return self.compiled.kb
+
+    def screen(self, text: str) -> Screen | None:
+        """A look at a text before the full analysis, for callers that score many texts and need a verdict
+        only for some (the warning engine): None when no scam indicator fires on it — the analysis would call
+        it safe without a scam finding, unless a trained model is fused (`model_hook`) — otherwise the scam
+        indicators that fire and the highest score and label `fusion.bound` allows them (the real verdict's
+        scam findings are among them and its score is never higher)."""
+        c = self.compiled
+        found = frozenset(
+            hit.idx
+            for hit, _ in c.match(c.normalizer(text[:MAX_CHARS]))
+            if c.indicators[hit.idx].role == "scam"
+        )
+        if not found:
+            return None
+        inds = c.indicators
+        score, label = bound(c.kb.fusion, ((inds[k].weight, inds[k].stage) for k in found))
+        return Screen(frozenset(inds[k].id for k in found), score, label)
 
     def normalize(self, text: str) -> Normalized:
         return self.compiled.normalizer.normalize(text)
@@ -232,7 +257,7 @@ class Detector:
 
     def _prepare(self, doc: Document) -> tuple[str, list[int], bool, Normalized]:
         """The turns joined (and cut at MAX_CHARS), their starts, whether cut, and the normalised text."""
-        joined, bounds = _join(doc)
+        joined, bounds = join_turns(doc)
         truncated = len(joined) > MAX_CHARS
         if truncated:
             joined = joined[:MAX_CHARS]
@@ -300,9 +325,7 @@ class Detector:
             preds = hook.predict_batch([norm.text])
             prediction = preds[0] if preds else None
         if hook is not None and prediction is not None and prediction is not _UNSET:
-            from fanzha.classify.runtime import fuse_with_model
-
-            decision, extra = fuse_with_model(
+            decision, extra = fuse_model(
                 c.kb.fusion, list(best.values()), doc.conversation, hook, prediction, norm.text, lang, explain
             )
             for a, b, fields in extra:  # the model's finding: the stretches that made it decide
@@ -324,10 +347,8 @@ class Detector:
             )
         scam_findings = [f for f in findings if f.role == "scam" and f.score > 0]
         model_logp: dict[str, float] = {}
-        if decision.label != "safe" and hook is not None and prediction is not None:
-            model = hook.get()
-            if model is not None:
-                model_logp = dict(zip(model.categories, prediction.category_logp, strict=False))
+        if decision.label != "safe" and hook is not None and prediction is not None and hook.available():
+            model_logp = dict(zip(hook.categories(), prediction.category_logp, strict=False))
         category, variant = self._classify(scam_findings, decision, model_logp)
         stage = (
             max((f.stage for f in scam_findings if f.stage), default=None)
@@ -422,7 +443,7 @@ _UNSET: Any = object()
 _TURN_BREAK = "\n\n"  # a paragraph break: normalisation never joins across it
 
 
-def _join(doc: Document) -> tuple[str, list[int]]:
+def join_turns(doc: Document) -> tuple[str, list[int]]:
     """Join the turns' texts with blank lines; return the text and each turn's start in it."""
     bounds: list[int] = []
     pos = 0

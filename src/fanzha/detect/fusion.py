@@ -16,6 +16,11 @@ each term in the trail (``stack``); the genre logic below gates the result the s
 A notice (a warning, a news report) talks about the scam without being one, so its probability discounts the
 score; the label follows the thresholds; the kind is the most likely genre, or ``other`` when nothing points
 at a scam and nothing marks a genre.
+
+Everything that turns evidence into a score is here: `fuse` (the rules, optionally with a model's log-odds),
+`fuse_model` (a `TextScorer` fused through its stack, or alone, with what the rules alone would have said and the
+model's own findings), and `bound` (the highest score a set of indicators could reach: what the warning engine
+may answer instead of a full analysis).
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from fanzha.detect.scorer import ModelScore, StackWeights, TextScorer
 from fanzha.detect.verdict import Kind, Label
 from fanzha.kb.schema import Fusion, Thresholds
+from fanzha.messages import t
 
 GENRES: tuple[Kind, ...] = ("attempt", "narrative", "notice")
 
@@ -53,24 +60,6 @@ class Evidence:
     @property
     def contribution(self) -> float:
         return self.weight * self.score
-
-
-class StackWeights(Protocol):
-    """The learned fusion of a trained model (`fanzha.classify.model.Stack`): with it, the scam log-odds are
-    ``intercept + w_rules · (bias + capped evidence + chain) + w_model · model + w_model_alone · model ×
-    [no scam evidence]`` instead of the plain sum."""
-
-    @property
-    def intercept(self) -> float: ...
-
-    @property
-    def w_rules(self) -> float: ...
-
-    @property
-    def w_model(self) -> float: ...
-
-    @property
-    def w_model_alone(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +168,100 @@ def fuse(
     if stacked is not None:
         trail["stack"] = stacked
     return Decision(label, kind, score, p_scam, genre, trail)
+
+
+def rules_only(decision: Decision, config: Fusion) -> tuple[float, Label]:
+    """What the rules alone would have said of a fused decision: the same sum without the model (the genre
+    does not depend on it)."""
+    score = sigmoid(decision.trail["rule_logit"]) * (1.0 - decision.genre["notice"])
+    label = "safe" if decision.kind == "notice" else label_of(score, config.thresholds)
+    return score, label
+
+
+def bound(config: Fusion, indicators: Iterable[tuple[float, int | None]]) -> tuple[float, Label]:
+    """The highest score (and its label) that `fuse` can give a text whose scam indicators are among
+    `indicators` (weight, stage): every one at full score, no benign or genre evidence, no alone factor —
+    the bias, the capped sum and the stage-chain bonuses. The real score is never higher."""
+    total = 0.0
+    stages: set[int] = set()
+    for weight, stage in indicators:
+        total += max(weight, 0.0)
+        if stage is not None:
+            stages.add(stage)
+    score = sigmoid(config.bias + min(total, config.max_evidence) + chain_bonus(config.stage_chain, stages))
+    return score, label_of(score, config.thresholds)
+
+
+MODEL_FINDING_MIN = 0.5  # a model finding is shown when the model's own probability reaches this
+_ORDER = {"safe": 0, "suspicious": 1, "scam": 2}
+
+
+def model_only(config: Fusion, score: ModelScore) -> Decision:
+    """The model alone (the ablation's "model only"): its calibrated probability against the same
+    thresholds; a flagged text is an attempt; nothing marks a genre."""
+    p = score.p_scam
+    label = label_of(p, config.thresholds)
+    kind: Kind = "attempt" if label != "safe" else "other"
+    trail = {"model_logit": score.logit, "logit": score.logit, "p_scam": p, "score": p}
+    return Decision(label, kind, p, p, {"attempt": 1.0, "narrative": 0.0, "notice": 0.0}, trail)
+
+
+def fuse_model(
+    config: Fusion,
+    evidence: list[Evidence],
+    conversation: bool,
+    scorer: TextScorer,
+    score: ModelScore,
+    text: str,
+    lang: str,
+    explain: bool = False,
+) -> tuple[Decision, list[tuple[int, int, dict[str, Any]]]]:
+    """The decision with the model (fused through its stack, or alone), with ``trail["model"]`` saying what
+    the model did, and the model's findings as (start, end, fields) on the normalised `text`: always when the
+    model changed the label upwards (or decided alone), and with `explain` also when it only agreed with the
+    rules."""
+    fused = fuse(config, evidence, conversation=conversation, model_logit=score.logit, stack=scorer.stack())
+    rules_score, rules_label = rules_only(fused, config)
+    decision = model_only(config, score) if scorer.mode == "only" else fused
+    effect = (
+        "raised"
+        if _ORDER[decision.label] > _ORDER[rules_label]
+        else "lowered"
+        if _ORDER[decision.label] < _ORDER[rules_label]
+        else "none"
+    )
+    alone = decision.label != "safe" and rules_label == "safe"
+    decision.trail["model"] = {
+        "mode": scorer.mode,
+        "logit": round(score.logit, 4),
+        "p_scam": round(score.p_scam, 4),
+        "category": score.category,
+        "category_p": round(score.category_p, 4),
+        "rules_label": rules_label,
+        "rules_score": round(rules_score, 4),
+        "effect": effect,
+        "alone": alone,
+    }
+    extra: list[tuple[int, int, dict[str, Any]]] = []
+    # A verdict the model raised always says so; one it merely agrees with does with `explain`.
+    raised = effect == "raised" or (scorer.mode == "only" and decision.label != "safe")
+    wanted = raised or (explain and decision.label != "safe" and score.p_scam >= MODEL_FINDING_MIN)
+    if wanted:
+        reason = t("model.alone" if alone or scorer.mode == "only" else "model.support", lang)
+        found = scorer.spans(text) or [(0, len(text), score.logit)]  # nothing stands out: the whole text
+        for a, b, contribution in found:
+            extra.append(
+                (
+                    a,
+                    b,
+                    {
+                        "indicator": "model.text",
+                        "reason": reason,
+                        "score": round(score.p_scam, 4),
+                        "weight": round(contribution, 4),
+                        "role": "model",
+                        "pattern": "model",
+                    },
+                )
+            )
+    return decision, extra
