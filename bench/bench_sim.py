@@ -27,9 +27,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from fanzha.sim.check import check_world  # noqa: E402
 from fanzha.sim.config import preset  # noqa: E402
 from fanzha.sim.generate import simulate  # noqa: E402
+from fanzha.sim.validate import check_world  # noqa: E402
 
 
 def peak_rss_mb() -> float:

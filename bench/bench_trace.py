@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_trace.py --quick --out /tmp/bench-trace                 # small world only
 
 Worlds come from `fanzha sim` (presets small, medium and large, seed 0), generated into `--worlds` when
-missing. `bars` runs `fanzha.trace.evaluate.evaluate_world` on small and medium; `perf` loads the large
+missing. `bars` runs `fanzha.evaluate.trace.evaluate_world` on small and medium; `perf` loads the large
 ledger and times: the load, one victim's trace (alone, FIFO, several victims), all reported victims at once,
 mule scoring over the whole ledger, peak memory, and the same traces done naively (a time-respecting
 breadth-first search in networkx over the whole ledger, then a Python FIFO pass over it; and a plain
@@ -172,8 +172,8 @@ def profile(path: Path, be: Any, ledger: Any, one: list[Any], seeds: list[Any]) 
 def perf(
     world: Path, victims_k: int, naive_k: int, with_naive: bool, profile_to: Path | None = None
 ) -> dict[str, Any]:
+    from fanzha.evaluate.trace import world_seeds
     from fanzha.trace import get_backend, load_ledger, score_mules
-    from fanzha.trace.evaluate import world_seeds
 
     out: dict[str, Any] = {"world": str(world)}
     gc.collect()
@@ -463,7 +463,7 @@ def main() -> None:
     ap.add_argument("--doc", type=Path, default=None, help="Markdown file whose bench section to replace")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO / "src"))
-    from fanzha.trace.evaluate import evaluate_world
+    from fanzha.evaluate.trace import evaluate_world
 
     args.out.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = {"meta": meta(), "quick": args.quick, "bars": {}}

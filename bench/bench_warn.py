@@ -39,11 +39,11 @@ sys.path.insert(0, str(REPO / "src"))
 
 import orjson  # noqa: E402
 
+from fanzha.kb.sequences import default_rules  # noqa: E402
 from fanzha.records.events import MESSAGE_KINDS, event_files, read_chunks  # noqa: E402
 from fanzha.warn.compiled import CompiledRules  # noqa: E402
 from fanzha.warn.engine import WarnEngine  # noqa: E402
 from fanzha.warn.replay import replay  # noqa: E402
-from fanzha.kb.sequences import default_rules  # noqa: E402
 from fanzha.warn.state import PersonState  # noqa: E402
 from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict  # noqa: E402
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.classify.ablation import main, table
+from fanzha.evaluate.ablation import main, table
 
 
 def _write(folder: Path, f1: float, fa_k: int) -> Path:

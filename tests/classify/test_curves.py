@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.classify import curves
+from fanzha.evaluate import curves
 
 
 @pytest.mark.corpora

@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from fanzha.records.arrow import decimal_to_fen, fen_to_decimal
-from fanzha.sim.check import check_world
 from fanzha.sim.generate import SimResult
+from fanzha.sim.validate import check_world
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from simworlds import TINY
 
 from fanzha.records.arrow import decimal_to_fen, fen_to_decimal, fixed_ids
 from fanzha.sim.benign import cap_outflows
-from fanzha.sim.check import check_world
 from fanzha.sim.fifo import CLEAN, Fifo, by_victim
 from fanzha.sim.generate import simulate
 from fanzha.sim.intervene import intervene
+from fanzha.sim.validate import check_world
 
 
 def test_fifo_takes_from_the_head_and_merges_neighbours() -> None:

@@ -18,9 +18,9 @@ from fanzha.kb.loader import default_kb
 from fanzha.records.arrow import decimal_to_fen, times_to_us
 from fanzha.records.kinds import MESSAGE_KINDS
 from fanzha.records.schema import EVENT_KINDS, FILES
-from fanzha.sim.check import check_world
 from fanzha.sim.config import PRESETS
 from fanzha.sim.generate import SimResult, simulate
+from fanzha.sim.validate import check_world
 from fanzha.sim.world import SCAM_VARIANTS
 
 
@@ -213,7 +213,7 @@ def test_message_texts_are_varied(small_world: tuple[Path, SimResult]) -> None:
 
 
 def test_detector_flags_scams_and_spares_lookalikes(small_world: tuple[Path, SimResult]) -> None:
-    from fanzha.sim.stats import world_stats
+    from fanzha.evaluate.world import world_stats
 
     d = world_stats(small_world[0], detector_sample=300)["detector"]
     # figures published in docs/sim.md; the bounds only guard against a broken generator

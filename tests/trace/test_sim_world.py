@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.trace.evaluate import check_gangs, check_lineage, check_mules, check_policies, world_seeds
+from fanzha.evaluate.trace import check_gangs, check_lineage, check_mules, check_policies, world_seeds
 from fanzha.trace.ingest import Ledger, load_ledger
 
 pytestmark = pytest.mark.slow

@@ -137,7 +137,7 @@ def test_naive_times_in_parquet_are_one_line(tmp_path: Path, capsys: pytest.Capt
 @pytest.mark.slow
 def test_evaluate_a_tiny_world(tmp_path: Path, tiny_world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc = tmp_path / "warn.md"
-    from fanzha.warn.evaluate import BEGIN, END
+    from fanzha.evaluate.warn import BEGIN, END
 
     doc.write_text(f"# x\n\n{BEGIN}\nPLACEHOLDER\n{END}\n", encoding="utf-8")
     report = tmp_path / "r.json"

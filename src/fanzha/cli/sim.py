@@ -110,7 +110,7 @@ def sim(
 
 def _check(root: Path) -> None:
     from fanzha.errors import InputError
-    from fanzha.sim.check import check_world
+    from fanzha.sim.validate import check_world
 
     if not root.is_dir():
         raise InputError("E400", "no such folder", where=str(root))
@@ -124,7 +124,7 @@ def _check(root: Path) -> None:
 
 
 def _stats(root: Path, detector_sample: int, as_json: bool) -> None:
-    from fanzha.sim.stats import render_markdown, world_stats
+    from fanzha.evaluate.world import render_markdown, world_stats
 
     stats = world_stats(root, detector_sample=detector_sample)
     if as_json:

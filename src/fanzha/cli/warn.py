@@ -176,8 +176,8 @@ def _evaluate(
     import orjson
 
     from fanzha.errors import InputError
+    from fanzha.evaluate.warn import evaluate_world, markdown, update_doc
     from fanzha.warn.engine import WarnConfig
-    from fanzha.warn.evaluate import evaluate_world, markdown, update_doc
     from fanzha.warn.replay import replay, stderr_progress
 
     assert isinstance(config, WarnConfig)

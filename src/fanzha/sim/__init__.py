@@ -5,10 +5,10 @@
 See docs/sim.md for the schema, the rules (money conservation, FIFO lineage) and the statistics of a world.
 """
 
-from fanzha.sim.check import Violation, check_world
 from fanzha.sim.config import PRESETS, SimConfig, preset
 from fanzha.sim.generate import SimResult, simulate
 from fanzha.sim.intervene import InterventionReport, intervene
+from fanzha.sim.validate import Violation, check_world
 
 __all__ = [
     "PRESETS",

@@ -3,7 +3,7 @@
 Run `fanzha eval` three times with ``FANZHA_MODEL=off``, ``only`` and ``on`` (each writing ``corpora.json`` with
 ``--out``), then::
 
-    python -m fanzha.classify.ablation RULES_DIR MODEL_DIR FUSED_DIR [--split test] [--doc docs/model-card.md]
+    python -m fanzha.evaluate.ablation RULES_DIR MODEL_DIR FUSED_DIR [--split test] [--doc docs/model-card.md]
 
 prints the Markdown table (and with ``--doc`` replaces the block between ``<!-- BEGIN ablation -->`` and
 ``<!-- END ablation -->``). For a corpus with scams the figure is F1 (label ≠ safe) with its recall; for a
@@ -98,7 +98,7 @@ def update(doc: Path, body: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m fanzha.classify.ablation", description=__doc__.split("\n")[0]
+        prog="python -m fanzha.evaluate.ablation", description=__doc__.split("\n")[0]
     )
     parser.add_argument("rules", type=Path)
     parser.add_argument("model", type=Path)

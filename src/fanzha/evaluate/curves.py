@@ -1,6 +1,6 @@
 """Recall at equal false alarms: rules, model and fused compared at the same operating point.
 
-    python -m fanzha.classify.curves [--split test] [--rates 0.001,0.0026,0.0041]
+    python -m fanzha.evaluate.curves [--split test] [--rates 0.001,0.0026,0.0041]
 
 The ablation table compares each part at its own thresholds (0.4 flags); a part that flags more gets more recall
 and more false alarms. Here each part's score (the verdict's score; the model's probability) is thresholded so
@@ -61,7 +61,7 @@ def table(split: str, rates: Sequence[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m fanzha.classify.curves", description=__doc__.split("\n")[0]
+        prog="python -m fanzha.evaluate.curves", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
     parser.add_argument("--rates", default="0.001,0.0026,0.0041")

@@ -1,6 +1,6 @@
 """How fast the model is, alone and inside the detector: the figures of the model card.
 
-    python -m fanzha.classify.speed [--cpu 1] [--n 6000]
+    python -m fanzha.evaluate.model_speed [--cpu 1] [--n 6000]
 
 Prints the artifact's size and load time, the model's cost per text (one at a time and in batches of 256),
 and the detector's throughput and single-message latency with and without the model, on one core, over the
@@ -78,7 +78,7 @@ def measure(n: int = 6000) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m fanzha.classify.speed", description=__doc__.split("\n")[0]
+        prog="python -m fanzha.evaluate.model_speed", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--cpu", type=int, default=None, help="pin to this CPU (default: the last one)")
     parser.add_argument("--n", type=int, default=6000, help="texts in the mix")
