@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fanzha-installed
 
-.PHONY: run test lint typecheck pytest install clean eval bench
+.PHONY: run test lint typecheck contracts pytest install clean eval bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,10 +26,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# the floors of the package: no module imports from a floor above its own (pyproject.toml, [tool.importlinter])
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2
 
-test: lint typecheck pytest
+test: lint typecheck contracts pytest
 
 eval: $(STAMP)
 	$(BIN)/fanzha eval --corpora ../shared/data --out docs/eval --doc docs/evaluation.md

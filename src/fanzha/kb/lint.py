@@ -7,7 +7,7 @@ severity; those that need more than the knowledge base register from their own f
 
 - ``indicator_examples`` (`fanzha.detect.kbcheck`): every indicator's positive example is found by the
   detector, no negative one is (E130 / E131);
-- ``lexicon_aliases`` (`fanzha.text.entities`): no alias of the entity lexicon names two things (E355);
+- ``lexicon_aliases`` (`fanzha.text.kbcheck`): no alias of the entity lexicon names two things (E355);
 - ``sequence_examples`` (`fanzha.warn.kbcheck`): every sequence's example timelines replayed through a fresh
   engine (E726 / E727).
 """

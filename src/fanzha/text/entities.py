@@ -52,8 +52,7 @@ from fanzha.errors import FanzhaError
 from fanzha.kb.lexicon import APP_ROLES as APP_ROLES
 from fanzha.kb.lexicon import CONTEXT_KINDS as CONTEXT_KINDS
 from fanzha.kb.lexicon import LexiconData, read_lexicon
-from fanzha.kb.lint import Validator
-from fanzha.kb.loader import LoadedKB, default_kb
+from fanzha.kb.loader import default_kb
 from fanzha.kb.yamlsrc import Issue
 from fanzha.records.units import round_fen
 from fanzha.text.normalize import Normalized, char_table
@@ -227,16 +226,6 @@ def compile_lexicon(data: LexiconData) -> Lexicon:
     automaton.make_automaton()
     tracking = tuple((c.name, re.compile(p), anchored) for c in data.couriers for p, anchored in c.tracking)
     return Lexicon(automaton, tracking, data.service_numbers, data.file)
-
-
-def _alias_check(loaded: LoadedKB) -> list[Issue]:
-    return lexicon_issues(loaded.kb.lexicon)[1]
-
-
-#: the ``lexicon_aliases`` validator of `fanzha kb lint`
-lexicon_aliases = Validator(
-    "lexicon_aliases", "error", _alias_check, "no alias of the entity lexicon names two things (E355)"
-)
 
 
 def load_lexicon(path: Path) -> Lexicon:
