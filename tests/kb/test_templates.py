@@ -19,8 +19,8 @@ from fanzha.classify import synth
 from fanzha.errors import KnowledgeBaseError
 from fanzha.kb import templates as kbt
 from fanzha.kb.templates import Templates, check_templates, default_root, load_templates
+from fanzha.kb.yamlsrc import Issue
 from fanzha.text import templates as tt
-from fanzha.yamlsrc import Issue
 
 T = load_templates()
 W = tt.training_texts()

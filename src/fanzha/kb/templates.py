@@ -10,7 +10,7 @@ One file per part, one model each, `Templates` holding them all:
 - ``training.yaml``, ``training_benign.yaml``, ``training_registers.yaml``, ``training_letters.yaml``: the
   training texts' one-line phrasings and the parts, weights and separators they are composed from.
 
-`load_templates()` reads them with `fanzha.yamlsrc` (libyaml) and checks them; a problem raises
+`load_templates()` reads them with `fanzha.kb.yamlsrc` (libyaml) and checks them; a problem raises
 `KnowledgeBaseError` listing every one as ``file:line: CODE message`` (`check_templates` returns them instead).
 The shipped files are read once per process, when a generator first asks (`fanzha.text.templates`), never when
 the detector starts. Rendering is `fanzha.text.templates`; this module only reads and checks.
@@ -53,7 +53,7 @@ from pydantic import (
 )
 
 from fanzha.errors import KnowledgeBaseError
-from fanzha.yamlsrc import Issue, Source, YamlSyntaxError, read, relative
+from fanzha.kb.yamlsrc import Issue, Source, YamlSyntaxError, read, relative
 
 __all__ = [
     "COMPOSERS",
