@@ -1,13 +1,16 @@
-"""Shared fixtures: one Detector per session, and the locations of ../shared (skipped when absent)."""
+"""Shared fixtures: one Detector per session, the locations of ../shared (skipped when absent), and messages in
+the default language (zh) whatever the environment says."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fanzha.detect import Detector
+from fanzha.messages import set_lang
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("FANZHA_SHARED", REPO.parent / "shared"))
@@ -32,3 +35,12 @@ def data_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"corpora not found at {path} (they are not part of the repository)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _default_lang(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in zh (no $FANZHA_LANG) and leaves no language set behind (`--lang` sets it)."""
+    monkeypatch.delenv("FANZHA_LANG", raising=False)
+    set_lang(None)
+    yield
+    set_lang(None)

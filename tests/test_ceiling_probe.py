@@ -45,4 +45,4 @@ def test_export_writes_training_jsonl_and_a_config_train_accepts(tmp_path: Path,
 def test_a_missing_corpus_folder_is_one_clear_line(tmp_path: Path) -> None:
     proc = run_bench("ceiling_probe.py", "--data", str(tmp_path / "none"), "--export", str(tmp_path / "o"))
     assert proc.returncode == 1
-    assert "E302" in proc.stderr and "telecom_fraud_texts_5" in proc.stderr and "Traceback" not in proc.stderr
+    assert "E305" in proc.stderr and "telecom_fraud_texts_5" in proc.stderr and "Traceback" not in proc.stderr

@@ -44,4 +44,5 @@ def test_every_registry_fails_the_same_way(
     with pytest.raises(InputError) as err:
         registry.get("nope")
     assert err.value.code == code and err.value.where == option
-    assert err.value.hint == "one of " + ", ".join(valid)
+    assert err.value.hint() == "可选：" + ", ".join(valid)
+    assert err.value.render("en") == f"{option}: {code} {err.value.message('en')} (valid: {', '.join(valid)})"

@@ -9,8 +9,8 @@ validators, text scorers …) under stable names. Components register where they
     @BACKENDS.register("duckdb")
     def _duckdb(ledger): ...
 
-A failed lookup is a coded error (the registry's own code) that lists the valid names, as spaCy's and
-catalogue's registries do. Aliases map another name to a registered one (``haircut`` → ``proportional``).
+A failed lookup is a coded error (the registry's own code, whose catalogue message takes the params ``name`` and
+``valid``) that lists the valid names, as spaCy's and catalogue's registries do. Aliases map another name to a registered one (``haircut`` → ``proportional``).
 
 A registry may also name an entry-point group (``fanzha.scorers``): a package installed beside fanzha — or
 one of fanzha's own upper floors — registers a component there without the lower floor importing it; the
@@ -39,8 +39,9 @@ class Registry(Generic[T]):
         option: str | None = None,
         entry_points: str | None = None,
     ) -> None:
-        """`kind` names the components in messages; `code` is the error of a failed lookup; `option` is the
-        command-line option that names them (the error's location); `entry_points` an entry-point group."""
+        """`kind` names the components (in Python's own errors); `code` is the error of a failed lookup (its
+        message takes ``name`` and ``valid``); `option` is the command-line option that names them (the error's
+        location); `entry_points` an entry-point group."""
         self.kind = kind
         self.code = code
         self.option = option
@@ -88,12 +89,7 @@ class Registry(Generic[T]):
         try:
             return self._items[key]
         except KeyError:
-            raise InputError(
-                self.code,
-                f"unknown {self.kind} {name!r}",
-                where=self.option,
-                hint=f"one of {', '.join(self.names())}",
-            ) from None
+            raise InputError(self.code, where=self.option, name=name, valid=self.names()) from None
 
     def __getitem__(self, name: str) -> T:
         return self.get(name)

@@ -135,7 +135,7 @@ def test_rules_still_work_when_the_artifact_is_missing_or_corrupt(
         assert "model" not in verdict.decision
         assert [f.indicator for f in verdict.findings] == [f.indicator for f in rules.findings]
         err = capsys.readouterr().err
-        assert ("E601" if path == bad else "E600") in err and "rules only" in err
+        assert ("E601" if path == bad else "E600") in err and "只用规则继续" in err
         det.analyze("再来一条")  # warned once only
         assert capsys.readouterr().err == ""
     runtime.clear_cache()

@@ -39,22 +39,26 @@ def test_report_has_the_ablation_and_the_data(tiny_run: tuple[Path, dict[str, ob
 
 
 @pytest.mark.parametrize(
-    "raw",
+    ("raw", "code", "field"),
     [
-        {"bogus": 1},
-        {"model": {"ngrams": [0, 9]}},
-        {"model": {"bits": 40}},
-        {"train": {"folds": 1}},
-        {"train": {"prior_scam": 1.5}},
-        {"data": {"teleantifraud_split": "train"}},
-        {"data": {"nope": True}},
-        {"model": {"deep": "maybe", "dim": "x"}},
+        ({"bogus": 1}, "E610", None),
+        ({"model": {"ngrams": [0, 9]}}, "E604", "model.ngrams"),
+        ({"model": {"ngrams": ["x"]}}, "E604", "model.ngrams"),
+        ({"model": {"bits": 40}}, "E604", "model.bits"),
+        ({"train": {"folds": 1}}, "E604", "train.folds"),
+        ({"train": {"prior_scam": 1.5}}, "E604", "train.prior_scam"),
+        ({"data": {"teleantifraud_split": "train"}}, "E604", "data.teleantifraud_split"),
+        ({"data": {"nope": True}}, "E610", None),
+        ({"model": {"deep": "maybe", "dim": "x"}}, "E604", "model.deep"),
+        ({"train": [1]}, "E611", None),
     ],
 )
-def test_bad_configs_are_E604(raw: dict[str, object]) -> None:
+def test_bad_configs_name_the_field(raw: dict[str, object], code: str, field: str | None) -> None:
     with pytest.raises(InputError) as exc:
         Config.from_dict(raw)
-    assert exc.value.code == "E604"
+    assert exc.value.code == code
+    if field is not None:
+        assert exc.value.params["field"] == field
 
 
 def test_the_shipped_config_parses() -> None:
@@ -90,14 +94,14 @@ def test_the_train_command(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["train", "--config", str(bad), "--out", str(out)])
     assert isinstance(res.exception, InputError) and res.exception.code == "E604"
     res = CliRunner().invoke(cli, ["train", "--config", str(tmp_path / "none.yaml"), "--out", str(out)])
-    assert isinstance(res.exception, InputError) and res.exception.code == "E604"
+    assert isinstance(res.exception, InputError) and res.exception.code == "E001"
     raw["data"] = {"teleantifraud": True, "data_dir": str(tmp_path)}
     config.write_text(yaml.safe_dump(raw), encoding="utf-8")
     res = CliRunner().invoke(cli, ["train", "--config", str(config), "--out", str(out)])
     assert isinstance(res.exception, InputError) and res.exception.code == "E606"
 
 
-def test_extra_jsonl_trains_and_bad_lines_are_E603(tmp_path: Path) -> None:
+def test_extra_jsonl_trains_and_bad_lines_are_coded(tmp_path: Path) -> None:
     from fanzha.classify.data import labelled_jsonl
 
     good = tmp_path / "mine.jsonl"
@@ -112,3 +116,7 @@ def test_extra_jsonl_trains_and_bad_lines_are_E603(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         list(labelled_jsonl(bad, group="extra.bad"))
     assert exc.value.code == "E603" and "bad.jsonl:1" in exc.value.render()
+    bad.write_text('{"label": "scam"}\n[1]\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        list(labelled_jsonl(bad, group="extra.bad"))
+    assert exc.value.code == "E609" and exc.value.where == f"{bad}:1"

@@ -99,12 +99,12 @@ def test_jsonl_bad_lines_are_reported_with_line_numbers(
 def test_jsonl_nothing_to_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SAFE}])
     code, _, err = run(["eval", "--jsonl", str(path)], capsys)
-    assert code == 2 and "E310" in err and "E320 no line could be evaluated" in err
+    assert code == 2 and "E310" in err and "in.jsonl: E320 没有任何内容可以评估" in err
 
 
 def test_jsonl_missing_file_and_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["eval", "--jsonl", str(tmp_path / "nope.jsonl")], capsys)
-    assert code == 2 and "nope.jsonl: E001 no such file" in err
+    assert code == 2 and "nope.jsonl: E001 没有这个文件" in err
     code, _, err = run(["eval", "--jsonl", str(tmp_path)], capsys)
     assert code == 2 and "Traceback" not in err
 
@@ -134,9 +134,9 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
 
 def test_corpora_missing_folder_and_unknown_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["eval", "--corpora", str(tmp_path / "none")], capsys)
-    assert code == 2 and "E300 data folder not found" in err
-    code, _, err = run(["eval", "--corpora", str(tmp_path), "--only", "tf5,tf9"], capsys)
-    assert code == 2 and "E301 unknown corpus 'tf9'" in err and "did you mean" in err
+    assert code == 2 and "none: E300 找不到数据文件夹 (用 --corpora DIR 指定" in err
+    code, _, err = run(["eval", "--corpora", str(tmp_path), "--only", "tf5,tf9", "--lang", "en"], capsys)
+    assert code == 2 and "E301 unknown corpus 'tf9'; valid: " in err and "(did you mean tf8, tf5?)" in err
 
 
 def test_corpora_errors_must_stay_outside_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
@@ -179,7 +179,7 @@ def test_corpora_on_hand_written_folders(tmp_path: Path, capsys: pytest.CaptureF
     )
     assert code == 1
     assert "telecom_fraud_texts_5/label00-last.csv:8: E303" in err
-    assert "fraud_news_reports: E302 corpus folder not found" in err
+    assert "fraud_news_reports: E305 corpus folder not found" in err  # --lang en: the errors too
     assert "TF5" in stdout
     report = json.loads((out / "corpora.json").read_text(encoding="utf-8"))
     row = report["tables"]["all"]["rows"][0]

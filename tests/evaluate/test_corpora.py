@@ -58,10 +58,10 @@ def test_unexpected_header_and_missing_folder(tmp_path: Path) -> None:
     (root / "label00-last.csv").write_text("text,class\na,0\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         list(load_tf5(root, lambda e: None))
-    assert exc.value.code == "E303" and exc.value.where == "telecom_fraud_texts_5/label00-last.csv:1"
+    assert exc.value.code == "E306" and exc.value.where == "telecom_fraud_texts_5/label00-last.csv:1"
     with pytest.raises(InputError) as exc:
         list(load_tf5(tmp_path / "nowhere"))
-    assert exc.value.code == "E302"
+    assert exc.value.code == "E305"
 
 
 def test_teleantifraud_interleaves_caller_and_callee(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_registry_names_and_aliases() -> None:
     assert resolve("TF5") == "telecom_fraud_texts_5" and resolve("news") == "fraud_news_reports"
     with pytest.raises(InputError) as exc:
         resolve("tf9")
-    assert exc.value.code == "E301" and "tf8" in (exc.value.hint or "")
+    assert exc.value.code == "E301" and "tf8" in (exc.value.hint() or "")
     with pytest.raises(InputError) as exc:
         load("tf5", "train")  # type: ignore[arg-type]
     assert exc.value.code == "E330"

@@ -241,9 +241,9 @@ def test_parse_example_fields(names: CategoryNames) -> None:
         ({"id": "a", "turns": "text", "label": "safe"}, "E011"),
         ({"id": "a", "text": "t", "label": "scam", "stage": 4}, "E313"),
         ({"id": "a", "text": "t", "label": "scam", "stage": True}, "E313"),
-        ({"id": "a", "text": "t", "label": "scam", "variant": ""}, "E313"),
+        ({"id": "a", "text": "t", "label": "scam", "variant": ""}, "E318"),
         ({"id": "a", "text": "t", "label": "scam", "category": "no_such"}, "E314"),
-        ({"id": "a", "text": "t", "label": "scam", "category": "|"}, "E314"),
+        ({"id": "a", "text": "t", "label": "scam", "category": "|"}, "E318"),
         ({"id": "", "text": "t", "label": "scam"}, "E315"),
         ({"id": "a", "text": "t", "label": "scam", "kind": "rumour"}, "E316"),
     ],
@@ -257,13 +257,13 @@ def test_parse_example_rejects_bad_fields(obj: dict[str, Any], code: str, names:
 def test_unknown_category_suggests_close_names(names: CategoryNames) -> None:
     with pytest.raises(InputError) as exc:
         names.resolve("ecommerce-cs")
-    assert "ecommerce_cs" in (exc.value.hint or "")
+    assert "ecommerce_cs" in (exc.value.hint() or "")
 
 
 def test_predict_reports_refused_examples_and_times_the_others() -> None:
     def analyze(data: Any) -> Verdict:
         if data == "bad":
-            raise InputError("E010", "refused")
+            raise InputError("E010", index=0)
         return verdict("safe", "other")
 
     examples = [Example("1", "ok", Gold("safe")), Example("2", "bad", Gold("safe"))]

@@ -180,7 +180,7 @@ def test_lint_reports_file_and_line_of_each_problem(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     issues = lint(root).issues
-    text = "\n".join(str(i) for i in issues)
+    text = "\n".join(i.render("en") for i in issues)
     assert re.search(r"zz_bad\.yaml:3: E104 bad\.one: stage", text), text
     assert re.search(r"zz_bad\.yaml:8: E104 #1: id", text) or re.search(
         r"zz_bad\.yaml:\d+: E104 Bad Id", text
@@ -202,7 +202,7 @@ def test_lint_reports_broken_yaml_duplicate_keys_and_unknown_references(tmp_path
         encoding="utf-8",
     )
     issues = lint(root).issues
-    text = "\n".join(str(i) for i in issues)
+    text = "\n".join(i.render("en") for i in issues)
     assert re.search(r"zz_syntax\.yaml:\d+: E102 invalid YAML", text), text
     assert "zz_dup.yaml:7: E106 duplicate key 'terms'" in text
     assert re.search(r"zz_dup\.yaml:2: E113 dup\.key: unknown advice 'nope'", text), text

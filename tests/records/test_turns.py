@@ -105,8 +105,8 @@ def test_the_same_verdict_through_check_file_check_jsonl_and_the_api(
         ({"messages": []}, "E000"),
         ([{"text": "  "}], "E000"),
         ([{"speaker": "x"}], "E010"),
-        ([3], "E010"),
-        ({"id": 3}, "E010"),
+        ([3], "E012"),
+        ({"id": 3}, "E013"),
         (3, "E011"),
         (b"bytes", "E011"),
     ],
@@ -148,7 +148,7 @@ def test_any_json_is_turns_or_a_coded_error(data: Any) -> None:
     try:
         turns = parse_turns(data)
     except InputError as exc:
-        assert exc.code in ("E000", "E010", "E011")
+        assert exc.code in ("E000", "E010", "E011", "E012", "E013")
     else:
         assert turns and all(isinstance(t.text, str) for t in turns)
         assert any(t.text.strip() for t in turns)

@@ -37,7 +37,12 @@ def test_missing_file_and_wrong_schema(world: Path) -> None:
     pq.write_table(tr, world / "orders.parquet")
     found = check_world(world)
     assert any(v.file == "truth/mules.parquet" and v.code == "E400" for v in found)
-    assert any(v.file == "orders.parquet" and v.code == "E401" and "courier" in v.message for v in found)
+    assert any(
+        v.file == "orders.parquet" and v.code == "E401" and v.params["column"] == "courier" for v in found
+    )
+    missing = next(v for v in found if v.code == "E401")
+    assert missing.render("en") == "orders.parquet:0: E401 column 'courier' is missing"
+    assert str(missing) == "orders.parquet:0: E401 缺少列 'courier'"
 
 
 def test_money_created_is_found(world: Path) -> None:

@@ -38,7 +38,7 @@ def test_generate_check_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[
     "args, code_text",
     [
         (["sim"], "E420"),
-        (["sim", "--people", "10", "--out", "{tmp}/x"], "E420"),
+        (["sim", "--people", "10", "--out", "{tmp}/x"], "--people: E424"),
         (["sim", "--check", "{tmp}/nope"], "E400"),
         (["sim", "--stats", "{tmp}"], "E400"),
         (["sim", "--out", "{tmp}", "--check", "{tmp}"], "E420"),

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fanzha.errors import FanzhaError
+from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.loader import default_kb
 from fanzha.text.entities import (
     APP_ROLES,
@@ -410,12 +410,13 @@ def _write(tmp_path: Path, body: str) -> Path:
     ],
 )
 def test_lexicon_errors_have_code_and_line(tmp_path: Path, body: str, code: str, line: int | None) -> None:
-    with pytest.raises(FanzhaError) as info:
+    with pytest.raises(KnowledgeBaseError) as info:  # E100 listing the lexicon's problems, at the first one
         load_lexicon(_write(tmp_path, body))
-    assert info.value.code == code
+    first = info.value.issues[0]
+    assert info.value.code == "E100" and first.code == code
     assert info.value.where is not None and info.value.where.startswith("entities.yaml")
     if line is not None:
-        assert info.value.where == f"entities.yaml:{line}"
+        assert info.value.where == f"entities.yaml:{line}" and first.line == line
 
 
 def test_a_custom_lexicon_is_used(tmp_path: Path) -> None:

@@ -139,16 +139,18 @@ def test_window_hops_and_backend_options(
     ("extra", "seeds", "code", "needle"),
     [
         ([], "victim_id,transfer_id\n张女士,T99\n", "E505", "seeds.csv:2"),
-        ([], "victim,transfer\nx,T1\n", "E504", "seeds.csv:1"),
+        ([], "victim,transfer\nx,T1\n", "E535", "seeds.csv:1"),
         ([], "", "E504", "seeds.csv"),
         ([], "victim_id,transfer_id\n,T1\n", "E506", "seeds.csv:2"),
         (["--max-hops", "0"], SEEDS, "E508", "--max-hops"),
         (["--window", "soon"], SEEDS, "E030", "--window"),
         (["--until", "tomorrow"], SEEDS, "E704", "--until"),
-        (["--map", "src"], SEEDS, "E502", "--map"),
+        (["--map", "src"], SEEDS, "E534", "--map"),
         (["--map", "src=付款账号"], SEEDS, "E502", "付款账号"),
         (["--tz", "Mars/Base"], SEEDS, "E512", "Mars/Base"),
-        (["--links", "nope.csv"], SEEDS, "E530", "nope.csv"),
+        (["--links", "nope.csv"], SEEDS, "E001", "nope.csv"),
+        ([], "victim_id,transfer_id\n", "E504", "seeds.csv"),
+        ([], "victim_id,account_id\nx,A1\n", "E535", "seeds.csv:1"),
     ],
 )
 def test_bad_input_is_one_line(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fanzha.errors import InputError
+from fanzha.messages import set_lang
 from fanzha.trace import ColumnMap, load_ledger
 from fanzha.trace.ingest import open_ledger
 
@@ -54,8 +55,15 @@ def test_bad_rows_are_reported_with_file_and_row_and_kept_aside(tmp_path: Path) 
     assert led.write_rejected(out) == 7
     with open(out, encoding="utf-8") as fh:
         written = list(csv.DictReader(fh))
-    assert written[0]["file"] == str(f) and written[0]["row"] == "2" and "missing dst" in written[0]["reason"]
-    assert "duplicate transfer_id (first at" in written[-1]["reason"] and f"{f}:1" in written[-1]["reason"]
+    assert written[0]["file"] == str(f) and written[0]["row"] == "2" and written[0]["reason"] == "缺少 dst"
+    assert written[-1]["reason"] == f"transfer_id 重复（首次出现在 {f}:1）"
+    assert written[1]["reason"] == '金额 "abc" 不是数字'
+    set_lang("en")
+    led.write_rejected(out)
+    with open(out, encoding="utf-8") as fh:
+        written = list(csv.DictReader(fh))
+    assert written[-1]["reason"] == f"duplicate transfer_id (first at {f}:1)"
+    set_lang(None)
     assert "amount=abc" in written[1]["raw"]
     good = rows(led.con, "SELECT transfer_id, amount, channel FROM ledger ORDER BY pos")
     assert good == [("T1", 10050, "bank_transfer"), ("T9", 123400, "bank_transfer")]
@@ -138,12 +146,16 @@ def test_mapping_file_and_channel_values(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("columns: [1, 2]\n", "E502"),
-        ("colums:\n  src: a\n", "E502"),
-        ("columns:\n  src: a\n  dst: b\n  amount: c\n", "E502"),  # no time
+        ("columns: [1, 2]\n", "E517"),
+        ("colums:\n  src: a\n", "E518"),
+        ("columns:\n  src: a\n  dst: b\n  amount: c\n", "E531"),  # no time
         ("columns:\n  src: a\n  dst: b\n  amount: c\n  time: d\ntimezone: Mars/Olympus\n", "E512"),
-        ("columns:\n  src: a\n  dst: b\n  amount: c\n  time: d\nchannels:\n  x: teleport\n", "E502"),
-        ("columns: {src: a\n", "E502"),
+        ("columns:\n  src: a\n  dst: b\n  amount: c\n  time: d\nchannels:\n  x: teleport\n", "E533"),
+        ("columns: {src: a\n", "E516"),
+        ("columns:\n  src: a\n  dst: b\n  amount: c\n  time: d\n  when: e\n", "E519"),
+        ("columns:\n  account: a\n  amount: c\n  time: d\n", "E531"),
+        ("columns:\n  src: a\n  dst: b\n  amount: c\n  time: d\namount_unit: jiao\n", "E532"),
+        ("[1]\n", "E517"),
     ],
 )
 def test_bad_mappings(tmp_path: Path, text: str, code: str) -> None:
@@ -155,20 +167,28 @@ def test_bad_mappings(tmp_path: Path, text: str, code: str) -> None:
 def test_bad_ledgers_fail_with_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_ledger(tmp_path / "missing.csv")
-    assert exc.value.code == "E500" and "missing.csv" in exc.value.render()
+    assert exc.value.code == "E001" and "missing.csv" in exc.value.render()
     with pytest.raises(InputError) as exc:
         load_ledger(write(tmp_path / "l.xlsx", "x"))
     assert exc.value.code == "E501"
     with pytest.raises(InputError) as exc:  # a mapped column that is not there: the columns are listed
         load_ledger(write(tmp_path / "l.csv", "a,b\n1,2\n"))
-    assert exc.value.code == "E502" and "columns there: a, b" in exc.value.render()
+    assert exc.value.code == "E502" and "columns there: a, b" in exc.value.render("en")
     with pytest.raises(InputError) as exc:  # nothing usable: the first problem is named with file:row
         load_ledger(
             write(tmp_path / "l2.csv", "transfer_id,src,dst,amount,time\nT1,A,B,0,2024-03-06 09:00\n")
         )
     assert exc.value.code == "E503" and f"{tmp_path / 'l2.csv'}:1" in exc.value.render()
+    assert "first problem: " in exc.value.render("en") and "E522 amount must be > 0" in exc.value.render("en")
     with pytest.raises(InputError) as exc:
         load_ledger(write(tmp_path / "empty.csv", ""))
+    assert exc.value.code == "E514"
+    with pytest.raises(InputError) as exc:
+        load_ledger(tmp_path / "nothing-here")
+    assert exc.value.code == "E001"
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InputError) as exc:
+        load_ledger(tmp_path / "folder")
     assert exc.value.code == "E500"
 
 

@@ -205,7 +205,7 @@ def test_unknown_policy_lists_the_valid_ones() -> None:
 
     with pytest.raises(InputError) as exc:
         get_policy("lifo2")
-    assert exc.value.code == "E507" and "fifo" in (exc.value.hint or "")
+    assert exc.value.code == "E507" and "fifo" in (exc.value.hint() or "")
     assert get_policy("haircut").name == "proportional"
 
 

@@ -83,18 +83,30 @@ def test_bad_rows_are_counted_and_kept_aside(tmp_path: Path, capsys: pytest.Capt
     )
     assert code == 0, err
     kept = [orjson.loads(x) for x in rejects.read_bytes().splitlines()]
-    assert [(r["row"], r["code"]) for r in kept] == [(2, "E704"), (4, "E703"), (3, "E707"), (6, "E708")]
+    assert [(r["row"], r["code"]) for r in kept] == [(2, "E704"), (4, "E020"), (3, "E707"), (6, "E708")]
+    assert kept[2]["message"] == "事件 id e1 重复" and kept[2]["params"] == {"id": "e1"}
     assert "6 rows" in err and "4 kept aside (1 late, 1 duplicates)" in err
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["warn", "--events", "/no/such/path", "--out", "x.jsonl"], "E700 no such file or folder"),
-        (["warn", "--out", "x.jsonl"], "E741 --events and --out are required"),
-        (["warn", "--events", ".", "--out", "x.jsonl", "--lateness", "soon"], "E030 not a duration"),
-        (["warn", "--events", ".", "--out", "x.jsonl", "--seed", "3"], "E741 --preset, --seed"),
-        (["warn", "--evaluate", "/no/such/world"], "E740 no world here"),
+        (
+            ["warn", "--events", "/no/such/path", "--out", "x.jsonl"],
+            "/no/such/path: E700 没有这个文件或文件夹",
+        ),
+        (["warn", "--out", "x.jsonl"], "fanzha warn: E743 需要 --events, --out (或用 --evaluate WORLD)"),
+        (
+            ["warn", "--events", ".", "--out", "x.jsonl", "--lateness", "soon"],
+            "--lateness: E030 不是有效的时长",
+        ),
+        (
+            ["warn", "--events", ".", "--out", "x.jsonl", "--lateness", "soon", "--lang", "en"],
+            "--lateness: E030 not a duration: 'soon' (write 90s, 30m, 2h, 1d or 1h30m)",
+        ),
+        (["warn", "--events", ".", "--out", "x.jsonl", "--seed", "3"], "E744 --preset, --seed"),
+        (["warn", "--evaluate", "/no/such/world"], "/no/such/world: E740"),
+        (["warn", "--events", ".", "--out", "x.jsonl", "--batch-size", "0"], "--batch-size: E741"),
     ],
 )
 def test_errors_are_one_line(
@@ -131,7 +143,7 @@ def test_naive_times_in_parquet_are_one_line(tmp_path: Path, capsys: pytest.Capt
         f,
     )
     code, _, err = run(["warn", "--events", str(f), "--out", str(tmp_path / "a.jsonl")], capsys)
-    assert code == 2 and "events.parquet: E702 column 'time' has no timezone" in err
+    assert code == 2 and "events.parquet: E714 列 'time' 没有时区" in err
 
 
 @pytest.mark.slow

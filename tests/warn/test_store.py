@@ -188,7 +188,7 @@ def test_replay_of_other_input_needs_fresh(tmp_path: Path, small_world: Path) ->
     other.write_bytes(
         orjson.dumps({"event_id": "e", "person_id": "p", "time": T0.isoformat(), "kind": "call"}) + b"\n"
     )
-    with pytest.raises(InputError, match="E710"):
+    with pytest.raises(InputError, match="E718"):
         replay(other, out=out)
     res = replay(other, out=out, fresh=True)
     assert res.rows == 1 and out.read_bytes() == b""

@@ -100,8 +100,9 @@ def labelled_jsonl(
     text or label."""
     for rec in iter_jsonl(path):
         where = f"{path}:{rec.line}"
-        if rec.error is not None or not isinstance(rec.data, dict):
-            raise InputError("E603", "training line is not a JSON object", where=where)
+        if rec.error is not None:
+            raise rec.error
+        assert rec.data is not None  # iter_jsonl gives each line its data or an error
         obj = rec.data
         label = obj.get("label")
         if label in ("scam", 1, True, "1"):
@@ -109,12 +110,12 @@ def labelled_jsonl(
         elif label in ("safe", 0, False, "0"):
             y = 0
         else:
-            raise InputError("E603", f"training line has no usable label: {label!r}", where=where)
+            raise InputError("E603", where=where, label=label)
         if skip_narratives and obj.get("kind") == "narrative":
             continue
         data = obj.get("turns") if obj.get("turns") is not None else obj.get("text")
         if not isinstance(data, str | list) or not data:
-            raise InputError("E603", "training line has no text or turns", where=where)
+            raise InputError("E609", where=where)
         category = obj.get("category") if y else None
         yield data, y, str(category).split("|")[0] if category else None, group, 1.0
 

@@ -219,22 +219,12 @@ class TextModel:
                 header = json.loads(zf.read("header.json"))
                 if not isinstance(header, dict) or header.get("format") != FORMAT:
                     got = header.get("format") if isinstance(header, dict) else None
-                    raise ModelError(
-                        "E602",
-                        f"model artifact format {got!r}, expected {FORMAT!r}",
-                        where=where,
-                        hint="retrain with `fanzha train` for this version of fanzha",
-                    )
+                    raise ModelError("E602", where=where, got=got, expected=FORMAT)
                 arrays = {name: _read_npy(zf, f"{name}.npy") for name in _ARRAYS}
         except ModelError:
             raise
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
-            raise ModelError(
-                "E601",
-                f"model artifact is corrupt or unreadable: {exc}",
-                where=where,
-                hint="reinstall fanzha or retrain with `fanzha train`; the rules work without the model",
-            ) from None
+            raise ModelError("E601", where=where, reason=str(exc)) from None
         try:
             stack = header.get("stack")
             calib = header["calibration"]
@@ -267,16 +257,12 @@ class TextModel:
             )
             model.check()
         except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(
-                "E601",
-                f"model artifact is inconsistent: {exc}",
-                where=where,
-                hint="retrain with `fanzha train`",
-            ) from None
+            raise ModelError("E601", where=where, reason=f"{type(exc).__name__}: {exc}") from None
         return model
 
     def check(self) -> None:
-        """Shapes agree with each other and with the header (ValueError otherwise)."""
+        """Shapes agree with each other and with the header (ValueError otherwise, saying what differs as
+        ``name.shape got ≠ expected``)."""
         size = 1 << self.bits
         dim, hid = self.w1.shape
         k = len(self.categories)
@@ -290,12 +276,12 @@ class TextModel:
         }
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
-                raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
+                raise ValueError(f"{name}.shape {getattr(self, name).shape} ≠ {shape}")
         if not all(1 <= n <= 5 for n in self.ngrams):
-            raise ValueError(f"n-gram lengths {self.ngrams} outside 1..5")
+            raise ValueError(f"ngrams {self.ngrams} ⊄ 1..5")
         for name in _ARRAYS:
             if not np.all(np.isfinite(getattr(self, name))):
-                raise ValueError(f"{name} has non-finite values")
+                raise ValueError(f"{name}: not finite")
 
 
 def load(path: Path | None = None) -> TextModel:
@@ -305,14 +291,9 @@ def load(path: Path | None = None) -> TextModel:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(
-            "E600",
-            "model artifact not found",
-            where=str(path),
-            hint="train one with `fanzha train --config configs/model.yaml --out DIR`; the rules work without it",
-        ) from None
+        raise ModelError("E600", where=str(path)) from None
     except OSError as exc:
-        raise ModelError("E601", f"cannot read model artifact: {exc.strerror}", where=str(path)) from None
+        raise ModelError("E601", where=str(path), reason=exc.strerror or str(exc)) from None
     return TextModel.from_bytes(data, where=str(path))
 
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from fanzha.classify.features import MAX_CHARS
 from fanzha.classify.model import ModelError, Prediction, Stack, TextModel, default_path, load
+from fanzha.messages import default_lang, t
 
 Mode = Literal["fused", "only"]
 _CACHE: dict[Path, TextModel | ModelError] = {}
@@ -84,7 +85,7 @@ class ModelHook:
             msg = exc.render()
             if msg not in _WARNED:
                 _WARNED.add(msg)
-                print(f"fanzha: warning: {msg}; going on with the rules only", file=sys.stderr)
+                print(f"fanzha: warning: {t('msg.rules_only', default_lang(), error=msg)}", file=sys.stderr)
             return None
         return self.model_
 

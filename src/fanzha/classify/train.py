@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from fanzha.classify.data import Item, stable_fold
 from fanzha.classify.features import unique_ngrams
 from fanzha.classify.model import Stack, TextModel
 from fanzha.errors import InputError
+from fanzha.records.corpora import SPLITS
 
 F64 = npt.NDArray[np.float64]
 Log = Callable[[str], None]
@@ -85,51 +86,67 @@ class Config:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any], *, where: str = "config") -> Config:
-        """A config from the YAML's mapping; E604 for unknown keys or bad values."""
-        try:
-            unknown = set(raw) - {"seed", "data", "model", "train"}
-            if unknown:
-                raise TypeError(f"unknown keys {sorted(unknown)}")
-            model = dict(raw.get("model") or {})
-            if "ngrams" in model:
-                model["ngrams"] = tuple(int(n) for n in model["ngrams"])
-            cfg = cls(
-                seed=int(raw.get("seed", 20261122)),
-                data=_typed(DataConfig, raw.get("data")),
-                model=_typed(ModelConfig, model),
-                train=_typed(TrainConfig, raw.get("train")),
-            )
-        except (TypeError, ValueError) as exc:
-            raise InputError("E604", f"bad training config: {exc}", where=where) from None
-        if cfg.data.teleantifraud_split not in ("dev", "test", "all"):
-            raise InputError("E604", "data.teleantifraud_split must be dev, test or all", where=where)
-        if not all(1 <= n <= 5 for n in cfg.model.ngrams) or not 10 <= cfg.model.bits <= 22:
-            raise InputError("E604", "model.ngrams must be in 1..5 and model.bits in 10..22", where=where)
-        if not 0.0 < cfg.train.prior_scam < 1.0:
-            raise InputError("E604", "train.prior_scam must be between 0 and 1", where=where)
-        if cfg.train.folds < 2:
-            raise InputError("E604", "train.folds must be at least 2", where=where)
+        """A config from the YAML's mapping: E610 for an unknown key, E611 for a section that is not a mapping,
+        E604 for a bad value."""
+        unknown = sorted(set(raw) - {"seed", "data", "model", "train"})
+        if unknown:
+            raise InputError("E610", where=where, keys=unknown, valid=["seed", "data", "model", "train"])
+        seed = raw.get("seed", 20261122)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise InputError("E604", where=where, field="seed", valid="int", value=seed)
+        model = raw.get("model")
+        if isinstance(model, dict) and "ngrams" in model:
+            try:
+                model = {**model, "ngrams": tuple(int(n) for n in model["ngrams"])}
+            except (TypeError, ValueError):
+                raise InputError(
+                    "E604", where=where, field="model.ngrams", valid="[1..5, ...]", value=model["ngrams"]
+                ) from None
+        cfg = cls(
+            seed=seed,
+            data=_typed(DataConfig, raw.get("data"), "data", where),
+            model=_typed(ModelConfig, model, "model", where),
+            train=_typed(TrainConfig, raw.get("train"), "train", where),
+        )
+        d, m, t = cfg.data, cfg.model, cfg.train
+        checks = (  # (field, what it must be, its value, whether it is)
+            (
+                "data.teleantifraud_split",
+                " | ".join(SPLITS),
+                d.teleantifraud_split,
+                d.teleantifraud_split in SPLITS,
+            ),
+            ("model.ngrams", "[1..5, ...]", m.ngrams, all(1 <= n <= 5 for n in m.ngrams)),
+            ("model.bits", "10..22", m.bits, 10 <= m.bits <= 22),
+            ("train.prior_scam", "(0, 1)", t.prior_scam, 0.0 < t.prior_scam < 1.0),
+            ("train.folds", "≥ 2", t.folds, t.folds >= 2),
+        )
+        for name, valid, value, ok in checks:
+            if not ok:
+                raise InputError("E604", where=where, field=name, valid=valid, value=value)
         return cfg
 
 
 _OPTIONAL = {"data_dir": str, "limit_per_source": int}
 
 
-def _typed(cls: Any, raw: Any) -> Any:
+def _typed(cls: Any, raw: Any, section: str, where: str) -> Any:
     """A config section from its mapping, each value checked against the type of the field's default."""
     if raw is None:
         return cls()
     if not isinstance(raw, dict):
-        raise TypeError(f"{cls.__name__} must be a mapping")
+        raise InputError("E611", where=where, field=section)
     default = cls()
     for key, value in raw.items():
         if not hasattr(default, key):
-            raise TypeError(f"unknown key {key!r}")
+            valid = [f"{section}.{f.name}" for f in fields(cls)]
+            raise InputError("E610", where=where, keys=[f"{section}.{key}"], valid=valid)
         want = _OPTIONAL.get(key)
         if want is not None:
-            ok = value is None or isinstance(value, want)
+            ok, typ = value is None or isinstance(value, want), f"{want.__name__} | null"
         else:
             ref = getattr(default, key)
+            typ = type(ref).__name__
             if isinstance(ref, bool):
                 ok = isinstance(value, bool)
             elif isinstance(ref, float):
@@ -139,7 +156,7 @@ def _typed(cls: Any, raw: Any) -> Any:
             else:
                 ok = isinstance(value, type(ref))
         if not ok:
-            raise ValueError(f"{key}: {value!r} is not a valid value")
+            raise InputError("E604", where=where, field=f"{section}.{key}", valid=typ, value=value)
     return cls(**raw)
 
 
@@ -285,7 +302,7 @@ def fit_model(
     y = np.array([it.label for it in items], dtype=np.float64)
     w = np.array([it.weight for it in items], dtype=np.float64)
     if y.min() == y.max():
-        raise InputError("E605", "training data needs both scam and non-scam texts")
+        raise InputError("E605")
     lin, lin0 = fit_wide(x, y, w, tc.wide_c, seed)
     size, k = 1 << mc.bits, len(categories)
     deep: dict[str, Any] = {  # without the deep part: a one-wide zero layer (contributes exactly 0)
@@ -494,7 +511,7 @@ def fit_all(
         test = fold == k
         train_items = [it for it, f in zip(items, fold, strict=True) if f != k]
         if not test.any() or not train_items:
-            raise InputError("E605", f"fold {k} is empty: too few groups for {cfg.train.folds} folds")
+            raise InputError("E613", fold=k, folds=cfg.train.folds)
         say(f"fold {k + 1}/{cfg.train.folds}: {len(train_items):,} training, {int(test.sum()):,} held out")
         m = fit_model(train_items, categories, cfg, cfg.seed + k + 1, say)
         held = [t for t, keep in zip(texts, test, strict=True) if keep]
@@ -599,12 +616,7 @@ def run(cfg: Config, out: Path, *, examples: Path | None, log: Log | None = None
     data_dir = Path(cfg.data.data_dir) if cfg.data.data_dir else default_data_dir()
     tele = data_dir if cfg.data.teleantifraud else None
     if tele is not None and not (tele / "teleantifraud").is_dir():
-        raise InputError(
-            "E606",
-            "teleantifraud not found in the data folder",
-            where=str(tele),
-            hint="set data.data_dir (or $FANZHA_DATA), or data.teleantifraud: false",
-        )
+        raise InputError("E606", where=str(tele))
     say("assembling the training data …")
     items = assemble(
         detector,

@@ -10,22 +10,13 @@ from typing import IO, Any
 import click
 import orjson
 
+from fanzha.cli.common import lang_option
 from fanzha.errors import InputError
 from fanzha.records.files import decode_bytes, iter_jsonl, read_text_file
 from fanzha.records.turns import parse_json_turns
 
 # Fields of a batch output line (the stable interface documented in docs/cli.md).
 BATCH_FIELDS = ("id", "label", "kind", "category", "variant", "stage", "score", "findings", "advice")
-
-
-def _lang_option(f: Any) -> Any:
-    return click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="Language of the output.",
-    )(f)
 
 
 @click.command("check")
@@ -45,7 +36,7 @@ def _lang_option(f: Any) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.option("--explain", is_flag=True, help="Include every hit's score and the fusion trail.")
 @click.option("--no-model", is_flag=True, help="The knowledge base's rules only, without the trained model.")
-@_lang_option
+@lang_option()
 def check(
     text: str | None,
     file_: Path | None,
@@ -85,9 +76,7 @@ def check(
             raise click.UsageError("give TEXT, --file PATH or --jsonl PATH, or pipe text to standard input")
         raw, where = decode_bytes(sys.stdin.buffer.read(), where="stdin"), "stdin"
     if not raw.strip():
-        from fanzha.messages import t
-
-        raise InputError("E000", t("msg.empty", lang), where=where)
+        raise InputError("E000", where=where)
     strict = file_ is not None and file_.suffix.lower() == ".json"
     turns = (
         parse_json_turns(raw, where=where, strict=strict) if file_ is not None or where == "stdin" else None
@@ -119,7 +108,7 @@ def _batch_input(obj: dict[str, Any]) -> Any:
         return Document.from_any(turns)
     if isinstance(body, str):
         return body
-    raise InputError("E025", "'text' must be a string (or give 'turns': a list of turns)")
+    raise InputError("E025")
 
 
 def _merge(obj: dict[str, Any], verdict: Any, explain: bool) -> dict[str, Any]:
@@ -163,12 +152,13 @@ def _batch(detector: Any, path: Path, out: Path | None, lang: str, explain: bool
                 and "turns" not in rec.data
             ):
                 rec = type(rec)(
-                    rec.line, rec.data, InputError("E024", "missing field: text", where=f"{path}:{rec.line}")
+                    rec.line, rec.data, InputError("E024", where=f"{path}:{rec.line}", fields="text")
                 )
-            if rec.error is not None or rec.data is None:
+            if rec.error is not None:
                 bad += 1
-                click.echo(f"fanzha: {rec.error.render() if rec.error else 'bad line'}", err=True)
+                click.echo(f"fanzha: {rec.error.render()}", err=True)
                 continue
+            assert rec.data is not None  # iter_jsonl gives each line its data or an error
             try:
                 pending.append((rec.data, _batch_input(rec.data)))
             except InputError as exc:

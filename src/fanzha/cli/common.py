@@ -1,15 +1,35 @@
-"""What several commands share: the --json and --quiet options, JSON on standard output, and the command line
-rebuilt for the provenance line of a report."""
+"""What several commands share: the --json, --quiet and --lang options, JSON on standard output, and the
+command line rebuilt for the provenance line of a report."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
+from fanzha.messages import LANGS, default_lang, set_lang
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 quiet_option = click.option("--quiet", is_flag=True, help="No progress on standard error.")
+
+
+def _use_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    set_lang(value)  # the command's errors speak its language too
+    return value
+
+
+def lang_option(help: str = "Language of the output.") -> Callable[[Any], Any]:
+    """``--lang zh|en`` (default: ``$FANZHA_LANG``, else zh); it becomes the process default language, so the
+    command's errors are in it too."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        default=default_lang,
+        show_default="zh, or $FANZHA_LANG",
+        callback=_use_lang,
+        help=help,
+    )
 
 
 def echo_json(data: Any) -> None:

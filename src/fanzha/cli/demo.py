@@ -8,6 +8,8 @@ from typing import Any
 import click
 import orjson
 
+from fanzha.cli.common import lang_option
+
 
 def load_examples() -> list[dict[str, Any]]:
     """The examples written for the project (modelled on police reports; not copies of them)."""
@@ -16,7 +18,7 @@ def load_examples() -> list[dict[str, Any]]:
 
 
 @click.command("demo")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option()
 @click.option(
     "--detail/--no-detail", default=True, help="Also show the full verdict of the first two examples."
 )

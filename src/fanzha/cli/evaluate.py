@@ -16,7 +16,7 @@ from typing import Any
 import click
 import orjson
 
-from fanzha.cli.common import command_line
+from fanzha.cli.common import command_line, lang_option
 from fanzha.errors import InputError
 
 
@@ -66,7 +66,7 @@ class _Progress:
 
 def _out_dir(path: Path) -> Path:
     if path.exists() and not path.is_dir():
-        raise InputError("E321", "--out must be a directory", where=str(path))
+        raise InputError("E008", where=str(path))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -112,9 +112,7 @@ def _write_json(path: Path, data: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Corpora: replace the generated block of this markdown file (docs/evaluation.md) by the tables.",
 )
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the output."
-)
+@lang_option()
 def evaluate(
     jsonl: Path | None,
     corpora: Path | None,
@@ -175,7 +173,7 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str) -> None:
     run = run_jsonl(detector, path, _echo_error)
     click.echo(f"fanzha: eval: {len(run.outcomes):,} lines evaluated, {run.bad:,} with errors", err=True)
     if not run.outcomes:
-        raise InputError("E320", "no line could be evaluated", where=str(path))
+        raise InputError("E320", where=str(path))
     metrics = score(run.outcomes)
     Console().print(MetricsView(metrics, lang))
     if out is not None:
@@ -216,21 +214,16 @@ def _eval_corpora(
 
     names = parse_only(only)
     if errors_dir is not None and _inside_repo(errors_dir):
-        raise InputError(
-            "E322",
-            "--errors writes corpus texts, which must not enter the repository",
-            where=str(errors_dir),
-            hint="give a folder outside it, e.g. /tmp/fanzha-errors",
-        )
+        raise InputError("E322", where=str(errors_dir))
     if doc is not None and not doc.is_file():
-        raise InputError("E001", "no such file", where=str(doc))
+        raise InputError("E001", where=str(doc))
     if out is not None:
         out = _out_dir(out)
     splits: list[Split] = ["test", "all"] if split is None else [split]  # type: ignore[list-item]
     detector = _detector(lang)
     run = run_corpora(detector, root, names, splits, limit=limit, on_error=_echo_error, progress=_Progress())
     if not run.outcomes:
-        raise InputError("E320", "no corpus could be evaluated", where=str(root))
+        raise InputError("E320", where=str(root))
     command = command_line(
         "fanzha eval --corpora",
         root,

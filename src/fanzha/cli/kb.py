@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from fanzha.cli.common import lang_option
+
 
 @click.group("kb")
 def kb() -> None:
@@ -17,7 +19,7 @@ def kb() -> None:
 @click.option(
     "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help="A knowledge base folder."
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option()
 def lint_cmd(root: Path | None, lang: str) -> None:
     """Report every problem as `file:line: CODE message`; run every example. Exit 1 on errors."""
     from fanzha.kb.lint import lint
@@ -36,7 +38,7 @@ def lint_cmd(root: Path | None, lang: str) -> None:
 @click.argument(
     "what", type=click.Choice(["indicators", "categories", "variants", "advice"]), default="indicators"
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option()
 def list_cmd(what: str, lang: str) -> None:
     """List indicators (default), categories, variants or advice."""
     from rich.console import Console
@@ -100,5 +102,4 @@ def show_cmd(ident: str) -> None:
     import difflib
 
     close = difflib.get_close_matches(ident, ids, n=5, cutoff=0.4)
-    hint = f"did you mean: {', '.join(close)}" if close else "see `fanzha kb list`"
-    raise InputError("E120", f"no knowledge-base entry {ident!r}", hint=hint)
+    raise InputError("E120", id=ident, close=close)

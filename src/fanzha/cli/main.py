@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from fanzha.errors import FanzhaError
+from fanzha.messages import set_lang
 
 # name → (module, attribute): each is a click command or group, imported only when used.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -63,7 +64,8 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: coded errors are printed as one line on stderr (exit 2), never as a traceback."""
+    """Entry point: a coded error is printed as one line on stderr, in the command's language (``--lang``, else
+    ``$FANZHA_LANG``, else zh), and exits with its catalogue status (2 input, 3 internal), never a traceback."""
     try:
         return cli.main(args=argv, standalone_mode=False)
     except click.exceptions.Abort:
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except FanzhaError as exc:
         click.echo(f"fanzha: error: {exc.render()}", err=True)
-        sys.exit(2)
+        sys.exit(exc.exit)
     except BrokenPipeError:  # `fanzha ... | head`
         sys.exit(0)
     except KeyboardInterrupt:
@@ -86,6 +88,8 @@ def main(argv: list[str] | None = None) -> Any:
             f"fanzha: internal error: {type(exc).__name__}: {exc} (set FANZHA_DEBUG=1 for details)", err=True
         )
         sys.exit(3)
+    finally:
+        set_lang(None)  # the language a command chose ends with it (main runs in-process in tests)
 
 
 if __name__ == "__main__":  # pragma: no cover

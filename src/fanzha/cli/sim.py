@@ -63,7 +63,7 @@ def sim(
 
     modes = [m for m in (check_dir, stats_dir) if m is not None]
     if len(modes) > 1 or (modes and out is not None):
-        raise InputError("E420", "give one of --out, --check DIR or --stats DIR", where="fanzha sim")
+        raise InputError("E420", where="fanzha sim")
     if check_dir is not None:
         _check(check_dir)
         return
@@ -71,12 +71,7 @@ def sim(
         _stats(stats_dir, detector_sample, as_json)
         return
     if out is None:
-        raise InputError(
-            "E420",
-            "--out DIR is required to generate a world",
-            where="fanzha sim",
-            hint="or use --check DIR / --stats DIR",
-        )
+        raise InputError("E420", where="fanzha sim")
     from fanzha.sim.config import preset as get_preset
 
     cfg = get_preset(preset or "small")
@@ -88,11 +83,9 @@ def sim(
     if changes:
         cfg = cfg.replace(**changes)
     if out.exists() and not out.is_dir():
-        raise InputError("E422", "exists and is not a folder", where=str(out))
+        raise InputError("E008", where=str(out))
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError(
-            "E423", "folder is not empty", where=str(out), hint="choose a new folder or add --force"
-        )
+        raise InputError("E423", where=str(out))
     from fanzha.sim.generate import simulate
 
     def progress(day: int, total: int, rows: int) -> None:
@@ -113,7 +106,7 @@ def _check(root: Path) -> None:
     from fanzha.sim.validate import check_world
 
     if not root.is_dir():
-        raise InputError("E400", "no such folder", where=str(root))
+        raise InputError("E400", where=str(root))
     violations = check_world(root)
     for v in violations:
         click.echo(str(v))

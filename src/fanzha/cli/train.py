@@ -50,26 +50,22 @@ def train(config_path: Path, out: Path, data_dir: Path | None, quiet: bool) -> N
         import scipy  # noqa: F401
         import sklearn  # noqa: F401
     except ImportError:
-        raise InputError(
-            "E607", "training needs scipy and scikit-learn", hint="pip install 'fanzha[train]'"
-        ) from None
+        raise InputError("E607") from None
     from fanzha.classify.train import Config, run
 
     try:
         raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise InputError("E604", "training config not found", where=str(config_path)) from None
+        raise InputError("E001", where=str(config_path)) from None
     except yaml.YAMLError as exc:
-        raise InputError(
-            "E604", f"training config is not valid YAML: {exc}", where=str(config_path)
-        ) from None
+        raise InputError("E612", where=str(config_path), reason=str(exc)) from None
     if not isinstance(raw, dict):
-        raise InputError("E604", "training config must be a mapping", where=str(config_path))
+        raise InputError("E611", where=str(config_path), field=config_path.name)
     cfg = Config.from_dict(raw, where=str(config_path))
     if data_dir is not None:
         cfg.data.data_dir = str(data_dir)
     if out.exists() and not out.is_dir():
-        raise InputError("E604", "--out must be a directory", where=str(out))
+        raise InputError("E008", where=str(out))
     examples = Path(__file__).resolve().parents[1] / "examples" / "examples.jsonl"
     t0 = time.perf_counter()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, json_option, quiet_option
+from fanzha.cli.common import command_line, echo_json, json_option, lang_option, quiet_option
 
 
 def _duration(value: str, option: str) -> timedelta:
@@ -36,9 +36,7 @@ def _duration(value: str, option: str) -> timedelta:
     default=None,
     help="Drop a person's state after this idle time (default: longest rule span + lateness).",
 )
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of alerts."
-)
+@lang_option("Language of alerts and messages.")
 @click.option("--batch-size", type=int, default=5000, show_default=True, help="Events per committed batch.")
 @click.option(
     "--order",
@@ -125,12 +123,10 @@ def warn(
         )
         return
     if events is None or out is None:
-        raise InputError(
-            "E741", "--events and --out are required", where="fanzha warn", hint="or --evaluate WORLD"
-        )
+        raise InputError("E743", where="fanzha warn", options=["--events", "--out"])
     if preset or seed is not None or delays or doc or report:
         raise InputError(
-            "E741", "--preset, --seed, --delay, --doc and --report go with --evaluate", where="fanzha warn"
+            "E744", where="fanzha warn", options=["--preset", "--seed", "--delay", "--doc", "--report"]
         )
     result = replay(
         events,
@@ -182,16 +178,12 @@ def _evaluate(
 
     assert isinstance(config, WarnConfig)
     if events is not None:
-        raise InputError(
-            "E741", "--evaluate reads the world's own events; leave out --events", where="fanzha warn"
-        )
+        raise InputError("E745", where="fanzha warn")
     if doc is not None and not doc.is_file():
-        raise InputError("E741", "no such file", where=str(doc))
+        raise InputError("E001", where=str(doc))
     if not (world / "events.parquet").is_file():
         if preset is None:
-            raise InputError(
-                "E740", "no world here", where=str(world), hint="give --preset (and --seed) to generate one"
-            )
+            raise InputError("E740", where=str(world), file="events.parquet")
         from fanzha.sim.config import preset as get_preset
         from fanzha.sim.generate import simulate
 

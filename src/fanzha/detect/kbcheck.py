@@ -21,9 +21,9 @@ def _examples(loaded: LoadedKB) -> Iterator[Issue]:
                 verdict = detector.analyze(text, explain=True)
                 hit = any(f.indicator == ind.id for f in verdict.findings)
                 if kind == "positive" and not hit:
-                    yield Issue(file, line, "E130", f"{ind.id}: positive example not matched: {text!r}")
+                    yield Issue.of(file, line, "E130", item=ind.id, text=text)
                 if kind == "negative" and hit:
-                    yield Issue(file, line, "E131", f"{ind.id}: negative example matched: {text!r}")
+                    yield Issue.of(file, line, "E131", item=ind.id, text=text)
 
 
 indicator_examples = Validator(

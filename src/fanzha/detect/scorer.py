@@ -85,7 +85,7 @@ class TextScorer(Protocol):
 
 #: factories turning the detector's ``model=`` argument into a scorer (``default``: the shipped model)
 SCORERS: Registry[Callable[[Any], TextScorer | None]] = Registry(
-    "scorer", code="E603", entry_points="fanzha.scorers"
+    "scorer", code="E608", entry_points="fanzha.scorers"
 )
 
 

@@ -505,12 +505,10 @@ def update_doc(path: Path, markdown: str) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError("E001", "no such file", where=str(path)) from None
+        raise InputError("E001", where=str(path)) from None
     begin = re.search(r"<!-- BEGIN generated[^\n]*-->", text)
     end = text.find(END, begin.end()) if begin else -1
     if begin is None or end < 0:
-        raise InputError(
-            "E321", "no generated block to replace", where=str(path), hint=f"add the lines {BEGIN} and {END}"
-        )
+        raise InputError("E321", where=str(path), begin=BEGIN, end=END)
     new = text[: begin.end()] + "\n" + markdown.rstrip("\n") + "\n" + text[end:]
     path.write_text(new, encoding="utf-8")

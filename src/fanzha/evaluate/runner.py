@@ -45,9 +45,10 @@ def read_labelled(path: Path, categories: CategoryNames, on_error: OnError) -> I
     text, an unknown category, a repeated id …) goes to `on_error` with its ``file:line``."""
     seen: dict[str, int] = {}
     for rec in iter_jsonl(path):
-        if rec.error is not None or rec.data is None:
-            on_error(rec.error or InputError("E020", "bad line", where=f"{path}:{rec.line}"))
+        if rec.error is not None:
+            on_error(rec.error)
             continue
+        assert rec.data is not None  # iter_jsonl gives each line its data or an error
         where = f"{path}:{rec.line}"
         try:
             ex = parse_example(rec.data, categories, default_id=f"line-{rec.line}")
@@ -56,7 +57,7 @@ def read_labelled(path: Path, categories: CategoryNames, on_error: OnError) -> I
             on_error(exc)
             continue
         if ex.id in seen:
-            on_error(InputError("E317", f"id {ex.id!r} repeats line {seen[ex.id]}; skipped", where=where))
+            on_error(InputError("E317", where=where, id=ex.id, line=seen[ex.id]))
             continue
         seen[ex.id] = rec.line
         yield Example(ex.id, ex.data, ex.gold, source=str(path), where=where, topic=ex.topic)
@@ -160,7 +161,7 @@ def parse_only(only: str | None) -> list[str]:
         return list(CORPORA)
     names = [resolve(n) for n in only.split(",") if n.strip()]
     if not names:
-        raise InputError("E301", "--only names no corpus", hint=f"valid: {', '.join(CORPORA)}")
+        raise InputError("E301", where="--only", name=only, valid=list(CORPORA), close=[])
     return list(dict.fromkeys(names))
 
 
@@ -178,12 +179,7 @@ def run_corpora(
     detector, and keep each outcome's split on its example."""
     root = root if root is not None else default_data_dir()
     if not root.is_dir():
-        raise InputError(
-            "E300",
-            "data folder not found",
-            where=str(root),
-            hint="give --corpora DIR (the corpora are not in the repository; see ../shared/data/README.md)",
-        )
+        raise InputError("E300", where=str(root))
     categories = CategoryNames(detector.kb)
     load_split: Split = "all" if "all" in splits or len(set(splits)) > 1 else splits[0]
     run = CorporaRun()

@@ -36,12 +36,7 @@ US_PER_DAY = 86_400 * 1_000_000
 def _truth(world: Path, name: str) -> str:
     p = world / "truth" / name
     if not p.is_file():
-        raise InputError(
-            "E540",
-            f"not a sim world: {p.name} is missing",
-            where=str(world),
-            hint="generate one with `fanzha sim --preset small --out DIR`",
-        )
+        raise InputError("E540", where=str(world), file=f"truth/{p.name}")
     return str(p).replace("'", "''")
 
 
@@ -193,7 +188,7 @@ def freeze_at_reports(world: Path, ledger: Ledger, lineage: _Lineage, policy: st
 
     reports = world / "reports.jsonl"
     if not reports.is_file():
-        raise InputError("E540", "not a sim world: reports.jsonl is missing", where=str(world))
+        raise InputError("E540", where=str(world), file="reports.jsonl")
     when: dict[str, int] = {}
     for line in reports.read_bytes().splitlines():
         obj = orjson.loads(line)

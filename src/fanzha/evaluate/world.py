@@ -34,7 +34,7 @@ def world_stats(root: str | Path, *, detector_sample: int = 0, seed: int = 0) ->
     root = Path(root)
     manifest_path = root / "manifest.json"
     if not manifest_path.is_file():
-        raise InputError("E400", "no manifest.json: not a generated world", where=str(root))
+        raise InputError("E400", where=str(manifest_path))
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     out: dict[str, Any] = {"manifest": manifest}
     people = manifest["config"]["people"]

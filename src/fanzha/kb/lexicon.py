@@ -57,20 +57,20 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
     label = file or path.name
     issues: list[Issue] = []
 
-    def add(line: int, code: str, message: str) -> None:
-        issues.append(Issue(label, line, code, message))
+    def add(line: int, code: str, /, **params: Any) -> None:
+        issues.append(Issue.of(label, line, code, **params))
 
     try:
         src = read(path, label, typed=False)  # every scalar as a string: names and numbers alike
     except (OSError, UnicodeDecodeError) as exc:
-        add(1, "E350", f"cannot read the entity lexicon: {exc}")
+        add(1, "E350", reason=str(exc))
         return LexiconData(label), issues
     except YamlSyntaxError as exc:
-        add(exc.line, "E350", str(exc))
+        add(exc.line, "E350", reason=exc.problem)
         return LexiconData(label), issues
     data = src.data
     if not isinstance(data, dict):
-        add(1, "E351", "expected a mapping with apps, platforms, couriers")
+        add(1, "E351", item=label, expected="{apps: [...], platforms: [...], couriers: [...]}")
         return LexiconData(label), issues
     line_of = src.line_of_object
 
@@ -78,7 +78,7 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
         """The well-formed items of a section, each with its line."""
         items = data.get(section, [])
         if not isinstance(items, list):
-            add(line_of(data), "E351", f"{section!r} must be a list")
+            add(line_of(data), "E351", item=section, expected="[...]")
             return []
         good: list[tuple[dict[str, Any], int]] = []
         for i, item in enumerate(items):
@@ -88,11 +88,11 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
                 or not isinstance(item.get("name"), str)
                 or not item["name"].strip()
             ):
-                add(where, "E351", f"{section}[{i}]: needs a non-empty 'name'")
+                add(where, "E351", item=f"{section}[{i}]", expected="{name: <non-empty text>, ...}")
                 continue
             aliases = item.get("aliases", [])
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                add(where, "E351", f"{section}[{i}] {item['name']!r}: 'aliases' must be a list of strings")
+                add(where, "E351", item=f"{section}[{i}] {item['name']}", expected="aliases: [<text>, ...]")
                 continue
             good.append(({**item, "aliases": aliases}, where))
         return good
@@ -101,7 +101,7 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
     for item, where in entries("apps"):
         role = item.get("role")
         if role not in APP_ROLES:
-            add(where, "E352", f"app {item['name']!r}: role {role!r} is not one of {list(APP_ROLES)}")
+            add(where, "E352", name=item["name"], role=role, valid=APP_ROLES)
             continue
         apps.append(Named(item["name"], tuple(item["aliases"]), where, role))
     platforms = [Named(item["name"], tuple(item["aliases"]), where) for item, where in entries("platforms")]
@@ -109,21 +109,22 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
     for item, where in entries("couriers"):
         formats = item.get("tracking", [])
         if not isinstance(formats, list):
-            add(where, "E351", f"courier {item['name']!r}: 'tracking' must be a list")
+            add(where, "E351", item=item["name"], expected="tracking: [...]")
             continue
         tracking: list[tuple[str, bool]] = []
         for fmt in formats:
             if not isinstance(fmt, dict) or not isinstance(fmt.get("pattern"), str):
-                add(line_of(fmt, where), "E351", f"courier {item['name']!r}: tracking needs a 'pattern'")
+                add(
+                    line_of(fmt, where),
+                    "E351",
+                    item=item["name"],
+                    expected="tracking: [{pattern: <regex>}, ...]",
+                )
                 continue
             try:
                 re.compile(fmt["pattern"])
             except re.error as exc:
-                add(
-                    line_of(fmt, where),
-                    "E353",
-                    f"courier {item['name']!r}: bad pattern {fmt['pattern']!r}: {exc}",
-                )
+                add(line_of(fmt, where), "E353", name=item["name"], pattern=fmt["pattern"], reason=str(exc))
                 continue
             tracking.append((fmt["pattern"], str(fmt.get("anchored", "true")).lower() == "true"))
         couriers.append(Named(item["name"], tuple(item["aliases"]), where, None, tuple(tracking)))
@@ -135,16 +136,16 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
         for kind, spec in spec_all.items():
             where = line_of(spec, line_of(spec_all))
             if kind not in CONTEXT_KINDS:
-                add(where, "E354", f"unknown context kind {kind!r}; valid: {list(CONTEXT_KINDS)}")
+                add(where, "E354", kind=kind, valid=CONTEXT_KINDS)
                 continue
             if not isinstance(spec, dict):
-                add(where, "E351", f"context {kind!r}: expected before: [...] and/or after: [...]")
+                add(where, "E351", item=f"context.{kind}", expected="{before: [...], after: [...]}")
                 continue
             words: dict[str, tuple[str, ...]] = {}
             for direction in ("before", "after"):
                 got = spec.get(direction, [])
                 if not isinstance(got, list):
-                    add(where, "E351", f"context {kind!r}: {direction!r} must be a list")
+                    add(where, "E351", item=f"context.{kind}.{direction}", expected="[...]")
                     got = []
                 words[direction] = tuple(str(w) for w in got)
             context[kind] = (words["before"], words["after"], where)
@@ -153,7 +154,7 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
     if isinstance(services, dict):
         for number, name in services.items():
             if not number.isdigit() or not 3 <= len(number) <= 8:
-                add(line_of(services), "E356", f"service number {number!r} must be 3 to 8 digits")
+                add(line_of(services), "E356", number=number)
                 continue
             service_numbers[number] = str(name)
     lex = LexiconData(

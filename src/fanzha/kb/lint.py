@@ -14,6 +14,7 @@ severity; those that need more than the knowledge base register from their own f
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ class Validator:
 
     def __call__(self, loaded: LoadedKB) -> list[Issue]:
         return [
-            i if i.severity == self.severity else Issue(i.file, i.line, i.code, i.message, self.severity)
+            i if i.severity == self.severity else dataclasses.replace(i, severity=self.severity)
             for i in self.check(loaded)
         ]
 
@@ -67,16 +68,21 @@ def lint(root: Path | None = None) -> LintReport:
     issues.extend(loaded.rules.issues)
     examples = 0
     if not any(i.severity == "error" for i in issues):
-        failed: list[Issue] = []  # a validator that could not run says why, unless another reported it
+        # a validator that could not run says why (E122), unless the issues it failed on are reported already
+        failed: list[tuple[Issue, set[tuple[str, int, str]]]] = []
         for _, validator in sorted(VALIDATORS.items()):
             try:
                 issues.extend(validator(loaded))
             except FanzhaError as exc:
                 file, _, line = (exc.where or "kb").rpartition(":")
                 where = (file, int(line)) if line.isdigit() else (exc.where or "kb", 1)
-                failed.append(Issue(*where, exc.code, f"{validator.name} could not run: {exc.message}"))
+                inner = getattr(exc, "issues", [])
+                causes = {(i.file, i.line, i.code) for i in inner if isinstance(i, Issue)} or {
+                    (*where, exc.code)
+                }
+                failed.append((Issue.of(*where, "E122", validator=validator.name, error=exc), causes))
         seen = {(i.file, i.line, i.code) for i in issues}
-        issues.extend(i for i in failed if (i.file, i.line, i.code) not in seen)
+        issues.extend(i for i, causes in failed if not causes <= seen)
         examples = sum(
             len(i.examples.positive) + len(i.examples.negative)
             for i in loaded.kb.indicators

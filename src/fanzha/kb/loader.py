@@ -75,7 +75,7 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
     def doc_for(name: str) -> Source | None:
         p = root / name
         if not p.exists():
-            issues.append(Issue(relative(p), 1, "E105", "file missing"))
+            issues.append(Issue.of(relative(p), 1, "E105"))
             return None
         return read_into(p, relative(p), issues)
 
@@ -85,26 +85,31 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         try:
             meta = Meta.model_validate(meta_doc.data)
         except ValidationError as exc:
-            issues.extend(validation_issues(meta_doc, exc, "E104"))
+            issues.extend(validation_issues(meta_doc, exc))
 
-    def collect(name: str, key: str, model: type[BaseModel]) -> list[Any]:
+    def collect(name: str, key: str, kind: str, model: type[BaseModel]) -> list[Any]:
         out: list[Any] = []
         doc = doc_for(name)
         if doc is None:
             return out
+        first: dict[str, int] = {}
         for item, line in validate_list(doc, key, model, issues):
             out.append(item)
+            if item.id in first:
+                where = f"{doc.file}:{first[item.id]}"
+                issues.append(Issue.of(doc.file, line, "E110", kind=kind, id=item.id, first=where))
+            first.setdefault(item.id, line)
             origin.setdefault(item.id, (doc.file, line))
         return out
 
-    categories: list[Category] = collect("categories.yaml", "categories", Category)
-    variants: list[Variant] = collect("variants.yaml", "variants", Variant)
-    advice: list[Advice] = collect("advice.yaml", "advice", Advice)
+    categories: list[Category] = collect("categories.yaml", "categories", "category", Category)
+    variants: list[Variant] = collect("variants.yaml", "variants", "variant", Variant)
+    advice: list[Advice] = collect("advice.yaml", "advice", "advice", Advice)
     indicators: list[Indicator] = []
     ind_dir = root / "indicators"
     files = sorted(ind_dir.glob("*.yaml")) if ind_dir.is_dir() else []
     if not files:
-        issues.append(Issue(relative(ind_dir), 1, "E105", "no indicator files"))
+        issues.append(Issue.of(relative(ind_dir), 1, "E115"))
     seen_ids: dict[str, tuple[str, int]] = {}
     for p in files:
         doc = read_into(p, relative(p), issues)
@@ -114,7 +119,7 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
             if item.id in seen_ids:
                 f, ln = seen_ids[item.id]
                 issues.append(
-                    Issue(doc.file, line, "E110", f"duplicate indicator id {item.id!r} (first at {f}:{ln})")
+                    Issue.of(doc.file, line, "E110", kind="indicator", id=item.id, first=f"{f}:{ln}")
                 )
                 continue
             seen_ids[item.id] = (doc.file, line)
@@ -129,29 +134,25 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
             isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
             for k, v in data.items()
         ):
-            issues.append(
-                Issue(sp.file, 1, "E103", "'spellings' must map a canonical form to a list of variants")
-            )
+            issues.append(Issue.of(sp.file, 1, "E108", key="spellings"))
         else:
             spellings = data
 
     lexicon = LexiconData("entities.yaml")
     lex_path = root / "entities.yaml"
     if not lex_path.exists():
-        issues.append(Issue(relative(lex_path), 1, "E105", "file missing"))
+        issues.append(Issue.of(relative(lex_path), 1, "E105"))
     else:
         lexicon, lex_issues = read_lexicon(lex_path, relative(lex_path))
         issues.extend(lex_issues)
 
     _cross_check(categories, variants, advice, indicators, origin, issues)
     adv_ids = {a.id for a in advice}
-    for group in (meta.fusion.advice_by_label, meta.fusion.advice_by_kind):
-        for key, ids in group.items():
+    for field_ in ("advice_by_label", "advice_by_kind"):
+        for key, ids in getattr(meta.fusion, field_).items():
             for a in ids:
                 if a not in adv_ids:
-                    issues.append(
-                        Issue("kb.yaml", 1, "E113", f"fusion advice for {key!r}: unknown advice {a!r}")
-                    )
+                    issues.append(Issue.of("kb.yaml", 1, "E113", item=f"fusion.{field_}.{key}", advice=a))
     kb = KnowledgeBase(
         version=meta.version,
         fusion=meta.fusion,
@@ -163,7 +164,7 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         lexicon=lexicon,
     )
     if strict and any(i.severity == "error" for i in issues):
-        raise KnowledgeBaseError([str(i) for i in issues])
+        raise KnowledgeBaseError(issues)
     return LoadedKB(kb, origin, issues, given, strict)
 
 
@@ -178,42 +179,34 @@ def _cross_check(
     def at(ident: str) -> tuple[str, int]:
         return origin.get(ident, ("kb", 1))
 
-    for kind, items in (("category", categories), ("variant", variants), ("advice", advice)):
-        seen: set[str] = set()
-        for it in items:
-            if it.id in seen:
-                issues.append(Issue(*at(it.id), "E110", f"duplicate {kind} id {it.id!r}"))
-            seen.add(it.id)
     cat_ids = {c.id for c in categories}
     var_by_id = {v.id: v for v in variants}
     adv_ids = {a.id for a in advice}
     for v in variants:
         if v.category not in cat_ids:
-            issues.append(Issue(*at(v.id), "E111", f"variant {v.id!r}: unknown category {v.category!r}"))
+            issues.append(Issue.of(*at(v.id), "E111", item=v.id, category=v.category, valid=sorted(cat_ids)))
     for ind in indicators:
         f, line = at(ind.id)
         if ind.category is not None and ind.category not in cat_ids:
             issues.append(
-                Issue(
-                    f, line, "E111", f"{ind.id}: unknown category {ind.category!r}; valid: {sorted(cat_ids)}"
-                )
+                Issue.of(f, line, "E111", item=ind.id, category=ind.category, valid=sorted(cat_ids))
             )
         if ind.variant is not None:
             var = var_by_id.get(ind.variant)
             if var is None:
-                issues.append(Issue(f, line, "E112", f"{ind.id}: unknown variant {ind.variant!r}"))
+                issues.append(Issue.of(f, line, "E112", item=ind.id, variant=ind.variant))
             elif var.category != ind.category:
                 issues.append(
-                    Issue(f, line, "E112", f"{ind.id}: variant {ind.variant!r} is not of {ind.category!r}")
+                    Issue.of(f, line, "E116", item=ind.id, variant=ind.variant, category=ind.category)
                 )
         for a in ind.advice:
             if a not in adv_ids:
-                issues.append(Issue(f, line, "E113", f"{ind.id}: unknown advice {a!r}"))
+                issues.append(Issue.of(f, line, "E113", item=ind.id, advice=a))
         if ind.role == "scam" and not ind.advice:
-            issues.append(Issue(f, line, "E114", f"{ind.id}: a scam indicator needs advice"))
+            issues.append(Issue.of(f, line, "E114", item=ind.id))
         dup = {t for t in ind.terms if ind.terms.count(t) > 1}
         if dup:
-            issues.append(Issue(f, line, "W120", f"{ind.id}: repeated terms {sorted(dup)}", "warning"))
+            issues.append(Issue.of(f, line, "W120", item=ind.id, terms=sorted(dup)))
 
 
 @functools.cache

@@ -236,18 +236,18 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
     seq_dir = root / "sequences"
     files = sorted(seq_dir.glob("*.yaml")) if seq_dir.is_dir() else []
     if not files:
-        issues.append(Issue(relative(seq_dir), 1, "E720", "no sequence rule files"))
+        issues.append(Issue.of(relative(seq_dir), 1, "E725"))
     for p in files:
         digest.update(p.name.encode() + b"\0" + p.read_bytes())
         doc = read_into(p, relative(p), issues)
         if doc is None:
             continue
         if not isinstance(doc.data, dict) or not ({"signals", "sequences"} & set(doc.data)):
-            issues.append(Issue(doc.file, 1, "E720", "expected a top-level 'signals' or 'sequences' list"))
+            issues.append(Issue.of(doc.file, 1, "E720"))
             continue
         extra = set(doc.data) - {"version", "signals", "sequences"}
         if extra:
-            issues.append(Issue(doc.file, 1, "E720", f"unknown top-level keys {sorted(extra)}"))
+            issues.append(Issue.of(doc.file, 1, "E731", keys=sorted(extra)))
         if "signals" in doc.data:
             for item, line in validate_list(doc, "signals", Signal, issues):
                 if _claim(origin, item.id, doc.file, line, issues):
@@ -267,7 +267,7 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
     playbook: Playbook | None = None
     pb_path = root / "playbooks.yaml"
     if not pb_path.is_file():
-        issues.append(Issue(relative(pb_path), 1, "E729", "playbooks.yaml missing"))
+        issues.append(Issue.of(relative(pb_path), 1, "E729"))
     else:
         digest.update(b"playbooks\0" + pb_path.read_bytes())
         doc = read_into(pb_path, relative(pb_path), issues)
@@ -277,7 +277,7 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
             try:
                 playbook = Playbook.model_validate(doc.data)
             except ValidationError as exc:
-                issues.extend(validation_issues(doc, exc, "E729", whole="file"))
+                issues.extend(validation_issues(doc, exc, whole="file"))
             origin["playbooks"] = (doc.file, 1)
     indicators = {i.id for i in kb.indicators}
     variants = {v.id: v.name for v in kb.variants}
@@ -286,7 +286,7 @@ def load_rules(root: Path | None = None, *, kb: KnowledgeBase | None = None, str
         signals, sequences, playbook, origin, issues, digest.hexdigest()[:16], example_lines, variants
     )
     if strict and any(i.severity == "error" for i in issues):
-        raise KnowledgeBaseError([str(i) for i in issues])
+        raise KnowledgeBaseError(issues)
     return rules
 
 
@@ -294,7 +294,7 @@ def _claim(origin: dict[str, tuple[str, int]], ident: str, file: str, line: int,
     """Record where `ident` is defined; False (and E721) when an earlier signal or sequence has it."""
     if ident in origin:
         f, ln = origin[ident]
-        issues.append(Issue(file, line, "E721", f"duplicate id {ident!r} (first at {f}:{ln})"))
+        issues.append(Issue.of(file, line, "E721", id=ident, first=f"{f}:{ln}"))
         return False
     origin[ident] = (file, line)
     return True
@@ -324,55 +324,49 @@ def _cross_check(
     for s in signals:
         f, line = origin[s.id]
         if s.variant is not None and s.variant not in variants:
-            issues.append(Issue(f, line, "E724", f"{s.id}: unknown variant {s.variant!r}"))
+            issues.append(Issue.of(f, line, "E724", item=s.id, variant=s.variant))
         for w in s.when:
             for k in w.kind:
                 if k not in KINDS:
-                    issues.append(
-                        Issue(f, line, "E730", f"{s.id}: unknown event kind {k!r}; valid: {list(KINDS)}")
-                    )
+                    issues.append(Issue.of(f, line, "E730", item=s.id, kind=k, valid=KINDS))
             if w.text is not None:
                 for ind in (*w.text.findings, *w.text.not_findings):
-                    if ind.endswith("*"):
-                        if ind[:-1] not in prefixes:
-                            issues.append(Issue(f, line, "E723", f"{s.id}: no indicator matches {ind!r}"))
-                    elif ind not in indicators:
-                        issues.append(Issue(f, line, "E723", f"{s.id}: unknown indicator {ind!r}"))
+                    known = ind[:-1] in prefixes if ind.endswith("*") else ind in indicators
+                    if not known:
+                        issues.append(Issue.of(f, line, "E723", item=s.id, indicator=ind))
                 if (
                     w.text.findings
                     and w.text.min_findings > len(w.text.findings)
                     and not any(x.endswith("*") for x in w.text.findings)
                 ):
-                    issues.append(Issue(f, line, "E720", f"{s.id}: min_findings exceeds the findings listed"))
+                    issues.append(Issue.of(f, line, "E732", item=s.id))
             if w.min_amount is not None and w.max_amount is not None and w.min_amount > w.max_amount:
-                issues.append(Issue(f, line, "E720", f"{s.id}: min_amount > max_amount"))
+                issues.append(Issue.of(f, line, "E733", item=s.id))
     for q in sequences:
         f, line = origin[q.id]
         for ref in [x for st in q.steps for x in st.any] + q.absent:
             if ref not in sig_ids:
-                issues.append(Issue(f, line, "E722", f"{q.id}: unknown signal {ref!r}"))
+                issues.append(Issue.of(f, line, "E722", item=q.id, signal=ref))
         if set(q.absent) & {x for st in q.steps for x in st.any}:
-            issues.append(Issue(f, line, "E720", f"{q.id}: a signal cannot be both a step and absent"))
+            issues.append(Issue.of(f, line, "E734", item=q.id))
         for kind in ("positive", "negative"):
             for tl in getattr(q.examples, kind):
                 for ev in tl.events:
                     if ev.kind not in KINDS:
-                        issues.append(
-                            Issue(f, line, "E728", f"{q.id}: example {tl.name!r}: unknown kind {ev.kind!r}")
-                        )
+                        issues.append(Issue.of(f, line, "E728", item=q.id, example=tl.name, kind=ev.kind))
     if playbook is not None:
         f, line = origin.get("playbooks", ("playbooks.yaml", 1))
         for v in sorted(variants):
             if v not in playbook.scripts:
-                issues.append(Issue(f, line, "E729", f"no call script for variant {v!r}"))
+                issues.append(Issue.of(f, line, "E735", section="scripts", key=v))
         for v in sorted(set(playbook.scripts) - variants):
-            issues.append(Issue(f, line, "E724", f"call script for unknown variant {v!r}"))
+            issues.append(Issue.of(f, line, "E724", item="scripts", variant=v))
         for v in playbook.variant_priority:
             if v not in variants:
-                issues.append(Issue(f, line, "E724", f"variant_priority: unknown variant {v!r}"))
+                issues.append(Issue.of(f, line, "E724", item="variant_priority", variant=v))
         for k in KINDS:
             if k not in playbook.kinds:
-                issues.append(Issue(f, line, "E729", f"no name for event kind {k!r}"))
+                issues.append(Issue.of(f, line, "E735", section="kinds", key=k))
 
 
 def default_rules() -> RuleSet:

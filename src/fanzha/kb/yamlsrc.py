@@ -6,13 +6,15 @@ The knowledge base (`fanzha.kb.loader`), the sequence rules (`fanzha.kb.sequence
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+
+from fanzha.errors import Coded, check_params
 
 try:  # libyaml when available: the knowledge base loads at every start-up
     from yaml import CSafeLoader as _Loader
@@ -23,25 +25,33 @@ Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem found in a data file."""
+class Issue(Coded):
+    """One problem found in a data file: a catalogue code and its params (`str(issue)` is
+    ``file:line: CODE message`` in the default language; `render(lang)` in another)."""
 
     file: str
     line: int
     code: str
-    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
     severity: str = "error"
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.code} {self.message}"
+    @classmethod
+    def of(cls, file: str, line: int, code: str, /, *, severity: str | None = None, **params: Any) -> Issue:
+        """The issue `code` at `file:line` with the params its message takes (W codes are warnings)."""
+        check_params(code, params)
+        return cls(file, line, code, params, severity or ("warning" if code.startswith("W") else "error"))
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
 
 
 class YamlSyntaxError(ValueError):
-    """A file that is not valid YAML; `line` is where the parser gave up (1-based)."""
+    """A file that is not valid YAML; `line` is where the parser gave up (1-based), `problem` what it says."""
 
     def __init__(self, line: int, problem: object) -> None:
         super().__init__(f"invalid YAML: {problem}")
         self.line = line
+        self.problem = str(problem)
 
 
 @dataclass
@@ -138,22 +148,23 @@ def read_into(path: Path, file: str, issues: list[Issue]) -> Source | None:
     try:
         src = read(path, file)
     except (OSError, UnicodeDecodeError) as exc:
-        issues.append(Issue(file, 1, "E101", f"cannot read file: {exc}"))
+        issues.append(Issue.of(file, 1, "E101", reason=str(exc)))
         return None
     except YamlSyntaxError as exc:
-        issues.append(Issue(file, exc.line, "E102", str(exc)))
+        issues.append(Issue.of(file, exc.line, "E102", reason=exc.problem))
         return None
     for key, line in src.duplicates:
-        issues.append(Issue(file, line, "E106", f"duplicate key {key!r} (the earlier value would be lost)"))
+        issues.append(Issue.of(file, line, "E106", key=key))
     return src
 
 
-def validation_issues(src: Source, exc: ValidationError, code: str, *, whole: str = "") -> Iterator[Issue]:
-    """One issue per pydantic error of validating the whole of `src`, at the line of the field it names
-    (`whole` names the file itself in an error about no field)."""
+def validation_issues(src: Source, exc: ValidationError, *, whole: str = "") -> Iterator[Issue]:
+    """One E109 per pydantic error of validating the whole of `src`, at the line of the field it names
+    (`whole` names the file itself in an error about no field); pydantic's message is the reason."""
     for err in exc.errors():
         loc = tuple(err["loc"])
-        yield Issue(src.file, src.line_of(loc), code, f"{'.'.join(map(str, loc)) or whole}: {err['msg']}")
+        field_ = ".".join(map(str, loc)) or whole
+        yield Issue.of(src.file, src.line_of(loc), "E109", field=field_, reason=err["msg"])
 
 
 def validate_list(
@@ -161,11 +172,11 @@ def validate_list(
 ) -> Iterator[tuple[Any, int]]:
     """Yield (validated item, line) for each item of the list under `key`, reporting the invalid ones."""
     if not isinstance(src.data, dict) or key not in src.data:
-        issues.append(Issue(src.file, 1, "E103", f"expected a top-level key {key!r}"))
+        issues.append(Issue.of(src.file, 1, "E103", key=key))
         return
     items = src.data[key]
     if not isinstance(items, list):
-        issues.append(Issue(src.file, src.line_of((key,)), "E103", f"{key!r} must be a list"))
+        issues.append(Issue.of(src.file, src.line_of((key,)), "E107", key=key))
         return
     for i, item in enumerate(items):
         try:
@@ -176,5 +187,12 @@ def validate_list(
                 where = ".".join(str(p) for p in loc) or "item"
                 ident = item.get("id", f"#{i}") if isinstance(item, dict) else f"#{i}"
                 issues.append(
-                    Issue(src.file, src.line_of((key, i, *loc)), "E104", f"{ident}: {where}: {err['msg']}")
+                    Issue.of(
+                        src.file,
+                        src.line_of((key, i, *loc)),
+                        "E104",
+                        item=ident,
+                        field=where,
+                        reason=err["msg"],
+                    )
                 )

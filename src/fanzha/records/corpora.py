@@ -5,8 +5,8 @@ that ``fanzha eval --jsonl`` reads: ``id``, ``text`` or ``turns`` (a list of ``{
 (scam / safe), optionally ``category`` (alternatives separated by ``|``), ``kind`` and ``topic``, and
 ``source`` (the corpus) and ``where`` (``file:line``). Files are decoded with `fanzha.records.files.decode_bytes`
 (UTF-8 or GB18030). Rows that cannot be used are reported to ``on_error`` as `InputError`s with their
-``file:line`` and skipped (without ``on_error`` they are logged as warnings); a missing folder or file
-raises E302.
+``file:line`` and skipped (without ``on_error`` they are logged as warnings); a missing folder raises E305,
+a missing file E302.
 
 The corpora are never copied into the repository: the data folder is ``../shared/data`` relative to the
 repository root, or ``$FANZHA_DATA``.
@@ -33,7 +33,7 @@ from typing import Any, Literal, NotRequired, Required, TypedDict
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes
+from fanzha.records.files import decode_bytes, read_bytes
 
 Split = Literal["dev", "test", "all"]
 SPLITS: tuple[Split, ...] = ("dev", "test", "all")
@@ -140,23 +140,17 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("E302", "corpus file not found", where=str(path)) from None
-    except OSError as exc:
-        raise InputError("E302", f"cannot read corpus file: {exc.strerror}", where=str(path)) from None
-    return decode_bytes(data, where=str(path)).replace("\ufeff", "")
+    if not path.exists():
+        raise InputError("E302", where=str(path.parent), files=path.name)
+    return decode_bytes(read_bytes(path), where=str(path)).replace("\ufeff", "")
 
 
 def _files(root: Path, pattern: str) -> list[Path]:
     if not root.is_dir():
-        raise InputError(
-            "E302", "corpus folder not found", where=str(root), hint="see ../shared/data/README.md"
-        )
+        raise InputError("E305", where=str(root))
     files = sorted(root.glob(pattern))
     if not files:
-        raise InputError("E302", f"no file matching {pattern!r} in the corpus folder", where=str(root))
+        raise InputError("E302", where=str(root), files=pattern)
     return files
 
 
@@ -181,28 +175,23 @@ def _csv_rows(
             if first and header is not None:
                 first = False
                 if tuple(c.strip() for c in row[:width]) != header:
-                    raise InputError(
-                        "E303",
-                        f"unexpected header {row!r}; expected {list(header)}",
-                        where=f"{rel}:{start}",
-                        hint="is this the file SOURCE.txt describes?",
-                    )
+                    raise InputError("E306", where=f"{rel}:{start}", header=row, expected=list(header))
                 continue
             if not row:  # a blank line; a row of empty fields is reported by the loader
                 continue
             if len(row) < width:
                 _report(
                     on_error,
-                    InputError("E303", f"expected {width} fields, got {len(row)}", where=f"{rel}:{start}"),
+                    InputError("E303", where=f"{rel}:{start}", expected=width, got=len(row)),
                 )
                 continue
             yield f"{rel}:{start}", row
     except csv.Error as exc:
-        _report(on_error, InputError("E303", f"malformed CSV: {exc}", where=f"{rel}:{last + 1}"))
+        _report(on_error, InputError("E307", where=f"{rel}:{last + 1}", reason=str(exc)))
 
 
 def _empty(where: str) -> InputError:
-    return InputError("E304", "empty text, skipped", where=where)
+    return InputError("E304", where=where)
 
 
 # -- TeleAntiFraud-28k --------------------------------------------------------------------------------------
@@ -226,11 +215,13 @@ def load_teleantifraud(root: Path, on_error: OnError | None = None) -> Iterator[
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                _report(on_error, InputError("E303", f"invalid JSON: {exc}", where=where))
+                _report(on_error, InputError("E020", where=where, reason=str(exc)))
                 continue
             left, right = (obj.get("left"), obj.get("right")) if isinstance(obj, dict) else (None, None)
             if not isinstance(left, list) or not isinstance(right, list) or "tts_id" not in obj:
-                _report(on_error, InputError("E303", "expected tts_id, left[] and right[]", where=where))
+                _report(
+                    on_error, InputError("E308", where=where, fields="{tts_id, left: [...], right: [...]}")
+                )
                 continue
             turns: list[TurnDict] = []
             for a, b in itertools.zip_longest(left, right):
@@ -311,7 +302,7 @@ def load_tf5(root: Path, on_error: OnError | None = None) -> Iterator[Record]:
     files = _prefer_original(_files(root, "label*.csv"), _TF5_FILE)
     unknown = [c for c in files if c not in TF5_CLASSES]
     for c in unknown:
-        _report(on_error, InputError("E303", f"unknown class label{c}", where=str(files.pop(c))))
+        _report(on_error, InputError("E319", where=str(files.pop(c)), label=f"label{c}"))
     for cls, rid, where, text in _text_rows(root, files, on_error):
         label, category = TF5_CLASSES[cls]
         rec: Record = {"id": rid, "text": text, "label": label, "source": root.name, "where": where}
@@ -327,7 +318,7 @@ def load_tf8(root: Path, on_error: OnError | None = None) -> Iterator[Record]:
     999 texts of TF5 label03."""
     files = _prefer_original(_files(root, "label*.csv"), _TF8_FILE)
     for c in [c for c in files if c not in TF8_CLASSES]:
-        _report(on_error, InputError("E303", f"unknown class label{c}", where=str(files.pop(c))))
+        _report(on_error, InputError("E319", where=str(files.pop(c)), label=f"label{c}"))
     for cls, rid, where, text in _text_rows(root, files, on_error):
         yield {
             "id": rid,
@@ -392,12 +383,12 @@ def load_fintech(root: Path, on_error: OnError | None = None) -> Iterator[Record
         elif path.parent.name == "BQ_corpus":
             sources.append((path, ("sentence1", "sentence2", "label"), ",", (0, 1)))
     if not sources:
-        raise InputError("E302", "no ATEC, ATEC_CCKS or BQ_corpus CSV found", where=str(root))
+        raise InputError("E302", where=str(root), files=["ATEC/*.csv", "ATEC_CCKS/*.csv", "BQ_corpus/*.csv"])
     for path, header, delimiter, (a, b) in sources:
         need = max(a, b) + 1
         for where, row in _csv_rows(path, root, header, on_error, delimiter=delimiter):
             if len(row) < need:
-                _report(on_error, InputError("E303", f"expected {need} fields, got {len(row)}", where=where))
+                _report(on_error, InputError("E303", where=where, expected=need, got=len(row)))
                 continue
             for col in (a, b):
                 sentence = row[col].strip()
@@ -425,7 +416,7 @@ def load_taobao(root: Path, on_error: OnError | None = None) -> Iterator[Record]
     Chinese characters). Identical dialogues are kept once (``valid`` is a copy of ``train``)."""
     files = [root / f for f in TAOBAO_FILES if (root / f).is_file()]
     if not files:
-        raise InputError("E302", f"none of {', '.join(TAOBAO_FILES)} found", where=str(root))
+        raise InputError("E302", where=str(root), files=TAOBAO_FILES)
     seen: set[str] = set()
     for path in files:
         rel = _rel(root, path)
@@ -437,7 +428,7 @@ def load_taobao(root: Path, on_error: OnError | None = None) -> Iterator[Record]
             if fields[0] not in ("0", "1") or len(fields) < 3:
                 _report(
                     on_error,
-                    InputError("E303", "expected label \\t utterance \\t ... \\t response", where=where),
+                    InputError("E308", where=where, fields="label \\t utterance \\t ... \\t response"),
                 )
                 continue
             if fields[0] != "1":
@@ -482,7 +473,7 @@ def load_imfraud(root: Path, on_error: OnError | None = None) -> Iterator[Record
             try:
                 turn_no = int(number)
             except ValueError:
-                _report(on_error, InputError("E303", f"turn_number {number!r} is not a number", where=where))
+                _report(on_error, InputError("E309", where=where, field="turn_number", value=number))
                 continue
             if not groups or case != groups[-1][0] or turn_no in numbers:
                 groups.append((case, where, []))
@@ -565,8 +556,7 @@ def resolve(name: str) -> str:
     import difflib
 
     close = difflib.get_close_matches(key, [*CORPORA, *ALIASES], n=3)
-    hint = f"did you mean {', '.join(close)}?" if close else None
-    raise InputError("E301", f"unknown corpus {name!r}; valid: {', '.join([*CORPORA, *ALIASES])}", hint=hint)
+    raise InputError("E301", name=name, valid=[*CORPORA, *ALIASES], close=close)
 
 
 def load(
@@ -580,7 +570,7 @@ def load(
     """The records of corpus `name` in `split`; with `limit`, a deterministic sample of that many (the
     records with the smallest `sample_key`), in the corpus order."""
     if split not in SPLITS:
-        raise InputError("E330", f"unknown split {split!r}; valid: {', '.join(SPLITS)}")
+        raise InputError("E330", split=split, valid=SPLITS)
     name = resolve(name)
     folder = (root if root is not None else default_data_dir()) / name
     records = [r for r in CORPORA[name](folder, on_error) if in_split(split_key(r), split)]

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from fanzha.errors import InputError
+from fanzha.errors import Coded, FanzhaError, InputError, check_params, jsonable
 from fanzha.records.kinds import EVENT_KINDS
 from fanzha.records.kinds import MESSAGE_KINDS as MESSAGE_KINDS
 from fanzha.records.units import US, datetime_of, parse_time, to_fen, us_of
@@ -96,11 +96,12 @@ class Event:
     attrs: Mapping[str, Any] | None = field(default=None)
 
     def __post_init__(self) -> None:
+        where = self.event_id if isinstance(self.event_id, str) and self.event_id else None
         for name in ("event_id", "person_id", "kind"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
-                raise InputError("E703", f"event {self.event_id!r}: {name} is required")
+                raise InputError("E703", where=where, fields=name)
         if not isinstance(self.time, datetime) or self.time.utcoffset() is None:
-            raise InputError("E704", f"event {self.event_id!r}: time must be a timezone-aware datetime")
+            raise InputError("E704", where=where, value=str(self.time))
 
     def to_raw(self) -> Raw:
         fen = None if self.amount is None else to_fen(self.amount, where=self.event_id)
@@ -144,19 +145,19 @@ def _opt_str(data: Mapping[str, Any], key: str, where: str) -> str | None:
     v = data.get(key)
     if v is None or isinstance(v, str):
         return v
-    raise InputError("E703", f"{key} must be a string, got {type(v).__name__}", where=where)
+    raise InputError("E715", where=where, field=key, type=type(v).__name__)
 
 
 def raw_from_dict(data: Mapping[str, Any], *, where: str) -> Raw:
     """Validate one event given as a mapping (a JSONL line); every problem is an `InputError` at `where`."""
     if not isinstance(data, Mapping):
-        raise InputError("E703", "an event must be a JSON object", where=where)
-    for key in ("event_id", "person_id", "kind"):
-        v = data.get(key)
-        if not isinstance(v, str) or not v:
-            raise InputError("E703", f"{key} is required (a non-empty string)", where=where)
-    if data.get("time") is None:
-        raise InputError("E703", "time is required", where=where)
+        raise InputError("E023", where=where, type=type(data).__name__)
+    eid, pid, kind = data.get("event_id"), data.get("person_id"), data.get("kind")
+    if not (
+        eid and pid and kind and isinstance(eid, str) and isinstance(pid, str) and isinstance(kind, str)
+    ) or (data.get("time") is None):
+        missing = [k for k in ("event_id", "person_id", "time", "kind") if not _given(data.get(k), k)]
+        raise InputError("E703", where=where, fields=missing)
     t = parse_time(data["time"], where=where)
     amount = data.get("amount")
     fen = None if amount is None else to_fen(amount, where=where)
@@ -164,7 +165,7 @@ def raw_from_dict(data: Mapping[str, Any], *, where: str) -> Raw:
     if isinstance(attrs, str):
         attrs = _parse_attrs(attrs, where)
     elif attrs is not None and not isinstance(attrs, Mapping):
-        raise InputError("E706", "attrs must be a JSON object", where=where)
+        raise InputError("E706", where=where, type=type(attrs).__name__)
     return Raw(
         data["event_id"],
         data["person_id"],
@@ -180,13 +181,18 @@ def raw_from_dict(data: Mapping[str, Any], *, where: str) -> Raw:
     )
 
 
+def _given(value: Any, key: str) -> bool:
+    """A required field is there: a non-empty string (any value for time, which is parsed next)."""
+    return value is not None if key == "time" else isinstance(value, str) and bool(value)
+
+
 def _parse_attrs(text: str, where: str) -> dict[str, Any]:
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        raise InputError("E706", f"attrs is not valid JSON: {exc}", where=where) from None
+        raise InputError("E716", where=where, reason=str(exc)) from None
     if not isinstance(value, dict):
-        raise InputError("E706", "attrs must be a JSON object", where=where)
+        raise InputError("E706", where=where, type=type(value).__name__)
     return value
 
 
@@ -194,25 +200,51 @@ def _parse_attrs(text: str, where: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Rejected:
-    """A row that could not be used, kept aside with where it came from and why."""
+class Rejected(Coded):
+    """A row that could not be used, kept aside with where it came from and why: a catalogue code and its
+    params (`str(rejected)` is ``source:row: CODE message`` in the default language)."""
 
     source: str
     row: int
     code: str
-    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
     event_id: str | None = None
     raw: str | None = None
 
-    def __str__(self) -> str:
-        return f"{self.source}:{self.row}: {self.code} {self.message}"
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        row: int,
+        code: str,
+        /,
+        *,
+        event_id: str | None = None,
+        raw: str | None = None,
+        **params: Any,
+    ) -> Rejected:
+        """The row `source:row` kept aside for `code` with the params its message takes."""
+        check_params(code, params)
+        return cls(source, row, code, params, event_id, raw)
 
-    def to_dict(self) -> dict[str, Any]:
+    @classmethod
+    def of_error(
+        cls, source: str, row: int, exc: FanzhaError, *, event_id: str | None = None, raw: str | None = None
+    ) -> Rejected:
+        """The row kept aside for the error reading it raised."""
+        return cls(source, row, exc.code, exc.params, event_id, raw)
+
+    def location(self) -> str:
+        return f"{self.source}:{self.row}"
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """As a JSON object: the message in `lang` (default: the process default language) and its params."""
         return {
             "source": self.source,
             "row": self.row,
             "code": self.code,
-            "message": self.message,
+            "message": self.message(lang),
+            "params": jsonable(self.params),
             "event_id": self.event_id,
             "raw": self.raw,
         }
@@ -239,12 +271,10 @@ def event_files(path: str | Path) -> list[Path]:
     of such files (in name order)."""
     p = Path(path)
     if not p.exists():
-        raise InputError("E700", "no such file or folder", where=str(p), hint="give an events file or folder")
+        raise InputError("E700", where=str(p))
     if p.is_file():
         if p.suffix not in (".parquet", ".jsonl", ".json", ".ndjson"):
-            raise InputError(
-                "E701", f"unsupported file type {p.suffix or '(none)'}", where=str(p), hint="Parquet or JSONL"
-            )
+            raise InputError("E701", where=str(p), suffix=p.suffix or "-")
         return [p]
     if (p / "events.parquet").is_file():
         return [p / "events.parquet"]
@@ -252,7 +282,7 @@ def event_files(path: str | Path) -> list[Path]:
         f for f in p.iterdir() if f.is_file() and f.suffix in (".parquet", ".jsonl", ".ndjson", ".json")
     )
     if not files:
-        raise InputError("E700", "no .parquet or .jsonl event files in this folder", where=str(p))
+        raise InputError("E709", where=str(p))
     return files
 
 
@@ -275,17 +305,17 @@ def _parquet_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
     try:
         pf = pq.ParquetFile(path)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise InputError("E700", f"cannot read Parquet: {exc}", where=str(path)) from None
+        raise InputError("E007", where=str(path), reason=str(exc)) from None
     schema = pf.schema_arrow
     names = set(schema.names)
     for col, required in COLUMNS.items():
         if required and col not in names:
-            raise InputError("E702", f"column {col!r} is missing", where=label, hint="see docs/warn.md")
+            raise InputError("E702", where=label, column=col)
     ttype = schema.field("time").type
     if not pa.types.is_timestamp(ttype):
-        raise InputError("E702", f"column 'time' must be a timestamp, not {ttype}", where=label)
+        raise InputError("E713", where=label, column="time", type=str(ttype), expected="timestamp[us, tz]")
     if ttype.tz is None:
-        raise InputError("E702", "column 'time' has no timezone", where=label, hint="write timestamp[us, tz]")
+        raise InputError("E714", where=label, column="time")
     scale = {"s": US, "ms": 1000, "us": 1, "ns": None}[ttype.unit]
     present = [c for c in COLUMNS if c in names]
     row0 = 0
@@ -305,11 +335,11 @@ def _parquet_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
                 col = col.cast(pa.string())
                 cols[c] = col
             bad_mask = pc.or_(bad_mask, pc.fill_null(pc.equal(pc.utf8_length(col), 0), True))
-        bad: dict[int, tuple[str, str]] = {}
+        bad: dict[int, tuple[str, dict[str, Any]]] = {}
         if pc.any(bad_mask).as_py():
             for i in np.flatnonzero(bad_mask.to_numpy(zero_copy_only=False)).tolist():
                 missing = [c for c in ("event_id", "person_id", "time", "kind") if not _present(cols, c, i)]
-                bad[i] = ("E703", f"{', '.join(missing)} missing")
+                bad[i] = ("E703", {"fields": missing})
         lists: dict[str, list[Any]] = {}
         for c in ("event_id", "person_id", "kind", *DETAILS):
             if c in cols:
@@ -320,15 +350,15 @@ def _parquet_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
         fen: list[int | None] = [None] * n
         if "amount" in cols:
             fen, bad_amount = _fen_column(cols["amount"], n)
-            for i, msg in bad_amount.items():
-                bad.setdefault(i, ("E705", msg))
+            for i, value in bad_amount.items():
+                bad.setdefault(i, ("E705", {"value": value}))
         attrs: list[Any] = cols["attrs"].to_pylist() if "attrs" in cols else [None] * n
         for i, a in enumerate(attrs):
             if a is not None and isinstance(a, str):
                 try:
                     attrs[i] = _parse_attrs(a, label)
                 except InputError as exc:
-                    bad.setdefault(i, (exc.code, exc.message))
+                    bad.setdefault(i, (exc.code, exc.params))
         # plain tuples in the field order of `Raw` (building namedtuples would cost more than the rest)
         raws: list[RawRow] = list(
             zip(
@@ -350,8 +380,8 @@ def _parquet_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
         rejects: list[Rejected] = []
         if bad:
             rejects = [
-                Rejected(label, row0 + i + 1, code, msg, lists["event_id"][i] or None)
-                for i, (code, msg) in sorted(bad.items())
+                Rejected(label, row0 + i + 1, code, params, lists["event_id"][i] or None)
+                for i, (code, params) in sorted(bad.items())
             ]
             raws = [r for i, r in enumerate(raws) if i not in bad]
             rows = [row0 + i + 1 for i in range(n) if i not in bad]
@@ -370,10 +400,11 @@ def _strs(col: Any) -> list[Any]:
     return [None if v is None else str(v) for v in col.cast(pa.string()).to_pylist()]
 
 
-def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
+def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, Any]]:
+    """The amounts in fen, and the amounts that are not (by row)."""
     import pyarrow as pa
 
-    bad: dict[int, str] = {}
+    bad: dict[int, Any] = {}
     typ = col.type
     if pa.types.is_decimal128(typ) and typ.scale == 2:
         from fanzha.records.arrow import decimal_to_fen
@@ -394,7 +425,7 @@ def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
                 continue
             f = v * 100
             if f != f.to_integral_value():
-                bad[i] = f"amount {v} has more than two decimals"
+                bad[i] = v
                 out.append(None)
             else:
                 out.append(int(f))
@@ -407,11 +438,11 @@ def _fen_column(col: Any, n: int) -> tuple[list[int | None], dict[int, str]]:
                 continue
             try:
                 out.append(to_fen(v, where=""))
-            except InputError as exc:
-                bad[i] = exc.message
+            except InputError:
+                bad[i] = v
                 out.append(None)
         return out, bad
-    raise InputError("E702", f"column 'amount' must be a number (yuan), not {typ}")
+    raise InputError("E713", column="amount", type=str(typ), expected="decimal128(…, 2), integer or floating")
 
 
 def _jsonl_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
@@ -419,7 +450,7 @@ def _jsonl_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
     try:
         fh = path.open("rb")
     except OSError as exc:
-        raise InputError("E700", f"cannot read: {exc}", where=str(path)) from None
+        raise InputError("E007", where=str(path), reason=str(exc)) from None
     raws: list[RawRow] = []
     rows: list[int] = []
     rejects: list[Rejected] = []
@@ -434,11 +465,11 @@ def _jsonl_chunks(path: Path, batch_rows: int) -> Iterator[Chunk]:
                     data = orjson.loads(stripped)
                     raw = raw_from_dict(data, where=f"{label}:{row}")
                 except orjson.JSONDecodeError as exc:
-                    rejects.append(Rejected(label, row, "E703", f"invalid JSON: {exc}", None, _cut(line)))
+                    rejects.append(Rejected.of(label, row, "E020", raw=_cut(line), reason=str(exc)))
                 except InputError as exc:
                     eid = data.get("event_id") if isinstance(data, dict) else None
                     eid = eid if isinstance(eid, str) else None
-                    rejects.append(Rejected(label, row, exc.code, exc.message, eid, _cut(line)))
+                    rejects.append(Rejected.of_error(label, row, exc, event_id=eid, raw=_cut(line)))
                 else:
                     raws.append(raw)
                     rows.append(row)

@@ -29,9 +29,7 @@ def decode_bytes(data: bytes, *, where: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:8192]:
-        raise InputError(
-            "E003", "this is a binary file, not text", where=where, hint="give a text, JSON or JSONL file"
-        )
+        raise InputError("E003", where=where)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -44,34 +42,32 @@ def decode_bytes(data: bytes, *, where: str) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise InputError(
-            "E004",
-            "cannot decode this file as text (tried UTF-8, GB18030 and charset detection)",
-            where=where,
-            hint="save it as UTF-8",
-        )
+        raise InputError("E004", where=where)
     return str(best)
 
 
-def read_text_file(path: str | Path) -> str:
+def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
+    """The bytes of a file: E001 when it is missing, E002 a folder, E006 unreadable for want of permission,
+    E007 unreadable for another reason, E005 larger than `limit` bytes."""
     p = Path(path)
     where = str(p)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                "E005",
-                f"file is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB",
-                where=where,
-            )
-        data = p.read_bytes()
+        if limit is not None and (size := p.stat().st_size) > limit:
+            raise InputError("E005", where=where, size=size // (1024 * 1024), limit=limit // (1024 * 1024))
+        return p.read_bytes()
     except FileNotFoundError:
-        raise InputError("E001", "no such file", where=where) from None
+        raise InputError("E001", where=where) from None
     except IsADirectoryError:
-        raise InputError("E002", "is a directory, not a file", where=where) from None
+        raise InputError("E002", where=where) from None
     except PermissionError:
-        raise InputError("E002", "permission denied", where=where) from None
-    return decode_bytes(data, where=where)
+        raise InputError("E006", where=where) from None
+    except OSError as exc:
+        raise InputError("E007", where=where, reason=exc.strerror or str(exc)) from None
+
+
+def read_text_file(path: str | Path) -> str:
+    """A text file decoded (see `decode_bytes`), refused above `MAX_FILE_BYTES`."""
+    return decode_bytes(read_bytes(path, limit=MAX_FILE_BYTES), where=str(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +84,9 @@ def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally; a generator owns the handle
     except FileNotFoundError:
-        raise InputError("E001", "no such file", where=where) from None
+        raise InputError("E001", where=where) from None
     except IsADirectoryError:
-        raise InputError("E002", "is a directory, not a file", where=where) from None
+        raise InputError("E002", where=where) from None
     try:
         for n, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -99,18 +95,14 @@ def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                yield JsonlRecord(n, None, InputError("E020", f"invalid JSON: {exc}", where=loc))
+                yield JsonlRecord(n, None, InputError("E020", where=loc, reason=str(exc)))
                 continue
             if not isinstance(obj, dict):
-                yield JsonlRecord(
-                    n, None, InputError("E023", f"expected an object, got {type(obj).__name__}", where=loc)
-                )
+                yield JsonlRecord(n, None, InputError("E023", where=loc, type=type(obj).__name__))
                 continue
             missing = [k for k in required if k not in obj]
             if missing:
-                yield JsonlRecord(
-                    n, obj, InputError("E024", f"missing field(s): {', '.join(missing)}", where=loc)
-                )
+                yield JsonlRecord(n, obj, InputError("E024", where=loc, fields=missing))
                 continue
             yield JsonlRecord(n, obj)
     finally:

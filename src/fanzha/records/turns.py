@@ -14,8 +14,9 @@ A conversation is a list of turns, each a text and (maybe) who said it. People e
   WeChat records that are not text (``Type`` / ``type`` other than 1: pictures, calls, system notes) are left
   out.
 
-Every problem is E010 with the index of the turn; JSON that does not parse is E021; no turn with any text is
-E000 (there is nothing to analyse).
+A turn without text is E010 and a turn of the wrong type E012 (both with the turn's index), an object with no
+turns and no text E013, data that is no conversation at all E011; JSON that does not parse is E021; no turn
+with any text is E000 (there is nothing to analyse).
 """
 
 from __future__ import annotations
@@ -100,16 +101,10 @@ def parse_turns(data: Any, *, where: str | None = None) -> list[RawTurn]:
         else:
             text = _text_of(data)
             if text is None:
-                raise InputError(
-                    "E010",
-                    "this object has no list of turns (turns / messages / dialogue) and no text",
-                    where=where,
-                )
+                raise InputError("E013", where=where)
             data = [data]
     if isinstance(data, str | bytes) or not isinstance(data, Sequence):
-        raise InputError(
-            "E011", f"cannot analyse a {type(data).__name__}; give a text or a list of turns", where=where
-        )
+        raise InputError("E011", where=where, type=type(data).__name__)
     turns: list[RawTurn] = []
     for i, item in enumerate(data):
         if isinstance(item, RawTurn):
@@ -123,19 +118,13 @@ def parse_turns(data: Any, *, where: str | None = None) -> list[RawTurn]:
                 continue
             text = _text_of(item)
             if text is None:
-                raise InputError(
-                    "E010", f"turn {i} has no text (text / content / message / StrContent)", where=where
-                )
+                raise InputError("E010", where=where, index=i)
             me = next((f for k in SELF_KEYS if k in item and (f := _flag(item[k])) is not None), None)
             turns.append(RawTurn(_speaker_of(item), text, me))
         else:
-            raise InputError(
-                "E010",
-                f"turn {i} is a {type(item).__name__}: give an object with a text, a [speaker, text] pair or a string",
-                where=where,
-            )
+            raise InputError("E012", where=where, index=i, type=type(item).__name__)
     if not any(t.text.strip() for t in turns):
-        raise InputError("E000", "the conversation has no turn with any text", where=where)
+        raise InputError("E000", where=where)
     return turns
 
 
@@ -153,5 +142,5 @@ def parse_json_turns(text: str, *, where: str | None = None, strict: bool = Fals
     except orjson.JSONDecodeError as exc:
         if not strict:
             return None
-        raise InputError("E021", f"not valid JSON: {exc}", where=where) from None
+        raise InputError("E021", where=where, reason=str(exc)) from None
     return parse_turns(data, where=where)

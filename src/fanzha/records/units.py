@@ -34,7 +34,7 @@ _NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 def us_of(when: datetime) -> int:
     """Microseconds since the epoch of a timezone-aware datetime (a naive one is E704)."""
     if when.tzinfo is None or when.utcoffset() is None:
-        raise InputError("E704", f"time {when.isoformat()} has no timezone", hint="give times with an offset")
+        raise InputError("E704", value=when.isoformat())
     delta = when - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
 
@@ -55,22 +55,15 @@ def parse_time(value: Any, *, where: str | None = None, tz: str | None = None) -
             value = value.replace(tzinfo=ZoneInfo(tz))
         return us_of(value)
     if not isinstance(value, str):
-        raise InputError("E704", f"time {value!r} is not an ISO 8601 string", where=where)
+        raise InputError("E704", where=where, value=str(value))
     text = value.strip()
     try:
         when = datetime.fromisoformat(text.replace("/", "-") if tz is not None else text)
     except ValueError:
-        raise InputError(
-            "E704", f"time {value!r} is not ISO 8601", where=where, hint="e.g. 2024-03-01T10:00:00+08:00"
-        ) from None
+        raise InputError("E704", where=where, value=value) from None
     if when.utcoffset() is None:
         if tz is None:
-            raise InputError(
-                "E704",
-                f"time {value!r} has no timezone",
-                where=where,
-                hint="write it as 2024-03-01T10:00:00+08:00",
-            )
+            raise InputError("E704", where=where, value=value)
         when = when.replace(tzinfo=ZoneInfo(tz))
     return us_of(when)
 
@@ -79,13 +72,13 @@ def parse_duration(text: str | int | float, *, where: str | None = None) -> int:
     """A duration → microseconds: ``90s``, ``30m``, ``2h``, ``1d``, ``1h30m``, ``1.5h``, or a number of seconds.
     Anything else (negative, empty, an unknown unit) is E030."""
     if isinstance(text, bool):
-        raise InputError("E030", f"not a duration: {text!r}", where=where)
+        raise InputError("E030", where=where, value=text)
     if isinstance(text, int | float):
         if text < 0 or text != text:
-            raise InputError("E030", f"negative duration {text!r}", where=where)
+            raise InputError("E030", where=where, value=text)
         return int(text * US)
     if not isinstance(text, str):
-        raise InputError("E030", f"not a duration: {text!r}", where=where)
+        raise InputError("E030", where=where, value=text)
     if _NUMBER.match(text):
         return int(float(text) * US)
     total = 0.0
@@ -98,25 +91,20 @@ def parse_duration(text: str | int | float, *, where: str | None = None) -> int:
         total += float(m.group(1)) * _UNIT_US[m.group(2)]
         pos = m.end()
     if not units or text[pos:].strip() or "".join(u for u in "dhms" if u in units) != units:
-        raise InputError(
-            "E030", f"not a duration: {text!r}", where=where, hint="write 90s, 30m, 2h, 1d or 1h30m"
-        )
+        raise InputError("E030", where=where, value=text)
     return int(total)
 
 
 def to_fen(value: Any, *, where: str | None = None) -> int:
     """Yuan (a number, a decimal string or a Decimal) → integer fen; more than two decimals is an error (E705)."""
     if isinstance(value, bool):
-        raise InputError("E705", f"amount {value!r} is not a number", where=where)
+        raise InputError("E705", where=where, value=str(value))
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise InputError("E705", f"amount {value!r} is not a number", where=where) from None
-    if not d.is_finite():
-        raise InputError("E705", f"amount {value!r} is not finite", where=where)
-    fen = d * 100
-    if fen != fen.to_integral_value():
-        raise InputError("E705", f"amount {value!r} has more than two decimals", where=where)
+        raise InputError("E705", where=where, value=str(value)) from None
+    if not d.is_finite() or (fen := d * 100) != fen.to_integral_value():
+        raise InputError("E705", where=where, value=str(value))
     return int(fen)
 
 

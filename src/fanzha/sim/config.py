@@ -60,14 +60,10 @@ class SimConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.people < 50:
-            raise InputError("E420", f"people must be at least 50, got {self.people}", where="--people")
-        if self.days < 1:
-            raise InputError("E420", f"days must be at least 1, got {self.days}", where="--days")
-        if self.seed < 0:
-            raise InputError("E420", f"seed must be ≥ 0, got {self.seed}", where="--seed")
-        if self.leaks < 1:
-            raise InputError("E420", f"leaks must be at least 1, got {self.leaks}", where="--leaks")
+        for name, least in (("people", 50), ("days", 1), ("seed", 0), ("leaks", 1)):
+            value = getattr(self, name)
+            if value < least:
+                raise InputError("E424", where=f"--{name}", option=name, min=least, value=value)
 
     @property
     def n_merchants(self) -> int:

@@ -36,9 +36,7 @@ class Writers:
             try:
                 (out / "truth").mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise InputError(
-                    "E422", f"cannot create the output folder: {exc.strerror}", where=str(out)
-                ) from None
+                raise InputError("E422", where=str(out), reason=exc.strerror) from None
 
     def write(self, name: str, table: pa.Table) -> None:
         self.rows[name] += table.num_rows

@@ -12,9 +12,10 @@ accounts and ids, not by the ledger.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,22 +24,34 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fanzha.errors import Coded, check_params
+from fanzha.messages import default_lang, t
 from fanzha.records.arrow import decimal_to_fen, times_to_us
 from fanzha.records.schema import ACCOUNT_KINDS, CHANNELS, EVENT_KINDS, FILES
+from fanzha.records.units import fen_to_yuan
 
 BATCH = 1 << 20
 MAX_PER_CODE = 200
 
 
 @dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Coded):
+    """A rule of the world broken at `file:row`: a catalogue code and its params. `more` > 0 stands for that
+    many more violations of the code in the file, left out."""
+
     file: str
     row: int
     code: str
-    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    more: int = 0
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}: {self.code} {self.message}"
+    def location(self) -> str:
+        return f"{self.file}:{self.row}"
+
+    def message(self, lang: str | None = None) -> str:
+        if self.more:
+            return t("msg.more_of_code", lang or default_lang(), n=self.more)
+        return Coded.message(self, lang)  # not super(): a slots dataclass is a new class
 
 
 class _Report:
@@ -46,16 +59,31 @@ class _Report:
         self.items: list[Violation] = []
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
 
-    def add(self, file: str, row: int, code: str, message: str) -> None:
+    def add(self, file: str, row: int, code: str, /, **params: Any) -> None:
         key = (file, code)
         self.counts[key] += 1
         if self.counts[key] <= MAX_PER_CODE:
-            self.items.append(Violation(file, row, code, message))
+            check_params(code, params)
+            self.items.append(Violation(file, row, code, params))
+
+    def dangling(
+        self,
+        file: str,
+        first: int,
+        bad: npt.NDArray[np.bool_],
+        column: str,
+        values: Any,
+        table: str | list[str],
+    ) -> None:
+        """E403 for each row of `file` where `bad` (`first` is the row of index 0): its `column` value (in
+        `values`, an Arrow array) is not in `table`."""
+        for i in np.flatnonzero(bad).tolist():
+            self.add(file, first + i, "E403", column=column, value=values[i].as_py(), table=table)
 
     def finish(self) -> list[Violation]:
         for (file, code), n in sorted(self.counts.items()):
             if n > MAX_PER_CODE:
-                self.items.append(Violation(file, 0, code, f"… and {n - MAX_PER_CODE} more of this kind"))
+                self.items.append(Violation(file, 0, code, more=n - MAX_PER_CODE))
         return self.items
 
 
@@ -156,32 +184,29 @@ def check_world(root: str | Path) -> list[Violation]:
     for name, schema in FILES.items():
         path = root / name
         if not path.is_file():
-            rep.add(name, 0, "E400", "file is missing")
+            rep.add(name, 0, "E400")
             present[name] = False
             continue
         try:
             actual = pq.read_schema(path)
         except (OSError, pa.ArrowInvalid) as exc:
-            rep.add(name, 0, "E400", f"cannot read Parquet: {exc}")
+            rep.add(name, 0, "E007", reason=str(exc))
             present[name] = False
             continue
         ok = True
-        for field in schema:
-            idx = actual.get_field_index(field.name)
+        for col in schema:
+            idx = actual.get_field_index(col.name)
             if idx < 0:
-                rep.add(name, 0, "E401", f"column {field.name!r} is missing")
+                rep.add(name, 0, "E401", column=col.name)
                 ok = False
-            elif not actual.field(idx).type.equals(field.type):
+            elif not actual.field(idx).type.equals(col.type):
                 rep.add(
-                    name,
-                    0,
-                    "E401",
-                    f"column {field.name!r} is {actual.field(idx).type}, expected {field.type}",
+                    name, 0, "E415", column=col.name, type=str(actual.field(idx).type), expected=str(col.type)
                 )
                 ok = False
         present[name] = ok
     if not (root / "reports.jsonl").is_file():
-        rep.add("reports.jsonl", 0, "E400", "file is missing")
+        rep.add("reports.jsonl", 0, "E400")
     need = ("accounts.parquet", "people.parquet", "transfers.parquet")
     if not all(present.get(n) for n in need):
         return rep.finish()
@@ -206,7 +231,7 @@ def check_world(root: str | Path) -> list[Violation]:
     _unique(rep, "accounts.parquet", accounts, "account_id")
     n_acc = acc.num_rows
     if accounts.sorted is None:
-        rep.add("accounts.parquet", 0, "E410", "account ids must be zero-padded to one length")
+        rep.add("accounts.parquet", 0, "E419", column="account_id")
         return rep.finish()
     pos_of_row = accounts.index(acc["account_id"].combine_chunks())
     opening = np.zeros(n_acc, dtype=np.int64)
@@ -214,22 +239,18 @@ def check_world(root: str | Path) -> list[Violation]:
     opening[pos_of_row] = decimal_to_fen(acc["opening_balance"])
     opened[pos_of_row] = times_to_us(acc["opened"])
     for i in np.flatnonzero(opening < 0)[:MAX_PER_CODE].tolist():
-        rep.add("accounts.parquet", i + 1, "E405", "opening balance is negative")
+        rep.add("accounts.parquet", i + 1, "E417", column="opening_balance")
     kinds = acc["kind"].combine_chunks()
     bad = np.flatnonzero(~np.asarray(pc.fill_null(pc.is_in(kinds, value_set=pa.array(ACCOUNT_KINDS)), False)))
     for i in bad.tolist():
-        rep.add("accounts.parquet", i + 1, "E410", f"unknown account kind {kinds[i].as_py()!r}")
+        rep.add("accounts.parquet", i + 1, "E410", column="kind", value=kinds[i].as_py())
     owners = acc["owner_id"].combine_chunks()
     known_owner = people.contains(owners)
     if merchants is not None:
         known_owner |= merchants.contains(owners)
-    for i in np.flatnonzero(~known_owner).tolist():
-        rep.add(
-            "accounts.parquet",
-            i + 1,
-            "E403",
-            f"owner {owners[i].as_py()!r} is neither a person nor a merchant",
-        )
+    rep.dangling(
+        "accounts.parquet", 1, ~known_owner, "owner_id", owners, ["people.parquet", "merchants.parquet"]
+    )
     owner_person = np.full(n_acc, -1, dtype=np.int64)  # account (sorted position) → person (sorted position)
     if people.sorted is not None:
         owner_person[pos_of_row] = people.index(owners.fill_null("?" * people.sorted.dtype.itemsize))
@@ -253,18 +274,13 @@ def check_world(root: str | Path) -> list[Violation]:
         tid = batch.column("transfer_id")
         fw = fixed_width(tid)
         if fw is None:
-            rep.add(
-                "transfers.parquet",
-                row0,
-                "E410",
-                "transfer ids must be non-null and zero-padded to one length",
-            )
+            rep.add("transfers.parquet", row0, "E419", column="transfer_id")
             return rep.finish()
         t = times_to_us(batch.column("time"))
         for col in ("src", "dst", "amount", "time", "channel"):
             nulls = np.flatnonzero(np.asarray(batch.column(col).is_null()))
             for i in nulls[:MAX_PER_CODE].tolist():
-                rep.add("transfers.parquet", row0 + i, "E411", f"{col} is null")
+                rep.add("transfers.parquet", row0 + i, "E411", column=col)
         # order: (time, transfer_id) strictly increasing
         prev_t = np.r_[last_t, t[:-1]]
         prev_id = np.r_[np.array([last_id], dtype=fw.dtype), fw[:-1]]
@@ -272,40 +288,28 @@ def check_world(root: str | Path) -> list[Violation]:
         if row0 == 1:
             bad[0] = False
         for i in np.flatnonzero(bad).tolist():
-            rep.add("transfers.parquet", row0 + i, "E404", "not sorted by (time, transfer_id)")
+            rep.add("transfers.parquet", row0 + i, "E404", key="(time, transfer_id)")
         last_t, last_id = int(t[-1]), fw[-1]
         tx_ids.append(fw)
         amount = decimal_to_fen(batch.column("amount"))
         for i in np.flatnonzero(amount <= 0).tolist():
-            rep.add("transfers.parquet", row0 + i, "E405", "amount must be > 0")
+            rep.add("transfers.parquet", row0 + i, "E405", column="amount")
         amount = np.maximum(amount, 0)
         src = accounts.index(batch.column("src").fill_null(""))
         dst = accounts.index(batch.column("dst").fill_null(""))
         for name, arr in (("src", src), ("dst", dst)):
-            for i in np.flatnonzero(arr < 0).tolist():
-                rep.add(
-                    "transfers.parquet",
-                    row0 + i,
-                    "E403",
-                    f"{name} {batch.column(name)[i].as_py()!r} is not in accounts.parquet",
-                )
+            rep.dangling("transfers.parquet", row0, arr < 0, name, batch.column(name), "accounts.parquet")
         ch = batch.column("channel")
         for i in np.flatnonzero(~np.asarray(pc.fill_null(pc.is_in(ch, value_set=channels), True))).tolist():
-            rep.add("transfers.parquet", row0 + i, "E410", f"unknown channel {ch[i].as_py()!r}")
+            rep.add("transfers.parquet", row0 + i, "E410", column="channel", value=ch[i].as_py())
         if devices is not None:
             dev = batch.column("device")
-            for i in np.flatnonzero(~devices.contains(dev)).tolist():
-                rep.add(
-                    "transfers.parquet",
-                    row0 + i,
-                    "E403",
-                    f"device {dev[i].as_py()!r} is not in devices.parquet",
-                )
+            rep.dangling("transfers.parquet", row0, ~devices.contains(dev), "device", dev, "devices.parquet")
         valid = (src >= 0) & (dst >= 0)
         for name, arr in (("src", src), ("dst", dst)):
             early = valid & (t < opened[np.maximum(arr, 0)])
             for i in np.flatnonzero(early).tolist():
-                rep.add("transfers.parquet", row0 + i, "E412", f"{name} account used before it was opened")
+                rep.add("transfers.parquet", row0 + i, "E412", column=name)
         # running balances: each row debits src, then credits dst
         s_ = np.where(valid, src, 0)
         d_ = np.where(valid, dst, 0)
@@ -333,7 +337,8 @@ def check_world(root: str | Path) -> list[Violation]:
                     "transfers.parquet",
                     row0 + row,
                     "E406",
-                    f"balance of {batch.column('src')[row].as_py()} goes negative ({running[k] / 100:.2f})",
+                    account=batch.column("src")[row].as_py(),
+                    balance=fen_to_yuan(int(running[k])),
                 )
         np.add.at(balance, acct, delta)
         if lin_ids is not None:
@@ -344,8 +349,9 @@ def check_world(root: str | Path) -> list[Violation]:
     increasing = bool(len(all_tx) < 2 or (all_tx[1:] > all_tx[:-1]).all())
     if not increasing:
         srt = np.sort(all_tx)
-        for _ in np.flatnonzero(srt[1:] == srt[:-1])[:MAX_PER_CODE].tolist():
-            rep.add("transfers.parquet", 0, "E402", "duplicate transfer_id")
+        n_dup = int((srt[1:] == srt[:-1]).sum())
+        if n_dup:
+            rep.add("transfers.parquet", 0, "E402", count=n_dup, column="transfer_id")
         all_tx = srt
     tx_set = _SortedIds(all_tx)
 
@@ -354,8 +360,9 @@ def check_world(root: str | Path) -> list[Violation]:
         bal = read("truth/balances.parquet", ["account_id", "closing_balance"])
         pos = accounts.index(bal["account_id"].combine_chunks())
         closing = decimal_to_fen(bal["closing_balance"])
-        for i in np.flatnonzero(pos < 0).tolist():
-            rep.add("truth/balances.parquet", i + 1, "E403", "account is not in accounts.parquet")
+        rep.dangling(
+            "truth/balances.parquet", 1, pos < 0, "account_id", bal["account_id"], "accounts.parquet"
+        )
         okp = pos >= 0
         mism = np.flatnonzero(okp & (closing != balance[np.maximum(pos, 0)]))
         for i in mism.tolist():
@@ -363,10 +370,11 @@ def check_world(root: str | Path) -> list[Violation]:
                 "truth/balances.parquet",
                 i + 1,
                 "E407",
-                f"closing balance {closing[i] / 100:.2f} ≠ opening + in − out = {balance[pos[i]] / 100:.2f}",
+                closing=fen_to_yuan(int(closing[i])),
+                expected=fen_to_yuan(int(balance[pos[i]])),
             )
         if len(pos) != n_acc:
-            rep.add("truth/balances.parquet", 0, "E407", f"{len(pos)} closing balances for {n_acc} accounts")
+            rep.add("truth/balances.parquet", 0, "E418", count=len(pos), accounts=n_acc)
 
     # -- victims and lineage ----------------------------------------------------------------------------
     lost: dict[str, int] = {}
@@ -379,38 +387,30 @@ def check_world(root: str | Path) -> list[Violation]:
 
         variants = pa.array(sorted(v.id for v in default_kb().kb.variants))
         vids = vic["person_id"].combine_chunks()
-        for i in np.flatnonzero(~people.contains(vids)).tolist():
-            rep.add(
-                "truth/victims.parquet", i + 1, "E403", f"person {vids[i].as_py()!r} is not in people.parquet"
-            )
+        rep.dangling("truth/victims.parquet", 1, ~people.contains(vids), "person_id", vids, "people.parquet")
         var = vic["variant"].combine_chunks()
         for i in np.flatnonzero(~np.asarray(pc.fill_null(pc.is_in(var, value_set=variants), False))).tolist():
-            rep.add(
-                "truth/victims.parquet",
-                i + 1,
-                "E410",
-                f"variant {var[i].as_py()!r} is not in the knowledge base",
-            )
+            rep.add("truth/victims.parquet", i + 1, "E410", column="variant", value=var[i].as_py())
         fc = times_to_us(vic["first_contact_time"])
         fl = times_to_us(vic["first_loss_time"])
         fl_null = np.asarray(vic["first_loss_time"].is_null())
         amt = decimal_to_fen(vic["amount_lost"])
         for i in np.flatnonzero(~fl_null & (fl < fc)).tolist():
-            rep.add("truth/victims.parquet", i + 1, "E404", "first_loss_time is before first_contact_time")
+            rep.add("truth/victims.parquet", i + 1, "E404", key="(first_contact_time, first_loss_time)")
         for i in np.flatnonzero(fl_null != (amt == 0)).tolist():
-            rep.add(
-                "truth/victims.parquet",
-                i + 1,
-                "E409",
-                "first_loss_time must be null exactly when amount_lost is 0",
-            )
+            rep.add("truth/victims.parquet", i + 1, "E416")
         lost = {v: int(a) for v, a in zip(vids.to_pylist(), amt.tolist(), strict=True)}
         if present["truth/gangs.parquet"]:
             gangs = set(read("truth/gangs.parquet", ["gang_id"])["gang_id"].to_pylist())
             for i, g in enumerate(vic["gang_id"].to_pylist()):
                 if g not in gangs:
                     rep.add(
-                        "truth/victims.parquet", i + 1, "E403", f"gang {g!r} is not in truth/gangs.parquet"
+                        "truth/victims.parquet",
+                        i + 1,
+                        "E403",
+                        column="gang_id",
+                        value=g,
+                        table="truth/gangs.parquet",
                     )
     if lineage is not None:
         per_tx: dict[bytes, int] = defaultdict(int)
@@ -422,15 +422,25 @@ def check_world(root: str | Path) -> list[Violation]:
         for i, (t_id, v, a) in enumerate(zip(ids, victims, amounts, strict=True)):
             key = str(t_id).encode()
             if a <= 0:
-                rep.add("truth/lineage.parquet", i + 1, "E405", "lineage amount must be > 0")
+                rep.add("truth/lineage.parquet", i + 1, "E405", column="amount")
             if v not in lost:
                 rep.add(
-                    "truth/lineage.parquet", i + 1, "E403", f"victim {v!r} is not in truth/victims.parquet"
+                    "truth/lineage.parquet",
+                    i + 1,
+                    "E403",
+                    column="victim_id",
+                    value=v,
+                    table="truth/victims.parquet",
                 )
             found = lin_found.get(key)
             if found is None:
                 rep.add(
-                    "truth/lineage.parquet", i + 1, "E403", f"transfer {t_id!r} is not in transfers.parquet"
+                    "truth/lineage.parquet",
+                    i + 1,
+                    "E403",
+                    column="transfer_id",
+                    value=t_id,
+                    table="transfers.parquet",
                 )
                 continue
             per_tx[key] += a
@@ -444,7 +454,9 @@ def check_world(root: str | Path) -> list[Violation]:
                     "truth/lineage.parquet",
                     i + 1,
                     "E408",
-                    f"victims' money on {t_id} ({per_tx[key] / 100:.2f}) exceeds its amount ({lin_found[key][0] / 100:.2f})",
+                    transfer=t_id,
+                    lineage=fen_to_yuan(per_tx[key]),
+                    amount=fen_to_yuan(lin_found[key][0]),
                 )
                 per_tx[key] = -(10**18)  # report once per transfer
         for row, (v, a) in enumerate(lost.items(), start=1):
@@ -453,7 +465,8 @@ def check_world(root: str | Path) -> list[Violation]:
                     "truth/victims.parquet",
                     row,
                     "E409",
-                    f"amount_lost {a / 100:.2f} ≠ lineage leaving the victim's accounts {first_hop.get(v, 0) / 100:.2f}",
+                    lost=fen_to_yuan(a),
+                    lineage=fen_to_yuan(first_hop.get(v, 0)),
                 )
 
     # -- events, orders, timelines, mules, leaks, reports ------------------------------------------------
@@ -466,9 +479,7 @@ def check_world(root: str | Path) -> list[Violation]:
         ):
             fw = fixed_width(batch.column("event_id"))
             if fw is None:
-                rep.add(
-                    "events.parquet", row0, "E410", "event ids must be non-null and zero-padded to one length"
-                )
+                rep.add("events.parquet", row0, "E419", column="event_id")
                 break
             t = times_to_us(batch.column("time"))
             prev_t = np.r_[last_t, t[:-1]]
@@ -477,32 +488,31 @@ def check_world(root: str | Path) -> list[Violation]:
             if row0 == 1:
                 bad[0] = False
             for i in np.flatnonzero(bad).tolist():
-                rep.add("events.parquet", row0 + i, "E404", "not sorted by (time, event_id)")
+                rep.add("events.parquet", row0 + i, "E404", key="(time, event_id)")
             last_t, last_e = int(t[-1]), fw[-1]
             ev_ids.append(fw)
             pid = batch.column("person_id")
-            for i in np.flatnonzero(~people.contains(pid) | np.asarray(pid.is_null())).tolist():
-                rep.add(
-                    "events.parquet", row0 + i, "E403", f"person {pid[i].as_py()!r} is not in people.parquet"
-                )
+            rep.dangling(
+                "events.parquet",
+                row0,
+                ~people.contains(pid) | np.asarray(pid.is_null()),
+                "person_id",
+                pid,
+                "people.parquet",
+            )
             kd = batch.column("kind")
             for i in np.flatnonzero(
                 ~np.asarray(pc.fill_null(pc.is_in(kd, value_set=kinds_ok), False))
             ).tolist():
-                rep.add("events.parquet", row0 + i, "E410", f"unknown event kind {kd[i].as_py()!r}")
+                rep.add("events.parquet", row0 + i, "E410", column="kind", value=kd[i].as_py())
             tr = batch.column("transfer_id")
-            for i in np.flatnonzero(~tx_set.contains(tr)).tolist():
-                rep.add(
-                    "events.parquet",
-                    row0 + i,
-                    "E403",
-                    f"transfer {tr[i].as_py()!r} is not in transfers.parquet",
-                )
+            rep.dangling("events.parquet", row0, ~tx_set.contains(tr), "transfer_id", tr, "transfers.parquet")
     ev_all = np.concatenate(ev_ids) if ev_ids else np.zeros(0, dtype="S1")
     if len(ev_all) > 1 and not (ev_all[1:] > ev_all[:-1]).all():
         ev_all = np.sort(ev_all)
-        if (ev_all[1:] == ev_all[:-1]).any():
-            rep.add("events.parquet", 0, "E402", "duplicate event_id")
+        n_dup = int((ev_all[1:] == ev_all[:-1]).sum())
+        if n_dup:
+            rep.add("events.parquet", 0, "E402", count=n_dup, column="event_id")
     ev_set = _SortedIds(ev_all)
     if present["orders.parquet"]:
         for row0, batch in _batches(
@@ -517,28 +527,15 @@ def check_world(root: str | Path) -> list[Violation]:
                 if idset is None:
                     continue
                 arr = batch.column(col)
-                for i in np.flatnonzero(~idset.contains(arr)).tolist():
-                    rep.add(
-                        "orders.parquet",
-                        row0 + i,
-                        "E403",
-                        f"{col} {arr[i].as_py()!r} is not in {target}.parquet",
-                    )
+                rep.dangling("orders.parquet", row0, ~idset.contains(arr), col, arr, f"{target}.parquet")
     if present["truth/timelines.parquet"]:
         tl = read("truth/timelines.parquet", ["person_id", "step", "event_id", "time", "transfer_id"])
         e = tl["event_id"].combine_chunks()
-        for i in np.flatnonzero(~ev_set.contains(e)).tolist():
-            rep.add(
-                "truth/timelines.parquet", i + 1, "E403", f"event {e[i].as_py()!r} is not in events.parquet"
-            )
+        rep.dangling("truth/timelines.parquet", 1, ~ev_set.contains(e), "event_id", e, "events.parquet")
         tr = tl["transfer_id"].combine_chunks()
-        for i in np.flatnonzero(~tx_set.contains(tr)).tolist():
-            rep.add(
-                "truth/timelines.parquet",
-                i + 1,
-                "E403",
-                f"transfer {tr[i].as_py()!r} is not in transfers.parquet",
-            )
+        rep.dangling(
+            "truth/timelines.parquet", 1, ~tx_set.contains(tr), "transfer_id", tr, "transfers.parquet"
+        )
         last: dict[str, tuple[int, int]] = {}
         for i, (p, s, t) in enumerate(
             zip(
@@ -550,34 +547,28 @@ def check_world(root: str | Path) -> list[Violation]:
         ):
             prev = last.get(p)
             if prev is not None and (t < prev[1] or s <= prev[0]):
-                rep.add("truth/timelines.parquet", i + 1, "E404", f"timeline of {p} is not in time order")
+                rep.add("truth/timelines.parquet", i + 1, "E404", key="(person_id, step, time)")
             last[p] = (s, t)
     if present["truth/mules.parquet"]:
         mu = read("truth/mules.parquet", ["account_id", "layer"])
         a = mu["account_id"].combine_chunks()
-        for i in np.flatnonzero(~accounts.contains(a)).tolist():
-            rep.add(
-                "truth/mules.parquet", i + 1, "E403", f"account {a[i].as_py()!r} is not in accounts.parquet"
-            )
+        rep.dangling("truth/mules.parquet", 1, ~accounts.contains(a), "account_id", a, "accounts.parquet")
         layers = np.asarray(mu["layer"].fill_null(0))
         for i in np.flatnonzero((layers < 1) | (layers > 3)).tolist():
-            rep.add("truth/mules.parquet", i + 1, "E410", "layer must be 1, 2 or 3")
+            rep.add("truth/mules.parquet", i + 1, "E410", column="layer", value=int(layers[i]))
     if present["truth/leaks.parquet"] and merchants is not None:
         lk = read("truth/leaks.parquet", ["merchant_id", "start", "end"])
         m = lk["merchant_id"].combine_chunks()
-        for i in np.flatnonzero(~merchants.contains(m)).tolist():
-            rep.add(
-                "truth/leaks.parquet", i + 1, "E403", f"merchant {m[i].as_py()!r} is not in merchants.parquet"
-            )
+        rep.dangling("truth/leaks.parquet", 1, ~merchants.contains(m), "merchant_id", m, "merchants.parquet")
         for i in np.flatnonzero(times_to_us(lk["end"]) <= times_to_us(lk["start"])).tolist():
-            rep.add("truth/leaks.parquet", i + 1, "E404", "end is not after start")
+            rep.add("truth/leaks.parquet", i + 1, "E404", key="(start, end)")
     if (root / "reports.jsonl").is_file():
         with open(root / "reports.jsonl", "rb") as fh:
             for line_no, raw in enumerate(fh, start=1):
                 try:
                     obj = orjson.loads(raw)
                 except orjson.JSONDecodeError as exc:
-                    rep.add("reports.jsonl", line_no, "E413", f"invalid JSON: {exc}")
+                    rep.add("reports.jsonl", line_no, "E413", reason=str(exc))
                     continue
                 missing = [
                     k
@@ -585,13 +576,15 @@ def check_world(root: str | Path) -> list[Violation]:
                     if not isinstance(obj, dict) or k not in obj
                 ]
                 if missing:
-                    rep.add("reports.jsonl", line_no, "E413", f"missing field(s): {', '.join(missing)}")
+                    rep.add("reports.jsonl", line_no, "E024", fields=missing)
                 elif not people.contains(pa.array([obj["person_id"]], pa.string()))[0]:
                     rep.add(
                         "reports.jsonl",
                         line_no,
                         "E403",
-                        f"person {obj['person_id']!r} is not in people.parquet",
+                        column="person_id",
+                        value=obj["person_id"],
+                        table="people.parquet",
                     )
     return rep.finish()
 
@@ -620,4 +613,4 @@ class _SortedIds:
 def _unique(rep: _Report, name: str, ids: _IdSet, column: str) -> None:
     d = ids.duplicates()
     if d:
-        rep.add(name, 0, "E402", f"{d} duplicate {column}(s)")
+        rep.add(name, 0, "E402", count=d, column=column)

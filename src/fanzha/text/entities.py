@@ -48,7 +48,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from fanzha.errors import FanzhaError
+from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.lexicon import APP_ROLES as APP_ROLES
 from fanzha.kb.lexicon import CONTEXT_KINDS as CONTEXT_KINDS
 from fanzha.kb.lexicon import LexiconData, read_lexicon
@@ -157,16 +157,9 @@ def _norm_key(text: str) -> str:
 
 
 def _raise_first(issues: list[Issue], file: str) -> None:
-    if not issues:
-        return
-    first = issues[0]
-    listing = "\n".join(map(str, issues))
-    raise FanzhaError(
-        first.code,
-        f"entity lexicon has {len(issues)} problem(s):\n{listing}",
-        where=f"{file}:{first.line}",
-        hint="fix src/fanzha/kb/data/entities.yaml; see the comments at its top",
-    )
+    """A lexicon with problems cannot be compiled: E100 listing them, at the first one."""
+    if issues:
+        raise KnowledgeBaseError(issues, where=f"{file}:{issues[0].line}")
 
 
 def lexicon_issues(data: LexiconData) -> tuple[dict[str, list[_Term]], list[Issue]]:
@@ -179,18 +172,26 @@ def lexicon_issues(data: LexiconData) -> tuple[dict[str, list[_Term]], list[Issu
     def add_term(key: str, term: _Term, line: int) -> None:
         key = _norm_key(key)
         if not key:
-            issues.append(Issue(data.file, line, "E351", "empty alias"))
+            issues.append(
+                Issue.of(
+                    data.file, line, "E351", item=term.value, expected="aliases: [<non-empty text>, ...]"
+                )
+            )
             return
         if term.kind != "context":
             prev = owner.get(key)
             if prev is not None and prev[:2] != (term.kind, term.value):
                 issues.append(
-                    Issue(
+                    Issue.of(
                         data.file,
                         line,
                         "E355",
-                        f"alias {key!r} of {term.kind} {term.value!r} already names {prev[0]} {prev[1]!r} "
-                        f"(line {prev[2]})",
+                        alias=key,
+                        kind=term.kind,
+                        value=term.value,
+                        other_kind=prev[0],
+                        other=prev[1],
+                        line=prev[2],
                     )
                 )
                 return

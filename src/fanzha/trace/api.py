@@ -65,15 +65,13 @@ def run_trace(
     """Load (unless given a `Ledger`), trace, score, link and (when `out` is given) write every output."""
     pol = get_policy(policy)  # fail fast on a bad name, before loading anything
     if max_hops is not None and max_hops < 1:
-        raise InputError("E508", f"max hops must be at least 1, got {max_hops}", where="--max-hops")
+        raise InputError("E508", where="--max-hops", value=max_hops)
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InputError(
-                "E511", f"cannot create the output folder: {exc.strerror}", where=str(out_dir)
-            ) from None
+            raise InputError("E511", where=str(out_dir), reason=exc.strerror) from None
     tz = mapping.timezone if mapping is not None else "Asia/Shanghai"
     limits = Limits(
         max_hops=max_hops,

@@ -101,19 +101,12 @@ def resolve_seeds(
         if isinstance(s, Seed):
             hit = found.get(s.transfer_id)
             if hit is None:
-                raise InputError(
-                    "E505",
-                    f"transfer {s.transfer_id!r} is not in the ledger",
-                    where=s.where or "seeds",
-                    hint="seeds are `victim_id, transfer_id` rows naming loaded transfers",
-                )
+                raise InputError("E505", where=s.where or "seeds", column="transfer_id", value=s.transfer_id)
             positions = [hit]
         else:
             code = account_codes.get(s.account_id)
             if code is None:
-                raise InputError(
-                    "E505", f"account {s.account_id!r} is not in the ledger", where=s.where or "seeds"
-                )
+                raise InputError("E505", where=s.where or "seeds", column="account_id", value=s.account_id)
             positions = backend.outgoing(code, s.since_us, s.until_us)
             if not positions:
                 warnings.append(f"{s.where}: no transfer leaves {s.account_id} in the seed's time range")
@@ -143,7 +136,7 @@ def trace(
     pol = get_policy(policy) if isinstance(policy, str) else policy
     lim = limits or Limits()
     if lim.max_hops is not None and lim.max_hops < 1:
-        raise InputError("E508", f"max hops must be at least 1, got {lim.max_hops}", where="--max-hops")
+        raise InputError("E508", where="--max-hops", value=lim.max_hops)
     clock = _time.perf_counter
     t0 = clock()
     victims, resolved, warnings = resolve_seeds(backend, seeds, account_codes)
@@ -210,7 +203,7 @@ def backend_codes(backend: Backend, account_ids: list[str]) -> dict[str, int]:
     """Codes of `account_ids` through the backend's ledger."""
     ledger = getattr(backend, "ledger", None)
     if ledger is None:
-        raise InputError("E509", "this backend cannot map account ids; pass account_codes=")
+        raise InputError("E538")
     codes: dict[str, int] = ledger.lookup_accounts(account_ids)
     return codes
 

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes
+from fanzha.records.files import decode_bytes, read_bytes
 from fanzha.trace.backends.base import Backend
 from fanzha.trace.ingest import Ledger
 
@@ -49,21 +49,16 @@ def read_links(path: str | Path) -> list[tuple[str, str, str]]:
     """(account_id, kind, value) rows of a links CSV (header `account_id,kind,value`), e.g. the phone
     bound to a card or the holder's id number."""
     p = Path(path)
-    try:
-        text = decode_bytes(p.read_bytes(), where=str(p))
-    except OSError as exc:
-        raise InputError("E530", f"cannot read the links file: {exc.strerror}", where=str(p)) from None
+    text = decode_bytes(read_bytes(p), where=str(p))
     rows = list(csv.reader(text.splitlines()))
     if not rows or [c.strip().lstrip("\ufeff") for c in rows[0]][:3] != ["account_id", "kind", "value"]:
-        raise InputError(
-            "E530", "the links file must start with the header account_id,kind,value", where=f"{p}:1"
-        )
+        raise InputError("E530", where=f"{p}:1")
     out: list[tuple[str, str, str]] = []
     for n, row in enumerate(rows[1:], start=2):
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) < 3 or not row[0].strip() or not row[2].strip():
-            raise InputError("E530", "a link needs account_id, kind and value", where=f"{p}:{n}")
+            raise InputError("E537", where=f"{p}:{n}")
         out.append((row[0].strip(), row[1].strip() or "id", row[2].strip()))
     return out
 

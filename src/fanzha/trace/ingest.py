@@ -33,6 +33,8 @@ import pyarrow.parquet as pq
 import yaml
 
 from fanzha.errors import InputError
+from fanzha.records.events import Rejected
+from fanzha.records.files import decode_bytes, read_bytes
 from fanzha.trace.model import CASH_OUT_CHANNELS, CHANNELS, SINK_KINDS
 
 TRANSFER_FIELDS: tuple[str, ...] = (
@@ -116,18 +118,16 @@ class ColumnMap:
         """A mapping from YAML (`columns:`, `timezone:`, `amount_unit:`, `channels:`, `time_formats:`,
         `direction_out:`, `direction_in:`, `encoding:`)."""
         p = Path(path)
+        text = decode_bytes(read_bytes(p), where=str(p))
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(
-                "E502", f"cannot read the column mapping: {exc.strerror}", where=str(p)
-            ) from None
+            data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             line = getattr(getattr(exc, "problem_mark", None), "line", None)
             where = f"{p}:{line + 1}" if line is not None else str(p)
-            raise InputError("E502", "the column mapping is not valid YAML", where=where) from None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise InputError("E516", where=where, reason=problem) from None
         if not isinstance(data, dict):
-            raise InputError("E502", "the column mapping must be a YAML mapping", where=str(p))
+            raise InputError("E517", where=str(p), key=p.name)
         known = {
             "columns",
             "timezone",
@@ -140,15 +140,10 @@ class ColumnMap:
         }
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InputError(
-                "E502",
-                f"unknown key(s) {', '.join(unknown)}",
-                where=str(p),
-                hint=f"valid: {', '.join(sorted(known))}",
-            )
+            raise InputError("E518", where=str(p), keys=unknown, valid=sorted(known))
         cols = data.get("columns") or {}
         if not isinstance(cols, dict):
-            raise InputError("E502", "`columns` must map fields to column names", where=str(p))
+            raise InputError("E517", where=str(p), key="columns")
         out = cls(columns={str(k): _as_list(v) for k, v in cols.items()})
         if "timezone" in data:
             out.timezone = str(data["timezone"])
@@ -157,7 +152,7 @@ class ColumnMap:
         if "channels" in data:
             ch = data["channels"] or {}
             if not isinstance(ch, dict):
-                raise InputError("E502", "`channels` must map raw values to channels", where=str(p))
+                raise InputError("E517", where=str(p), key="channels")
             out.channels = {str(k): str(v) for k, v in ch.items()}
         if "time_formats" in data:
             out.time_formats = tuple(_as_list(data["time_formats"]))
@@ -175,7 +170,7 @@ class ColumnMap:
         cols = {k: list(v) for k, v in self.columns.items()}
         for pair in pairs:
             if "=" not in pair:
-                raise InputError("E502", f"--map wants FIELD=COLUMN, got {pair!r}", where="--map")
+                raise InputError("E534", where="--map", value=pair)
             k, v = pair.split("=", 1)
             k = k.strip()
             if not v.strip():
@@ -200,46 +195,28 @@ class ColumnMap:
         return out
 
     def validate(self, *, where: str) -> None:
-        """Raise E502 / E512 naming `where` when the mapping cannot work."""
+        """Raise E519, E531–E533 or E512 naming `where` when the mapping cannot work."""
         valid = set(TRANSFER_FIELDS) | set(TWO_SIDED_FIELDS)
         for k in self.columns:
             if k not in valid:
-                raise InputError(
-                    "E502",
-                    f"unknown field {k!r} in the column mapping",
-                    where=where,
-                    hint=f"fields: {', '.join(TRANSFER_FIELDS + TWO_SIDED_FIELDS)}",
-                )
+                raise InputError("E519", where=where, field=k, valid=TRANSFER_FIELDS + TWO_SIDED_FIELDS)
         two = [f for f in ("account", "counterparty") if f in self.columns]
         if two and len(two) != 2:
-            raise InputError(
-                "E502", "the two-sided form needs both `account` and `counterparty`", where=where
-            )
+            raise InputError("E531", where=where, fields=["account", "counterparty"])
         if not two and not ("src" in self.columns and "dst" in self.columns):
-            raise InputError(
-                "E502", "the mapping needs `src` and `dst` (or `account` and `counterparty`)", where=where
-            )
+            raise InputError("E531", where=where, fields=["src", "dst"])
         for f in ("amount", "time"):
             if f not in self.columns:
-                raise InputError("E502", f"the mapping needs `{f}`", where=where)
+                raise InputError("E531", where=where, fields=[f])
         if self.amount_unit not in ("yuan", "fen"):
-            raise InputError(
-                "E502", f"amount_unit must be yuan or fen, got {self.amount_unit!r}", where=where
-            )
+            raise InputError("E532", where=where, value=self.amount_unit)
         for raw, ch in self.channels.items():
             if ch not in CHANNELS:
-                raise InputError(
-                    "E502",
-                    f"channel value {raw!r} maps to unknown channel {ch!r}",
-                    where=where,
-                    hint=f"channels: {', '.join(CHANNELS)}",
-                )
+                raise InputError("E533", where=where, value=raw, channel=ch, valid=CHANNELS)
         try:
             zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise InputError(
-                "E512", f"unknown timezone {self.timezone!r}", where=where, hint="e.g. Asia/Shanghai"
-            ) from None
+            raise InputError("E512", where=where, timezone=self.timezone) from None
 
     @property
     def two_sided(self) -> bool:
@@ -358,15 +335,16 @@ class Ledger:
             self.con.unregister("_want_pos")
 
     def write_rejected(self, path: str | Path) -> int:
-        """Write the rejected rows as CSV (`file, row, code, reason, raw`); the number written."""
-        rows = self.con.execute(
-            "SELECT file, row, code, reason, raw FROM rejected ORDER BY file, row"
-        ).fetchall()
+        """Write the rejected rows as CSV (`file, row, code, reason, raw`; the reason in the default language);
+        the number written."""
+        rows = self.con.execute("SELECT file, row, reason, raw FROM rejected ORDER BY file, row").fetchall()
         p = Path(path)
         with open(p, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["file", "row", "code", "reason", "raw"])
-            w.writerows(rows)
+            for file, row, reason, raw in rows:
+                rej = rejected_row(file, row, reason)
+                w.writerow([file, row, rej.code, rej.message(), raw])
         return len(rows)
 
 
@@ -374,7 +352,7 @@ class Ledger:
 def read_rows(path: Path, encoding: str = "utf-8") -> pa.Table:
     """A CSV (every column as text) or Parquet file as an Arrow table."""
     if not path.is_file():
-        raise InputError("E500", "file not found", where=str(path))
+        raise InputError("E001", where=str(path))
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
@@ -382,17 +360,10 @@ def read_rows(path: Path, encoding: str = "utf-8") -> pa.Table:
         if suffix in (".csv", ".txt", ".tsv"):
             return _read_csv(path, encoding, "\t" if suffix == ".tsv" else ",")
     except pa.ArrowInvalid as exc:
-        raise InputError(
-            "E500", f"cannot read the file: {str(exc).splitlines()[0]}", where=str(path)
-        ) from None
+        raise InputError("E007", where=str(path), reason=str(exc).splitlines()[0]) from None
     except OSError as exc:
-        raise InputError("E500", f"cannot read the file: {exc}", where=str(path)) from None
-    raise InputError(
-        "E501",
-        f"unsupported ledger format {suffix or '(none)'}",
-        where=str(path),
-        hint="give .csv, .tsv or .parquet",
-    )
+        raise InputError("E007", where=str(path), reason=str(exc)) from None
+    raise InputError("E501", where=str(path), suffix=suffix or "-")
 
 
 def _read_csv(path: Path, encoding: str, delimiter: str) -> pa.Table:
@@ -409,15 +380,10 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> pa.Table:
             enc = "gb18030"
             text = head.decode("gb18030")
         except UnicodeDecodeError:
-            raise InputError(
-                "E500",
-                f"the file is not {encoding} text",
-                where=str(path),
-                hint="set `encoding:` in the mapping",
-            ) from None
+            raise InputError("E513", where=str(path), encoding=encoding) from None
     first = next(csv.reader(io.StringIO(text), delimiter=delimiter), None)
     if not first:
-        raise InputError("E500", "the file is empty (no header row)", where=str(path))
+        raise InputError("E514", where=str(path))
     names = [c.strip() for c in first]
     read = pacsv.ReadOptions(encoding="utf8" if enc == "utf-8-sig" else enc, column_names=names, skip_rows=1)
     conv = pacsv.ConvertOptions(
@@ -493,17 +459,46 @@ def raw_sql(cmap: ColumnMap) -> str:
     return " || ' | ' || ".join(f"{_lit(c + '=')} || coalesce(CAST(r.{_q(c)} AS VARCHAR), '')" for c in cols)
 
 
+#: The codes of rows kept aside and the params of each, in order. In SQL a row's `reason` is its code followed by
+#: the values of its params, separated by spaces (the last value takes the rest: a path may hold spaces).
+REJECT_PARAMS: dict[str, tuple[str, ...]] = {
+    "E520": ("field",),
+    "E521": ("value",),
+    "E522": (),
+    "E523": (),
+    "E524": (),
+    "E525": (),
+    "E526": ("field", "first"),
+    "E527": (),
+    "E528": ("value",),
+}
+
+
+def _why(code: str, *values: str) -> str:
+    """SQL for the `reason` of a row kept aside: `code`, then the SQL expressions `values` of its params."""
+    assert len(values) == len(REJECT_PARAMS[code]), code
+    return " || ' ' || ".join([_lit(code), *values])
+
+
+def _quoted(column: str) -> str:
+    """SQL: the text of `column` in double quotes, or NULL."""
+    return f"coalesce('\"' || {column} || '\"', 'NULL')"
+
+
+def rejected_row(file: str, row: int, reason: str) -> Rejected:
+    """A row kept aside as the `rejected` table holds it (`reason`: its code and the values of its params)."""
+    code, _, rest = reason.partition(" ")
+    names = REJECT_PARAMS[code]
+    values = rest.split(" ", len(names) - 1) if names else []
+    return Rejected.of(file, int(row), code, **dict(zip(names, values, strict=True)))
+
+
 def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k: int = 0) -> str:
     """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row)."""
     cols = cmap.columns
     missing = sorted({c for cs in cols.values() for c in cs} - set(schema.names))
     if missing:
-        raise InputError(
-            "E502",
-            f"column(s) {', '.join(map(repr, missing))} not in the file",
-            where=file_label,
-            hint=f"columns there: {', '.join(schema.names)}",
-        )
+        raise InputError("E502", where=file_label, columns=missing, present=schema.names)
 
     def one(f: str) -> str | None:
         return cols[f][0] if f in cols else None
@@ -550,15 +545,15 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
         f"SELECT __row AS row, file, transfer_id, {src_final} AS src, {dst_final} AS dst, "
         f"TRY_CAST({fen_final} AS BIGINT) AS amount, t, channel, location, device, k, "
         "CASE "
-        "WHEN transfer_id IS NULL THEN 'E520 missing transfer_id' "
-        "WHEN __fen IS NULL THEN 'E521 amount ' || coalesce('\"' || __amt_raw || '\"', 'NULL') || ' is not a number' "
-        "WHEN __subfen THEN 'E523 amount has digits below one fen' "
-        f"WHEN {fen_final} <= 0 THEN 'E522 amount must be > 0' "
-        "WHEN __dir IS NULL THEN 'E527 direction is neither in nor out' "
-        f"WHEN {src_final} IS NULL THEN 'E520 missing src account' "
-        f"WHEN {dst_final} IS NULL THEN 'E520 missing dst account' "
-        "WHEN t IS NULL THEN 'E524 time is missing or not a date-time' "
-        f"WHEN {src_final} = {dst_final} THEN 'E525 src and dst are the same account' "
+        f"WHEN transfer_id IS NULL THEN {_why('E520', _lit('transfer_id'))} "
+        f"WHEN __fen IS NULL THEN {_why('E521', _quoted('__amt_raw'))} "
+        f"WHEN __subfen THEN {_why('E523')} "
+        f"WHEN {fen_final} <= 0 THEN {_why('E522')} "
+        f"WHEN __dir IS NULL THEN {_why('E527')} "
+        f"WHEN {src_final} IS NULL THEN {_why('E520', _lit('src'))} "
+        f"WHEN {dst_final} IS NULL THEN {_why('E520', _lit('dst'))} "
+        f"WHEN t IS NULL THEN {_why('E524')} "
+        f"WHEN {src_final} = {dst_final} THEN {_why('E525')} "
         "END AS reason "
         f"FROM ({mid})"
     )
@@ -591,14 +586,12 @@ def resolve_ledger_paths(ledger: str | Path | Sequence[str | Path]) -> tuple[lis
             else:
                 found = sorted([*p.glob("*.csv"), *p.glob("*.parquet")])
                 if not found:
-                    raise InputError(
-                        "E500", "folder has no transfers.parquet and no .csv / .parquet files", where=str(p)
-                    )
+                    raise InputError("E500", where=str(p))
                 files.extend(found)
         else:
             files.append(p)
     if not files:
-        raise InputError("E500", "no ledger file given", where="--ledger")
+        raise InputError("E500", where="--ledger")
     return files, accounts
 
 
@@ -678,7 +671,7 @@ def load_ledger(
         )
         _run(
             con,
-            "UPDATE _clean SET reason = 'E526 duplicate transfer_id (first at ' || d.first || ')' "
+            f"UPDATE _clean SET reason = {_why('E526', _lit('transfer_id'), 'd.first')} "
             "FROM _dup d WHERE d.k > 1 AND _clean.file = d.file AND _clean.row = d.row",
         )
     raw = raw_sql(cmap)
@@ -737,13 +730,8 @@ def load_ledger(
     if report.rows_loaded == 0:
         first = _one(con, "SELECT file, row, reason FROM rejected ORDER BY file, row LIMIT 1")
         where = f"{first[0]}:{first[1]}" if first else report.files[0]
-        why = f"; first problem: {first[2]}" if first else ""
-        raise InputError(
-            "E503",
-            f"no usable transfer in the ledger ({report.rows_read} rows read{why})",
-            where=where,
-            hint="check the column mapping (--map FIELD=COLUMN)",
-        )
+        problem = rejected_row(*first) if first else None
+        raise InputError("E503", where=where, rows=report.rows_read, first=problem)
     return Ledger(con, report)
 
 
@@ -751,15 +739,13 @@ def open_ledger(db: str | Path) -> Ledger:
     """A ledger loaded earlier into the DuckDB file `db` (`load_ledger(..., db=...)`), without reloading."""
     p = Path(db)
     if not p.is_file():
-        raise InputError("E500", "no such DuckDB file", where=str(p))
+        raise InputError("E001", where=str(p))
     con = duckdb.connect(str(p))
     _run(con, "SET enable_progress_bar = false")
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if not {"ledger", "accounts", "rejected"} <= tables:
         con.close()
-        raise InputError(
-            "E500", "this DuckDB file holds no loaded ledger", where=str(p), hint="load it with --db first"
-        )
+        raise InputError("E515", where=str(p))
     n = _one(con, "SELECT count(*) FROM ledger")
     report = LoadReport(files=[str(p)], rows_loaded=int(n[0]) if n else 0)
     return Ledger(con, report)
@@ -809,12 +795,7 @@ def _load_accounts(
         table = read_rows(path, cmap.encoding)
     report.accounts_file = str(path)
     if "account_id" not in table.column_names:
-        raise InputError(
-            "E510",
-            "the accounts file has no `account_id` column",
-            where=str(path),
-            hint=f"columns there: {', '.join(table.column_names)}",
-        )
+        raise InputError("E510", where=str(path), present=table.column_names)
     table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     con.register("_acc_raw", table)
     names = set(table.column_names)
@@ -838,15 +819,18 @@ def _load_accounts(
         f"CREATE OR REPLACE TEMP TABLE _acc_all AS SELECT __row AS row, {col('account_id')} AS account_id, "
         f"{col('owner_id')} AS owner_id, {col('kind')} AS kind, {col('bank')} AS bank, {col('city')} AS city, "
         f"{opened} AS opened, CAST({opening} AS BIGINT) AS opening, {bad_open} AS bad_open, "
-        f"row_number() OVER (PARTITION BY {col('account_id')} ORDER BY __row) AS k FROM _acc_raw",
+        f"{col('opening_balance')} AS opening_raw, "
+        f"row_number() OVER (PARTITION BY {col('account_id')} ORDER BY __row) AS k, "
+        f"first_value(__row) OVER (PARTITION BY {col('account_id')} ORDER BY __row) AS first_row FROM _acc_raw",
     )
     con.unregister("_acc_raw")
     _run(
         con,
         f"INSERT INTO rejected SELECT {_lit(str(path))}, row, split_part(r, ' ', 1), r, 'account_id=' || coalesce(account_id, '') "
-        "FROM (SELECT *, CASE WHEN account_id IS NULL THEN 'E520 missing account_id' "
-        "WHEN bad_open THEN 'E521 opening_balance is not an amount ≥ 0 in fen' "
-        "WHEN k > 1 THEN 'E526 duplicate account_id' END AS r FROM _acc_all) WHERE r IS NOT NULL",
+        f"FROM (SELECT *, CASE WHEN account_id IS NULL THEN {_why('E520', _lit('account_id'))} "
+        f"WHEN bad_open THEN {_why('E528', _quoted('opening_raw'))} "
+        f"WHEN k > 1 THEN {_why('E526', _lit('account_id'), _lit(str(path) + ':') + ' || first_row')} "
+        "END AS r FROM _acc_all) WHERE r IS NOT NULL",
     )
     _run(
         con,

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes
+from fanzha.records.files import decode_bytes, read_bytes
 from fanzha.records.units import parse_time
 from fanzha.trace.model import AccountSeed, Seed
 
@@ -20,28 +20,14 @@ from fanzha.trace.model import AccountSeed, Seed
 def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | AccountSeed]:
     """The seeds of a CSV file, in file order."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError("E504", f"cannot read the seeds file: {exc.strerror}", where=str(p)) from None
-    text = decode_bytes(data, where=str(p))
+    text = decode_bytes(read_bytes(p), where=str(p))
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
-        raise InputError(
-            "E504",
-            "the seeds file is empty",
-            where=str(p),
-            hint="header `victim_id,transfer_id` then one row per seed",
-        )
+        raise InputError("E504", where=str(p))
     cols = [h.strip().lstrip("\ufeff") for h in header]
     if "victim_id" not in cols or not ({"transfer_id"} <= set(cols) or {"account_id", "since"} <= set(cols)):
-        raise InputError(
-            "E504",
-            f"the header {','.join(cols)!r} lacks victim_id and transfer_id (or account_id, since)",
-            where=f"{p}:1",
-            hint="header `victim_id,transfer_id`",
-        )
+        raise InputError("E535", where=f"{p}:1", header=",".join(cols))
     at = {c: i for i, c in enumerate(cols)}
     out: list[Seed | AccountSeed] = []
     for n, row in enumerate(reader, start=2):
@@ -55,7 +41,7 @@ def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | Accou
 
         victim = get("victim_id")
         if not victim:
-            raise InputError("E506", "victim_id is empty", where=where)
+            raise InputError("E506", where=where)
         tid = get("transfer_id")
         if tid:
             out.append(Seed(victim, tid, where))
@@ -63,7 +49,7 @@ def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | Accou
         account = get("account_id")
         since = get("since")
         if not account or not since:
-            raise InputError("E506", "a seed needs transfer_id, or account_id and since", where=where)
+            raise InputError("E536", where=where)
         until = get("until")
         out.append(
             AccountSeed(
@@ -75,5 +61,5 @@ def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | Accou
             )
         )
     if not out:
-        raise InputError("E504", "the seeds file has a header but no seed rows", where=str(p))
+        raise InputError("E504", where=str(p))
     return out

@@ -26,6 +26,7 @@ import orjson
 
 from fanzha.errors import InputError
 from fanzha.kb.sequences import Playbook, RuleSet, default_rules
+from fanzha.messages import LANGS
 from fanzha.records.events import KINDS, MESSAGE_KINDS, Chunk, Event, Raw, RawRow, Rejected, raw_from_dict
 from fanzha.records.units import us_of
 from fanzha.warn.alerts import SNIPPET, render
@@ -57,11 +58,13 @@ class WarnConfig:
 
     def __post_init__(self) -> None:
         if self.lateness < timedelta(0):
-            raise InputError("E741", "lateness must be ≥ 0", where="--lateness")
+            raise InputError(
+                "E741", where="--lateness", option="lateness", valid="≥ 0", value=str(self.lateness)
+            )
         if self.ttl is not None and self.ttl <= timedelta(0):
-            raise InputError("E741", "ttl must be > 0", where="--ttl")
-        if self.lang not in ("zh", "en"):
-            raise InputError("E741", f"unknown language {self.lang!r}", hint="zh or en")
+            raise InputError("E741", where="--ttl", option="ttl", valid="> 0", value=str(self.ttl))
+        if self.lang not in LANGS:
+            raise InputError("E741", where="--lang", option="lang", valid=" | ".join(LANGS), value=self.lang)
 
 
 @dataclass
@@ -118,7 +121,7 @@ class WarnEngine:
         self.rules = rules if isinstance(rules, CompiledRules) else CompiledRules(rules)
         pb = self.rules.rules.playbook
         if pb is None:
-            raise InputError("E729", "the rules have no playbook")
+            raise InputError("E729")
         self.playbook: Playbook = pb
         self.scorer: Scorer = scorer or DetectorScorer(
             cache_size=self.config.text_cache, gate=self.config.text_gate
@@ -160,12 +163,7 @@ class WarnEngine:
         if digest is None:
             store.set_meta({"rules": self.rules.digest, "lang": self.config.lang})
         elif digest != self.rules.digest:
-            raise InputError(
-                "E710",
-                f"the store was built with other rules ({digest}, now {self.rules.digest})",
-                where=str(store.path),
-                hint="use --fresh (or another --db) to start again with these rules",
-            )
+            raise InputError("E710", where=str(store.path), was=digest, now=self.rules.digest)
         for pid, data in store.load_states():
             st = PersonState.from_json(data, self.rules)
             self.states[pid] = st
@@ -225,7 +223,7 @@ class WarnEngine:
                 except InputError as exc:
                     eid = ev.get("event_id") if isinstance(ev, Mapping) else None
                     eid = eid if isinstance(eid, str) else None
-                    rejects.append(Rejected("api", i, exc.code, exc.message, eid))
+                    rejects.append(Rejected.of_error("api", i, exc, event_id=eid))
                     continue
             rows.append(i)
         self.process_chunk(Chunk("api", raws, rows, rejects, n))
@@ -272,13 +270,14 @@ class WarnEngine:
                 wm = t
             elif t < wm - lateness:
                 source, row = where.where(i)
-                lag = (wm - t) / 1_000_000
-                msg = f"late by {lag:.0f} s (bound {lateness // 1_000_000} s)"
-                self.reject(Rejected(source, row, "E708", msg, eid))
+                lag = round((wm - t) / 1_000_000)
+                self.reject(
+                    Rejected.of(source, row, "E708", event_id=eid, lag=lag, bound=lateness // 1_000_000)
+                )
                 continue
             if eid in recent or eid in older:
                 source, row = where.where(i)
-                self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
+                self.reject(Rejected.of(source, row, "E707", event_id=eid, id=eid))
                 continue
             recent.add(eid)
             if len(recent) >= RECENT_IDS:  # two generations: the last RECENT_IDS to 2 × RECENT_IDS ids
@@ -319,7 +318,7 @@ class WarnEngine:
                 if not self._apply(raw, mask, verdict):
                     accepted -= 1
                     source, row = where.where(i)
-                    self.reject(Rejected(source, row, "E707", f"duplicate event id {eid}", eid))
+                    self.reject(Rejected.of(source, row, "E707", event_id=eid, id=eid))
         self.watermark = wm
         c = self.counters
         c.read += len(raws)

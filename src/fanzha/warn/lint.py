@@ -96,9 +96,9 @@ def _replay(rules: RuleSet, kb: KnowledgeBase | None) -> Iterator[Issue | None]:
         file, line = rules.origin.get(rid, ("sequences", 1))
         line = rules.example_lines.get((rid, kind, j), line)
         if kind == "positive" and not hit:
-            yield Issue(file, line, "E726", f"{rid}: positive example {tl.name!r} does not match")
+            yield Issue.of(file, line, "E726", item=rid, example=tl.name)
         elif kind == "negative" and hit:
-            yield Issue(file, line, "E727", f"{rid}: negative example {tl.name!r} matches")
+            yield Issue.of(file, line, "E727", item=rid, example=tl.name)
         else:
             yield None
 

@@ -56,11 +56,7 @@ def _resume(chunks: Iterator[Chunk], skip: int) -> Iterator[tuple[int, Chunk]]:
             pos += chunk.n
             continue
         if pos < skip:
-            raise InputError(
-                "E710",
-                f"the store's cursor ({skip:,}) falls inside a batch of this input",
-                hint="resume with the batch size of the first run, or use --fresh",
-            )
+            raise InputError("E717", cursor=skip)
         pos += chunk.n
         yield pos, chunk
 
@@ -82,9 +78,9 @@ def replay(
     """Run the events under `events` (file or folder) through the engine, writing alert revisions to `out`
     (JSONL) and the state to `db` (SQLite; default OUT.db). Resumes from the store's cursor."""
     if batch_size < 1:
-        raise InputError("E741", "batch size must be ≥ 1", where="--batch-size")
+        raise InputError("E741", where="--batch-size", option="batch_size", valid="≥ 1", value=batch_size)
     if order not in ("time", "file"):
-        raise InputError("E741", f"unknown order {order!r}", where="--order", hint="time or file")
+        raise InputError("E741", where="--order", option="order", valid="time | file", value=order)
     files = event_files(events)
     out = Path(out)
     db_path = Path(db) if db is not None else out.with_name(out.name + ".db")
@@ -95,12 +91,7 @@ def replay(
         source = fingerprint(files) + f"\norder={order}"
         prev = store.get("source")
         if prev is not None and prev != source:
-            raise InputError(
-                "E710",
-                "the store holds a replay of other input (or the files changed since)",
-                where=str(db_path),
-                hint="use --fresh to start again, or another --db",
-            )
+            raise InputError("E718", where=str(db_path))
         engine = WarnEngine(rules, config=config, scorer=scorer, store=store)
         store.set_meta({"source": source})
         log = AlertLog(store, out)

@@ -21,10 +21,10 @@ from typing import Any
 
 import orjson
 
-from fanzha.errors import InputError
+from fanzha.errors import InputError, jsonable
 from fanzha.records.events import Rejected
 
-STORE_SCHEMA = "fanzha.warn.store.v1"
+STORE_SCHEMA = "fanzha.warn.store.v2"  # v2: rows kept aside hold their message's params, not its text
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS revisions (
 );
 CREATE TABLE IF NOT EXISTS rejects (
     seq INTEGER PRIMARY KEY, source TEXT NOT NULL, row INTEGER NOT NULL, code TEXT NOT NULL,
-    message TEXT NOT NULL, event_id TEXT, raw TEXT
+    params TEXT NOT NULL, event_id TEXT, raw TEXT
 );
 CREATE INDEX IF NOT EXISTS alerts_person ON alerts (person_id);
 """
@@ -64,17 +64,12 @@ class WarnStore:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(_DDL)
         except sqlite3.Error as exc:
-            raise InputError("E711", f"cannot open the store: {exc}", where=str(self.path)) from None
+            raise InputError("E711", where=str(self.path), reason=str(exc)) from None
         schema = self.get("schema")
         if schema is None:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (STORE_SCHEMA,))
         elif schema != STORE_SCHEMA:
-            raise InputError(
-                "E710",
-                f"the store was written by {schema}, this is {STORE_SCHEMA}",
-                where=str(self.path),
-                hint="use another --db or --fresh",
-            )
+            raise InputError("E719", where=str(self.path), was=schema, now=STORE_SCHEMA)
 
     # -- meta ---------------------------------------------------------------------------------------------
 
@@ -138,8 +133,11 @@ class WarnStore:
                 )
             if rejects:
                 db.executemany(
-                    "INSERT INTO rejects (source, row, code, message, event_id, raw) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(r.source, r.row, r.code, r.message, r.event_id, r.raw) for r in rejects],
+                    "INSERT INTO rejects (source, row, code, params, event_id, raw) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (r.source, r.row, r.code, orjson.dumps(jsonable(r.params)), r.event_id, r.raw)
+                        for r in rejects
+                    ],
                 )
             if meta:
                 self._set(meta)
@@ -159,10 +157,10 @@ class WarnStore:
         return [orjson.loads(r[0]) for r in rows]
 
     def rejects(self) -> Iterator[Rejected]:
-        for source, row, code, message, eid, raw in self.db.execute(
-            "SELECT source, row, code, message, event_id, raw FROM rejects ORDER BY seq"
+        for source, row, code, params, eid, raw in self.db.execute(
+            "SELECT source, row, code, params, event_id, raw FROM rejects ORDER BY seq"
         ):
-            yield Rejected(source, row, code, message, eid, raw)
+            yield Rejected(source, row, code, orjson.loads(params), eid, raw)
 
     def close(self) -> None:
         self.db.close()
@@ -198,15 +196,10 @@ class AlertLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fh = self.path.open("ab")
         except OSError as exc:
-            raise InputError("E712", f"cannot write the alerts file: {exc}", where=str(self.path)) from None
+            raise InputError("E712", where=str(self.path), reason=str(exc)) from None
         if self.fh.tell() != size:  # written after the last commit (or someone else's file): cut back
             if self.fh.tell() < size:
-                raise InputError(
-                    "E712",
-                    f"the alerts file is shorter ({self.fh.tell()} bytes) than the store says it wrote ({size})",
-                    where=str(self.path),
-                    hint="use --fresh to start again",
-                )
+                raise InputError("E739", where=str(self.path), size=self.fh.tell(), expected=size)
             self.fh.truncate(size)
             self.fh.seek(size)
         self.bytes = size
