@@ -172,10 +172,16 @@ class Coded:
     def message(self, lang: str | None = None) -> str:
         return text(self.code, lang, **self.params)
 
+    def hint(self, lang: str | None = None) -> str | None:
+        return hint_text(self.code, lang, **self.params)
+
     def render(self, lang: str | None = None) -> str:
-        """``where: CODE message``."""
+        """``where: CODE message (hint)``, as an error renders."""
         where = self.location()
         body = f"{self.code} {self.message(lang)}"
+        hint = self.hint(lang)
+        if hint:
+            body = f"{body} ({hint})"
         return f"{where}: {body}" if where else body
 
     def __str__(self) -> str:

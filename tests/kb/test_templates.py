@@ -129,7 +129,7 @@ def test_a_placeholder_typo_is_reported_at_its_file_and_line(root: Path) -> None
     line = _edit(root, "world.yaml", "您好，{platform}跨境购客服", "您好，{platfrom}跨境购客服")
     issue = _one(_issues(root), "E144")
     assert issue.file.endswith("world.yaml") and issue.line == line
-    assert "{platfrom}" in issue.message and "did you mean {platform}" in issue.message
+    assert "{platfrom}" in issue.message("en") and "did you mean {platform}" in issue.render("en")
     with pytest.raises(KnowledgeBaseError) as err:
         load_templates(root)
     assert f"world.yaml:{line}: E144" in str(err.value)
@@ -138,11 +138,15 @@ def test_a_placeholder_typo_is_reported_at_its_file_and_line(root: Path) -> None
 def test_a_placeholder_the_renderer_does_not_fill_is_reported(root: Path) -> None:
     line = _edit(root, "reports.yaml", "共计{amount}元，然后", "共计{comp}元，然后")  # reports: str.format
     issue = _one(_issues(root), "E144")
-    assert issue.file.endswith("reports.yaml") and issue.line == line and "not filled here" in issue.message
+    assert (
+        issue.file.endswith("reports.yaml")
+        and issue.line == line
+        and "not filled here" in issue.message("en")
+    )
     # slot values are inserted as written
     line = _edit(root, "slots.yaml", "[淘宝, 天猫,", '["淘宝{x}", 天猫,')
     issue = next(i for i in _issues(root) if i.file.endswith("slots.yaml"))
-    assert (issue.code, issue.line) == ("E144", line) and "inserted as written" in issue.message
+    assert (issue.code, issue.line) == ("E144", line) and issue.params["valid"] == "-"  # inserted as written
 
 
 def test_a_malformed_placeholder_is_reported(root: Path) -> None:
@@ -151,7 +155,7 @@ def test_a_malformed_placeholder_is_reported(root: Path) -> None:
     _edit(root, "training.yaml", "我们给您{mult倍赔偿，请加QQ", "我们给您{mult}倍赔偿，请加QQ")
     line = _edit(root, "world.yaml", "订单尾号{order4}", "订单尾号{order4:>6}")
     issue = _one(_issues(root), "E145")
-    assert issue.line == line and "bare slot name" in issue.message
+    assert issue.line == line and "bare slot name" in issue.message("en")
 
 
 def test_missing_unreadable_and_unknown_files(root: Path) -> None:
@@ -160,7 +164,7 @@ def test_missing_unreadable_and_unknown_files(root: Path) -> None:
     (root / "extra.yaml").write_text("a: [b]\n", encoding="utf-8")
     issues = _issues(root)
     by_file = {(Path(i.file).name, i.code) for i in issues}
-    assert {("reports.yaml", "E140"), ("training.yaml", "E140"), ("extra.yaml", "E149")} <= by_file
+    assert {("reports.yaml", "E105"), ("training.yaml", "E102"), ("extra.yaml", "E149")} <= by_file
     assert check_templates(root)[0] is None
 
 
@@ -168,8 +172,8 @@ def test_an_unknown_key_is_reported_with_a_suggestion(root: Path) -> None:
     line = _edit(root, "training.yaml", "\nfillers:\n", "\nfilers:\n") + 1
     issues = _issues(root)
     unknown = _one(issues, "E141")
-    assert unknown.line == line and "did you mean 'fillers'" in unknown.message
-    assert _one(issues, "E147").message.startswith("fillers: missing")
+    assert unknown.line == line and "did you mean 'fillers'" in unknown.render("en")
+    assert _one(issues, "E147").message("en").startswith("fillers: 'fillers' is missing")
 
 
 def test_an_empty_list_is_reported(root: Path) -> None:
@@ -189,8 +193,8 @@ def test_a_value_of_the_wrong_shape_is_reported(root: Path) -> None:
 
 def test_a_key_given_twice_is_reported(root: Path) -> None:
     line = _edit(root, "world.yaml", "  friend_chat:\n", "  friend_chat: [收到]\n  friend_chat:\n") + 1
-    issue = _one(_issues(root), "E146")
-    assert issue.line == line and "'friend_chat'" in issue.message
+    issue = _one(_issues(root), "E106")
+    assert issue.line == line and "'friend_chat'" in issue.message("en")
 
 
 def test_a_family_code_asks_for_is_reported_when_missing(root: Path) -> None:
@@ -199,21 +203,21 @@ def test_a_family_code_asks_for_is_reported_when_missing(root: Path) -> None:
     end = text.index("  victim.refuse:", start)
     _edit(root, "world.yaml", text[start:end], "")
     issue = _one(_issues(root), "E147")
-    assert issue.file.endswith("world.yaml") and "'close'" in issue.message
+    assert issue.file.endswith("world.yaml") and "'close'" in issue.message("en")
     assert issue.line == text[: text.index("\nscam:\n") + 1].count("\n") + 1
 
 
 def test_names_that_refer_to_nothing_are_reported(root: Path) -> None:
     line = _edit(root, "slots.yaml", "name: {draw: name}", "name: {draw: nmae}")
     issue = _one(_issues(root), "E148")
-    assert issue.line == line and "did you mean 'name'" in issue.message
+    assert issue.line == line and "'nmae'" in issue.message("en") and "name" in issue.params["valid"]
     _edit(root, "slots.yaml", "name: {draw: nmae}", "name: {draw: name}")
     line = _edit(root, "training.yaml", "  - [move.remote]", "  - [move.remot]")
     issue = _one(_issues(root), "E148")
-    assert issue.line == line and "'move.remot'" in issue.message
+    assert issue.line == line and "'move.remot'" in issue.message("en")
     _edit(root, "training.yaml", "  - [move.remot]", "  - [move.remote]")
     _edit(root, "training_benign.yaml", "  user_question_composed: 4", "  user_questions: 4")
-    assert "no composer 'user_questions'" in _one(_issues(root), "E148").message
+    assert "'user_questions' refers to nothing" in _one(_issues(root), "E148").message("en")
 
 
 # -- rendering ----------------------------------------------------------------------------------------------

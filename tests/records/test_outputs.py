@@ -81,10 +81,10 @@ def test_folders(tmp_path: Path) -> None:
     assert err.value.code == "E040"
     with pytest.raises(InputError) as err:
         check_output(world / "events.parquet", folder=True)
-    assert err.value.code == "E043"
+    assert err.value.code == "E008"
     with pytest.raises(InputError) as err:
         check_output(world)
-    assert err.value.code == "E043"
+    assert err.value.code == "E002"
 
 
 _KILLED = """

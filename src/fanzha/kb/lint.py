@@ -1,7 +1,7 @@
 """`fanzha kb lint`: every problem of a knowledge base, as ``file:line: CODE message``, pySigma-style.
 
-Loading reports what the files themselves get wrong (schema, references, duplicates: E101–E114, E35x,
-E720–E730). Then every registered `Validator` runs on what loaded. A validator is a named check with a
+Loading reports what the files themselves get wrong (schema, references, duplicates: E101–E116, E35x,
+E720–E736, and the text templates' E140–E149). Then every registered `Validator` runs on what loaded. A validator is a named check with a
 severity; those that need more than the knowledge base register from their own floor through the
 ``fanzha.validators`` entry points (see pyproject.toml), so this module imports no engine:
 
@@ -22,6 +22,7 @@ from typing import Literal
 
 from fanzha.errors import FanzhaError
 from fanzha.kb.loader import LoadedKB, load
+from fanzha.kb.templates import check_templates
 from fanzha.kb.yamlsrc import Issue
 from fanzha.registry import Registry
 
@@ -66,6 +67,7 @@ def lint(root: Path | None = None) -> LintReport:
     loaded = load(root, strict=False)
     issues = list(loaded.issues)
     issues.extend(loaded.rules.issues)
+    issues.extend(check_templates(None if root is None else root / "templates")[1])
     examples = 0
     if not any(i.severity == "error" for i in issues):
         # a validator that could not run says why (E122), unless the issues it failed on are reported already

@@ -5,7 +5,8 @@
 - at once, what the detector needs: ``kb.yaml`` (fusion constants), categories, variants, advice, indicators,
   spellings and the entity lexicon (``entities.yaml``, `fanzha.kb.lexicon`);
 - on demand, from the same folder: the warning engine's signals, sequences and playbook (`LoadedKB.rules`,
-  `fanzha.kb.sequences`).
+  `fanzha.kb.sequences`), and the text templates of the training texts and the synthetic world
+  (`LoadedKB.templates`, `fanzha.kb.templates`).
 
 The loader keeps the line of every mapping key and list item, so a pydantic validation error on
 ``indicators[3].examples.negative`` is reported at the line of that field in its file.
@@ -28,6 +29,7 @@ from fanzha.kb.yamlsrc import Issue, Source, read_into, relative, validate_list,
 
 if TYPE_CHECKING:
     from fanzha.kb.sequences import RuleSet
+    from fanzha.kb.templates import Templates
 
 __all__ = ["Issue", "LoadedKB", "default_kb", "default_root", "load"]
 
@@ -54,6 +56,14 @@ class LoadedKB:
             self._rules = load_rules(self.root, kb=self.kb, strict=self.strict)
         rules: RuleSet = self._rules
         return rules
+
+    @property
+    def templates(self) -> Templates:
+        """The text templates of this knowledge base (``templates/``: the training texts' and the synthetic
+        world's phrasings, `fanzha.kb.templates`), read and checked on first use (E100 when they do not check)."""
+        from fanzha.kb.templates import load_templates
+
+        return load_templates(None if self.root is None else self.root / "templates")
 
 
 def default_root() -> Path:

@@ -20,13 +20,14 @@ vocabularies each reads), `COMPOSERS` (the genres code composes), `REQUIRED` (th
 name) and `RENDERER_SLOTS` (the tables whose code fills other placeholders than the slots of slots.yaml).
 
 Codes:
-    E140  a template file is missing, unreadable, not valid YAML, or not a mapping
+    E105, E101, E102, E106  a template file missing, unreadable, not YAML, a key given twice (as for every
+                            file of the knowledge base: `fanzha.kb.yamlsrc.read_into`)
+    E140  a template file that is not a mapping of tables
     E141  an unknown key (a misspelt field or table name)
     E142  a list or mapping with too few entries (empty, or fewer than its composer draws at once)
     E143  a value of the wrong type or range (text where a list belongs, a pair that is not two texts …)
     E144  a placeholder ``{x}`` that names no slot of slots.yaml nor one that the table's renderer fills
     E145  a malformed placeholder (an unmatched brace, a format spec or conversion, an attribute or index)
-    E146  a key given twice in one mapping (YAML would keep the later value silently)
     E147  a family, table or vocabulary that code asks for is missing
     E148  a name that refers to nothing: an unknown draw, vocabulary, composer, genre or world move
     E149  a file under templates/ that nothing reads
@@ -37,7 +38,7 @@ from __future__ import annotations
 import difflib
 import functools
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -53,7 +54,7 @@ from pydantic import (
 )
 
 from fanzha.errors import KnowledgeBaseError
-from fanzha.kb.yamlsrc import Issue, Source, YamlSyntaxError, read, relative
+from fanzha.kb.yamlsrc import Issue, Source, read_into, relative
 
 __all__ = [
     "COMPOSERS",
@@ -536,14 +537,7 @@ def check_templates(root: Path | None = None) -> tuple[Templates | None, list[Is
     known = {f"{name}.yaml" for name in FILES}
     for p in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
         if p.name not in known:
-            issues.append(
-                Issue(
-                    relative(p),
-                    1,
-                    "E149",
-                    f"no part of the templates reads this file; known: {sorted(known)}",
-                )
-            )
+            issues.append(Issue.of(relative(p), 1, "E149"))
     raw_slots = sources["slots"].data.get("slots") if "slots" in sources else None
     slot_names = set(raw_slots) if isinstance(raw_slots, dict) else set()
     for name, src in sources.items():
@@ -557,20 +551,13 @@ def check_templates(root: Path | None = None) -> tuple[Templates | None, list[Is
 def _read(p: Path, issues: list[Issue]) -> Source | None:
     file = relative(p)
     if not p.exists():
-        issues.append(Issue(file, 1, "E140", "template file missing"))
+        issues.append(Issue.of(file, 1, "E105"))
         return None
-    try:
-        src = read(p, file, typed=False)  # every scalar as the text written
-    except (OSError, UnicodeDecodeError) as exc:
-        issues.append(Issue(file, 1, "E140", f"cannot read file: {exc}"))
+    src = read_into(p, file, issues, typed=False)  # every scalar as the text written
+    if src is None:
         return None
-    except YamlSyntaxError as exc:
-        issues.append(Issue(file, exc.line, "E140", str(exc)))
-        return None
-    for key, line in src.duplicates:
-        issues.append(Issue(file, line, "E146", f"key {key!r} given twice (the earlier value would be lost)"))
     if not isinstance(src.data, dict):
-        issues.append(Issue(file, 1, "E140", "expected a mapping of tables"))
+        issues.append(Issue.of(file, 1, "E140"))
         return None
     return src
 
@@ -583,14 +570,13 @@ def _schema_issues(src: Source, exc: ValidationError) -> Iterator[Issue]:
         if kind == "extra_forbidden":
             key = str(loc[-1])
             near = difflib.get_close_matches(key, _FIELD_NAMES, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            yield Issue(src.file, src.line_of(loc), "E141", f"{where}: unknown key{hint}")
+            yield Issue.of(src.file, src.line_of(loc), "E141", field=where, close=near[0] if near else None)
         elif kind == "too_short":
-            yield Issue(src.file, src.line_of(loc), "E142", f"{where}: {err['msg']}")
+            yield Issue.of(src.file, src.line_of(loc), "E142", field=where, reason=err["msg"])
         elif kind == "missing":
-            yield Issue(src.file, src.line_of(loc), "E147", f"{where}: missing (code reads it)")
+            yield Issue.of(src.file, src.line_of(loc), "E147", field=where, name=str(loc[-1]))
         else:
-            yield Issue(src.file, src.line_of(loc), "E143", f"{where}: {err['msg']}")
+            yield Issue.of(src.file, src.line_of(loc), "E143", field=where, reason=err["msg"])
 
 
 # -- placeholders -----------------------------------------------------------------------------------------------
@@ -624,42 +610,32 @@ def _placeholder_issues(name: str, src: Source, slot_names: set[str]) -> Iterato
     for path, text in _texts(src.data, ()):
         try:
             fields = [(f, spec, conv) for _, f, spec, conv in _FORMATTER.parse(text) if f is not None]
-        except ValueError as exc:
-            yield Issue(src.file, src.line_of(path), "E145", f"{_where(path)}: {exc} in {text!r}")
+        except ValueError:
+            yield Issue.of(src.file, src.line_of(path), "E145", field=_where(path), placeholder=text)
             continue
         if not fields:
             continue
         with_slots, extra = _fill_of(name, path)
         for field, spec, conv in fields:
             if not field.isidentifier() or spec or conv:
-                yield Issue(
+                written = f"{{{field}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+                yield Issue.of(src.file, src.line_of(path), "E145", field=_where(path), placeholder=written)
+            elif field not in extra and not (with_slots and field in slot_names):
+                allowed = sorted(set(extra) | (slot_names if with_slots else set()))
+                near = difflib.get_close_matches(field, allowed, n=1)
+                yield Issue.of(
                     src.file,
                     src.line_of(path),
-                    "E145",
-                    f"{_where(path)}: placeholder {{{field}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
-                    " must be a bare slot name, like {platform}",
-                )
-            elif field not in extra and not (with_slots and field in slot_names):
-                yield Issue(
-                    src.file, src.line_of(path), "E144", _unknown(path, field, with_slots, extra, slot_names)
+                    "E144",
+                    field=_where(path),
+                    slot=field,
+                    valid=", ".join(allowed) or "-",
+                    close=near[0] if near else None,
                 )
 
 
 def _where(path: tuple[str | int, ...]) -> str:
     return ".".join(map(str, path)) or "file"
-
-
-def _unknown(
-    path: tuple[str | int, ...], field: str, with_slots: bool, extra: frozenset[str], slot_names: set[str]
-) -> str:
-    allowed = set(extra) | (slot_names if with_slots else set())
-    if not allowed:
-        return f"{_where(path)}: {{{field}}}: this table is inserted as written, no placeholder is filled"
-    near = difflib.get_close_matches(field, sorted(allowed), n=1)
-    hint = f" (did you mean {{{near[0]}}}?)" if near else ""
-    if not with_slots:
-        return f"{_where(path)}: {{{field}}} is not filled here{hint}; this table's renderer fills {sorted(extra)}"
-    return f"{_where(path)}: {{{field}}} names no slot of slots.yaml{hint}"
 
 
 # -- cross-references -------------------------------------------------------------------------------------------
@@ -683,19 +659,13 @@ def _cross_issues(models: dict[str, _Table], sources: dict[str, Source]) -> Iter
         vocab = slots.vocab
         for key, slot in slots.slots.items():
             if slot.draw is not None and slot.draw not in DRAWS:
-                near = difflib.get_close_matches(slot.draw, DRAWS, n=1)
-                hint = f" (did you mean {near[0]!r}?)" if near else f"; code draws {sorted(DRAWS)}"
-                yield Issue(*at("slots", "slots", key), "E148", f"slots.{key}: no draw {slot.draw!r}{hint}")
+                yield _refers(at("slots", "slots", key), f"slots.{key}.draw", slot.draw, DRAWS)
             elif slot.vocab is not None and slot.vocab not in vocab:
-                yield Issue(*at("slots", "slots", key), "E148", f"slots.{key}: no vocabulary {slot.vocab!r}")
+                yield _refers(at("slots", "slots", key), f"slots.{key}.vocab", slot.vocab, vocab)
             elif slot.draw is not None:
                 for need in DRAWS[slot.draw]:
                     if need not in vocab:
-                        yield Issue(
-                            *at("slots", "vocab"),
-                            "E147",
-                            f"vocab.{need}: missing (the draw {slot.draw!r} of slot {key!r} reads it)",
-                        )
+                        yield Issue.of(*at("slots", "vocab"), "E147", field="vocab", name=need)
     tables: dict[str, dict[str, Any]] = {}
     if isinstance(world, WorldFile):
         tables |= {"world.scam": world.scam, "world.benign": world.benign}
@@ -704,54 +674,41 @@ def _cross_issues(models: dict[str, _Table], sources: dict[str, Source]) -> Iter
     for table, have in tables.items():
         file, key = table.split(".")
         for missing in (n for n in REQUIRED[table] if n not in have):
-            yield Issue(*at(file, key), "E147", f"{table}: no family {missing!r} (code asks for it)")
+            yield Issue.of(*at(file, key), "E147", field=table, name=missing)
 
     if isinstance(tr, TrainingFile):
         for genre in tr.opt_out_genres:
             if genre not in tr.benign:
-                yield Issue(
-                    *at("training", "opt_out_genres"), "E148", f"opt_out_genres: no benign genre {genre!r}"
-                )
+                yield _refers(at("training", "opt_out_genres"), "opt_out_genres", genre, tr.benign)
         for category in tr.scam:
             if category not in tr.parts:
-                yield Issue(
-                    *at("training", "parts"), "E147", f"parts: none for the scam category {category!r}"
-                )
+                yield Issue.of(*at("training", "parts"), "E147", field="parts", name=category)
         for i, script in enumerate(tr.sim_scripts):
             for move in script:
                 if isinstance(world, WorldFile) and move not in world.scam:
-                    yield Issue(
-                        *at("training", "sim_scripts", i), "E148", f"sim_scripts: no world move {move!r}"
-                    )
+                    yield _refers(at("training", "sim_scripts", i), f"sim_scripts.{i}", move, world.scam)
 
     if isinstance(tb, TrainingBenignFile):
         for genre in tb.composed:
             if genre not in COMPOSERS:
-                yield Issue(
-                    *at("training_benign", "composed", genre), "E148", f"composed: no composer {genre!r}"
-                )
+                yield _refers(at("training_benign", "composed", genre), "composed", genre, COMPOSERS)
         for genre in tb.registers:
             if genre not in tb.families and genre not in COMPOSERS:
-                yield Issue(
-                    *at("training_benign", "registers", genre),
-                    "E148",
-                    f"registers: {genre!r} is neither a family of `families` nor a composer",
+                yield _refers(
+                    at("training_benign", "registers", genre), "registers", genre, [*tb.families, *COMPOSERS]
                 )
 
     if isinstance(rg, TrainingRegistersFile):
         for category in rg.weights:
             for table, have in (("kinds", rg.kinds), ("tags", rg.tags)):
                 if category not in have:
-                    yield Issue(
-                        *at("training_registers", table),
-                        "E147",
-                        f"{table}: none for the weighted category {category!r}",
-                    )
+                    yield Issue.of(*at("training_registers", table), "E147", field=table, name=category)
     if isinstance(lt, TrainingLettersFile):
         for category in lt.share:
             if category not in lt.letters:
-                yield Issue(
-                    *at("training_letters", "letters"),
-                    "E147",
-                    f"letters: none for {category!r} (share gives one)",
-                )
+                yield Issue.of(*at("training_letters", "letters"), "E147", field="letters", name=category)
+
+
+def _refers(where: tuple[str, int], field: str, name: str, valid: Iterable[str]) -> Issue:
+    """E148: `name` at `field` names nothing of `valid`."""
+    return Issue.of(*where, "E148", field=field, name=name, valid=", ".join(sorted(valid)))

@@ -142,11 +142,11 @@ def relative(p: Path) -> str:
         return str(p)
 
 
-def read_into(path: Path, file: str, issues: list[Issue]) -> Source | None:
+def read_into(path: Path, file: str, issues: list[Issue], *, typed: bool = True) -> Source | None:
     """`read` with every problem added to `issues`: E101 unreadable, E102 invalid YAML, E106 a key given twice
-    (the codes of the knowledge base, which the sequence rules share). None when there is no data to check."""
+    (the codes of every file of the knowledge base). None when there is no data to check."""
     try:
-        src = read(path, file)
+        src = read(path, file, typed=typed)
     except (OSError, UnicodeDecodeError) as exc:
         issues.append(Issue.of(file, 1, "E101", reason=str(exc)))
         return None

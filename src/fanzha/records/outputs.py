@@ -8,7 +8,7 @@ user's data:
 - E040 the output is one of the inputs (or a folder that holds one);
 - E041 the output's folder does not exist or cannot be written;
 - E042 the output folder exists and is not empty (``--force`` replaces it, still atomically);
-- E043 the output exists and is the wrong kind (a folder where a file is written, or the reverse).
+- E002 / E008 the output exists and is the wrong kind (a folder where a file is written, or the reverse).
 
 A kill leaves at most a temporary sibling (``.NAME.PID.tmp``); the next run over the same target removes the
 ones whose process is gone.
@@ -54,31 +54,18 @@ def check_output(
     where = f"{option} {target}"
     for given in inputs:
         src = Path(given)
-        if _same(target, src) or target.resolve() == src.resolve():
-            raise InputError(
-                "E040", "the output is one of the inputs", where=where, hint="write it elsewhere"
-            )
-        if folder and _inside(src, target):
-            raise InputError(
-                "E040", f"the output folder holds an input ({src})", where=where, hint="write it elsewhere"
-            )
+        if _same(target, src) or target.resolve() == src.resolve() or (folder and _inside(src, target)):
+            raise InputError("E040", where=where, input=str(src))
     parent = target.resolve().parent
-    if not parent.is_dir():
-        raise InputError("E041", f"no such folder: {parent}", where=where, hint="create it first")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError("E041", f"cannot write into {parent}", where=where)
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError("E041", where=where, folder=str(parent))
     if folder:
         if target.exists() and not target.is_dir():
-            raise InputError("E043", "the output exists and is not a folder", where=where)
+            raise InputError("E008", where=where)
         if target.is_dir() and any(target.iterdir()) and not force:
-            raise InputError(
-                "E042",
-                "the output folder is not empty",
-                where=where,
-                hint="give another folder, or --force to replace it",
-            )
+            raise InputError("E042", where=where)
     elif target.is_dir():
-        raise InputError("E043", "the output is a folder; give a file name", where=where)
+        raise InputError("E002", where=where)
 
 
 def _temp(target: Path, suffix: str) -> Path:
