@@ -181,7 +181,11 @@ def _softmax(z: F64) -> F64:
 
 
 def _sigmoid(z: F64) -> F64:
-    out: F64 = 0.5 * (1.0 + np.tanh(0.5 * z))
+    """The logistic function over an array (scipy's ``expit``; the detector's scalar one is
+    `fanzha.detect.fusion.sigmoid`)."""
+    from scipy.special import expit
+
+    out: F64 = expit(z)
     return out
 
 
