@@ -36,6 +36,7 @@ ROLES = {
     "fanzha.registry": "named components",
     "fanzha.errors": "coded errors",
     "fanzha.messages": "zh / en text",
+    "fanzha.progress": "progress of long work",
 }
 FLOOR_NAMES = ["adapters", "measurement", "engines", "detection", "text", "knowledge", "records", "base"]
 

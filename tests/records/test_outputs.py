@@ -25,6 +25,11 @@ def test_a_file_appears_whole(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 
 
+@pytest.mark.reliability(
+    entry="every output (records.outputs)",
+    bad_input="the command fails half-way through writing",
+    behaviour="the old output is left as it was; no partial file",
+)
 def test_a_failure_leaves_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     target.write_text("old\n")
@@ -35,6 +40,11 @@ def test_a_failure_leaves_the_old_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 
 
+@pytest.mark.reliability(
+    entry="every output (records.outputs)",
+    bad_input="the output is one of the inputs (same path, or a link to it)",
+    behaviour="E040 before any work; the input unchanged",
+)
 @pytest.mark.parametrize("same", ["path", "link"])
 def test_an_output_that_is_an_input_is_refused(tmp_path: Path, same: str) -> None:
     src = tmp_path / "in.jsonl"
@@ -49,6 +59,11 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path, same: str) -> Non
     assert src.read_text() == "keep\n"
 
 
+@pytest.mark.reliability(
+    entry="every output (records.outputs)",
+    bad_input="the output's folder is missing or read-only",
+    behaviour="E041 before any work",
+)
 def test_missing_or_unwritable_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         check_output(tmp_path / "nope" / "out.jsonl")
@@ -61,6 +76,11 @@ def test_missing_or_unwritable_folder(tmp_path: Path) -> None:
         assert err.value.code == "E041"
 
 
+@pytest.mark.reliability(
+    entry="every output (records.outputs)",
+    bad_input="the output folder is not empty; it holds an input; it is a file",
+    behaviour="E042 unless --force (then replaced whole, never a mix of two runs); E040; E008 / E002",
+)
 def test_folders(tmp_path: Path) -> None:
     target = tmp_path / "trace"
     target.mkdir()
@@ -103,6 +123,11 @@ else:
 """
 
 
+@pytest.mark.reliability(
+    entry="every output (records.outputs)",
+    bad_input="kill -9 while the output is being written",
+    behaviour="the old output is left as it was; the next run removes the temporary sibling",
+)
 @pytest.mark.parametrize("kind", ["file", "dir"])
 def test_a_kill_leaves_the_old_output_and_the_next_run_cleans_up(tmp_path: Path, kind: str) -> None:
     target = tmp_path / ("out.jsonl" if kind == "file" else "out")

@@ -3,6 +3,7 @@ command line rebuilt for the provenance line of a report."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,6 +31,13 @@ def lang_option(help: str = "Language of the output.") -> Callable[[Any], Any]:
         callback=_use_lang,
         help=help,
     )
+
+
+def finish(rejected: int) -> None:
+    """End a command that reads records: exit status 1 when some were rejected (each one reported), else 0.
+    (2 is a usage or input error and 3 an internal one: `fanzha.cli.main.main`.)"""
+    if rejected:
+        sys.exit(1)
 
 
 def echo_json(data: Any) -> None:
