@@ -1,60 +1,175 @@
 """Reading what people give the CLI: text files in any common Chinese encoding, JSONL (chat exports are
 `fanzha.records.turns`).
 
+This is the one place that decides how bytes become text (`detect`), in this order: a byte-order mark (UTF-8,
+UTF-16, UTF-32) is believed; zero bytes falling on one side of the code units are UTF-16 (any text with ASCII
+in it: JSON, a chat log), zero bytes otherwise binary data (E003); then UTF-8; then UTF-8 with a few bad
+bytes, when most lines that are not plain ASCII are valid UTF-8 (rather than reading all of it as GB18030
+mojibake); then GB18030, or UTF-16 without a mark when it reads as common characters where GB18030 reads as rare
+ones (Chinese without any ASCII); then charset detection (E004 when nothing fits). `decode_bytes` decodes a
+whole text; `iter_jsonl` decides from the head of the file and decodes it a line at a time, so a bad line is
+reported with its number and the others are read.
+
 Every problem is reported as an `InputError` that names the file (and line) and what was wrong.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
 from fanzha.errors import InputError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+SNIFF_BYTES = 64 * 1024  # how much of a JSONL file decides its encoding
+
+# Marks, longest first: UTF-32 LE's begins with UTF-16 LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_WIDE = {"utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}
+_ZERO_BYTES = 8192  # a zero byte here: UTF-16 or binary data
+_PLAUSIBLE_CHARS = 2000  # how many decoded characters judge a decoding
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """How a text is encoded: a Python codec and the length of the byte-order mark before the text."""
+
+    codec: str
+    bom: int = 0
+
+    @property
+    def width(self) -> int:
+        """Bytes per code unit: 1, or 2 / 4 for UTF-16 / UTF-32 (whose line breaks are that wide)."""
+        return _WIDE.get(self.codec, 1)
+
+
+def _decodes(data: bytes, codec: str, final: bool) -> str | None:
+    """`data` decoded strictly (an incomplete character at the end allowed unless `final`), or None."""
+    try:
+        return codecs.getincrementaldecoder(codec)().decode(data, final=final)
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf16_by_zeros(sample: bytes) -> str | None:
+    """UTF-16 LE / BE when the zero bytes of `sample` fall on one side of its code units (the ASCII characters
+    of a UTF-16 text), else None."""
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    if odd >= 4 * even:
+        return "utf-16-le"
+    if even >= 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _printable(text: str) -> float:
+    """The share of the first characters of `text` that are printable or white space (control characters
+    abound when binary data is read as UTF-16)."""
+    head = text[:_PLAUSIBLE_CHARS]
+    return sum(ch.isprintable() or ch in "\t\r\n" for ch in head) / len(head) if head else 0.0
+
+
+def _common(text: str) -> float:
+    """The share of the first characters of `text` that are printable ASCII or in GB2312 (the common Chinese
+    characters and punctuation): high for the right decoding, low for the rare characters a wrong one gives."""
+    head = text[:_PLAUSIBLE_CHARS]
+    good = 0
+    for ch in head:
+        if ch < "\x80":
+            good += ch.isprintable() or ch in "\t\r\n"
+            continue
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        good += 1
+    return good / len(head) if head else 0.0
+
+
+def _mostly_utf8(data: bytes, final: bool) -> bool:
+    """Whether most lines of `data` that are not plain ASCII are valid UTF-8 (a UTF-8 text with a few bad
+    bytes; in a GB18030 text almost none is)."""
+    rows = data.splitlines()
+    if not final and len(rows) > 1:
+        rows.pop()  # it may be cut
+    wide = [row for row in rows if not row.isascii()]
+    return 2 * sum(_decodes(row, "utf-8", True) is not None for row in wide) >= len(wide)
+
+
+def _detect(data: bytes, where: str, final: bool) -> tuple[Encoding, str | None]:
+    """`detect`, and the text when it decoded all of `data` to decide."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return Encoding(codec, len(bom)), None
+    if b"\x00" in data[:_ZERO_BYTES]:
+        wide = _utf16_by_zeros(data[:SNIFF_BYTES])
+        text = None if wide is None else _decodes(data, wide, False)  # a cut last character is no binary
+        if wide is None or text is None or _printable(text) < 0.95:
+            raise InputError("E003", where=where)
+        return Encoding(wide), text if final and len(data) % 2 == 0 else None
+    text = _decodes(data, "utf-8", final)
+    if text is not None:
+        return Encoding("utf-8"), text
+    if _mostly_utf8(data, final):
+        return Encoding("utf-8"), None
+    best: tuple[float, str, str] | None = None
+    for codec in ("gb18030", "utf-16-le", "utf-16-be"):  # GB18030 first: it wins unless clearly worse
+        text = _decodes(data, codec, final)
+        if text is None:
+            continue
+        score = _common(text)
+        if codec != "gb18030" and score < 0.9:  # UTF-16 without a zero byte: common characters only
+            continue
+        if best is None or score > best[0] + 0.1:
+            best = (score, codec, text)
+    if best is not None:
+        return Encoding(best[1]), best[2]
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data).best()
+    if guess is None:
+        raise InputError("E004", where=where)
+    return Encoding(codecs.lookup(guess.encoding).name), None
+
+
+def detect(data: bytes, *, where: str, final: bool = True) -> Encoding:
+    """The encoding of a text that is (`final`) or begins with (not `final`) `data`: E003 for binary data,
+    E004 when no decoding fits. See the module docstring for the order of the tries."""
+    return _detect(data, where, final)[0]
 
 
 def decode_bytes(data: bytes, *, where: str) -> str:
-    """Decode text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030, then charset detection.
-
-    Binary data (NUL bytes outside UTF-16, or no decoding that yields mostly printable text) is refused.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
-        raise InputError("E003", where=where)
+    """Decode a whole text (see `detect`). A bad byte of a text with a byte-order mark, of a text that is mostly
+    UTF-8, or a UTF-16 text's cut last character, becomes U+FFFD."""
+    enc, text = _detect(data, where, True)
+    if text is not None:
+        return text
+    if enc.bom or enc.codec == "utf-8" or enc.width > 1:  # a mark, UTF-8 with a few bad bytes, cut UTF-16
+        return data[enc.bom :].decode(enc.codec, errors="replace")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        return data.decode(enc.codec)
+    except UnicodeDecodeError:  # charset detection's guess does not decode all of it
+        raise InputError("E004", where=where) from None
+
+
+@contextlib.contextmanager
+def _reading(where: str) -> Iterator[None]:
+    """The operating system's refusals to read `where` as E001 / E002 / E006 / E007."""
     try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError("E004", where=where)
-    return str(best)
-
-
-def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
-    """The bytes of a file: E001 when it is missing, E002 a folder, E006 unreadable for want of permission,
-    E007 unreadable for another reason, E005 larger than `limit` bytes."""
-    p = Path(path)
-    where = str(p)
-    try:
-        if limit is not None and (size := p.stat().st_size) > limit:
-            raise InputError("E005", where=where, size=size // (1024 * 1024), limit=limit // (1024 * 1024))
-        return p.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputError("E001", where=where) from None
     except IsADirectoryError:
@@ -63,6 +178,17 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
         raise InputError("E006", where=where) from None
     except OSError as exc:
         raise InputError("E007", where=where, reason=exc.strerror or str(exc)) from None
+
+
+def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
+    """The bytes of a file: E001 when it is missing, E002 a folder, E006 unreadable for want of permission,
+    E007 unreadable for another reason, E005 larger than `limit` bytes."""
+    p = Path(path)
+    where = str(p)
+    with _reading(where):
+        if limit is not None and (size := p.stat().st_size) > limit:
+            raise InputError("E005", where=where, size=size // (1024 * 1024), limit=limit // (1024 * 1024))
+        return p.read_bytes()
 
 
 def read_text_file(path: str | Path) -> str:
@@ -77,23 +203,75 @@ class JsonlRecord:
     error: InputError | None = None
 
 
+def _open(path: str | Path) -> tuple[IO[bytes], Encoding]:
+    """A JSONL file opened after its byte-order mark, and its encoding (decided from its head)."""
+    where = str(path)
+    with _reading(where):
+        fh = open(path, "rb")  # noqa: SIM115 - the caller closes it
+    try:
+        with _reading(where):
+            head = fh.read(SNIFF_BYTES)
+        enc = detect(head, where=where, final=len(head) < SNIFF_BYTES)
+        fh.seek(enc.bom)
+    except BaseException:
+        fh.close()
+        raise
+    return fh, enc
+
+
+def _raw_lines(fh: IO[bytes], enc: Encoding) -> Iterator[bytes]:
+    """The lines of a file as bytes, each with its line break. A line break of UTF-16 / UTF-32 is as wide as
+    its code units and starts on one of their boundaries."""
+    if enc.width == 1:  # every other codec keeps ASCII bytes for ASCII: b"\n" is a line break
+        yield from fh
+        return
+    width = enc.width
+    newline = "\n".encode(enc.codec)
+    buf = b""
+    while chunk := fh.read(width << 18):
+        buf += chunk
+        start = 0
+        while True:
+            i = buf.find(newline, start)
+            while i >= 0 and (i - start) % width:
+                i = buf.find(newline, i + 1)
+            if i < 0:
+                break
+            yield buf[start : i + width]
+            start = i + width
+        buf = buf[start:]
+    if buf:
+        yield buf
+
+
+def count_lines(path: str | Path) -> int:
+    """How many lines a JSONL file has (blank ones included), for a progress bar's total."""
+    fh, enc = _open(path)
+    with fh:
+        return sum(1 for _ in _raw_lines(fh, enc))
+
+
 def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[JsonlRecord]:
     """Yield each line of a JSONL file as an object; bad lines are yielded with an error and do not stop
-    the others. Blank lines are skipped. Invalid UTF-8 is reported per line."""
+    the others. Blank lines are skipped. The file's encoding is decided from its head (`detect`: E003 / E004
+    for the whole file); a line that does not decode in it is E020."""
     where = str(path)
+    fh, enc = _open(path)
+    utf8 = enc.codec == "utf-8"
     try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed in finally; a generator owns the handle
-    except FileNotFoundError:
-        raise InputError("E001", where=where) from None
-    except IsADirectoryError:
-        raise InputError("E002", where=where) from None
-    try:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
+        for n, raw in enumerate(_raw_lines(fh, enc), start=1):
             loc = f"{where}:{n}"
+            line: bytes | str = raw
+            if not utf8:  # UTF-8 is decoded (and checked) by orjson itself
+                try:
+                    line = raw.decode(enc.codec)
+                except UnicodeDecodeError as exc:
+                    yield JsonlRecord(n, None, InputError("E020", where=loc, reason=str(exc)))
+                    continue
+            if not line.strip():
+                continue
             try:
-                obj = orjson.loads(raw)
+                obj = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 yield JsonlRecord(n, None, InputError("E020", where=loc, reason=str(exc)))
                 continue
