@@ -145,3 +145,45 @@ def test_a_kill_leaves_the_old_output_and_the_next_run_cleans_up(tmp_path: Path,
     assert len(list(tmp_path.iterdir())) == 2  # the target and one stale temporary sibling
     assert remove_stale(target) == 1
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.reliability(
+    entry="every output (records.outputs)",
+    bad_input="the system refuses the write all the same (a full disk, a read-only file system)",
+    behaviour="E043 naming the output and the system's reason; the old output left as it was, no temporary file",
+)
+def test_a_refused_write_is_e043(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import fanzha.records.outputs as outputs
+
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "fsync", full)
+    with pytest.raises(InputError) as err, atomic_file(target) as fh:
+        fh.write(b"new\n")
+    assert err.value.code == "E043" and "No space left" in err.value.render("en")
+    assert target.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_files_written_into_a_folder(tmp_path: Path) -> None:
+    from fanzha.records.outputs import check_output_files, make_folder
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("x\n")
+    check_output_files(tmp_path / "new", ["a.json"], inputs=[src])  # created when written
+    for folder, code in ((tmp_path / "no" / "new", "E041"), (src, "E008")):
+        with pytest.raises(InputError) as err:
+            check_output_files(folder, ["a.json"])
+        assert err.value.code == code
+    with pytest.raises(InputError) as err:
+        check_output_files(tmp_path, ["in.jsonl"], inputs=[src])
+    assert err.value.code == "E040"
+    with pytest.raises(InputError) as err:
+        make_folder(tmp_path / "no" / "new")
+    assert err.value.code == "E041"
+    assert make_folder(tmp_path / "new").is_dir()

@@ -10,6 +10,9 @@ user's data:
 - E042 the output folder exists and is not empty (``--force`` replaces it, still atomically);
 - E002 / E008 the output exists and is the wrong kind (a folder where a file is written, or the reverse).
 
+A write the operating system refuses all the same (a full disk, a file system that is read-only even for root)
+is E043, and the target is left as it was.
+
 A kill leaves at most a temporary sibling (``.NAME.PID.tmp``); the next run over the same target removes the
 ones whose process is gone.
 """
@@ -17,6 +20,7 @@ ones whose process is gone.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -109,23 +113,71 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+# what writing a file fails with when the disk, the quota or the file system refuses it
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+@contextlib.contextmanager
+def _writing(target: Path, option: str, *, any_error: bool = True) -> Iterator[None]:
+    """The operating system's refusal to write `target` as E043 (with `any_error` false, only the errors of
+    a write: a full disk, a quota, a read-only file system)."""
+    try:
+        yield
+    except OSError as exc:
+        if not any_error and exc.errno not in _WRITE_ERRNOS:
+            raise
+        raise InputError("E043", where=f"{option} {target}", reason=exc.strerror or str(exc)) from None
+
+
 @contextlib.contextmanager
 def atomic_file(target: Path, *, inputs: Iterable[Path] = (), option: str = "--out") -> Iterator[BinaryIO]:
     """A binary file to write `target`'s new content into; it replaces `target` when the block completes and
-    is removed when the block fails."""
+    is removed when the block fails. A write the operating system refuses is E043."""
     target = Path(target)
     check_output(target, inputs=inputs, option=option)
     remove_stale(target)
     tmp = _temp(target, "tmp")
     try:
-        with open(tmp, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        with _writing(target, option):
+            fh = open(tmp, "wb")  # noqa: SIM115 - closed below
+        with fh:
+            with _writing(target, option, any_error=False):
+                yield fh
+            with _writing(target, option):
+                fh.flush()
+                os.fsync(fh.fileno())
+        with _writing(target, option):
+            os.replace(tmp, target)
         _fsync_dir(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_output_files(
+    folder: Path, names: Iterable[str], *, inputs: Iterable[Path] = (), option: str = "--out"
+) -> None:
+    """Refuse, before any work, a folder to write the files `names` into with `atomic_file` (the folder is
+    created when missing and its other files are left alone): E008 it is a file; E041 it, or its parent when
+    it is missing, cannot be written; E040 / E002 for a file as `check_output` says."""
+    folder = Path(folder)
+    inputs = list(inputs)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("E008", where=f"{option} {folder}")
+    if not folder.exists():
+        check_output(folder, inputs=inputs, option=option)
+        return
+    for name in names:
+        check_output(folder / name, inputs=inputs, option=option)
+
+
+def make_folder(folder: Path, *, option: str = "--out") -> Path:
+    """`folder`, created when missing (its parent must exist: E041 otherwise)."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        raise InputError("E041", where=f"{option} {folder}", folder=str(folder.resolve().parent)) from None
+    return folder
 
 
 @contextlib.contextmanager
