@@ -48,3 +48,50 @@ def test_documents_linked_from_the_readme_exist() -> None:
         if line.startswith("- `docs/"):
             path = line.split("`")[1]
             assert (ROOT / path).is_file(), path
+
+
+def _readme_examples() -> list[str]:
+    """The README's `fanzha check` and `fanzha eval` command lines (the sim / warn / trace ones have tests of
+    their own)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [
+        line.split("  #")[0].strip()
+        for line in readme.splitlines()
+        if ".venv/bin/fanzha check" in line or ".venv/bin/fanzha eval" in line
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("line", _readme_examples())
+def test_the_readme_examples_run_as_written(line: str, tmp_path: Path) -> None:
+    """Each runs from the repository's root as written — the files it names are in the repository, tracked by
+    git, so a fresh clone has them — and exits 0 without a traceback (its /tmp outputs go to a test folder)."""
+    import shlex
+    import subprocess
+    import sys
+
+    words = shlex.split(line.replace("|", " | "))
+    for word in words:
+        if word.startswith("src/"):
+            assert (ROOT / word).is_file(), word
+            if (ROOT / ".git").exists():
+                tracked = subprocess.run(
+                    ["git", "ls-files", "--error-unmatch", word], cwd=ROOT, capture_output=True
+                )
+                assert tracked.returncode == 0, f"{word} is not tracked by git"
+    command = line.replace(".venv/bin/fanzha", f"{shlex.quote(sys.executable)} -m fanzha.cli.main")
+    command = command.replace("/tmp/", f"{tmp_path}/")
+    done = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert b"Traceback" not in done.stderr
+    if "--out" in words:  # the output is there, whole
+        out = Path(words[words.index("--out") + 1].replace("/tmp/", f"{tmp_path}/"))
+        assert out.exists() and (out.is_dir() or out.read_bytes().endswith(b"\n"))
+    else:
+        assert done.stdout.strip()
+
+
+def test_the_readme_shows_check_and_eval() -> None:
+    lines = _readme_examples()
+    assert any("--file" in x for x in lines) and any("--jsonl" in x and "check" in x for x in lines)
+    assert any(x.startswith("echo ") for x in lines) and any("eval --jsonl" in x for x in lines)
