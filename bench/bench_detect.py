@@ -395,14 +395,14 @@ def bench_cli_batch(texts: list[str], tmp: Path, startup_s: float | None) -> dic
 
 def bench_batch_record(detector: Any, texts: list[str], repeats: int) -> dict[str, Any]:
     """The CLI's batch work in process: batches of 256 lines through `Detector.analyze_many`, `to_dict` and
-    `orjson.dumps` (`fanzha.cli.check.batch_lines`, what `check --jsonl` runs; no file I/O, no start-up)."""
-    from fanzha.cli.check import _BATCH, batch_lines
+    `orjson.dumps` (`fanzha.detect.batch.output_lines`, what `check --jsonl` runs; no file I/O, no start-up)."""
+    from fanzha.detect.batch import BATCH, output_lines
 
     pairs = [({"id": f"m{i}", "text": t}, t) for i, t in enumerate(texts)]
 
     def run(items: Sequence[tuple[dict[str, Any], str]]) -> None:
-        for i in range(0, len(items), _BATCH):
-            for _ in batch_lines(detector, list(items[i : i + _BATCH]), "zh", False):
+        for i in range(0, len(items), BATCH):
+            for _ in output_lines(detector, list(items[i : i + BATCH]), "zh", False):
                 pass
 
     return batch_throughput(run, pairs, repeats)

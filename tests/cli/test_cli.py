@@ -147,6 +147,11 @@ def test_unknown_option_and_conflicting_inputs(capsys: pytest.CaptureFixture[str
     assert code == 2
 
 
+@pytest.mark.reliability(
+    entry="fanzha check --jsonl",
+    bad_input="bad lines among good ones: invalid JSON or UTF-8, not an object, no id or text, text not a string",
+    behaviour="each reported as IN:LINE: CODE; the good lines written in order; exit 1 (was 0)",
+)
 def test_batch_jsonl_processes_good_lines_and_reports_bad_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -166,7 +171,7 @@ def test_batch_jsonl_processes_good_lines_and_reports_bad_ones(
     ]
     src.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "f", "text": "\xff\xfe"}\n')
     code, _, err = run(["check", "--jsonl", str(src), "--out", str(out)], capsys)
-    assert code == 0
+    assert code == 1  # some records were rejected
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a", "c", "d"]
     assert rows[0]["source"] == "sms" and rows[0]["label"] == "scam"
