@@ -63,6 +63,11 @@ def test_jsonl_good_lines_metrics_and_errors_files(
     assert "label" in by_id["s2"]["verdict"] and "s1" not in by_id
 
 
+@pytest.mark.reliability(
+    entry="fanzha eval --jsonl",
+    bad_input="bad lines among good ones: invalid JSON, no or unknown label, unknown category, repeated id, no text",
+    behaviour="each reported as FILE:LINE: CODE; the others evaluated; exit 1 (was 0)",
+)
 def test_jsonl_bad_lines_are_reported_with_line_numbers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -82,7 +87,7 @@ def test_jsonl_bad_lines_are_reported_with_line_numbers(
         ],
     )
     code, out, err = run(["eval", "--jsonl", str(path)], capsys)
-    assert code == 0
+    assert code == 1  # some records were rejected
     for line, code_ in (
         (2, "E020"),
         (3, "E310"),

@@ -16,63 +16,30 @@ from typing import Any
 import click
 import orjson
 
-from fanzha.cli.common import command_line, lang_option
+from fanzha.cli.common import command_line, finish, lang_option, quiet_option
+from fanzha.cli.progress import progress_bar
 from fanzha.errors import InputError
+from fanzha.records.outputs import atomic_file, check_output_files, make_folder
 
 
 def _echo_error(exc: InputError) -> None:
     click.echo(f"fanzha: {exc.render()}", err=True)
 
 
-class _Progress:
-    """A progress bar per corpus on stderr when it is a terminal; otherwise a line per corpus."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.live = self.console.is_terminal
-        self.bar: Any = None
-        self.task: Any = None
-
-    def start(self, name: str, total: int) -> None:
-        if not self.live:
-            click.echo(f"fanzha: eval: {name}: {total:,} texts …", err=True)
-            return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=self.console,
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task(name, total=total)
-
-    def advance(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
-
-    def done(self, name: str, n: int, seconds: float) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-        rate = f", {n / seconds:,.0f} texts/s" if seconds > 0 else ""
-        click.echo(f"fanzha: eval: {name}: {n:,} texts in {seconds:.1f} s{rate}", err=True)
+JSONL_FILES = ("metrics.json", "errors.jsonl")
+CORPORA_FILES = ("corpora.md", "corpora.json")
 
 
-def _out_dir(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
-        raise InputError("E008", where=str(path))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _write(folder: Path, name: str, data: bytes, inputs: list[Path], option: str = "--out") -> Path:
+    """`data` written to `folder / name` whole (`fanzha.records.outputs`), the folder created when missing."""
+    target = make_folder(folder, option=option) / name
+    with atomic_file(target, inputs=inputs, option=option) as fh:
+        fh.write(data)
+    return target
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n")
+def _json(data: Any) -> bytes:
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
 
 
 @click.command("eval")
@@ -112,6 +79,7 @@ def _write_json(path: Path, data: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Corpora: replace the generated block of this markdown file (docs/evaluation.md) by the tables.",
 )
+@quiet_option
 @lang_option()
 def evaluate(
     jsonl: Path | None,
@@ -122,6 +90,7 @@ def evaluate(
     only: str | None,
     errors_dir: Path | None,
     doc: Path | None,
+    quiet: bool,
     lang: str,
 ) -> None:
     """Precision / recall / F1 of the detector on labelled JSONL or on the corpora.
@@ -148,10 +117,10 @@ def evaluate(
         ]
         if extra:
             raise click.UsageError(f"{', '.join(extra)} apply to --corpora only")
-        _eval_jsonl(jsonl, out, lang)
+        _eval_jsonl(jsonl, out, lang, quiet)
         return
     assert corpora is not None
-    _eval_corpora(corpora, out, split, limit, only, errors_dir, doc, lang)
+    _eval_corpora(corpora, out, split, limit, only, errors_dir, doc, lang, quiet)
 
 
 def _detector(lang: str) -> Any:
@@ -160,7 +129,7 @@ def _detector(lang: str) -> Any:
     return Detector(lang=lang)
 
 
-def _eval_jsonl(path: Path, out: Path | None, lang: str) -> None:
+def _eval_jsonl(path: Path, out: Path | None, lang: str, quiet: bool) -> None:
     from rich.console import Console
 
     from fanzha.evaluate.metrics import error_record, score
@@ -168,9 +137,10 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str) -> None:
     from fanzha.evaluate.runner import run_jsonl
 
     if out is not None:
-        out = _out_dir(out)
+        check_output_files(out, JSONL_FILES, inputs=[path])
     detector = _detector(lang)
-    run = run_jsonl(detector, path, _echo_error)
+    with progress_bar(quiet=quiet) as progress:
+        run = run_jsonl(detector, path, _echo_error, progress=progress)
     click.echo(f"fanzha: eval: {len(run.outcomes):,} lines evaluated, {run.bad:,} with errors", err=True)
     if not run.outcomes:
         raise InputError("E320", where=str(path))
@@ -178,12 +148,13 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str) -> None:
     Console().print(MetricsView(metrics, lang))
     if out is not None:
         data = {"input": str(path), "bad_lines": run.bad, **metrics.to_dict()}
-        _write_json(out / "metrics.json", data)
-        with open(out / "errors.jsonl", "wb") as fh:
-            for o in run.outcomes:
-                if o.errors():
-                    fh.write(orjson.dumps(error_record(o)) + b"\n")
-        click.echo(f"fanzha: eval: wrote {out / 'metrics.json'} and {out / 'errors.jsonl'}", err=True)
+        errors = b"".join(orjson.dumps(error_record(o)) + b"\n" for o in run.outcomes if o.errors())
+        written = [
+            _write(out, "metrics.json", _json(data), [path]),
+            _write(out, "errors.jsonl", errors, [path]),
+        ]
+        click.echo(f"fanzha: eval: wrote {written[0]} and {written[1]}", err=True)
+    finish(run.bad)
 
 
 def _inside_repo(path: Path) -> bool:
@@ -204,6 +175,7 @@ def _eval_corpora(
     errors_dir: Path | None,
     doc: Path | None,
     lang: str,
+    quiet: bool,
 ) -> None:
     from rich.console import Console
 
@@ -211,17 +183,27 @@ def _eval_corpora(
     from fanzha.evaluate.report import CorporaView, corpora_markdown, corpora_report, provenance, update_doc
     from fanzha.evaluate.runner import parse_only, run_corpora
     from fanzha.records.corpora import Split
+    from fanzha.records.outputs import check_output
 
     names = parse_only(only)
-    if errors_dir is not None and _inside_repo(errors_dir):
-        raise InputError("E322", where=str(errors_dir))
-    if doc is not None and not doc.is_file():
-        raise InputError("E001", where=str(doc))
+    if errors_dir is not None:
+        if _inside_repo(errors_dir):
+            raise InputError("E322", where=str(errors_dir))
+        check_output_files(errors_dir, [f"{n}.errors.jsonl" for n in names], option="--errors")
+    if doc is not None:
+        if not doc.is_file():
+            raise InputError("E001", where=str(doc))
+        check_output(doc, option="--doc")
     if out is not None:
-        out = _out_dir(out)
+        check_output_files(out, CORPORA_FILES)
     splits: list[Split] = ["test", "all"] if split is None else [split]  # type: ignore[list-item]
     detector = _detector(lang)
-    run = run_corpora(detector, root, names, splits, limit=limit, on_error=_echo_error, progress=_Progress())
+    with progress_bar(quiet=quiet) as progress:
+        run = run_corpora(detector, root, names, splits, limit=limit, on_error=_echo_error, progress=progress)
+    for name, outcomes in run.outcomes.items():
+        seconds = sum(o.seconds for o in outcomes)
+        rate = f", {len(outcomes) / seconds:,.0f} texts/s" if seconds > 0 else ""
+        click.echo(f"fanzha: eval: {name}: {len(outcomes):,} texts in {seconds:.1f} s{rate}", err=True)
     if not run.outcomes:
         raise InputError("E320", where=str(root))
     command = command_line(
@@ -236,19 +218,20 @@ def _eval_corpora(
     Console().print(CorporaView(report, lang))
     markdown = corpora_markdown(report)
     if out is not None:
-        (out / "corpora.md").write_text(markdown, encoding="utf-8")
-        _write_json(out / "corpora.json", report)
-        click.echo(f"fanzha: eval: wrote {out / 'corpora.md'} and {out / 'corpora.json'}", err=True)
+        md = _write(out, "corpora.md", markdown.encode(), [])
+        js = _write(out, "corpora.json", _json(report), [])
+        click.echo(f"fanzha: eval: wrote {md} and {js}", err=True)
     if doc is not None:
         update_doc(doc, markdown)
         click.echo(f"fanzha: eval: updated the tables in {doc}", err=True)
     if errors_dir is not None:
-        errors_dir.mkdir(parents=True, exist_ok=True)
         for name, outcomes in run.outcomes.items():
-            with open(errors_dir / f"{name}.errors.jsonl", "wb") as fh:
-                for o in outcomes:
-                    if o.errors() and (split is not None or o.example.split == "dev"):
-                        fh.write(orjson.dumps({"split": o.example.split, **error_record(o)}) + b"\n")
+            lines = (
+                orjson.dumps({"split": o.example.split, **error_record(o)}) + b"\n"
+                for o in outcomes
+                if o.errors() and (split is not None or o.example.split == "dev")
+            )
+            _write(errors_dir, f"{name}.errors.jsonl", b"".join(lines), [], "--errors")
         click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)
-    if run.missing:
+    if run.missing:  # a corpus that could not be read; the corpora's own bad rows are counted in the report
         sys.exit(1)

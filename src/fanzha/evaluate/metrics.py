@@ -67,7 +67,9 @@ class Example:
     def chars(self) -> int:
         if isinstance(self.data, str):
             return len(self.data)
-        return sum(len(str(t.get("text", ""))) for t in self.data)
+        if isinstance(self.data, list) and all(isinstance(t, Mapping) for t in self.data):
+            return sum(len(str(t.get("text", ""))) for t in self.data)
+        return sum(len(t.text) for t in parse_turns(self.data))  # turns in any other shape people give
 
 
 _LABEL_VALUES: dict[Any, str] = {

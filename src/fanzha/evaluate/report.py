@@ -23,6 +23,7 @@ from rich.text import Text
 from fanzha.errors import InputError
 from fanzha.evaluate.metrics import NONE, Metrics, Outcome, Ratio, score
 from fanzha.records.corpora import INFO, Split, repo_root
+from fanzha.records.outputs import atomic_file
 
 AIM_F1 = 0.95
 AIM_FALSE_ALARMS = 0.01
@@ -511,4 +512,5 @@ def update_doc(path: Path, markdown: str) -> None:
     if begin is None or end < 0:
         raise InputError("E321", where=str(path), begin=BEGIN, end=END)
     new = text[: begin.end()] + "\n" + markdown.rstrip("\n") + "\n" + text[end:]
-    path.write_text(new, encoding="utf-8")
+    with atomic_file(path, option="--doc") as fh:  # whole or not at all: it is the user's document
+        fh.write(new.encode("utf-8"))

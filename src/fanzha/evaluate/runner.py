@@ -17,8 +17,9 @@ from fanzha.detect.verdict import Verdict
 from fanzha.errors import InputError
 from fanzha.evaluate.metrics import CategoryNames, Example, Outcome, parse_example, predict
 from fanzha.kb.schema import KnowledgeBase
+from fanzha.progress import Progress, silent
 from fanzha.records.corpora import CORPORA, Split, default_data_dir, load, resolve, split_key, split_of
-from fanzha.records.files import iter_jsonl
+from fanzha.records.files import count_lines, iter_jsonl
 
 OnError = Callable[[InputError], None]
 
@@ -63,24 +64,42 @@ def read_labelled(path: Path, categories: CategoryNames, on_error: OnError) -> I
         yield Example(ex.id, ex.data, ex.gold, source=str(path), where=where, topic=ex.topic)
 
 
-def run_jsonl(
-    detector: Analyzer, path: Path, on_error: OnError, progress: Callable[[int], None] | None = None
-) -> JsonlRun:
-    """Evaluate a labelled JSONL file."""
+def run_jsonl(detector: Analyzer, path: Path, on_error: OnError, progress: Progress = silent) -> JsonlRun:
+    """Evaluate a labelled JSONL file; `progress` is told the lines done of the file's lines (stage: the
+    file's name)."""
     bad = 0
+    total = count_lines(path) if progress is not silent else None
+    tick = counter(progress, Path(path).name, total)
 
     def report(exc: InputError) -> None:
         nonlocal bad
         bad += 1
+        tick(1)
         on_error(exc)
 
-    def refused(ex: Example, exc: InputError) -> None:
+    def refused(ex: Example, exc: InputError) -> None:  # counted as done by predict_batched
+        nonlocal bad
+        bad += 1
         exc.where = ex.where
-        report(exc)
+        on_error(exc)
 
     examples = read_labelled(path, CategoryNames(detector.kb), report)
-    outcomes = predict_batched(detector, examples, on_error=refused, progress=progress)
+    outcomes = predict_batched(detector, examples, on_error=refused, progress=tick)
+    if total is not None:
+        progress(Path(path).name, total, total)
     return JsonlRun(outcomes, bad)
+
+
+def counter(progress: Progress, stage: str, total: int | None) -> Callable[[int], None]:
+    """A callback adding its argument to the work done of `stage` and telling `progress`."""
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(stage, done, total)
+
+    return tick
 
 
 BATCH = 256
@@ -144,16 +163,6 @@ class CorporaRun:
     bad: int = 0
 
 
-class Progress(Protocol):
-    """Progress display: a task per corpus, advanced after each example."""
-
-    def start(self, name: str, total: int) -> None: ...
-
-    def advance(self, n: int) -> None: ...
-
-    def done(self, name: str, n: int, seconds: float) -> None: ...
-
-
 def parse_only(only: str | None) -> list[str]:
     """The corpora named in ``--only a,b`` (registered names or short aliases; E301 lists valid names),
     or every corpus."""
@@ -173,10 +182,11 @@ def run_corpora(
     *,
     limit: int | None,
     on_error: OnError,
-    progress: Progress | None = None,
+    progress: Progress = silent,
 ) -> CorporaRun:
     """Load each corpus (the records of the union of `splits`, or a `limit`-sized sample of them), run the
-    detector, and keep each outcome's split on its example."""
+    detector, and keep each outcome's split on its example. `progress` is told the texts done of each corpus
+    (stage: its name)."""
     root = root if root is not None else default_data_dir()
     if not root.is_dir():
         raise InputError("E300", where=str(root))
@@ -213,15 +223,7 @@ def run_corpora(
             exc.where = ex.where
             report(exc)
 
-        if progress is not None:
-            progress.start(name, len(examples))
-        outcomes = predict_batched(
-            detector,
-            examples,
-            on_error=refused,
-            progress=progress.advance if progress is not None else None,
-        )
-        run.outcomes[name] = outcomes
-        if progress is not None:
-            progress.done(name, len(outcomes), sum(o.seconds for o in outcomes))
+        tick = counter(progress, name, len(examples))
+        tick(0)
+        run.outcomes[name] = predict_batched(detector, examples, on_error=refused, progress=tick)
     return run
