@@ -230,3 +230,17 @@ def test_random_labelled_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str
     metrics = orjson.loads((out / "metrics.json").read_bytes())
     assert code == (1 if metrics["bad_lines"] else 0) and metrics["bad_lines"] == err.count(f"fanzha: {src}:")
     assert all(orjson.loads(x)["id"] is not None for x in (out / "errors.jsonl").read_bytes().splitlines())
+
+
+def test_provenance_names_the_uncommitted_files_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fanzha.evaluate import report
+
+    outputs = {
+        "status": "M src/fanzha/detect/engine.py\n M src/fanzha/text/entities.py\n?? src/fanzha/kb/x.yaml"
+    }
+    monkeypatch.setattr(report, "_git", lambda *args: outputs.get(args[0], "0123456789ab"))
+    assert report.provenance("fanzha eval", "v", None)["dirty"] == [
+        "src/fanzha/detect/engine.py",
+        "src/fanzha/kb/x.yaml",
+        "src/fanzha/text/entities.py",
+    ]

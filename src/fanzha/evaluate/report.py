@@ -489,7 +489,10 @@ def provenance(command: str, kb_version: str, limit: int | None) -> dict[str, An
     """What the figures were computed with: the command, date, git commit and the changed detector / KB
     files not yet committed, the knowledge-base version and digest."""
     status = _git("status", "--porcelain", "--", "src/fanzha/kb", "src/fanzha/detect", "src/fanzha/text")
-    dirty = sorted({line[3:].strip() for line in status.splitlines()}) if status else []
+    # "XY PATH" per line; the output comes stripped, so the first line may have lost its leading blank
+    dirty = (
+        sorted({line.split(maxsplit=1)[-1] for line in status.splitlines() if line.strip()}) if status else []
+    )
     return {
         "command": command,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
