@@ -77,8 +77,6 @@ class VerdictView:
         )
         head.add_row(t("heading.score", lang), f"{v.score:.2f}")
         parts: list[Text | Table | Panel] = [head]
-        if "truncated_at" in v.decision:
-            parts.append(Text(t("msg.truncated", lang, n=v.decision["truncated_at"]), style="yellow"))
         if any(self.texts):
             parts.append(Panel(self._highlighted(), title=t("heading.text", lang), title_align="left"))
         if v.findings:
@@ -95,6 +93,8 @@ class VerdictView:
             parts.append(table)
         else:
             parts.append(Text(t("msg.no_findings", lang), style="green"))
+        if v.not_listed:
+            parts.append(Text(t("msg.not_listed", lang, n=v.not_listed), style="yellow"))
         if v.entities:
             details = Text(t("heading.entities", lang) + "：", style="bold")
             seen: set[tuple[str, str]] = set()

@@ -8,9 +8,10 @@ context and exclusion words within its window, as presidio's recognizers do; the
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -23,11 +24,24 @@ from fanzha.detect.scorer import resolve as resolve_scorer
 from fanzha.detect.verdict import Advice, Finding, Label, Mention, Verdict
 from fanzha.kb.loader import LoadedKB, default_kb
 from fanzha.kb.schema import Indicator, KnowledgeBase
-from fanzha.text.entities import compile_lexicon, extract_entities
+from fanzha.text.entities import Entity, compile_lexicon, extract_entities
 from fanzha.text.normalize import Normalized, Normalizer
 
 _TERM, _CONTEXT, _EXCLUDE = 0, 1, 2
-MAX_CHARS = 200_000  # longer inputs are analysed on their first MAX_CHARS characters (stated in the verdict)
+# A text up to MAX_CHARS characters is analysed in one piece. A longer one is analysed whole, in windows of at
+# most MAX_CHARS characters, each overlapping the next by 2 × MARGIN; a window reports the hits and entities that
+# start in its middle stretch (its `core`), so each is found once, with MARGIN characters of context on either
+# side (more than any indicator's window reaches).
+#
+# A long text lists at most LISTED hits of an indicator (per kind of hit: with or without its context word, in
+# the person's own turns or not, each kind scoring the same) and LISTED mentions of an entity, so that a text
+# repeating a scam a million times stays a verdict of bounded size: the evidence each indicator gives (its
+# strongest hit), the stage, the variant (the first pretext) and the advice are those of every hit. The trained
+# model, which reads the first 4,000 characters of a text, is left out of a long text's verdict: it would judge
+# the whole by its first 2 %.
+MAX_CHARS = 200_000
+MARGIN = 1_000
+LISTED = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +213,8 @@ class Detector:
         indicators that fire and the highest score and label `fusion.bound` allows them (the real verdict's
         scam findings are among them and its score is never higher)."""
         c = self.compiled
-        found = frozenset(
-            hit.idx
-            for hit, _ in c.match(c.normalizer(text[:MAX_CHARS]))
-            if c.indicators[hit.idx].role == "scam"
-        )
+        hits = c.match(c.normalizer(text)) if len(text) <= MAX_CHARS else self._windows(text).hits
+        found = frozenset(hit.idx for hit, _ in hits if c.indicators[hit.idx].role == "scam")
         if not found:
             return None
         inds = c.indicators
@@ -249,41 +260,85 @@ class Detector:
     def _analyze_batch(self, docs: list[Document], lang: str, explain: bool) -> Iterator[Verdict]:
         prepared = [self._prepare(doc) for doc in docs]
         hook = self.model_hook()
-        preds = hook.predict_batch([p[3].text for p in prepared]) if hook is not None else None
+        preds = hook.predict_batch([p.norm.text for p in prepared]) if hook is not None else None
         for i, (doc, prep) in enumerate(zip(docs, prepared, strict=True)):
             yield self._finish(doc, prep, lang, explain, None, preds[i] if preds is not None else _UNSET)
 
     # -- internals -------------------------------------------------------------------------------------
 
-    def _prepare(self, doc: Document) -> tuple[str, list[int], bool, Normalized]:
-        """The turns joined (and cut at MAX_CHARS), their starts, whether cut, and the normalised text."""
+    def _prepare(self, doc: Document) -> _Prepared:
+        """The turns joined, their starts, and the normalised text; for a text longer than MAX_CHARS, what its
+        windows found instead."""
         joined, bounds = join_turns(doc)
-        truncated = len(joined) > MAX_CHARS
-        if truncated:
-            joined = joined[:MAX_CHARS]
-        return joined, bounds, truncated, self.compiled.normalizer.normalize(joined)
+        if len(joined) <= MAX_CHARS:
+            return _Prepared(joined, bounds, self.compiled.normalizer.normalize(joined), None)
+        turns = doc.turns
+
+        def own(at: int) -> bool:
+            return doc.conversation and turns[bisect.bisect_right(bounds, at) - 1].is_self
+
+        return _Prepared(joined, bounds, _EMPTY, self._windows(joined, own))
+
+    def _windows(self, text: str, own: Callable[[int], bool] | None = None) -> _Windows:
+        """The hits and entities of a text longer than MAX_CHARS, window by window (see MARGIN and LISTED);
+        `own` tells whether a character is in the person's own words."""
+        c = self.compiled
+        core = MAX_CHARS - 2 * MARGIN
+        out = _Windows()
+        base = 0  # where the window's normalised text starts when the windows' are laid end to end
+        listed: dict[tuple[Any, ...], int] = {}
+
+        def room(key: tuple[Any, ...]) -> bool:
+            n = listed.get(key, 0)
+            if n >= LISTED:
+                out.not_listed += 1
+                return False
+            listed[key] = n + 1
+            return True
+
+        for lo in range(0, len(text), core):
+            hi = min(len(text), lo + core)
+            offset = max(0, lo - MARGIN)
+            norm = c.normalizer.normalize(text[offset : hi + MARGIN])
+            out.count += 1
+            for hit, ctx in _dedupe(c.match(norm.text)):
+                a, b = norm.to_original(hit.start, hit.end)
+                a, b = a + offset, b + offset
+                if lo <= a < hi and room((hit.idx, ctx is None, own is not None and own(a))):
+                    out.spans[hit.start + base, hit.end + base] = (a, b)
+                    out.hits.append((hit._replace(start=hit.start + base, end=hit.end + base), ctx))
+            for ent in extract_entities(norm, lexicon=c.lexicon):
+                if lo <= ent.start + offset < hi and room((ent.kind, ent.value)):
+                    out.entities.append(replace(ent, start=ent.start + offset, end=ent.end + offset))
+            base += len(norm.text)
+        return out
 
     def _finish(
         self,
         doc: Document,
-        prepared: tuple[str, list[int], bool, Normalized],
+        prepared: _Prepared,
         lang: str,
         explain: bool,
         model_logit: float | None,
         prediction: Any,
     ) -> Verdict:
         c = self.compiled
-        joined, bounds, truncated, norm = prepared
+        joined, bounds, norm, windows = prepared
+        if windows is None:
+            hits = _dedupe(c.match(norm.text))
+            locate = functools.partial(_locate, norm, bounds)
+        else:
+            hits, locate = windows.hits, functools.partial(windows.locate, bounds)
         own_turn = c.kb.fusion.self_turn_factor if doc.conversation else {}
         findings: list[Finding] = []
         best: dict[int, Evidence] = {}
-        for hit, ctx in _dedupe(c.match(norm.text)):
+        for hit, ctx in hits:
             ind = c.indicators[hit.idx]
             score = 1.0 if ctx is not None else ind.base
             where = None  # (original start, end, turn index), found once per hit when needed
             factor = own_turn.get(ind.role)
             if factor is not None:
-                where = _locate(norm, bounds, hit.start, hit.end)
+                where = locate(hit.start, hit.end)
                 if doc.turns[where[2]].is_self:
                     score *= factor  # the protected person's own words count less (kb.yaml: self_turn_factor)
             if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
@@ -291,7 +346,7 @@ class Detector:
                 if prev is None or score > prev.score:
                     best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
                 continue
-            a, b, turn_i = where or _locate(norm, bounds, hit.start, hit.end)
+            a, b, turn_i = where or locate(hit.start, hit.end)
             turn = doc.turns[turn_i]
             off = bounds[turn_i]
             if doc.per_turn:
@@ -319,8 +374,10 @@ class Detector:
             prev = best.get(hit.idx)
             if prev is None or score > prev.score:
                 best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
-        mentions = tuple(self._mentions(doc, norm, bounds))
-        hook = self.model_hook() if model_logit is None else None
+        entities = extract_entities(norm, lexicon=c.lexicon) if windows is None else windows.entities
+        mentions = tuple(self._mentions(doc, entities, bounds))
+        # the trained model reads the first 4,000 characters of a text: nothing of most of a long one
+        hook = self.model_hook() if model_logit is None and windows is None else None
         if hook is not None and prediction is _UNSET:
             preds = hook.predict_batch([norm.text])
             prediction = preds[0] if preds else None
@@ -357,8 +414,8 @@ class Detector:
         )
         advice = self._advice(scam_findings, decision, lang)
         trail = dict(decision.trail)
-        if truncated:
-            trail["truncated_at"] = MAX_CHARS
+        if windows is not None:
+            trail["windows"] = windows.count
         findings.sort(key=lambda f: (f.turn or 0, f.start, -f.end))
         shown = tuple(findings)
         return Verdict(
@@ -373,11 +430,12 @@ class Detector:
             entities=mentions,
             lang=lang,
             decision=trail if explain else {},
+            not_listed=windows.not_listed if windows is not None else 0,
         )
 
-    def _mentions(self, doc: Document, norm: Normalized, bounds: list[int]) -> Iterator[Mention]:
+    def _mentions(self, doc: Document, entities: Iterable[Entity], bounds: list[int]) -> Iterator[Mention]:
         """Entities of the joined text, with offsets moved into the original input (or into their turn)."""
-        for ent in extract_entities(norm, lexicon=self.compiled.lexicon):
+        for ent in entities:
             turn_i = bisect.bisect_right(bounds, ent.start) - 1
             off = bounds[turn_i]
             if doc.per_turn:
@@ -438,6 +496,38 @@ class Detector:
 
 
 _UNSET: Any = object()
+
+
+@dataclass
+class _Windows:
+    """What the windows of a long text found: the hits (their offsets into the windows' normalised texts laid
+    end to end), the span of each in the text (`spans`), the entities (offsets into the text), how many windows
+    there were and how many hits and mentions were not listed (LISTED)."""
+
+    hits: list[tuple[_Hit, str | None]] = field(default_factory=list)
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
+    count: int = 0
+    not_listed: int = 0  # hits and mentions beyond LISTED
+
+    def locate(self, bounds: list[int], start: int, end: int) -> tuple[int, int, int]:
+        """As `_locate`, for a hit of `hits`."""
+        a, b = self.spans[start, end]
+        return a, b, bisect.bisect_right(bounds, a) - 1
+
+
+_EMPTY = Normalized("", "")
+
+
+class _Prepared(NamedTuple):
+    """A document ready for the analysis: its turns joined, their starts in the joined text, and either the
+    normalised text or, for a text longer than MAX_CHARS, what its windows found (and an empty text: the
+    trained model, which reads a text's first 4,000 characters, is left out of a long text's verdict)."""
+
+    joined: str
+    bounds: list[int]
+    norm: Normalized
+    windows: _Windows | None
 
 
 _TURN_BREAK = "\n\n"  # a paragraph break: normalisation never joins across it

@@ -93,6 +93,9 @@ class Verdict:
     entities: tuple[Mention, ...] = ()
     lang: str = "zh"
     decision: dict[str, Any] = field(default_factory=dict)
+    not_listed: int = (
+        0  # a long text's findings and mentions beyond the ones listed (fanzha.detect.engine.LISTED)
+    )
 
     @property
     def is_alarm(self) -> bool:
@@ -112,11 +115,15 @@ class Verdict:
             "advice_ids": [a.id for a in self.advice],
             "entities": [m.to_dict() for m in self.entities],
         }
+        if self.not_listed:
+            out["not_listed"] = self.not_listed
         if explain:
             out["decision"] = self.decision
         return out
 
     def summary(self) -> dict[str, Any]:
         return {
-            k: v for k, v in asdict(self).items() if k not in ("findings", "advice", "entities", "decision")
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("findings", "advice", "entities", "decision", "not_listed")
         }
