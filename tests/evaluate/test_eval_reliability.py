@@ -154,7 +154,7 @@ def test_a_labelled_file_in_any_encoding(
 @pytest.mark.reliability(
     entry="fanzha eval --jsonl",
     bad_input="turns given as strings, [speaker, text] pairs or an object holding them",
-    behaviour="evaluated like turn objects (was: an internal error, exit 3, found by the random lines below)",
+    behaviour="evaluated like turn objects (was: an internal error, exit 3; found by the random labelled lines)",
 )
 def test_turns_in_every_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     turns: list[Any] = [
