@@ -3,6 +3,11 @@ traceback or an internal error, whatever the input."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from fanzha.cli.main import main
@@ -34,3 +39,24 @@ def reuse_detectors(monkeypatch: pytest.MonkeyPatch) -> None:
         return built[key]
 
     monkeypatch.setattr(engine, "Detector", detector)
+
+
+def write_jsonl(path: Path, rows: list[Any]) -> Path:
+    """`rows` as JSON Lines (UTF-8, Chinese as is) at `path`."""
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def read_only_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`folder`, created read-only; root writes anywhere, so for root the system is made to say it may not."""
+    folder.mkdir(mode=0o500)
+    if os.geteuid() == 0:
+        import fanzha.records.outputs as outputs
+
+        real = os.access
+
+        def access(path: Any, mode: int, **kw: Any) -> bool:
+            return False if Path(path) == folder and mode & os.W_OK else real(path, mode, **kw)
+
+        monkeypatch.setattr(outputs.os, "access", access)
+    return folder

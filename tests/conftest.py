@@ -44,3 +44,11 @@ def _default_lang(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     set_lang(None)
     yield
     set_lang(None)
+
+
+@pytest.fixture
+def reused_detectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in process reuse one Detector per (language, model) (`clirun.reuse_detectors`)."""
+    from clirun import reuse_detectors
+
+    reuse_detectors(monkeypatch)

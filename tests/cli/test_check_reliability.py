@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clirun import reuse_detectors, run
+from clirun import read_only_folder, run, write_jsonl
 
 SCAM = "您好，我是淘宝客服，您购买的面膜有质量问题，给您三倍赔偿，请加QQ 2846135790办理"
 SAFE = "明天下午三点在三楼会议室开会，记得带电脑。"
@@ -33,14 +32,7 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _one_detector(monkeypatch: pytest.MonkeyPatch) -> None:
-    reuse_detectors(monkeypatch)
-
-
-def _jsonl(path: Path, rows: list[Any]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
+pytestmark = pytest.mark.usefixtures("reused_detectors")
 
 
 def _digest(path: Path) -> str:
@@ -53,19 +45,7 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder nobody may write (root writes anywhere: then the system is made to say it may not)."""
-    folder = tmp_path / "ro"
-    folder.mkdir(mode=0o500)
-    if os.geteuid() == 0:
-        import fanzha.records.outputs as outputs
-
-        real = os.access
-
-        def access(path: Any, mode: int, **kw: Any) -> bool:
-            return False if Path(path) == folder and mode & os.W_OK else real(path, mode, **kw)
-
-        monkeypatch.setattr(outputs.os, "access", access)
-    return folder
+    return read_only_folder(tmp_path / "ro", monkeypatch)
 
 
 # -- the cases found on main ----------------------------------------------------------------------------------
@@ -96,7 +76,7 @@ def test_a_missing_input_leaves_the_output_as_it_was(
 def test_an_output_that_is_the_input_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], same: str
 ) -> None:
-    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
     before = _digest(src)
     out = src
     if same == "link":
@@ -119,7 +99,7 @@ def test_an_output_that_cannot_be_written_is_a_coded_error(
     monkeypatch: pytest.MonkeyPatch,
     where: str,
 ) -> None:
-    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
     out = {"missing": tmp_path / "nope" / "out.jsonl", "read-only": read_only / "out.jsonl"}.get(
         where, tmp_path / "out.jsonl"
     )
@@ -165,7 +145,9 @@ def test_a_chat_with_no_text_is_e000_everywhere(tmp_path: Path, capsys: pytest.C
         with pytest.raises(InputError) as exc:
             Detector(model=None).analyze(chat)
         assert exc.value.code == "E000"
-    src = _jsonl(tmp_path / "in.jsonl", [ROWS[0], *({"id": i, "turns": c} for i, c in enumerate(empties))])
+    src = write_jsonl(
+        tmp_path / "in.jsonl", [ROWS[0], *({"id": i, "turns": c} for i, c in enumerate(empties))]
+    )
     code, _, err = run(["check", "--jsonl", str(src), "--out", str(tmp_path / "out.jsonl")], capsys)
     assert code == 1 and [f"{src}:{n}: E000" in err for n in (2, 3, 4)] == [True] * 3
     assert [r["id"] for r in _lines(tmp_path / "out.jsonl")] == ["a"]
@@ -187,7 +169,7 @@ ENCODINGS = {
 )
 @pytest.mark.parametrize("name", ENCODINGS)
 def test_a_batch_in_any_encoding(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
-    reference = _jsonl(tmp_path / "utf8.jsonl", ROWS)
+    reference = write_jsonl(tmp_path / "utf8.jsonl", ROWS)
     src = tmp_path / "in.jsonl"
     src.write_bytes(ENCODINGS[name](reference.read_text(encoding="utf-8")))
     outs = []
@@ -221,7 +203,7 @@ def test_a_file_in_any_encoding(
 
 
 def test_progress_is_silent_off_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    src = _jsonl(tmp_path / "in.jsonl", ROWS * 200)
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS * 200)
     code, _, err = run(["check", "--jsonl", str(src), "--out", str(tmp_path / "out.jsonl")], capsys)
     assert code == 0 and err.strip() == "已处理 600 条，0 条有错误。"
 
@@ -240,7 +222,7 @@ _BIG = 6_000
 def test_a_kill_leaves_the_output_whole_and_a_rerun_completes_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], before: str
 ) -> None:
-    src = _jsonl(tmp_path / "in.jsonl", [{**ROWS[i % 3], "id": i} for i in range(_BIG)])
+    src = write_jsonl(tmp_path / "in.jsonl", [{**ROWS[i % 3], "id": i} for i in range(_BIG)])
     out = tmp_path / "out.jsonl"
     if before == "previous":
         out.write_text('{"id": "old"}\n', encoding="utf-8")

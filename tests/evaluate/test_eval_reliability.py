@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clirun import reuse_detectors, run
+from clirun import read_only_folder, run, write_jsonl
 
 SCAM = "您好，我是淘宝客服，您购买的面膜有质量问题，给您三倍赔偿，请加QQ 2846135790办理"
 SAFE = "明天下午三点开会，记得带电脑"
@@ -26,14 +25,7 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _one_detector(monkeypatch: pytest.MonkeyPatch) -> None:
-    reuse_detectors(monkeypatch)
-
-
-def _jsonl(path: Path, rows: list[Any]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
+pytestmark = pytest.mark.usefixtures("reused_detectors")
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -53,17 +45,9 @@ def _tree(folder: Path) -> dict[str, str]:
 def test_an_output_folder_that_cannot_be_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
     (tmp_path / "afile").write_text("x", encoding="utf-8")
-    ro = tmp_path / "ro"
-    ro.mkdir(mode=0o500)
-    if os.geteuid() == 0:  # root writes anywhere: make the system say it may not
-        import fanzha.records.outputs as outputs
-
-        real = os.access
-        monkeypatch.setattr(
-            outputs.os, "access", lambda p, mode, **kw: False if Path(p) == ro else real(p, mode, **kw)
-        )
+    ro = read_only_folder(tmp_path / "ro", monkeypatch)
     out = {
         "missing": tmp_path / "nope" / "out",
         "read-only": ro / "out",
@@ -90,7 +74,7 @@ def test_an_output_folder_that_cannot_be_written(
 def test_an_output_that_is_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    src = _jsonl(out / "metrics.json", ROWS)
+    src = write_jsonl(out / "metrics.json", ROWS)
     before = _tree(tmp_path)
     code, _, err = run(["eval", "--jsonl", str(src), "--out", str(out)], capsys)
     assert code == 2 and "E040" in err and _tree(tmp_path) == before
@@ -107,13 +91,15 @@ def test_outputs_are_whole_or_as_they_were(tmp_path: Path, capsys: pytest.Captur
     out.mkdir()
     for name in ("metrics.json", "errors.jsonl", "notes.txt"):
         (out / name).write_text(f"old {name}\n", encoding="utf-8")
-    bad = _jsonl(tmp_path / "bad.jsonl", [{"id": "a", "text": SAFE}])  # no label: nothing to evaluate
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "a", "text": SAFE}])  # no label: nothing to evaluate
     code, _, err = run(["eval", "--jsonl", str(bad), "--out", str(out)], capsys)
     assert code == 2 and "E320" in err
     assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == {
         n: f"old {n}\n" for n in ("metrics.json", "errors.jsonl", "notes.txt")
     }
-    code, _, _ = run(["eval", "--jsonl", str(_jsonl(tmp_path / "in.jsonl", ROWS)), "--out", str(out)], capsys)
+    code, _, _ = run(
+        ["eval", "--jsonl", str(write_jsonl(tmp_path / "in.jsonl", ROWS)), "--out", str(out)], capsys
+    )
     assert code == 0 and json.loads((out / "metrics.json").read_text(encoding="utf-8"))["n"] == 3
     assert [json.loads(x)["id"] for x in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()] == [
         "s2"
@@ -139,7 +125,7 @@ def test_outputs_are_whole_or_as_they_were(tmp_path: Path, capsys: pytest.Captur
 def test_a_labelled_file_in_any_encoding(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], encode: Any
 ) -> None:
-    reference = _jsonl(tmp_path / "utf8.jsonl", ROWS)
+    reference = write_jsonl(tmp_path / "utf8.jsonl", ROWS)
     src = tmp_path / "in.jsonl"
     src.write_bytes(encode(reference.read_text(encoding="utf-8")))
     metrics = []
@@ -162,7 +148,9 @@ def test_turns_in_every_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         [["客服", "您的快递丢失了，我们双倍赔付"], ["我", "好"]],
         {"messages": [{"content": "您的快递丢失了，我们双倍赔付"}]},
     ]
-    src = _jsonl(tmp_path / "in.jsonl", [{"id": i, "turns": t, "label": "scam"} for i, t in enumerate(turns)])
+    src = write_jsonl(
+        tmp_path / "in.jsonl", [{"id": i, "turns": t, "label": "scam"} for i, t in enumerate(turns)]
+    )
     code, _, err = run(["eval", "--jsonl", str(src), "--out", str(tmp_path / "out")], capsys)
     assert code == 0 and "3 lines evaluated, 0 with errors" in err
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
@@ -173,7 +161,7 @@ def test_progress_reaches_the_end(tmp_path: Path) -> None:
     from fanzha.detect import Detector
     from fanzha.evaluate.runner import run_jsonl
 
-    src = _jsonl(tmp_path / "in.jsonl", [*ROWS, {"id": "x", "text": SAFE}])
+    src = write_jsonl(tmp_path / "in.jsonl", [*ROWS, {"id": "x", "text": SAFE}])
     ticks: list[tuple[str, int, int | None]] = []
     result = run_jsonl(Detector(model=None), src, lambda exc: None, progress=lambda *a: ticks.append(a))
     assert len(result.outcomes) == 3 and result.bad == 1
