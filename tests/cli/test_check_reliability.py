@@ -121,8 +121,8 @@ def test_an_output_that_cannot_be_written_is_a_coded_error(
 @pytest.mark.reliability(
     entry="fanzha check",
     bad_input='a chat with no text: {"messages": []}, [], turns without text',
-    behaviour="E000 through every path: --file, standard input, a batch line (reported, exit 1), "
-    "Detector.analyze",
+    behaviour="E000 through every path: --file, standard input, a batch line and a labelled line of eval "
+    "(reported, exit 1), Detector.analyze",
 )
 def test_a_chat_with_no_text_is_e000_everywhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from fanzha.detect import Detector
@@ -151,6 +151,9 @@ def test_a_chat_with_no_text_is_e000_everywhere(tmp_path: Path, capsys: pytest.C
     code, _, err = run(["check", "--jsonl", str(src), "--out", str(tmp_path / "out.jsonl")], capsys)
     assert code == 1 and [f"{src}:{n}: E000" in err for n in (2, 3, 4)] == [True] * 3
     assert [r["id"] for r in _lines(tmp_path / "out.jsonl")] == ["a"]
+    labelled = write_jsonl(tmp_path / "labelled.jsonl", [{**r, "label": "scam"} for r in _lines(src)])
+    code, _, err = run(["eval", "--jsonl", str(labelled)], capsys)
+    assert code == 1 and [f"{labelled}:{n}: E000" in err for n in (2, 3, 4)] == [True] * 3
 
 
 ENCODINGS = {
