@@ -271,7 +271,7 @@ rows `fanzha warn` and `fanzha trace` keep aside, the bad lines of `fanzha check
 | status | meaning |
 |---|---|
 | 0 | all good |
-| 1 | the command ran, but some records were rejected or problems were found (a batch of only bad lines, `fanzha kb lint` with errors, `fanzha sim --check` with violations, corpora skipped by `fanzha eval`) |
+| 1 | the command ran, but some records were rejected or problems were found (bad lines of `fanzha check --jsonl` or `fanzha eval --jsonl`, `fanzha kb lint` with errors, `fanzha sim --check` with violations, corpora skipped by `fanzha eval`) |
 | 2 | a usage or input error: the command stopped on a code of this page whose exit is 2 |
 | 3 | an internal error: a bug (a code whose exit is 3, or an uncaught exception; `FANZHA_DEBUG=1` shows the traceback) |
 
