@@ -262,12 +262,16 @@ class WarnEngine:
         recent = self._recent
         older = self._older
         lateness = self.lateness
+        expiry = self._expiry
         wm = self.watermark
         accepted = messages = unknown = 0
         for i, raw in enumerate(raws):
             eid, _, t, kind, channel, direction, counterparty, text, app, fen, attrs = raw
             if t > wm:
                 wm = t
+                if expiry and expiry[0][0] < wm:  # event time passed a state's deadline: expire it now
+                    self.watermark = wm
+                    self._expire(wm)
             elif t < wm - lateness:
                 source, row = where.where(i)
                 lag = round((wm - t) / 1_000_000)
@@ -332,8 +336,8 @@ class WarnEngine:
         rules = self.rules
         eid, pid, t, kind, _, _, cp, text, app, fen, _ = raw
         st = self.states.get(pid)
-        if st is not None and t > st.last_t + (self.ttl if st.opened else self.lateness):
-            self._drop(st, t)  # idle for longer than its TTL: this event starts afresh
+        if st is not None and t > (deadline := st.last_t + (self.ttl if st.opened else self.lateness)):
+            self._drop(st, deadline)  # idle for longer than its TTL: this event starts afresh
             st = None
         if st is None:
             # a signal that cannot start a chain is kept too, for the lateness bound only (a pending state):
@@ -366,9 +370,12 @@ class WarnEngine:
             self.stepper.insert(st, entry)
             rev = None
         self._batch.dirty.add(pid)
-        heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
+        deadline = st.last_t + (self.ttl if st.opened else self.lateness)
+        heapq.heappush(self._expiry, (deadline, pid))
         if rev is not None:
             self._emit(rev, st)
+        if deadline < self.watermark:  # a late event with a TTL shorter than the lateness bound
+            self._expire(self.watermark)
         return True
 
     def _emit(self, rev: Revision, st: PersonState) -> None:
@@ -382,13 +389,16 @@ class WarnEngine:
         self._batch.times.extend((rev.time, rev.updated))
 
     def _expire(self, now: int) -> None:
+        """Drop the states whose deadline (the last signal + the TTL, or the lateness bound for a pending state)
+        is before `now`, closing their alerts at the deadline: so when a state closes does not depend on how the
+        events were batched, nor on when the clock ticked."""
         heap = self._expiry
         while heap and heap[0][0] < now:
             _, pid = heapq.heappop(heap)
             st = self.states.get(pid)
-            if st is None or st.last_t + (self.ttl if st.opened else self.lateness) >= now:
+            if st is None or (deadline := st.last_t + (self.ttl if st.opened else self.lateness)) >= now:
                 continue  # stale heap entry: the person had a signal since
-            self._drop(st, now)
+            self._drop(st, deadline)
 
     def _drop(self, st: PersonState, now: int) -> None:
         rev = self.stepper.close(st, now)
