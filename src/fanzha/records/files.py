@@ -46,6 +46,26 @@ def decode_bytes(data: bytes, *, where: str) -> str:
     return str(best)
 
 
+def stream_encoding(head: bytes, *, where: str) -> str:
+    """The encoding to read a stream of lines in, from its first bytes (`head`, e.g. 64 KiB): ``utf-8-sig``
+    (a UTF-8 BOM), ``utf-16`` (a UTF-16 BOM), ``utf-8``, or ``gb18030`` when the head is not UTF-8 but is
+    GB18030. Binary data (NUL bytes without a UTF-16 BOM) is E003. Line by line, unlike `decode_bytes`: the
+    rest of the stream is not looked at, so a bad line later is that line's problem."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError("E003", where=where)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)  # a character cut at the end
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "utf-8"
+
+
 def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
     """The bytes of a file: E001 when it is missing, E002 a folder, E006 unreadable for want of permission,
     E007 unreadable for another reason, E005 larger than `limit` bytes."""
