@@ -27,7 +27,17 @@ import orjson
 from fanzha.errors import InputError
 from fanzha.kb.sequences import Playbook, RuleSet, default_rules
 from fanzha.messages import LANGS
-from fanzha.records.events import KINDS, MESSAGE_KINDS, Chunk, Event, Raw, RawRow, Rejected, raw_from_dict
+from fanzha.records.events import (
+    KINDS,
+    MESSAGE_KINDS,
+    Chunk,
+    Event,
+    Mark,
+    Raw,
+    RawRow,
+    Rejected,
+    raw_from_dict,
+)
 from fanzha.records.units import us_of
 from fanzha.warn.alerts import SNIPPET, render
 from fanzha.warn.compiled import CompiledRules, Entry
@@ -37,6 +47,8 @@ from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict
 
 Clock = Callable[[], datetime]
 RECENT_IDS = 65_536
+#: the option of `fanzha warn` behind each setting a store keeps
+_OPTION = {"lang": "--lang", "lateness": "--lateness", "ttl": "--ttl", "tz": "tz", "kb": "kb"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +162,7 @@ class WarnEngine:
         self._older: set[str] = set()
         self._batch = _Batch()
         self.store: WarnStore | None = None
+        self._stamped = False
         if store is not None:
             self.store = store if isinstance(store, WarnStore) else WarnStore(store)
             self._restore()
@@ -159,11 +172,10 @@ class WarnEngine:
     def _restore(self) -> None:
         store = self.store
         assert store is not None
-        digest = store.get("rules")
-        if digest is None:
-            store.set_meta({"rules": self.rules.digest, "lang": self.config.lang})
-        elif digest != self.rules.digest:
-            raise InputError("E710", where=str(store.path), was=digest, now=self.rules.digest)
+        stamped = store.get_json("settings")
+        if stamped is not None:
+            self._check_settings(stamped, str(store.path))
+            self._stamped = True
         for pid, data in store.load_states():
             st = PersonState.from_json(data, self.rules)
             self.states[pid] = st
@@ -171,9 +183,36 @@ class WarnEngine:
         self.watermark = int(store.get_json("watermark", 0))
         self.counters = Counters.from_dict(store.get_json("counters", {}))
 
-    def commit(self, extra_meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Expire idle states, write the batch (in one transaction when there is a store) and return its
-        alert revisions."""
+    def settings(self) -> dict[str, Any]:
+        """What the results depend on besides the events: the rules (sequences, signals, playbook), the detector's
+        knowledge base, the lateness bound, the TTL, the alerts' language and time zone. A store keeps them
+        from its first committed batch and refuses to go on with others (E710 the rules, E746 the rest)."""
+        kb = getattr(getattr(self.scorer, "detector", None), "kb", None)
+        return {
+            "rules": self.rules.digest,
+            "kb": getattr(kb, "version", None),
+            "lateness": str(self.config.lateness),
+            "ttl": str(timedelta(microseconds=self.ttl)),
+            "lang": self.config.lang,
+            "tz": self.config.tz,
+        }
+
+    def _check_settings(self, stamped: Mapping[str, Any], where: str) -> None:
+        now = self.settings()
+        if stamped.get("rules") != now["rules"]:
+            raise InputError("E710", where=where, was=stamped.get("rules"), now=now["rules"])
+        for key, value in now.items():
+            if key in stamped and stamped[key] != value:
+                raise InputError(
+                    "E746", where=where, setting=_OPTION.get(key, key), was=stamped[key], now=value
+                )
+
+    def commit(
+        self, extra_meta: dict[str, Any] | None = None, marks: dict[str, Mark] | None = None
+    ) -> list[dict[str, Any]]:
+        """Expire idle states, write the batch (in one transaction when there is a store: with `marks`, how
+        much of each input it read) and return its alert revisions. The first batch that read anything stamps
+        the settings (`settings`) on the store."""
         self._expire(self.watermark)
         b = self._batch
         self._batch = _Batch()
@@ -197,8 +236,11 @@ class WarnEngine:
                 for r, t0, t1 in zip(b.revisions, b.times[0::2], b.times[1::2], strict=True)
             ]
             meta = {"watermark": self.watermark, "counters": self.counters.to_dict(), **(extra_meta or {})}
+            if not self._stamped and self.counters.read:
+                meta["settings"] = self.settings()
+                self._stamped = True
             deleted = sorted(p for p in b.deleted if p not in self.states)
-            self.store.commit(states, deleted, alerts, b.rejects, meta)
+            self.store.commit(states, deleted, alerts, b.rejects, meta, marks)
         return b.revisions
 
     # -- the stream ----------------------------------------------------------------------------------
