@@ -126,23 +126,23 @@ def replay(
     config = config or WarnConfig()
     lateness = int(config.lateness.total_seconds() * 1_000_000)
     plan: _Plan | None = None
-    if fresh:  # the new input is checked before the old results go
+    if stream is None and (fresh or not db_path.exists()):  # the new input is checked before the old results go
         plan = _plan(files, {}, 0, lateness, order)
+    if fresh:
         for p in (out, *(Path(str(db_path) + s) for s in ("", "-wal", "-shm"))):
             p.unlink(missing_ok=True)
     store = WarnStore(db_path)
+    run: _Run | None = None
     try:
         engine = WarnEngine(rules, config=config, scorer=scorer, store=store)
-        log = AlertLog(store, out)
-        try:
-            run = _Run(engine, log, batch_size, progress)
-            result = run.go(stream, files, plan, order)
-            if rejects is not None:
-                write_rejects(store, rejects)
-            return result
-        finally:
-            log.close()
+        run = _Run(engine, out, batch_size, progress)
+        result = run.go(stream, files, plan, order)
+        if rejects is not None:
+            write_rejects(store, rejects)
+        return result
     finally:
+        if run is not None and run.opened is not None:
+            run.opened.close()
         store.close()
 
 
@@ -219,15 +219,24 @@ def _plan(
 class _Run:
     """One run: feeds chunks to the engine, commits each with how far it read, keeps ALERTS.jsonl in step."""
 
-    def __init__(self, engine: WarnEngine, log: AlertLog, batch_size: int, progress: Progress) -> None:
+    def __init__(self, engine: WarnEngine, out: Path, batch_size: int, progress: Progress) -> None:
         self.engine = engine
-        self.log = log
+        self.out = out
+        self.opened: AlertLog | None = None
         self.store = engine.store
         assert self.store is not None
         self.batch_size = batch_size
         self.progress = progress
         self.done = 0
         self.total: int | None = None
+
+    @property
+    def log(self) -> AlertLog:
+        """ALERTS.jsonl, opened when the first batch is about to be committed (after the plan's checks)."""
+        if self.opened is None:
+            assert self.engine.store is not None
+            self.opened = AlertLog(self.engine.store, self.out)
+        return self.opened
 
     def go(
         self, stream: BinaryIO | None, files: list[EventFile], plan: _Plan | None, order: str
