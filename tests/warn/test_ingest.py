@@ -284,7 +284,8 @@ def test_someone_elses_alerts_file_is_not_touched(
 def test_encodings(
     encoding: str, tmp_path: Path, lines: list[bytes], one_run: bytes, scorer: DetectorScorer
 ) -> None:
-    ev = _ev(tmp_path, lines).decode("utf-8").encode(encoding)
+    ev = tmp_path / "ev.jsonl"
+    ev.write_bytes(b"".join(lines).decode("utf-8").encode(encoding))
     res = replay(ev, out=tmp_path / "a.jsonl", scorer=scorer)
     assert res.counters.rejected == 0
     assert (tmp_path / "a.jsonl").read_bytes() == one_run

@@ -679,7 +679,15 @@ def _parquet_batches(pf: Any, c: Cursor, batch_rows: int) -> Iterator[Chunk]:
                 pc.fill_null(out_of_range, False).to_numpy(zero_copy_only=False)
             ).tolist():
                 bad.setdefault(
-                    i, ("E750", {"value": str(cols["time"][i]), "low": TIME_RANGE[0], "high": TIME_RANGE[1]})
+                    i,
+                    (
+                        "E750",
+                        {
+                            "value": f"{cols['time'].cast(pa.int64())[i]} {unit}",
+                            "low": TIME_RANGE[0],
+                            "high": TIME_RANGE[1],
+                        },
+                    ),
                 )
         lists: dict[str, list[Any]] = {}
         for col in ("event_id", "person_id", "kind", *DETAILS):
@@ -731,8 +739,8 @@ def _parquet_batches(pf: Any, c: Cursor, batch_rows: int) -> Iterator[Chunk]:
 
 
 def _present(cols: dict[str, Any], c: str, i: int) -> bool:
-    v = cols[c][i].as_py()
-    return v is not None and v != ""
+    v = cols[c][i]
+    return bool(v.is_valid) and (c == "time" or v.as_py() != "")
 
 
 def _strs(col: Any) -> list[Any]:

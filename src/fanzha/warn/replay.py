@@ -126,7 +126,9 @@ def replay(
     config = config or WarnConfig()
     lateness = int(config.lateness.total_seconds() * 1_000_000)
     plan: _Plan | None = None
-    if stream is None and (fresh or not db_path.exists()):  # the new input is checked before the old results go
+    if stream is None and (
+        fresh or not db_path.exists()
+    ):  # the new input is checked before the old results go
         plan = _plan(files, {}, 0, lateness, order)
     if fresh:
         for p in (out, *(Path(str(db_path) + s) for s in ("", "-wal", "-shm"))):
