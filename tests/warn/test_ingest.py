@@ -198,6 +198,16 @@ def test_a_failed_first_run_does_not_block_the_rerun(
     assert code == 0, err
 
 
+def _cursor_rows(db: Path) -> int:
+    from fanzha.warn.store import WarnStore
+
+    store = WarnStore(db)
+    try:
+        return sum(m.rows for m in store.marks().values())
+    finally:
+        store.close()
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
@@ -273,6 +283,7 @@ def test_someone_elses_alerts_file_is_not_touched(
     out.write_bytes(b"my notes\n")
     code, _, err = run(["warn", "--events", str(ev), "--out", str(out)], capsys)
     assert code == 2 and "E752" in err and out.read_bytes() == b"my notes\n"
+    assert _cursor_rows(Path(f"{out}.db")) == 0  # refused before the first batch was committed
 
 
 @pytest.mark.reliability(

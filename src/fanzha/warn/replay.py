@@ -280,8 +280,9 @@ class _Run:
                 self._stream(
                     (c, {cur.file.key: c.mark}) for cur in plan.cursors for c in self._read(cur) if c.mark
                 )
+        log = self.log
         engine.commit()
-        self.log.sync()
+        log.sync()
         after = store.marks()
         c = engine.counters
         return ReplayResult(
@@ -334,9 +335,10 @@ class _Run:
     def _batch(
         self, chunk: Chunk, *, marks: dict[str, Mark] | None = None, meta: dict[str, Any] | None = None
     ) -> None:
+        log = self.log  # opened (and checked: E752, E739) before the first commit
         self.engine.process_chunk(chunk)
         self.engine.commit(meta, marks=marks)
-        self.log.sync()
+        log.sync()
         self.done += chunk.n
         self.progress("events", self.done, self.total)
 
