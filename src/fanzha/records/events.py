@@ -862,7 +862,9 @@ def _jsonl_chunks(c: Cursor, batch_rows: int, hasher: Any) -> Iterator[Chunk]:
                 cont = False
                 if not line.strip():
                     continue
-                acc.line(row, b"\x00" + payload, line)  # text after a complete object: not JSON (E020)
+                acc.n += 1  # text after the complete JSON object read last time: the row is not JSON
+                reason = "text after a complete JSON object"
+                acc.rejects.append(Rejected.of(f.label, row, "E020", raw=_cut(line), reason=reason))
                 continue
             row += 1
             acc.line(row, _decoded(payload, enc), line)

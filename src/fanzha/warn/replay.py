@@ -278,7 +278,10 @@ class _Run:
             else:
                 ordered = "already in time order" if order == "time" else "as read"
                 self._stream(
-                    (c, {cur.file.key: c.mark}) for cur in plan.cursors for c in self._read(cur) if c.mark
+                    (c, {cur.file.key: c.mark})
+                    for cur in plan.cursors
+                    for c in read_cursor(cur, self.batch_size)
+                    if c.mark
                 )
         log = self.log
         engine.commit()
@@ -297,9 +300,6 @@ class _Run:
             late_now=c.late - start.late,
             incomplete=incomplete,
         )
-
-    def _read(self, c: Cursor) -> Iterator[Chunk]:
-        return read_cursor(c, self.batch_size)
 
     def _stream(self, chunks: Iterable[tuple[Chunk, dict[str, Mark]]]) -> None:
         """Feed chunks as they come; each commit records how far its file was read."""
