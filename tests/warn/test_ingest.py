@@ -445,3 +445,12 @@ def test_utf16_bom_on_a_stream(tmp_path: Path, lines: list[bytes], scorer: Detec
     data = codecs.BOM_UTF16_LE + b"".join(lines[:40]).decode().encode("utf-16-le")
     res = replay(io.BytesIO(data), out=tmp_path / "a.jsonl", scorer=scorer)
     assert res.rows == 40 and res.counters.rejected == 0
+
+
+def test_one_line_with_a_bom_and_no_line_end(
+    tmp_path: Path, lines: list[bytes], scorer: DetectorScorer
+) -> None:
+    ev = tmp_path / "ev.jsonl"
+    ev.write_bytes(codecs.BOM_UTF8 + lines[0].rstrip(b"\n"))
+    res = replay(ev, out=tmp_path / "a.jsonl", scorer=scorer)
+    assert res.rows == 1 and res.counters.accepted == 1 and not res.incomplete

@@ -11,6 +11,7 @@ silently.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -422,8 +423,8 @@ def cursor(f: EventFile, mark: Mark | None = None, *, until: Mark | None = None)
     h = _sha256_of(f.path, min(start.size, f.size))
     if f.size < start.size or (start.size and h.hexdigest() != start.digest):
         raise InputError("E747", where=str(f.path), size=start.size, rows=start.rows)
-    if until is not None:
-        if f.size < until.size:
+    if until is not None:  # the same bytes as when `until` was read
+        if f.size < until.size or _sha256_of(f.path, until.size).hexdigest() != until.digest:
             raise InputError("E747", where=str(f.path), size=until.size, rows=until.rows)
         return Cursor(f, start, h, until.size)
     end, incomplete = _extent(f, start.size)
@@ -452,10 +453,12 @@ def _extent(f: EventFile, start: int) -> tuple[int, bool]:
             pos -= step
         else:
             pos = start
+    if pos == 0 and f.encoding == "utf-8-sig":
+        tail = tail[len(codecs.BOM_UTF8) :]
     if not tail.strip():
         return size, False
     try:
-        orjson.loads(tail.decode(f.encoding or "utf-8") if f.encoding == "gb18030" else tail)
+        orjson.loads(tail.decode("gb18030") if f.encoding == "gb18030" else tail)
     except (orjson.JSONDecodeError, UnicodeDecodeError):
         return pos, True
     return size, False
@@ -904,7 +907,6 @@ def read_stream(
     """JSONL from a stream (standard input) as it arrives: a chunk every `batch_rows` rows, or as soon as no
     line has come for `flush` seconds (a live feed is not held back). Rows are numbered after `rows`. The
     encoding is found from the first line (a BOM, else UTF-8 or, line by line, GB18030)."""
-    import codecs
     import queue
     import threading
 
