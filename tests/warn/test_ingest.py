@@ -394,7 +394,7 @@ def test_standard_input(
 
 
 @pytest.mark.slow
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_increments_give_the_alerts_of_one_run(
     data: st.DataObject,
