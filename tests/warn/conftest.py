@@ -252,5 +252,19 @@ def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def world_lines(world: Path) -> list[bytes]:
+    """A world's events as JSONL lines (time with its offset, amount in yuan, attrs as an object)."""
+    import orjson
+    import pyarrow.parquet as pq
+
+    out = []
+    for r in pq.read_table(world / "events.parquet").to_pylist():
+        r["time"] = r["time"].isoformat()
+        r["amount"] = None if r["amount"] is None else str(r["amount"])
+        r["attrs"] = None if r["attrs"] is None else orjson.loads(r["attrs"])
+        out.append(orjson.dumps({k: v for k, v in r.items() if v is not None}) + b"\n")
+    return out
+
+
 def default_config(**kw: Any) -> WarnConfig:
     return WarnConfig(**kw)

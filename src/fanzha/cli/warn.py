@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,15 +22,20 @@ def _duration(value: str, option: str) -> timedelta:
 @click.option(
     "--events",
     type=click.Path(path_type=Path),
-    help="Events: a Parquet or JSONL file, a world folder (its events.parquet) or a folder of such files.",
+    help="Events: a Parquet or JSONL file, a world folder (its events.parquet), a folder of such files, or - "
+    "(JSONL on standard input, as it comes). A rerun reads only what is new.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="ALERTS.jsonl: alert revisions.")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite store (default: OUT.db); resumes from it.",
+    help="SQLite store (default: OUT.db); a rerun goes on from it.",
 )
-@click.option("--fresh", is_flag=True, help="Start again: delete the store and the alerts file first.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Start again: delete the store and the alerts file (once the new input is checked).",
+)
 @click.option("--lateness", default="30m", show_default=True, help="Late-event bound (90s, 30m, 2h …).")
 @click.option(
     "--ttl",
@@ -41,9 +47,9 @@ def _duration(value: str, option: str) -> timedelta:
 @click.option(
     "--order",
     type=click.Choice(["time", "file"]),
-    default="time",
-    show_default=True,
-    help="time: replay in event-time order (sorting the input when needed); file: as read, like a live stream.",
+    default=None,
+    help="time (default for files): replay in event-time order, sorting the new rows when needed; file (always "
+    "for standard input): as read, like a live stream.",
 )
 @click.option(
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write the rows kept aside (JSONL)."
@@ -88,7 +94,7 @@ def warn(
     ttl: str | None,
     lang: str,
     batch_size: int,
-    order: str,
+    order: str | None,
     rejects: Path | None,
     no_text_gate: bool,
     world: Path | None,
@@ -103,13 +109,17 @@ def warn(
     """Early warning: turn each person's events into one alert, raised before the money leaves.
 
     \b
-    fanzha warn --events world/ --out alerts.jsonl          # replay (resumes after a crash from alerts.jsonl.db)
+    fanzha warn --events world/ --out alerts.jsonl          # replay (goes on after a crash from alerts.jsonl.db)
+    fanzha warn --events events/ --out alerts.jsonl         # again later: only the rows appended, the new files
+    tail -f events.jsonl | fanzha warn --events - --out alerts.jsonl
     fanzha warn --events events.jsonl --out a.jsonl --order file --lateness 10m
     fanzha warn --evaluate /tmp/city7 --preset medium --seed 7 --delay 0m --delay 10m --doc docs/warn.md
     """
+    from fanzha.cli.common import finish
+    from fanzha.cli.progress import progress_bar
     from fanzha.errors import InputError
     from fanzha.warn.engine import WarnConfig
-    from fanzha.warn.replay import replay, stderr_progress
+    from fanzha.warn.replay import STDIN, replay
 
     config = WarnConfig(
         lateness=_duration(lateness, "--lateness"),
@@ -128,30 +138,45 @@ def warn(
         raise InputError(
             "E744", where="fanzha warn", options=["--preset", "--seed", "--delay", "--doc", "--report"]
         )
-    result = replay(
-        events,
-        out=out,
-        db=db,
-        config=config,
-        batch_size=batch_size,
-        order=order,
-        fresh=fresh,
-        rejects=rejects,
-        progress=None if quiet else stderr_progress,
-    )
+    with progress_bar(quiet=quiet) as bar:
+        result = replay(
+            STDIN if str(events) == STDIN else events,
+            out=out,
+            db=db,
+            config=config,
+            batch_size=batch_size,
+            order=order,
+            fresh=fresh,
+            rejects=rejects,
+            progress=bar,
+        )
     summary = result.to_dict()
     if as_json:
         echo_json(summary)
+    c = result.counters
     if not quiet:
-        c = result.counters
         click.echo(
-            f"\rfanzha warn: {result.rows:,} rows ({result.resumed_at:,} done before), {c.accepted:,} accepted, "
+            f"fanzha warn: {result.rows:,} rows ({result.resumed_at:,} done before), {c.accepted:,} accepted, "
             f"{c.rejected:,} kept aside ({c.late:,} late, {c.duplicates:,} duplicates), {c.alerts:,} alerts, "
             f"{c.revisions:,} revisions in {result.seconds:.1f} s → {out}",
             err=True,
         )
-        if c.rejected and rejects is None:
+        if result.rejected_now and rejects is None:
             click.echo("fanzha warn: see the rows kept aside with --rejects FILE", err=True)
+    # never silent, even with --quiet: rows that raised no alert for being late, a line left for later
+    if result.late_now:
+        _say("W708", late=result.late_now, bound=int(config.lateness.total_seconds()))
+    for label in result.incomplete:
+        _say("W753", where=label)
+    finish(result.rejected_now)
+
+
+def _say(code: str, *, where: str = "fanzha warn", **params: Any) -> None:
+    """A warning of the catalogue on standard error, in the command's language."""
+    from fanzha.errors import hint_text, text
+
+    hint = hint_text(code, **params)
+    click.echo(f"{where}: {code} {text(code, **params)}" + (f" ({hint})" if hint else ""), err=True)
 
 
 def _evaluate(
@@ -171,10 +196,11 @@ def _evaluate(
 ) -> None:
     import orjson
 
+    from fanzha.cli.progress import progress_bar
     from fanzha.errors import InputError
     from fanzha.evaluate.warn import evaluate_world, markdown, update_doc
     from fanzha.warn.engine import WarnConfig
-    from fanzha.warn.replay import replay, stderr_progress
+    from fanzha.warn.replay import replay
 
     assert isinstance(config, WarnConfig)
     if events is not None:
@@ -193,18 +219,13 @@ def _evaluate(
         if not quiet:
             click.echo(f"fanzha warn: generating the {preset} world (seed {cfg.seed}) in {world}", err=True)
         simulate(cfg, world)
-    out = out or world / "warn" / "alerts.jsonl"
-    result = replay(
-        world,
-        out=out,
-        db=db,
-        config=config,
-        batch_size=batch_size,
-        fresh=True,
-        progress=None if quiet else stderr_progress,
-    )
+    if out is None:
+        out = world / "warn" / "alerts.jsonl"
+        out.parent.mkdir(exist_ok=True)
+    with progress_bar(quiet=quiet) as bar:
+        result = replay(world, out=out, db=db, config=config, batch_size=batch_size, fresh=True, progress=bar)
     if not quiet:
-        click.echo(f"\rfanzha warn: {result.rows:,} events in {result.seconds:.1f} s → {out}", err=True)
+        click.echo(f"fanzha warn: {result.rows:,} events in {result.seconds:.1f} s → {out}", err=True)
     parsed = [_duration(d, "--delay") for d in delays]
     if parsed and not quiet:
         click.echo("fanzha warn: running the world again with the interventions, once per delay", err=True)

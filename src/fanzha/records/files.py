@@ -151,6 +151,21 @@ def detect(data: bytes, *, where: str, final: bool = True) -> Encoding:
     return _detect(data, where, final)[0]
 
 
+def stream_encoding(head: bytes, *, where: str) -> str:
+    """The codec to read a stream of lines in, from its first bytes (`head`, e.g. 64 KiB; see `detect`, E003
+    for binary data): ``utf-8-sig`` (a UTF-8 mark), ``utf-16`` / ``utf-32`` (a mark: Python's codec reads it),
+    a wide codec without a mark (``utf-16-le`` …), or an ASCII-compatible one (``utf-8``, ``gb18030`` …)."""
+    enc = detect(head, where=where, final=False)
+    if enc.bom:
+        return {1: "utf-8-sig", 2: "utf-16", 4: "utf-32"}[enc.width]
+    return enc.codec
+
+
+def is_wide(codec: str | None) -> bool:
+    """Whether a stream in `codec` has wide code units (UTF-16 / UTF-32): its lines cannot be split bytewise."""
+    return codec is not None and codec.replace("_", "-").startswith(("utf-16", "utf-32"))
+
+
 def decode_bytes(data: bytes, *, where: str) -> str:
     """Decode a whole text (see `detect`). A bad byte of a text with a byte-order mark, of a text that is mostly
     UTF-8, or a UTF-16 text's cut last character, becomes U+FFFD."""

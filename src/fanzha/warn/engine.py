@@ -27,7 +27,17 @@ import orjson
 from fanzha.errors import InputError
 from fanzha.kb.sequences import Playbook, RuleSet, default_rules
 from fanzha.messages import LANGS
-from fanzha.records.events import KINDS, MESSAGE_KINDS, Chunk, Event, Raw, RawRow, Rejected, raw_from_dict
+from fanzha.records.events import (
+    KINDS,
+    MESSAGE_KINDS,
+    Chunk,
+    Event,
+    Mark,
+    Raw,
+    RawRow,
+    Rejected,
+    raw_from_dict,
+)
 from fanzha.records.units import us_of
 from fanzha.warn.alerts import SNIPPET, render
 from fanzha.warn.compiled import CompiledRules, Entry
@@ -37,6 +47,8 @@ from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict
 
 Clock = Callable[[], datetime]
 RECENT_IDS = 65_536
+#: the option of `fanzha warn` behind each setting a store keeps
+_OPTION = {"lang": "--lang", "lateness": "--lateness", "ttl": "--ttl", "tz": "tz", "kb": "kb"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +162,7 @@ class WarnEngine:
         self._older: set[str] = set()
         self._batch = _Batch()
         self.store: WarnStore | None = None
+        self._stamped = False
         if store is not None:
             self.store = store if isinstance(store, WarnStore) else WarnStore(store)
             self._restore()
@@ -159,11 +172,10 @@ class WarnEngine:
     def _restore(self) -> None:
         store = self.store
         assert store is not None
-        digest = store.get("rules")
-        if digest is None:
-            store.set_meta({"rules": self.rules.digest, "lang": self.config.lang})
-        elif digest != self.rules.digest:
-            raise InputError("E710", where=str(store.path), was=digest, now=self.rules.digest)
+        stamped = store.get_json("settings")
+        if stamped is not None:
+            self._check_settings(stamped, str(store.path))
+            self._stamped = True
         for pid, data in store.load_states():
             st = PersonState.from_json(data, self.rules)
             self.states[pid] = st
@@ -171,9 +183,36 @@ class WarnEngine:
         self.watermark = int(store.get_json("watermark", 0))
         self.counters = Counters.from_dict(store.get_json("counters", {}))
 
-    def commit(self, extra_meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Expire idle states, write the batch (in one transaction when there is a store) and return its
-        alert revisions."""
+    def settings(self) -> dict[str, Any]:
+        """What the results depend on besides the events: the rules (sequences, signals, playbook), the detector's
+        knowledge base, the lateness bound, the TTL, the alerts' language and time zone. A store keeps them
+        from its first committed batch and refuses to go on with others (E710 the rules, E746 the rest)."""
+        kb = getattr(getattr(self.scorer, "detector", None), "kb", None)
+        return {
+            "rules": self.rules.digest,
+            "kb": getattr(kb, "version", None),
+            "lateness": str(self.config.lateness),
+            "ttl": str(timedelta(microseconds=self.ttl)),
+            "lang": self.config.lang,
+            "tz": self.config.tz,
+        }
+
+    def _check_settings(self, stamped: Mapping[str, Any], where: str) -> None:
+        now = self.settings()
+        if stamped.get("rules") != now["rules"]:
+            raise InputError("E710", where=where, was=stamped.get("rules"), now=now["rules"])
+        for key, value in now.items():
+            if key in stamped and stamped[key] != value:
+                raise InputError(
+                    "E746", where=where, setting=_OPTION.get(key, key), was=stamped[key], now=value
+                )
+
+    def commit(
+        self, extra_meta: dict[str, Any] | None = None, marks: dict[str, Mark] | None = None
+    ) -> list[dict[str, Any]]:
+        """Expire idle states, write the batch (in one transaction when there is a store: with `marks`, how
+        much of each input it read) and return its alert revisions. The first batch that read anything stamps
+        the settings (`settings`) on the store."""
         self._expire(self.watermark)
         b = self._batch
         self._batch = _Batch()
@@ -197,8 +236,11 @@ class WarnEngine:
                 for r, t0, t1 in zip(b.revisions, b.times[0::2], b.times[1::2], strict=True)
             ]
             meta = {"watermark": self.watermark, "counters": self.counters.to_dict(), **(extra_meta or {})}
+            if not self._stamped and self.counters.read:
+                meta["settings"] = self.settings()
+                self._stamped = True
             deleted = sorted(p for p in b.deleted if p not in self.states)
-            self.store.commit(states, deleted, alerts, b.rejects, meta)
+            self.store.commit(states, deleted, alerts, b.rejects, meta, marks)
         return b.revisions
 
     # -- the stream ----------------------------------------------------------------------------------
@@ -262,12 +304,16 @@ class WarnEngine:
         recent = self._recent
         older = self._older
         lateness = self.lateness
+        expiry = self._expiry
         wm = self.watermark
         accepted = messages = unknown = 0
         for i, raw in enumerate(raws):
             eid, _, t, kind, channel, direction, counterparty, text, app, fen, attrs = raw
             if t > wm:
                 wm = t
+                if expiry and expiry[0][0] < wm:  # event time passed a state's deadline: expire it now
+                    self.watermark = wm
+                    self._expire(wm)
             elif t < wm - lateness:
                 source, row = where.where(i)
                 lag = round((wm - t) / 1_000_000)
@@ -332,8 +378,8 @@ class WarnEngine:
         rules = self.rules
         eid, pid, t, kind, _, _, cp, text, app, fen, _ = raw
         st = self.states.get(pid)
-        if st is not None and t > st.last_t + (self.ttl if st.opened else self.lateness):
-            self._drop(st, t)  # idle for longer than its TTL: this event starts afresh
+        if st is not None and t > (deadline := st.last_t + (self.ttl if st.opened else self.lateness)):
+            self._drop(st, deadline)  # idle for longer than its TTL: this event starts afresh
             st = None
         if st is None:
             # a signal that cannot start a chain is kept too, for the lateness bound only (a pending state):
@@ -366,9 +412,12 @@ class WarnEngine:
             self.stepper.insert(st, entry)
             rev = None
         self._batch.dirty.add(pid)
-        heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
+        deadline = st.last_t + (self.ttl if st.opened else self.lateness)
+        heapq.heappush(self._expiry, (deadline, pid))
         if rev is not None:
             self._emit(rev, st)
+        if deadline < self.watermark:  # a late event with a TTL shorter than the lateness bound
+            self._expire(self.watermark)
         return True
 
     def _emit(self, rev: Revision, st: PersonState) -> None:
@@ -382,13 +431,16 @@ class WarnEngine:
         self._batch.times.extend((rev.time, rev.updated))
 
     def _expire(self, now: int) -> None:
+        """Drop the states whose deadline (the last signal + the TTL, or the lateness bound for a pending state)
+        is before `now`, closing their alerts at the deadline: so when a state closes does not depend on how the
+        events were batched, nor on when the clock ticked."""
         heap = self._expiry
         while heap and heap[0][0] < now:
             _, pid = heapq.heappop(heap)
             st = self.states.get(pid)
-            if st is None or st.last_t + (self.ttl if st.opened else self.lateness) >= now:
+            if st is None or (deadline := st.last_t + (self.ttl if st.opened else self.lateness)) >= now:
                 continue  # stale heap entry: the person had a signal since
-            self._drop(st, now)
+            self._drop(st, deadline)
 
     def _drop(self, st: PersonState, now: int) -> None:
         rev = self.stepper.close(st, now)

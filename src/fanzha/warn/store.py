@@ -22,9 +22,11 @@ from typing import Any
 import orjson
 
 from fanzha.errors import InputError, jsonable
-from fanzha.records.events import Rejected
+from fanzha.records.events import Mark, Rejected
 
-STORE_SCHEMA = "fanzha.warn.store.v2"  # v2: rows kept aside hold their message's params, not its text
+# v2: rows kept aside hold their message's params, not its text; v3: the inputs read (a mark per file) and the
+# run's settings, stamped by the first committed batch
+STORE_SCHEMA = "fanzha.warn.store.v3"
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -42,6 +44,7 @@ CREATE TABLE IF NOT EXISTS rejects (
     seq INTEGER PRIMARY KEY, source TEXT NOT NULL, row INTEGER NOT NULL, code TEXT NOT NULL,
     params TEXT NOT NULL, event_id TEXT, raw TEXT
 );
+CREATE TABLE IF NOT EXISTS inputs (source TEXT PRIMARY KEY, mark TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_person ON alerts (person_id);
 """
 
@@ -112,10 +115,16 @@ class WarnStore:
         alerts: list[tuple[str, str, int, str, str, int, int, str]],
         rejects: list[Rejected],
         meta: dict[str, Any],
+        marks: dict[str, Mark] | None = None,
     ) -> None:
-        """Write one batch's changes in one transaction."""
+        """Write one batch's changes in one transaction (with `marks`: how much of each input it read)."""
         db = self.db
         with self.transaction():
+            if marks:
+                db.executemany(
+                    "INSERT OR REPLACE INTO inputs VALUES (?, ?)",
+                    [(k, orjson.dumps(m.to_dict()).decode()) for k, m in marks.items()],
+                )
             if states:
                 db.executemany("INSERT OR REPLACE INTO states VALUES (?, ?, ?)", states)
             if deleted:
@@ -156,9 +165,14 @@ class WarnStore:
         rows = self.db.execute(sql, (status,) if status else ())
         return [orjson.loads(r[0]) for r in rows]
 
+    def marks(self) -> dict[str, Mark]:
+        """How much of each input the committed batches read (by `EventFile.key`, ``-`` standard input)."""
+        return {k: Mark.from_dict(orjson.loads(v)) for k, v in self.db.execute("SELECT * FROM inputs")}
+
     def rejects(self) -> Iterator[Rejected]:
+        """The rows kept aside, by file and row (an order that does not depend on how they were batched)."""
         for source, row, code, params, eid, raw in self.db.execute(
-            "SELECT source, row, code, params, event_id, raw FROM rejects ORDER BY seq"
+            "SELECT source, row, code, params, event_id, raw FROM rejects ORDER BY source, row, seq"
         ):
             yield Rejected(source, row, code, orjson.loads(params), eid, raw)
 
@@ -182,18 +196,28 @@ class _Tx:
 
 
 class AlertLog:
-    """ALERTS.jsonl written from the store, with a durable cursor (revisions and bytes written)."""
+    """ALERTS.jsonl written from the store, with a durable cursor (revisions and bytes written).
+
+    Appended, not rewritten: after each committed batch its new revisions are appended as complete lines and
+    fsynced, then the cursor is committed. A reader can follow the file as it grows (``tail -f``): a line is
+    there for good once it ends with a newline. A crash between the append and the cursor leaves lines the
+    store does not count: the next run cuts the file back to the cursor and appends the same revisions again,
+    the same bytes. A file the store has no cursor for is refused (E752), never cut."""
 
     def __init__(self, store: WarnStore, path: str | Path) -> None:
         self.store = store
         self.path = Path(path)
         key = str(self.path.resolve())
         self.key = f"out:{key}"
-        cur = store.get_json(self.key, {"seq": 0, "bytes": 0})
+        cur = store.get_json(self.key)
+        if cur is None:  # a file this store never wrote is not ours to cut or extend
+            if self.path.exists() and self.path.stat().st_size > 0:
+                raise InputError("E752", where=str(self.path))
+            cur = {"seq": 0, "bytes": 0}
+            store.set_meta({self.key: cur})
         self.seq = int(cur["seq"])
         size = int(cur["bytes"])
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fh = self.path.open("ab")
         except OSError as exc:
             raise InputError("E712", where=str(self.path), reason=str(exc)) from None
