@@ -94,14 +94,13 @@ class RateLimiter:
 
 
 def check_allowed(request: Request, actor: ActorDep) -> Actor:
-    """The open check: anyone, anonymous callers within the rate limit (E907 with Retry-After)."""
-    if actor.principal.kind == "anonymous":
+    """The open check: anyone; callers without the `check` permission (anonymous ones, keys of other scopes)
+    within the rate limit per address (E907 with Retry-After)."""
+    if actor.principal.kind == "anonymous" or not actor.principal.can("check"):
         limiter: RateLimiter = request.app.state.limiter
         wait = limiter.take(actor.ip or "-")
         if wait > 0:  # not audited: a flood must not flood the audit log too
             raise Refused("E907", seconds=max(1, math.ceil(wait)))
-    elif not actor.principal.can("check"):
-        request.app.state.centre.audit.require(actor, "check", "check")
     return actor
 
 
