@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fanzha.centre import LOCAL, Actor, Centre, Settings
 from fanzha.centre.checking import Checker
+from fanzha.warn.textscore import DetectorScorer
 
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2024, 3, 5, 10, 0, tzinfo=SH)
@@ -30,22 +31,106 @@ def victim(person: str = "P_TIAN", start: datetime = T0, ids: str | None = None)
     loan, a new payee and the transfer."""
     ids = ids or person
     steps: list[tuple[float, dict[str, Any]]] = [
-        (0, {"kind": "call", "direction": "in", "channel": "phone", "counterparty": "4008123456", "text": SCAM_CALL}),
-        (2, {"kind": "call", "direction": "in", "channel": "phone", "counterparty": "4008123456", "text": MOVE_QQ}),
+        (
+            0,
+            {
+                "kind": "call",
+                "direction": "in",
+                "channel": "phone",
+                "counterparty": "4008123456",
+                "text": SCAM_CALL,
+            },
+        ),
+        (
+            2,
+            {
+                "kind": "call",
+                "direction": "in",
+                "channel": "phone",
+                "counterparty": "4008123456",
+                "text": MOVE_QQ,
+            },
+        ),
         (5, {"kind": "app_install", "app": "TIM", "attrs": {"source": "应用商店"}}),
-        (7, {"kind": "friend_request", "direction": "out", "channel": "qq", "counterparty": "28374655", "app": "TIM"}),
-        (10, {"kind": "chat_message", "direction": "in", "channel": "qq", "counterparty": "28374655", "text": CREDIT_LOW}),
-        (13, {"kind": "chat_message", "direction": "in", "channel": "qq", "counterparty": "28374655", "text": MEETING}),
+        (
+            7,
+            {
+                "kind": "friend_request",
+                "direction": "out",
+                "channel": "qq",
+                "counterparty": "28374655",
+                "app": "TIM",
+            },
+        ),
+        (
+            10,
+            {
+                "kind": "chat_message",
+                "direction": "in",
+                "channel": "qq",
+                "counterparty": "28374655",
+                "text": CREDIT_LOW,
+            },
+        ),
+        (
+            13,
+            {
+                "kind": "chat_message",
+                "direction": "in",
+                "channel": "qq",
+                "counterparty": "28374655",
+                "text": MEETING,
+            },
+        ),
         (16, {"kind": "app_install", "app": "小鱼易连", "attrs": {"source": "应用商店"}}),
-        (18, {"kind": "screen_share_start", "app": "小鱼易连", "counterparty": "883920", "attrs": {"room": "883920"}}),
-        (30, {"kind": "credit_limit_change", "app": "蚂蚁借呗", "amount": 400000, "attrs": {"lender": "蚂蚁借呗"}}),
-        (32, {"kind": "loan", "direction": "in", "channel": "loan_disbursement", "counterparty": "蚂蚁借呗", "amount": 200000}),
+        (
+            18,
+            {
+                "kind": "screen_share_start",
+                "app": "小鱼易连",
+                "counterparty": "883920",
+                "attrs": {"room": "883920"},
+            },
+        ),
+        (
+            30,
+            {
+                "kind": "credit_limit_change",
+                "app": "蚂蚁借呗",
+                "amount": 400000,
+                "attrs": {"lender": "蚂蚁借呗"},
+            },
+        ),
+        (
+            32,
+            {
+                "kind": "loan",
+                "direction": "in",
+                "channel": "loan_disbursement",
+                "counterparty": "蚂蚁借呗",
+                "amount": 200000,
+            },
+        ),
         (35, {"kind": "payee_added", "channel": "bank_app", "counterparty": "A0000007777"}),
-        (37, {"kind": "transfer", "direction": "out", "channel": "bank_transfer", "counterparty": "A0000007777", "amount": 200000}),
+        (
+            37,
+            {
+                "kind": "transfer",
+                "direction": "out",
+                "channel": "bank_transfer",
+                "counterparty": "A0000007777",
+                "amount": 200000,
+            },
+        ),
         (45, {"kind": "screen_share_stop", "app": "小鱼易连"}),
     ]
     return [
-        {"event_id": f"{ids}-{k + 1:04d}", "person_id": person, "time": (start + timedelta(minutes=m)).isoformat(), **ev}
+        {
+            "event_id": f"{ids}-{k + 1:04d}",
+            "person_id": person,
+            "time": (start + timedelta(minutes=m)).isoformat(),
+            **ev,
+        }
         for k, (m, ev) in enumerate(steps)
     ]
 
@@ -53,14 +138,39 @@ def victim(person: str = "P_TIAN", start: datetime = T0, ids: str | None = None)
 def ordinary(person: str = "P_ORDINARY", start: datetime = T0) -> list[dict[str, Any]]:
     """A day with nothing to warn about: a courier's SMS, a payment, a transfer to family."""
     return [
-        {"event_id": f"{person}-1", "person_id": person, "time": start.isoformat(), "kind": "sms", "direction": "in",
-         "channel": "sms", "counterparty": "95311", "text": "【中通快递】您的包裹已到驿站，请凭取件码 3-2-1102 取件。"},
-        {"event_id": f"{person}-2", "person_id": person, "time": (start + timedelta(minutes=40)).isoformat(),
-         "kind": "transfer", "direction": "out", "channel": "bank_transfer", "counterparty": "A0000000001", "amount": 300},
+        {
+            "event_id": f"{person}-1",
+            "person_id": person,
+            "time": start.isoformat(),
+            "kind": "sms",
+            "direction": "in",
+            "channel": "sms",
+            "counterparty": "95311",
+            "text": "【中通快递】您的包裹已到驿站，请凭取件码 3-2-1102 取件。",
+        },
+        {
+            "event_id": f"{person}-2",
+            "person_id": person,
+            "time": (start + timedelta(minutes=40)).isoformat(),
+            "kind": "transfer",
+            "direction": "out",
+            "channel": "bank_transfer",
+            "counterparty": "A0000000001",
+            "amount": 300,
+        },
     ]
 
 
 _CHECKER: Checker | None = None
+_SCORER: DetectorScorer | None = None
+
+
+def scorer() -> DetectorScorer:
+    """One text scorer for every live engine a test makes."""
+    global _SCORER
+    if _SCORER is None:
+        _SCORER = DetectorScorer()
+    return _SCORER
 
 
 def checker() -> Checker:
@@ -87,7 +197,9 @@ class Crew:
 def crew(centre: Centre) -> Crew:
     c = Crew(centre)
     for role in ROLES:
-        centre.accounts.create_user(LOCAL, role, PASSWORD, role, display_name=f"{role} 测试", station="涪陵城东派出所")
+        centre.accounts.create_user(
+            LOCAL, role, PASSWORD, role, display_name=f"{role} 测试", station="涪陵城东派出所"
+        )
         token, _, _ = centre.accounts.login(role, PASSWORD, "127.0.0.1")
         c.tokens[role] = token
         c.actors[role] = Actor(centre.accounts.principal(token), "127.0.0.1")
@@ -99,4 +211,12 @@ def crew(centre: Centre) -> Crew:
 
 
 def settings(db: str, tmp: Path, **kw: Any) -> Settings:
+    """Settings for a test: its store, folders in `tmp`, cheap password hashing."""
+    kw.setdefault("argon2_time_cost", 1)
+    kw.setdefault("argon2_memory_kib", 1024)
     return Settings(db=db, data_dir=tmp / "data", worlds_dir=tmp / "worlds", **kw)
+
+
+def centre(db: str, tmp: Path, **kw: Any) -> Centre:
+    """A centre for a test, sharing the session's detector and scorer."""
+    return Centre(settings(db, tmp), checker=checker(), scorer=scorer(), **kw)

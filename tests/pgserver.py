@@ -56,7 +56,19 @@ class PgServer:
     def start(self) -> PgServer:
         self._run("initdb", "-D", str(self.data), "-U", "fanzha", "--auth=trust", "-E", "UTF8", "--no-locale")
         opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"), "-w", "-t", "60", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self
 
     def url(self, db: str = "postgres") -> str:
@@ -67,7 +79,9 @@ class PgServer:
         import psycopg
 
         name = f"t{os.getpid()}_{next(self._names)}"
-        with psycopg.connect(self.url().replace("postgresql://", "postgresql://", 1), autocommit=True) as conn:
+        with psycopg.connect(
+            self.url().replace("postgresql://", "postgresql://", 1), autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from centrekit import Crew, checker, crew, settings
+from centrekit import Crew, crew
+from centrekit import centre as make_centre
 from fanzha.centre import Centre
 
 
@@ -31,7 +32,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def centre(db_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Centre]:
-    c = Centre(settings(db_url, tmp_path), now_us=clock, checker=checker())
+    c = make_centre(db_url, tmp_path, now_us=clock)
     c.start(workers=False)
     yield c
     c.close()

@@ -10,7 +10,8 @@ import orjson
 import pytest
 from sqlalchemy import func, select, text
 
-from centrekit import Crew, checker, ordinary, settings, victim
+from centrekit import Crew, ordinary, victim
+from centrekit import centre as make_centre
 from fanzha.centre import LOCAL, Centre, QueueFilter, Refused
 from fanzha.centre.audit import mask
 from fanzha.centre.models import DeliveryRow, EventRow, RevisionRow
@@ -19,12 +20,18 @@ from fanzha.centre.webhooks import sign
 
 def _revisions(c: Centre) -> list[tuple[str, int, str]]:
     with c.store.sessions() as s:
-        rows = s.execute(select(RevisionRow.alert_id, RevisionRow.revision, RevisionRow.body).order_by(RevisionRow.id))
+        rows = s.execute(
+            select(RevisionRow.alert_id, RevisionRow.revision, RevisionRow.body).order_by(RevisionRow.id)
+        )
         return [(a, r, orjson.loads(b)["level"]) for a, r, b in rows]
 
 
 def test_events_are_validated_row_by_row_stored_and_turned_into_alerts(centre: Centre, team: Crew) -> None:
-    rows: list[Any] = [*victim(), {"event_id": "x1", "person_id": "p", "time": "2024-03-05T10:00:00", "kind": "sms"}, 7]
+    rows: list[Any] = [
+        *victim(),
+        {"event_id": "x1", "person_id": "p", "time": "2024-03-05T10:00:00", "kind": "sms"},
+        7,
+    ]
     res = centre.live.ingest(team.actor("key:events"), rows, "en")
     assert (res.accepted, res.rejected, res.duplicates) == (13, 2, 0)
     assert res.rows[13]["error"]["code"] == "E704" and res.rows[14]["error"]["code"] == "E023"
@@ -39,14 +46,14 @@ def test_events_are_validated_row_by_row_stored_and_turned_into_alerts(centre: C
 
 
 def test_a_restart_replays_the_events_and_duplicates_no_revision(db_url: str, tmp_path: Path) -> None:
-    first = Centre(settings(db_url, tmp_path), checker=checker())
+    first = make_centre(db_url, tmp_path)
     first.start(workers=False)
     for k in range(3):
         first.live.ingest(LOCAL, victim(f"P{k}")[:8], "zh")
         first.live.ingest(LOCAL, victim(f"P{k}")[8:], "zh")
     before = _revisions(first)
     first.close()
-    second = Centre(settings(db_url, tmp_path), checker=checker())
+    second = make_centre(db_url, tmp_path)
     stats = second.start(workers=False)
     assert stats.events == 39 and stats.batches == 6 and stats.revisions == len(before)
     assert _revisions(second) == before
@@ -56,7 +63,7 @@ def test_a_restart_replays_the_events_and_duplicates_no_revision(db_url: str, tm
 def test_revisions_lost_in_a_crash_after_the_events_were_stored_come_back(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    c = Centre(settings(db_url, tmp_path), checker=checker())
+    c = make_centre(db_url, tmp_path)
     c.start(workers=False)
 
     def crash(revisions: list[dict[str, Any]], replay: bool) -> list[dict[str, Any]]:
@@ -67,7 +74,7 @@ def test_revisions_lost_in_a_crash_after_the_events_were_stored_come_back(
         c.live.ingest(LOCAL, victim(), "zh")
     assert _revisions(c) == [] and c.live.broken
     c.close()
-    again = Centre(settings(db_url, tmp_path), checker=checker())
+    again = make_centre(db_url, tmp_path)
     again.start(workers=False)
     assert len(_revisions(again)) >= 3
     assert again.live.ingest(LOCAL, victim(), "zh").duplicates == 13
@@ -122,8 +129,12 @@ def test_the_workflow_claim_release_note_outcome_handoff(centre: Centre, team: C
     assert figures["per_variant"] and figures["per_day"][0]["total"] == 2
 
 
-def test_integrators_never_get_personal_data_operators_do_and_it_is_audited(centre: Centre, team: Crew) -> None:
-    centre.persons.upsert(LOCAL, [{"person_id": "P_TIAN", "name": "田某某", "phone": "13912345678", "station": "江东派出所"}])
+def test_integrators_never_get_personal_data_operators_do_and_it_is_audited(
+    centre: Centre, team: Crew
+) -> None:
+    centre.persons.upsert(
+        LOCAL, [{"person_id": "P_TIAN", "name": "田某某", "phone": "13912345678", "station": "江东派出所"}]
+    )
     centre.live.ingest(LOCAL, victim(), "zh")
     key = team.actor("key:alerts:read")
     page = centre.alerts.queue(key, QueueFilter())
@@ -170,7 +181,7 @@ def test_webhooks_are_signed_retried_with_backoff_and_deduped(db_url: str, tmp_p
         return next(answers)
 
     now = [1_709_600_000_000_000]
-    c = Centre(settings(db_url, tmp_path), now_us=lambda: now[0], sender=sender, checker=checker())
+    c = make_centre(db_url, tmp_path, now_us=lambda: now[0], sender=sender)
     c.start(workers=False)
     hook, secret = c.webhooks.create(LOCAL, "https://bank.example/hook", "high")
     c.live.ingest(LOCAL, victim(), "zh")
@@ -184,7 +195,7 @@ def test_webhooks_are_signed_retried_with_backoff_and_deduped(db_url: str, tmp_p
     assert calls[highs][2]["X-Fanzha-Delivery"] == first["X-Fanzha-Delivery"]  # the retry of the failed one
     assert orjson.loads(calls[highs][1])["alert"]["level"] == "high"
     c.close()
-    again = Centre(settings(db_url, tmp_path), now_us=lambda: now[0], sender=sender, checker=checker())
+    again = make_centre(db_url, tmp_path, now_us=lambda: now[0], sender=sender)
     again.start(workers=False)  # the replay re-derives the revisions: no second delivery
     with again.store.sessions() as s:
         assert s.scalar(select(func.count()).select_from(DeliveryRow)) == highs

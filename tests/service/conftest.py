@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from centrekit import Crew, checker, crew, settings
+from centrekit import Crew, checker, crew, scorer, settings
 from fanzha.service import create_app
 
 
@@ -29,6 +29,8 @@ class Api:
 
 @pytest.fixture
 def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
-    app = create_app(settings(db_url, tmp_path, check_burst=5, check_rate=0.5), checker=checker())
+    app = create_app(
+        settings(db_url, tmp_path, check_burst=5, check_rate=0.5), checker=checker(), scorer=scorer()
+    )
     with TestClient(app) as client:
         yield Api(client, crew(app.state.centre))

@@ -41,7 +41,9 @@ def _alert(api: Api) -> str:
 def test_each_role_and_scope_is_allowed_or_refused_and_refusals_are_audited(
     api: Api, method: str, path: str, body: Any, allowed: set[str]
 ) -> None:
-    api.client.put("/v1/persons", json={"persons": [{"person_id": "P_TIAN", "name": "田某"}]}, headers=api.auth("admin"))
+    api.client.put(
+        "/v1/persons", json={"persons": [{"person_id": "P_TIAN", "name": "田某"}]}, headers=api.auth("admin")
+    )
     url = path.format(alert=_alert(api))
     centre = api.client.app.state.centre  # type: ignore[attr-defined]
     for who in WHO:
@@ -90,7 +92,12 @@ def test_every_error_is_coded_json_in_the_callers_language(api: Api) -> None:
     behaviour="202: each bad row rejected with its warn code (E703, E704, E023), duplicates marked, the good ones stored",
 )
 def test_events_answer_a_status_per_row(api: Api) -> None:
-    rows = [*victim()[:3], {"event_id": "x"}, {"event_id": "y", "person_id": "p", "time": "2024-03-05 10:00", "kind": "sms"}, []]
+    rows = [
+        *victim()[:3],
+        {"event_id": "x"},
+        {"event_id": "y", "person_id": "p", "time": "2024-03-05 10:00", "kind": "sms"},
+        [],
+    ]
     r = api.client.post("/v1/events?lang=en", json={"events": rows}, headers=api.auth("key:events"))
     body = r.json()
     assert r.status_code == 202 and (body["accepted"], body["rejected"]) == (3, 3)
@@ -109,7 +116,9 @@ def test_the_open_check_is_rate_limited_for_anonymous_callers(api: Api) -> None:
     assert codes[:5] == [200] * 5 and codes[-1] == 429
     r = api.client.post("/v1/check", json={"text": "你好"})
     assert r.json()["error"]["code"] == "E907" and int(r.headers["Retry-After"]) >= 1
-    assert api.client.post("/v1/check", json={"text": "你好"}, headers=api.auth("key:check")).status_code == 200
+    assert (
+        api.client.post("/v1/check", json={"text": "你好"}, headers=api.auth("key:check")).status_code == 200
+    )
 
 
 def test_the_check_answers_as_fanzha_check_json(api: Api) -> None:
@@ -120,10 +129,15 @@ def test_the_check_answers_as_fanzha_check_json(api: Api) -> None:
     assert r.json() == checker().one(text, lang="zh")
     batch = api.client.post(
         "/v1/check/batch?lang=en",
-        json={"items": [{"id": "a", "text": text}, {"id": "b", "turns": [{"speaker": "客服", "text": text}]}]},
+        json={
+            "items": [{"id": "a", "text": text}, {"id": "b", "turns": [{"speaker": "客服", "text": text}]}]
+        },
         headers=api.auth("key:check"),
     ).json()["items"]
-    assert [x["id"] for x in batch] == ["a", "b"] and batch[0] == {"id": "a", **checker().one(text, lang="en")}
+    assert [x["id"] for x in batch] == ["a", "b"] and batch[0] == {
+        "id": "a",
+        **checker().one(text, lang="en"),
+    }
 
 
 def test_the_queue_the_workflow_and_the_stream(api: Api) -> None:
@@ -134,7 +148,9 @@ def test_the_queue_the_workflow_and_the_stream(api: Api) -> None:
     assert c.post(f"/v1/alerts/{aid}/claim", headers=op).json()["status"] == "claimed"
     r = c.post(f"/v1/alerts/{aid}/claim", headers=api.auth("supervisor"))
     assert r.status_code == 409 and r.json()["error"]["code"] == "E908"
-    r = c.post(f"/v1/alerts/{aid}/outcome", json={"outcome": "dissuaded", "amount_protected": 200000}, headers=op)
+    r = c.post(
+        f"/v1/alerts/{aid}/outcome", json={"outcome": "dissuaded", "amount_protected": 200000}, headers=op
+    )
     assert r.json()["status"] == "resolved"
     script = c.get(f"/v1/alerts/{aid}/script?lang=en", headers=op).json()
     assert script["script"][0].startswith("Hello")
@@ -169,7 +185,9 @@ def test_a_trace_job_over_a_stored_world_and_its_freeze_requests(api: Api, tmp_p
     page = api.client.get(f"/v1/traces/{job}/freeze-requests/{bank}?format=html", headers=inv)
     csv = api.client.get(f"/v1/traces/{job}/freeze-requests/{bank}?format=csv", headers=inv)
     assert page.headers["content-type"].startswith("text/html") and "协助冻结申请" in page.text
-    assert as_json["accounts"][0]["account_id"] in page.text and as_json["accounts"][0]["account_id"] in csv.text
+    assert (
+        as_json["accounts"][0]["account_id"] in page.text and as_json["accounts"][0]["account_id"] in csv.text
+    )
     assert csv.text.startswith("\ufeff账号")
     for table in ("flows", "cash-outs", "mules"):
         assert api.client.get(f"/v1/traces/{job}/{table}", headers=inv).status_code == 200
@@ -180,5 +198,7 @@ def test_a_trace_job_over_a_stored_world_and_its_freeze_requests(api: Api, tmp_p
 def test_operation_ids_are_stable_and_every_route_is_under_v1(api: Api) -> None:
     spec = api.client.get("/openapi.json").json()
     ops = [op["operationId"] for path, item in spec["paths"].items() for op in item.values()]
-    assert len(ops) == len(set(ops)) and "check_text" in ops and "ingest_events" in ops and "claim_alert" in ops
+    assert (
+        len(ops) == len(set(ops)) and "check_text" in ops and "ingest_events" in ops and "claim_alert" in ops
+    )
     assert all(path.startswith("/v1/") for path in spec["paths"])

@@ -95,14 +95,15 @@ class Accounts:
         *,
         session_ttl: timedelta,
         min_password: int,
+        time_cost: int = 3,
+        memory_kib: int = 65_536,
     ) -> None:
         self.store = store
         self.audit = audit
         self.now_us = now_us
         self.ttl = int(session_ttl.total_seconds() * 1_000_000)
         self.min_password = min_password
-        # argon2id with the library's defaults (RFC 9106's second recommendation)
-        self.hasher = PasswordHasher()
+        self.hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
         self._dummy = self.hasher.hash(secrets.token_hex(8))
         self._cache: dict[str, tuple[Principal, float]] = {}
 

@@ -30,6 +30,7 @@ from fanzha.centre.stats import Stats
 from fanzha.centre.store import Store
 from fanzha.centre.traces import Traces
 from fanzha.centre.webhooks import Sender, Webhooks, http_sender
+from fanzha.warn.textscore import DetectorScorer
 
 
 def wall_clock_us() -> int:
@@ -44,7 +45,10 @@ class Centre:
         now_us: Callable[[], int] = wall_clock_us,
         sender: Sender = http_sender,
         checker: Checker | None = None,
+        scorer: DetectorScorer | None = None,
     ) -> None:
+        """`checker` (the /v1/check detector) and `scorer` (the warning engine's text scorer) can be shared
+        by several centres in one process (tests); they are built on first use otherwise."""
         self.settings = settings
         self.now_us = now_us
         self.store = Store(settings.db)
@@ -57,11 +61,13 @@ class Centre:
             now_us,
             session_ttl=settings.session_ttl,
             min_password=settings.min_password,
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
         )
         self.persons = Persons(self.store, self.audit)
         self.alerts = Alerts(self.store, self.audit, self.persons, settings, now_us)
         self.webhooks = Webhooks(self.store, self.audit, settings, now_us, sender)
-        self.live = LiveWarn(self.store, settings, self.audit, self._sink, now_us)
+        self.live = LiveWarn(self.store, settings, self.audit, self._sink, now_us, scorer)
         self.traces = Traces(self.store, self.audit, settings, now_us)
         self.stats = Stats(self.store, self.audit, now_us)
         self._checker = checker

@@ -42,6 +42,9 @@ class Settings:
     #: how long a login lasts
     session_ttl: timedelta = timedelta(hours=12)
     min_password: int = 10
+    #: argon2id's cost: iterations and memory (KiB); the defaults are RFC 9106's second recommendation
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65_536
     #: webhook delivery: attempts before giving up, first retry delay (doubling), request timeout
     webhook_attempts: int = 8
     webhook_backoff: timedelta = timedelta(seconds=2)

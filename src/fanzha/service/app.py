@@ -23,6 +23,7 @@ from fanzha.centre.webhooks import Sender, http_sender
 from fanzha.service import errors, routes_admin, routes_alerts, routes_public, routes_traces
 from fanzha.service.deps import RateLimiter
 from fanzha.service.schemas import ErrorResponse
+from fanzha.warn.textscore import DetectorScorer
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": "a coded error"}
@@ -40,6 +41,7 @@ def create_app(
     centre: Centre | None = None,
     sender: Sender = http_sender,
     checker: Checker | None = None,
+    scorer: DetectorScorer | None = None,
     on_start: Callable[[Centre], None] | None = None,
 ) -> FastAPI:
     """The service for `settings` (or around a `centre` the caller made). `on_start` runs once the centre is
@@ -50,7 +52,7 @@ def create_app(
         from starlette.concurrency import run_in_threadpool
 
         own = centre is None
-        c = centre or Centre(settings, sender=sender, checker=checker)
+        c = centre or Centre(settings, sender=sender, checker=checker, scorer=scorer)
         if not c.started:
             await run_in_threadpool(c.start)
         app.state.centre = c
