@@ -32,5 +32,5 @@ def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
     app = create_app(
         settings(db_url, tmp_path, check_burst=5, check_rate=0.5), checker=checker(), scorer=scorer()
     )
-    with TestClient(app) as client:
+    with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, crew(app.state.centre))
