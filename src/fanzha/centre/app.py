@@ -84,7 +84,7 @@ class Centre:
         then published to the live subscribers."""
         if not revisions:
             return []
-        with self.store.session() as s:
+        with self.store.derived() as s:
             items = self.alerts.write_revisions(s, revisions)
             self.webhooks.enqueue(s, revisions)
         if not replay:

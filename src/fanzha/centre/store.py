@@ -95,6 +95,24 @@ class Store:
         with self.sessions() as s, s.begin():
             yield s
 
+    @contextmanager
+    def derived(self) -> Iterator[Session]:
+        """A session for data the centre can derive again from the events (alert revisions, the queue's engine
+        side, webhook deliveries): on SQLite its commit does not wait for the disk (``synchronous=NORMAL`` in WAL
+        mode: safe against a killed process; after a power cut the replay writes them again). Everything else
+        commits with ``synchronous=FULL``."""
+        with self.engine.connect() as conn:
+            raw: Any = conn.connection.driver_connection if self.dialect == "sqlite" else None
+            if raw is not None:  # outside any transaction (SQLite refuses it inside one)
+                raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as s, s.begin():
+                    yield s
+            finally:
+                if raw is not None:
+                    conn.rollback()
+                    raw.execute("PRAGMA synchronous=FULL")
+
     def insert_ignore(
         self, conn: Connection | Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]
     ) -> None:
