@@ -71,26 +71,31 @@ class RevisionRow(Base):
 class AlertRow(Base):
     __tablename__ = "alerts"
     __table_args__ = (
+        # the queue's order (risk, then due) under each filter it offers, so a page is an index range
         Index("ix_alerts_active_queue", "active", "risk", "due_us"),
         Index("ix_alerts_status_queue", "status", "risk", "due_us"),
+        Index("ix_alerts_level_queue", "level", "active", "risk", "due_us"),
+        Index("ix_alerts_station_queue", "station", "active", "risk", "due_us"),
+        Index("ix_alerts_variant_queue", "variant", "active", "risk", "due_us"),
+        Index("ix_alerts_assignee_queue", "assignee", "active", "risk", "due_us"),
     )
     alert_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(200), index=True)
     revision: Mapped[int] = mapped_column(Integer)
     revision_row: Mapped[int] = mapped_column(BigInteger)  # alert_revisions.id of the latest revision
     engine_status: Mapped[str] = mapped_column(String(16))  # open | closed (the engine's)
-    level: Mapped[str] = mapped_column(String(16), index=True)
+    level: Mapped[str] = mapped_column(String(16))
     risk: Mapped[float] = mapped_column(Float)
     stage: Mapped[int] = mapped_column(Integer)
-    variant: Mapped[str] = mapped_column(String(64), index=True)
+    variant: Mapped[str] = mapped_column(String(64))
     raised_us: Mapped[int] = mapped_column(BigInteger, index=True)
     updated_us: Mapped[int] = mapped_column(BigInteger)
     due_us: Mapped[int] = mapped_column(BigInteger)
     amount_at_stake_fen: Mapped[int] = mapped_column(BigInteger)
-    station: Mapped[str | None] = mapped_column(String(200), index=True)
+    station: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16))  # new | claimed | handed_off | resolved
     active: Mapped[bool] = mapped_column(Boolean)  # status != resolved
-    assignee: Mapped[str | None] = mapped_column(String(100), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(100))
     claimed_us: Mapped[int | None] = mapped_column(BigInteger)
     first_claim_us: Mapped[int | None] = mapped_column(BigInteger)
     outcome: Mapped[str | None] = mapped_column(String(32))

@@ -85,13 +85,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.create_index("ix_alerts_active_queue", ["active", "risk", "due_us"], unique=False)
-        batch_op.create_index(batch_op.f("ix_alerts_assignee"), ["assignee"], unique=False)
-        batch_op.create_index(batch_op.f("ix_alerts_level"), ["level"], unique=False)
+        batch_op.create_index(
+            "ix_alerts_assignee_queue", ["assignee", "active", "risk", "due_us"], unique=False
+        )
+        batch_op.create_index("ix_alerts_level_queue", ["level", "active", "risk", "due_us"], unique=False)
         batch_op.create_index(batch_op.f("ix_alerts_person_id"), ["person_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_alerts_raised_us"), ["raised_us"], unique=False)
-        batch_op.create_index(batch_op.f("ix_alerts_station"), ["station"], unique=False)
+        batch_op.create_index(
+            "ix_alerts_station_queue", ["station", "active", "risk", "due_us"], unique=False
+        )
         batch_op.create_index("ix_alerts_status_queue", ["status", "risk", "due_us"], unique=False)
-        batch_op.create_index(batch_op.f("ix_alerts_variant"), ["variant"], unique=False)
+        batch_op.create_index(
+            "ix_alerts_variant_queue", ["variant", "active", "risk", "due_us"], unique=False
+        )
 
     op.create_table(
         "api_keys",
@@ -275,13 +281,13 @@ def downgrade() -> None:
     op.drop_table("audit_log")
     op.drop_table("api_keys")
     with op.batch_alter_table("alerts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_alerts_variant"))
+        batch_op.drop_index("ix_alerts_variant_queue")
         batch_op.drop_index("ix_alerts_status_queue")
-        batch_op.drop_index(batch_op.f("ix_alerts_station"))
+        batch_op.drop_index("ix_alerts_station_queue")
         batch_op.drop_index(batch_op.f("ix_alerts_raised_us"))
         batch_op.drop_index(batch_op.f("ix_alerts_person_id"))
-        batch_op.drop_index(batch_op.f("ix_alerts_level"))
-        batch_op.drop_index(batch_op.f("ix_alerts_assignee"))
+        batch_op.drop_index("ix_alerts_level_queue")
+        batch_op.drop_index("ix_alerts_assignee_queue")
         batch_op.drop_index("ix_alerts_active_queue")
 
     op.drop_table("alerts")
