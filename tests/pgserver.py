@@ -9,10 +9,11 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from fanzha.service.process import free_port
 
 
 def binaries() -> Path | None:
@@ -22,12 +23,6 @@ def binaries() -> Path | None:
         return Path(found[-1]).parent
     which = shutil.which("initdb")
     return Path(which).resolve().parent if which else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class PgServer:

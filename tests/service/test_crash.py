@@ -4,10 +4,6 @@ client sends every batch again (ingest is idempotent), the revisions equal those
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -22,7 +18,7 @@ from centrekit import PASSWORD, T0, ordinary, victim
 from centrekit import centre as make_centre
 from fanzha.centre import LOCAL
 from fanzha.centre.models import AlertRow, EventRow, RevisionRow
-from pgserver import free_port
+from fanzha.service.process import ServerProcess
 
 BATCH = 60
 
@@ -35,59 +31,6 @@ def _batches() -> list[list[dict[str, Any]]]:
         events += ordinary(f"Q{k:04d}", T0 + timedelta(seconds=17 * k))
     events.sort(key=lambda e: (e["time"], e["event_id"]))
     return [events[i : i + BATCH] for i in range(0, len(events), BATCH)]
-
-
-class Server:
-    def __init__(self, db: str, data: Path) -> None:
-        self.db, self.data = db, data
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        cmd = [
-            sys.executable,
-            "-m",
-            "fanzha.cli.main",
-            "serve",
-            "--db",
-            self.db,
-            "--data",
-            str(self.data),
-            "--port",
-            str(self.port),
-            "--check-model",
-            "off",
-            "--log-level",
-            "warning",
-        ]
-        with open(self.data / "server.log", "ab") as log:  # the child has its own copy of the descriptor
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=log)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, (self.data / "server.log").read_text()
-            try:
-                if httpx.get(f"{self.base}/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise AssertionError("the server did not start")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.mark.slow
@@ -111,8 +54,7 @@ def test_sigkill_under_event_load_loses_nothing_and_duplicates_nothing(db_url: s
     key, _ = setup.accounts.create_key(LOCAL, "platform", ["events"])
     setup.accounts.create_user(LOCAL, "amy", PASSWORD, "operator")
     setup.close()
-    (tmp_path / "srv").mkdir()
-    server = Server(db_url, tmp_path / "srv")
+    server = ServerProcess(db_url, tmp_path / "srv", "--check-model", "off")
     server.start()
     acked: list[str] = []
     head = {"Authorization": f"Bearer {key}"}
