@@ -14,6 +14,7 @@ nothing.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +34,8 @@ from fanzha.errors import InputError
 from fanzha.records.events import Raw, RawRow, Rejected, raw_from_dict
 from fanzha.warn.engine import WarnConfig, WarnEngine
 from fanzha.warn.textscore import DetectorScorer
+
+log = logging.getLogger("fanzha.centre")
 
 #: longest ids and kinds the store keeps
 MAX_ID = 200
@@ -268,6 +271,8 @@ class LiveWarn:
                 self.audit.write(conn, [audit])
             self.batch_no = batch
             result.batch = batch
+            kept: list[Rejected] = []
+            published: list[dict[str, Any]] = []
             try:
                 revisions = self._run([r for _, r in new])
                 kept = list(self.engine.kept)
@@ -275,9 +280,10 @@ class LiveWarn:
                 if kept:
                     self._mark_kept(kept)
             except Exception:
-                # the events are stored: the next batch (or a restart) rebuilds the engine from them
+                # the events are stored, so the answer is still 202: the next batch (or a restart) rebuilds the
+                # engine from them and writes the revisions this one could not
+                log.exception("the live engine failed on batch %d: it will be rebuilt from the store", batch)
                 self.broken = True
-                raise
         at = {raw.event_id: i for i, raw in new}
         for rej in kept:
             row = at.get(rej.event_id or "")
