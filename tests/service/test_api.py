@@ -202,3 +202,23 @@ def test_operation_ids_are_stable_and_every_route_is_under_v1(api: Api) -> None:
         len(ops) == len(set(ops)) and "check_text" in ops and "ingest_events" in ops and "claim_alert" in ops
     )
     assert all(path.startswith("/v1/") for path in spec["paths"])
+
+
+@pytest.mark.reliability(
+    entry="fanzha serve (HTTP)",
+    bad_input="a body larger than the limit (max_body)",
+    behaviour="413 E928 before the body is read",
+)
+def test_a_body_over_the_limit_is_refused_before_it_is_read(tmp_path: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from centrekit import checker, scorer, settings
+    from fanzha.service import create_app
+
+    app = create_app(
+        settings(f"sqlite:///{tmp_path / 'c.db'}", tmp_path, max_body=100), checker=checker(), scorer=scorer()
+    )
+    with TestClient(app) as c:
+        r = c.post("/v1/check", json={"text": "您好" * 100})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "E928"
+        assert c.post("/v1/check", json={"text": "您好"}).status_code == 200
