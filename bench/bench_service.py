@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -275,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--alerts", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--quick", action="store_true", help="a smoke run: a few seconds")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary store, world and server log")
     ap.add_argument("--out", type=Path, default=None, help="write the figures as JSON")
     ap.add_argument(
         "--doc", type=Path, default=None, help="replace the generated block of this Markdown file"
@@ -335,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["queue"] = {"open_alerts": a.alerts, **queue}
     finally:
         server.stop()
+        if not a.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     figures["machine"] = {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
