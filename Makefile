@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fanzha-installed
 
-.PHONY: run test lint typecheck contracts pytest install clean eval bench
+.PHONY: run test lint typecheck contracts pytest install clean eval bench bench-service system-deps serve-demo
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+# system packages the tests need (the PostgreSQL server binaries): apt-get only when one is missing
+system-deps:
+	@bash scripts/system-deps.sh
+
+pytest: $(STAMP) system-deps
 	$(BIN)/pytest -n 2
 
 test: lint typecheck contracts pytest
@@ -40,6 +44,14 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_detect.py --out docs/bench
+
+# the anti-fraud centre's service under load on loopback (docs/service.md)
+bench-service: $(STAMP)
+	$(BIN)/python bench/bench_service.py --doc docs/service.md
+
+# the service with a live synthetic city (stop it with Ctrl-C)
+serve-demo: $(STAMP)
+	$(BIN)/fanzha serve --demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -52,3 +52,31 @@ def reused_detectors(monkeypatch: pytest.MonkeyPatch) -> None:
     from clirun import reuse_detectors
 
     reuse_detectors(monkeypatch)
+
+
+# -- the centre's store: SQLite in a temporary folder, and a real PostgreSQL server (tests/pgserver.py) -----
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """One PostgreSQL server per test process, started on 127.0.0.1 and stopped at the end."""
+    from pgserver import PgServer, binaries
+
+    bindir = binaries()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: "
+            "scripts/system-deps.sh installs them (apt-get install postgresql)"
+        )
+    server = PgServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store: SQLite, and (marked postgres) a new database on the test server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'centre.db'}"
+    server = request.getfixturevalue("pg_server")
+    return str(server.new_database())  # type: ignore[attr-defined]

@@ -40,6 +40,7 @@ AREAS: dict[str, tuple[str, str]] = {
     "trace": ("Money tracing", "`fanzha trace`: ledgers, column mappings, seeds, links, rows kept aside"),
     "model": ("Text model", "the trained model's artifact and `fanzha train`"),
     "warn": ("Early warning", "`fanzha warn`: events, the store, options, the sequence rules and playbook"),
+    "service": ("Anti-fraud centre service", "`fanzha serve`: the HTTP API, logins and keys, alerts, traces"),
 }
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
@@ -286,7 +287,8 @@ a language.
 
 E0xx input and files; E1xx the knowledge base (E140–E149 are kept for the training templates); E3xx evaluation
 and corpora, and E35x the entity lexicon; E4xx the simulated world; E5xx money tracing (E520–E528 the rows a
-ledger load keeps aside); E6xx the text model; E7xx early warning (E720–E736 the sequence rules and playbook).
+ledger load keeps aside); E6xx the text model; E7xx early warning (E720–E736 the sequence rules and playbook);
+E9xx the anti-fraud centre's service (`fanzha serve`: every HTTP error is one of them, as JSON).
 
 ## Reading the tables
 

@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("fanzha.cli.trace", "trace"),
     "train": ("fanzha.cli.train", "train"),
     "warn": ("fanzha.cli.warn", "warn"),
+    "serve": ("fanzha.cli.serve", "serve"),
 }
 HELP = {
     "sim": "Generate / check a synthetic world with ground truth. 生成带真值的模拟数据。",
@@ -36,6 +37,7 @@ HELP = {
     "trace": "Trace victims' money: freeze list, cash-outs, mules. 资金追踪与冻结名单。",
     "train": "Train the text model fused with the knowledge base. 训练文本模型。",
     "warn": "Early warning: events → alerts before the money leaves. 事中预警。",
+    "serve": "The anti-fraud centre's HTTP service (API, alert queue, traces). 反诈中心服务。",
 }
 
 

@@ -1,0 +1,334 @@
+"""The live warning engine: events in, durable, then turned into alert revisions.
+
+Event-sourced. A batch of events is validated row by row (`fanzha.records.events.raw_from_dict`: the coded
+errors of `fanzha warn`), the new ones (by `event_id`) are committed to `events` with the batch's number, and
+only then handed to the in-memory `fanzha.warn.WarnEngine`; the revisions it returns are written (unique by
+alert id and revision), applied to the queue, queued for webhooks and published to subscribers. One lock
+serialises all of it, so the engine sees the batches in exactly the order the store numbered them.
+
+On start-up, `replay` rebuilds the engine by feeding it every stored event again, batch by batch in ingestion
+order: the same input in the same batches gives the same revisions, and writing them is idempotent, so a crash
+anywhere — after the events were committed and before their revisions were — loses nothing and duplicates
+nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select, update
+
+from fanzha.centre.access import Actor, Refused
+from fanzha.centre.audit import AuditLog
+from fanzha.centre.coded import coded
+from fanzha.centre.models import EventRow
+from fanzha.centre.settings import Settings
+from fanzha.centre.store import Store
+from fanzha.errors import InputError
+from fanzha.records.events import Raw, RawRow, Rejected, raw_from_dict
+from fanzha.warn.engine import WarnConfig, WarnEngine
+from fanzha.warn.textscore import DetectorScorer
+
+log = logging.getLogger("fanzha.centre")
+
+#: longest ids and kinds the store keeps
+MAX_ID = 200
+MAX_KIND = 64
+
+Revisions = list[dict[str, Any]]
+#: what the centre does with the revisions of a batch: write them (in the session given) and return the
+#: items to publish
+Sink = Callable[[Revisions, bool], list[dict[str, Any]]]
+
+
+class _Engine(WarnEngine):
+    """The warning engine in memory, keeping the rows it puts aside (late events) for the ingest's answer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept: list[Rejected] = []
+
+    def reject(self, rej: Rejected) -> None:
+        super().reject(rej)
+        self.kept.append(rej)
+
+
+@dataclass
+class IngestResult:
+    """The answer to one batch: a status per row (accepted, duplicate or rejected with a coded error)."""
+
+    batch: int | None
+    rows: list[dict[str, Any]]
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    revisions: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "revisions": self.revisions,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class ReplayStats:
+    events: int = 0
+    batches: int = 0
+    revisions: int = 0
+    seconds: float = 0.0
+    kept_aside: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        rate = self.events / self.seconds if self.seconds > 0 else None
+        return {
+            "events": self.events,
+            "batches": self.batches,
+            "revisions": self.revisions,
+            "seconds": round(self.seconds, 3),
+            "events_per_second": round(rate) if rate else None,
+            "kept_aside": self.kept_aside,
+        }
+
+
+class LiveWarn:
+    """The one live engine of this process (the store may hold several processes' events only if they
+    partition the persons among them; see docs/service.md)."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        audit: AuditLog,
+        sink: Sink,
+        now_us: Callable[[], int],
+        scorer: DetectorScorer | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.audit = audit
+        self.sink = sink
+        self.now_us = now_us
+        self.lock = threading.Lock()
+        self.scorer = scorer
+        self.engine = self._fresh()
+        self.batch_no = 0
+        self.broken = False
+        self.last_replay = ReplayStats()
+
+    def _fresh(self) -> _Engine:
+        if self.scorer is None:
+            self.scorer = DetectorScorer()
+        config = WarnConfig(lateness=self.settings.lateness, lang=self.settings.lang)
+        return _Engine(config=config, scorer=self.scorer, store=None)
+
+    # -- start-up --------------------------------------------------------------------------------------
+
+    def replay(self) -> ReplayStats:
+        """Rebuild the engine from the stored events (ingestion order, original batches) and write whatever
+        revisions are missing."""
+        with self.lock:
+            return self._replay()
+
+    def _replay(self) -> ReplayStats:
+        started = time.perf_counter()
+        self.engine = self._fresh()
+        stats = ReplayStats()
+        pending: Revisions = []
+        q = select(EventRow.batch, EventRow.raw).order_by(EventRow.seq)
+        with self.store.engine.connect() as conn:
+            result = conn.execution_options(
+                stream_results=True, yield_per=self.settings.replay_chunk
+            ).execute(q)
+            current: int | None = None
+            raws: list[RawRow] = []
+            for batch, raw in result:
+                if batch != current and raws:
+                    pending.extend(self._run(raws))
+                    stats.batches += 1
+                    raws = []
+                current = batch
+                raws.append(tuple(orjson.loads(raw)))
+                stats.events += 1
+            if raws:
+                pending.extend(self._run(raws))
+                stats.batches += 1
+        stats.kept_aside = self.engine.counters.rejected
+        for k in range(0, len(pending), 2_000):
+            self.sink(pending[k : k + 2_000], True)
+        with self.store.sessions() as s:
+            self.batch_no = int(s.scalar(select(func.max(EventRow.batch))) or 0)
+        stats.revisions = len(pending)
+        stats.seconds = time.perf_counter() - started
+        self.broken = False
+        self.last_replay = stats
+        return stats
+
+    def _run(self, raws: Sequence[RawRow]) -> Revisions:
+        self.engine.kept = []
+        return self.engine.process(raws)
+
+    # -- ingest ----------------------------------------------------------------------------------------
+
+    def ingest(self, actor: Actor, rows: Sequence[Any], lang: str) -> IngestResult:
+        """Validate, store and process one batch of events given as JSON objects."""
+        self.audit.require(actor, "events:write", "events.ingest", resource="events")
+        if len(rows) > self.settings.max_batch:
+            raise Refused("E912", max=self.settings.max_batch, count=len(rows))
+        out: list[dict[str, Any]] = [{} for _ in rows]
+        valid: list[tuple[int, Raw]] = []
+        rejected = 0
+        for i, row in enumerate(rows):
+            where = f"events[{i}]"
+            eid = row.get("event_id") if isinstance(row, dict) else None
+            try:
+                raw = raw_from_dict(row, where=where)
+                _check_sizes(raw, where)
+            except InputError as exc:
+                rejected += 1
+                out[i] = {
+                    "row": i,
+                    "event_id": eid if isinstance(eid, str) else None,
+                    "status": "rejected",
+                    "error": coded(exc, lang),
+                }
+                continue
+            valid.append((i, raw))
+        return self._ingest(actor, valid, out, rejected, lang, source=actor.principal.label)
+
+    def ingest_raws(self, actor: Actor, raws: Sequence[RawRow], source: str) -> IngestResult:
+        """Store and process events already validated (the demo's feeder reads them from a world)."""
+        out: list[dict[str, Any]] = [{} for _ in raws]
+        return self._ingest(actor, [(i, Raw(*r)) for i, r in enumerate(raws)], out, 0, "zh", source=source)
+
+    def _ingest(
+        self,
+        actor: Actor,
+        valid: list[tuple[int, Raw]],
+        out: list[dict[str, Any]],
+        rejected: int,
+        lang: str,
+        source: str,
+    ) -> IngestResult:
+        result = IngestResult(None, out, rejected=rejected)
+        with self.lock:
+            if self.broken:
+                self._replay()
+            known = self._known([r.event_id for _, r in valid])
+            new: list[tuple[int, Raw]] = []
+            for i, raw in valid:
+                if raw.event_id in known:
+                    result.duplicates += 1
+                    out[i] = {"row": i, "event_id": raw.event_id, "status": "duplicate"}
+                    continue
+                known.add(raw.event_id)
+                new.append((i, raw))
+                out[i] = {"row": i, "event_id": raw.event_id, "status": "accepted"}
+            result.accepted = len(new)
+            audit = self.audit.row(
+                actor,
+                "events.ingest",
+                resource="events",
+                detail={"accepted": len(new), "duplicates": result.duplicates, "rejected": rejected},
+            )
+            if not new:
+                self.audit.record(
+                    actor,
+                    "events.ingest",
+                    resource="events",
+                    detail={"accepted": 0, "duplicates": result.duplicates, "rejected": rejected},
+                )
+                return result
+            batch = self.batch_no + 1
+            now = self.now_us()
+            rows = [
+                {
+                    "event_id": r.event_id,
+                    "batch": batch,
+                    "person_id": r.person_id,
+                    "time_us": r.t,
+                    "kind": r.kind,
+                    "raw": orjson.dumps(tuple(r)).decode(),
+                    "kept_aside": None,
+                    "received_us": now,
+                    "source": source[:MAX_ID],
+                }
+                for _, r in new
+            ]
+            with self.store.engine.begin() as conn:  # durable before anything else happens to them
+                self.store.insert_ignore(conn, EventRow.__table__, rows, ["event_id"])  # type: ignore[arg-type]
+                self.audit.write(conn, [audit])
+            self.batch_no = batch
+            result.batch = batch
+            kept: list[Rejected] = []
+            published: list[dict[str, Any]] = []
+            try:
+                revisions = self._run([r for _, r in new])
+                kept = list(self.engine.kept)
+                published = self.sink(revisions, False)
+                if kept:
+                    self._mark_kept(kept)
+            except Exception:
+                # the events are stored, so the answer is still 202: the next batch (or a restart) rebuilds the
+                # engine from them and writes the revisions this one could not
+                log.exception("the live engine failed on batch %d: it will be rebuilt from the store", batch)
+                self.broken = True
+        at = {raw.event_id: i for i, raw in new}
+        for rej in kept:
+            row = at.get(rej.event_id or "")
+            if row is not None:
+                out[row] = {
+                    "row": row,
+                    "event_id": rej.event_id,
+                    "status": "rejected",
+                    "error": coded(rej, lang),
+                }
+                result.accepted -= 1
+                result.rejected += 1
+        result.revisions = len(published)
+        return result
+
+    def _known(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        with self.store.engine.connect() as conn:
+            for k in range(0, len(ids), 900):
+                q = select(EventRow.event_id).where(EventRow.event_id.in_(ids[k : k + 900]))
+                found.update(conn.scalars(q))
+        return found
+
+    def _mark_kept(self, kept: list[Rejected]) -> None:
+        with self.store.engine.begin() as conn:
+            for rej in kept:
+                if rej.event_id:
+                    conn.execute(
+                        update(EventRow).where(EventRow.event_id == rej.event_id).values(kept_aside=rej.code)
+                    )
+
+    def counts(self) -> dict[str, Any]:
+        c = self.engine.counters.to_dict()
+        c["batches"] = self.batch_no
+        c["open_states"] = len(self.engine.states)
+        return c
+
+
+def _check_sizes(raw: Raw, where: str) -> None:
+    for name, value, most in (
+        ("event_id", raw.event_id, MAX_ID),
+        ("person_id", raw.person_id, MAX_ID),
+        ("kind", raw.kind, MAX_KIND),
+    ):
+        if len(value) > most:
+            raise InputError("E906", where=where, field=name, reason=f"longer than {most} characters")
+        if "\x00" in value:
+            raise InputError("E906", where=where, field=name, reason="contains a NUL character")

@@ -1,0 +1,141 @@
+"""The store: a SQLAlchemy engine on SQLite (default: one file, nothing to install) or PostgreSQL, migrated by
+the Alembic scripts shipped in `fanzha/centre/migrations` when the centre starts.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a committed transaction survives a power cut) and a busy
+timeout, so readers never block the one writer and a second writer waits instead of failing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fanzha.errors import InputError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(db: str) -> str:
+    """The SQLAlchemy URL of `db`: ``sqlite:///FILE``, a plain path (SQLite), ``postgresql://…`` (psycopg 3)."""
+    if "://" not in db:
+        return f"sqlite:///{Path(db).expanduser()}"
+    try:
+        url = make_url(db)
+    except ArgumentError:
+        raise InputError("E914", where="--db", url=masked_url(db)) from None
+    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if url.drivername == "sqlite":
+        return db
+    raise InputError("E914", where="--db", url=masked_url(db))
+
+
+def masked_url(db: str) -> str:
+    """The URL without its password (for messages and logs)."""
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db.split("@")[-1]
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class Store:
+    """The database: an engine, sessions, the migrations and the dialect's insert-or-ignore."""
+
+    def __init__(self, db: str) -> None:
+        self.url = database_url(db)
+        self.shown = masked_url(self.url)
+        self.dialect = "postgresql" if self.url.startswith("postgresql") else "sqlite"
+        kwargs: dict[str, Any] = {"json_serializer": _json, "json_deserializer": orjson.loads}
+        if self.dialect == "sqlite":
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (idempotent; run on every start)."""
+        from alembic import command
+        from alembic.config import Config
+
+        if self.dialect == "sqlite":
+            Path(self.engine.url.database or "").parent.mkdir(parents=True, exist_ok=True)
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        last: Exception | None = None
+        for _ in range(20):  # a PostgreSQL server that is still starting
+            try:
+                with self.engine.begin() as conn:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                return
+            except OperationalError as exc:
+                last = exc
+                time.sleep(0.25)
+        raise InputError("E915", where="--db", url=self.shown, reason=str(getattr(last, "orig", last)))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed at the end of the block, rolled back on an exception."""
+        with self.sessions() as s, s.begin():
+            yield s
+
+    @contextmanager
+    def derived(self) -> Iterator[Session]:
+        """A session for data the centre can derive again from the events (alert revisions, the queue's engine
+        side, webhook deliveries): on SQLite its commit does not wait for the disk (``synchronous=NORMAL`` in WAL
+        mode: safe against a killed process; after a power cut the replay writes them again). Everything else
+        commits with ``synchronous=FULL``."""
+        with self.engine.connect() as conn:
+            raw: Any = conn.connection.driver_connection if self.dialect == "sqlite" else None
+            if raw is not None:  # outside any transaction (SQLite refuses it inside one)
+                raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as s, s.begin():
+                    yield s
+            finally:
+                if raw is not None:
+                    conn.rollback()
+                    raw.execute("PRAGMA synchronous=FULL")
+
+    def insert_ignore(
+        self, conn: Connection | Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]
+    ) -> None:
+        """Insert `rows`, skipping those whose `keys` are already there (idempotent writes)."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            conn.execute(pg_insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            conn.execute(sqlite_insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()

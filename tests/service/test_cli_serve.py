@@ -1,0 +1,74 @@
+"""`fanzha serve` on the command line, and the demo city it can run; `fanzha check` loads no part of the
+service."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from centrekit import centre as make_centre
+from clirun import run
+from fanzha.centre import LOCAL, QueueFilter
+from fanzha.centre import demo as demo_city
+
+
+@pytest.mark.reliability(
+    entry="fanzha serve",
+    bad_input="an unsupported --db URL, a bad --lateness",
+    behaviour="exit 2 with one coded line (E914 without the URL's password, E030); nothing listens",
+)
+def test_bad_options_are_coded_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(["serve", "--db", "mysql://root:hunter2@db/x", "--data", str(tmp_path)], capsys)
+    assert code == 2 and "E914" in err and "hunter2" not in err
+    code, _, err = run(["serve", "--lateness", "soon", "--data", str(tmp_path)], capsys)
+    assert code == 2 and "E030" in err
+
+
+def test_check_loads_neither_the_web_framework_nor_the_database(tmp_path: Path) -> None:
+    probe = (
+        "import sys, contextlib, io\n"
+        "from fanzha.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(['check', '您好，我是淘宝客服，给您三倍赔偿'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    top = set(done.stdout.split())
+    assert not top & {"fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "httpx"}, top
+
+
+@pytest.mark.slow
+def test_the_demo_city_fills_the_registry_and_alerts_arrive_live(tmp_path: Path) -> None:
+    centre = make_centre(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path)
+    centre.start(workers=False)
+    world = demo_city.make_world(tmp_path / "worlds" / "demo", seed=7)
+    assert demo_city.load_people(centre, world) == 2_000
+    creds = demo_city.make_users(centre)
+    assert set(creds.passwords) == {"operator", "supervisor", "investigator", "admin"} and creds.api_key
+    token, _, _ = centre.accounts.login("operator", creds.passwords["operator"], "127.0.0.1")
+    feeder = demo_city.Feeder(centre, world, speed=10_000_000, tick=0.05)
+    feeder.start()
+    assert feeder.done.wait(120)
+    from fanzha.centre import Actor
+
+    op = Actor(centre.accounts.principal(token), "127.0.0.1")
+    page = centre.alerts.queue(op, QueueFilter(status="new"), limit=5)
+    assert page["total"] >= 10 and page["items"][0]["person"]["name"]
+    assert page["items"][0]["station"].endswith("派出所")
+    assert feeder.sent == 36_511
+    centre.close()
+    again = make_centre(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path)
+    started = time.perf_counter()
+    stats = again.start(workers=False)
+    assert stats.events == 36_511 and time.perf_counter() - started < 60
+    assert again.alerts.queue(LOCAL, QueueFilter(status="new"))["total"] == page["total"]
+    again.close()
