@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent / "golden"
 EXPECTED: dict[str, Any] = json.loads((HERE / "digests.json").read_text(encoding="utf-8"))
-DATA = HERE.parents[1].parent / "shared" / "data"
+DATA = Path(os.environ.get("FANZHA_SHARED", HERE.parents[1].parent / "shared")) / "data"
 
 
 def _build() -> Any:

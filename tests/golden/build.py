@@ -36,6 +36,7 @@ import orjson
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("FANZHA_SHARED", ROOT.parent / "shared"))  # as tests/conftest.py finds it
 FANZHA = [sys.executable, "-m", "fanzha.cli.main"]
 POLICIES = ("fifo", "lifo", "proportional", "poison", "haircut")
 
@@ -60,7 +61,7 @@ def example_texts() -> Iterator[tuple[str, Any]]:
             for kind in ("positive", "negative"):
                 for i, text in enumerate(ind["examples"][kind]):
                     yield f"kb:{ind['id']}:{kind}:{i}", text
-    seeds = ROOT.parent / "shared" / "seeds"
+    seeds = SHARED / "seeds"
     if seeds.is_dir():  # the seed reports whole, and the cases cut from them
         for f in sorted(seeds.glob("*.txt")):
             yield f"seed:{f.name}", f.read_text(encoding="utf-8")
