@@ -1,0 +1,17 @@
+"""Generated blocks of the docs: the text between two marker lines, replaced by what a command measured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fanzha.errors import InputError
+
+
+def replace_block(path: Path, block: str, begin: str, end: str) -> None:
+    """Replace the text of `path` between the lines `begin` and `end` by `block` (E321 when the markers are
+    missing)."""
+    text = path.read_text(encoding="utf-8")
+    i, j = text.find(begin), text.find(end)
+    if i < 0 or j < i:
+        raise InputError("E321", where=str(path), begin=begin, end=end)
+    path.write_text(text[: i + len(begin)] + "\n" + block + text[j:], encoding="utf-8")
