@@ -610,13 +610,22 @@ def _check_report_truth(
             zip(ids, tr["duplicate_of"].to_pylist(), tr["gang_id"].to_pylist(), strict=True), start=1
         ):
             if r not in texts:
-                rep.add("truth/reports.parquet", i, "E403", column="report_id", value=r, table="reports.jsonl")
+                rep.add(
+                    "truth/reports.parquet", i, "E403", column="report_id", value=r, table="reports.jsonl"
+                )
             if dup is not None and dup not in known:
                 rep.add(
-                    "truth/reports.parquet", i, "E403", column="duplicate_of", value=dup, table="truth/reports.parquet"
+                    "truth/reports.parquet",
+                    i,
+                    "E403",
+                    column="duplicate_of",
+                    value=dup,
+                    table="truth/reports.parquet",
                 )
             if g is not None and gangs and g not in gangs:
-                rep.add("truth/reports.parquet", i, "E403", column="gang_id", value=g, table="truth/gangs.parquet")
+                rep.add(
+                    "truth/reports.parquet", i, "E403", column="gang_id", value=g, table="truth/gangs.parquet"
+                )
     if present.get("truth/report_identifiers.parquet"):
         ri = pq.read_table(root / "truth/report_identifiers.parquet").to_pylist()
         for i, m in enumerate(ri, start=1):
@@ -658,7 +667,14 @@ def _check_report_truth(
             )
         for i, g in enumerate(ti["gang_id"].to_pylist(), start=1):
             if gangs and g not in gangs:
-                rep.add("truth/identifiers.parquet", i, "E403", column="gang_id", value=g, table="truth/gangs.parquet")
+                rep.add(
+                    "truth/identifiers.parquet",
+                    i,
+                    "E403",
+                    column="gang_id",
+                    value=g,
+                    table="truth/gangs.parquet",
+                )
 
 
 class _SortedIds:
