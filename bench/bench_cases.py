@@ -278,9 +278,13 @@ def main() -> None:
     (a.out / "cases_bench.md").write_text(md, encoding="utf-8")
     print(md)
     if a.doc is not None:
+        from fanzha.errors import InputError
         from fanzha.evaluate.blocks import replace_block
 
-        replace_block(a.doc, md, BEGIN, END, code="E841")
+        try:
+            replace_block(a.doc, md, BEGIN, END)
+        except InputError as exc:
+            raise SystemExit(str(exc)) from None
 
 
 def markdown(f: dict[str, Any]) -> str:

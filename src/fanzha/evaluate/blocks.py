@@ -8,9 +8,12 @@ from fanzha.errors import InputError
 
 
 def replace_block(path: Path, block: str, begin: str, end: str) -> None:
-    """Replace the text of `path` between the lines `begin` and `end` by `block` (E321 when the markers are
-    missing)."""
-    text = path.read_text(encoding="utf-8")
+    """Replace the text of `path` between the lines `begin` and `end` by `block` (E001 when `path` is missing,
+    E321 when the markers are)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("E001", where=str(path)) from None
     i, j = text.find(begin), text.find(end)
     if i < 0 or j < i:
         raise InputError("E321", where=str(path), begin=begin, end=end)
