@@ -449,6 +449,9 @@ def _write(tmp_path: Path, body: str) -> Path:
             4,
         ),
         ("service_numbers:\n  'abc': x\n", "E356", 2),
+        ("merchant_suffixes:\n  fancy: [店]\n", "E357", 2),
+        ("merchant_suffixes:\n  strong: 店\n", "E351", 2),
+        ("merchant_suffixes: [店]\n", "E351", 1),
     ],
 )
 def test_lexicon_errors_have_code_and_line(tmp_path: Path, body: str, code: str, line: int | None) -> None:

@@ -172,16 +172,15 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
     spec_suffix: Any = data.get("merchant_suffixes", {})
     if isinstance(spec_suffix, dict):
         for group, endings in spec_suffix.items():
-            if group not in MERCHANT_SUFFIX_GROUPS or not isinstance(endings, list):
-                add(
-                    line_of(spec_suffix),
-                    "E351",
-                    f"merchant_suffixes: {group!r} must be one of {list(MERCHANT_SUFFIX_GROUPS)} with a list",
-                )
+            if group not in MERCHANT_SUFFIX_GROUPS:
+                add(line_of(spec_suffix), "E357", group=group, valid=MERCHANT_SUFFIX_GROUPS)
+                continue
+            if not isinstance(endings, list):
+                add(line_of(spec_suffix), "E351", item=f"merchant_suffixes.{group}", expected="[...]")
                 continue
             suffixes[group] = tuple(str(w) for w in endings if str(w).strip())
     else:
-        add(line_of(spec_suffix, 1), "E351", "merchant_suffixes must map a group to a list of endings")
+        add(line_of(spec_suffix, 1), "E351", item="merchant_suffixes", expected="{group: [...]}")
     lex = LexiconData(
         label,
         tuple(apps),
