@@ -97,6 +97,12 @@ def test_every_input_shape(tmp_path: Path, rules: Detector) -> None:
     assert len(intake(tmp_path / "folder", detector=rules).cases) == 2
 
 
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="rows that are not JSON, not an object, without text, with a bad time or amount, a report_id twice",
+    behaviour="each kept aside in rejected.jsonl with its code (E020, E023, E805, E806, E705, E808, E804) and "
+    "file:row; the other rows filed; the input unchanged",
+)
 def test_bad_rows_are_kept_aside_with_their_place(tmp_path: Path, rules: Detector) -> None:
     lines = [
         orjson.dumps({"report_id": "R1", "text": REPORT, "time": "2024-03-05T10:00:00+08:00"}),
@@ -116,19 +122,51 @@ def test_bad_rows_are_kept_aside_with_their_place(tmp_path: Path, rules: Detecto
     assert _digest(src) == before
     assert [c.report_id for c in res.cases] == ["R1", "R7"]
     got = [(r.row, r.code) for r in res.rejected]
-    assert got == [(2, "E803"), (3, "E804"), (4, "E805"), (5, "E806"), (6, "E807"), (7, "E808"), (8, "E804")]
+    assert got == [(2, "E020"), (3, "E023"), (4, "E805"), (5, "E806"), (6, "E705"), (7, "E808"), (8, "E804")]
+    assert res.rejected[4].params == {"value": "a lot"}
+    assert res.rejected[5].params == {"id": "R1", "first": f"{src}:1"}
+    assert res.rejected[6].params == {"field": "text", "type": "dict"}
+    assert (
+        res.rejected[5].render("en")
+        == f"{src}:7: E808 report_id 'R1' given twice (first at {src}:1); the first is kept"
+    )
     kept = [orjson.loads(x) for x in (tmp_path / "out" / "rejected.jsonl").read_bytes().splitlines()]
-    assert [k["row"] for k in kept] == [2, 3, 4, 5, 6, 7, 8] and all(k["file"] == str(src) for k in kept)
+    assert [k["row"] for k in kept] == [2, 3, 4, 5, 6, 7, 8] and all(k["source"] == str(src) for k in kept)
+    assert [k["code"] for k in kept] == [code for _, code in got] and kept[1]["params"] == {"type": "list"}
 
 
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="a negative amount; a number that is no epoch time",
+    behaviour="kept aside (E807, E806) with the value; the other rows filed",
+)
+def test_a_negative_amount_and_a_number_as_a_time(tmp_path: Path, rules: Detector) -> None:
+    rows = [
+        {"report_id": "N1", "text": REPORT, "amount_claimed": "-5"},
+        {"report_id": "N2", "text": REPORT, "time": -3},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows) + orjson.dumps({"text": REPORT}) + b"\n")
+    res = intake(src, detector=rules)
+    assert [(r.row, r.code, dict(r.params)) for r in res.rejected] == [
+        (1, "E807", {"value": "-5"}),
+        (2, "E806", {"value": -3}),
+    ]
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="a binary file, an unknown format, a broken .json, an empty CSV, a file without one usable row",
+    behaviour="E003, E801, E803, E816, E810 naming the file; nothing written, no temporary left, the input unchanged",
+)
 @pytest.mark.parametrize(
     "name, data, code",
     [
-        ("x.bin.jsonl", b"\x00\x01\x02binary\x00", "E809"),
-        ("x.txt", b"\x00\x00\x00\x00", "E809"),
+        ("x.bin.jsonl", b"\x00\x01\x02binary\x00", "E003"),
+        ("x.txt", b"\x00\x00\x00\x00", "E003"),
         ("x.pdf", b"%PDF-1.4", "E801"),
         ("x.json", b"{broken", "E803"),
-        ("x.csv", b"", "E802"),
+        ("x.csv", b"", "E816"),
         ("x.jsonl", b"\n\n", "E810"),
     ],
 )
@@ -144,36 +182,99 @@ def test_bad_files_are_coded_errors_and_write_nothing(
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="the output folder is not empty; it holds an input",
+    behaviour="E042 unless --force (then replaced whole); E040 before any work, the input kept",
+)
 def test_the_output_folder_is_guarded(tmp_path: Path, rules: Detector) -> None:
     src = tmp_path / "r.txt"
     src.write_text(REPORT, encoding="utf-8")
     out = tmp_path / "out"
     intake(src, out, detector=rules)
-    with pytest.raises(InputError, match="E811"):
+    with pytest.raises(InputError) as err:
         intake(src, out, detector=rules)
+    assert err.value.code == "E042" and err.value.where == f"--out {out}"
     intake(src, out, detector=rules, force=True)  # replaced whole
     assert (out / "cases.parquet").is_file() and _leftovers(tmp_path) == []
     inside = out / "more.txt"
     inside.write_text(REPORT, encoding="utf-8")
-    with pytest.raises(InputError, match="E812"):
+    with pytest.raises(InputError) as err:
         intake(inside, out, detector=rules, force=True)
+    assert err.value.code == "E040" and err.value.params == {"input": str(inside)}
     assert inside.is_file()
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="a column mapping that is not YAML, not a mapping, has an unknown key or field, lacks text, "
+    "names an unknown time zone or encoding; --map without =",
+    behaviour="E850–E857 naming the mapping file (and its line) or the option, before anything is read",
+)
+def test_a_bad_column_mapping_is_refused(tmp_path: Path) -> None:
     mapping_file = tmp_path / "map.yaml"
-    mapping_file.write_text("columns: {text: 简要案情}\nbogus: 1\n", encoding="utf-8")
-    with pytest.raises(InputError, match="E802"):
-        ReportMap.from_file(mapping_file)
-    with pytest.raises(InputError, match="E802"):
+    for body, code, where in [
+        ("columns: {text: 简要案情\n", "E850", f"{mapping_file}:2"),
+        ("- text\n", "E851", str(mapping_file)),
+        ("columns: {text: 简要案情}\nbogus: 1\n", "E852", str(mapping_file)),
+        ("columns: {colour: x, text: 简要案情}\n", "E854", str(mapping_file)),
+        ("columns: {time: 报案时间}\n", "E855", str(mapping_file)),
+        ("columns: {text: 简要案情}\ntimezone: Mars/Olympus\n", "E856", str(mapping_file)),
+        ("columns: {text: 简要案情}\nencoding: klingon\n", "E857", str(mapping_file)),
+    ]:
+        mapping_file.write_text(body, encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            ReportMap.from_file(mapping_file)
+        assert (err.value.code, err.value.where) == (code, where), body
+    with pytest.raises(InputError) as err:
+        ReportMap.from_file(tmp_path / "none.yaml")
+    assert err.value.code == "E001"
+    with pytest.raises(InputError) as err:
         ReportMap.identity().with_overrides(["colour=x"])
+    assert (err.value.code, err.value.where, err.value.params["field"]) == ("E854", "--map", "colour")
+    with pytest.raises(InputError) as err:
+        ReportMap.identity().with_overrides(["text"])
+    assert (err.value.code, err.value.where) == ("E853", "--map")
 
 
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="a CSV export without the mapped text column",
+    behaviour="E802 at the header (file:1), listing the columns there",
+)
 def test_a_csv_without_the_text_column_names_the_columns(tmp_path: Path, rules: Detector) -> None:
     src = tmp_path / "x.csv"
     src.write_text("编号,内容\n1,被骗\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         intake(src, detector=rules)
-    assert err.value.code == "E802" and "编号" in (err.value.hint or "")
+    assert err.value.code == "E802" and err.value.where == f"{src}:1"
+    assert err.value.params == {"column": "text", "present": ["编号", "内容"]}
+    assert "编号, 内容" in (err.value.hint("en") or "")
 
 
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="CSV rows with too few or too many columns",
+    behaviour="each kept aside (E818, file:row, the row's text); the other rows filed",
+)
+def test_csv_rows_with_the_wrong_number_of_columns_are_kept_aside(tmp_path: Path, rules: Detector) -> None:
+    src = tmp_path / "x.csv"
+    src.write_text(f"编号,简要案情\n1,{REPORT}\n2\n3,被骗,多\n", encoding="utf-8")
+    res = intake(
+        src, mapping=ReportMap.identity().with_overrides(["text=简要案情", "report_id=编号"]), detector=rules
+    )
+    assert [c.report_id for c in res.cases] == ["1"]
+    assert [(r.row, r.code, dict(r.params), r.raw) for r in res.rejected] == [
+        (3, "E818", {"got": 1, "expected": 2}, "2"),
+        (4, "E818", {"got": 3, "expected": 2}, "3,被骗,多"),
+    ]
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases intake",
+    bad_input="random bytes, JSON values and CSV rows (hypothesis)",
+    behaviour="cases and rows kept aside, or one coded error and nothing written; never a crash",
+)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.one_of(
@@ -193,7 +294,8 @@ def test_random_input_is_a_coded_error_or_cases_never_a_crash(
     try:
         res = intake(src, out, detector=rules)
     except InputError as exc:
-        assert exc.code.startswith("E8")
+        assert exc.code in {"E003", "E004", "E802", "E803", "E810", "E816", "E817"}, exc.render("en")
+        assert exc.exit == 2
         assert not out.exists()
     else:
         assert (out / "cases.parquet").is_file() and (out / "summary.json").is_file()

@@ -156,13 +156,55 @@ def test_the_link_folder_and_its_picture(case_dir: Path) -> None:
     assert res.clusters[0]["strength"] > 0 and res.clusters[0]["tying"]
 
 
+@pytest.mark.reliability(
+    entry="fanzha cases link",
+    bad_input="a folder that is no case folder; a trace folder without flows, or flows without victim_id / dst; "
+    "a window of 0 days; a hub number below 2",
+    behaviour="E820, E821, E822 naming the folder or file; E823, E824 naming the option",
+)
 def test_bad_folders_and_options(tmp_path: Path, case_dir: Path) -> None:
-    with pytest.raises(InputError, match="E820"):
+    with pytest.raises(InputError) as err:
         link(tmp_path)
-    with pytest.raises(InputError, match="E821"):
+    assert (err.value.code, err.value.where, err.value.params) == (
+        "E820",
+        str(tmp_path),
+        {"file": "cases.parquet"},
+    )
+    with pytest.raises(InputError) as err:
         link(case_dir / "cases", trace_out=tmp_path)
+    assert (err.value.code, err.value.where) == ("E821", str(tmp_path))
     (tmp_path / "flows.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(InputError, match="E822"):
+    with pytest.raises(InputError) as err:
         link(case_dir / "cases", trace_out=tmp_path)
-    with pytest.raises(InputError, match="E823"):
+    assert (err.value.code, err.value.where) == ("E822", str(tmp_path / "flows.csv"))
+    assert err.value.params == {"columns": ["victim_id", "dst"]}
+    with pytest.raises(InputError) as err:
         link(case_dir / "cases", params=LinkParams(window_days=0))
+    assert (err.value.code, err.value.where) == ("E823", "--window")
+    with pytest.raises(InputError) as err:
+        link(case_dir / "cases", params=LinkParams(hub_clusters=1))
+    assert (err.value.code, err.value.where, err.value.params["value"]) == ("E824", "--hub-clusters", 1)
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases link",
+    bad_input="--out a folder that is not empty, or that holds the case folder",
+    behaviour="E042 unless --force (the default CASE_DIR/link is replaced by each run); E040; before any work",
+)
+def test_the_link_folder_is_guarded(tmp_path: Path, case_dir: Path) -> None:
+    out = tmp_path / "link"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        run_link(case_dir / "cases", out=out)
+    assert (err.value.code, err.value.where) == ("E042", f"--out {out}")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    run_link(case_dir / "cases", out=out, force=True, picture=None)
+    assert (out / "clusters.csv").is_file() and not (out / "notes.txt").exists()
+    with pytest.raises(InputError) as err:
+        run_link(case_dir / "cases", out=case_dir)
+    assert err.value.code == "E040"
+    assert (case_dir / "cases" / "cases.parquet").is_file()
+    run_link(case_dir / "cases", picture=None)
+    run_link(case_dir / "cases", picture=None)  # the default folder: replaced
+    assert sorted(p.name for p in (case_dir / "cases").iterdir() if p.name.startswith(".")) == []

@@ -7,15 +7,17 @@ run_link("cases/", trace_out="trace/")                             # cases/link/
 run_leaks("cases/", orders="world/orders.parquet")                 # cases/leaks/
 ```
 
-Every folder is written beside its target under a temporary name and renamed into place when complete; no step
-writes into or over its input.
+Every folder is written beside its target under a temporary name and renamed into place when complete
+(`fanzha.records.outputs`); no step writes into or over its input (E040), and an output folder given that is not
+empty is refused without `force` (E042). The link and leaks folders inside the case folder (the defaults) are the
+steps' own: each run replaces them.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,13 +27,15 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fanzha.cases.intake import IntakeResult, ReportMap, intake, replace_folder
+from fanzha.cases.intake import IntakeResult, ReportMap, intake
 from fanzha.cases.leaks import LeakParams, Strata, Suspect, Victim, merchant_names, read_alerts, when
-from fanzha.cases.link import LinkParams, LinkResult, link
+from fanzha.cases.link import LinkParams, LinkResult, case_folder, link
 from fanzha.cases.model import CASES_FILE
 from fanzha.cases.svg import render_cluster
 from fanzha.detect import Detector
 from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
+from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.units import fen_to_yuan
 
 LINK_DIR = "link"
@@ -45,7 +49,7 @@ def run_intake(
     mapping: ReportMap | None = None,
     detector: Detector | None = None,
     force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress = silent,
 ) -> IntakeResult:
     """Reports → the case folder `out` (`fanzha.cases.intake`)."""
     return intake(inputs, out, mapping=mapping, detector=detector, force=force, progress=progress)
@@ -63,28 +67,21 @@ def run_link(
     db: str | Path | None = None,
     threads: int | None = None,
     picture: int | None = 0,
-    progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
+    progress: Progress = silent,
 ) -> LinkResult:
-    """Link the cases of `case_dir` and write the link folder (default `case_dir/link`): clusters, links, keys
-    (hubs among them), suggestions, the picture of cluster `picture` (None: no picture), summary."""
-    result = link(case_dir, trace_out=trace_out, params=params, db=db, threads=threads, progress=progress)
+    """Link the cases of `case_dir` and write the link folder (default `case_dir/link`, replaced by each run;
+    another `out` that is not empty only with `force`): clusters, links, keys (hubs among them), suggestions, the
+    picture of cluster `picture` (None: no picture), summary."""
     target = Path(out) if out is not None else Path(case_dir) / LINK_DIR
-    _refuse_input(target, [Path(case_dir), *([Path(trace_out)] if trace_out else [])], code="E823")
+    inputs = [Path(case_dir), *([Path(trace_out)] if trace_out is not None else [])]
+    replace = force or out is None
+    check_output(target, inputs=inputs, folder=True, force=replace)
+    result = link(case_dir, trace_out=trace_out, params=params, db=db, threads=threads, progress=progress)
     cases = _case_rows(case_dir)
-
-    def fill(tmp: Path) -> None:
+    with atomic_dir(target, inputs=inputs, force=replace) as tmp:
         write_link(result, tmp, cases, picture=picture)
-
-    replace_folder(target, fill, code="E823")
     return result
-
-
-def _refuse_input(target: Path, inputs: Sequence[Path], *, code: str) -> None:
-    t = target.resolve()
-    for p in inputs:
-        rp = p.resolve()
-        if t == rp or t in rp.parents:
-            raise InputError(code, f"the output would replace the input {p}", where=str(target))
 
 
 def _case_rows(case_dir: str | Path) -> dict[str, dict[str, Any]]:
@@ -190,9 +187,7 @@ class LeakRun:
 def victims_of(case_dir: str | Path, alerts: str | Path | None = None) -> list[Victim]:
     """The people to compare: each reporter (their earliest contact, else report, time; their cases; their
     cluster when the case folder has been linked), then each alerted person not among them."""
-    d = Path(case_dir)
-    if not (d / CASES_FILE).is_file():
-        raise InputError("E820", f"not a case folder: {CASES_FILE} is missing", where=str(d))
+    d = case_folder(case_dir, CASES_FILE)
     cluster: dict[str, int] = {}
     links = d / LINK_DIR / "case_clusters.csv"
     if links.is_file():
@@ -225,20 +220,21 @@ def run_leaks(
     alerts: str | Path | None = None,
     params: LeakParams | None = None,
     out: str | Path | None = None,
+    force: bool = False,
 ) -> LeakRun:
     """Test the merchants of `orders` for every scope — all the people (reporters and alerted), the reporters,
-    each linked cluster with enough victims — and write the leaks folder (default `case_dir/leaks`)."""
+    each linked cluster with enough victims — and write the leaks folder (default `case_dir/leaks`, replaced by
+    each run; another `out` that is not empty only with `force`)."""
     prm = params or LeakParams()
     prm.validate()
+    target = Path(out) if out is not None else Path(case_dir) / LEAKS_DIR
+    inputs = [Path(case_dir), Path(orders), *([Path(alerts)] if alerts is not None else [])]
+    replace = force or out is None
+    check_output(target, inputs=inputs, folder=True, force=replace)
     victims = victims_of(case_dir, alerts)
     strata = Strata(orders, victims, prm)
     if not strata.has_orders.any():
-        raise InputError(
-            "E833",
-            f"none of the {len(victims)} people has an order in the {prm.window_days:g} days before contact",
-            where=str(orders),
-            hint="check that the orders' person_id are the reports' person_id",
-        )
+        raise InputError("E833", where=str(orders), people=len(victims), days=prm.window_days)
     scopes: dict[str, list[int]] = {"all": list(range(len(victims)))}
     if alerts is not None:
         scopes["reports"] = [i for i, v in enumerate(victims) if v.cases != ["alert"]]
@@ -275,9 +271,8 @@ def run_leaks(
         },
     }
     run = LeakRun(strata, scopes, suspects, summary)
-    target = Path(out) if out is not None else Path(case_dir) / LEAKS_DIR
-    _refuse_input(target, [Path(case_dir), Path(orders)], code="E831")
-    replace_folder(target, lambda tmp: write_leaks(run, tmp, names), code="E831")
+    with atomic_dir(target, inputs=inputs, force=replace) as tmp:
+        write_leaks(run, tmp, names)
     return run
 
 

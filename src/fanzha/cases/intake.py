@@ -1,37 +1,26 @@
 """Intake: reports (free text, JSON, JSONL, or CSV rows of a police system's export with a column mapping) become
 cases — the detector's reading, the identifiers typed and keyed with their spans, the loss, the modus operandi.
 
-Every input row is either accepted or kept aside with a code and its place (``file:row``); a bad row never stops
-the others and nothing accepted is lost. Problems with an input as a whole (missing, unreadable, an unknown
-format, a mapping naming columns the file lacks) are raised as coded errors before anything is written. The
-output folder is written beside its target under a temporary name and renamed into place when complete.
+Every input row is either accepted or kept aside (`fanzha.records.events.Rejected`: a code of the catalogue and
+its place, ``file:row``); a bad row never stops the others and nothing accepted is lost. Problems with an input as
+a whole (missing, unreadable, binary, an unknown format, a mapping naming columns the file lacks) are raised as
+coded errors before anything is written. The output folder is refused before any work when it would destroy data
+and written beside its target, renamed into place when complete (`fanzha.records.outputs`).
 
-Codes (E800–E819):
-    E800  an input is missing or cannot be read
-    E801  an input's format is not one intake reads (.txt .json .jsonl .ndjson .csv .tsv, or a folder of them)
-    E802  the column mapping is invalid, or names a column the file does not have
-    E803  a row is not valid JSON
-    E804  a row is not an object, or a field has the wrong type
-    E805  a row has no report text
-    E806  a row's time is not a time
-    E807  a row's amount is not an amount
-    E808  a report_id given twice (the first is kept)
-    E809  a file or a row's text is binary, not text
-    E810  no row of the input could be used
-    E811  the output folder exists and is not empty (add --force), or cannot be written
-    E812  the output folder holds an input (it would be replaced)
+The codes (docs/errors.md, "Cases"): a row kept aside for E020 (not JSON), E023 (not an object), E804 (a field is
+no value), E805 (no text), E809 (binary text), E814 (too long), E806 (no time), E705 / E807 (no amount, or a
+negative one), E808 (a report_id given twice), E817 / E818 (not a CSV row); an input as a whole E001–E007,
+E800–E803, E810, E813, E815, E816; the column mapping E850–E857; the output E040–E042, E008.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import os
 import re
-import shutil
-import tempfile
 import time as _time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +30,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
 from fanzha.cases.model import (
     CASES,
@@ -57,8 +45,11 @@ from fanzha.cases.model import (
 from fanzha.detect import Detector
 from fanzha.detect.verdict import Verdict
 from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
 from fanzha.records.arrow import fen_to_decimal, times
-from fanzha.records.files import MAX_FILE_BYTES, decode_bytes
+from fanzha.records.events import Rejected
+from fanzha.records.files import MAX_FILE_BYTES, YamlError, decode_bytes, load_yaml, read_bytes
+from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.units import TZ, US_PER_HOUR, parse_time, to_fen, us_of
 from fanzha.text.entities import Entity, extract_entities
 from fanzha.text.identifiers import of_entity
@@ -76,7 +67,13 @@ ID_FIELDS: dict[str, str] = {
     "meeting_id": "meeting_id",
 }
 FORMATS: tuple[str, ...] = (".txt", ".json", ".jsonl", ".ndjson", ".csv", ".tsv")
+#: the keys of a mapping file
+MAPPING_KEYS: tuple[str, ...] = ("columns", "timezone", "encoding")
 MAX_TEXT = 100_000
+#: a file of reports is read whole: up to this many bytes
+MAX_INPUT_BYTES = MAX_FILE_BYTES * 16
+#: the characters of an input row kept with it when it is set aside
+RAW_CHARS = 500
 TIME_FORMATS: tuple[str, ...] = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
@@ -119,25 +116,14 @@ class ReportMap:
         """A mapping from YAML: ``columns: {text: 简要案情, time: 报案时间, …}``, ``timezone:``, ``encoding:``."""
         p = Path(path)
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(
-                "E802", f"cannot read the column mapping: {exc.strerror}", where=str(p)
-            ) from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            line = getattr(getattr(exc, "problem_mark", None), "line", None)
-            where = f"{p}:{line + 1}" if line is not None else str(p)
-            raise InputError("E802", "the column mapping is not valid YAML", where=where) from None
+            data = load_yaml(p)
+        except YamlError as exc:
+            raise InputError("E850", where=exc.where, reason=exc.reason) from None
         if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
-            raise InputError("E802", "the column mapping must be a mapping with `columns:`", where=str(p))
-        unknown = sorted(set(data) - {"columns", "timezone", "encoding"})
+            raise InputError("E851", where=str(p))
+        unknown = sorted(set(data) - set(MAPPING_KEYS))
         if unknown:
-            raise InputError(
-                "E802",
-                f"unknown key(s) {', '.join(unknown)}",
-                where=str(p),
-                hint="valid: columns, timezone, encoding",
-            )
+            raise InputError("E852", where=str(p), keys=unknown, valid=MAPPING_KEYS)
         out = cls(
             {str(k): str(v) for k, v in (data.get("columns") or {}).items()},
             str(data.get("timezone", TZ)),
@@ -151,7 +137,7 @@ class ReportMap:
         cols = dict(self.columns)
         for pair in pairs:
             if "=" not in pair:
-                raise InputError("E802", f"--map wants FIELD=COLUMN, got {pair!r}", where="--map")
+                raise InputError("E853", where="--map", value=pair)
             k, v = (x.strip() for x in pair.split("=", 1))
             if v:
                 cols[k] = v
@@ -162,23 +148,22 @@ class ReportMap:
         return out
 
     def validate(self, *, where: str) -> None:
+        """Raise E854–E857 naming `where` when the mapping cannot work."""
         valid = (*FIELDS, *ID_FIELDS)
         for k in self.columns:
             if k not in valid:
-                raise InputError(
-                    "E802",
-                    f"unknown field {k!r} in the column mapping",
-                    where=where,
-                    hint=f"fields: {', '.join(valid)}",
-                )
+                raise InputError("E854", where=where, field=k, valid=valid)
         if "text" not in self.columns:
-            raise InputError("E802", "the mapping needs `text` (the report's words)", where=where)
+            raise InputError("E855", where=where)
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InputError(
-                "E802", f"unknown timezone {self.timezone!r}", where=where, hint="e.g. Asia/Shanghai"
-            ) from None
+            raise InputError("E856", where=where, timezone=self.timezone) from None
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise InputError("E857", where=where, encoding=self.encoding) from None
 
 
 # -- reading ---------------------------------------------------------------------------------------------------
@@ -198,20 +183,6 @@ class Record:
         return f"{self.file}:{self.row}"
 
 
-@dataclass
-class Rejected:
-    """An input row kept aside."""
-
-    file: str
-    row: int
-    code: str
-    reason: str
-    raw: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "row": self.row, "code": self.code, "reason": self.reason, "raw": self.raw}
-
-
 def input_files(inputs: Sequence[str | Path]) -> list[Path]:
     """The files to read: each input, or the files of a folder with a format intake reads (sorted)."""
     files: list[Path] = []
@@ -220,97 +191,65 @@ def input_files(inputs: Sequence[str | Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in FORMATS)
             if not found:
-                raise InputError(
-                    "E801",
-                    "the folder holds no report file",
-                    where=str(p),
-                    hint=f"formats: {' '.join(FORMATS)}",
-                )
+                raise InputError("E813", where=str(p), formats=FORMATS)
             files.extend(found)
         elif not p.exists():
-            raise InputError("E800", "no such file or folder", where=str(p))
+            raise InputError("E001", where=str(p))
         elif p.suffix.lower() not in FORMATS:
-            raise InputError(
-                "E801",
-                f"unsupported format {p.suffix or '(none)'}",
-                where=str(p),
-                hint=f"give {' '.join(FORMATS)}",
-            )
+            raise InputError("E801", where=str(p), suffix=p.suffix or "-", formats=FORMATS)
         else:
             files.append(p)
     if not files:
-        raise InputError("E800", "no input given", where="REPORTS")
+        raise InputError("E800", where="REPORTS", formats=FORMATS)
     return files
-
-
-def _read_bytes(p: Path) -> bytes:
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES * 16:
-            raise InputError(
-                "E800",
-                f"the file is {size >> 20} MB; the limit is {MAX_FILE_BYTES * 16 >> 20} MB",
-                where=str(p),
-            )
-        return p.read_bytes()
-    except OSError as exc:
-        raise InputError("E800", f"cannot read the file: {exc.strerror}", where=str(p)) from None
-
-
-def _text_of(data: bytes, where: str) -> str:
-    try:
-        return decode_bytes(data, where=where)
-    except InputError as exc:
-        raise InputError("E809", exc.message, where=where, hint=exc.hint) from None
 
 
 def read_records(path: Path, mapping: ReportMap) -> Iterator[Record | Rejected]:
     """The rows of one file as records (fields under the mapping's names) or rows kept aside."""
     where = str(path)
     suffix = path.suffix.lower()
+    data = read_bytes(path, limit=MAX_INPUT_BYTES)
     mtime = int(path.stat().st_mtime * 1_000_000)
-    data = _read_bytes(path)
     if suffix == ".txt":
-        text = _text_of(data, where)
+        text = decode_bytes(data, where=where)
         yield Record(where, 1, {"text": text, "report_id": path.stem}, mtime)
         return
     if suffix in (".jsonl", ".ndjson"):
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError("E809", "this is a binary file, not JSON lines", where=where)
+            raise InputError("E003", where=where)
         for n, raw in enumerate(data.splitlines(), start=1):
             if not raw.strip():
                 continue
             yield _from_json(where, n, raw, mapping)
         return
     if suffix == ".json":
-        text = _text_of(data, where)
+        text = decode_bytes(data, where=where)
         try:
             obj = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
-            raise InputError("E803", f"invalid JSON: {exc}", where=where) from None
+            raise InputError("E803", where=where, reason=str(exc)) from None
         items = obj.get("reports") if isinstance(obj, dict) and isinstance(obj.get("reports"), list) else obj
         items = items if isinstance(items, list) else [items]
         for n, item in enumerate(items, start=1):
             yield _from_object(where, n, item, mapping, orjson.dumps(item).decode(errors="replace"))
         return
     # CSV / TSV: a police system's export
-    text = _text_of(data, where) if mapping.encoding is None else _decode(data, mapping.encoding, where)
+    text = (
+        decode_bytes(data, where=where)
+        if mapping.encoding is None
+        else _decode(data, mapping.encoding, where)
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if suffix == ".tsv" else ",")
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise InputError("E802", f"cannot read the CSV header: {exc}", where=f"{where}:1") from None
+        raise InputError("E817", where=f"{where}:1", reason=str(exc)) from None
     if not header:
-        raise InputError("E802", "the file is empty (no header row)", where=where)
+        raise InputError("E816", where=where)
     names = [h.strip().lstrip("\ufeff") for h in header]
-    missing = [c for c in mapping.columns.values() if c not in names]
-    if mapping.columns.get("text") in missing:
-        raise InputError(
-            "E802",
-            f"no column {mapping.columns['text']!r} for the report text",
-            where=f"{where}:1",
-            hint=f"columns there: {', '.join(names)}; map one with --map text=COLUMN",
-        )
+    column = mapping.columns["text"]
+    if column not in names:
+        raise InputError("E802", where=f"{where}:1", column=column, present=names)
     at = {c: i for i, c in enumerate(names)}
     row_no = 1
     while True:
@@ -320,16 +259,14 @@ def read_records(path: Path, mapping: ReportMap) -> Iterator[Record | Rejected]:
             break
         except csv.Error as exc:
             row_no += 1
-            yield Rejected(where, row_no, "E804", f"not a CSV row: {exc}", "")
+            yield Rejected.of(where, row_no, "E817", reason=str(exc), raw="")
             continue
         row_no += 1
         if not row or all(not c.strip() for c in row):
             continue
-        line = ",".join(row)
         if len(row) != len(names):
-            yield Rejected(
-                where, row_no, "E804", f"{len(row)} columns, the header has {len(names)}", line[:500]
-            )
+            line = ",".join(row)[:RAW_CHARS]
+            yield Rejected.of(where, row_no, "E818", got=len(row), expected=len(names), raw=line)
             continue
         fields = {f: row[at[c]] for f, c in mapping.columns.items() if c in at and row[at[c]].strip() != ""}
         yield Record(where, row_no, fields)
@@ -338,28 +275,29 @@ def read_records(path: Path, mapping: ReportMap) -> Iterator[Record | Rejected]:
 def _decode(data: bytes, encoding: str, where: str) -> str:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError("E809", f"the file is not {encoding} text: {exc}", where=where) from None
+    except UnicodeDecodeError:
+        raise InputError("E815", where=where, encoding=encoding) from None
 
 
 def _from_json(where: str, n: int, raw: bytes, mapping: ReportMap) -> Record | Rejected:
+    line = raw[:RAW_CHARS].decode("utf-8", errors="replace")
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        return Rejected(where, n, "E803", f"invalid JSON: {exc}", raw[:500].decode("utf-8", errors="replace"))
-    return _from_object(where, n, obj, mapping, raw[:500].decode("utf-8", errors="replace"))
+        return Rejected.of(where, n, "E020", reason=str(exc), raw=line)
+    return _from_object(where, n, obj, mapping, line)
 
 
 def _from_object(where: str, n: int, obj: Any, mapping: ReportMap, raw: str) -> Record | Rejected:
     if not isinstance(obj, dict):
-        return Rejected(where, n, "E804", f"expected an object, got {type(obj).__name__}", raw[:500])
+        return Rejected.of(where, n, "E023", type=type(obj).__name__, raw=raw[:RAW_CHARS])
     fields: dict[str, Any] = {}
     for f, key in mapping.columns.items():
         value = obj.get(key)
         if value is None or value == "":
             continue
         if isinstance(value, (dict, list, bool)):
-            return Rejected(where, n, "E804", f"{key!r} is a {type(value).__name__}, not a value", raw[:500])
+            return Rejected.of(where, n, "E804", field=key, type=type(value).__name__, raw=raw[:RAW_CHARS])
         fields[f] = value
     return Record(where, n, fields)
 
@@ -371,7 +309,7 @@ def _time_of(value: Any, tz: str, where: str) -> int:
     """A time field: ISO 8601 (an offset, or the mapping's zone), one of `TIME_FORMATS`, or epoch seconds."""
     if isinstance(value, (int, float)):
         if not 0 < value < 4_102_444_800:
-            raise InputError("E806", f"time {value!r} is not an epoch time in seconds", where=where)
+            raise InputError("E806", where=where, value=value)
         return int(value * 1_000_000)
     text = str(value).strip()
     try:
@@ -383,9 +321,7 @@ def _time_of(value: Any, tz: str, where: str) -> int:
             return us_of(datetime.strptime(text, fmt).replace(tzinfo=ZoneInfo(tz)))
         except ValueError:
             continue
-    raise InputError(
-        "E806", f"time {text!r} is not a time", where=where, hint="e.g. 2024-03-06T10:41:00+08:00"
-    )
+    raise InputError("E806", where=where, value=text)
 
 
 def check_record(rec: Record, tz: str) -> tuple[str, int | None, int | None] | Rejected:
@@ -395,44 +331,33 @@ def check_record(rec: Record, tz: str) -> tuple[str, int | None, int | None] | R
         {k: v for k, v in f.items() if k != "text"} | {"text": str(f.get("text", ""))[:200]}
     ).decode()
     text = f.get("text")
-    if not isinstance(text, str):
-        if text is None:
-            return Rejected(rec.file, rec.row, "E805", "no report text", raw)
-        return Rejected(rec.file, rec.row, "E804", f"text is a {type(text).__name__}", raw)
-    if not text.strip():
-        return Rejected(rec.file, rec.row, "E805", "the report text is empty", raw)
+    if text is not None and not isinstance(text, str):
+        return Rejected.of(rec.file, rec.row, "E804", field="text", type=type(text).__name__, raw=raw)
+    if text is None or not text.strip():
+        return Rejected.of(rec.file, rec.row, "E805", raw=raw)
     if len(text) > MAX_TEXT:
-        return Rejected(
-            rec.file,
-            rec.row,
-            "E805",
-            f"the text has {len(text):,} characters; the limit is {MAX_TEXT:,}",
-            raw,
-        )
+        return Rejected.of(rec.file, rec.row, "E814", length=len(text), limit=MAX_TEXT, raw=raw)
     printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
     if printable < 0.9 * len(text):
-        return Rejected(
-            rec.file, rec.row, "E809", "the text is mostly control characters: binary, not text", raw
-        )
+        return Rejected.of(rec.file, rec.row, "E809", raw=raw)
     for k in ("report_id", "person_id", "reporter"):
         if k in f and not isinstance(f[k], (str, int)):
-            return Rejected(rec.file, rec.row, "E804", f"{k} is a {type(f[k]).__name__}", raw)
+            return Rejected.of(rec.file, rec.row, "E804", field=k, type=type(f[k]).__name__, raw=raw)
     when: int | None = None
     if "time" in f:
         try:
             when = _time_of(f["time"], tz, rec.where)
         except InputError as exc:
-            return Rejected(rec.file, rec.row, "E806", exc.message, raw)
+            return Rejected.of_error(rec.file, rec.row, exc, raw=raw)
     loss: int | None = None
     if "amount_claimed" in f:
+        amount = str(f["amount_claimed"]).replace(",", "").replace("元", "").strip()
         try:
-            loss = to_fen(
-                str(f["amount_claimed"]).replace(",", "").replace("元", "").strip(), where=rec.where
-            )
+            loss = to_fen(amount, where=rec.where)
         except InputError as exc:
-            return Rejected(rec.file, rec.row, "E807", exc.message, raw)
+            return Rejected.of_error(rec.file, rec.row, exc, raw=raw)
         if loss < 0:
-            return Rejected(rec.file, rec.row, "E807", "the amount is negative", raw)
+            return Rejected.of(rec.file, rec.row, "E807", value=amount, raw=raw)
     return text, when, loss
 
 
@@ -619,9 +544,6 @@ class IntakeResult:
         }
 
 
-Progress = Callable[[int, int], None]
-
-
 def intake(
     inputs: str | Path | Sequence[str | Path],
     out: str | Path | None = None,
@@ -629,16 +551,18 @@ def intake(
     mapping: ReportMap | None = None,
     detector: Detector | None = None,
     force: bool = False,
-    progress: Progress | None = None,
+    progress: Progress = silent,
 ) -> IntakeResult:
-    """Read reports into cases; write the case folder `out` (when given). See the module for the codes."""
+    """Read reports into cases; write the case folder `out` (when given; refused before any work when it is not
+    empty, without `force`, or holds an input). See the module for the codes."""
     started = _time.perf_counter()
     items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     files = input_files(items)
     cmap = mapping or ReportMap.identity()
+    cmap.validate(where="mapping")
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
-        check_out(out_dir, files, force=force)
+        check_output(out_dir, inputs=files, folder=True, force=force)
     records: list[tuple[Record, tuple[str, int | None, int | None]]] = []
     rejected: list[Rejected] = []
     rows = 0
@@ -658,26 +582,15 @@ def intake(
                 rid = str(rid)
                 if rid in seen:
                     rejected.append(
-                        Rejected(
-                            item.file,
-                            item.row,
-                            "E808",
-                            f"report_id {rid!r} given twice (first at {seen[rid]})",
-                            rid,
-                        )
+                        Rejected.of(item.file, item.row, "E808", id=rid, first=seen[rid], raw=rid)
                     )
                     continue
                 seen[rid] = item.where
             records.append((item, checked))
     if not records:
         first = rejected[0] if rejected else None
-        raise InputError(
-            "E810",
-            f"no usable report ({rows} row(s) read"
-            + (f"; first problem: {first.code} {first.reason})" if first else ")"),
-            where=f"{first.file}:{first.row}" if first else str(files[0]),
-            hint="check the column mapping (--map text=COLUMN)",
-        )
+        where = first.location() if first else str(files[0])
+        raise InputError("E810", where=where, rows=rows, first=first)
     det = detector or Detector()
     cases: list[Case] = []
     texts = [checked[0] for _, checked in records]
@@ -686,65 +599,19 @@ def intake(
         norm = det.normalize(checked[0])
         entities = extract_entities(norm, lexicon=det.compiled.lexicon)
         cases.append(build_case(rec, f"C{i:08d}", checked, verdict, entities, cmap.timezone))
-        if progress is not None:
-            progress(i + 1, len(records))
+        progress("reports", i + 1, len(records))
     result = IntakeResult(
         cases, rejected, [str(f) for f in files], rows, _time.perf_counter() - started, out_dir
     )
     if out_dir is not None:
-        write_cases(result, out_dir)
+        write_cases(result, out_dir, inputs=files, force=force)
     return result
 
 
-def check_out(out: Path, inputs: Sequence[Path], *, force: bool) -> None:
-    """Refuse an output folder that is a file, is not empty (without `force`) or holds an input."""
-    if out.exists() and not out.is_dir():
-        raise InputError("E811", "exists and is not a folder", where=str(out))
-    target = out.resolve()
-    for p in inputs:
-        rp = p.resolve()
-        if rp == target or target in rp.parents:
-            raise InputError(
-                "E812", f"the output folder holds the input {p}", where=str(out), hint="choose another --out"
-            )
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError(
-            "E811", "the folder is not empty", where=str(out), hint="choose a new folder or add --force"
-        )
-
-
-def replace_folder(out: Path, fill: Callable[[Path], None], *, code: str) -> None:
-    """Write a folder beside `out` under a temporary name with `fill`, then put it in place of `out` (which it
-    replaces): a reader never sees half a folder, and a failure leaves `out` as it was."""
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise InputError(
-            code, f"cannot write beside the output folder: {exc.strerror}", where=str(out)
-        ) from None
-    try:
-        fill(tmp)
-        old: Path | None = None
-        if out.exists():
-            old = parent / f".{out.name}.{os.getpid()}.old"
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise InputError(code, f"cannot write the output folder: {exc.strerror}", where=str(out)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def write_cases(result: IntakeResult, out: Path) -> None:
-    """The case folder (see `fanzha.cases.model`), written beside `out` and renamed into place."""
-
-    def fill(tmp: Path) -> None:
+def write_cases(result: IntakeResult, out: Path, *, inputs: Sequence[Path] = (), force: bool = False) -> None:
+    """The case folder (see `fanzha.cases.model`), written beside `out` and renamed into place
+    (`fanzha.records.outputs.atomic_dir`)."""
+    with atomic_dir(out, inputs=inputs, force=force) as tmp:
         with open(tmp / CASES_JSONL, "wb") as fh:
             for c in result.cases:
                 fh.write(orjson.dumps(c.to_dict()) + b"\n")
@@ -754,8 +621,6 @@ def write_cases(result: IntakeResult, out: Path) -> None:
         pq.write_table(cases_table(result.cases), tmp / CASES_FILE)
         pq.write_table(identifiers_table(result.cases), tmp / IDENTIFIERS_FILE)
         (tmp / SUMMARY_FILE).write_bytes(orjson.dumps(result.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
-
-    replace_folder(out, fill, code="E811")
 
 
 def cases_table(cases: Sequence[Case]) -> pa.Table:

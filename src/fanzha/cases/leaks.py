@@ -22,11 +22,10 @@ by the ratio of observed to expected victims), each with the victims and orders 
 
 No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector operations over merchants.
 
-Codes (E830–E839):
-    E830  the orders are missing, unreadable, or lack a column (person_id, merchant_id, outlet_id, time, city)
-    E831  an invalid option (window, alpha, minimum of victims)
-    E832  an alerts file that cannot be read (JSONL with person_id and time)
-    E833  no victim with orders in their window: nothing to compare
+Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
+they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window, the
+fewest victims, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
+time) or E704 (a time); E833 no victim with orders in their window: nothing to compare.
 """
 
 from __future__ import annotations
@@ -101,11 +100,12 @@ class LeakParams:
 
     def validate(self) -> None:
         if not self.window_days > 0:
-            raise InputError("E831", f"the window must be > 0 days, got {self.window_days}", where="--window")
+            raise InputError("E823", where="--window", option="--window", bound="> 0", value=self.window_days)
         if not 0 < self.alpha < 1:
-            raise InputError("E831", f"alpha must be in (0, 1), got {self.alpha}", where="--alpha")
+            raise InputError("E831", where="--alpha", option="--alpha", value=self.alpha)
         if self.min_victims < 1:
-            raise InputError("E831", "at least one victim", where="--min-victims")
+            option = "--min-victims"
+            raise InputError("E824", where=option, option=option, min=1, value=self.min_victims)
 
 
 @dataclass
@@ -152,15 +152,10 @@ class Strata:
                 r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
             ]
         except duckdb.Error as exc:
-            raise InputError(
-                "E830", f"cannot read the orders: {str(exc).splitlines()[0]}", where=str(path)
-            ) from None
+            raise InputError("E007", where=str(path), reason=str(exc).splitlines()[0]) from None
         missing = [c for c in ORDER_COLUMNS if c not in cols]
         if missing:
-            raise InputError(
-                "E830", f"the orders lack the column(s) {', '.join(missing)}", where=str(path),
-                hint=f"columns: {', '.join(ORDER_COLUMNS)} (orders.parquet of a world)",
-            )  # fmt: skip
+            raise InputError("E834", where=str(path), columns=missing, valid=ORDER_COLUMNS)
         window = int(params.window_days * US_PER_DAY)
         con.execute(SQL["orders"].format(order_id="order_id" if "order_id" in cols else "NULL"), [str(path)])
         con.register(
@@ -282,12 +277,7 @@ def _orders_file(orders: str | Path) -> Path:
     if p.is_dir():
         p = p / "orders.parquet"
     if not p.is_file():
-        raise InputError(
-            "E830",
-            "no orders here",
-            where=str(p),
-            hint="give orders.parquet (or a world folder) with --orders",
-        )
+        raise InputError("E830", where=str(p))
     return p
 
 
@@ -311,18 +301,19 @@ def merchant_names(orders: str | Path) -> dict[str, dict[str, Any]]:
 
 
 def read_alerts(path: str | Path) -> list[tuple[str, int]]:
-    """(person_id, time) of each person's first alert in an alerts file of `fanzha warn` (JSONL)."""
+    """(person_id, time) of each person's first alert in an alerts file of `fanzha warn` (JSONL); the first bad
+    line is an error at its place (E020 / E023, E832 without person_id or time, E704 a time)."""
     first: dict[str, int] = {}
-    for rec in iter_jsonl(path, required=("person_id", "time")):
-        if rec.error is not None or rec.data is None:
-            raise InputError(
-                "E832", rec.error.message if rec.error else "bad line", where=f"{path}:{rec.line}"
-            )
-        try:
-            t = parse_time(rec.data["time"], where=f"{path}:{rec.line}")
-        except InputError as exc:
-            raise InputError("E832", exc.message, where=exc.where) from None
-        person = str(rec.data["person_id"])
+    for rec in iter_jsonl(path):
+        where = f"{path}:{rec.line}"
+        if rec.error is not None:
+            raise rec.error
+        data = rec.data or {}
+        missing = [k for k in ("person_id", "time") if data.get(k) is None]
+        if missing:
+            raise InputError("E832", where=where, fields=missing)
+        t = parse_time(data["time"], where=where)
+        person = str(data["person_id"])
         first[person] = min(t, first.get(person, t))
     return sorted(first.items(), key=lambda pt: (pt[1], pt[0]))
 

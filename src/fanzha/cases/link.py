@@ -26,18 +26,16 @@ comes with its tying keys and a strength: the share of its cases tied to it by t
 The data work is SQL over DuckDB (module constants `SQL`, parameters as ``?``); the veto pass is a union-find over
 the keys in order, in Python over arrays.
 
-Codes (E820–E829):
-    E820  not a case folder (cases.parquet / identifiers.parquet missing or unreadable)
-    E821  a trace output folder without flows (flows.parquet / flows.csv)
-    E822  a trace output file without the columns linking needs (victim_id, dst)
-    E823  an invalid option (window, hub numbers)
+Codes (docs/errors.md, "Cases"): E820 not a case folder (cases.parquet / identifiers.parquet missing), E007 one
+that cannot be read; E821 a trace output folder without flows (flows.parquet / flows.csv), E822 flows without the
+columns linking needs (victim_id, dst); E823 / E824 an invalid option (a window, the hub numbers).
 """
 
 from __future__ import annotations
 
 import time as _time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +49,7 @@ import pyarrow.parquet as pq
 
 from fanzha.cases.model import CASES_FILE, IDENTIFIERS_FILE
 from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
 from fanzha.records.units import US_PER_DAY
 
 I64 = npt.NDArray[np.int64]
@@ -161,19 +160,20 @@ class LinkParams:
     suggest_min: float = 0.5
 
     def validate(self) -> None:
+        """E823 for a window that is no window, E824 for a hub number below 2 (a hub is shared by at least 2
+        cases and touches at least 2 clusters of at least 2 cases)."""
         if not self.window_days > 0:
-            raise InputError("E823", f"the window must be > 0 days, got {self.window_days}", where="--window")
+            raise InputError("E823", where="--window", option="--window", bound="> 0", value=self.window_days)
         if not self.same_reporter_days >= 0:
-            raise InputError(
-                "E823", f"the same reporter's window must be ≥ 0 days, got {self.same_reporter_days}",
-                where="--same-reporter",
-            )  # fmt: skip
-        if self.hub_min_cases < 2 or self.hub_clusters < 2 or self.hub_cluster_size < 2:
-            raise InputError(
-                "E823",
-                "a hub is shared by at least 2 cases and touches at least 2 clusters of at least 2 cases",
-                where="--hub-min-cases / --hub-clusters / --hub-cluster-size",
-            )
+            option = "--same-reporter"
+            raise InputError("E823", where=option, option=option, bound="≥ 0", value=self.same_reporter_days)
+        for option, value in (
+            ("--hub-min-cases", self.hub_min_cases),
+            ("--hub-clusters", self.hub_clusters),
+            ("--hub-cluster-size", self.hub_cluster_size),
+        ):
+            if value < 2:
+                raise InputError("E824", where=option, option=option, min=2, value=value)
 
 
 @dataclass
@@ -204,19 +204,20 @@ def _path_sql(p: Path) -> str:
     return str(p)
 
 
+def case_folder(case_dir: str | Path, *names: str) -> Path:
+    """`case_dir`, a case folder holding the files `names` (E820 naming the first one missing)."""
+    d = Path(case_dir)
+    for name in names:
+        if not (d / name).is_file():
+            raise InputError("E820", where=str(d), file=name)
+    return d
+
+
 def connect(
     case_dir: str | Path, db: str | Path | None = None, threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the case folder's `cases` and `ids` tables."""
-    d = Path(case_dir)
-    for name in (CASES_FILE, IDENTIFIERS_FILE):
-        if not (d / name).is_file():
-            raise InputError(
-                "E820",
-                f"not a case folder: {name} is missing",
-                where=str(d),
-                hint="make one with `fanzha cases intake REPORTS --out DIR`",
-            )
+    d = case_folder(case_dir, CASES_FILE, IDENTIFIERS_FILE)
     con = duckdb.connect(str(db) if db is not None else ":memory:")
     con.execute("SET enable_progress_bar = false")
     if threads:
@@ -226,9 +227,7 @@ def connect(
         con.execute(SQL["ids"], [_path_sql(d / IDENTIFIERS_FILE)])
     except duckdb.Error as exc:
         con.close()
-        raise InputError(
-            "E820", f"cannot read the case folder: {str(exc).splitlines()[0]}", where=str(d)
-        ) from None
+        raise InputError("E007", where=str(d), reason=str(exc).splitlines()[0]) from None
     return con
 
 
@@ -238,12 +237,7 @@ def read_flows(trace_out: str | Path) -> pa.Table:
     d = Path(trace_out)
     p = d / "flows.parquet" if (d / "flows.parquet").is_file() else d / "flows.csv"
     if not p.is_file():
-        raise InputError(
-            "E821",
-            "no flows.parquet or flows.csv here",
-            where=str(d),
-            hint="give the --out folder of `fanzha trace`",
-        )
+        raise InputError("E821", where=str(d))
     try:
         if p.suffix == ".parquet":
             table = pq.read_table(p)
@@ -255,15 +249,10 @@ def read_flows(trace_out: str | Path) -> pa.Table:
                 ),
             )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError("E821", f"cannot read {p.name}: {str(exc).splitlines()[0]}", where=str(p)) from None
+        raise InputError("E007", where=str(p), reason=str(exc).splitlines()[0]) from None
     missing = [c for c in ("victim_id", "dst") if c not in table.column_names]
     if missing:
-        raise InputError(
-            "E822",
-            f"{p.name} lacks the column(s) {', '.join(missing)}",
-            where=str(p),
-            hint="columns: victim_id, dst, terminal",
-        )
+        raise InputError("E822", where=str(p), columns=missing)
     con = duckdb.connect()
     con.register("f", table)
     where = "WHERE NOT coalesce(CAST(terminal AS BOOLEAN), false)" if "terminal" in table.column_names else ""
@@ -284,7 +273,7 @@ def link(
     params: LinkParams | None = None,
     db: str | Path | None = None,
     threads: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress = silent,
 ) -> LinkResult:
     """Link the cases of a case folder (and the victims' money of a trace output folder); `threads` bounds
     DuckDB's."""
@@ -304,7 +293,7 @@ def _link(
     prm: LinkParams,
     flows: pa.Table | None,
     started: float,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress,
 ) -> LinkResult:
     steps: dict[str, float] = {}
     clock = [started]
@@ -372,8 +361,7 @@ def _link(
     # 3. everything else joins
     merged_now = np.array([x == "merged" for x in status], dtype=np.bool_)[key_of]
     root = _components(n, key_of[merged_now], member[merged_now])
-    if progress is not None:
-        progress(n_keys, n_keys)
+    progress("keys", n_keys, n_keys)
     step("accounts, then the open kinds with the hub rule")
     # the second look: within each cluster, a key that only holds apart pieces together is a hub too
     root = _bridges(root, key_of, member, status, reason, touched, df, tier, prm)

@@ -6,7 +6,8 @@ The files of a case folder (written by `fanzha cases intake`, read by `link` and
 - ``cases.jsonl``: every case, whole (text, findings, every entity with its span);
 - ``cases.parquet``: one row per case (`CASES`), for DuckDB;
 - ``identifiers.parquet``: one row per identifier a case names (`IDENTIFIERS`), for DuckDB;
-- ``rejected.jsonl``: the input rows kept aside, each with its code and place (file:row);
+- ``rejected.jsonl``: the input rows kept aside (`fanzha.records.events.Rejected.to_dict`): the place
+  (``source``, ``row``), the code, its message and params, the row's text (``raw``);
 - ``summary.json``: what the intake read, accepted and kept aside.
 """
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, json_option, progress_bar, quiet_option
+from fanzha.cli.common import command_line, echo_json, json_option, quiet_option
+from fanzha.cli.progress import progress_bar
 
 
 @click.group("cases")
@@ -68,10 +69,10 @@ def intake(
     if tz is not None:
         cmap.timezone = tz
         cmap.validate(where="--tz")
-    with progress_bar("intake", quiet=quiet) as bar:
+    with progress_bar(quiet=quiet) as progress:
         result = run_intake(
             list(reports), out, mapping=cmap, detector=Detector(model=None if no_model else "default"),
-            force=force, progress=bar,
+            force=force, progress=progress,
         )  # fmt: skip
     summary = result.to_dict()
     if as_json:
@@ -94,6 +95,7 @@ def intake(
     help="The --out folder of `fanzha trace`: victims whose money met in one account are linked.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/link].")
+@click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/link always is).")
 @click.option("--window", default="30d", show_default=True, help="A partial number matches within this time.")
 @click.option(
     "--same-reporter",
@@ -131,6 +133,7 @@ def link(
     picture: int,
     db: Path | None,
     threads: int | None,
+    force: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -149,10 +152,10 @@ def link(
         hub_clusters=hub_clusters,
         hub_cluster_size=hub_cluster_size,
     )
-    with progress_bar("link", quiet=quiet) as bar:
+    with progress_bar(quiet=quiet) as progress:
         result = run_link(
             case_dir, trace_out=trace_out, params=params, out=out, db=db, threads=threads, picture=picture,
-            progress=bar,
+            force=force, progress=progress,
         )  # fmt: skip
     s = result.summary
     if as_json:
@@ -180,6 +183,7 @@ def link(
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="False-discovery level (BH).")
 @click.option("--min-victims", type=int, default=2, show_default=True, help="Fewest victims of a suspect.")
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
+@click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/leaks always is).")
 @json_option
 def leaks(
     case_dir: Path,
@@ -189,6 +193,7 @@ def leaks(
     alpha: float,
     min_victims: int,
     out: Path | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Which shops or courier outlets the victims bought from before contact, more than buyers like them.
@@ -205,6 +210,7 @@ def leaks(
         alerts=alerts,
         params=LeakParams(window_days=_days(window, "--window"), alpha=alpha, min_victims=min_victims),
         out=out,
+        force=force,
     )
     if as_json:
         echo_json(run.summary)
@@ -261,29 +267,23 @@ def evaluate(
     todo: list[tuple[str, Path]] = [(w.name, w) for w in worlds]
     for spec in specs:
         name, _, seed = spec.partition(":")
-        if not seed.isdigit() or root is None:
-            raise InputError(
-                "E841", f"--world wants PRESET:SEED with --root DIR, got {spec!r}", where="--world"
-            )
+        if not name or not seed.isdigit():
+            raise InputError("E841", where="--world", value=spec)
+        if root is None:
+            raise InputError("E842", where="--world")
         todo.append((f"{name}-{seed}", root / f"{name}-{seed}"))
     if not todo:
-        raise InputError("E841", "give a WORLD folder or --world PRESET:SEED", where="fanzha cases evaluate")
+        raise InputError("E843", where="fanzha cases evaluate")
     if doc is not None and not doc.is_file():
-        raise InputError("E841", "no such file", where=str(doc))
+        raise InputError("E001", where=str(doc))
     runs = []
-    steps = ("world", "intake", "trace", "link", "leaks")
-    with progress_bar("evaluate", quiet=quiet) as bar:
+    with progress_bar(quiet=quiet) as progress:
         for n, (name, path) in enumerate(todo):
-            bar(n * len(steps), len(todo) * len(steps), f"{name}: world")
+            progress("worlds", n, len(todo))
             if not (path / "reports.jsonl").is_file():
                 preset, _, seed = name.rpartition("-")
                 if not preset or not seed.isdigit():
-                    raise InputError(
-                        "E840",
-                        "no world here",
-                        where=str(path),
-                        hint="or give --world PRESET:SEED --root DIR",
-                    )
+                    raise InputError("E840", where=str(path), file="reports.jsonl")
                 from fanzha.sim.config import preset as get_preset
                 from fanzha.sim.generate import simulate
 
@@ -293,11 +293,8 @@ def evaluate(
                 if out is not None and len(todo) > 1
                 else out or path.with_name(path.name + ".cases-eval")
             )
-
-            def log(step: str, name: str = name, n: int = n) -> None:
-                bar(n * len(steps) + steps.index(step), len(todo) * len(steps), f"{name}: {step}")
-
-            runs.append((name, nan_free(evaluate_world(path, work, log=log))))
+            runs.append((name, nan_free(evaluate_world(path, work, progress=progress))))
+        progress("worlds", len(todo), len(todo))
     command = command_line(
         "fanzha cases evaluate", *worlds, options=[("--world", specs), ("--root", root), ("--doc", doc)]
     )
