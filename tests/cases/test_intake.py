@@ -279,7 +279,7 @@ def test_csv_rows_with_the_wrong_number_of_columns_are_kept_aside(tmp_path: Path
 @given(
     data=st.one_of(
         st.binary(max_size=300),
-        st.lists(st.one_of(st.text(max_size=40), st.integers(), st.none(), st.dictionaries(st.sampled_from(["text", "time", "report_id", "amount_claimed", "x"]), st.one_of(st.text(max_size=30), st.integers(), st.floats(allow_nan=False), st.none()), max_size=5)), max_size=6).map(lambda xs: b"\n".join(orjson.dumps(x) for x in xs)),
+        st.lists(st.one_of(st.text(max_size=40), st.integers(-(2**63), 2**63 - 1), st.none(), st.dictionaries(st.sampled_from(["text", "time", "report_id", "amount_claimed", "x"]), st.one_of(st.text(max_size=30), st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False), st.none()), max_size=5)), max_size=6).map(lambda xs: b"\n".join(orjson.dumps(x) for x in xs)),
         st.lists(st.lists(st.text(alphabet='ab,"\n 被骗QQ123', max_size=12), min_size=1, max_size=4), max_size=5).map(lambda rows: "\n".join(",".join(r) for r in [["text", "time"], *rows]).encode()),
     ),
     suffix=st.sampled_from([".jsonl", ".json", ".csv", ".txt"]),
