@@ -60,7 +60,7 @@ def test_same_seed_gives_the_same_bytes(small_world: tuple[Path, SimResult], tmp
     simulate(TINY.replace(seed=1), tmp_path / "c")
     a, b, c = _digest(tmp_path / "a"), _digest(tmp_path / "b"), _digest(tmp_path / "c")
     assert a == _digest(small_world[0])  # the small preset, run twice
-    assert len(a) == len(FILES) + 2  # every file, reports.jsonl and manifest.json
+    assert len(a) == len(FILES) + 3  # every file, reports.jsonl, investigation/seeds.csv and manifest.json
     assert b["transfers.parquet"] != c["transfers.parquet"]
 
 

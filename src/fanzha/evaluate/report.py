@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from fanzha.errors import InputError
+from fanzha.evaluate.blocks import replace_block
 from fanzha.evaluate.metrics import NONE, Metrics, Outcome, Ratio, score
 from fanzha.records.corpora import INFO, Split, repo_root
-from fanzha.records.outputs import atomic_file
 
 AIM_F1 = 0.95
 AIM_FALSE_ALARMS = 0.01
@@ -506,14 +504,4 @@ def provenance(command: str, kb_version: str, limit: int | None) -> dict[str, An
 
 def update_doc(path: Path, markdown: str) -> None:
     """Replace the generated block of `path` (between `BEGIN` and `END`) by `markdown`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("E001", where=str(path)) from None
-    begin = re.search(r"<!-- BEGIN generated[^\n]*-->", text)
-    end = text.find(END, begin.end()) if begin else -1
-    if begin is None or end < 0:
-        raise InputError("E321", where=str(path), begin=BEGIN, end=END)
-    new = text[: begin.end()] + "\n" + markdown.rstrip("\n") + "\n" + text[end:]
-    with atomic_file(path, option="--doc") as fh:  # whole or not at all: it is the user's document
-        fh.write(new.encode("utf-8"))
+    replace_block(path, markdown.rstrip("\n") + "\n", BEGIN, END)

@@ -20,6 +20,7 @@ import functools
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -76,6 +77,81 @@ class TextBank:
             src, dst = self._typos[int(rng.integers(len(self._typos)))]
             text = text.replace(src, dst, 1)
         return text
+
+    def vary_kept(self, text: Spanned, *, typo: float) -> Spanned:
+        """A typo (as `vary` draws it) outside the spans of `text`, whose spans are kept on their characters: the
+        report generator writes identifiers into a text and records where they are."""
+        rng = self.rng
+        if typo <= 0 or rng.random() >= typo:
+            return text
+        src, dst = self._typos[int(rng.integers(len(self._typos)))]
+        at = 0
+        while (i := text.text.find(src, at)) >= 0:
+            if not any(i < e and s < i + len(src) for _, s, e in text.spans):
+                shift = len(dst) - len(src)
+                spans = tuple(
+                    (n, s + shift if s >= i + len(src) else s, e + shift if e >= i + len(src) else e)
+                    for n, s, e in text.spans
+                )
+                return Spanned(text.text[:i] + dst + text.text[i + len(src) :], spans)
+            at = i + 1
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Spanned:
+    """A text and named spans [start, end) in it: what a slot holds when the parts it was made of must be found
+    in the output (the identifiers a synthetic report mentions)."""
+
+    text: str
+    spans: tuple[tuple[str, int, int], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_FORMATTER = string.Formatter()
+
+
+def render_spans(template: str, values: Mapping[str, object]) -> Spanned:
+    """`template` filled as `str.format_map` fills it (a slot not given renders empty), with the span of every
+    slot filled, named by the slot; a `Spanned` value brings its own spans along, inside its slot's."""
+    out: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    for literal, field, _spec, _conv in _FORMATTER.parse(template):
+        out.append(literal)
+        pos += len(literal)
+        if field is None:
+            continue
+        value = values.get(field, "")
+        text = str(value)
+        if isinstance(value, Spanned):
+            spans.extend((n, pos + a, pos + b) for n, a, b in value.spans)
+        if text:
+            spans.append((field, pos, pos + len(text)))
+        out.append(text)
+        pos += len(text)
+    return Spanned("".join(out), tuple(spans))
+
+
+def join_spans(parts: Sequence[Spanned | str], sep: str = "") -> Spanned:
+    """The parts one after the other (with `sep` between them), their spans moved to where they land."""
+    out: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    for i, part in enumerate(parts):
+        if i and sep:
+            out.append(sep)
+            pos += len(sep)
+        if isinstance(part, Spanned):
+            spans.extend((n, pos + a, pos + b) for n, a, b in part.spans)
+            text = part.text
+        else:
+            text = part
+        out.append(text)
+        pos += len(text)
+    return Spanned("".join(out), tuple(spans))
 
 
 class _Given(dict[str, object]):
