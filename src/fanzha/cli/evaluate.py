@@ -3,6 +3,7 @@
 \b
   fanzha eval --jsonl labelled.jsonl [--out DIR] [--lang en]
   fanzha eval --corpora ../shared/data [--split test|dev|all] [--limit N] [--only tf5,news] [--out DIR]
+  fanzha eval --testsets eval/testsets [--corpora ../shared/data] [--out DIR] [--doc docs/evaluation.md]
 
 The definitions of every figure are in `fanzha.evaluate.metrics` and docs/evaluation.md.
 """
@@ -87,9 +88,16 @@ def _write_json(path: Path, data: Any) -> None:
     help="The data folder with the corpora (../shared/data).",
 )
 @click.option(
+    "--testsets",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The project's own test sets (eval/testsets): first contact, stage, paraphrases, and windows cut from "
+    "the corpora (--corpora, default ../shared/data); fused and rules alone.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write metrics.json + errors.jsonl (--jsonl) or corpora.md + corpora.json (--corpora) here.",
+    help="Write metrics.json + errors.jsonl (--jsonl), corpora.md + corpora.json (--corpora) or "
+    "testsets.md + testsets.json (--testsets) here.",
 )
 @click.option(
     "--split",
@@ -118,6 +126,7 @@ def _write_json(path: Path, data: Any) -> None:
 def evaluate(
     jsonl: Path | None,
     corpora: Path | None,
+    testsets: Path | None,
     out: Path | None,
     split: str | None,
     limit: int | None,
@@ -133,7 +142,18 @@ def evaluate(
       fanzha eval --jsonl labelled.jsonl --out eval-out
       fanzha eval --corpora ../shared/data --out docs/eval
       fanzha eval --corpora ../shared/data --split dev --only tf5,tf8 --errors /tmp/dev-errors
+      fanzha eval --testsets eval/testsets --out /tmp/testsets --doc docs/evaluation.md
     """
+    if testsets is not None:
+        extra = [
+            n
+            for n, v in (("--jsonl", jsonl), ("--split", split), ("--limit", limit), ("--only", only))
+            if v is not None
+        ]
+        if extra:
+            raise click.UsageError(f"{', '.join(extra)} do not apply to --testsets")
+        _eval_testsets(testsets, corpora, out, errors_dir, doc, lang)
+        return
     if (jsonl is None) == (corpora is None):
         raise click.UsageError("give exactly one of --jsonl FILE or --corpora DIR")
     if jsonl is not None:
@@ -188,6 +208,21 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str) -> None:
         click.echo(f"fanzha: eval: wrote {out / 'metrics.json'} and {out / 'errors.jsonl'}", err=True)
 
 
+def _outputs(out: Path | None, errors_dir: Path | None, doc: Path | None) -> Path | None:
+    """Check the output options before any work: --errors outside the repository (the errors carry corpus
+    texts), --doc an existing file; create --out."""
+    if errors_dir is not None and _inside_repo(errors_dir):
+        raise InputError(
+            "E322",
+            "--errors writes corpus texts, which must not enter the repository",
+            where=str(errors_dir),
+            hint="give a folder outside it, e.g. /tmp/fanzha-errors",
+        )
+    if doc is not None and not doc.is_file():
+        raise InputError("E001", "no such file", where=str(doc))
+    return _out_dir(out) if out is not None else None
+
+
 def _inside_repo(path: Path) -> bool:
     from fanzha.records.corpora import repo_root
 
@@ -215,17 +250,7 @@ def _eval_corpora(
     from fanzha.records.corpora import Split
 
     names = parse_only(only)
-    if errors_dir is not None and _inside_repo(errors_dir):
-        raise InputError(
-            "E322",
-            "--errors writes corpus texts, which must not enter the repository",
-            where=str(errors_dir),
-            hint="give a folder outside it, e.g. /tmp/fanzha-errors",
-        )
-    if doc is not None and not doc.is_file():
-        raise InputError("E001", "no such file", where=str(doc))
-    if out is not None:
-        out = _out_dir(out)
+    out = _outputs(out, errors_dir, doc)
     splits: list[Split] = ["test", "all"] if split is None else [split]  # type: ignore[list-item]
     detector = _detector(lang)
     run = run_corpora(detector, root, names, splits, limit=limit, on_error=_echo_error, progress=_Progress())
@@ -259,3 +284,39 @@ def _eval_corpora(
         click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)
     if run.missing:
         sys.exit(1)
+
+
+def _eval_testsets(
+    root: Path, data: Path | None, out: Path | None, errors_dir: Path | None, doc: Path | None, lang: str
+) -> None:
+    from fanzha.detect.engine import Detector
+    from fanzha.evaluate import testsets as ts
+    from fanzha.evaluate.report import provenance, update_doc
+
+    out = _outputs(out, errors_dir, doc)
+
+    def progress(name: str, n: int) -> None:
+        click.echo(f"fanzha: eval: {name}: {n:,} texts …", err=True)
+
+    fused, rules = Detector(lang=lang), Detector(lang=lang, model=None)
+    result = ts.run(fused, rules, root, data_dir=data, on_error=_echo_error, progress=progress)
+    command = command_line(
+        "fanzha eval --testsets", root, options=[("--corpora", data), ("--out", out), ("--doc", doc)]
+    )
+    meta = {**provenance(command, fused.kb.version, None), "model": ts.model_id(fused)}
+    figs = ts.figures(result)
+    markdown = ts.markdown(figs, meta)
+    click.echo(markdown)
+    if out is not None:
+        (out / "testsets.md").write_text(markdown, encoding="utf-8")
+        _write_json(out / "testsets.json", ts.to_json(figs, meta))
+        click.echo(f"fanzha: eval: wrote {out / 'testsets.md'} and {out / 'testsets.json'}", err=True)
+    if doc is not None:
+        update_doc(doc, markdown, begin=ts.BEGIN, end=ts.END)
+        click.echo(f"fanzha: eval: updated the test-set tables in {doc}", err=True)
+    if errors_dir is not None:
+        errors_dir.mkdir(parents=True, exist_ok=True)
+        with open(errors_dir / "testsets.errors.jsonl", "wb") as fh:
+            for rec in ts.errors(result):
+                fh.write(orjson.dumps(rec) + b"\n")
+        click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
+from fanzha.detect import checks as _checks
 from fanzha.detect.document import Document
 from fanzha.detect.fusion import Decision, Evidence, bound, fuse, fuse_model
 from fanzha.detect.prefilter import required_literal_sets, with_first_character_lookahead
@@ -55,6 +56,10 @@ class CompiledKB:
         self.lexicon = compile_lexicon(kb.lexicon)
         self.indicators: list[Indicator] = [i for i in kb.indicators if i.status != "deprecated"]
         self.by_id = {ind.id: ind for ind in self.indicators}
+        self.steps = [ind.step for ind in self.indicators]  # each indicator's move (Indicator.step), once
+        built = _checks.build(kb)
+        #: per indicator, the check its hits must pass (fanzha.detect.checks), or None
+        self.checks = [built[ind.check] if ind.check is not None else None for ind in self.indicators]
         self.advice = {a.id: a for a in kb.advice}
         self.categories = {c.id: c for c in kb.categories}
         self.variants = {v.id: v for v in kb.variants}
@@ -108,8 +113,10 @@ class CompiledKB:
         automaton.make_automaton()
         self.automaton = automaton
 
-    def match(self, text: str) -> list[tuple[_Hit, str | None]]:
-        """All kept hits in a normalised text, each with the context word that boosted it (or None)."""
+    def match(self, text: str, norm: Normalized | None = None) -> list[tuple[_Hit, str | None]]:
+        """All kept hits in a normalised text, each with the context word that boosted it (or None). With
+        `norm` (the text with its map to the original) the indicators' checks run; without it they keep every
+        hit (an upper bound)."""
         if not text:
             return []
         hits: list[_Hit] = []
@@ -160,6 +167,9 @@ class CompiledKB:
                     break
             if ind.context_required and ctx is None:
                 continue
+            check = self.checks[hit.idx]
+            if check is not None and not check(text, norm, hit.start, hit.end):
+                continue
             kept.append((hit, ctx))
         return kept
 
@@ -207,7 +217,7 @@ class Detector:
         if not found:
             return None
         inds = c.indicators
-        score, label = bound(c.kb.fusion, ((inds[k].weight, inds[k].stage) for k in found))
+        score, label = bound(c.kb.fusion, ((inds[k].weight, c.steps[k]) for k in found))
         return Screen(frozenset(inds[k].id for k in found), score, label)
 
     def normalize(self, text: str) -> Normalized:
@@ -277,7 +287,7 @@ class Detector:
         own_turn = c.kb.fusion.self_turn_factor if doc.conversation else {}
         findings: list[Finding] = []
         best: dict[int, Evidence] = {}
-        for hit, ctx in _dedupe(c.match(norm.text)):
+        for hit, ctx in _dedupe(c.match(norm.text, norm)):
             ind = c.indicators[hit.idx]
             score = 1.0 if ctx is not None else ind.base
             where = None  # (original start, end, turn index), found once per hit when needed
@@ -289,7 +299,9 @@ class Detector:
             if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
                 prev = best.get(hit.idx)
                 if prev is None or score > prev.score:
-                    best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
+                    best[hit.idx] = Evidence(
+                        ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor
+                    )
                 continue
             a, b, turn_i = where or _locate(norm, bounds, hit.start, hit.end)
             turn = doc.turns[turn_i]
@@ -318,7 +330,9 @@ class Detector:
             )
             prev = best.get(hit.idx)
             if prev is None or score > prev.score:
-                best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
+                best[hit.idx] = Evidence(
+                    ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor
+                )
         mentions = tuple(self._mentions(doc, norm, bounds))
         hook = self.model_hook() if model_logit is None else None
         if hook is not None and prediction is _UNSET:
