@@ -52,6 +52,7 @@ def test_the_sets_parse_and_hold_what_the_readme_says() -> None:
     assert Counter(ex.gold.label for ex in fc) == {"scam": 152, "safe": 110}
     assert Counter(ex.gold.stage for ex in sets["staged"]) == {1: 20, 2: 22, 3: 22}
     assert len(sets["paraphrases"]) == 74
+    assert len(sets["paraphrases_polished"]) == 50
     every = [ex.data for name in ts.SETS for ex in sets[name]]
     assert len(set(every)) == len(every), "a text appears twice"
     assert all(ts.glued(ex.data) == g.data for ex, g in zip(fc, sets["first_contact.glued"], strict=True))

@@ -36,7 +36,8 @@ from fanzha.evaluate.report import _md_table, generated_line, ratio
 from fanzha.evaluate.runner import Analyzer, predict_batched, read_labelled
 from fanzha.records.corpora import Record, default_data_dir, load, repo_root
 
-SETS = ("first_contact", "staged", "paraphrases")
+SETS = ("first_contact", "staged", "paraphrases", "paraphrases_polished")
+PARAPHRASES = ("paraphrases", "paraphrases_polished")
 WINDOW_SIZES = (3, 4, 5)
 SCAM_WINDOWS = (("teleantifraud", "test"),)
 BENIGN_WINDOWS = (("teleantifraud", "test"), ("taobao_ecd_sample", "all"), ("imfraud_benign_cs", "all"))
@@ -276,7 +277,7 @@ def figures(result: Run) -> dict[str, Any]:
                 "rules": stage_figures(r[name]),
                 "recall": _pair(f[name], r[name]),
             }
-    for name in ("paraphrases", "paraphrases.glued"):
+    for name in [n + g for n in PARAPHRASES for g in ("", ".glued")]:
         if name in f:
             out[name] = {
                 "recall": _pair(f[name], r[name]),
@@ -377,9 +378,10 @@ def bars(figs: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": _rate(rec) >= AIMS["window_recall"] and _rate(fa) <= AIMS["window_false_alarms"],
             }
         )
-    pp = figs.get("paraphrases")
-    if pp:
-        fr, rr = pp["recall"]["fused"], pp["recall"]["rules"]
+    pps = [figs[n] for n in PARAPHRASES if n in figs]
+    if pps:
+        fr = Ratio(sum(p["recall"]["fused"].k for p in pps), sum(p["recall"]["fused"].n for p in pps))
+        rr = Ratio(sum(p["recall"]["rules"].k for p in pps), sum(p["recall"]["rules"].n for p in pps))
         out.append(
             {
                 "bar": "paraphrases: fused recall not below the rules'",
@@ -487,17 +489,22 @@ def markdown(figs: dict[str, Any], meta: dict[str, Any]) -> str:
         rows = _rows(w["per_type"]) + _rows(w["per_size"], suffix=" turns")
         rows += _rows(w["false_alarms_per_corpus"], suffix=" (false alarms)")
         lines += _md_table(["", *_HEAD], _ALIGN, rows)
-    pp, pg = figs.get("paraphrases"), figs.get("paraphrases.glued")
-    if pp:
-        lines += ["", "#### Paraphrased scams (`paraphrases.jsonl`)", ""]
+    for name, title in (
+        ("paraphrases", "Paraphrased scams"),
+        ("paraphrases_polished", "Paraphrased, polished"),
+    ):
+        pp, pg = figs.get(name), figs.get(f"{name}.glued")
+        if not pp:
+            continue
+        lines += ["", f"#### {title} (`{name}.jsonl`)", ""]
         glued = ("all, glued", pg["recall"]) if pg else None
         lines += _md_table(
             ["category", *_HEAD], _ALIGN, _rows(pp["per_category"], ("**all**", pp["recall"]), glued)
         )
         lines += [
             "",
-            f"The model lowered a flagged rules verdict to safe on {ratio(pp['lowered'])} of the paraphrases and "
-            f"raised a safe one on {ratio(pp['raised'])}.",
+            f"The model lowered a flagged rules verdict to safe on {ratio(pp['lowered'])} of them and raised a "
+            f"safe one on {ratio(pp['raised'])}.",
         ]
     return "\n".join(lines) + "\n"
 
