@@ -78,14 +78,17 @@ def label_of(score: float, t: Thresholds) -> Label:
 
 
 def chain_bonus(move_chain: Mapping[str, float], moves: Set[str]) -> float:
-    """The chain bonuses earned by the moves made (a key "pretext+execution" needs both)."""
-    return sum(bonus for needed, bonus in _chain(tuple(move_chain.items())) if needed <= moves)
+    """The chain bonuses earned by the moves made: a key "pretext+channel|execution" needs a pretext and a
+    channel or execution move."""
+    return sum(
+        bonus for parts, bonus in _chain(tuple(move_chain.items())) if all(part & moves for part in parts)
+    )
 
 
 @functools.lru_cache(maxsize=64)
-def _chain(items: tuple[tuple[str, float], ...]) -> tuple[tuple[frozenset[str], float], ...]:
-    """The chain bonuses with their keys ("pretext+execution") parsed into sets of moves, in configured order."""
-    return tuple((frozenset(key.split("+")), bonus) for key, bonus in items)
+def _chain(items: tuple[tuple[str, float], ...]) -> tuple[tuple[tuple[frozenset[str], ...], float], ...]:
+    """The chain bonuses with their keys parsed: each ``+``-part a set of ``|``-alternatives, in order."""
+    return tuple((tuple(frozenset(p.split("|")) for p in key.split("+")), bonus) for key, bonus in items)
 
 
 #: moves that are ordinary life on their own (a work meeting, a QR code): with no contact or pretext found they

@@ -232,7 +232,8 @@ class Fusion(_Model):
 
     bias: float = -4.0
     move_chain: dict[str, float] = Field(
-        default_factory=dict, description="'pretext+execution': bonus when both moves hit"
+        default_factory=dict,
+        description="'pretext+channel|execution': bonus when a pretext and a channel or execution move hit",
     )
     max_evidence: float = Field(default=12.0, gt=0, description="cap on the summed scam evidence")
     genre_bias: dict[str, float] = Field(
@@ -252,8 +253,10 @@ class Fusion(_Model):
     def _chain_keys(cls, v: dict[str, float]) -> dict[str, float]:
         for key in v:
             parts = key.split("+")
-            if len(parts) < 2 or any(p not in MOVES for p in parts):
-                raise ValueError(f"{key!r}: join two or more of {', '.join(MOVES)} with '+'")
+            if len(parts) < 2 or any(m not in MOVES for p in parts for m in p.split("|")):
+                raise ValueError(
+                    f"{key!r}: join two or more of {', '.join(MOVES)} with '+' (alternatives with '|')"
+                )
         return v
 
     @field_validator("self_turn_factor")

@@ -123,7 +123,23 @@ class PersonState:
         return 1.0 - keep
 
     def stage(self, rules: CompiledRules) -> int:
-        return max((rules.by_id[r].stage for r in self.matched), default=0)
+        """The furthest stage the matched sequences show: the highest stage of the signals of their steps that
+        the events they used raised (a meeting app installed after the call is stage 2, sharing the screen
+        stage 3); a sequence whose events are no longer kept counts its own stage."""
+        masks = {e[EID]: e[MASK] for e in self.entries}
+        best = 0
+        for rid, (_, eids) in self.matched.items():
+            q = rules.by_id[rid]
+            used = [masks.get(eid) for eid in eids]
+            if any(m is None for m in used):
+                best = max(best, q.stage)
+                continue
+            raised = 0
+            for m in used:
+                raised |= m or 0
+            raised &= q.signals
+            best = max(best, max((s for bit, s in rules.stage_of if raised & bit), default=q.stage))
+        return best
 
 
 def evidence_entries(st: PersonState) -> list[Entry]:
