@@ -300,7 +300,7 @@ class Detector:
                 prev = best.get(hit.idx)
                 if prev is None or score > prev.score:
                     best[hit.idx] = Evidence(
-                        ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor
+                        ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor, ind.firm
                     )
                 continue
             a, b, turn_i = where or _locate(norm, bounds, hit.start, hit.end)
@@ -331,7 +331,7 @@ class Detector:
             prev = best.get(hit.idx)
             if prev is None or score > prev.score:
                 best[hit.idx] = Evidence(
-                    ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor
+                    ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor, ind.firm
                 )
         mentions = tuple(self._mentions(doc, norm, bounds))
         hook = self.model_hook() if model_logit is None else None

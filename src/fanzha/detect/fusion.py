@@ -7,7 +7,10 @@ execution move; an indicator's move is `Indicator.step`) add the chain bonus (kb
 verdict stays one sum that the decision trail shows term by term. With the model's learned `stack` (weights
 fitted by `fanzha train` on held-out training data, see docs/model-card.md) the scam log-odds are instead
 ``intercept + w_rules · (bias + capped + chain) + w_model · model + w_model_alone · model × [no scam evidence]``,
-each term in the trail (``stack``); the genre logic below gates the result the same way.
+each term in the trail (``stack``); the genre logic below gates the result the same way. When the rules found firm
+evidence (`Indicator.firm`: a forged channel, a pretext only scammers use, an ask with no innocent reading), the
+model may pull the log-odds at most ``fusion.firm_margin`` below the rules' own (``firm_floor`` in the trail): a
+model that has not seen the wording must not veto it.
 
     p_scam   = σ(bias + min(Σ scam evidence, cap) + chain bonus + model term)
     P(genre) = softmax over attempt / narrative / notice of (genre bias + Σ genre evidence)
@@ -56,6 +59,7 @@ class Evidence:
     score: float
     move: str | None  # contact, pretext, channel, execution (scam indicators); None for the others
     alone_factor: float = 1.0
+    firm: bool = False  # Indicator.firm: the model may lower it by at most fusion.firm_margin
 
     @property
     def contribution(self) -> float:
@@ -139,6 +143,13 @@ def fuse(
         logit = sum(stacked.values())
     else:
         logit = rule_logit + (model_logit or 0.0)
+    firm = sorted(ev.indicator for ev in evidence if ev.firm and ev.role == "scam" and ev.contribution > 0)
+    floor: float | None = None
+    if model_logit is not None and firm and logit < rule_logit - config.firm_margin:
+        # Firm evidence (a forged channel, a pretext only scammers use): the model, which may never have seen
+        # the wording, lowers the rules' verdict by at most the margin.
+        floor = rule_logit - config.firm_margin
+        logit = floor
     p_scam = sigmoid(logit)
 
     genre_logits: dict[str, float] = {
@@ -179,6 +190,8 @@ def fuse(
     }
     if stacked is not None:
         trail["stack"] = stacked
+    if floor is not None:
+        trail["firm_floor"] = {"logit": floor, "indicators": firm}
     return Decision(label, kind, score, p_scam, genre, trail)
 
 

@@ -103,6 +103,12 @@ class Indicator(_Model):
         description="what the indicator does in the playbook (contact, pretext, channel, execution), one of its "
         "stage's moves; default: the first move of its stage",
     )
+    firm: bool = Field(
+        default=False,
+        description="evidence a genuine message does not give (a forged channel, a pretext only scammers use, an "
+        "ask with no innocent reading): with it, a trained model may lower the rules' log-odds by at most "
+        "fusion.firm_margin",
+    )
     check: Check | None = Field(
         default=None,
         description="a check every hit must pass (fanzha.detect.checks), e.g. unofficial_contact: the number or "
@@ -160,6 +166,8 @@ class Indicator(_Model):
             raise ValueError(
                 f"move {self.move!r} is not a move of stage {self.stage} ({STAGE_MOVES.get(self.stage or 0)})"
             )
+        if self.firm and self.role != "scam":
+            raise ValueError("only scam evidence can be firm")
         if self.context_required and not self.context:
             raise ValueError("context_required needs context words")
         if self.variant is not None and self.category is None:
@@ -236,6 +244,11 @@ class Fusion(_Model):
         description="'pretext+channel|execution': bonus when a pretext and a channel or execution move hit",
     )
     max_evidence: float = Field(default=12.0, gt=0, description="cap on the summed scam evidence")
+    firm_margin: float = Field(
+        default=1.5,
+        ge=0,
+        description="with firm evidence, the fused log-odds stay at least the rules' log-odds less this margin",
+    )
     genre_bias: dict[str, float] = Field(
         default_factory=lambda: {"attempt": 0.0, "narrative": 0.0, "notice": 0.0}
     )

@@ -9,8 +9,6 @@ shortest, so if an `absent` signal falls inside it, it falls inside every match.
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -198,7 +196,6 @@ class CSeq:
     risk: float
     stage: int
     last_mask: int
-    signals: int  # every signal of its steps
 
 
 class CompiledRules:
@@ -267,7 +264,6 @@ class CompiledRules:
             q.risk,
             q.stage,
             steps[-1][0],
-            functools.reduce(operator.or_, (m for m, _, _ in steps), 0),
         )
 
     def text_possible(
