@@ -3,8 +3,9 @@
 Evidence is summed in log-odds: every indicator that fired contributes ``weight × hit score`` once (its best
 hit), to the scam logit (role ``scam`` and ``benign``, whose weights are negative) or to the logit of a genre
 (``attempt``, ``narrative``, ``notice``). Moves made together (a pretext, then the move to another channel or an
-execution move; an indicator's move is `Indicator.step`) add the chain bonus (kb.yaml ``move_chain``). A trained model, when present, adds its own log-odds as one more term (`model_logit`), so the
-verdict stays one sum that the decision trail shows term by term. With the model's learned `stack` (weights
+execution move; an indicator's move is `Indicator.step`) add the chain bonus (kb.yaml ``move_chain``). A trained
+model, when present, adds its own log-odds as one more term (`model_logit`), so the verdict stays one sum that
+the decision trail shows term by term. With the model's learned `stack` (weights
 fitted by `fanzha train` on held-out training data, see docs/model-card.md) the scam log-odds are instead
 ``intercept + w_rules · (bias + capped + chain) + w_model · model + w_model_alone · model × [no scam evidence]``,
 each term in the trail (``stack``); the genre logic below gates the result the same way. When the rules found firm
