@@ -120,8 +120,9 @@ class CompiledKB:
         if not text:
             return []
         hits: list[_Hit] = []
-        context: dict[int, list[tuple[int, int, str]]] = {}
-        exclude: dict[int, list[tuple[int, int]]] = {}
+        # context and exclusion words matter only for indicators that hit: keep their occurrences and read them
+        # after the regexes, so a text without any hit (most ordinary messages) never sorts them per indicator
+        around: list[tuple[int, int, tuple[tuple[int, str], ...], tuple[int, ...]]] = []
         first: set[int] = set()  # regexes a literal of whose first required element occurred
         second: set[int] = set()  # … of whose second required element
         for end, (length, terms, contexts, excludes, firsts, seconds) in self.automaton.iter(text):
@@ -133,14 +134,8 @@ class CompiledKB:
                 start = end - length + 1
                 for idx, word in terms:
                     hits.append(_Hit(idx, start, end + 1, word))
-            if contexts:
-                start = end - length + 1
-                for idx, word in contexts:
-                    context.setdefault(idx, []).append((start, end + 1, word))
-            if excludes:
-                start = end - length + 1
-                for idx in excludes:
-                    exclude.setdefault(idx, []).append((start, end + 1))
+            if contexts or excludes:
+                around.append((end - length + 1, end + 1, contexts, excludes))
         run: Iterable[int] = self.always
         if first:
             run = sorted(self._always | (first - self._two) | (first & second))
@@ -153,8 +148,19 @@ class CompiledKB:
                     hits.append(_Hit(idx, a, b, "regex"))
         if not hits:
             return []
+        wanted = {h.idx for h in hits}
+        context: dict[int, list[tuple[int, int, str]]] = {}
+        exclude: dict[int, list[tuple[int, int]]] = {}
+        for start, stop, contexts, excludes in around:
+            for idx, word in contexts:
+                if idx in wanted:
+                    context.setdefault(idx, []).append((start, stop, word))
+            for idx in excludes:
+                if idx in wanted:
+                    exclude.setdefault(idx, []).append((start, stop))
         kept: list[tuple[_Hit, str | None]] = []
         indicators = self.indicators
+        checks = self.checks
         for hit in hits:
             ind = indicators[hit.idx]
             lo, hi = hit.start - ind.window, hit.end + ind.window
@@ -167,7 +173,7 @@ class CompiledKB:
                     break
             if ind.context_required and ctx is None:
                 continue
-            check = self.checks[hit.idx]
+            check = checks[hit.idx]
             if check is not None and not check(text, norm, hit.start, hit.end):
                 continue
             kept.append((hit, ctx))

@@ -144,9 +144,13 @@ def fuse(
         logit = sum(stacked.values())
     else:
         logit = rule_logit + (model_logit or 0.0)
-    firm = sorted(ev.indicator for ev in evidence if ev.firm and ev.role == "scam" and ev.contribution > 0)
     floor: float | None = None
-    if model_logit is not None and firm and logit < rule_logit - config.firm_margin:
+    firm: list[str] = []
+    if model_logit is not None and logit < rule_logit - config.firm_margin:
+        firm = sorted(
+            ev.indicator for ev in evidence if ev.firm and ev.role == "scam" and ev.contribution > 0
+        )
+    if firm:
         # Firm evidence (a forged channel, a pretext only scammers use): the model, which may never have seen
         # the wording, lowers the rules' verdict by at most the margin.
         floor = rule_logit - config.firm_margin
