@@ -22,6 +22,7 @@ from fanzha.centre.accounts import Accounts
 from fanzha.centre.alerts import Alerts
 from fanzha.centre.audit import AuditLog
 from fanzha.centre.checking import Checker
+from fanzha.centre.console import Views
 from fanzha.centre.hub import Hub
 from fanzha.centre.live import LiveWarn, ReplayStats
 from fanzha.centre.persons import Persons
@@ -71,6 +72,8 @@ class Centre:
         self.traces = Traces(self.store, self.audit, settings, now_us)
         self.stats = Stats(self.store, self.audit, now_us)
         self._checker = checker
+        # what the console reads beyond the HTTP API (an alert's event timeline, the dashboard's series)
+        self.views = Views(self.store, self.audit, self.alerts, self.stats, lambda: self.checker)
         self.started = False
 
     @property
