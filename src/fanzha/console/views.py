@@ -141,7 +141,13 @@ def flow_graph(
         for n in (src, dst):
             if n not in nodes:
                 kind = "victim" if n in victims else "cash_out" if ":" in n else "mule"
-                nodes[n] = {"id": n, "label": n.rstrip(":"), "kind": kind}
+                label = n.rstrip(":")
+                nodes[n] = {
+                    "id": n,
+                    "label": label,
+                    "short": label if len(label) <= 8 else "…" + label[-6:],
+                    "kind": kind,
+                }
         when = str(e["time"] or "")[5:16].replace("T", " ")
         out_edges.append(
             {
@@ -151,7 +157,7 @@ def flow_graph(
                 "amount": round(e["amount"], 2),
                 "time": e["time"],
                 "kind": e["kind"],
-                "label": f"{e['amount']:,.2f} · {when}" if when else f"{e['amount']:,.2f}",
+                "label": f"{e['amount']:,.2f}\n{when}" if when else f"{e['amount']:,.2f}",
             }
         )
     return {"nodes": list(nodes.values()), "edges": out_edges, "shown": len(kept), "total": len(edges)}

@@ -68,6 +68,7 @@ def templates() -> Any:
         lstrip_blocks=True,
     )
     env.filters["yuan"] = yuan
+    env.filters["victims"] = victims
     return env
 
 
@@ -79,6 +80,13 @@ def yuan(value: Any) -> str:
         return f"{float(value):,.2f}"
     except (TypeError, ValueError):
         return str(value)
+
+
+def victims(value: Any) -> str:
+    """A freeze row's victims (``{"P1": "117.49"}``) as ``P1: 117.49``."""
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {yuan(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
 
 
 @dataclass

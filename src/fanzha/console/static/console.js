@@ -48,19 +48,25 @@
           elements: elements,
           wheelSensitivity: 0.3,
           style: [
-            { selector: "node", style: { label: "data(label)", "font-size": 9, "background-color": "#e37400",
+            { selector: "node", style: { label: "data(short)", "font-size": 9, "background-color": "#e37400",
               color: "#1d1d1f", "text-valign": "bottom", "text-margin-y": 3, width: 16, height: 16 } },
             { selector: "node[kind = 'victim']", style: { "background-color": "#b3261e", width: 24, height: 24 } },
             { selector: "node[kind = 'cash_out']", style: { "background-color": "#3c4043", shape: "round-rectangle" } },
             { selector: "edge", style: { width: 1.5, "line-color": "#9aa0a6", "target-arrow-color": "#9aa0a6",
-              "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 7,
+              "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 7, "text-wrap": "wrap",
               color: "#3a3a3a", "text-rotation": "autorotate", "text-background-color": "#ffffff",
               "text-background-opacity": 0.8 } },
             { selector: "edge[kind = 'cash_out']", style: { "line-style": "dashed" } }
           ],
-          layout: { name: "breadthfirst", directed: true, spacingFactor: 1.1,
-            roots: g.nodes.filter(function (n) { return n.kind === "victim"; }).map(function (n) { return "#" + CSS.escape(n.id); }) }
+          layout: { name: "preset" }
         });
+        var cy = window.fanzhaGraph;
+        cy.layout({ name: "breadthfirst", directed: true, spacingFactor: 1.0, avoidOverlap: true,
+          roots: cy.nodes("[kind = 'victim']") }).run();
+        // the money flows left to right: victims, then each hop, then the cash-out points
+        cy.nodes().positions(function (n) { var p = n.position(); return { x: p.y * 5, y: p.x * 2 }; });
+        cy.fit(undefined, 24);
+        if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
       });
   }
 
@@ -81,7 +87,7 @@
     }
     var days = d.per_day.map(function (x) { return x.day; });
     chart("chart-days", {
-      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 40, right: 10, bottom: 30 },
+      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 44, right: 12, bottom: 30, top: 40 },
       xAxis: { type: "category", data: days }, yAxis: { type: "value", minInterval: 1 },
       series: ["high", "medium", "low"].map(function (lv) {
         return { name: d.levels[lv], type: "bar", stack: "a", color: colours[lv],
@@ -99,7 +105,7 @@
       return b.upto === null ? d.labels.more : "≤" + b.upto;
     });
     chart("chart-lead", {
-      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 40, right: 10, bottom: 40 },
+      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 44, right: 12, bottom: 46, top: 40 },
       xAxis: { type: "category", data: bins, name: d.labels.minutes, nameLocation: "middle", nameGap: 26 },
       yAxis: { type: "value", minInterval: 1 },
       series: [
@@ -112,7 +118,7 @@
       return d.series.per_day_variant.some(function (x) { return x[v]; });
     });
     chart("chart-variants", {
-      tooltip: { trigger: "axis" }, legend: { type: "scroll" }, grid: { left: 40, right: 10, bottom: 30, top: 50 },
+      tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 }, grid: { left: 44, right: 12, bottom: 30, top: 40 },
       xAxis: { type: "category", data: variantDays }, yAxis: { type: "value", minInterval: 1 },
       series: variants.map(function (v) {
         return { name: d.variant_names[v], type: "line", data: d.series.per_day_variant.map(function (x) { return x[v] || 0; }) };
