@@ -270,14 +270,7 @@ def _many_alerts(centre: Any, n: int, resolved: int = 2_000) -> None:
     now = centre.now_us()
     minute = 60_000_000
     levels = ("high", "medium", "medium", "low", "low")
-    variants = (
-        "quality_refund",
-        "lost_parcel",
-        "membership_cancel",
-        "credit_repair",
-        "reserve_fund",
-        "tax_refund",
-    )
+    variants = [v for v in centre.alerts.rules.variant_names if v != "other"]
     outcomes = ("dissuaded", "dissuaded", "dissuaded", "unreachable", "lost", "false_alarm", "handed_off")
     total = n + resolved
     span = 14 * 24 * 60 * minute
@@ -297,7 +290,7 @@ def _many_alerts(centre: Any, n: int, resolved: int = 2_000) -> None:
                 "level": levels[(i * 3) % 5],
                 "risk": round(0.3 + (i % 70) / 100, 2),
                 "stage": 1 + i % 3,
-                "variant": variants[(i + i // 700) % 6 if i % 3 else 0],
+                "variant": variants[(i + i // 700) % len(variants) if i % 3 else 0],
                 "raised_us": raised,
                 "updated_us": raised,
                 "due_us": raised + 30 * minute,

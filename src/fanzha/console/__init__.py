@@ -12,21 +12,37 @@ centre (`fanzha.centre.Centre`) with the user's `Actor`, which checks the permis
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 from fanzha.console.web import Hooks
+
+
+def routers() -> list[APIRouter]:
+    """The console's routers: the citizen's check and logins, the queue and alerts, traces and figures."""
+    from fanzha.console import pages_alerts, pages_investigate, pages_public
+
+    return [pages_public.router, pages_alerts.router, pages_investigate.router]
+
+
+def routes() -> list[tuple[str, str]]:
+    """Every (method, path) the console answers (docs/console.md lists them all)."""
+    out: list[tuple[str, str]] = []
+    for router in routers():
+        for r in router.routes:
+            if isinstance(r, APIRoute):
+                out += [(m, r.path) for m in sorted(r.methods or ())]
+    return out
 
 
 def mount(app: FastAPI, hooks: Hooks) -> None:
     """Add the console's pages and its static files to the service's `app`."""
     from starlette.staticfiles import StaticFiles
 
-    from fanzha.console import pages_alerts, pages_investigate, pages_public
-
     app.state.console_hooks = hooks
-    for module in (pages_public, pages_alerts, pages_investigate):
-        app.include_router(module.router)
+    for router in routers():
+        app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("fanzha.console", "static")]), name="static")
 
 
-__all__ = ["Hooks", "mount"]
+__all__ = ["Hooks", "mount", "routers", "routes"]

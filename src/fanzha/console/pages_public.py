@@ -75,7 +75,11 @@ def check_page(ctx: CtxDep) -> Response:
 @router.post("/check")
 async def check_submit(request: Request, ctx: CtxDep) -> Response:
     """The verdict on the text (or screenshot) sent, with the evidence marked on it."""
-    form = await request.form()
+    async with request.form() as form:
+        return await _check(request, ctx, form)
+
+
+async def _check(request: Request, ctx: Ctx, form: Any) -> Response:
     raw = form.get("text")
     text = raw if isinstance(raw, str) else ""
     try:

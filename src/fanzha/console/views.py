@@ -20,7 +20,7 @@ def number_findings(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
     seen: set[tuple[Any, ...]] = set()
     out: list[dict[str, Any]] = []
     spans = [f for f in findings if isinstance(f.get("start"), int) and isinstance(f.get("end"), int)]
-    for f in sorted(spans, key=lambda f: (f.get("turn", 0), f["start"], f["end"])):
+    for f in sorted(spans, key=lambda f: (f.get("turn") or 0, f["start"], f["end"])):
         key = (f.get("turn"), f["start"], f["end"], f.get("indicator"))
         if key in seen or f["end"] <= f["start"]:
             continue

@@ -128,6 +128,8 @@ class Ctx:
             raise LoginNeeded()
 
     def status_of(self, err: FanzhaError) -> int:
+        if err.code == "E952":  # another site's form: the console's own refusal
+            return 403
         if err.code in self.hooks.status:
             return self.hooks.status[err.code]
         return 422 if isinstance(err, InputError) else 400
@@ -141,7 +143,8 @@ class Ctx:
                 raise Refused("E952", origin=urlsplit(origin).netloc or origin[:80])
 
     async def posted(self) -> tuple[Any, dict[str, str]]:
-        """The form a logged-in user posted, and its text fields."""
+        """The form a logged-in user posted, and its text fields (its uploads are closed when the request
+        ends: `ConsoleRoute`)."""
         self.require_user()
         form = await self.request.form()
         return form, {k: v for k, v in form.items() if isinstance(v, str)}
@@ -230,14 +233,23 @@ class ConsoleRoute(APIRoute):
             try:
                 resp = await inner(request)
             except (FanzhaError, LoginNeeded) as exc:
+                await _close_form(request)
                 ctx = context(request)
                 if isinstance(exc, LoginNeeded):
                     resp = login_redirect(ctx)
                 else:
                     resp = error_page(ctx, exc)
                 return finish(ctx, resp)
+            await _close_form(request)
             for k, v in SECURITY_HEADERS.items():
                 resp.headers.setdefault(k, v)
             return resp
 
         return handler
+
+
+async def _close_form(request: Request) -> None:
+    """Close the uploaded files of a form the handler read (Starlette keeps them open until asked)."""
+    form = getattr(request, "_form", None)
+    if form is not None:
+        await form.close()
