@@ -39,6 +39,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 import orjson  # noqa: E402
 
+from fanzha.errors import InputError  # noqa: E402
+from fanzha.evaluate.blocks import replace_block  # noqa: E402
 from fanzha.kb.sequences import default_rules  # noqa: E402
 from fanzha.records.events import MESSAGE_KINDS, event_files, read_chunks  # noqa: E402
 from fanzha.warn.compiled import CompiledRules  # noqa: E402
@@ -295,11 +297,10 @@ def markdown(fig: dict[str, Any]) -> str:
 
 
 def update_doc(path: Path, block: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    i, j = text.find(BEGIN), text.find(END)
-    if i < 0 or j < i:
-        raise SystemExit(f"{path}: E742 no bench block to replace (add {BEGIN} and {END})")
-    path.write_text(text[: i + len(BEGIN)] + "\n" + block + text[j:], encoding="utf-8")
+    try:
+        replace_block(path, block, BEGIN, END)
+    except InputError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,7 @@ ROLES = {
     "fanzha.evaluate": "every quality measurement",
     "fanzha.classify": "the trained text model",
     "fanzha.warn": "early warning",
+    "fanzha.cases": "cases, 串并案, leak source",
     "fanzha.trace": "fund tracing",
     "fanzha.sim": "the synthetic city",
     "fanzha.detect": "the detector, one fusion",

@@ -41,6 +41,11 @@ AREAS: dict[str, tuple[str, str]] = {
     "model": ("Text model", "the trained model's artifact and `fanzha train`"),
     "warn": ("Early warning", "`fanzha warn`: events, the store, options, the sequence rules and playbook"),
     "service": ("Anti-fraud centre service", "`fanzha serve`: the HTTP API, logins and keys, alerts, traces"),
+    "cases": (
+        "Cases",
+        "`fanzha cases`: intake of reports and its column mapping, the rows it keeps aside, linking, the leak"
+        " source, the bars on a world",
+    ),
 }
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
@@ -265,7 +270,8 @@ fix, and the exit status of a command it ends. This page is generated from it
 
 A command that stops on an error prints one line on standard error, `fanzha: error: WHERE: CODE message (hint)`;
 problems found in files are listed as `file:line: CODE message` (`fanzha kb lint`, `fanzha sim --check`, the
-rows `fanzha warn` and `fanzha trace` keep aside, the bad lines of `fanzha check --jsonl` and `fanzha eval`).
+rows `fanzha warn`, `fanzha trace` and `fanzha cases intake` keep aside, the bad lines of `fanzha check --jsonl`
+and `fanzha eval`).
 
 ## Exit status
 
@@ -288,7 +294,9 @@ a language.
 E0xx input and files; E1xx the knowledge base (E140–E149 are kept for the training templates); E3xx evaluation
 and corpora, and E35x the entity lexicon; E4xx the simulated world; E5xx money tracing (E520–E528 the rows a
 ledger load keeps aside); E6xx the text model; E7xx early warning (E720–E736 the sequence rules and playbook);
-E9xx the anti-fraud centre's service (`fanzha serve`: every HTTP error is one of them, as JSON).
+E8xx cases (E800–E819 intake, E820–E829 linking, E830–E839 the leak source, E840–E849 the bars on a world,
+E850–E859 intake's column mapping); E9xx the anti-fraud centre's service (`fanzha serve`: every HTTP error is one
+of them, as JSON).
 
 ## Reading the tables
 

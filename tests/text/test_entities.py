@@ -179,6 +179,38 @@ POSITIVE: list[tuple[str, str, str, Any, dict[str, Any]]] = [
     ("中通快递理赔中心", "courier", "中通快递", "中通", {}),
     ("这边是京东物流", "courier", "京东物流", "京东物流", {}),
     ("EMS包裹", "courier", "EMS", "中国邮政", {}),
+    # WeChat ids the normaliser would rewrite (kf → 客服, vx → 微信) are read where they were written
+    ("微信号：KF_npcdpw", "wechat_id", "KF_npcdpw", "kf_npcdpw", {}),
+    ("加他vx kf_8a3k2m", "wechat_id", "kf_8a3k2m", "kf_8a3k2m", {}),
+    # partial numbers: the last digits, and what they end
+    ("转到尾号8831的农业银行卡", "partial_number", "8831", "8831", {"of": "bank_card"}),
+    ("号码记不全了，尾号6622。", "partial_number", "6622", "6622", {"of": "phone"}),
+    ("来电的号码尾号是６６２２", "partial_number", "６６２２", "6622", {"of": "phone"}),
+    ("订单尾号1234", "partial_number", "1234", "1234", {"of": "order_number"}),
+    ("卡号6217 **** **** 8831", "partial_number", "6217 **** **** 8831", "8831", {"prefix": "6217"}),
+    ("电话138****6622", "partial_number", "138****6622", "6622", {"of": "phone", "prefix": "138"}),
+    # payment accounts
+    ("支付宝账号kf8821@163.com", "payment_account", "kf8821@163.com", "kf8821@163.com", {}),
+    ("支付宝账号：ZFB_Pay01@QQ.com。", "payment_account", "ZFB_Pay01@QQ.com", "zfb_pay01@qq.com", {}),
+    ("支付宝账号 138 1234 5678", "payment_account", "138 1234 5678", "13812345678", {}),
+    # times
+    ("3月4日12点左右接到电话", "time", "3月4日12点左右", "--03-04T12", {"approx": True}),
+    ("于3月4日15时许", "time", "3月4日15时许", "--03-04T15", {}),
+    ("2024年3月5日22时0分", "time", "2024年3月5日22时0分", "2024-03-05T22:00", {"minute": 0}),
+    ("5月14日晚6时左右", "time", "5月14日晚6时左右", "--05-14T18", {"hour": 18}),
+    ("3月20日下午4点多", "time", "3月20日下午4点多", "--03-20T16", {}),
+    ("十月二十九日接到电话", "time", "十月二十九日", "--10-29", {"month": 10, "day": 29}),
+    ("2024-12-03 21:31:20", "time", "2024-12-03 21:31:20", "2024-12-03T21:31", {}),
+    ("3月3日下午有人打电话", "time", "3月3日", "--03-03", {}),
+    # merchants: shops and courier outlets
+    ("在“悦颜旗舰店”买的面膜", "merchant", "悦颜旗舰店", "悦颜旗舰店", {"kind": "shop"}),
+    ("在天猫悦颜旗舰店买的", "merchant", "悦颜旗舰店", "悦颜旗舰店", {}),
+    ("一家叫“拾光严选”的店", "merchant", "拾光严选", "拾光严选", {}),
+    ("中通上海12号网点", "merchant", "中通上海12号网点", "中通上海12号网点", {"kind": "courier_outlet"}),
+    # apps named only by the words around them
+    ("他让我下载了退税助手，", "app", "退税助手", "退税助手", {"known": False}),
+    ("后诱导其下载TIM、云会议，事主", "app", "云会议", "云会议", {"known": False}),
+    ("让我安装一款叫“安全中心”的软件", "app", "安全中心", "安全中心", {"known": False}),
 ]
 
 
@@ -235,6 +267,16 @@ NEGATIVE: list[tuple[str, str]] = [
     ("it is time to go", "app"),
     ("中国邮政储蓄银行", "courier"),
     ("令人瞩目", "app"),
+    ("尾号", "partial_number"),
+    ("尾号12", "partial_number"),  # too short
+    ("他的支付宝余额不足", "payment_account"),
+    ("13月45日", "time"),
+    ("3月", "time"),
+    ("快递网点打电话说", "merchant"),
+    ("3月15日4点左右快递网点", "merchant"),
+    ("附近的店铺", "merchant"),
+    ("下载了一个软件", "app"),
+    ("下载注册了涉诈APP", "app"),
 ]
 
 
@@ -407,6 +449,9 @@ def _write(tmp_path: Path, body: str) -> Path:
             4,
         ),
         ("service_numbers:\n  'abc': x\n", "E356", 2),
+        ("merchant_suffixes:\n  fancy: [店]\n", "E357", 2),
+        ("merchant_suffixes:\n  strong: 店\n", "E351", 2),
+        ("merchant_suffixes: [店]\n", "E351", 1),
     ],
 )
 def test_lexicon_errors_have_code_and_line(tmp_path: Path, body: str, code: str, line: int | None) -> None:

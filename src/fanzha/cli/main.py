@@ -19,6 +19,7 @@ from fanzha.messages import set_lang
 # name → (module, attribute): each is a click command or group, imported only when used.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("fanzha.cli.sim", "sim"),
+    "cases": ("fanzha.cli.cases", "cases"),
     "check": ("fanzha.cli.check", "check"),
     "eval": ("fanzha.cli.evaluate", "evaluate"),
     "kb": ("fanzha.cli.kb", "kb"),
@@ -30,6 +31,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 HELP = {
     "sim": "Generate / check a synthetic world with ground truth. 生成带真值的模拟数据。",
+    "cases": "File reports, link cases (串并案), find the leaked merchant. 案件录入、串并案与泄露源。",
     "check": "Is this message / chat / account a scam? 判断一条消息、聊天记录或经过是否诈骗。",
     "eval": "Precision / recall / F1 on labelled JSONL or on the corpora. 在标注数据上评估。",
     "kb": "Lint and browse the knowledge base. 检查与浏览知识库。",

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from fanzha.errors import InputError
+from fanzha.evaluate.blocks import replace_block
 
 MODES = ("rules", "model", "fused")
 
@@ -89,11 +91,10 @@ def table(dirs: dict[str, Path], split: str = "test") -> str:
 
 
 def update(doc: Path, body: str) -> None:
-    text = doc.read_text(encoding="utf-8")
-    pattern = re.compile(r"(<!-- BEGIN ablation -->\n).*?(<!-- END ablation -->)", re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"{doc}: no <!-- BEGIN ablation --> … <!-- END ablation --> block")
-    doc.write_text(pattern.sub(lambda m: m.group(1) + body + m.group(2), text), encoding="utf-8")
+    try:
+        replace_block(doc, body, "<!-- BEGIN ablation -->", "<!-- END ablation -->")
+    except InputError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,16 @@ from typing import Any
 from fanzha.kb.yamlsrc import Issue, YamlSyntaxError, read
 
 APP_ROLES: tuple[str, ...] = ("chat", "meeting", "remote_control", "payment", "loan")
-CONTEXT_KINDS: tuple[str, ...] = ("qq", "qq_group", "wechat_id", "meeting_id", "order_number")
+CONTEXT_KINDS: tuple[str, ...] = (
+    "qq",
+    "qq_group",
+    "wechat_id",
+    "meeting_id",
+    "order_number",
+    "partial_number",
+    "payment_account",
+)
+MERCHANT_SUFFIX_GROUPS: tuple[str, ...] = ("strong", "quoted", "outlet", "generic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,8 @@ class LexiconData:
     #: context kind → (before words, after words, line)
     context: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = field(default_factory=dict)
     service_numbers: dict[str, str] = field(default_factory=dict)
+    #: endings of shop and outlet names, by group (`MERCHANT_SUFFIX_GROUPS`)
+    merchant_suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list[Issue]]:
@@ -157,6 +168,19 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
                 add(line_of(services), "E356", number=number)
                 continue
             service_numbers[number] = str(name)
+    suffixes: dict[str, tuple[str, ...]] = {}
+    spec_suffix: Any = data.get("merchant_suffixes", {})
+    if isinstance(spec_suffix, dict):
+        for group, endings in spec_suffix.items():
+            if group not in MERCHANT_SUFFIX_GROUPS:
+                add(line_of(spec_suffix), "E357", group=group, valid=MERCHANT_SUFFIX_GROUPS)
+                continue
+            if not isinstance(endings, list):
+                add(line_of(spec_suffix), "E351", item=f"merchant_suffixes.{group}", expected="[...]")
+                continue
+            suffixes[group] = tuple(str(w) for w in endings if str(w).strip())
+    else:
+        add(line_of(spec_suffix, 1), "E351", item="merchant_suffixes", expected="{group: [...]}")
     lex = LexiconData(
         label,
         tuple(apps),
@@ -166,5 +190,6 @@ def read_lexicon(path: Path, file: str | None = None) -> tuple[LexiconData, list
         line_of(ignore) if isinstance(ignore, list) else 1,
         context,
         service_numbers,
+        suffixes,
     )
     return lex, issues

@@ -120,6 +120,8 @@ DRAWS: dict[str, tuple[str, ...]] = {
     "comm": (),
     "hour": (),
     "min": (),
+    "landline": ("area_codes",),
+    "fake_link": ("brand_tokens", "refund_tokens", "cheap_tlds"),
 }
 
 #: The genres composed by code from parts (`fanzha.text.templates.COMPOSERS`); training_benign.yaml gives their
@@ -190,13 +192,41 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     "reports.pretext": _VARIANTS,
     "reports.steps": ("app", "meeting", "loan", "test"),
+    "reports.contact": ("call", "sms", "wechat"),
+    "reports.ids": (
+        "caller",
+        "caller_tail",
+        "bank_caller",
+        "qq",
+        "wx",
+        "room",
+        "card",
+        "card_tail",
+        "pay",
+        "url",
+        "shop",
+        "order",
+        "tracking",
+        "hotline",
+        "own_phone",
+    ),
+    "reports.unrelated": (
+        "part_time",
+        "investment",
+        "police_impersonation",
+        "loan",
+        "game",
+        "genuine_cs",
+        "genuine_courier",
+    ),
 }
 
 _LITERAL: tuple[bool, frozenset[str]] = (False, frozenset())
 # fanzha.sim.reports fills the reports with str.format and exactly these values
 _REPORT_SLOTS = frozenset({
-    "name", "age", "gender", "date", "hour", "phone", "platform", "courier", "item", "mult", "app", "lender", "loan",
-    "test", "n", "amount", "bank", "who",
+    "name", "age", "gender", "when", "contact", "platform", "courier", "item", "mult", "app", "lender", "loan",
+    "test", "n", "amount", "bank", "who", "pay_app", "bank_app", "caller", "caller_tail", "bank_caller", "qq", "wx",
+    "room", "card", "card_tail", "pay", "url", "shop", "order", "tracking", "hotline", "own_phone",
 })  # fmt: skip
 
 #: The placeholders of the tables that are not rendered with the slots of slots.yaml alone, by ``file.table``
@@ -284,13 +314,25 @@ class Pair(_Table):
     police: str
 
 
+class Phrasings(_Table):
+    """Several phrasings of one sentence, in the victim's words and in the police's."""
+
+    victim: Texts
+    police: Texts
+
+
 class ReportsFile(_Table):
     open_victim: Texts
     open_police: Texts
+    contact: Annotated[dict[str, str], Field(min_length=1)]
     pretext: Annotated[dict[str, Pair], Field(min_length=1)]
     steps: Annotated[dict[str, Pair], Field(min_length=1)]
     loss: Texts
     loss_police: Texts
+    ids: Annotated[dict[str, Phrasings], Field(min_length=1)]
+    repeat_victim: Texts
+    repeat_police: Texts
+    unrelated: Family
     stopped: Texts
 
 
@@ -670,7 +712,13 @@ def _cross_issues(models: dict[str, _Table], sources: dict[str, Source]) -> Iter
     if isinstance(world, WorldFile):
         tables |= {"world.scam": world.scam, "world.benign": world.benign}
     if isinstance(reports, ReportsFile):
-        tables |= {"reports.pretext": reports.pretext, "reports.steps": reports.steps}
+        tables |= {
+            "reports.pretext": reports.pretext,
+            "reports.steps": reports.steps,
+            "reports.contact": reports.contact,
+            "reports.ids": reports.ids,
+            "reports.unrelated": reports.unrelated,
+        }
     for table, have in tables.items():
         file, key = table.split(".")
         for missing in (n for n in REQUIRED[table] if n not in have):

@@ -1,5 +1,5 @@
-"""Reading what people give the CLI: text files in any common Chinese encoding, JSONL (chat exports are
-`fanzha.records.turns`).
+"""Reading what people give the CLI: text files in any common Chinese encoding, JSONL, small YAML files (a column
+mapping); chat exports are `fanzha.records.turns`.
 
 This is the one place that decides how bytes become text (`detect`), in this order: a byte-order mark (UTF-8,
 UTF-16, UTF-32) is believed; zero bytes falling on one side of the code units are UTF-16 (any text with ASCII
@@ -209,6 +209,29 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
 def read_text_file(path: str | Path) -> str:
     """A text file decoded (see `decode_bytes`), refused above `MAX_FILE_BYTES`."""
     return decode_bytes(read_bytes(path, limit=MAX_FILE_BYTES), where=str(path))
+
+
+class YamlError(Exception):
+    """A YAML file that does not parse: where (``path:line``, or the path) and the parser's own words."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+def load_yaml(path: str | Path) -> Any:
+    """The document of a YAML file read as `read_text_file` reads it (E001–E007 when it cannot be); `YamlError`
+    when it does not parse, for the caller to raise with the code of what the file is."""
+    import yaml
+
+    p = Path(path)
+    try:
+        return yaml.safe_load(read_text_file(p))
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f"{p}:{line + 1}" if line is not None else str(p)
+        raise YamlError(where, getattr(exc, "problem", None) or str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)

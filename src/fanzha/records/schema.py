@@ -142,6 +142,45 @@ TIMELINES = pa.schema(
     ]
 )
 EVENT_LABELS = pa.schema([("event_id", pa.string()), ("label", pa.string()), ("family", pa.string())])
+IDENTIFIERS = pa.schema(
+    [
+        ("gang_id", pa.string()),
+        ("kind", pa.string()),  # phone | qq | wechat_id | meeting_id | domain | payment_account | bank_card
+        (
+            "role",
+            pa.string(),
+        ),  # caller | bank_caller | qq | wechat | room | domain | test_account | mule_1..3
+        ("value", pa.string()),  # normalised as a case file types it (digits, lower case, the bare domain)
+        ("valid_from", TIME),
+        ("valid_to", TIME),
+        ("account_id", pa.string()),  # the ledger account of a card or payment account, else null
+    ]
+)
+REPORTS = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("person_id", pa.string()),
+        ("kind", pa.string()),  # first | duplicate | unrelated
+        ("topic", pa.string()),  # ecommerce_cs (this scam), or the kind of unrelated report
+        ("duplicate_of", pa.string()),  # the first report of the same case, for a duplicate
+        ("gang_id", pa.string()),  # the gang of the campaign reported, null for an unrelated report
+        ("reporter", pa.string()),  # victim | police
+        ("time", TIME),
+        ("delay_s", pa.int64()),  # seconds from the end of the campaign to the report (null: unrelated)
+        ("late", pa.bool_()),  # reported more than 72 hours after the campaign ended
+        ("loss", MONEY),  # what the person lost
+    ]
+)
+REPORT_IDENTIFIERS = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("kind", pa.string()),  # as fanzha.cases types it: phone, qq, wechat_id, meeting_id, bank_card …
+        ("value", pa.string()),  # normalised (amounts in fen, times ISO 8601: --03-04T15 without a year)
+        ("text", pa.string()),  # as written
+        ("start", pa.int32()),  # [start, end) in the report's text (Python string offsets)
+        ("end", pa.int32()),
+    ]
+)
 BALANCES = pa.schema([("account_id", pa.string()), ("closing_balance", MONEY)])
 
 #: relative path → schema, for the checker
@@ -162,4 +201,7 @@ FILES: dict[str, pa.Schema] = {
     "truth/timelines.parquet": TIMELINES,
     "truth/event_labels.parquet": EVENT_LABELS,
     "truth/balances.parquet": BALANCES,
+    "truth/identifiers.parquet": IDENTIFIERS,
+    "truth/reports.parquet": REPORTS,
+    "truth/report_identifiers.parquet": REPORT_IDENTIFIERS,
 }

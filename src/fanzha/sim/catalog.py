@@ -305,3 +305,72 @@ PHONE_MODELS: tuple[str, ...] = (
     "荣耀 90",
     "一加 12",
 )
+
+#: the first six digits of each bank's debit cards, in the order of BANKS (card numbers of the world are made from
+#: them: `fanzha.sim.world.card_number`)
+BANK_BINS: tuple[str, ...] = (
+    "622202",
+    "621700",
+    "622848",
+    "621661",
+    "622588",
+    "622262",
+    "621799",
+    "622682",
+    "623066",
+    "622155",
+    "622521",
+    "622622",
+    "622909",
+    "622690",
+)
+#: telephone area codes, in the order of CITIES (courier outlets' landlines)
+AREA_CODES: tuple[str, ...] = (
+    "021",
+    "010",
+    "020",
+    "0755",
+    "0571",
+    "028",
+    "023",
+    "027",
+    "025",
+    "029",
+    "0512",
+    "022",
+    "0731",
+    "0371",
+    "0532",
+    "024",
+    "0574",
+    "0769",
+    "0757",
+    "0551",
+    "0871",
+    "0591",
+    "0592",
+    "0531",
+    "0451",
+    "0771",
+    "0311",
+    "0851",
+    "0791",
+    "0580",
+    "023",
+    "0375",
+)
+#: words of the phishing domains gangs register (tuikuan-x7k2.top)
+DOMAIN_WORDS: tuple[str, ...] = (
+    "tuikuan",
+    "lipei",
+    "kefu",
+    "tuishui",
+    "refund",
+    "shouhou",
+    "pay-safe",
+    "jd-kf",
+    "tb-kf",
+    "pdd-lp",
+)
+DOMAIN_TLDS: tuple[str, ...] = ("top", "xyz", "vip", "cc", "icu", "shop")
+MAIL_HOSTS: tuple[str, ...] = ("163.com", "126.com", "qq.com", "sina.com")

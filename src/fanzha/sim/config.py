@@ -55,6 +55,17 @@ class SimConfig:
     #: report probability for a victim who lost money, and for one who stopped after a loss-free contact
     report_share_lost: float = 0.65
     report_share_stopped: float = 0.08
+    #: gangs rotate their phones, QQ and WeChat ids, meeting rooms and phishing domains, each used for some days
+    #: (False: each gang keeps its first ones for the whole run)
+    rotation: bool = True
+    #: share of reports made late (3 to 45 days after the scam instead of within three days)
+    report_late_share: float = 0.2
+    #: share of reported campaigns reported a second time (the victim again, or an officer's record)
+    report_duplicate_share: float = 0.12
+    #: reports that are not this scam (another kind of fraud, or a genuine contact and no loss), per scam report
+    report_unrelated_share: float = 0.2
+    #: share of scam reports naming a real hotline the victim called to check (95188, the courier outlet …)
+    report_hotline_share: float = 0.25
     #: rows per Parquet row group (the writer also flushes at the end of each day)
     row_group: int = 131_072
     extra: dict[str, Any] = field(default_factory=dict)

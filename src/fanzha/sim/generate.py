@@ -9,7 +9,7 @@ one day plus the world's entities, the mule queues and the campaigns.
 from __future__ import annotations
 
 import time as _time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,10 +25,13 @@ from fanzha.records.schema import (
     EVENT_LABELS,
     EVENTS,
     GANGS,
+    IDENTIFIERS,
     LEAKS,
     LINEAGE,
     MULES,
     ORDERS,
+    REPORT_IDENTIFIERS,
+    REPORTS,
     SCHEMA_VERSION,
     TIMELINES,
     TRANSFERS,
@@ -42,10 +45,10 @@ from fanzha.sim.config import SimConfig
 from fanzha.sim.events import EventCols
 from fanzha.sim.mules import SpecialEngine
 from fanzha.sim.output import Writers
-from fanzha.sim.reports import report
-from fanzha.sim.scam import Campaign, Ev, Tx, plan_campaign
+from fanzha.sim.reports import Draft, campaign_reports, unrelated_reports
+from fanzha.sim.scam import LOSS, Campaign, Ev, Tx, plan_campaign
 from fanzha.sim.texts import TextBank
-from fanzha.sim.world import SCAM_VARIANTS, World
+from fanzha.sim.world import ROLE_KIND, SCAM_VARIANTS, Gang, World
 
 HOUR = 3600 * US_PER_SECOND
 _CHANNEL_NAMES = pa.array(list(CHANNELS), pa.string())
@@ -405,6 +408,8 @@ class _Generator:
                     "tracking_no": _tracking(co, int(o.number[j])),
                     "leak_merchant": w.merchant_id(leak.merchant),
                     "leak_kind": leak.kind,
+                    "shop": w.shop_name[int(o.shop[j])],
+                    "outlet": int(o.outlet[j]),
                     "available": int(o.time[j]) + dl,
                 }
                 for g in leak.gangs:
@@ -482,20 +487,89 @@ class _Generator:
             )
 
     # -- the end: truth tables, reports, manifest -------------------------------------------------------
+    def _write_report_truth(self, drafts: list[Draft]) -> None:
+        """truth/reports.parquet and truth/report_identifiers.parquet."""
+        late = 72 * HOUR
+        self.writers.write(
+            "truth/reports.parquet",
+            pa.table(
+                [
+                    pa.array([d.report_id for d in drafts], pa.string()),
+                    fixed_ids("P", [d.person for d in drafts], 8),
+                    pa.array([d.kind for d in drafts], pa.string()),
+                    pa.array([d.topic for d in drafts], pa.string()),
+                    pa.array(
+                        [d.duplicate_of.report_id if d.duplicate_of else None for d in drafts], pa.string()
+                    ),
+                    pa.array([f"G{d.gang:03d}" if d.gang is not None else None for d in drafts], pa.string()),
+                    pa.array([d.reporter for d in drafts], pa.string()),
+                    times([d.time for d in drafts]),
+                    pa.array(
+                        [d.delay_us // US_PER_SECOND if d.delay_us is not None else None for d in drafts],
+                        pa.int64(),
+                    ),
+                    pa.array([d.delay_us is not None and d.delay_us > late for d in drafts], pa.bool_()),
+                    fen_to_decimal([d.loss_fen for d in drafts]),
+                ],
+                schema=REPORTS,
+            ),
+        )
+        rows = [(d.report_id, *m) for d in drafts for m in d.mentions]
+        self.writers.write("truth/report_identifiers.parquet", _table(rows, REPORT_IDENTIFIERS))
+
+    def _write_identifiers(self) -> None:
+        """truth/identifiers.parquet: every identifier of every gang and when it was in use."""
+        w = self.world
+        rows: list[tuple[str, str, str, str, int, int, str | None]] = []
+        for g in w.gangs:
+            for role, idents in g.idents.items():
+                for i in idents:
+                    value = i.value.lower()
+                    rows.append((g.gang_id, ROLE_KIND[role], role, value, i.valid_from, i.valid_to, None))
+            handle = g.pay_handle.lower()
+            rows.append(
+                (g.gang_id, "payment_account", "test_account", handle, w.t0 - 200 * US_PER_DAY,
+                 w.t0 + (self.cfg.days + 60) * US_PER_DAY, f"A{g.test_account:010d}")
+            )  # fmt: skip
+            for card in g.cards:
+                number = w.card_number(card.account)
+                if number is not None:
+                    rows.append(
+                        (g.gang_id, "bank_card", f"mule_{card.layer}", number, card.active_from,
+                         card.active_to, f"A{card.account:010d}")
+                    )  # fmt: skip
+        self.writers.write("truth/identifiers.parquet", _table(rows, IDENTIFIERS))
+
     def _finish(self) -> None:
         w, cfg = self.world, self.cfg
         camps = sorted(self.campaigns, key=lambda c: (c.first_contact, c.person))
-        reports: list[dict[str, Any]] = []
+        drafts: list[Draft] = []
+        seeds: list[tuple[Campaign, Draft]] = []
         for c in camps:
             rng = streams.stream(cfg.seed, streams.REPORTS, c.person)
             share = cfg.report_share_lost if c.amount_lost else cfg.report_share_stopped
             if c.outcome != "hung_up" and rng.random() < share:
                 c.reported = True
-                reports.append(report(w, c, self.orders_of[c.person], rng, 0))
-        reports.sort(key=lambda r: (r["time"], r["person_id"]))
-        for i, r in enumerate(reports):
-            r["report_id"] = f"R{i:08d}"
-        self.writers.write_jsonl("reports.jsonl", reports)
+                made = campaign_reports(w, c, self.orders_of[c.person], rng, cfg)
+                drafts.extend(made)
+                seeds.append((c, made[0]))
+        drafts.extend(unrelated_reports(w, cfg, round(len(seeds) * cfg.report_unrelated_share)))
+        drafts.sort(key=lambda d: (d.time, d.person, d.kind, d.text))
+        for i, d in enumerate(drafts):
+            d.report_id = f"R{i:08d}"
+        self.writers.write_jsonl("reports.jsonl", [d.row() for d in drafts])
+        self._write_report_truth(drafts)
+        # what an investigator starts from besides the reports: the reported loss transfers, as the victims'
+        # banks confirm them, each under the report that opened the case (fanzha trace --seeds)
+        seed_rows = [
+            [d.report_id, f"T{x.number:012d}", f"P{c.person:08d}"]
+            for c, d in sorted(seeds, key=lambda cd: cd[1].report_id)
+            for x in c.txs
+            if x.role == LOSS
+        ]
+        self.writers.write_csv(
+            "investigation/seeds.csv", ["victim_id", "transfer_id", "person_id"], seed_rows
+        )
         first_loss = np.array(
             [c.first_loss if c.first_loss is not None else 0 for c in camps], dtype=np.int64
         )
@@ -541,10 +615,10 @@ class _Generator:
                 [
                     pa.array([g.gang_id for g in w.gangs], pa.string()),
                     pa.array([g.base_city for g in w.gangs], pa.string()),
-                    pa.array([g.phones for g in w.gangs], pa.list_(pa.string())),
-                    pa.array([g.qq_ids for g in w.gangs], pa.list_(pa.string())),
-                    pa.array([g.wechat_ids for g in w.gangs], pa.list_(pa.string())),
-                    pa.array([g.rooms for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([_used(g, "bank_caller", "caller") for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([_used(g, "qq") for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([_used(g, "wechat") for g in w.gangs], pa.list_(pa.string())),
+                    pa.array([_used(g, "room") for g in w.gangs], pa.list_(pa.string())),
                     pa.array([[f"D{d:09d}" for d in g.devices] for g in w.gangs], pa.list_(pa.string())),
                     pa.array([g.variants for g in w.gangs], pa.list_(pa.string())),
                     pa.array([g.cashout_cities for g in w.gangs], pa.list_(pa.string())),
@@ -567,6 +641,8 @@ class _Generator:
                 schema=LEAKS,
             ),
         )
+        self._write_identifiers()
+        self._write_identifiers()
         self.writers.write(
             "truth/balances.parquet",
             pa.table(
@@ -580,10 +656,26 @@ class _Generator:
                 "generator": "fanzha sim",
                 "schema_version": SCHEMA_VERSION,
                 "config": cfg.to_dict(),
-                "rows": self.writers.rows | {"reports.jsonl": len(reports)},
+                "rows": self.writers.rows
+                | {"reports.jsonl": len(drafts), "investigation/seeds.csv": len(seed_rows)},
                 "timezone": "Asia/Shanghai",
             },
         )
+
+
+def _table(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    """A table of `schema` from rows of plain values (times as µs)."""
+    return pa.table([pa.array([r[i] for r in rows], f.type) for i, f in enumerate(schema)], schema=schema)
+
+
+def _used(gang: Gang, *roles: str) -> list[str]:
+    """The gang's identifiers of `roles`, each once, in order of first use (its first ones without rotation)."""
+    out: list[str] = []
+    for role in roles:
+        for value in gang.first(role) if not gang.rotation else [i.value for i in gang.idents[role]]:
+            if value not in out:
+                out.append(value)
+    return out
 
 
 def _device_ids(dev: np.ndarray, mask: np.ndarray) -> pa.Array:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ class Writers:
         if out is not None:
             try:
                 (out / "truth").mkdir(parents=True, exist_ok=True)
+                (out / "investigation").mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise InputError("E422", where=str(out), reason=exc.strerror) from None
 
@@ -66,6 +68,13 @@ class Writers:
             (self.out / name).write_bytes(
                 orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
             )
+
+    def write_csv(self, name: str, header: list[str], rows: list[list[str]]) -> None:
+        if self.out is not None:
+            with open(self.out / name, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(header)
+                writer.writerows(rows)
 
     def write_jsonl(self, name: str, rows: list[dict[str, Any]]) -> None:
         if self.out is not None:

@@ -11,7 +11,7 @@ import numpy as np
 PEOPLE, ACCOUNTS, MERCHANTS, GANGS, MULES, BENIGN, MESSAGES, LEAKS, CAMPAIGN, VICTIM, MULE_FLOW, COVER = (
     range(12)
 )
-REPORTS, ORDERS = 12, 13
+REPORTS, ORDERS, IDENTS, UNRELATED = 12, 13, 14, 15
 
 
 def stream(seed: int, concern: int, *keys: int) -> np.random.Generator:

@@ -15,6 +15,7 @@ import numpy as np
 
 from fanzha.records.units import US_PER_SECOND
 from fanzha.sim import catalog as cat
+from fanzha.sim import rng as streams
 from fanzha.sim.texts import SCAM, TextBank
 from fanzha.sim.world import Gang, MuleCard, World
 
@@ -22,6 +23,20 @@ MIN = 60 * US_PER_SECOND
 
 # transfer roles
 LOSS, TEST, TEST_RETURN, LOAN, MULE, COVER, OWN = range(7)
+# keys of the hashed draw that picks a campaign's identifier of each role (`fanzha.sim.rng.unit`)
+_ROLE_KEY = {"caller": 0, "bank_caller": 1, "qq": 2, "wechat": 3, "room": 4, "domain": 5}
+_PATH_CHARS = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _path(seed: int, person: int) -> str:
+    """The path of a phishing link sent to `person` (five characters)."""
+    u = streams.unit(seed, 31, person)
+    k = int(u * len(_PATH_CHARS) ** 5)
+    out = ""
+    for _ in range(5):
+        k, r = divmod(k, len(_PATH_CHARS))
+        out += _PATH_CHARS[r]
+    return out
 
 
 @dataclass(slots=True)
@@ -172,10 +187,17 @@ def plan_campaign(
     else:
         variant = gang.variants[int(rng.choice(len(gang.variants), p=gang.variant_weights))]
     tl = _Timeline(person, start, rng)
-    phone = gang.phones[int(rng.integers(2, len(gang.phones)))]
-    qq = gang.qq_ids[int(rng.integers(len(gang.qq_ids)))]
-    wx = gang.wechat_ids[int(rng.integers(len(gang.wechat_ids)))]
-    room = gang.rooms[int(rng.integers(len(gang.rooms)))]
+    seed = world.config.seed
+
+    def ident(role: str, drawn: int) -> str:
+        """The gang's identifier of `role` for this campaign; `drawn` is the campaign's own draw, kept so that
+        every later draw is the same with rotation or without (`Gang.pick`)."""
+        return gang.pick(role, start, drawn, streams.unit(seed, 30, person, _ROLE_KEY[role]))
+
+    phone = ident("caller", int(rng.integers(2, len(gang.phones))) - 2)
+    qq = ident("qq", int(rng.integers(len(gang.qq_ids))))
+    wx = ident("wechat", int(rng.integers(len(gang.wechat_ids))))
+    room = ident("room", int(rng.integers(len(gang.rooms))))
     lender = cat.LENDERS[int(rng.choice([0, 1, 3, 4, 5, 6, 7, 8]))]
     slots: dict[str, Any] = {
         "name": world.polite_name(person),
@@ -269,7 +291,7 @@ def plan_campaign(
     )
     if use_qq:  # QQ is installed first; WeChat is on every phone
         tl.wait(60, 400)
-        tl.add("app_install", "install_chat", 3, app=app, attrs={"source": "应用商店"})
+        tl.add("app_install", "install_chat", 2, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
     tl.wait(30, 200)
     tl.add("friend_request", "add_contact", 2, channel=chat, direction="out", counterparty=cp, app=app)
@@ -308,13 +330,14 @@ def plan_campaign(
     if rng.random() < 0.03 + 0.35 * a:
         refuse(30, 600, 2)
         return _finish(camp, tl, "stopped", intervention, texts, slots)
-    # -- stage 3: meeting / remote control ---------------------------------------------------------
+    # -- into a meeting or remote-control app (installing it: stage 2), screen sharing (stage 3) --------
     camp.stage_reached = 3
     shared = False
     if variant == "tax_refund" and rng.random() < 0.5:
         tl.wait(60, 300)
         app = cat.SCAM_EXTRA_APPS[int(rng.integers(len(cat.SCAM_EXTRA_APPS)))]
-        tl.add("app_install", "install_app", 3, app=app, attrs={"source": "链接"})
+        url = f"http://{ident('domain', 0)}/{_path(seed, person)}"
+        tl.add("app_install", "install_app", 2, app=app, attrs={"source": "链接", "url": url})
         camp.apps.append(app)
     elif rng.random() < 0.8:
         remote = rng.random() < 0.2
@@ -331,7 +354,7 @@ def plan_campaign(
             text=texts.scam("move.remote" if remote else "move.meeting", slots),
         )
         tl.wait(60, 400)
-        tl.add("app_install", "install_meeting", 3, app=app, attrs={"source": "应用商店"})
+        tl.add("app_install", "install_meeting", 2, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
         tl.wait(30, 240)
         tl.add(
@@ -345,7 +368,7 @@ def plan_campaign(
         shared = True
     camp.last_move = "screen_share" if shared else "install_app"
     if rng.random() < 0.02 + 0.2 * a:
-        refuse(60, 600, 3)
+        refuse(60, 600, max(e.stage for e in tl.events))  # the stage of the furthest move so far
         if shared:
             tl.wait(5, 60)
             tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
@@ -435,7 +458,7 @@ def plan_campaign(
             3,
             channel="phone",
             direction="in",
-            counterparty=gang.phones[int(rng.integers(0, 2))],
+            counterparty=ident("bank_caller", int(rng.integers(0, 2))),
             text=texts.scam("exec.bank_call", slots),
         )
         if avail["wallet"] > 10_000 and rng.random() < 0.6:  # collect everything on one card first
@@ -501,7 +524,6 @@ def plan_campaign(
         loan(amt, False)
     # loss transfers until the person stops or has nothing left
     card = _active(gang.cards, 1, tl.t, rng)
-    slots["bank"] = cat.BANKS[int(world.card_bank[person] + 3) % len(cat.BANKS)][0]
     n = 0
     while True:
         total = avail["card"] + avail["wallet"]
@@ -514,7 +536,11 @@ def plan_campaign(
         else:
             ask = int(rng.choice([2000, 3800, 5000, 9999, 10000, 15000, 20000, 49999])) * 100
             amount = min(have, ask)
-        slots["card"] = f"62{int(rng.integers(10**15, 10**16))}"
+        drawn_card = (
+            f"62{int(rng.integers(10**15, 10**16))}"  # drawn as ever; the payee's real number is said
+        )
+        slots["card"] = world.card_number(card.account) or drawn_card
+        slots["bank"] = world.bank_name(card.account)
         say("exec.transfer" if n == 0 else "exec.more", amount=f"{amount / 100:g}")
         if n == 0 and rng.random() < 0.02 + 0.2 * a:
             break

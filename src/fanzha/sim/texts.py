@@ -1,7 +1,8 @@
 """What is said and written in the world: varied phrasings for every scam move and for ordinary life.
 
 The phrasings are data: ``src/fanzha/kb/data/templates/world.yaml`` (scam moves, ordinary life, evasive
-spellings, typos) and ``reports.yaml`` (victims' and officers' reports), checked by `fanzha.kb.templates`.
+spellings, typos), checked by `fanzha.kb.templates` (the reports' phrasings, ``reports.yaml``, are read by
+`fanzha.sim.reports`).
 `TextBank` (from `fanzha.text.templates`) draws and varies them; every draw comes from the generator passed in,
 so texts are reproducible. Here are the names the sim's modules read, resolved when first used: the templates
 are read when a generator first asks, not when the sim is imported.
@@ -9,21 +10,13 @@ are read when a generator first asks, not when the sim is imported.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar, overload
 
-from fanzha.kb.templates import Pair, load_templates
+from fanzha.kb.templates import load_templates
 from fanzha.text.templates import Rng, TextBank
 
 __all__ = [
-    "REPORT_LOSS",
-    "REPORT_LOSS_POLICE",
-    "REPORT_OPEN_POLICE",
-    "REPORT_OPEN_VICTIM",
-    "REPORT_PRETEXT",
-    "REPORT_STEPS",
-    "REPORT_STOPPED",
     "SCAM",
     "Rng",
     "TextBank",
@@ -67,29 +60,5 @@ class _LazyTexts(Sequence[str]):
         return len(self._get())
 
 
-def _pairs(table: Mapping[str, Pair]) -> dict[str, tuple[str, str]]:
-    """(victim's words, police's words) of each entry: a report indexes them by who writes."""
-    return {key: (p.victim, p.police) for key, p in table.items()}
-
-
-@functools.cache
-def _pretext() -> dict[str, tuple[str, str]]:
-    return _pairs(load_templates().reports.pretext)
-
-
-@functools.cache
-def _steps() -> dict[str, tuple[str, str]]:
-    return _pairs(load_templates().reports.steps)
-
-
 #: scam moves, by family (contact.*, move.*, exec.*, close, victim.refuse)
 SCAM: Mapping[str, tuple[str, ...]] = _LazyMapping(lambda: load_templates().world.scam)
-
-# reports (victims' and officers' narratives)
-REPORT_OPEN_VICTIM: Sequence[str] = _LazyTexts(lambda: load_templates().reports.open_victim)
-REPORT_OPEN_POLICE: Sequence[str] = _LazyTexts(lambda: load_templates().reports.open_police)
-REPORT_PRETEXT: Mapping[str, tuple[str, str]] = _LazyMapping(_pretext)
-REPORT_STEPS: Mapping[str, tuple[str, str]] = _LazyMapping(_steps)
-REPORT_LOSS: Sequence[str] = _LazyTexts(lambda: load_templates().reports.loss)
-REPORT_LOSS_POLICE: Sequence[str] = _LazyTexts(lambda: load_templates().reports.loss_police)
-REPORT_STOPPED: Sequence[str] = _LazyTexts(lambda: load_templates().reports.stopped)

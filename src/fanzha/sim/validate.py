@@ -562,6 +562,7 @@ def check_world(root: str | Path) -> list[Violation]:
         rep.dangling("truth/leaks.parquet", 1, ~merchants.contains(m), "merchant_id", m, "merchants.parquet")
         for i in np.flatnonzero(times_to_us(lk["end"]) <= times_to_us(lk["start"])).tolist():
             rep.add("truth/leaks.parquet", i + 1, "E404", key="(start, end)")
+    texts: dict[str, str] = {}
     if (root / "reports.jsonl").is_file():
         with open(root / "reports.jsonl", "rb") as fh:
             for line_no, raw in enumerate(fh, start=1):
@@ -570,6 +571,8 @@ def check_world(root: str | Path) -> list[Violation]:
                 except orjson.JSONDecodeError as exc:
                     rep.add("reports.jsonl", line_no, "E413", reason=str(exc))
                     continue
+                if isinstance(obj, dict) and isinstance(obj.get("text"), str):
+                    texts[str(obj.get("report_id"))] = obj["text"]
                 missing = [
                     k
                     for k in ("report_id", "person_id", "time", "text")
@@ -586,7 +589,92 @@ def check_world(root: str | Path) -> list[Violation]:
                         value=obj["person_id"],
                         table="people.parquet",
                     )
+    _check_report_truth(rep, root, present, texts, accounts)
     return rep.finish()
+
+
+def _check_report_truth(
+    rep: _Report, root: Path, present: dict[str, bool], texts: dict[str, str], accounts: _IdSet
+) -> None:
+    """The truth of the reports and of the gangs' identifiers: every report is in reports.jsonl, a duplicate
+    names a report, every mention's place in its report holds what it says it holds, validity periods are
+    periods, accounts exist."""
+    gangs: set[str] = set()
+    if present.get("truth/gangs.parquet"):
+        gangs = set(pq.read_table(root / "truth/gangs.parquet", columns=["gang_id"])["gang_id"].to_pylist())
+    if present.get("truth/reports.parquet"):
+        tr = pq.read_table(root / "truth/reports.parquet", columns=["report_id", "duplicate_of", "gang_id"])
+        ids = tr["report_id"].to_pylist()
+        known = set(ids)
+        for i, (r, dup, g) in enumerate(
+            zip(ids, tr["duplicate_of"].to_pylist(), tr["gang_id"].to_pylist(), strict=True), start=1
+        ):
+            if r not in texts:
+                rep.add(
+                    "truth/reports.parquet", i, "E403", column="report_id", value=r, table="reports.jsonl"
+                )
+            if dup is not None and dup not in known:
+                rep.add(
+                    "truth/reports.parquet",
+                    i,
+                    "E403",
+                    column="duplicate_of",
+                    value=dup,
+                    table="truth/reports.parquet",
+                )
+            if g is not None and gangs and g not in gangs:
+                rep.add(
+                    "truth/reports.parquet", i, "E403", column="gang_id", value=g, table="truth/gangs.parquet"
+                )
+    if present.get("truth/report_identifiers.parquet"):
+        ri = pq.read_table(root / "truth/report_identifiers.parquet").to_pylist()
+        for i, m in enumerate(ri, start=1):
+            text = texts.get(m["report_id"])
+            if text is None:
+                rep.add(
+                    "truth/report_identifiers.parquet",
+                    i,
+                    "E403",
+                    column="report_id",
+                    value=m["report_id"],
+                    table="reports.jsonl",
+                )
+            elif text[m["start"] : m["end"]] != m["text"]:
+                rep.add(
+                    "truth/report_identifiers.parquet",
+                    i,
+                    "E425",
+                    report=m["report_id"],
+                    start=m["start"],
+                    end=m["end"],
+                    found=text[m["start"] : m["end"]],
+                    text=m["text"],
+                )
+    if present.get("truth/identifiers.parquet"):
+        ti = pq.read_table(root / "truth/identifiers.parquet")
+        bad = np.flatnonzero(times_to_us(ti["valid_to"]) <= times_to_us(ti["valid_from"]))
+        for i in bad.tolist():
+            rep.add("truth/identifiers.parquet", i + 1, "E404", key="(valid_from, valid_to)")
+        acc = ti["account_id"].combine_chunks()
+        for i in np.flatnonzero(~accounts.contains(acc)).tolist():
+            rep.add(
+                "truth/identifiers.parquet",
+                i + 1,
+                "E403",
+                column="account_id",
+                value=acc[i].as_py(),
+                table="accounts.parquet",
+            )
+        for i, g in enumerate(ti["gang_id"].to_pylist(), start=1):
+            if gangs and g not in gangs:
+                rep.add(
+                    "truth/identifiers.parquet",
+                    i,
+                    "E403",
+                    column="gang_id",
+                    value=g,
+                    table="truth/gangs.parquet",
+                )
 
 
 class _SortedIds:

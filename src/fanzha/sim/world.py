@@ -6,8 +6,10 @@ Everything is held in numpy arrays indexed by integer ids; string ids are made o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -55,6 +57,36 @@ class MuleCard:
     device: int
 
 
+#: the identifiers a gang rotates, by role: (how many are in use at once, shortest and longest use in days)
+ROTATION: dict[str, tuple[int, int, int]] = {
+    "caller": (3, 5, 14),  # virtual-operator and 400 numbers that call the victims
+    "bank_caller": (1, 8, 20),  # 95xxx look-alikes posing as the bank
+    "qq": (2, 7, 21),
+    "wechat": (2, 6, 18),
+    "room": (2, 3, 8),  # meeting rooms
+    "domain": (1, 4, 10),  # phishing sites (links sent to victims)
+}
+#: what kind of identifier each role is, as a case file types it (`fanzha.text.identifiers`)
+ROLE_KIND: dict[str, str] = {
+    "caller": "phone",
+    "bank_caller": "phone",
+    "qq": "qq",
+    "wechat": "wechat_id",
+    "room": "meeting_id",
+    "domain": "domain",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ident:
+    """An identifier a gang uses in [valid_from, valid_to) µs."""
+
+    role: str
+    value: str
+    valid_from: int
+    valid_to: int
+
+
 @dataclass
 class Gang:
     index: int
@@ -69,10 +101,39 @@ class Gang:
     cashout_cities: list[str]
     test_account: int
     cards: list[MuleCard] = field(default_factory=list)
+    #: every identifier the gang uses, by role, in order of first use (`ROTATION`)
+    idents: dict[str, list[Ident]] = field(default_factory=dict)
+    #: the payment-account handle (an e-mail or a mobile) of the test-transfer account
+    pay_handle: str = ""
+    rotation: bool = True
 
     @property
     def gang_id(self) -> str:
         return f"G{self.index:03d}"
+
+    def first(self, role: str) -> list[str]:
+        """The role's identifiers drawn with the gang (before any rotation), in the order campaigns index them."""
+        return {
+            "caller": self.phones[2:],
+            "bank_caller": self.phones[:2],
+            "qq": self.qq_ids,
+            "wechat": self.wechat_ids,
+            "room": self.rooms,
+        }.get(role, [i.value for i in self.idents.get(role, [])][:1])
+
+    def pick(self, role: str, t: int, drawn: int, u: float) -> str:
+        """The identifier of `role` a campaign uses at `t`: without rotation the one at index `drawn` of `first`
+        (what the campaign's own draw chose before rotation existed), with rotation one of those in use at `t`
+        chosen by `u` in [0, 1)."""
+        if not self.rotation:
+            return self.first(role)[drawn]
+        idents = self.idents[role]
+        active = [i for i in idents if i.valid_from <= t < i.valid_to]
+        if not active:  # after the last period: the latest started
+            active = [
+                max((i for i in idents if i.valid_from <= t), key=lambda i: i.valid_from, default=idents[0])
+            ]
+        return active[int(u * len(active))].value
 
 
 class World:
@@ -322,6 +383,7 @@ class World:
             self.gangs.append(gang)
         self.n_accounts = next_acc
         self.n_devices = next_dev
+        self._rotate()
         extra_open = np.array([e[5] for e in self.extra_accounts], dtype=np.int64)
         self.opening = np.concatenate([self.opening, extra_open])
         self.mule_layer = np.zeros(self.n_accounts, dtype=np.int8)
@@ -330,6 +392,67 @@ class World:
             for card in gang.cards:
                 self.mule_layer[card.account] = card.layer
                 self.mule_gang[card.account] = gang.index
+
+    def _rotate(self) -> None:
+        """Each gang's identifiers over time (`ROTATION`), from a stream of their own so that nothing else drawn
+        changes: the first ones are those drawn with the gang, later ones new; each is used for some days and
+        overlaps its successor. Without rotation a gang keeps its first identifiers all along."""
+        c = self.config
+        begin, end = self.t0 - 20 * US_PER_DAY, self.t0 + (c.days + 10) * US_PER_DAY
+        used = {v for g in self.gangs for v in (*g.phones, *g.qq_ids, *g.wechat_ids, *g.rooms)}
+        for gang in self.gangs:
+            rng = streams.stream(c.seed, streams.IDENTS, gang.index)
+            gang.rotation = c.rotation
+            gang.pay_handle = _unique(used, _pay_handle, rng)
+            for role, (concurrent, lo, hi) in ROTATION.items():
+                first = list(gang.first(role)) if role != "domain" else []
+                out: list[Ident] = []
+                if not c.rotation:
+                    if not first:
+                        first = [_unique(used, _new_ident, role, rng)]
+                    out = [Ident(role, v, begin - 10 * US_PER_DAY, end + 60 * US_PER_DAY) for v in first]
+                else:
+                    for slot in range(concurrent):
+                        t = begin - int(rng.integers(0, hi * US_PER_DAY))
+                        k = slot
+                        while t < end:
+                            if k < len(first):
+                                value = first[k]
+                            else:
+                                value = _unique(used, _new_ident, role, rng)
+                            k += concurrent
+                            life = int(rng.integers(lo * US_PER_DAY, hi * US_PER_DAY))
+                            out.append(Ident(role, value, t, t + life))
+                            t += life - int(rng.integers(0, 36 * 3600)) * 1_000_000
+                out.sort(key=lambda i: (i.valid_from, i.value))
+                gang.idents[role] = out
+
+    def card_number(self, account: int) -> str | None:
+        """The 19-digit (Luhn-valid) number of a bank-card account, None for other accounts: the issuing bank's
+        BIN, twelve digits unique to the account, the check digit."""
+        n = self.n_people
+        if account < n:
+            bank = int(self.card_bank[account])
+        elif account >= self.n_fixed_accounts:
+            kind, bank, *_ = self.extra_accounts[account - self.n_fixed_accounts]
+            if kind != 0:
+                return None
+        else:
+            return None
+        body = cat.BANK_BINS[bank] + f"{(account * 982_451_653 + 1_234_567) % 10**12:012d}"
+        return body + _luhn_digit(body)
+
+    def bank_name(self, account: int) -> str:
+        """The bank of a bank-card account (the first wallet's name for a payment account)."""
+        if account < self.n_people:
+            return cat.BANKS[int(self.card_bank[account])][0]
+        kind, bank, *_ = self.extra_accounts[account - self.n_fixed_accounts]
+        return cat.WALLETS[0][0] if kind == 1 else cat.BANKS[bank][0]
+
+    def outlet_phone(self, outlet: int) -> str:
+        """The landline of a courier outlet (its city's area code and eight digits)."""
+        area = cat.AREA_CODES[int(self.outlet_city[outlet])]
+        return f"{area}{(outlet * 7_919 + 52_013_000) % 10**8:08d}"
 
     # -- tables written once -----------------------------------------------------------------------------
     def people_table(self) -> pa.Table:
@@ -490,3 +613,52 @@ class World:
 def _alnum(rng: np.random.Generator, k: int) -> str:
     alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
     return "".join(alphabet[int(i)] for i in rng.integers(len(alphabet), size=k))
+
+
+def _luhn_digit(body: str) -> str:
+    """The check digit that makes `body` + digit pass the Luhn test."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def _unique(used: set[str], draw: Callable[..., str], *args: Any) -> str:
+    """`draw(*args)` until it gives a value not in `used` (which it joins)."""
+    value = draw(*args)
+    while value in used:
+        value = draw(*args)
+    used.add(value)
+    return value
+
+
+def _pay_handle(rng: np.random.Generator) -> str:
+    if rng.random() < 0.6:
+        host = cat.MAIL_HOSTS[int(rng.integers(len(cat.MAIL_HOSTS)))]
+        return f"{'abcdefghkmnpqrstwxyz'[int(rng.integers(20))]}{_alnum(rng, int(rng.integers(5, 9)))}@{host}"
+    return f"1{int(rng.choice([3, 5, 7, 8, 9]))}{int(rng.integers(10**8, 10**9))}"
+
+
+def _new_ident(role: str, rng: np.random.Generator) -> str:
+    """A new identifier of `role`, drawn as the gang's first ones are."""
+    if role == "caller":
+        if rng.random() < 0.25:
+            return f"400{int(rng.integers(1_000_000, 9_999_999))}"
+        virtual = (170, 171, 162, 165, 167)
+        return f"{virtual[int(rng.integers(len(virtual)))]}{int(rng.integers(10**7, 10**8))}"
+    if role == "bank_caller":
+        return f"95{int(rng.integers(100, 1000))}{int(rng.integers(0, 10))}"
+    if role == "qq":
+        return str(int(rng.integers(10**8, 4 * 10**9)))
+    if role == "wechat":
+        return f"kf_{_alnum(rng, 6)}" if rng.random() < 0.5 else f"wxid_{_alnum(rng, 10)}"
+    if role == "room":
+        return str(int(rng.integers(10**7, 10**9)))
+    word = cat.DOMAIN_WORDS[int(rng.integers(len(cat.DOMAIN_WORDS)))]
+    tld = cat.DOMAIN_TLDS[int(rng.integers(len(cat.DOMAIN_TLDS)))]
+    return f"{word}-{_alnum(rng, 4)}.{tld}"

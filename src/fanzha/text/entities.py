@@ -70,22 +70,42 @@ KINDS: tuple[str, ...] = (
     "app",
     "platform",
     "courier",
+    "partial_number",
+    "payment_account",
+    "time",
+    "merchant",
 )
 VIRTUAL_PREFIXES = frozenset({"170", "171", "162", "165", "167"})
 
 # Priorities for equal-length overlaps (higher wins).
-_P_URL, _P_CONTEXT, _P_CARD, _P_PHONE, _P_TRACKING, _P_AMOUNT, _P_TERM = 90, 80, 70, 60, 55, 50, 40
+_P_URL, _P_CONTEXT, _P_CARD, _P_PHONE, _P_TRACKING, _P_AMOUNT, _P_TIME, _P_TERM = (
+    90,
+    80,
+    70,
+    60,
+    55,
+    50,
+    45,
+    40,
+)
+_P_MERCHANT, _P_APP_CONTEXT = 35, 30
 
 
 @dataclass(frozen=True, slots=True)
 class Entity:
     """One entity: `kind`, its span [start, end) in the original text, the original characters and a value.
 
-    `value` is an int number of fen for amounts, a digit string for phones, cards, QQ numbers and meeting ids,
-    the lower-case id for WeChat ids, the upper-case number for orders, the URL (host in lower case) for URLs,
-    and the canonical name for apps, platforms and couriers. `extra` holds what else is known: ``approx`` and
-    ``min_fen`` for amounts, ``type`` / ``virtual`` / ``area_code`` / ``name`` for phones, ``role`` for apps,
-    ``courier`` for order numbers, ``domain`` for URLs.
+    `value` is an int number of fen for amounts, a digit string for phones, cards, QQ numbers, meeting ids and
+    partial numbers (the digits written: 尾号8831 → ``8831``), the lower-case id for WeChat ids and payment
+    accounts, the upper-case number for orders, the URL (host in lower case) for URLs, the canonical name for
+    apps, platforms and couriers, the name as normalised for merchants, and for times an ISO 8601 date-time
+    with what is known (``2024-03-04T15:30``, ``--03-04T15`` without a year, ``--03-04`` without an hour).
+    `extra` holds what else is known: ``approx`` and ``min_fen`` for amounts, ``type`` / ``virtual`` /
+    ``area_code`` / ``name`` for phones, ``role`` for apps (and ``known: False`` for an app named only by the
+    words around it: 下载了“退税助手”), ``courier`` for order numbers, ``domain`` for URLs, ``of`` (what the
+    digits end: bank_card, phone, order_number, qq or None) and ``prefix`` (of a masked number) for partial
+    numbers, ``kind`` (shop / courier_outlet) for merchants, ``year`` / ``month`` / ``day`` / ``hour`` /
+    ``minute`` / ``approx`` for times.
     """
 
     kind: str
@@ -139,6 +159,11 @@ class Lexicon:
     tracking: tuple[tuple[str, re.Pattern[str], bool], ...]  # (courier, full-match pattern, anchored only)
     service_numbers: Mapping[str, str]
     source: str
+    merchant_re: re.Pattern[str] | None = None  # names of shops and outlets (merchant_suffixes)
+    outlet_suffixes: tuple[str, ...] = ()
+    merchant_suffixes: frozenset[str] = frozenset()
+    generic_stems: frozenset[str] = frozenset()
+    merchant_hint: re.Pattern[str] | None = None  # any of the endings: the names are looked for only then
 
 
 def default_path() -> Path:
@@ -226,7 +251,18 @@ def compile_lexicon(data: LexiconData) -> Lexicon:
         automaton.add_word(key, (len(key), tuple(payloads)))
     automaton.make_automaton()
     tracking = tuple((c.name, re.compile(p), anchored) for c in data.couriers for p, anchored in c.tracking)
-    return Lexicon(automaton, tracking, data.service_numbers, data.file)
+    suffixes = data.merchant_suffixes
+    return Lexicon(
+        automaton,
+        tracking,
+        data.service_numbers,
+        data.file,
+        _merchant_regex(suffixes.get("strong", ()), suffixes.get("quoted", ())),
+        tuple(_norm_key(w) for w in suffixes.get("outlet", ())),
+        frozenset(_norm_key(w) for w in (*suffixes.get("strong", ()), *suffixes.get("quoted", ()))),
+        frozenset(_norm_key(w) for w in suffixes.get("generic", ())),
+        _suffix_hint(suffixes.get("strong", ()), suffixes.get("quoted", ())),
+    )
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -557,6 +593,12 @@ def extract_entities(norm: Normalized, *, lexicon: Lexicon | None = None) -> lis
         _anchored_ids(view, lex, before, cands)
     if _URL_HINT_RE.search(text) is not None:
         _urls(norm, cands)
+    if "*" in norm.original or "＊" in norm.original:
+        _masked(norm, cands)
+    _times(view, cands)
+    if lex.merchant_re is not None:
+        _merchants(view, lex, cands)
+    _apps_by_context(view, cands)
     return _resolve(norm.original, cands)
 
 
@@ -684,12 +726,18 @@ def _courier_of(number: str, lex: Lexicon, anchored: bool) -> str | None:
 
 def _anchored_ids(view: _View, lex: Lexicon, before: list[tuple[int, int, str]], cands: list[_Cand]) -> None:
     text = view.text
-    for _start, end, kind in before:
-        if kind == "wechat_id":
-            m = _WECHAT_ID_RE.match(text, end)
+    flat: str | None = None  # the original, lower case and half-width: ids are read there (see _flat_id)
+    for start, end, kind in before:
+        if kind in ("wechat_id", "payment_account"):
+            if flat is None:
+                flat = view.norm.original.translate(char_table())
+            _flat_id(view, flat, start, end, kind, cands)
+        elif kind == "partial_number":
+            m = _PARTIAL_RE.match(text, end)
             if m is not None:
                 a, b = view.to_original(*m.span("v"))
-                cands.append(_Cand(a, b, _P_CONTEXT, "wechat_id", m.group("v"), {}))
+                of = _partial_of(text, start, m.end())
+                cands.append(_Cand(a, b, _P_CONTEXT, "partial_number", m.group("v"), {"of": of}))
         elif kind == "order_number":
             m = _ORDER_ID_RE.match(text, end)
             if m is not None and any(c.isdigit() for c in m.group("v")):
@@ -698,6 +746,252 @@ def _anchored_ids(view: _View, lex: Lexicon, before: list[tuple[int, int, str]],
                 a, b = view.to_original(*m.span("v"))
                 extra = {"courier": courier} if courier else {}
                 cands.append(_Cand(a, b, _P_CONTEXT, "order_number", number.upper(), extra))
+
+
+# -- what reports write down: partial and masked numbers, payment accounts, times, merchants, named apps ---------
+
+# after a wechat_id or payment_account context word, on the flat original (the normaliser rewrites "kf" as 客服,
+# "vx" as 微信, so an id such as kf_8821 or kf8821@163.com is read where it was written)
+_FLAT_GLUE = r"[ \t:=]{0,2}(?:号码|号|id|账号|账户)?[ :=]{0,2}(?:是|为)?[ :=]{0,2}"
+_FLAT_IDS = {
+    "wechat_id": re.compile(_FLAT_GLUE + r"(?P<v>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"),
+    "payment_account": re.compile(
+        _FLAT_GLUE + r"(?P<v>[a-z0-9][a-z0-9._-]{0,40}@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,10}"
+        r"|1[3-9]\d(?:[ -]?\d){8}|[a-z][-_.a-z0-9]{4,29})(?![-_.a-z0-9@])"
+    ),
+}
+_PARTIAL_RE = re.compile(_GLUE + r"(?P<v>\d{3,6})(?!\d)")
+# a masked number: 6217 **** **** 8831, 138****6622 (on the flat original)
+_MASKED_RE = re.compile(r"(?<![0-9a-z*])(?P<p>\d{3,6})?(?: ?\*){3,16} ?(?P<v>\d{3,4})(?![0-9*])")
+# what the digits of a partial number end, from the words within a few characters around it (nearest wins)
+_PARTIAL_OF: tuple[tuple[str, str], ...] = (
+    ("银行", "bank_card"),
+    ("卡", "bank_card"),
+    ("账户", "bank_card"),
+    ("账号", "bank_card"),
+    ("手机", "phone"),
+    ("电话", "phone"),
+    ("号码", "phone"),
+    ("来电", "phone"),
+    ("打来", "phone"),
+    ("座机", "phone"),
+    ("订单", "order_number"),
+    ("单号", "order_number"),
+    ("快递", "order_number"),
+    ("包裹", "order_number"),
+    ("qq", "qq"),
+)
+
+
+def _partial_of(text: str, start: int, end: int, reach: int = 8) -> str | None:
+    """The kind of number whose last digits [start, end) are, from the nearest telling word around them."""
+    best: tuple[int, str] | None = None
+    before = text[max(0, start - reach) : start]
+    after = text[end : end + reach]
+    for word, kind in _PARTIAL_OF:
+        i = before.rfind(word)
+        if i >= 0:
+            d = len(before) - (i + len(word))
+            if best is None or d < best[0]:
+                best = (d, kind)
+        j = after.find(word)
+        if j >= 0 and (best is None or j < best[0]):
+            best = (j, kind)
+    return best[1] if best else None
+
+
+def _flat_id(view: _View, flat: str, start: int, end: int, kind: str, cands: list[_Cand]) -> None:
+    """A WeChat id or payment account written after the context word at [start, end) of the view."""
+    _, pos = view.to_original(start, end)
+    m = _FLAT_IDS[kind].match(flat, pos)
+    if m is None:
+        return
+    a, b = m.span("v")
+    raw = m.group("v")
+    if kind == "payment_account" and raw[0].isdigit():
+        value = re.sub(r"[ -]", "", raw)
+    else:
+        value = raw.rstrip(".-_")
+        b = a + len(value)
+    cands.append(_Cand(a, b, _P_CONTEXT, kind, value, {}))
+
+
+def _masked(norm: Normalized, cands: list[_Cand]) -> None:
+    flat = norm.original.translate(char_table())
+    for m in _MASKED_RE.finditer(flat):
+        prefix = m.group("p")
+        extra: dict[str, Any] = {"of": None}
+        if prefix:
+            extra["prefix"] = prefix
+            extra["of"] = "phone" if _MOBILE_RE.match(prefix + "0" * 8) and len(prefix) == 3 else "bank_card"
+        else:
+            extra["of"] = _partial_of(flat, m.start(), m.end())
+        cands.append(_Cand(m.start(), m.end(), _P_CONTEXT, "partial_number", m.group("v"), extra))
+
+
+_CN_SMALL = "零〇一二两三四五六七八九十"
+_TIME_RE = re.compile(
+    rf"(?=[\d{_CN_SMALL}])(?<![\d.])"
+    rf"(?:(?:(?P<y>(?:19|20)\d\d)年)?(?P<mo>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})月"
+    rf"(?P<d>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})[日号]"
+    r"(?: ?(?P<per>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间|晚|早)?"
+    rf" ?(?P<h>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})(?:[点时]|:(?=\d))(?P<mi>[0-5]?\d(?=分)|[0-5]\d|半)?分?"
+    r"(?P<ap>左右|许|多)?)?"
+    r"|(?P<y2>(?:19|20)\d\d)[-/.](?P<mo2>\d{1,2})[-/.](?P<d2>\d{1,2})"
+    r"(?:[ t]?(?P<h2>\d{1,2}):(?P<mi2>[0-5]\d)(?::[0-5]\d)?)?)"
+)
+_TIME_HINT_RE = re.compile(r"[月/-]")
+_PM = frozenset({"下午", "傍晚", "晚上", "夜里", "夜间", "晚"})
+
+
+def _small_int(text: str | None) -> int | None:
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(parse_number(text))
+    except ValueError:
+        return None
+
+
+def _times(view: _View, cands: list[_Cand]) -> None:
+    text = view.text
+    if "月" not in text and _TIME_HINT_RE.search(text) is None:
+        return
+    for m in _TIME_RE.finditer(text):
+        g = m.group
+        year: int | None
+        month: int | None
+        day: int | None
+        if g("y2") is not None:
+            year, month, day = int(g("y2")), int(g("mo2")), int(g("d2"))
+            hour, minute = _small_int(g("h2")), _small_int(g("mi2"))
+            approx = False
+        else:
+            year = int(g("y")) if g("y") else None
+            month, day = _small_int(g("mo")), _small_int(g("d"))
+            hour = _small_int(g("h"))
+            minute = 30 if g("mi") == "半" else _small_int(g("mi"))
+            approx = g("ap") is not None
+            if hour is not None and g("per") in _PM and hour < 12:
+                hour += 12
+        if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        if hour is not None and hour > 24 or minute is not None and minute > 59:
+            continue
+        end = m.end()
+        if hour is None and g("h2") is None and g("y2") is None:
+            end = m.end("d") + 1  # the date alone (a period word without an hour is left out)
+        value = f"{year:04d}" if year is not None else "-"
+        value += f"-{month:02d}-{day:02d}"
+        extra: dict[str, Any] = {"year": year, "month": month, "day": day}
+        if hour is not None:
+            value += f"T{hour % 24:02d}" + (f":{minute:02d}" if minute is not None else "")
+            extra.update(hour=hour % 24, minute=minute)
+        extra["approx"] = approx
+        a, b = view.to_original(m.start(), end)
+        cands.append(_Cand(a, b, _P_TIME, "time", value, extra))
+
+
+# characters that do not belong to a shop's name written without quotation marks
+_NAME_STOP = (
+    "的在了是我你他她们从到和与跟给把被让为买卖个这那就都也还又说要去来过着其该此叫名称年月日点时分许"
+)
+_PUNCT = "，。,.!?！？:：;；、“”\"'‘’（）()【】\\[\\]<>《》「」『』\\s"
+
+
+def _merchant_regex(strong: tuple[str, ...], quoted: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Names ending with a strong suffix anywhere; any suffix inside quotation marks or after 叫 / 名为."""
+    strong_n = sorted({_norm_key(w) for w in strong if _norm_key(w)}, key=len, reverse=True)
+    every = sorted({*strong_n, *(_norm_key(w) for w in quoted if _norm_key(w))}, key=len, reverse=True)
+    if not every:
+        return None
+    alt_all = "|".join(map(re.escape, every))
+    stem = f"[^{_NAME_STOP}{_PUNCT}]"
+    parts = [
+        rf"[“\"「『‘'](?P<q>[^“”\"「」『』‘’'\s，。,]{{1,12}}?(?:{alt_all}))[”\"」』’']",
+        rf"(?<=叫|为)(?P<c>{stem}{{1,10}}?(?:{alt_all}))",
+    ]
+    if strong_n:
+        parts.append(rf"(?P<n>{stem}{{2,10}}?(?:{'|'.join(map(re.escape, strong_n))}))")
+    return re.compile("|".join(parts))
+
+
+def _suffix_hint(strong: tuple[str, ...], quoted: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = sorted({_norm_key(w) for w in (*strong, *quoted) if _norm_key(w)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def _merchants(view: _View, lex: Lexicon, cands: list[_Cand]) -> None:
+    rx = lex.merchant_re
+    if rx is None or lex.merchant_hint is None or lex.merchant_hint.search(view.text) is None:
+        return
+    text = view.text
+    platform_at = {c.start: c.end for c in cands if c.kind == "platform"}
+    every = lex.merchant_suffixes
+    for m in rx.finditer(text):
+        group = "q" if m.group("q") is not None else "c" if m.group("c") is not None else "n"
+        s, e = m.span(group)
+        a, b = view.to_original(s, e)
+        cut = platform_at.get(a)
+        if group == "n" and cut is not None and b - cut >= 4:  # 天猫悦颜旗舰店: the shop is 悦颜旗舰店
+            s += len(view.norm.original[a:cut])
+            a = cut
+        name = text[s:e]
+        if any(name[: -len(x)].endswith(g) for x in every if name.endswith(x) for g in lex.generic_stems):
+            continue  # 快递网点, 附近的店铺: a kind of place, not a name
+        name = view.norm.original[a:b].strip("“”\"「」『』‘’'")  # a name as written (拾光 is not 十光)
+        kind = "courier_outlet" if any(name.endswith(x) for x in lex.outlet_suffixes) else "shop"
+        cands.append(_Cand(a, b, _P_MERCHANT, "merchant", name, {"kind": kind}))
+
+
+# apps named only by the words around them: 下载了“退税助手”, 安装了一款叫安全中心的软件, 下载了TIM、云会议
+_APP_CONTEXT_RE = re.compile(r"(?:下载|安装)(?:了|好|一下)?(?:一款|一个|个)?(?:名[叫为]|叫做?)?")
+_APP_ITEM_RE = re.compile(
+    r"[“\"‘'「『]?(?P<n>[\u4e00-\u9fffa-z0-9]{2,8}?)[”\"’'」』]?"
+    r"(?=app|软件|应用|客户端|[，。、,.;；！!？?）)\s]|$|和|并|后|然后|进入|登录|注册|的)"
+)
+_APP_LIST_SEP = "、和及"
+_NOT_APP = frozenset(
+    {"软件", "app", "应用", "一个", "两个", "这个", "那个", "几个", "一款", "客户端", "一下"}
+)
+
+
+def _app_name_ok(name: str) -> bool:
+    """A run of characters after 下载 / 安装 that can be an app's name: Chinese (digits allowed), no function word,
+    not a word for an app itself (apps written in Latin letters are the lexicon's)."""
+    return (
+        len(name) >= 2
+        and name not in _NOT_APP
+        and not name.startswith(("app", "下载", "安装", "注册", "登录", "打开"))
+        and not name.endswith(("软件", "app"))
+        and not any(c in "了的在并后" for c in name)
+        and not any(c.isascii() and c.isalpha() for c in name)
+    )
+
+
+def _apps_by_context(view: _View, cands: list[_Cand]) -> None:
+    text = view.text
+    if "下载" not in text and "安装" not in text:
+        return
+    terms = [(c.start, c.end) for c in cands if c.kind in ("app", "platform", "courier")]
+    for m in _APP_CONTEXT_RE.finditer(text):
+        pos = m.end()
+        while pos < len(text):  # each app of a list (TIM、云会议)
+            item = _APP_ITEM_RE.match(text, pos)
+            if item is None:
+                break
+            name = item.group("n").removeprefix("某")
+            a, b = view.to_original(item.end("n") - len(name), item.end("n"))
+            # a known app, platform or courier named there is the lexicon's
+            known = any(a < te and ts < b for ts, te in terms)
+            if not known and _app_name_ok(name):
+                cands.append(_Cand(a, b, _P_APP_CONTEXT, "app", name, {"role": None, "known": False}))
+            pos = item.end()
+            if pos >= len(text) or text[pos] not in _APP_LIST_SEP:
+                break
+            pos += 1
 
 
 def _tracking_token(view: _View, lex: Lexicon, s: int, e: int, cands: list[_Cand]) -> None:

@@ -20,6 +20,7 @@ import functools
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -76,6 +77,81 @@ class TextBank:
             src, dst = self._typos[int(rng.integers(len(self._typos)))]
             text = text.replace(src, dst, 1)
         return text
+
+    def vary_kept(self, text: Spanned, *, typo: float) -> Spanned:
+        """A typo (as `vary` draws it) outside the spans of `text`, whose spans are kept on their characters: the
+        report generator writes identifiers into a text and records where they are."""
+        rng = self.rng
+        if typo <= 0 or rng.random() >= typo:
+            return text
+        src, dst = self._typos[int(rng.integers(len(self._typos)))]
+        at = 0
+        while (i := text.text.find(src, at)) >= 0:
+            if not any(i < e and s < i + len(src) for _, s, e in text.spans):
+                shift = len(dst) - len(src)
+                spans = tuple(
+                    (n, s + shift if s >= i + len(src) else s, e + shift if e >= i + len(src) else e)
+                    for n, s, e in text.spans
+                )
+                return Spanned(text.text[:i] + dst + text.text[i + len(src) :], spans)
+            at = i + 1
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Spanned:
+    """A text and named spans [start, end) in it: what a slot holds when the parts it was made of must be found
+    in the output (the identifiers a synthetic report mentions)."""
+
+    text: str
+    spans: tuple[tuple[str, int, int], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_FORMATTER = string.Formatter()
+
+
+def render_spans(template: str, values: Mapping[str, object]) -> Spanned:
+    """`template` filled as `str.format_map` fills it (a slot not given renders empty), with the span of every
+    slot filled, named by the slot; a `Spanned` value brings its own spans along, inside its slot's."""
+    out: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    for literal, field, _spec, _conv in _FORMATTER.parse(template):
+        out.append(literal)
+        pos += len(literal)
+        if field is None:
+            continue
+        value = values.get(field, "")
+        text = str(value)
+        if isinstance(value, Spanned):
+            spans.extend((n, pos + a, pos + b) for n, a, b in value.spans)
+        if text:
+            spans.append((field, pos, pos + len(text)))
+        out.append(text)
+        pos += len(text)
+    return Spanned("".join(out), tuple(spans))
+
+
+def join_spans(parts: Sequence[Spanned | str], sep: str = "") -> Spanned:
+    """The parts one after the other (with `sep` between them), their spans moved to where they land."""
+    out: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    for i, part in enumerate(parts):
+        if i and sep:
+            out.append(sep)
+            pos += len(sep)
+        if isinstance(part, Spanned):
+            spans.extend((n, pos + a, pos + b) for n, a, b in part.spans)
+            text = part.text
+        else:
+            text = part
+        out.append(text)
+        pos += len(text)
+    return Spanned("".join(out), tuple(spans))
 
 
 class _Given(dict[str, object]):
@@ -136,6 +212,22 @@ def _url(v: Vocab, rng: Gen) -> str:
 def _link(v: Vocab, rng: Gen) -> str:
     code = "".join(_LINK_CODE[int(i)] for i in rng.integers(0, len(_LINK_CODE), int(rng.integers(4, 8))))
     return _one(rng, v["links"]).replace("{host}", _one(rng, v["link_hosts"])).replace("{code}", code)
+
+
+def _landline(v: Vocab, rng: Gen) -> str:
+    """A landline as SMS print it: an area code, then seven or eight digits, sometimes split by a hyphen."""
+    area = _one(rng, v["area_codes"])
+    local = str(int(rng.integers(2, 9))) + _digits(rng, 7 if len(area) == 3 else 6 + int(rng.integers(0, 2)))
+    return f"{area}{_one(rng, ['-', '', ' ', '-'])}{local}"
+
+
+def _fake_link(v: Vocab, rng: Gen) -> str:
+    """A look-alike link: a brand's initials and a refund or claim word on a cheap domain, sometimes a path."""
+    code = "".join(_LINK_CODE[int(i)] for i in rng.integers(0, len(_LINK_CODE), int(rng.integers(2, 5))))
+    host = f"{_one(rng, v['brand_tokens'])}{_one(rng, ['-', '', '-'])}{_one(rng, v['refund_tokens'])}"
+    host += f".{_one(rng, v['cheap_tlds'])}"
+    prefix = _one(rng, ["", "", "https://", "http://", "www."])
+    return prefix + host + (f"/{code}" if rng.random() < 0.5 else "")
 
 
 def _syllables(v: Vocab, rng: Gen, k: int) -> str:
@@ -219,6 +311,8 @@ DRAWS: dict[str, Callable[[Vocab, Gen], str]] = {
     "comm": lambda v, rng: str(int(rng.choice([5, 8, 10, 12, 15, 20, 30]))),
     "hour": lambda v, rng: str(int(rng.integers(1, 24))),
     "min": lambda v, rng: str(int(rng.choice([5, 10, 15, 20, 30]))),
+    "landline": _landline,
+    "fake_link": _fake_link,
 }
 
 

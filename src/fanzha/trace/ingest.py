@@ -30,11 +30,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import yaml
 
 from fanzha.errors import InputError
 from fanzha.records.events import Rejected
-from fanzha.records.files import decode_bytes, read_bytes
+from fanzha.records.files import YamlError, load_yaml
 from fanzha.trace.model import CASH_OUT_CHANNELS, CHANNELS, SINK_KINDS
 
 TRANSFER_FIELDS: tuple[str, ...] = (
@@ -118,14 +117,10 @@ class ColumnMap:
         """A mapping from YAML (`columns:`, `timezone:`, `amount_unit:`, `channels:`, `time_formats:`,
         `direction_out:`, `direction_in:`, `encoding:`)."""
         p = Path(path)
-        text = decode_bytes(read_bytes(p), where=str(p))
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            line = getattr(getattr(exc, "problem_mark", None), "line", None)
-            where = f"{p}:{line + 1}" if line is not None else str(p)
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise InputError("E516", where=where, reason=problem) from None
+            data = load_yaml(p)
+        except YamlError as exc:
+            raise InputError("E516", where=exc.where, reason=exc.reason) from None
         if not isinstance(data, dict):
             raise InputError("E517", where=str(p), key=p.name)
         known = {

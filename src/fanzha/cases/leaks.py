@@ -1,0 +1,322 @@
+"""The leak behind the cases: which shops or courier outlets the victims bought from, shortly before the scammers
+called, more often than buyers like them did.
+
+For each victim *v* (a reporter or an alerted person: their first contact time *t*, else their report's time) the
+platform's orders (`orders.parquet`: person, shop, courier outlet, time, the buyer's city) give their orders in the
+window [t − `window`, t) and, for comparison, every order placed in the same city in the same window — the
+victim's *stratum*. For a merchant *m* (a shop, or a courier outlet that delivered the order), if the victim's
+n orders were drawn like the stratum's, the chance that at least one is from *m* is
+
+    p(v, m) = 1 − (1 − K/N)^n
+
+with K the stratum's orders from *m* and N all of the stratum's orders (the victim's own left out). The number of
+victims who did buy from *m* is then a sum of independent Bernoulli(p(v, m)): a Poisson-binomial; its upper tail
+at the count observed is the one-sided p-value, computed exactly (a dynamic programme on the count, with an
+absorbing state, so small tails keep their precision). Conditioning on each victim's city, window and number of
+orders removes what makes a merchant frequent among victims without a leak: big shops, the outlets of the
+victims' city, heavy buyers. It is the stratified form of the one-sided hypergeometric (Fisher) test; with one
+stratum and one order per buyer it is that test. The p-values are corrected for the number of merchants tested
+(every merchant with an order in some victim's stratum) by Benjamini–Hochberg; a merchant is *suspected* when its
+q-value is ≤ `alpha` and at least `min_victims` victims bought from it. Suspects are ranked by p-value (then
+by the ratio of observed to expected victims), each with the victims and orders behind it.
+
+No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector operations over merchants.
+
+Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
+they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window, the
+fewest victims, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
+time) or E704 (a time); E833 no victim with orders in their window: nothing to compare.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from fanzha.errors import InputError
+from fanzha.records.files import iter_jsonl
+from fanzha.records.units import TZ, US_PER_DAY, datetime_of, parse_time
+
+F64 = npt.NDArray[np.float64]
+ORDER_COLUMNS = ("person_id", "merchant_id", "outlet_id", "time", "city")
+
+SQL: dict[str, str] = {
+    "orders": (
+        "CREATE OR REPLACE TABLE o AS SELECT CAST(person_id AS VARCHAR) AS person_id, "
+        "CAST(merchant_id AS VARCHAR) AS shop, CAST(outlet_id AS VARCHAR) AS outlet, epoch_us(time) AS t, "
+        "CAST(city AS VARCHAR) AS city, CAST({order_id} AS VARCHAR) AS order_id FROM read_parquet(?)"
+    ),
+    # each victim's own orders in its window, and its city (the buyer's, from its orders)
+    "own": (
+        "CREATE OR REPLACE TABLE own AS SELECT v.vi, o.shop, o.outlet, o.t, o.city, o.order_id FROM q_victims v "
+        "JOIN o ON o.person_id = v.person_id AND o.t >= v.lo AND o.t < v.hi"
+    ),
+    "strata": (
+        "CREATE OR REPLACE TABLE vs AS SELECT v.vi, v.lo, v.hi, s.city, s.n FROM q_victims v JOIN "
+        "(SELECT vi, mode(city) AS city, count(*) AS n FROM own GROUP BY vi) s USING (vi)"
+    ),
+    "sold": "CREATE OR REPLACE TABLE sold AS SELECT city, t, shop AS m FROM o UNION ALL SELECT city, t, outlet FROM o",
+    "candidates": (
+        "CREATE OR REPLACE TABLE cand AS SELECT DISTINCT m FROM (SELECT shop AS m FROM own UNION ALL "
+        "SELECT outlet FROM own) WHERE m IS NOT NULL"
+    ),
+    # per victim: its stratum's orders, and the stratum's orders from each candidate merchant
+    "totals": (
+        "SELECT vs.vi, count(*) AS n_all FROM vs JOIN o ON o.city = vs.city AND o.t >= vs.lo AND o.t < vs.hi "
+        "GROUP BY vs.vi ORDER BY vs.vi"
+    ),
+    "counts": (
+        "SELECT vs.vi, x.m, count(*) AS k FROM vs JOIN sold x ON x.city = vs.city AND x.t >= vs.lo AND x.t < vs.hi "
+        "JOIN cand USING (m) GROUP BY vs.vi, x.m"
+    ),
+    "tested": (
+        "SELECT count(DISTINCT x.m) FROM (SELECT DISTINCT city, lo, hi FROM vs) s JOIN sold x "
+        "ON x.city = s.city AND x.t >= s.lo AND x.t < s.hi"
+    ),
+    "own_counts": (
+        "SELECT vi, m, count(*) AS k FROM (SELECT vi, shop AS m FROM own UNION ALL SELECT vi, outlet FROM own) "
+        "WHERE m IS NOT NULL GROUP BY vi, m"
+    ),
+    "evidence": "SELECT vi, shop, outlet, order_id, t FROM own ORDER BY vi, t",
+}
+
+
+@dataclass
+class LeakParams:
+    """The window before contact, the false-discovery level and the fewest victims a suspect needs."""
+
+    window_days: float = 14.0
+    alpha: float = 0.05
+    min_victims: int = 2
+
+    def validate(self) -> None:
+        if not self.window_days > 0:
+            raise InputError("E823", where="--window", option="--window", bound="> 0", value=self.window_days)
+        if not 0 < self.alpha < 1:
+            raise InputError("E831", where="--alpha", option="--alpha", value=self.alpha)
+        if self.min_victims < 1:
+            option = "--min-victims"
+            raise InputError("E824", where=option, option=option, min=1, value=self.min_victims)
+
+
+@dataclass
+class Victim:
+    """A person to compare: when they were contacted, and the cases (or alerts) that name them."""
+
+    person_id: str
+    t: int
+    cases: list[str] = field(default_factory=list)
+    cluster: int = -1
+
+
+@dataclass
+class Suspect:
+    """A merchant over-represented among a scope's victims."""
+
+    merchant_id: str
+    victims: int
+    expected: float
+    p_value: float
+    q_value: float
+    significant: bool
+    rank: int = 0
+    evidence: list[tuple[str, str, int]] = field(default_factory=list)  # (person, order_id, time µs)
+
+    @property
+    def ratio(self) -> float:
+        return self.victims / self.expected if self.expected > 0 else math.inf
+
+
+class Strata:
+    """For a set of victims: each one's chance p(v, m) of buying from each candidate merchant under the null
+    (a dense victims × merchants matrix), whether it did, and the orders that show it. Computed once with
+    DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL."""
+
+    def __init__(self, orders: str | Path, victims: Sequence[Victim], params: LeakParams) -> None:
+        self.victims = list(victims)
+        self.params = params
+        path = _orders_file(orders)
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        try:
+            cols = [
+                r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            ]
+        except duckdb.Error as exc:
+            raise InputError("E007", where=str(path), reason=str(exc).splitlines()[0]) from None
+        missing = [c for c in ORDER_COLUMNS if c not in cols]
+        if missing:
+            raise InputError("E834", where=str(path), columns=missing, valid=ORDER_COLUMNS)
+        window = int(params.window_days * US_PER_DAY)
+        con.execute(SQL["orders"].format(order_id="order_id" if "order_id" in cols else "NULL"), [str(path)])
+        con.register(
+            "q_victims",
+            pa.table(
+                {
+                    "vi": pa.array(range(len(self.victims)), pa.int64()),
+                    "person_id": pa.array([v.person_id for v in self.victims], pa.string()),
+                    "lo": pa.array([v.t - window for v in self.victims], pa.int64()),
+                    "hi": pa.array([v.t for v in self.victims], pa.int64()),
+                }
+            ),
+        )
+        for step in ("own", "strata", "sold", "candidates"):
+            con.execute(SQL[step])
+        n_v = len(self.victims)
+        merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
+        self.merchants = merchants
+        col = {m: j for j, m in enumerate(merchants)}
+        n_all = np.zeros(n_v, dtype=np.float64)
+        n_own = np.zeros(n_v, dtype=np.float64)
+        for vi, n in con.execute("SELECT vi, n FROM vs").fetchall():
+            n_own[int(vi)] = n
+        for vi, n in con.execute(SQL["totals"]).fetchall():
+            n_all[int(vi)] = n
+        k = np.zeros((n_v, len(merchants)), dtype=np.float64)
+        for vi, m, c in con.execute(SQL["counts"]).fetchall():
+            k[int(vi), col[m]] = c
+        own = np.zeros((n_v, len(merchants)), dtype=np.float64)
+        for vi, m, c in con.execute(SQL["own_counts"]).fetchall():
+            own[int(vi), col[m]] = c
+        row = con.execute(SQL["tested"]).fetchone()
+        self.tested = int(row[0]) if row else 0
+        self.evidence: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+        for vi, shop, outlet, oid, t in con.execute(SQL["evidence"]).fetchall():
+            for m in (shop, outlet):
+                if m in col:
+                    self.evidence[(int(vi), col[m])].append((str(oid), int(t)))
+        con.close()
+        self.has_orders = n_own > 0
+        rest = np.maximum(n_all - n_own, 1.0)
+        share = np.clip((k - own) / rest[:, None], 0.0, 1.0)
+        self.p = 1.0 - (1.0 - share) ** n_own[:, None]
+        self.bought = own > 0
+
+    def test(self, subset: Iterable[int] | None = None) -> list[Suspect]:
+        """The merchants tested for the victims in `subset` (indices; default all), ranked: suspects first."""
+        idx = np.array(
+            sorted(set(subset)) if subset is not None else range(len(self.victims)), dtype=np.int64
+        )
+        idx = idx[self.has_orders[idx]] if len(idx) else idx
+        if len(idx) == 0 or not self.merchants:
+            return []
+        p = self.p[idx]
+        x = self.bought[idx].sum(axis=0).astype(np.int64)
+        pv = upper_tail(p, x)
+        expected = p.sum(axis=0)
+        family = max(self.tested, int((x > 0).sum()))
+        q = bh(pv, family)
+        out: list[Suspect] = []
+        for j in np.flatnonzero(x > 0).tolist():
+            sig = bool(q[j] <= self.params.alpha and x[j] >= self.params.min_victims)
+            out.append(
+                Suspect(self.merchants[j], int(x[j]), float(expected[j]), float(pv[j]), float(q[j]), sig)
+            )
+        out.sort(key=lambda s: (not s.significant, s.p_value, -s.ratio, s.merchant_id))
+        for r, s in enumerate(out, start=1):
+            s.rank = r
+        return out
+
+    def orders_of(self, suspect: Suspect, subset: Iterable[int] | None = None) -> list[tuple[str, str, int]]:
+        """(person, order_id, time) of the victims' orders from the suspect's merchant, in their windows."""
+        j = self.merchants.index(suspect.merchant_id)
+        chosen = set(subset) if subset is not None else set(range(len(self.victims)))
+        return [
+            (self.victims[vi].person_id, oid, t)
+            for vi in sorted(chosen)
+            for oid, t in self.evidence.get((vi, j), [])
+        ]
+
+
+def upper_tail(p: F64, x: npt.NDArray[np.int64]) -> F64:
+    """P(X_m ≥ x_m) for each column m, X_m a sum of independent Bernoulli(p[:, m]) (Poisson-binomial), exactly:
+    the distribution of the count up to x_m − 1 with an absorbing state for "x_m or more", one victim at a
+    time, merchants with the same x_m together."""
+    out = np.ones(p.shape[1], dtype=np.float64)
+    for value in np.unique(x):
+        if value <= 0:
+            continue
+        cols = np.flatnonzero(x == value)
+        pm = p[:, cols]  # victims × merchants
+        if value > pm.shape[0]:
+            out[cols] = 0.0
+            continue
+        state = np.zeros((len(cols), int(value) + 1), dtype=np.float64)
+        state[:, 0] = 1.0
+        for row in pm:
+            q = row[:, None]
+            moved = state[:, :-1] * q
+            state[:, :-1] *= 1.0 - q
+            state[:, 1:] += moved
+        out[cols] = state[:, -1]
+    return out
+
+
+def bh(p: F64, family: int) -> F64:
+    """Benjamini–Hochberg q-values of `p` in a family of `family` tests (the others have p = 1)."""
+    m = max(family, len(p))
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * m / np.arange(1, len(p) + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(p)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
+def _orders_file(orders: str | Path) -> Path:
+    p = Path(orders)
+    if p.is_dir():
+        p = p / "orders.parquet"
+    if not p.is_file():
+        raise InputError("E830", where=str(p))
+    return p
+
+
+def merchant_names(orders: str | Path) -> dict[str, dict[str, Any]]:
+    """merchant_id → name, kind, platform, city from merchants.parquet beside the orders (empty when absent)."""
+    p = Path(orders)
+    folder = p if p.is_dir() else p.parent
+    m = folder / "merchants.parquet"
+    if not m.is_file():
+        return {}
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT merchant_id, name, kind, platform, city FROM read_parquet(?)", [str(m)]
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    return {r[0]: {"name": r[1], "kind": r[2], "platform": r[3], "city": r[4]} for r in rows}
+
+
+def read_alerts(path: str | Path) -> list[tuple[str, int]]:
+    """(person_id, time) of each person's first alert in an alerts file of `fanzha warn` (JSONL); the first bad
+    line is an error at its place (E020 / E023, E832 without person_id or time, E704 a time)."""
+    first: dict[str, int] = {}
+    for rec in iter_jsonl(path):
+        where = f"{path}:{rec.line}"
+        if rec.error is not None:
+            raise rec.error
+        data = rec.data or {}
+        missing = [k for k in ("person_id", "time") if data.get(k) is None]
+        if missing:
+            raise InputError("E832", where=where, fields=missing)
+        t = parse_time(data["time"], where=where)
+        person = str(data["person_id"])
+        first[person] = min(t, first.get(person, t))
+    return sorted(first.items(), key=lambda pt: (pt[1], pt[0]))
+
+
+def when(t: int) -> str:
+    return datetime_of(t, TZ).isoformat(timespec="seconds")

@@ -1,0 +1,309 @@
+"""`fanzha cases`: file reports as cases, link them (串并案), find the leak behind them, measure it all on a world."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fanzha.cli.common import command_line, echo_json, json_option, quiet_option
+from fanzha.cli.progress import progress_bar
+
+
+@click.group("cases")
+def cases() -> None:
+    """Cases: intake of reports, linking (串并案), the leak source. 案件：报案录入、串并案、泄露源。"""
+
+
+def _days(value: str, option: str) -> float:
+    from fanzha.records.units import US_PER_DAY, parse_duration
+
+    return (
+        parse_duration(value if any(c.isalpha() for c in value) else f"{value}d", where=option) / US_PER_DAY
+    )
+
+
+@cases.command("intake")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The case folder to write.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Column mapping, e.g. --map text=简要案情 --map time=报案时间 (repeatable).",
+)
+@click.option(
+    "--mapping", type=click.Path(path_type=Path), help="Column mapping as YAML (see docs/cases.md)."
+)
+@click.option("--tz", default=None, help="Timezone of times without an offset [default: Asia/Shanghai].")
+@click.option("--force", is_flag=True, help="Replace --out when it is not empty.")
+@click.option("--no-model", is_flag=True, help="The knowledge base's rules only, without the trained model.")
+@json_option
+@quiet_option
+def intake(
+    reports: tuple[Path, ...],
+    out: Path,
+    maps: tuple[str, ...],
+    mapping: Path | None,
+    tz: str | None,
+    force: bool,
+    no_model: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """File reports as cases: free text (.txt), JSON, JSONL, or a police system's CSV export with a mapping.
+
+    \b
+    fanzha cases intake world/reports.jsonl --out cases/
+    fanzha cases intake export.csv --map text=简要案情 --map time=报案时间 --map report_id=案件编号 --out cases/
+    """
+    from fanzha.cases.api import run_intake
+    from fanzha.cases.intake import ReportMap
+    from fanzha.detect import Detector
+
+    cmap = ReportMap.from_file(mapping) if mapping is not None else ReportMap.identity()
+    if maps:
+        cmap = cmap.with_overrides(list(maps))
+    if tz is not None:
+        cmap.timezone = tz
+        cmap.validate(where="--tz")
+    with progress_bar(quiet=quiet) as progress:
+        result = run_intake(
+            list(reports), out, mapping=cmap, detector=Detector(model=None if no_model else "default"),
+            force=force, progress=progress,
+        )  # fmt: skip
+    summary = result.to_dict()
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo(
+        f"案件 cases: {summary['accepted']:,} accepted, {summary['rejected']:,} kept aside "
+        f"({', '.join(f'{k} ×{v}' for k, v in summary['rejected_by_code'].items()) or 'none'}) → {out}"
+    )
+    click.echo(f"标识 identifiers: {summary['identifiers']:,}; 研判 labels: {summary['labels']}")
+    if summary["rejected"]:
+        click.echo(f"kept aside: {out / 'rejected.jsonl'}", err=True)
+
+
+@cases.command("link")
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--trace-out",
+    type=click.Path(path_type=Path),
+    help="The --out folder of `fanzha trace`: victims whose money met in one account are linked.",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/link].")
+@click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/link always is).")
+@click.option("--window", default="30d", show_default=True, help="A partial number matches within this time.")
+@click.option(
+    "--same-reporter",
+    default="14d",
+    show_default=True,
+    help="One reporter's contacts this close are one case.",
+)
+@click.option(
+    "--hub-clusters", type=int, default=2, show_default=True, help="Separate clusters a hub would merge."
+)
+@click.option(
+    "--hub-cluster-size", type=int, default=5, show_default=True, help="Cases of a cluster a hub would merge."
+)
+@click.option(
+    "--hub-min-cases",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Fewest cases of a number no evidence backs.",
+)
+@click.option("--picture", type=int, default=0, show_default=True, help="Draw this cluster (cluster_N.svg).")
+@click.option("--db", type=click.Path(path_type=Path), help="Work in this DuckDB file [default: in memory].")
+@click.option("--threads", type=int, help="DuckDB threads [default: all cores].")
+@json_option
+@quiet_option
+def link(
+    case_dir: Path,
+    trace_out: Path | None,
+    out: Path | None,
+    window: str,
+    same_reporter: str,
+    hub_clusters: int,
+    hub_cluster_size: int,
+    hub_min_cases: int,
+    picture: int,
+    db: Path | None,
+    threads: int | None,
+    force: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Link cases that share identifiers, a reporter or mule accounts (串并案); hubs link nothing.
+
+    \b
+    fanzha cases link cases/ --trace-out trace/
+    """
+    from fanzha.cases.api import run_link
+    from fanzha.cases.link import LinkParams
+
+    params = LinkParams(
+        window_days=_days(window, "--window"),
+        same_reporter_days=_days(same_reporter, "--same-reporter"),
+        hub_min_cases=hub_min_cases,
+        hub_clusters=hub_clusters,
+        hub_cluster_size=hub_cluster_size,
+    )
+    with progress_bar(quiet=quiet) as progress:
+        result = run_link(
+            case_dir, trace_out=trace_out, params=params, out=out, db=db, threads=threads, picture=picture,
+            force=force, progress=progress,
+        )  # fmt: skip
+    s = result.summary
+    if as_json:
+        echo_json(s)
+        return
+    target = out or case_dir / "link"
+    click.echo(
+        f"串并 clusters: {s['clusters']:,} ({s['cases_in_clusters']:,} of {s['cases']:,} cases; largest "
+        f"{s['largest_cluster']:,}) → {target / 'clusters.csv'}"
+    )
+    click.echo(f"公共号码 hubs: {s['hubs']:,} (not used to link) → {target / 'keys.csv'}")
+    if s["clusters"] and 0 <= picture < s["clusters"]:
+        click.echo(f"图 picture: {target / f'cluster_{picture}.svg'}")
+
+
+@cases.command("leaks")
+@click.argument("case_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--orders", required=True, type=click.Path(path_type=Path), help="orders.parquet (or a world folder)."
+)
+@click.option(
+    "--alerts", type=click.Path(path_type=Path), help="ALERTS.jsonl of `fanzha warn`: add the alerted."
+)
+@click.option("--window", default="14d", show_default=True, help="Orders this long before contact count.")
+@click.option("--alpha", type=float, default=0.05, show_default=True, help="False-discovery level (BH).")
+@click.option("--min-victims", type=int, default=2, show_default=True, help="Fewest victims of a suspect.")
+@click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
+@click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/leaks always is).")
+@json_option
+def leaks(
+    case_dir: Path,
+    orders: Path,
+    alerts: Path | None,
+    window: str,
+    alpha: float,
+    min_victims: int,
+    out: Path | None,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Which shops or courier outlets the victims bought from before contact, more than buyers like them.
+
+    \b
+    fanzha cases leaks cases/ --orders world/orders.parquet
+    """
+    from fanzha.cases.api import run_leaks
+    from fanzha.cases.leaks import LeakParams
+
+    run = run_leaks(
+        case_dir,
+        orders,
+        alerts=alerts,
+        params=LeakParams(window_days=_days(window, "--window"), alpha=alpha, min_victims=min_victims),
+        out=out,
+        force=force,
+    )
+    if as_json:
+        echo_json(run.summary)
+        return
+    target = out or case_dir / "leaks"
+    for scope, data in run.summary["scopes"].items():
+        found = data["suspects"]
+        names = ", ".join(
+            f"{s['merchant_id']} {s.get('name') or ''} ({s['victims']}/{s['expected']:.1f})"
+            for s in found[:3]
+        )
+        click.echo(f"{scope}: {data['victims']} people; 疑似泄露 suspected: {names or 'none'}")
+    click.echo(f"→ {target / 'suspects.csv'}, {target / 'evidence.csv'}")
+
+
+@cases.command("evaluate")
+@click.argument("worlds", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--world",
+    "specs",
+    multiple=True,
+    metavar="PRESET:SEED",
+    help="A world to generate (when missing) under --root and measure, e.g. medium:0 (repeatable).",
+)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Where --world worlds live.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Work folder [default: WORLD.cases-eval]."
+)
+@click.option("--doc", type=click.Path(dir_okay=False, path_type=Path), help="Update this Markdown's block.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the figures as JSON.")
+@json_option
+@quiet_option
+def evaluate(
+    worlds: tuple[Path, ...],
+    specs: tuple[str, ...],
+    root: Path | None,
+    out: Path | None,
+    doc: Path | None,
+    report: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Measure intake, linking and the leak source on synthetic worlds, against their truth.
+
+    \b
+    fanzha cases evaluate /tmp/world
+    fanzha cases evaluate --world small:0 --world medium:0 --root /tmp/cases-eval --doc docs/cases.md
+    """
+    import orjson
+
+    from fanzha.errors import InputError
+    from fanzha.evaluate.cases import evaluate_world, markdown, nan_free, update_doc
+
+    todo: list[tuple[str, Path]] = [(w.name, w) for w in worlds]
+    for spec in specs:
+        name, _, seed = spec.partition(":")
+        if not name or not seed.isdigit():
+            raise InputError("E841", where="--world", value=spec)
+        if root is None:
+            raise InputError("E842", where="--world")
+        todo.append((f"{name}-{seed}", root / f"{name}-{seed}"))
+    if not todo:
+        raise InputError("E843", where="fanzha cases evaluate")
+    if doc is not None and not doc.is_file():
+        raise InputError("E001", where=str(doc))
+    runs = []
+    with progress_bar(quiet=quiet) as progress:
+        for n, (name, path) in enumerate(todo):
+            progress("worlds", n, len(todo))
+            if not (path / "reports.jsonl").is_file():
+                preset, _, seed = name.rpartition("-")
+                if not preset or not seed.isdigit():
+                    raise InputError("E840", where=str(path), file="reports.jsonl")
+                from fanzha.sim.config import preset as get_preset
+                from fanzha.sim.generate import simulate
+
+                simulate(get_preset(preset).replace(seed=int(seed)), path)
+            work = (
+                out / name
+                if out is not None and len(todo) > 1
+                else out or path.with_name(path.name + ".cases-eval")
+            )
+            runs.append((name, nan_free(evaluate_world(path, work, progress=progress))))
+        progress("worlds", len(todo), len(todo))
+    command = command_line(
+        "fanzha cases evaluate", *worlds, options=[("--world", specs), ("--root", root), ("--doc", doc)]
+    )
+    md = markdown(runs, command=command)
+    if report is not None:
+        report.write_bytes(orjson.dumps(dict(runs), option=orjson.OPT_INDENT_2))
+    if doc is not None:
+        update_doc(doc, md)
+    if as_json:
+        echo_json(dict(runs))
+    elif doc is None:
+        sys.stdout.write(md)

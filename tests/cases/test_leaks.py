@@ -1,0 +1,163 @@
+"""The leak statistic: the tail is exact (against enumeration and scipy), Benjamini–Hochberg is right, and on a
+planted example the leaking shop is first and alone, while the big shops and the outlets of the victims' city —
+frequent among victims without any leak — are not suspected."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fanzha.cases.leaks import LeakParams, Strata, Victim, bh, read_alerts, upper_tail
+from fanzha.errors import InputError
+
+DAY = 86_400 * 10**6
+T0 = 1_709_222_400 * 10**6
+
+
+def _enumerate(p: list[float], x: int) -> float:
+    total = 0.0
+    for bits in itertools.product((0, 1), repeat=len(p)):
+        if sum(bits) >= x:
+            total += float(np.prod([q if b else 1 - q for q, b in zip(p, bits, strict=True)]))
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    p=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=8),
+    x=st.integers(min_value=0, max_value=9),
+)
+def test_the_tail_is_exact(p: list[float], x: int) -> None:
+    got = upper_tail(np.array(p)[:, None], np.array([x]))[0]
+    assert got == pytest.approx(_enumerate(p, x) if x > 0 else 1.0, abs=1e-12)
+
+
+def test_the_tail_of_equal_chances_is_the_binomial() -> None:
+    from scipy.stats import binom
+
+    p = np.full((40, 3), 0.05)
+    x = np.array([1, 6, 12])
+    assert upper_tail(p, x) == pytest.approx(binom.sf(x - 1, 40, 0.05), rel=1e-9)
+
+
+def test_benjamini_hochberg() -> None:
+    p = np.array([0.01, 0.04, 0.03, 0.005])
+    q = bh(p, 4)
+    assert q == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    assert bh(p, 100)[3] == pytest.approx(0.005 * 100 / 1)  # a family larger than the merchants with buyers
+
+
+def _planted(tmp_path: Path) -> tuple[Path, list[Victim]]:
+    """2,000 buyers in two cities, 60 shops (three big ones), three courier outlets per city, 40 days of orders;
+    shop M007 leaks: 30 of its buyers in days 10–20 are called (victims), 25 of them in city A."""
+    rng = np.random.default_rng(5)
+    n_people, n_shops = 2000, 60
+    weight = np.ones(n_shops)
+    weight[:3] = 25.0
+    weight /= weight.sum()
+    city = np.where(np.arange(n_people) < 1400, "A", "B")
+    rows: dict[str, list[object]] = {
+        k: [] for k in ("order_id", "person_id", "merchant_id", "outlet_id", "time", "city")
+    }
+    for i in range(9000):
+        person = int(rng.integers(n_people))
+        c = str(city[person])
+        rows["order_id"].append(f"O{i:06d}")
+        rows["person_id"].append(f"P{person:05d}")
+        rows["merchant_id"].append(f"M{int(rng.choice(n_shops, p=weight)):03d}")
+        rows["outlet_id"].append(f"K{c}{int(rng.integers(3))}")
+        rows["time"].append(T0 + int(rng.integers(0, 40 * DAY)))
+        rows["city"].append(c)
+    orders = pa.table({**{k: v for k, v in rows.items() if k != "time"},
+                       "time": pa.array(rows["time"], pa.timestamp("us", tz="Asia/Shanghai"))})  # fmt: skip
+    path = tmp_path / "orders.parquet"
+    pq.write_table(orders, path)
+    t = np.array(rows["time"])
+    leaked = sorted({p for p, m, tt in zip(rows["person_id"], rows["merchant_id"], t, strict=True)
+                     if m == "M007" and T0 + 10 * DAY <= tt < T0 + 20 * DAY})  # fmt: skip
+    in_a = [p for p in leaked if int(str(p)[1:]) < 1400][:25]
+    in_b = [p for p in leaked if int(str(p)[1:]) >= 1400][:5]
+    victims = []
+    for p in in_a + in_b:
+        bought = max(
+            tt
+            for q, m, tt in zip(rows["person_id"], rows["merchant_id"], t, strict=True)
+            if q == p and m == "M007"
+        )
+        victims.append(Victim(str(p), int(bought) + int(rng.integers(1, 6)) * DAY))
+    return path, victims
+
+
+def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
+    path, victims = _planted(tmp_path)
+    strata = Strata(path, victims, LeakParams(window_days=14))
+    ranked = strata.test()
+    suspects = [s for s in ranked if s.significant]
+    assert [s.merchant_id for s in suspects] == ["M007"]
+    top = suspects[0]
+    assert top.victims == len(victims) and top.expected < top.victims / 3
+    assert strata.tested >= 60
+    # the big shops and the outlets of city A are frequent among the victims, and not suspected
+    by_id = {s.merchant_id: s for s in ranked}
+    assert by_id["M000"].victims > 0 and not by_id["M000"].significant
+    outlets_a = [by_id[f"KA{k}"] for k in range(3)]
+    assert sum(o.victims for o in outlets_a) >= 15 and not any(o.significant for o in outlets_a)
+    evidence = strata.orders_of(top)
+    assert {p for p, _, _ in evidence} == {v.person_id for v in victims}
+    # a handful of victims already shows it; one alone never does
+    assert any(s.merchant_id == "M007" and s.significant for s in strata.test(range(5)))
+    assert not any(s.significant for s in strata.test([0]))
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases leaks",
+    bad_input="no orders; orders without a column the test needs; --alpha outside (0, 1), --window 0d, "
+    "--min-victims 0",
+    behaviour="E830, E834 naming the file; E831, E823, E824 naming the option",
+)
+def test_bad_orders_and_options(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        Strata(tmp_path, [], LeakParams())
+    assert (err.value.code, err.value.where) == ("E830", str(tmp_path / "orders.parquet"))
+    bad = tmp_path / "orders.parquet"
+    pq.write_table(pa.table({"person_id": ["P1"]}), bad)
+    with pytest.raises(InputError) as err:
+        Strata(bad, [Victim("P1", T0)], LeakParams())
+    assert (err.value.code, err.value.where) == ("E834", str(bad))
+    assert err.value.params["columns"] == ["merchant_id", "outlet_id", "time", "city"]
+    for params, code, where in [
+        (LeakParams(alpha=2), "E831", "--alpha"),
+        (LeakParams(window_days=0), "E823", "--window"),
+        (LeakParams(min_victims=0), "E824", "--min-victims"),
+    ]:
+        with pytest.raises(InputError) as err:
+            params.validate()
+        assert (err.value.code, err.value.where) == (code, where)
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases leaks",
+    bad_input="an alerts file with a line that is not JSON, lacks person_id or time, or has a time without a zone",
+    behaviour="E020, E832, E704 at the line (file:line)",
+)
+def test_a_bad_alerts_file_names_its_line(tmp_path: Path) -> None:
+    alerts = tmp_path / "alerts.jsonl"
+    good = '{"person_id": "P1", "time": "2024-03-01T10:00:00+08:00"}\n'
+    for line, code in [
+        ("{oops", "E020"),
+        ('{"person_id": "P2"}', "E832"),
+        ('{"person_id": "P2", "time": "10:00"}', "E704"),
+    ]:
+        alerts.write_text(good + line + "\n", encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            read_alerts(alerts)
+        assert (err.value.code, err.value.where) == (code, f"{alerts}:2")
+    alerts.write_text(good, encoding="utf-8")
+    assert read_alerts(alerts) == [("P1", T0 + 10 * 3600 * 10**6)]
