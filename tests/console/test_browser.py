@@ -41,10 +41,21 @@ class Visit:
         self.ctx = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.ctx.on("request", lambda r: self.requests.append(r.url))
+        self.outside: list[str] = []
+        self.ctx.route("**/*", self._only_the_service)
         self.page = self.ctx.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _only_the_service(self, route: Any) -> None:
+        """Every request of every page passes here: the service's own go on, any other is recorded and aborted."""
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith(self.base + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
 
     def go(self, path: str) -> Any:
         return self.page.goto(self.base + path)
@@ -65,10 +76,8 @@ class Visit:
 
     def close(self) -> None:
         self.ctx.close()
-        outside = [
-            u for u in self.requests if not u.startswith(self.base) and not u.startswith(("data:", "blob:"))
-        ]
-        assert not outside, f"requests outside the service: {outside}"
+        assert self.requests, "no request went through the interception"
+        assert not self.outside, f"requests outside the service: {self.outside}"
         assert not [e for e in self.errors if "Content Security Policy" in e], self.errors
         unexpected = [
             e for e in self.errors if "status of 4" not in e
@@ -105,7 +114,7 @@ def test_operator_citizen_investigator_and_a_refusal(
 ) -> None:
     from fanzha.sim import preset, simulate
 
-    simulate(preset("small").replace(seed=3, days=10), tmp_path / "worlds" / "city")
+    simulate(preset("small").replace(seed=3, days=30), tmp_path / "worlds" / "city")
     base = live_server.base
 
     # -- the operator: the alert arrives live, opened from the keyboard, a dissuasion recorded ----------
@@ -182,10 +191,26 @@ def test_operator_citizen_investigator_and_a_refusal(
         assert content.startswith("\ufeff账号,冻结金额（元）")
         assert len(content.splitlines()) >= 2
         inv.shot("trace")
+        trace_path = inv.page.url[len(base) :]
         inv.go("/traces")
         inv.shot("traces")
         inv.go("/cases")
+        assert inv.page.locator("table.cases tbody tr details").count() >= 1
         inv.shot("cases")
+
+    # -- the investigator's pages, and a refusal, at a phone's width -----------------------------------------
+    with visit(chromium, base, PHONE) as phone:
+        phone.login("investigator")
+        for path, name in (("/traces", "traces"), (trace_path, "trace"), ("/cases", "cases")):
+            phone.go(path)
+            if name == "trace":
+                phone.page.wait_for_function("window.fanzhaGraph && window.fanzhaGraph.nodes().length > 0")
+            phone.shot(name)
+    with visit(chromium, base, PHONE) as phone:
+        phone.login("operator")
+        resp = phone.go("/cases")
+        assert resp is not None and resp.status == 403 and "E903" in phone.page.inner_text("#error")
+        phone.shot("refused")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

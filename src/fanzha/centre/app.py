@@ -21,6 +21,7 @@ from fanzha.centre.access import LOCAL, Actor
 from fanzha.centre.accounts import Accounts
 from fanzha.centre.alerts import Alerts
 from fanzha.centre.audit import AuditLog
+from fanzha.centre.cases import Cases
 from fanzha.centre.checking import Checker
 from fanzha.centre.console import Views
 from fanzha.centre.hub import Hub
@@ -70,6 +71,7 @@ class Centre:
         self.webhooks = Webhooks(self.store, self.audit, settings, now_us, sender)
         self.live = LiveWarn(self.store, settings, self.audit, self._sink, now_us, scorer)
         self.traces = Traces(self.store, self.audit, settings, now_us)
+        self.cases = Cases(self.audit, settings)
         self.stats = Stats(self.store, self.audit, now_us)
         self._checker = checker
         # what the console reads beyond the HTTP API (an alert's event timeline, the dashboard's series)

@@ -1,5 +1,5 @@
 """资金追踪 (traces: start one, the flow graph, the freeze list, the freeze request per bank), 统计 (the dashboard)
-and 案件 (cases: the place for the cases capability)."""
+and 案件 (cases: a stored world's reports filed, linked and tested for the leak)."""
 
 from __future__ import annotations
 
@@ -194,10 +194,40 @@ def stats_page(ctx: CtxDep, since: str | None = None, until: str | None = None) 
 
 
 @router.get("/cases")
-def cases_page(ctx: CtxDep) -> Response:
-    """案件: CASES — the place for the cases pages. `fanzha.cases` (intake, classification, links, leak source)
-    is being merged on another branch; when `Centre` offers it, this page lists the cases and links each to its
-    trace. Until then it says so (its JSON twin: ``{"available": false}``)."""
+def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
+    """案件: a stored world's police reports filed as cases (`fanzha.cases` through `Centre.cases`): each case with
+    its variant, stage, loss and the identifiers it names; the clusters (串并案) with the keys that tie them; the
+    merchants suspected of the leak. Without `world`, the first stored world with reports."""
     ctx.require_user()
-    available = hasattr(ctx.centre, "cases")
-    return page(ctx, "cases.html", {"page": "cases", "available": available})
+    from fanzha.centre.coded import coded
+
+    worlds = ctx.centre.cases.worlds()
+    chosen = world if world is not None else (worlds[0] if worlds else "")
+    data: dict[str, Any] = {"page": "cases", "worlds": worlds, "world": chosen, "filed": None, "error": None}
+    if not chosen:
+        ctx.centre.audit.require(ctx.actor, "traces", "cases.read", resource="cases")
+        return page(ctx, "cases.html", data)
+    try:
+        filed = ctx.centre.cases.of_world(ctx.actor, chosen)
+    except FanzhaError as err:
+        if err.code != "E918":  # a world not stored: the page again with the code; the rest as any page does
+            raise
+        data["error"] = coded(err, ctx.lang)
+        return page(ctx, "cases.html", data, ctx.status_of(err))
+    names = ctx.centre.alerts.rules.variant_names
+    for c in filed["cases"]:
+        c["time"] = _local(c["time_us"])
+        name = names.get(c["variant"]) if c["variant"] else None
+        c["variant_name"] = name.get(ctx.lang) if name is not None else (c["variant"] or "—")
+        c["loss_yuan"] = c["loss_fen"] / 100
+    for cl in filed["clusters"]:
+        cl["first_time"], cl["last_time"] = _local(cl["first"]), _local(cl["last"])
+    data["filed"] = filed
+    return page(ctx, "cases.html", data)
+
+
+def _local(t_us: int | None) -> str:
+    """``2024-03-04 23:00`` in China's time, from µs."""
+    if not t_us:
+        return "—"
+    return datetime.fromtimestamp(t_us / 1e6, ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
