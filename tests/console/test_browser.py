@@ -34,7 +34,8 @@ SCAM_SMS = (
 
 
 class Visit:
-    """A browser context on the test server: every request it makes and every console error is recorded."""
+    """A browser context on the test server: every request it makes and every console error is recorded. (Waits
+    are on selectors, never `wait_for_function`: its polling evaluates a string, which the pages' CSP forbids.)"""
 
     def __init__(self, browser: Any, base: str, viewport: dict[str, int] = DESKTOP) -> None:
         self.base = base
@@ -122,7 +123,7 @@ def test_operator_citizen_investigator_and_a_refusal(
         op.login("operator")
         assert op.page.url.endswith("/queue")
         assert op.page.locator("#queue-body tr[data-alert]").count() == 0
-        op.page.wait_for_function("window.fanzhaLive !== undefined")
+        op.page.wait_for_selector("html[data-live='on']", state="attached")
         feeder = _feed(live_server, 0.3)
         op.page.wait_for_selector("#queue-body tr[data-alert]", timeout=20_000)
         feeder.join()
@@ -151,7 +152,7 @@ def test_operator_citizen_investigator_and_a_refusal(
             op.page.click("#call-form button[type=submit]")
         assert "劝阻成功" in op.page.inner_text(".facts")
         op.go("/stats")
-        op.page.wait_for_function("window.fanzhaCharts === true")
+        op.page.wait_for_selector("html[data-charts='done']", state="attached")
         assert op.page.inner_text("#kpi-dissuaded") == "1"
         assert op.page.inner_text("#kpi-protected") == "200,000.00"
         assert op.page.inner_text("#kpi-rate") == "100%"
@@ -183,7 +184,7 @@ def test_operator_citizen_investigator_and_a_refusal(
         with inv.page.expect_navigation():
             inv.page.click("#trace-world")
         inv.page.wait_for_selector("#trace-status[data-status='done']", timeout=60_000)
-        inv.page.wait_for_function("window.fanzhaGraph && window.fanzhaGraph.nodes().length > 0")
+        inv.page.wait_for_selector("#graph[data-nodes]:not([data-nodes='0'])")
         assert inv.page.locator("table.freeze tbody tr").count() >= 1
         with inv.page.expect_download() as dl:
             inv.page.click("#freeze-csv")
@@ -204,7 +205,7 @@ def test_operator_citizen_investigator_and_a_refusal(
         for path, name in (("/traces", "traces"), (trace_path, "trace"), ("/cases", "cases")):
             phone.go(path)
             if name == "trace":
-                phone.page.wait_for_function("window.fanzhaGraph && window.fanzhaGraph.nodes().length > 0")
+                phone.page.wait_for_selector("#graph[data-nodes]:not([data-nodes='0'])")
             phone.shot(name)
     with visit(chromium, base, PHONE) as phone:
         phone.login("operator")
@@ -240,7 +241,7 @@ def test_every_page_on_a_phone_and_the_queue_with_10000_open_alerts(
             phone.shot(name)
         _many_alerts(centre, 10_000)
         phone.go("/stats")
-        phone.page.wait_for_function("window.fanzhaCharts === true")
+        phone.page.wait_for_selector("html[data-charts='done']", state="attached")
         phone.shot("stats")
     with visit(chromium, live_server.base) as desk:
         desk.go("/login")
@@ -263,7 +264,7 @@ def test_every_page_on_a_phone_and_the_queue_with_10000_open_alerts(
         }
         print("queue with 10,000 open alerts:", figures)
         desk.go("/stats")
-        desk.page.wait_for_function("window.fanzhaCharts === true")
+        desk.page.wait_for_selector("html[data-charts='done']", state="attached")
         desk.shot("stats")
         if SHOTS:
             (DOCS / "queue-10000.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@
       return r.dataset.alert;
     }));
     window.fanzhaLive = { revisions: 0, swaps: 0 };
+    document.documentElement.dataset.live = "on";  // for tests: the page listens
     var source = new EventSource(live.dataset.stream);
     source.addEventListener("open", function () { live.classList.remove("off"); });
     source.addEventListener("error", function () { live.classList.add("off"); });
@@ -67,6 +68,7 @@
         cy.nodes().positions(function (n) { var p = n.position(); return { x: p.y * 5, y: p.x * 2 }; });
         cy.fit(undefined, 24);
         if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
+        box.dataset.nodes = String(cy.nodes().length);  // for tests: the graph is drawn
       });
   }
 
@@ -125,6 +127,7 @@
       })
     });
     window.fanzhaCharts = true;
+    document.documentElement.dataset.charts = "done";  // for tests: the charts are drawn
   }
 
   document.addEventListener("DOMContentLoaded", function () {
