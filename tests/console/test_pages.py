@@ -304,5 +304,7 @@ def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
     assert "串并案" in html.text and "Linked cases" in inv.get("/cases?lang=en").text
     again = inv.get("/cases?world=city&format=json").json()["filed"]  # read back, not filed again
     assert [c["case_id"] for c in again["cases"]] == [c["case_id"] for c in filed["cases"]]
+    log = console.app.state.centre.audit.read(actor="user:investigator", action="cases.read", limit=10)
+    assert [(x.resource_id, x.outcome) for x in log][:1] == [("city", "ok")]
     _error(console.client("operator").get("/cases"), "E903", 403, "")
     _error(inv.get("/cases?world=atlantis&lang=zh"), "E918", 404, "没有这个已存的模拟世界")

@@ -1,7 +1,8 @@
 """案件 (cases): the police reports of a stored world, filed as cases, linked (串并案) and tested for the leak behind
 them. The thinnest layer over `fanzha.cases` for the console: the cases package does the work and writes its
 folders under the centre's data folder (``data_dir/cases/<world>``, once per world); this reads what the console
-shows (the case list, the clusters and the keys that tie them, the leak suspects) and checks the permission."""
+shows (the case list, the clusters and the keys that tie them, the leak suspects), checks the permission and
+writes each reading to the audit log."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class Cases:
                 view = _file(Path(self.settings.worlds_dir) / world, folder)
                 (folder / VIEW).write_bytes(orjson.dumps(view))
         out: dict[str, Any] = orjson.loads((folder / VIEW).read_bytes())
+        self.audit.record(actor, "cases.read", resource="cases", resource_id=world)  # victims' reports: audited
         return out
 
 
