@@ -52,7 +52,9 @@ class Cases:
                 view = _file(Path(self.settings.worlds_dir) / world, folder)
                 (folder / VIEW).write_bytes(orjson.dumps(view))
         out: dict[str, Any] = orjson.loads((folder / VIEW).read_bytes())
-        self.audit.record(actor, "cases.read", resource="cases", resource_id=world)  # victims' reports: audited
+        self.audit.record(
+            actor, "cases.read", resource="cases", resource_id=world
+        )  # victims' reports: audited
         return out
 
 
