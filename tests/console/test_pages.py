@@ -301,7 +301,8 @@ def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
     assert filed["cases"] and filed["summary"]["cases"] == len(filed["cases"])
     first = filed["cases"][0]
     assert first["case_id"] in html.text and first["time"] in html.text
-    assert "串并案" in html.text and "Linked cases" in inv.get("/cases?lang=en").text
+    assert "串并案" in html.text and 'href="?world=city&amp;lang=en"' in inv.get("/cases?world=city").text
+    assert "Linked cases" in inv.get("/cases?lang=en").text
     again = inv.get("/cases?world=city&format=json").json()["filed"]  # read back, not filed again
     assert [c["case_id"] for c in again["cases"]] == [c["case_id"] for c in filed["cases"]]
     log = console.app.state.centre.audit.read(actor="user:investigator", action="cases.read", limit=10)

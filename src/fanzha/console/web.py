@@ -153,6 +153,11 @@ class Ctx:
         parts = [f"{k}={quote(str(v))}" for k, v in query.items() if v not in (None, "")]
         return path + ("?" + "&".join(parts) if parts else "")
 
+    def in_lang(self, lang: str) -> str:
+        """This page in `lang`: its query kept (a filter, a world), `lang` set."""
+        kept = {k: v for k, v in self.request.query_params.items() if k not in ("lang", "format")}
+        return self.url("", **kept, lang=lang)
+
 
 def context(request: Request) -> Ctx:
     """The `Ctx` of a request (a FastAPI dependency)."""
