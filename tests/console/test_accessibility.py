@@ -105,6 +105,7 @@ def test_every_input_has_a_label(console: Console) -> None:
         op.get(f"/alerts/{aid}"),
         op.get("/stats"),
         inv.get("/traces"),
+        inv.get("/cases"),
     ]
     for r in pages:
         assert r.status_code == 200
