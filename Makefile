@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fanzha-installed
 
-.PHONY: run test lint typecheck contracts pytest install clean eval bench bench-service system-deps serve-demo
+.PHONY: run test lint typecheck contracts pytest install clean eval bench bench-service system-deps serve-demo screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,8 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-# system packages the tests need (the PostgreSQL server binaries): apt-get only when one is missing
+# system packages the tests need (the PostgreSQL server binaries; Chromium and a CJK font for the console's
+# browser tests): apt-get only when one is missing
 system-deps:
 	@bash scripts/system-deps.sh
 
@@ -48,6 +49,11 @@ bench: $(STAMP)
 # the anti-fraud centre's service under load on loopback (docs/service.md)
 bench-service: $(STAMP)
 	$(BIN)/python bench/bench_service.py --doc docs/service.md
+
+# the console's screenshots (docs/console/*.png, zh, desktop and phone width) and the queue's render time with
+# 10,000 open alerts (docs/console/queue-10000.json), written by the browser tests (docs/console.md)
+screenshots: $(STAMP) system-deps
+	FANZHA_SCREENSHOTS=1 $(BIN)/pytest -q tests/console/test_browser.py -k sqlite
 
 # the service with a live synthetic city (stop it with Ctrl-C)
 serve-demo: $(STAMP)

@@ -24,6 +24,9 @@ OUT = ROOT / "docs" / "architecture" / "floors.svg"
 #: what each package holds, in a few words (the picture's second line)
 ROLES = {
     "fanzha.cli": "the command line (adapter)",
+    "fanzha.service": "the HTTP service (adapter)",
+    "fanzha.console": "the web console (adapter)",
+    "fanzha.centre": "the centre's application",
     "fanzha.evaluate": "every quality measurement",
     "fanzha.classify": "the trained text model",
     "fanzha.warn": "early warning",
@@ -39,7 +42,19 @@ ROLES = {
     "fanzha.messages": "zh / en text",
     "fanzha.progress": "progress of long work",
 }
-FLOOR_NAMES = ["adapters", "measurement", "engines", "detection", "text", "knowledge", "records", "base"]
+#: the name of each layer of the contract, top down
+FLOOR_NAMES = [
+    "adapters",
+    "adapters",
+    "adapters",
+    "measurement · centre",
+    "engines",
+    "detection",
+    "text",
+    "knowledge",
+    "records",
+    "base",
+]
 
 BOX_W, BOX_H, GAP_X, GAP_Y, LEFT = 190, 46, 22, 34, 120
 
@@ -49,10 +64,11 @@ def floors() -> list[list[str]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
     layers = [[p.strip() for p in layer.split("|")] for layer in contract["layers"]]
+    k = next(i for i, layer in enumerate(layers) if "fanzha.registry" in layer)
     base = [
-        p for layer in layers[7:] for p in layer
+        p for layer in layers[k:] for p in layer
     ]  # registry, errors, messages share the picture's last row
-    return [*layers[:7], base]
+    return [*layers[:k], base]
 
 
 def render() -> str:

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # System packages the test suite needs that PyPI does not carry: the PostgreSQL server binaries, for the
-# centre's store tests (tests/pgserver.py starts a throwaway server from them). Idempotent: apt-get runs only
-# when a package is missing. Without root and apt, it says so and the PostgreSQL tests are skipped.
+# centre's store tests (tests/pgserver.py starts a throwaway server from them); Debian's Chromium and a CJK font,
+# for the console's browser tests (tests/console/test_browser.py drives /usr/bin/chromium with Playwright and
+# its screenshots show Chinese). Idempotent: apt-get runs only when a package is missing. Without root and apt,
+# it says so and those tests are skipped.
 set -euo pipefail
 
 have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || command -v initdb > /dev/null; }
+have_chromium() { [ -x /usr/bin/chromium ]; }
+have_cjk_font() { [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; }
 
-if have_postgres; then
+missing=()
+have_postgres || missing+=(postgresql)
+have_chromium || missing+=(chromium)
+have_cjk_font || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
@@ -14,16 +22,15 @@ if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
 elif command -v sudo > /dev/null && sudo -n true 2> /dev/null && command -v apt-get > /dev/null; then
   SUDO="sudo -n"
 else
-  echo "system-deps: PostgreSQL binaries missing and apt-get is not usable here: the postgres tests will be skipped" >&2
+  echo "system-deps: ${missing[*]} missing and apt-get is not usable here: their tests will be skipped" >&2
   exit 0
 fi
-echo "system-deps: installing postgresql (apt-get)" >&2
+echo "system-deps: installing ${missing[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends postgresql > /dev/null
-# the package may start a cluster of its own on port 5432; the tests start their own on a free port
-if have_postgres; then
-  echo "system-deps: postgresql installed" >&2
-else
-  echo "system-deps: postgresql did not install: the postgres tests will be skipped" >&2
-fi
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+# the postgresql package may start a cluster of its own on port 5432; the tests start their own on a free port
+have_postgres || echo "system-deps: postgresql did not install: the postgres tests will be skipped" >&2
+have_chromium || echo "system-deps: chromium did not install: the browser tests will be skipped" >&2
+have_cjk_font || echo "system-deps: fonts-wqy-microhei did not install: screenshots will show boxes for Chinese" >&2
+echo "system-deps: done" >&2

@@ -3,8 +3,8 @@
 The store (SQLAlchemy; SQLite or PostgreSQL; Alembic migrations in `migrations/`), event ingest and the live
 warning engine (`live`), the alert queue and its workflow (`alerts`), trace jobs (`traces`), figures (`stats`),
 users, API keys and permissions (`accounts`, `access`), the append-only audit log (`audit`), webhooks
-(`webhooks`) and the demo city (`demo`). The HTTP service (`fanzha.service`) and the console call `Centre`.
-See docs/service.md.
+(`webhooks`), a stored world's reports as cases (`cases`, over `fanzha.cases`) and the demo city (`demo`). The
+HTTP service (`fanzha.service`) and the console call `Centre`. See docs/service.md.
 """
 
 from fanzha.centre.access import ANONYMOUS, LOCAL, Actor, Principal, Refused

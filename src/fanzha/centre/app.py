@@ -21,7 +21,9 @@ from fanzha.centre.access import LOCAL, Actor
 from fanzha.centre.accounts import Accounts
 from fanzha.centre.alerts import Alerts
 from fanzha.centre.audit import AuditLog
+from fanzha.centre.cases import Cases
 from fanzha.centre.checking import Checker
+from fanzha.centre.console import Views
 from fanzha.centre.hub import Hub
 from fanzha.centre.live import LiveWarn, ReplayStats
 from fanzha.centre.persons import Persons
@@ -69,8 +71,11 @@ class Centre:
         self.webhooks = Webhooks(self.store, self.audit, settings, now_us, sender)
         self.live = LiveWarn(self.store, settings, self.audit, self._sink, now_us, scorer)
         self.traces = Traces(self.store, self.audit, settings, now_us)
+        self.cases = Cases(self.audit, settings)
         self.stats = Stats(self.store, self.audit, now_us)
         self._checker = checker
+        # what the console reads beyond the HTTP API (an alert's event timeline, the dashboard's series)
+        self.views = Views(self.store, self.audit, self.alerts, self.stats, lambda: self.checker)
         self.started = False
 
     @property

@@ -71,6 +71,26 @@ class Stats:
         self, actor: Actor, *, since_us: int | None = None, until_us: int | None = None
     ) -> dict[str, Any]:
         self.audit.require(actor, "stats:read", "stats.read", resource="stats")
+        rows = self.rows(since_us, until_us)
+        days: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEVELS, 0))
+        by_variant: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        status: dict[str, int] = defaultdict(int)
+        for r in rows:
+            day = datetime_of(r[0], "Asia/Shanghai").date().isoformat()
+            days[day][r[1]] = days[day].get(r[1], 0) + 1
+            by_variant[r[2]].append(r)
+            status[r[3]] += 1
+        out = _block(rows)
+        out.update(
+            per_day=[{"day": d, **days[d], "total": sum(days[d].values())} for d in sorted(days)],
+            by_status=dict(sorted(status.items())),
+            per_variant={v: _block(rs) for v, rs in sorted(by_variant.items())},
+        )
+        return out
+
+    def rows(self, since_us: int | None = None, until_us: int | None = None) -> list[tuple[Any, ...]]:
+        """The alerts raised in the window as tuples: raised, level, variant, status, outcome, fen protected,
+        created, first claim, outcome time (no permission check: the callers make it)."""
         q = select(
             AlertRow.raised_us,
             AlertRow.level,
@@ -87,19 +107,4 @@ class Stats:
         if until_us is not None:
             q = q.where(AlertRow.raised_us < until_us)
         with self.store.sessions() as s:
-            rows: list[tuple[Any, ...]] = [tuple(r) for r in s.execute(q)]
-        days: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEVELS, 0))
-        by_variant: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        status: dict[str, int] = defaultdict(int)
-        for r in rows:
-            day = datetime_of(r[0], "Asia/Shanghai").date().isoformat()
-            days[day][r[1]] = days[day].get(r[1], 0) + 1
-            by_variant[r[2]].append(r)
-            status[r[3]] += 1
-        out = _block(rows)
-        out.update(
-            per_day=[{"day": d, **days[d], "total": sum(days[d].values())} for d in sorted(days)],
-            by_status=dict(sorted(status.items())),
-            per_variant={v: _block(rs) for v, rs in sorted(by_variant.items())},
-        )
-        return out
+            return [tuple(r) for r in s.execute(q)]

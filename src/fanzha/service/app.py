@@ -109,4 +109,21 @@ def create_app(
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     for module in (routes_public, routes_alerts, routes_traces, routes_admin):
         app.include_router(module.router)
+    _mount_console(app)
     return app
+
+
+def _mount_console(app: FastAPI) -> None:
+    """The web console (`fanzha.console`: pages at /, /queue, /alerts/…, /traces, /stats; docs/console.md), lent
+    what the service owns: the client's address, the request's language, the open check's rate limit and the
+    HTTP status of each error code."""
+    from fanzha.console import Hooks, mount
+    from fanzha.service.deps import check_allowed, client_ip
+    from fanzha.service.lang import request_lang
+
+    mount(
+        app,
+        Hooks(
+            client_ip=client_ip, request_lang=request_lang, check_limit=check_allowed, status=errors.STATUS
+        ),
+    )

@@ -1,0 +1,233 @@
+"""资金追踪 (traces: start one, the flow graph, the freeze list, the freeze request per bank), 统计 (the dashboard)
+and 案件 (cases: a stored world's reports filed, linked and tested for the leak)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import defaultdict
+from datetime import date, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from fanzha.centre.traces import freeze_csv, freeze_html
+from fanzha.console import views
+from fanzha.console.web import CSP, ConsoleRoute, Ctx, context, finish, json_response, page, respond
+from fanzha.errors import FanzhaError, InputError
+from fanzha.records.units import us_of
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+CtxDep = Annotated[Ctx, Depends(context)]
+SOURCES = ("world", "upload")
+TABLE_ROWS = 100
+GRAPH_ROWS = 5_000
+
+
+def _policies() -> list[str]:
+    from fanzha.trace import POLICIES
+
+    return list(POLICIES)
+
+
+def _traces_page(ctx: Ctx, error: FanzhaError | None = None, form: Any = None) -> Response:
+    from fanzha.centre.coded import coded
+
+    data = {
+        "page": "traces",
+        "traces": ctx.centre.traces.recent(ctx.actor, ctx.lang),
+        "worlds": ctx.centre.traces.worlds(),
+        "policies": _policies(),
+        "error": coded(error, ctx.lang) if error is not None else None,
+        "form": defaultdict(str, form or {}),
+    }
+    return page(ctx, "traces.html", data, ctx.status_of(error) if error is not None else 200)
+
+
+@router.get("/traces")
+def traces_page(ctx: CtxDep) -> Response:
+    """资金追踪: the latest trace jobs and the form to start one (a stored world's reported victims, or uploaded
+    bank ledgers and seeds)."""
+    ctx.require_user()
+    return _traces_page(ctx)
+
+
+@router.post("/traces")
+async def traces_submit(request: Request, ctx: CtxDep) -> Response:
+    """Start a trace job; the browser goes to its page, which follows it until it is done."""
+    form, fields = await ctx.posted()
+    traces = ctx.centre.traces
+    try:
+        ctx.check_origin()
+        ctx.centre.audit.require(ctx.actor, "traces", "trace.create", resource="trace")
+        source = views.choice(fields.get("source"), SOURCES, "source")
+        policy = views.choice(fields.get("policy") or "fifo", _policies(), "policy")
+        if source == "world":
+            world = views.bounded(fields.get("world"), "world", 200, required=True)
+            job = traces.submit_world(ctx.actor, world, None, policy)
+        else:
+            ledgers = [
+                (f.filename or f"ledger{i}.csv", await f.read())
+                for i, f in enumerate(form.getlist("ledger"))
+                if not isinstance(f, str) and f.filename
+            ]
+            seeds_file = form.get("seeds")
+            seeds = None
+            if seeds_file is not None and not isinstance(seeds_file, str) and seeds_file.filename:
+                seeds = (seeds_file.filename, await seeds_file.read())
+            job = traces.submit_upload(ctx.actor, ledgers, seeds, policy)
+    except FanzhaError as err:
+        if ctx.want_json:
+            raise
+        return _traces_page(ctx, err, fields)
+    return respond(ctx, job, f"/traces/{job['id']}", 202)
+
+
+@router.get("/traces/{trace_id}")
+def trace_page(trace_id: str, ctx: CtxDep) -> Response:
+    """One trace: its state, the flow graph, the freeze list and the freeze request per bank."""
+    ctx.require_user()
+    job = ctx.centre.traces.get(ctx.actor, trace_id, ctx.lang)
+    data: dict[str, Any] = {"page": "trace", "trace": job, "freeze": None, "banks": [], "cash_outs": None}
+    if job["status"] == "done":
+        traces = ctx.centre.traces
+        data["freeze"] = traces.table(ctx.actor, trace_id, "freeze", limit=TABLE_ROWS)
+        data["banks"] = traces.banks(ctx.actor, trace_id)
+        data["cash_outs"] = traces.table(ctx.actor, trace_id, "cash_outs", limit=TABLE_ROWS)
+    return page(ctx, "trace.html", data)
+
+
+@router.get("/traces/{trace_id}/graph")
+def trace_graph(trace_id: str, ctx: CtxDep) -> Response:
+    """The flow graph as Cytoscape elements (JSON): victims' accounts → mules → cash-out points."""
+    ctx.require_user()
+    traces = ctx.centre.traces
+    flows = traces.table(ctx.actor, trace_id, "flows", limit=GRAPH_ROWS)
+    cash = traces.table(ctx.actor, trace_id, "cash_outs", limit=GRAPH_ROWS)
+    return finish(ctx, json_response(views.flow_graph(flows["items"], cash["items"])))
+
+
+def _csv(ctx: Ctx, body: str, name: str) -> Response:
+    resp = Response(
+        "\ufeff" + body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+    return finish(ctx, resp)
+
+
+@router.get("/traces/{trace_id}/freeze.csv")
+def trace_freeze_csv(trace_id: str, ctx: CtxDep) -> Response:
+    """The whole freeze list as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read Chinese)."""
+    ctx.require_user()
+    table = ctx.centre.traces.table(ctx.actor, trace_id, "freeze", limit=10_000_000)
+    return _csv(ctx, freeze_csv({"accounts": table["items"]}, ctx.lang), f"freeze-{trace_id}.csv")
+
+
+@router.get("/traces/{trace_id}/banks/{bank}.csv")
+def trace_bank_csv(trace_id: str, bank: str, ctx: CtxDep) -> Response:
+    """The freeze request to one bank as CSV."""
+    ctx.require_user()
+    req = ctx.centre.traces.freeze_request(ctx.actor, trace_id, bank)
+    return _csv(ctx, freeze_csv(req, ctx.lang), f"freeze-{trace_id}-{len(req['accounts'])}.csv")
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+@router.get("/traces/{trace_id}/banks/{bank}")
+def trace_bank_print(trace_id: str, bank: str, ctx: CtxDep) -> Response:
+    """The freeze request to one bank as a page to print (its JSON twin: ``?format=json``)."""
+    ctx.require_user()
+    req = ctx.centre.traces.freeze_request(ctx.actor, trace_id, bank)
+    if ctx.want_json:
+        return finish(ctx, json_response(req))
+    html = freeze_html(req, ctx.lang)
+    resp = HTMLResponse(html)
+    # the printable page carries its own small style sheet: allowed by its hash, nothing else inline
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in _STYLE.findall(html)
+    )
+    resp.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", f"style-src 'self' {hashes}")
+    return finish(ctx, resp)
+
+
+# -- the dashboard -----------------------------------------------------------------------------------------
+
+
+def _day(value: str | None, field: str, end: bool = False) -> int | None:
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise InputError("E951", where=field, field=field, valid=["YYYY-MM-DD"]) from None
+    from datetime import timedelta
+
+    return us_of(datetime.combine(d + timedelta(days=1) if end else d, time(0), ZoneInfo("Asia/Shanghai")))
+
+
+@router.get("/stats")
+def stats_page(ctx: CtxDep, since: str | None = None, until: str | None = None) -> Response:
+    """统计: alerts per day by level, the dissuasion rate, the amount protected, response times, variants over
+    time."""
+    ctx.require_user()
+    lo, hi = _day(since, "since"), _day(until, "until", end=True)
+    stats = ctx.centre.stats.compute(ctx.actor, since_us=lo, until_us=hi)
+    series = ctx.centre.views.series(ctx.actor, since_us=lo, until_us=hi)
+    names = ctx.centre.alerts.rules.variant_names
+    data = {
+        "page": "stats",
+        "since": since or "",
+        "until": until or "",
+        "stats": stats,
+        "series": series,
+        "variant_names": {v: n.get(ctx.lang) for v, n in names.items()},
+        "level_names": {lv.id: lv.name.get(ctx.lang) for lv in ctx.centre.alerts.playbook.levels},
+        "outcome_names": {o: ctx.t(f"outcome.{o}") for o in stats["outcomes"]},
+    }
+    return page(ctx, "stats.html", data)
+
+
+@router.get("/cases")
+def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
+    """案件: a stored world's police reports filed as cases (`fanzha.cases` through `Centre.cases`): each case with
+    its variant, stage, loss and the identifiers it names; the clusters (串并案) with the keys that tie them; the
+    merchants suspected of the leak. Without `world`, the first stored world with reports."""
+    ctx.require_user()
+    from fanzha.centre.coded import coded
+
+    worlds = ctx.centre.cases.worlds()
+    chosen = world if world is not None else (worlds[0] if worlds else "")
+    data: dict[str, Any] = {"page": "cases", "worlds": worlds, "world": chosen, "filed": None, "error": None}
+    if not chosen:
+        ctx.centre.audit.require(ctx.actor, "traces", "cases.read", resource="cases")
+        return page(ctx, "cases.html", data)
+    try:
+        filed = ctx.centre.cases.of_world(ctx.actor, chosen)
+    except FanzhaError as err:
+        if err.code != "E918":  # a world not stored: the page again with the code; the rest as any page does
+            raise
+        data["error"] = coded(err, ctx.lang)
+        return page(ctx, "cases.html", data, ctx.status_of(err))
+    names = ctx.centre.alerts.rules.variant_names
+    for c in filed["cases"]:
+        c["time"] = _local(c["time_us"])
+        name = names.get(c["variant"]) if c["variant"] else None
+        c["variant_name"] = name.get(ctx.lang) if name is not None else (c["variant"] or "—")
+        c["loss_yuan"] = c["loss_fen"] / 100
+    for cl in filed["clusters"]:
+        cl["first_time"], cl["last_time"] = _local(cl["first"]), _local(cl["last"])
+    data["filed"] = filed
+    return page(ctx, "cases.html", data)
+
+
+def _local(t_us: int | None) -> str:
+    """``2024-03-04 23:00`` in China's time, from µs."""
+    if not t_us:
+        return "—"
+    return datetime.fromtimestamp(t_us / 1e6, ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
