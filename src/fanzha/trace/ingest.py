@@ -414,8 +414,13 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _str(col: str, table: str = "") -> str:
+    """SQL: a column's value as text (NULL when it has none: bytes that are not UTF-8)."""
+    return f"TRY_CAST({table}{_q(col)} AS VARCHAR)"
+
+
 def _text(col: str) -> str:
-    return f"nullif(trim(CAST({_q(col)} AS VARCHAR)), '')"
+    return f"nullif(trim({_str(col)}), '')"
 
 
 def amount_sql(col: str, typ: pa.DataType, unit: str, limit: int = MAX_FEN) -> tuple[str, str, str]:
@@ -430,7 +435,7 @@ def amount_sql(col: str, typ: pa.DataType, unit: str, limit: int = MAX_FEN) -> t
         src = c
         val = f"TRY_CAST(round({c}, 6) AS DECIMAL(38,6))"
     else:
-        src = f"regexp_replace(trim(CAST({c} AS VARCHAR)), '[¥￥,，\\s元]|RMB|CNY', '', 'g')"
+        src = f"regexp_replace(trim({_str(col)}), '[¥￥,，\\s元]|RMB|CNY', '', 'g')"
         val = f"TRY_CAST({src} AS DECIMAL(38,6))"
     number = f"TRY_CAST({src} AS DOUBLE)"
     over = f"coalesce(isfinite({number}) AND abs({number}) > {limit // scale}, false)"
@@ -442,13 +447,13 @@ def time_sql(cols: list[str], typ: pa.DataType, tz: str, formats: Sequence[str])
     """Expression giving µs since the epoch (UTC) or NULL."""
     if len(cols) == 1 and pa.types.is_timestamp(typ):
         c = _q(cols[0])
-        if typ.tz is not None:
-            return f"epoch_us({c})"
-        return f"epoch_us(timezone({_lit(tz)}, {c}))"
+        if typ.tz is not None:  # any unit as µs; beyond µs's range NULL (E524)
+            return f"epoch_us(TRY_CAST({c} AS TIMESTAMPTZ))"
+        return f"epoch_us(timezone({_lit(tz)}, TRY_CAST({c} AS TIMESTAMP)))"
     if len(cols) == 1 and pa.types.is_date(typ):
-        return f"epoch_us(timezone({_lit(tz)}, CAST({_q(cols[0])} AS TIMESTAMP)))"
-    parts = ", ".join(f"trim(CAST({_q(c)} AS VARCHAR))" for c in cols)
-    s = f"concat_ws(' ', {parts})" if len(cols) > 1 else f"trim(CAST({_q(cols[0])} AS VARCHAR))"
+        return f"epoch_us(timezone({_lit(tz)}, TRY_CAST({_q(cols[0])} AS TIMESTAMP)))"
+    parts = ", ".join(f"trim({_str(c)})" for c in cols)
+    s = f"concat_ws(' ', {parts})" if len(cols) > 1 else f"trim({_str(cols[0])})"
     fmts = "[" + ", ".join(_lit(f) for f in formats) + "]"
     return (
         f"coalesce(epoch_us(TRY_CAST({s} AS TIMESTAMPTZ)), "
@@ -470,7 +475,7 @@ def channel_sql(col: str | None, mapping: dict[str, str]) -> str:
 def raw_sql(cmap: ColumnMap) -> str:
     """Expression rebuilding a row's mapped source values as text (for rejected rows only)."""
     cols = sorted({c for cs in cmap.columns.values() for c in cs})
-    return " || ' | ' || ".join(f"{_lit(c + '=')} || coalesce(CAST(r.{_q(c)} AS VARCHAR), '')" for c in cols)
+    return " || ' | ' || ".join(f"{_lit(c + '=')} || coalesce({_str(c, 'r.')}, '')" for c in cols)
 
 
 #: The codes of rows kept aside and the params of each, in order. In SQL a row's `reason` is its code followed by
@@ -523,7 +528,7 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
     fen, subfen, over = amount_sql(amt_col, schema.field(amt_col).type, cmap.amount_unit)
     t_cols = cols["time"]
     t_expr = time_sql(t_cols, schema.field(t_cols[0]).type, cmap.timezone, cmap.time_formats)
-    t_raw = "concat_ws(' ', " + ", ".join(f"CAST({_q(c)} AS VARCHAR)" for c in t_cols) + ")"
+    t_raw = "concat_ws(' ', " + ", ".join(_str(c) for c in t_cols) + ")"
     tid = one("transfer_id")
     tid_expr = _text(tid) if tid else f"{_lit(file_label + '#')} || CAST(__row AS VARCHAR)"
     if cmap.two_sided:
@@ -555,7 +560,7 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
         f"{over} AS __over, {t_raw} AS __t_raw, "
         f"{t_expr} AS t, {channel_sql(one('channel'), cmap.channels)} AS channel, "
         f"{_text(loc) if loc else 'NULL'} AS location, {_text(dev) if dev else 'NULL'} AS device, "
-        f"CAST({_q(amt_col)} AS VARCHAR) AS __amt_raw, {sides}{k} AS k FROM {view}"
+        f"{_str(amt_col)} AS __amt_raw, {sides}{k} AS k FROM {view}"
     )
     mid = f"SELECT *, {dir_expr} AS __dir FROM ({inner})"
     return (
@@ -800,7 +805,10 @@ def _in_ledger_order(table: pa.Table, cmap: ColumnMap, last: list[Any]) -> bool:
     if not pa.types.is_timestamp(col.type) or col.null_count or table.num_rows == 0:
         return False
 
-    t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
+    try:
+        t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
+    except pa.ArrowInvalid:  # beyond µs's range: the load keeps those rows aside
+        return False
     ids = table[tid]
     d = np.diff(t)
     if (d < 0).any():
