@@ -283,6 +283,121 @@ def test_every_input_in_any_encoding(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert outs[0] == outs[1]
 
 
+@pytest.mark.reliability(
+    entry="fanzha trace",
+    bad_input="a Parquet ledger with times in seconds, milliseconds or nanoseconds, with or without a zone, some "
+    "beyond the range of microseconds",
+    behaviour="traced as the same times in µs; a time beyond that range kept aside as E524, exit 1 (was: a "
+    "DuckDB error, or a fatal one that invalidated the connection, exit 3)",
+)
+@pytest.mark.parametrize("unit", ["s", "ms", "ns"])
+@pytest.mark.parametrize("tz", [None, "Asia/Shanghai"])
+def test_typed_times_in_any_unit(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], unit: str, tz: str | None
+) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(files["ledger_csv"])
+    ticks = table["time"].cast(pa.timestamp("s")).cast(pa.int64()).to_pylist()
+    if tz is not None:  # the same instants: the naive times are Beijing time
+        ticks = [t - 8 * 3600 for t in ticks]
+    per = {"s": 1, "ms": 1000, "ns": 10**9}[unit]
+    outs = []
+    # beyond µs's range, within ms's (Parquet keeps seconds as milliseconds); nanoseconds always fit in µs
+    far = {"s": [2**62 // 1000], "ms": [2**62], "ns": []}[unit]
+    for name, beyond in (("within", []), ("beyond", far)):
+        if name == "beyond" and not beyond:
+            continue
+        rows = table.to_pylist() + [dict(table.to_pylist()[-1], transfer_id="T8")] * len(beyond)
+        times = pa.array([t * per for t in ticks] + beyond, pa.int64()).cast(pa.timestamp(unit, tz))
+        ledger = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.Table.from_pylist(rows).set_column(4, "time", times), ledger)
+        out = tmp_path / f"out-{name}"
+        argv = ["trace", "--ledger", str(ledger), "--seeds", str(files["seeds_csv"]), "--out", str(out)]
+        code, _, err = run(argv, capsys)
+        assert code == (1 if beyond else 0), err
+        rejected = (out / "rejected_rows.csv").read_text(encoding="utf-8").splitlines()[1:]
+        assert [r.split(",")[1:3] for r in rejected] == [["8", "E524"]] * len(beyond)
+        outs.append(_outputs(out, but=("summary.json", "rejected_rows.csv", "flows.parquet")))
+    reference = tmp_path / "out-csv"
+    code, _, err = run(_argv(files, reference), capsys)
+    assert code == 0, err
+    assert all(
+        o == _outputs(reference, but=("summary.json", "rejected_rows.csv", "flows.parquet")) for o in outs
+    )
+
+
+@pytest.mark.reliability(
+    entry="fanzha trace",
+    bad_input="a column the trace reads (amount, account_id, opening_balance …) twice in the ledger or the "
+    "accounts file, CSV or Parquet",
+    behaviour="E543 naming the column (a Parquet file: E007, Arrow cannot read it), before any work, exit 2 "
+    "(was: a traceback, exit 3)",
+)
+@pytest.mark.parametrize("which", ["ledger csv", "ledger parquet", "accounts"])
+def test_a_column_read_twice_is_e543(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str
+) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    accounts = files["accounts_csv"]
+    ledger = files["ledger_csv"]
+    if which == "accounts":
+        accounts.write_text(
+            "\n".join(line + "," + line.rsplit(",", 1)[1] for line in ACCOUNTS.splitlines()) + "\n",
+            encoding="utf-8",
+        )
+        column = "opening_balance"
+    else:
+        lines = LEDGER.splitlines()
+        ledger.write_text(
+            "\n".join(f"{line},{line.split(',')[3]}" for line in lines) + "\n", encoding="utf-8"
+        )
+        column = "amount"
+        if which == "ledger parquet":
+            table = pacsv.read_csv(ledger, read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                                                           skip_rows=1))  # fmt: skip
+            ledger = tmp_path / "ledger.parquet"
+            pq.write_table(table.rename_columns(lines[0].split(",") + ["amount"]), ledger)
+    before = _digests(tmp_path)
+    out = tmp_path / "out"
+    argv = ["trace", "--ledger", str(ledger), "--seeds", str(files["seeds_csv"]), "--accounts", str(accounts),
+            "--out", str(out)]  # fmt: skip
+    code, _, err = run(argv, capsys)
+    where = accounts if which == "accounts" else ledger
+    said = (
+        f"E007 无法读取：Multiple matches for FieldRef.Name({column})"
+        if which == "ledger parquet"
+        else f"E543 列 {column} "
+    )
+    assert code == 2 and err.startswith(f"fanzha: error: {where}: {said}"), err
+    assert _digests(tmp_path) == before
+
+
+@pytest.mark.reliability(
+    entry="fanzha trace",
+    bad_input="ledger, accounts, seeds and links with old Mac line ends (a lone \\r)",
+    behaviour="read as with \\n: the same outputs, exit 0 (was: a traceback from the csv module, exit 3)",
+)
+def test_lone_carriage_returns_end_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outs = []
+    for ending in ("\n", "\r"):
+        folder = tmp_path / repr(ending).strip("'\\")
+        folder.mkdir()
+        f = _write(folder, **{k: v.replace("\n", ending) for k, v in
+                              {"ledger_csv": LEDGER, "accounts_csv": ACCOUNTS, "seeds_csv": SEEDS,
+                               "links_csv": LINKS}.items()})  # fmt: skip
+        out = folder / "out"
+        argv = [*_argv(f, out), "--accounts", str(f["accounts_csv"]), "--links", str(f["links_csv"])]
+        code, _, err = run(argv, capsys)
+        assert code == 0, err
+        outs.append(_outputs(out, but=("summary.json", "rejected_rows.csv")))
+    assert outs[0] == outs[1]
+
+
 def test_progress_is_silent_off_a_terminal(
     files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

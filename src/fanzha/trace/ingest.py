@@ -21,7 +21,7 @@ import csv
 import io
 import time as _time
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -36,6 +37,7 @@ from fanzha.errors import InputError
 from fanzha.progress import Progress, silent
 from fanzha.records.events import Rejected
 from fanzha.records.files import SNIFF_BYTES, YamlError, load_yaml, stream_encoding
+from fanzha.records.units import US_PER_SECOND
 from fanzha.trace.model import (
     CASH_OUT_CHANNELS,
     CHANNELS,
@@ -65,6 +67,18 @@ ACCOUNT_FIELDS: tuple[str, ...] = (
     "city",
     "opened",
     "opening_balance",
+)
+
+#: the keys of a column mapping file
+MAPPING_KEYS: tuple[str, ...] = (
+    "columns",
+    "timezone",
+    "amount_unit",
+    "channels",
+    "time_formats",
+    "direction_out",
+    "direction_in",
+    "encoding",
 )
 
 DEFAULT_TIME_FORMATS: tuple[str, ...] = (
@@ -133,19 +147,9 @@ class ColumnMap:
             raise InputError("E516", where=exc.where, reason=exc.reason) from None
         if not isinstance(data, dict):
             raise InputError("E517", where=str(p), key=p.name)
-        known = {
-            "columns",
-            "timezone",
-            "amount_unit",
-            "channels",
-            "time_formats",
-            "direction_out",
-            "direction_in",
-            "encoding",
-        }
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - set(MAPPING_KEYS))
         if unknown:
-            raise InputError("E518", where=str(p), keys=unknown, valid=sorted(known))
+            raise InputError("E518", where=str(p), keys=unknown, valid=sorted(MAPPING_KEYS))
         cols = data.get("columns") or {}
         if not isinstance(cols, dict):
             raise InputError("E517", where=str(p), key="columns")
@@ -389,7 +393,10 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> pa.Table:
         enc = "utf-8-sig"
     skip = len(codecs.BOM_UTF8) if enc == "utf-8-sig" and head.startswith(codecs.BOM_UTF8) else 0
     text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head, final=False)
-    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), None)
+    try:  # any line break ends the header (a lone \r too, as Arrow reads it)
+        first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter), None)
+    except csv.Error as exc:  # a name beyond the csv module's 128 KiB
+        raise InputError("E007", where=f"{where}:1", reason=str(exc)) from None
     if not first:
         raise InputError("E514", where=where)
     names = [c.strip() for c in first]
@@ -441,6 +448,22 @@ def amount_sql(col: str, typ: pa.DataType, unit: str, limit: int = MAX_FEN) -> t
     over = f"coalesce(isfinite({number}) AND abs({number}) > {limit // scale}, false)"
     scaled = f"(CASE WHEN NOT {over} THEN {val} END * {scale})"  # never multiplied beyond the range
     return f"TRY_CAST({scaled} AS HUGEINT)", f"({scaled} <> round({scaled}))", over
+
+
+def _coarse_times_as_us(table: pa.Table) -> pa.Table:
+    """`table` with its timestamps in seconds or milliseconds as µs, a value beyond µs's range null (E524).
+    DuckDB cannot be given them as they are: it scans a zoned one beyond that range as an error, and casting one
+    without a zone is a fatal error that invalidates the connection."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_timestamp(f.type) and f.type.unit in ("s", "ms"):
+            per = US_PER_SECOND if f.type.unit == "s" else US_PER_SECOND // 1000
+            ticks = table.column(i).cast(pa.int64())
+            most = np.iinfo(np.int64).max // per
+            fits = pc.and_(pc.greater_equal(ticks, -most), pc.less_equal(ticks, most))
+            us = pc.if_else(fits, pc.multiply(ticks, per), None)
+            typ = pa.timestamp("us", f.type.tz)
+            table = table.set_column(i, f.with_type(typ), us.cast(typ))
+    return table
 
 
 def time_sql(cols: list[str], typ: pa.DataType, tz: str, formats: Sequence[str]) -> str:
@@ -513,12 +536,22 @@ def rejected_row(file: str, row: int, reason: str) -> Rejected:
     return Rejected.of(file, int(row), code, **dict(zip(names, values, strict=True)))
 
 
+def _once(names: list[str], used: Iterable[str], where: str) -> None:
+    """E543 when a column that is read appears more than once in a file (which one holds the field is unclear)."""
+    twice = sorted(n for n in set(used) if names.count(n) > 1)
+    if twice:
+        raise InputError("E543", where=where, columns=twice)
+
+
 def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k: int = 0) -> str:
     """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row)."""
     cols = cmap.columns
-    missing = sorted({c for cs in cols.values() for c in cs} - set(schema.names))
+    used = {c for cs in cols.values() for c in cs}
+    missing = sorted(used - set(schema.names))
     if missing:
-        raise InputError("E502", where=file_label, columns=missing, present=schema.names)
+        present = [n for n in schema.names if n != "__row"]
+        raise InputError("E502", where=file_label, columns=missing, present=present)
+    _once(schema.names, used, file_label)
 
     def one(f: str) -> str | None:
         return cols[f][0] if f in cols else None
@@ -676,6 +709,7 @@ def load_ledger(
                     cmap.direction_in,
                     cmap.encoding,
                 )
+        table = _coarse_times_as_us(table)
         table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
         offsets.append(report.rows_read)
         report.rows_read += table.num_rows
@@ -804,6 +838,8 @@ def _in_ledger_order(table: pa.Table, cmap: ColumnMap, last: list[Any]) -> bool:
     col = table[tcols[0]]
     if not pa.types.is_timestamp(col.type) or col.null_count or table.num_rows == 0:
         return False
+    if not pa.types.is_string(table[tid].type):  # ids of another type are ordered as the load's text
+        return False
 
     try:
         t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
@@ -842,6 +878,8 @@ def _load_accounts(
     report.accounts_file = str(path)
     if "account_id" not in table.column_names:
         raise InputError("E510", where=str(path), present=table.column_names)
+    _once(table.column_names, ACCOUNT_FIELDS, str(path))
+    table = _coarse_times_as_us(table)
     table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     con.register("_acc_raw", table)
     names = set(table.column_names)
