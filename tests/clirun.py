@@ -20,7 +20,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     except SystemExit as exc:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
-    assert "Traceback" not in out + err and "internal error" not in err
+    assert "Traceback" not in out + err and "internal error" not in err, err[:1500]
     return code, out, err
 
 

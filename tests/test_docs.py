@@ -50,22 +50,26 @@ def test_documents_linked_from_the_readme_exist() -> None:
             assert (ROOT / path).is_file(), path
 
 
-def _readme_examples() -> list[str]:
-    """The README's `fanzha check` and `fanzha eval` command lines (the sim / warn / trace ones have tests of
-    their own)."""
+def _readme_lines(*commands: str) -> list[str]:
+    """The README's `fanzha COMMAND` lines for each of `commands`, in the README's order, without comments."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     return [
         line.split("  #")[0].strip()
         for line in readme.splitlines()
-        if ".venv/bin/fanzha check" in line or ".venv/bin/fanzha eval" in line
+        if any(f".venv/bin/fanzha {c}" in line for c in commands)
     ]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("line", _readme_examples())
-def test_the_readme_examples_run_as_written(line: str, tmp_path: Path) -> None:
-    """Each runs from the repository's root as written — the files it names are in the repository, tracked by
-    git, so a fresh clone has them — and exits 0 without a traceback (its /tmp outputs go to a test folder)."""
+def _readme_examples() -> list[str]:
+    """The README's `fanzha check` and `fanzha eval` command lines, each on its own (the sim / warn / trace /
+    cases ones run in a chain: `test_the_readme_city_runs_as_written`)."""
+    return _readme_lines("check", "eval")
+
+
+def _run_as_written(line: str, tmp_path: Path) -> None:
+    """Run a README line from the repository's root as written — the files it names are in the repository,
+    tracked by git, so a fresh clone has them — and check that it exits 0 without a traceback (its /tmp outputs
+    go to `tmp_path`), its output there, whole."""
     import shlex
     import subprocess
     import sys
@@ -81,14 +85,30 @@ def test_the_readme_examples_run_as_written(line: str, tmp_path: Path) -> None:
                 assert tracked.returncode == 0, f"{word} is not tracked by git"
     command = line.replace(".venv/bin/fanzha", f"{shlex.quote(sys.executable)} -m fanzha.cli.main")
     command = command.replace("/tmp/", f"{tmp_path}/")
-    done = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    done = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, line + "\n" + done.stderr.decode()[-2000:]
     assert b"Traceback" not in done.stderr
     if "--out" in words:  # the output is there, whole
         out = Path(words[words.index("--out") + 1].replace("/tmp/", f"{tmp_path}/"))
         assert out.exists() and (out.is_dir() or out.read_bytes().endswith(b"\n"))
     else:
         assert done.stdout.strip()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("line", _readme_examples())
+def test_the_readme_examples_run_as_written(line: str, tmp_path: Path) -> None:
+    _run_as_written(line, tmp_path)
+
+
+@pytest.mark.slow
+def test_the_readme_city_runs_as_written(tmp_path: Path) -> None:
+    """The README's synthetic city, in its order: sim makes the world every later line reads (its events, ledgers,
+    the investigators' seeds, the victims' reports, the orders); warn, trace and cases each run on it as written."""
+    lines = _readme_lines("sim", "warn", "trace", "cases")
+    assert [x.split()[1] for x in lines][:4] == ["sim", "warn", "trace", "cases"]
+    for line in lines:
+        _run_as_written(line, tmp_path)
 
 
 def test_the_readme_shows_check_and_eval() -> None:

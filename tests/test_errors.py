@@ -225,3 +225,11 @@ def test_an_internal_code_exits_3(
     with pytest.raises(SystemExit) as exc:
         cli_main.main(["trace"])
     assert exc.value.code == 3 and capsys.readouterr().err.startswith("fanzha: error: E538 ")
+
+
+def test_a_value_with_line_breaks_keeps_the_error_on_one_line() -> None:
+    """A cell or a column name read from a user's file may hold any line break; the message shows it escaped."""
+    err = InputError("E521", where="l.csv:2", value='"1\n2\r3\x0b\x85\u2028"')
+    assert err.render("en") == 'l.csv:2: E521 amount "1\\n2\\r3\\x0b\\x85\\u2028" is not a number'
+    listed = InputError("E502", where="l.csv", columns=["amount"], present=["金\n额", "x"])
+    assert len(listed.render().splitlines()) == 1 and "金\\n额, x" in listed.render()

@@ -115,8 +115,14 @@ def check_params(code: str, params: Mapping[str, Any]) -> Entry:
     return e
 
 
+#: the characters that break a line (`str.splitlines`), as a param shows them: escaped, so that a value read from
+#: a user's file (a cell, a column name) never splits the one line an error is
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def _value(v: Any, lang: str) -> Any:
-    """A param as its template shows it: a coded value rendered in `lang`, a list joined by commas."""
+    """A param as its template shows it: a coded value rendered in `lang`, a list joined by commas, a text with
+    its line breaks escaped."""
     if isinstance(v, FanzhaError):
         return f"{v.code} {v.message(lang)}"
     render = getattr(v, "render", None)
@@ -124,6 +130,8 @@ def _value(v: Any, lang: str) -> Any:
         return render(lang)
     if isinstance(v, list | tuple | set | frozenset):
         return ", ".join(str(_value(x, lang)) for x in v)
+    if isinstance(v, str):
+        return v.translate(_LINE_BREAKS)
     return v
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fanzha.errors import InputError
-from fanzha.records.files import count_lines, decode_bytes, detect, iter_jsonl
+from fanzha.records.files import count_lines, decode_bytes, detect, iter_jsonl, read_csv_rows
 
 CHAT = "客服：您好，这里是中通快递理赔中心，您的包裹丢失了，给您双倍赔付。\n我：怎么办理？\n客服：请加QQ 2846135790。"
 PURE = "您好我是淘宝客服您购买的面膜有质量问题给您三倍赔偿请加企鹅办理"  # no ASCII at all: no zero byte in UTF-16
@@ -120,3 +120,28 @@ def test_random_bytes_decode_or_are_refused_with_a_code(data: bytes) -> None:
 )
 def test_utf8_and_marked_texts_round_trip(text: str, name: str) -> None:
     assert decode_bytes(ENCODINGS[name](text), where="x") == text
+
+
+def test_csv_rows_end_at_any_line_break_and_say_where_they_start(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.csv"
+    path.write_bytes(codecs.BOM_UTF8 + b'victim_id,transfer_id\rv,T0\r\nw,"T\n1"\nx,T2\n')
+    assert read_csv_rows(path) == [
+        (1, ["victim_id", "transfer_id"]),
+        (2, ["v", "T0"]),
+        (3, ["w", "T\n1"]),
+        (5, ["x", "T2"]),
+    ]
+
+
+def test_a_csv_field_the_csv_module_cannot_read_is_e007_at_its_line(tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "links.csv"
+    path.write_text('account_id,kind,value\nM1,phone,1\nM2,phone,"' + "9" * 2000 + '"\n', encoding="utf-8")
+    limit = csv.field_size_limit(1000)  # the module's limit is global (records.corpora raises it)
+    try:
+        with pytest.raises(InputError) as exc:
+            read_csv_rows(path)
+    finally:
+        csv.field_size_limit(limit)
+    assert exc.value.code == "E007" and exc.value.where == f"{path}:3"

@@ -42,7 +42,7 @@ def test_generate_check_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[
         (["sim", "--check", "{tmp}/nope"], "E400"),
         (["sim", "--stats", "{tmp}"], "E400"),
         (["sim", "--out", "{tmp}", "--check", "{tmp}"], "E420"),
-        (["sim", "--out", "{tmp}"], "E423"),
+        (["sim", "--out", "{tmp}"], "E042"),
     ],
 )
 def test_bad_options_give_one_coded_line(

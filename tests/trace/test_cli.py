@@ -23,6 +23,7 @@ T8,M3,M3,1.00,2024-03-06 13:05:00,bank_transfer,佛山,
 """
 ACCOUNTS = "account_id,kind,opening_balance\nV,bank_card,5000\nW,bank_card,2000\nX,bank_card,9000\nM1,bank_card,100\nATM-GZ,cash,0\nATM-FS,cash,0\n"
 SEEDS = "victim_id,transfer_id\n张女士,T1\n李先生,T3\n"
+KEPT_ASIDE = 1  # the exit status: the ledger's row 8 (T8, src = dst) is kept aside, the rest traced
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_trace_writes_every_output(
         _argv(files, out, "--accounts", str(files["accounts.csv"]), "--policy", policy),
         capsys,
     )
-    assert code == 0, err
+    assert code == KEPT_ASIDE, err
     assert "1 行被拒 rejected" in stdout and policy in stdout
     for name in (
         "freeze_list.csv",
@@ -101,7 +102,7 @@ def test_fifo_answers_on_the_command_line(
         _argv(files, out, "--accounts", str(files["accounts.csv"]), "--json"),
         capsys,
     )
-    assert code == 0, err
+    assert code == KEPT_ASIDE, err
     summary = json.loads(stdout)
     # FIFO (see test_policies): M1 keeps 李先生's 300; M2 keeps 400 and M3 gets 600 of 张女士's 1000,
     # then T7 withdraws 500 at M3 (clean 100 first, then 400 of hers) → M3 keeps 200
@@ -121,13 +122,13 @@ def test_window_hops_and_backend_options(
     code, _, err = _run(
         _argv(files, tmp_path / "a", *accounts, "--max-hops", "2", "--backend", "numpy", "--no-mules"), capsys
     )
-    assert code == 0, err
+    assert code == KEPT_ASIDE, err
     assert {r["account_id"] for r in _csv(tmp_path / "a" / "freeze_list.csv")} == {"M1", "M2"}
     assert not (tmp_path / "a" / "mules.csv").exists()
     code, _, err = _run(
         _argv(files, tmp_path / "b", *accounts, "--window", "90m", "--db", str(tmp_path / "l.duckdb")), capsys
     )
-    assert code == 0, err
+    assert code == KEPT_ASIDE, err
     assert {r["account_id"]: r["amount"] for r in _csv(tmp_path / "b" / "freeze_list.csv")} == {
         "M2": "1000.00",
         "M1": "300.00",
@@ -202,6 +203,6 @@ def test_seeds_after_the_window_are_reported(
         _argv(files, tmp_path / "o", "--until", "2024-03-06T08:00", "--no-mules"),
         capsys,
     )
-    assert code == 0
+    assert code == KEPT_ASIDE
     assert "warning: 2 seed transfer(s) are after the end of the window" in err
     assert _csv(tmp_path / "o" / "freeze_list.csv") == []

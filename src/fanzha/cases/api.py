@@ -24,7 +24,6 @@ from typing import Any
 
 import duckdb
 import orjson
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fanzha.cases.intake import IntakeResult, ReportMap, intake
@@ -35,6 +34,7 @@ from fanzha.cases.svg import render_cluster
 from fanzha.detect import Detector
 from fanzha.errors import InputError
 from fanzha.progress import Progress, silent
+from fanzha.records.arrow import write_csv
 from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.units import fen_to_yuan
 
@@ -137,9 +137,9 @@ def write_link(
     )
     pq.write_table(result.links, out / "links.parquet")
     if result.links.num_rows <= 200_000:
-        _csv(result.links, out / "links.csv")
-    _csv(result.keys, out / "keys.csv")
-    _csv(result.suggestions, out / "suggestions.csv")
+        write_csv(result.links, out / "links.csv")
+    write_csv(result.keys, out / "keys.csv")
+    write_csv(result.suggestions, out / "suggestions.csv")
     if picture is not None and 0 <= picture < len(result.clusters):
         (out / f"cluster_{picture}.svg").write_text(cluster_svg(result, picture, cases), encoding="utf-8")
     (out / "summary.json").write_bytes(orjson.dumps(result.summary, option=orjson.OPT_INDENT_2) + b"\n")
@@ -161,14 +161,6 @@ def cluster_svg(result: LinkResult, number: int, cases: dict[str, dict[str, Any]
         (evidence if status[k] == "merged" else hubs).append((cid, kinds[k], values[k]))
     rows = [cases.get(c, {"case_id": c, "t": 0, "loss_fen": 0}) for c in cl["cases"]]
     return render_cluster(cl, rows, evidence, hubs)
-
-
-def _csv(table: pa.Table, path: Path) -> None:
-    cols = table.column_names
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(cols)
-        w.writerows(zip(*(table[c].to_pylist() for c in cols), strict=True))
 
 
 # -- leaks -------------------------------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, json_option, quiet_option
+from fanzha.cli.common import command_line, echo_json, finish, json_option, quiet_option
 from fanzha.cli.progress import progress_bar
 
 
@@ -55,6 +56,8 @@ def intake(
 ) -> None:
     """File reports as cases: free text (.txt), JSON, JSONL, or a police system's CSV export with a mapping.
 
+    Exit status 1 when reports were kept aside (listed in OUT/rejected.jsonl; the others are filed).
+
     \b
     fanzha cases intake world/reports.jsonl --out cases/
     fanzha cases intake export.csv --map text=简要案情 --map time=报案时间 --map report_id=案件编号 --out cases/
@@ -77,14 +80,19 @@ def intake(
     summary = result.to_dict()
     if as_json:
         echo_json(summary)
-        return
+    else:
+        _print_intake(summary, out)
+    if summary["rejected"]:
+        click.echo(f"kept aside: {out / 'rejected.jsonl'}", err=True)
+    finish(summary["rejected"])
+
+
+def _print_intake(summary: dict[str, Any], out: Path) -> None:
     click.echo(
         f"案件 cases: {summary['accepted']:,} accepted, {summary['rejected']:,} kept aside "
         f"({', '.join(f'{k} ×{v}' for k, v in summary['rejected_by_code'].items()) or 'none'}) → {out}"
     )
     click.echo(f"标识 identifiers: {summary['identifiers']:,}; 研判 labels: {summary['labels']}")
-    if summary["rejected"]:
-        click.echo(f"kept aside: {out / 'rejected.jsonl'}", err=True)
 
 
 @cases.command("link")

@@ -17,8 +17,12 @@ from fanzha.sim.config import PRESETS
 @click.option("--days", type=int, help="Number of days (overrides the preset).")
 @click.option("--seed", type=int, help="Random seed; the same seed gives byte-identical files.")
 @click.option("--leaks", type=int, help="Number of leaking merchants / courier outlets.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write the world to.")
-@click.option("--force", is_flag=True, help="Write into --out even when it is not empty.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the world to, whole or not at all.",
+)
+@click.option("--force", is_flag=True, help="Replace --out (as a whole) when it is not empty.")
 @click.option(
     "--check",
     "check_dir",
@@ -82,17 +86,11 @@ def sim(
     }
     if changes:
         cfg = cfg.replace(**changes)
-    if out.exists() and not out.is_dir():
-        raise InputError("E008", where=str(out))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError("E423", where=str(out))
+    from fanzha.cli.progress import progress_bar
     from fanzha.sim.generate import simulate
 
-    def progress(day: int, total: int, rows: int) -> None:
-        if not quiet:
-            click.echo(f"\rday {day}/{total}  {rows:,} transfers", err=True, nl=day == total)
-
-    result = simulate(cfg, out, progress=progress)
+    with progress_bar(quiet=quiet) as progress:
+        result = simulate(cfg, out, force=force, progress=progress)
     lost = [c for c in result.campaigns if c.amount_lost]
     click.echo(
         f"wrote {out}: {result.rows['transfers.parquet']:,} transfers, {result.rows['events.parquet']:,} events, "

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from fanzha.cli.common import echo_json, json_option
+from fanzha.cli.common import echo_json, finish, json_option, quiet_option
+from fanzha.cli.progress import progress_bar
 from fanzha.trace.backends import BACKENDS
 from fanzha.trace.ingest import ColumnMap
 from fanzha.trace.policies import POLICIES
@@ -34,7 +36,13 @@ from fanzha.trace.policies import POLICIES
     type=click.Choice(POLICIES.names(aliases=True)),
     help="Amount attribution policy.",
 )
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for every output file.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for every output file, written whole or not at all.",
+)
+@click.option("--force", is_flag=True, help="Replace --out (as a whole) when it is not empty.")
 @click.option(
     "--map",
     "maps",
@@ -78,11 +86,13 @@ from fanzha.trace.policies import POLICIES
     "--top", default=40, show_default=True, type=click.IntRange(1, 500), help="Accounts shown in graph.svg."
 )
 @json_option
+@quiet_option
 def trace(
     ledgers: tuple[Path, ...],
     seeds: Path,
     policy: str,
     out: Path,
+    force: bool,
     maps: tuple[str, ...],
     mapping: Path | None,
     accounts: Path | None,
@@ -96,10 +106,13 @@ def trace(
     no_mules: bool,
     top: int,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Trace victims' money through bank ledgers: flows, freeze list, cash-outs, mules, gangs.
 
     追踪受害人资金：资金流向、冻结名单、取现地点、疑似卡农与团伙。
+
+    Exit status 1 when ledger rows were kept aside (listed in OUT/rejected_rows.csv; the rest is traced).
     """
     from fanzha.trace.api import run_trace
 
@@ -109,26 +122,38 @@ def trace(
     if tz is not None:
         cmap.timezone = tz
         cmap.validate(where="--tz")
-    run = run_trace(
-        list(ledgers),
-        seeds,
-        policy=policy,
-        out=out,
-        mapping=cmap,
-        accounts=accounts,
-        max_hops=max_hops,
-        until=until,
-        window=window,
-        backend=backend,
-        db=db,
-        mules=not no_mules,
-        links=links,
-        top=top,
-    )
+    with progress_bar(quiet=quiet) as progress:
+        run = run_trace(
+            list(ledgers),
+            seeds,
+            policy=policy,
+            out=out,
+            force=force,
+            mapping=cmap,
+            mapping_file=mapping,
+            accounts=accounts,
+            max_hops=max_hops,
+            until=until,
+            window=window,
+            backend=backend,
+            db=db,
+            mules=not no_mules,
+            links=links,
+            top=top,
+            progress=progress,
+        )
     s = run.report.summary
+    rejected = int(s["ledger"]["rows_rejected"])
     if as_json:
         echo_json(s)
-        return
+    else:
+        _print(s, out)
+    if rejected:
+        click.echo(f"kept aside: {rejected:,} ledger rows → {out / 'rejected_rows.csv'}", err=True)
+    finish(rejected)
+
+
+def _print(s: dict[str, Any], out: Path) -> None:
     led = s["ledger"]
     click.echo(f"策略 policy: {s['policy']['zh']} ({s['policy']['name']})")
     click.echo(

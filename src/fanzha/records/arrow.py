@@ -7,6 +7,7 @@ number of fen, so conversion is a buffer copy, never a float.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -101,3 +102,15 @@ def take_strings(table: pa.Array, idx: npt.ArrayLike, mask: npt.NDArray[np.bool_
 
 def strings(values: Sequence[str | None]) -> pa.Array:
     return pa.array(values, type=pa.string())
+
+
+def write_csv(table: pa.Table, path: str | Path) -> None:
+    """`table` as a UTF-8 CSV file: a header of its column names, then each row as Python renders its values
+    (None as an empty cell)."""
+    import csv
+
+    cols = table.column_names
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        w.writerows(zip(*(table[c].to_pylist() for c in cols), strict=True))

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +208,25 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
         return p.read_bytes()
 
 
+def read_csv_rows(path: str | Path) -> list[tuple[int, list[str]]]:
+    """The rows of a small CSV file (a header, then seeds or links), each with the line it starts on, the file
+    read as `decode_bytes` reads it (E001–E007 when it cannot be). Any line break ends a row (\\n, \\r\\n, a
+    lone \\r), a quoted field may hold line breaks, a byte-order mark is dropped; a row the csv module cannot
+    parse (a field beyond its 128 KiB) is E007 at its line."""
+    where = str(path)
+    text = decode_bytes(read_bytes(path), where=where).removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError("E007", where=f"{where}:{start}", reason=str(exc)) from None
+    return rows
+
+
 def read_text_file(path: str | Path) -> str:
     """A text file decoded (see `decode_bytes`), refused above `MAX_FILE_BYTES`."""
     return decode_bytes(read_bytes(path, limit=MAX_FILE_BYTES), where=str(path))
@@ -231,7 +252,8 @@ def load_yaml(path: str | Path) -> Any:
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f"{p}:{line + 1}" if line is not None else str(p)
-        raise YamlError(where, getattr(exc, "problem", None) or str(exc)) from None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise YamlError(where, " ".join(reason.split())) from None  # one line, as every error is
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ one day plus the world's entities, the mule queues and the campaigns.
 from __future__ import annotations
 
 import time as _time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +18,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
 from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
+from fanzha.records.outputs import atomic_dir
 from fanzha.records.schema import (
     BALANCES,
     CHANNELS,
@@ -93,18 +96,35 @@ def simulate(
     config: SimConfig,
     out: str | Path | None = None,
     *,
+    force: bool = False,
     interventions: Iterable[tuple[str | int, datetime | int]] = (),
-    progress: Callable[[int, int, int], None] | None = None,
+    progress: Progress = silent,
 ) -> SimResult:
     """Generate the world of `config` into `out` (nothing is written when `out` is None).
+
+    The world is written whole or not at all: it is generated in a folder beside `out` and renamed into place
+    when complete (`fanzha.records.outputs.atomic_dir`), so a failure or a kill leaves no world, or the one that
+    was there. An `out` that is not empty is refused before any work (E042) unless `force`, which replaces it
+    whole; a missing parent folder is created. `progress` is told the days generated (stage "days").
 
     `interventions` are (person, time) pairs: a person in a campaign is dissuaded at that time and stops
     there (an `intervention` event is added); everything else is drawn exactly as without them.
     """
     check_variants()
     started = _time.perf_counter()
-    gen = _Generator(config, Path(out) if out is not None else None, _parse_interventions(interventions))
-    gen.run(progress)
+    plan = _parse_interventions(interventions)
+    if out is None:
+        gen = _Generator(config, None, plan)
+        gen.run(progress)
+    else:
+        target = Path(out)
+        try:
+            target.resolve().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError("E422", where=str(target), reason=exc.strerror or str(exc)) from None
+        with atomic_dir(target, force=force) as tmp:
+            gen = _Generator(config, tmp, plan)
+            gen.run(progress)
     return SimResult(
         config,
         dict(gen.writers.rows),
@@ -180,7 +200,7 @@ class _Generator:
         return leaks
 
     # -- the day loop ---------------------------------------------------------------------------------
-    def run(self, progress: Callable[[int, int, int], None] | None) -> None:
+    def run(self, progress: Progress) -> None:
         w = self.world
         self.writers.write("people.parquet", w.people_table())
         self.writers.write("contacts.parquet", w.contacts_table())
@@ -189,8 +209,7 @@ class _Generator:
         self.writers.write("devices.parquet", w.devices_table())
         for day in range(self.cfg.days):
             self._day(day)
-            if progress is not None:
-                progress(day + 1, self.cfg.days, self.next_tx)
+            progress("days", day + 1, self.cfg.days)
         # planned transfers still pending after the last day (mules' last hops) are executed and written
         tail = self.engine.run_until(np.iinfo(np.int64).max)
         if tail or any(self.pending.values()):

@@ -18,6 +18,9 @@ import orjson
 import pyarrow as pa
 
 from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
+from fanzha.records.arrow import write_csv
+from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.units import parse_duration, parse_time
 from fanzha.trace.backends import Backend, get_backend
 from fanzha.trace.engine import TraceResult, trace
@@ -44,13 +47,19 @@ class TraceRun:
     files: list[str] = field(default_factory=list)
 
 
+#: the steps of `run_trace`, as its progress reports them (stage "steps")
+STEPS: tuple[str, ...] = ("load", "trace", "report", "mules", "gangs", "write")
+
+
 def run_trace(
     ledger: str | Path | Sequence[str | Path] | Ledger,
     seeds: str | Path | Sequence[Seed | AccountSeed],
     *,
     policy: str = "fifo",
     out: str | Path | None = None,
+    force: bool = False,
     mapping: ColumnMap | None = None,
+    mapping_file: str | Path | None = None,
     accounts: str | Path | None = None,
     max_hops: int | None = None,
     until: str | None = None,
@@ -61,17 +70,27 @@ def run_trace(
     mule_params: MuleParams | None = None,
     links: str | Path | None = None,
     top: int = 40,
+    progress: Progress = silent,
 ) -> TraceRun:
-    """Load (unless given a `Ledger`), trace, score, link and (when `out` is given) write every output."""
+    """Load (unless given a `Ledger`), trace, score, link and (when `out` is given) write every output.
+
+    The output folder `out` is written beside its place and renamed into it when complete
+    (`fanzha.records.outputs.atomic_dir`): refused before any work when it is one of the inputs or holds one
+    (E040, `mapping_file` among them), when it is not empty unless `force` (E042: then replaced whole), when
+    it would hold `db` (E542); a missing parent folder is created. `progress` follows the `STEPS`."""
     pol = get_policy(policy)  # fail fast on a bad name, before loading anything
     if max_hops is not None and max_hops < 1:
         raise InputError("E508", where="--max-hops", value=max_hops)
+    inputs = _inputs(ledger, seeds, accounts, links, mapping_file)
+    db_path = Path(db) if db is not None else None
+    if db_path is not None:
+        check_output(db_path, inputs=inputs, option="--db")
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError("E511", where=str(out_dir), reason=exc.strerror) from None
+        _make_parent(out_dir)
+        check_output(out_dir, inputs=inputs, folder=True, force=force)
+        if db_path is not None and db_path.resolve().is_relative_to(out_dir.resolve()):
+            raise InputError("E542", where=f"--db {db_path}", out=str(out_dir))
     tz = mapping.timezone if mapping is not None else "Asia/Shanghai"
     limits = Limits(
         max_hops=max_hops,
@@ -80,58 +99,89 @@ def run_trace(
     )
     seed_list = read_seeds(seeds, tz) if isinstance(seeds, str | Path) else list(seeds)
     link_rows = read_links(links) if links is not None else None
+    progress("steps", 0, len(STEPS))
     led = (
         ledger
         if isinstance(ledger, Ledger)
-        else load_ledger(ledger, mapping=mapping, accounts=accounts, db=db)
+        else load_ledger(ledger, mapping=mapping, accounts=accounts, db=db_path, progress=progress)
     )
+    progress("steps", 1, len(STEPS))
     be = get_backend(backend, led)
-    result = trace(be, seed_list, pol, limits)
+    result = trace(be, seed_list, pol, limits, progress=progress)
+    progress("steps", 2, len(STEPS))
     rep = build_report(result, led)
+    progress("steps", 3, len(STEPS))
     mule_table = score_mules(be, led, mule_params) if mules else None
+    progress("steps", 4, len(STEPS))
     graph = gang_graph(be, led, mule_table, rep.flows, link_rows) if mules or link_rows else None
     if mule_table is not None:
         rep.summary["mules_flagged"] = int(sum(mule_table["flagged"].to_pylist()))
     if graph is not None:
         rep.summary["gangs"] = len(graph.gangs)
     run = TraceRun(led, be, result, rep, mule_table, graph)
+    progress("steps", 5, len(STEPS))
     if out_dir is not None:
-        run.files = write_report(rep, out_dir)
-        led.write_rejected(out_dir / "rejected_rows.csv")
-        run.files.append("rejected_rows.csv")
-        flagged = (
-            {
-                a
-                for a, f in zip(
-                    mule_table["account_id"].to_pylist(), mule_table["flagged"].to_pylist(), strict=True
-                )
-                if f
-            }
-            if mule_table is not None
-            else set()
-        )
-        (out_dir / "graph.svg").write_text(render_svg(rep, top=top, mules=flagged), encoding="utf-8")
-        run.files.append("graph.svg")
-        if mule_table is not None:
-            _write_mules(mule_table, out_dir / "mules.csv")
-            run.files.append("mules.csv")
-        if graph is not None:
-            (out_dir / "gang_graph.json").write_bytes(
-                orjson.dumps(graph.to_json(), option=orjson.OPT_INDENT_2) + b"\n"
-            )
-            _write_gangs(graph, out_dir / "gangs.csv")
-            run.files += ["gang_graph.json", "gangs.csv"]
+        with atomic_dir(out_dir, inputs=inputs, force=force) as tmp:
+            run.files = write_outputs(run, tmp, top=top)
+    progress("steps", len(STEPS), len(STEPS))
     return run
 
 
-def _write_mules(table: pa.Table, path: Path) -> None:
-    import csv
+def _inputs(
+    ledger: str | Path | Sequence[str | Path] | Ledger,
+    seeds: str | Path | Sequence[Seed | AccountSeed],
+    *files: str | Path | None,
+) -> list[Path]:
+    """Every file or folder a run reads: what no output may be or hold."""
+    out: list[Path] = []
+    if isinstance(ledger, str | Path):
+        out.append(Path(ledger))
+    elif not isinstance(ledger, Ledger):
+        out.extend(Path(p) for p in ledger)
+    if isinstance(seeds, str | Path):
+        out.append(Path(seeds))
+    out.extend(Path(f) for f in files if f is not None)
+    return out
 
-    cols = table.column_names
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(cols)
-        w.writerows(zip(*(table[c].to_pylist() for c in cols), strict=True))
+
+def _make_parent(out: Path) -> None:
+    """The folder `out` goes in, created when missing (as `fanzha trace` always did); E041 when it cannot be."""
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise InputError("E041", where=f"--out {out}", folder=str(parent)) from None
+
+
+def write_outputs(run: TraceRun, out: Path, *, top: int = 40) -> list[str]:
+    """Every output file of `run` into the folder `out`; the names written."""
+    rep, mule_table, graph = run.report, run.mules, run.gangs
+    files = write_report(rep, out)
+    run.ledger.write_rejected(out / "rejected_rows.csv")
+    files.append("rejected_rows.csv")
+    flagged = (
+        {
+            a
+            for a, f in zip(
+                mule_table["account_id"].to_pylist(), mule_table["flagged"].to_pylist(), strict=True
+            )
+            if f
+        }
+        if mule_table is not None
+        else set()
+    )
+    (out / "graph.svg").write_text(render_svg(rep, top=top, mules=flagged), encoding="utf-8")
+    files.append("graph.svg")
+    if mule_table is not None:
+        write_csv(mule_table, out / "mules.csv")
+        files.append("mules.csv")
+    if graph is not None:
+        (out / "gang_graph.json").write_bytes(
+            orjson.dumps(graph.to_json(), option=orjson.OPT_INDENT_2) + b"\n"
+        )
+        _write_gangs(graph, out / "gangs.csv")
+        files += ["gang_graph.json", "gangs.csv"]
+    return files
 
 
 def _write_gangs(graph: GangGraph, path: Path) -> None:

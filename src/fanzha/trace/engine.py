@@ -24,9 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
 from fanzha.trace.backends.base import Backend
-from fanzha.trace.model import CLEAN, AccountSeed, Limits, Seed
+from fanzha.trace.model import CLEAN, MAX_US, MIN_US, AccountSeed, Limits, Seed
 from fanzha.trace.policies import AccountState, Piece, Policy, get_policy
+
+_CHUNK = 1 << 16  # transfers of the pass between two reports of progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +134,10 @@ def trace(
     limits: Limits | None = None,
     *,
     account_codes: dict[str, int] | None = None,
+    progress: Progress = silent,
 ) -> TraceResult:
-    """Follow the victims' money from `seeds` through the ledger under `policy` within `limits`."""
+    """Follow the victims' money from `seeds` through the ledger under `policy` within `limits`; `progress` is
+    told the transfers of the pass done (stage "transfers")."""
     pol = get_policy(policy) if isinstance(policy, str) else policy
     lim = limits or Limits()
     if lim.max_hops is not None and lim.max_hops < 1:
@@ -141,8 +146,8 @@ def trace(
     t0 = clock()
     victims, resolved, warnings = resolve_seeds(backend, seeds, account_codes)
     until_us = lim.until_us
-    if lim.window_us is not None and resolved:
-        end = min(s.t for s in resolved) + lim.window_us
+    if lim.window_us is not None and resolved:  # a window beyond every ledger time ends at the last one
+        end = min(s.t for s in resolved) + min(lim.window_us, MAX_US - MIN_US)
         until_us = end if until_us is None else min(until_us, end)
     until_pos = backend.last_pos(until_us)
     in_window = [s for s in resolved if s.pos <= until_pos]
@@ -188,7 +193,9 @@ def trace(
         opening,
         pol,
         lim,
+        progress,
     )
+    progress("transfers", len(rows), len(rows))
     result.first = first
     t4 = clock()
     result.stats.update(
@@ -221,6 +228,7 @@ def _pass(
     opening: dict[int, int],
     pol: Policy,
     lim: Limits,
+    progress: Progress = silent,
 ) -> None:
     states: dict[int, AccountState] = {}
     lib: dict[int, int] = {}
@@ -238,87 +246,90 @@ def _pass(
     untracked: dict[int, int] = defaultdict(int)
     rows = result.rows
     overdrafts = 0
-    for i in range(len(pos_l)):
-        p = pos_l[i]
-        s = src_l[i]
-        d = dst_l[i]
-        amt = amt_l[i]
-        terminal = term_l[i]
-        rows[p] = (s, d, amt, t_l[i], terminal)
-        # -- what leaves the source ------------------------------------------------------------------
-        st = states.get(s)
-        if st is None and s in first and p > first[s]:
-            st = states[s] = pol.new_state(opening.get(s, 0))
-            lib[s] = 0
-        if st is not None:
-            taken = st.take(amt)
-            if conserving:
-                got = 0
-                for pc_ in taken:
-                    got += pc_[3]
-                if got < amt:
-                    overdrafts += 1
-                    taken.append((CLEAN, 0, -1, amt - got))
-            bal = st.balance
-            if lib[s] > bal:
-                lib[s] = bal
-        else:
-            taken = [(CLEAN, 0, -1, amt)]
-        # the pieces that move, as they were held: (label, hop so far, via = the transfer that brought it,
-        # fen); a seed transfer's money is its victim's from hop 0, via −1 (it was there before).
-        seed = seed_at.get(p)
-        if seed is None:
-            moving = taken
-            limit = max_hops  # beyond it a victim's piece is no longer followed and moves on as clean
-        else:  # a loss-making transfer: its clean money becomes the victim's
-            v = seed.victim
-            limit = unlimited
-            moving = []  # plain loops: a comprehension would make max_hops and v closure cells (slower)
-            if conserving:
-                for pc in taken:
-                    moving.append((v, 0, -1, pc[3]) if pc[0] == CLEAN else pc)
-            else:  # poison: the seed transfer is the victim's in full, and keeps the marks it carries
-                moving.append((v, 0, -1, amt))
-                for pc in taken:
-                    if pc[0] != CLEAN and pc[0] != v and pc[1] < max_hops:
-                        moving.append(pc)
-        # carry them one hop on: each victim's piece is a flow whose parent is the transfer that brought it
-        pieces: list[Piece] = []
-        for label, hop, via, fen in moving:
-            if label == CLEAN:
-                pieces.append((CLEAN, 0, -1, fen))
-            elif hop >= limit:
-                beyond[label] += fen
-                pieces.append((CLEAN, 0, -1, fen))
+    n = len(pos_l)
+    for lo in range(0, n, _CHUNK):  # progress between chunks: nothing added to the loop itself
+        progress("transfers", lo, n)
+        for i in range(lo, min(lo + _CHUNK, n)):
+            p = pos_l[i]
+            s = src_l[i]
+            d = dst_l[i]
+            amt = amt_l[i]
+            terminal = term_l[i]
+            rows[p] = (s, d, amt, t_l[i], terminal)
+            # -- what leaves the source ------------------------------------------------------------------
+            st = states.get(s)
+            if st is None and s in first and p > first[s]:
+                st = states[s] = pol.new_state(opening.get(s, 0))
+                lib[s] = 0
+            if st is not None:
+                taken = st.take(amt)
+                if conserving:
+                    got = 0
+                    for pc_ in taken:
+                        got += pc_[3]
+                    if got < amt:
+                        overdrafts += 1
+                        taken.append((CLEAN, 0, -1, amt - got))
+                bal = st.balance
+                if lib[s] > bal:
+                    lib[s] = bal
             else:
-                hop += 1
-                pieces.append((label, hop, p, fen))
-                f_pos.append(p)
-                f_victim.append(label)
-                f_hop.append(hop)
-                f_parent.append(via)
-                f_fen.append(fen)
-        # -- where it arrives ------------------------------------------------------------------------
-        if terminal:
-            continue
-        dt = states.get(d)
-        if dt is None and d in first and p >= first[d]:
-            dt = states[d] = pol.new_state(opening.get(d, 0))
-            lib[d] = 0
-        if dt is None:
+                taken = [(CLEAN, 0, -1, amt)]
+            # the pieces that move, as they were held: (label, hop so far, via = the transfer that brought it,
+            # fen); a seed transfer's money is its victim's from hop 0, via −1 (it was there before).
+            seed = seed_at.get(p)
+            if seed is None:
+                moving = taken
+                limit = max_hops  # beyond it a victim's piece is no longer followed and moves on as clean
+            else:  # a loss-making transfer: its clean money becomes the victim's
+                v = seed.victim
+                limit = unlimited
+                moving = []  # plain loops: a comprehension would make max_hops and v closure cells (slower)
+                if conserving:
+                    for pc in taken:
+                        moving.append((v, 0, -1, pc[3]) if pc[0] == CLEAN else pc)
+                else:  # poison: the seed transfer is the victim's in full, and keeps the marks it carries
+                    moving.append((v, 0, -1, amt))
+                    for pc in taken:
+                        if pc[0] != CLEAN and pc[0] != v and pc[1] < max_hops:
+                            moving.append(pc)
+            # carry them one hop on: each victim's piece is a flow whose parent is the transfer that brought it
+            pieces: list[Piece] = []
+            for label, hop, via, fen in moving:
+                if label == CLEAN:
+                    pieces.append((CLEAN, 0, -1, fen))
+                elif hop >= limit:
+                    beyond[label] += fen
+                    pieces.append((CLEAN, 0, -1, fen))
+                else:
+                    hop += 1
+                    pieces.append((label, hop, p, fen))
+                    f_pos.append(p)
+                    f_victim.append(label)
+                    f_hop.append(hop)
+                    f_parent.append(via)
+                    f_fen.append(fen)
+            # -- where it arrives ------------------------------------------------------------------------
+            if terminal:
+                continue
+            dt = states.get(d)
+            if dt is None and d in first and p >= first[d]:
+                dt = states[d] = pol.new_state(opening.get(d, 0))
+                lib[d] = 0
+            if dt is None:
+                for label, _, _, fen in pieces:
+                    if label != CLEAN:
+                        untracked[label] += fen
+                continue
+            dt.put(amt, pieces)
+            tainted_in = 0
             for label, _, _, fen in pieces:
                 if label != CLEAN:
-                    untracked[label] += fen
-            continue
-        dt.put(amt, pieces)
-        tainted_in = 0
-        for label, _, _, fen in pieces:
-            if label != CLEAN:
-                tainted_in += fen
-        if not conserving:
-            tainted_in = amt if tainted_in else 0
-        if tainted_in:
-            lib[d] = min(lib[d] + tainted_in, dt.balance)
+                    tainted_in += fen
+            if not conserving:
+                tainted_in = amt if tainted_in else 0
+            if tainted_in:
+                lib[d] = min(lib[d] + tainted_in, dt.balance)
     for a, state in states.items():
         result.balances[a] = state.balance
         held = state.held()

@@ -7,7 +7,6 @@ Links only join suspects, so a victim whose account a gang drove from its own ph
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes, read_bytes
+from fanzha.records.files import read_csv_rows
 from fanzha.trace.backends.base import Backend
 from fanzha.trace.ingest import Ledger
 
@@ -49,12 +48,11 @@ def read_links(path: str | Path) -> list[tuple[str, str, str]]:
     """(account_id, kind, value) rows of a links CSV (header `account_id,kind,value`), e.g. the phone
     bound to a card or the holder's id number."""
     p = Path(path)
-    text = decode_bytes(read_bytes(p), where=str(p))
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or [c.strip().lstrip("\ufeff") for c in rows[0]][:3] != ["account_id", "kind", "value"]:
+    rows = read_csv_rows(p)
+    if not rows or [c.strip() for c in rows[0][1]][:3] != ["account_id", "kind", "value"]:
         raise InputError("E530", where=f"{p}:1")
     out: list[tuple[str, str, str]] = []
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in rows[1:]:
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) < 3 or not row[0].strip() or not row[2].strip():

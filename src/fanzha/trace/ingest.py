@@ -16,11 +16,12 @@ reason, raw)`, are counted in the load report, and `Ledger.write_rejected` write
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import time as _time
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,24 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from fanzha.errors import InputError
+from fanzha.progress import Progress, silent
 from fanzha.records.events import Rejected
-from fanzha.records.files import YamlError, load_yaml
-from fanzha.trace.model import CASH_OUT_CHANNELS, CHANNELS, SINK_KINDS
+from fanzha.records.files import SNIFF_BYTES, YamlError, load_yaml, stream_encoding
+from fanzha.records.units import US_PER_SECOND
+from fanzha.trace.model import (
+    CASH_OUT_CHANNELS,
+    CHANNELS,
+    MAX_FEN,
+    MAX_OPENING_FEN,
+    MAX_US,
+    MIN_US,
+    SINK_KINDS,
+)
 
 TRANSFER_FIELDS: tuple[str, ...] = (
     "transfer_id",
@@ -55,6 +67,18 @@ ACCOUNT_FIELDS: tuple[str, ...] = (
     "city",
     "opened",
     "opening_balance",
+)
+
+#: the keys of a column mapping file
+MAPPING_KEYS: tuple[str, ...] = (
+    "columns",
+    "timezone",
+    "amount_unit",
+    "channels",
+    "time_formats",
+    "direction_out",
+    "direction_in",
+    "encoding",
 )
 
 DEFAULT_TIME_FORMATS: tuple[str, ...] = (
@@ -105,7 +129,7 @@ class ColumnMap:
     time_formats: tuple[str, ...] = DEFAULT_TIME_FORMATS
     direction_out: tuple[str, ...] = DIRECTION_OUT
     direction_in: tuple[str, ...] = DIRECTION_IN
-    encoding: str = "utf-8"
+    encoding: str | None = None  # None: detected (`fanzha.records.files`)
 
     @classmethod
     def identity(cls) -> ColumnMap:
@@ -123,19 +147,9 @@ class ColumnMap:
             raise InputError("E516", where=exc.where, reason=exc.reason) from None
         if not isinstance(data, dict):
             raise InputError("E517", where=str(p), key=p.name)
-        known = {
-            "columns",
-            "timezone",
-            "amount_unit",
-            "channels",
-            "time_formats",
-            "direction_out",
-            "direction_in",
-            "encoding",
-        }
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - set(MAPPING_KEYS))
         if unknown:
-            raise InputError("E518", where=str(p), keys=unknown, valid=sorted(known))
+            raise InputError("E518", where=str(p), keys=unknown, valid=sorted(MAPPING_KEYS))
         cols = data.get("columns") or {}
         if not isinstance(cols, dict):
             raise InputError("E517", where=str(p), key="columns")
@@ -344,51 +358,58 @@ class Ledger:
 
 
 # -- reading files ----------------------------------------------------------------------------------------
-def read_rows(path: Path, encoding: str = "utf-8") -> pa.Table:
-    """A CSV (every column as text) or Parquet file as an Arrow table."""
+def read_rows(path: Path, encoding: str | None = None) -> pa.Table:
+    """A CSV (every column as text) or Parquet file as an Arrow table. A CSV's encoding is `encoding` when
+    given (E513 when its head does not decode in it), else the one `fanzha.records.files` detects: a
+    byte-order mark, UTF-8, GB18030, UTF-16 with or without a mark (E003 binary data, E004 none fits)."""
     if not path.is_file():
-        raise InputError("E001", where=str(path))
+        raise InputError("E002" if path.is_dir() else "E001", where=str(path))
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
             return pq.read_table(path)
         if suffix in (".csv", ".txt", ".tsv"):
             return _read_csv(path, encoding, "\t" if suffix == ".tsv" else ",")
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError) as exc:
         raise InputError("E007", where=str(path), reason=str(exc).splitlines()[0]) from None
     except OSError as exc:
-        raise InputError("E007", where=str(path), reason=str(exc)) from None
+        raise InputError("E007", where=str(path), reason=exc.strerror or str(exc)) from None
     raise InputError("E501", where=str(path), suffix=suffix or "-")
 
 
-def _read_csv(path: Path, encoding: str, delimiter: str) -> pa.Table:
+def _read_csv(path: Path, encoding: str | None, delimiter: str) -> pa.Table:
     with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    enc = encoding
-    if head.startswith(b"\xef\xbb\xbf"):
-        enc = "utf-8-sig"
-    try:
-        text = head.decode(enc if enc != "utf-8-sig" else "utf-8-sig", errors="strict")
-    except UnicodeDecodeError:
+        head = fh.read(SNIFF_BYTES)
+    where = str(path)
+    if encoding is not None:  # the mapping names it
         try:
-            head.decode("gb18030")
-            enc = "gb18030"
-            text = head.decode("gb18030")
-        except UnicodeDecodeError:
-            raise InputError("E513", where=str(path), encoding=encoding) from None
-    first = next(csv.reader(io.StringIO(text), delimiter=delimiter), None)
+            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < SNIFF_BYTES)
+        except (UnicodeDecodeError, LookupError):
+            raise InputError("E513", where=where, encoding=encoding) from None
+        enc = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    else:
+        enc = stream_encoding(head, where=where)
+    if enc == "utf-8" and head.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    skip = len(codecs.BOM_UTF8) if enc == "utf-8-sig" and head.startswith(codecs.BOM_UTF8) else 0
+    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head, final=False)
+    try:  # any line break ends the header (a lone \r too, as Arrow reads it)
+        first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter), None)
+    except csv.Error as exc:  # a name beyond the csv module's 128 KiB
+        raise InputError("E007", where=f"{where}:1", reason=str(exc)) from None
     if not first:
-        raise InputError("E514", where=str(path))
+        raise InputError("E514", where=where)
     names = [c.strip() for c in first]
-    read = pacsv.ReadOptions(encoding="utf8" if enc == "utf-8-sig" else enc, column_names=names, skip_rows=1)
+    # UTF-8 is read by Arrow itself (after the mark); any other encoding is transcoded as it is read
+    arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
+    read = pacsv.ReadOptions(encoding=arrow_enc, column_names=names, skip_rows=1)
     conv = pacsv.ConvertOptions(
         column_types={n: pa.string() for n in names}, strings_can_be_null=True, null_values=[""]
     )
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=conv)
-    if enc == "utf-8-sig" and names and names[0].startswith("\ufeff"):
-        table = table.rename_columns([names[0].lstrip("\ufeff"), *names[1:]])
-    return table
+    with open(path, "rb") as fh:
+        fh.seek(skip)
+        return pacsv.read_csv(fh, read_options=read, parse_options=parse, convert_options=conv)
 
 
 # -- SQL building -----------------------------------------------------------------------------------------
@@ -400,36 +421,62 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _str(col: str, table: str = "") -> str:
+    """SQL: a column's value as text (NULL when it has none: bytes that are not UTF-8)."""
+    return f"TRY_CAST({table}{_q(col)} AS VARCHAR)"
+
+
 def _text(col: str) -> str:
-    return f"nullif(trim(CAST({_q(col)} AS VARCHAR)), '')"
+    return f"nullif(trim({_str(col)}), '')"
 
 
-def amount_sql(col: str, typ: pa.DataType, unit: str) -> tuple[str, str]:
-    """(expression giving fen as HUGEINT-or-NULL, expression true when the value has sub-fen digits)."""
+def amount_sql(col: str, typ: pa.DataType, unit: str, limit: int = MAX_FEN) -> tuple[str, str, str]:
+    """(expression giving fen as HUGEINT-or-NULL, expression true when the value has sub-fen digits,
+    expression true when the value is beyond `limit` fen either way)."""
     c = _q(col)
     scale = 100 if unit == "yuan" else 1
     if pa.types.is_decimal(typ) or pa.types.is_integer(typ):
-        val = f"CAST({c} AS DECIMAL(38,6))"
+        src = c
+        val = f"TRY_CAST({c} AS DECIMAL(38,6))"
     elif pa.types.is_floating(typ):
-        val = f"CAST(round({c}, 6) AS DECIMAL(38,6))"
+        src = c
+        val = f"TRY_CAST(round({c}, 6) AS DECIMAL(38,6))"
     else:
-        cleaned = f"regexp_replace(trim(CAST({c} AS VARCHAR)), '[¥￥,，\\s元]|RMB|CNY', '', 'g')"
-        val = f"TRY_CAST({cleaned} AS DECIMAL(38,6))"
-    scaled = f"({val} * {scale})"
-    return f"TRY_CAST({scaled} AS HUGEINT)", f"({scaled} <> round({scaled}))"
+        src = f"regexp_replace(trim({_str(col)}), '[¥￥,，\\s元]|RMB|CNY', '', 'g')"
+        val = f"TRY_CAST({src} AS DECIMAL(38,6))"
+    number = f"TRY_CAST({src} AS DOUBLE)"
+    over = f"coalesce(isfinite({number}) AND abs({number}) > {limit // scale}, false)"
+    scaled = f"(CASE WHEN NOT {over} THEN {val} END * {scale})"  # never multiplied beyond the range
+    return f"TRY_CAST({scaled} AS HUGEINT)", f"({scaled} <> round({scaled}))", over
+
+
+def _coarse_times_as_us(table: pa.Table) -> pa.Table:
+    """`table` with its timestamps in seconds or milliseconds as µs, a value beyond µs's range null (E524).
+    DuckDB cannot be given them as they are: it scans a zoned one beyond that range as an error, and casting one
+    without a zone is a fatal error that invalidates the connection."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_timestamp(f.type) and f.type.unit in ("s", "ms"):
+            per = US_PER_SECOND if f.type.unit == "s" else US_PER_SECOND // 1000
+            ticks = table.column(i).cast(pa.int64())
+            most = np.iinfo(np.int64).max // per
+            fits = pc.and_(pc.greater_equal(ticks, -most), pc.less_equal(ticks, most))
+            us = pc.if_else(fits, pc.multiply(ticks, per), None)
+            typ = pa.timestamp("us", f.type.tz)
+            table = table.set_column(i, f.with_type(typ), us.cast(typ))
+    return table
 
 
 def time_sql(cols: list[str], typ: pa.DataType, tz: str, formats: Sequence[str]) -> str:
     """Expression giving µs since the epoch (UTC) or NULL."""
     if len(cols) == 1 and pa.types.is_timestamp(typ):
         c = _q(cols[0])
-        if typ.tz is not None:
-            return f"epoch_us({c})"
-        return f"epoch_us(timezone({_lit(tz)}, {c}))"
+        if typ.tz is not None:  # any unit as µs; beyond µs's range NULL (E524)
+            return f"epoch_us(TRY_CAST({c} AS TIMESTAMPTZ))"
+        return f"epoch_us(timezone({_lit(tz)}, TRY_CAST({c} AS TIMESTAMP)))"
     if len(cols) == 1 and pa.types.is_date(typ):
-        return f"epoch_us(timezone({_lit(tz)}, CAST({_q(cols[0])} AS TIMESTAMP)))"
-    parts = ", ".join(f"trim(CAST({_q(c)} AS VARCHAR))" for c in cols)
-    s = f"concat_ws(' ', {parts})" if len(cols) > 1 else f"trim(CAST({_q(cols[0])} AS VARCHAR))"
+        return f"epoch_us(timezone({_lit(tz)}, TRY_CAST({_q(cols[0])} AS TIMESTAMP)))"
+    parts = ", ".join(f"trim({_str(c)})" for c in cols)
+    s = f"concat_ws(' ', {parts})" if len(cols) > 1 else f"trim({_str(cols[0])})"
     fmts = "[" + ", ".join(_lit(f) for f in formats) + "]"
     return (
         f"coalesce(epoch_us(TRY_CAST({s} AS TIMESTAMPTZ)), "
@@ -451,7 +498,7 @@ def channel_sql(col: str | None, mapping: dict[str, str]) -> str:
 def raw_sql(cmap: ColumnMap) -> str:
     """Expression rebuilding a row's mapped source values as text (for rejected rows only)."""
     cols = sorted({c for cs in cmap.columns.values() for c in cs})
-    return " || ' | ' || ".join(f"{_lit(c + '=')} || coalesce(CAST(r.{_q(c)} AS VARCHAR), '')" for c in cols)
+    return " || ' | ' || ".join(f"{_lit(c + '=')} || coalesce({_str(c, 'r.')}, '')" for c in cols)
 
 
 #: The codes of rows kept aside and the params of each, in order. In SQL a row's `reason` is its code followed by
@@ -466,6 +513,7 @@ REJECT_PARAMS: dict[str, tuple[str, ...]] = {
     "E526": ("field", "first"),
     "E527": (),
     "E528": ("value",),
+    "E529": ("field", "value"),
 }
 
 
@@ -488,21 +536,32 @@ def rejected_row(file: str, row: int, reason: str) -> Rejected:
     return Rejected.of(file, int(row), code, **dict(zip(names, values, strict=True)))
 
 
+def _once(names: list[str], used: Iterable[str], where: str) -> None:
+    """E543 when a column that is read appears more than once in a file (which one holds the field is unclear)."""
+    twice = sorted(n for n in set(used) if names.count(n) > 1)
+    if twice:
+        raise InputError("E543", where=where, columns=twice)
+
+
 def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k: int = 0) -> str:
     """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row)."""
     cols = cmap.columns
-    missing = sorted({c for cs in cols.values() for c in cs} - set(schema.names))
+    used = {c for cs in cols.values() for c in cs}
+    missing = sorted(used - set(schema.names))
     if missing:
-        raise InputError("E502", where=file_label, columns=missing, present=schema.names)
+        present = [n for n in schema.names if n != "__row"]
+        raise InputError("E502", where=file_label, columns=missing, present=present)
+    _once(schema.names, used, file_label)
 
     def one(f: str) -> str | None:
         return cols[f][0] if f in cols else None
 
     amt_col = one("amount")
     assert amt_col is not None
-    fen, subfen = amount_sql(amt_col, schema.field(amt_col).type, cmap.amount_unit)
+    fen, subfen, over = amount_sql(amt_col, schema.field(amt_col).type, cmap.amount_unit)
     t_cols = cols["time"]
     t_expr = time_sql(t_cols, schema.field(t_cols[0]).type, cmap.timezone, cmap.time_formats)
+    t_raw = "concat_ws(' ', " + ", ".join(_str(c) for c in t_cols) + ")"
     tid = one("transfer_id")
     tid_expr = _text(tid) if tid else f"{_lit(file_label + '#')} || CAST(__row AS VARCHAR)"
     if cmap.two_sided:
@@ -531,9 +590,10 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
     loc, dev = one("location"), one("device")
     inner = (
         f"SELECT __row, {_lit(file_label)} AS file, {tid_expr} AS transfer_id, {fen} AS __fen, {subfen} AS __subfen, "
+        f"{over} AS __over, {t_raw} AS __t_raw, "
         f"{t_expr} AS t, {channel_sql(one('channel'), cmap.channels)} AS channel, "
         f"{_text(loc) if loc else 'NULL'} AS location, {_text(dev) if dev else 'NULL'} AS device, "
-        f"CAST({_q(amt_col)} AS VARCHAR) AS __amt_raw, {sides}{k} AS k FROM {view}"
+        f"{_str(amt_col)} AS __amt_raw, {sides}{k} AS k FROM {view}"
     )
     mid = f"SELECT *, {dir_expr} AS __dir FROM ({inner})"
     return (
@@ -541,6 +601,7 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
         f"TRY_CAST({fen_final} AS BIGINT) AS amount, t, channel, location, device, k, "
         "CASE "
         f"WHEN transfer_id IS NULL THEN {_why('E520', _lit('transfer_id'))} "
+        f"WHEN __over THEN {_why('E529', _lit('amount'), _quoted('__amt_raw'))} "
         f"WHEN __fen IS NULL THEN {_why('E521', _quoted('__amt_raw'))} "
         f"WHEN __subfen THEN {_why('E523')} "
         f"WHEN {fen_final} <= 0 THEN {_why('E522')} "
@@ -548,6 +609,7 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
         f"WHEN {src_final} IS NULL THEN {_why('E520', _lit('src'))} "
         f"WHEN {dst_final} IS NULL THEN {_why('E520', _lit('dst'))} "
         f"WHEN t IS NULL THEN {_why('E524')} "
+        f"WHEN t < {MIN_US} OR t >= {MAX_US} THEN {_why('E529', _lit('time'), _quoted('__t_raw'))} "
         f"WHEN {src_final} = {dst_final} THEN {_why('E525')} "
         "END AS reason "
         f"FROM ({mid})"
@@ -597,8 +659,10 @@ def load_ledger(
     accounts: str | Path | pa.Table | None = None,
     db: str | Path | None = None,
     threads: int | None = None,
+    progress: Progress = silent,
 ) -> Ledger:
-    """Read ledger files into DuckDB (`db` file, or in memory) and return the `Ledger`.
+    """Read ledger files into DuckDB (`db` file, or in memory) and return the `Ledger`; `progress` is told the
+    files read (stage "ledger files"), then the cleaning steps (stage "load").
 
     `ledger` is a file, several files, or a folder (a sim world's `transfers.parquet` plus its
     `accounts.parquet`, or every CSV / Parquet file in it), or an Arrow table (rows are then reported
@@ -617,7 +681,7 @@ def load_ledger(
         acc_path = accounts
     elif accounts is not None:
         acc_path = Path(accounts)
-    con = duckdb.connect(str(db) if db is not None else ":memory:")
+    con = connect_db(db)
     if threads:
         _run(con, f"SET threads = {int(threads)}")
     _run(con, "SET enable_progress_bar = false")
@@ -628,6 +692,7 @@ def load_ledger(
     ordered = True  # are the rows already in ledger order (time, transfer_id)? then no sort is needed
     last: list[Any] = []
     for k, path in enumerate(files):
+        progress("ledger files", k, len(files))
         table = given[path] if path in given else read_rows(path, cmap.encoding)
         if cmap.columns == ColumnMap.identity().columns:  # optional columns of the contract may be absent
             absent = [
@@ -644,6 +709,7 @@ def load_ledger(
                     cmap.direction_in,
                     cmap.encoding,
                 )
+        table = _coarse_times_as_us(table)
         table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
         offsets.append(report.rows_read)
         report.rows_read += table.num_rows
@@ -651,7 +717,10 @@ def load_ledger(
         con.register(view, table)
         parts.append(clean_sql(view, str(path), table.schema, cmap, k))
         ordered = ordered and _in_ledger_order(table, cmap, last)
+    progress("ledger files", len(files), len(files))
+    progress("load", 0, 3)
     _run(con, "CREATE TEMP TABLE _clean AS " + " UNION ALL ".join(parts))
+    progress("load", 1, 3)
     # duplicates of transfer_id among good rows: keep the first (file, row), reject the others
     dups = _one(
         con,
@@ -682,6 +751,7 @@ def load_ledger(
     for k in range(len(files)):
         con.unregister(f"_raw{k}")
     _load_accounts(con, acc_path, cmap, report)
+    progress("load", 2, 3)
     _run(
         con,
         "CREATE OR REPLACE TEMP TABLE _ids AS SELECT account_id FROM _acc_in UNION "
@@ -711,6 +781,7 @@ def load_ledger(
         "FROM _clean c JOIN accounts sa ON sa.account_id = c.src JOIN accounts da ON da.account_id = c.dst "
         "WHERE c.reason IS NULL ORDER BY pos",
     )
+    progress("load", 3, 3)
     _run(con, "DROP TABLE _clean")
     _run(con, "DROP TABLE IF EXISTS _dup")
     _run(con, "DROP TABLE _ids")
@@ -730,12 +801,23 @@ def load_ledger(
     return Ledger(con, report)
 
 
+def connect_db(db: str | Path | None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to the file `db` (in memory when None); E541 when DuckDB cannot open it (not a
+    DuckDB file, locked by another process, not writable)."""
+    if db is None:
+        return duckdb.connect(":memory:")
+    try:
+        return duckdb.connect(str(db))
+    except duckdb.Error as exc:
+        raise InputError("E541", where=f"--db {db}", reason=str(exc).splitlines()[0]) from None
+
+
 def open_ledger(db: str | Path) -> Ledger:
     """A ledger loaded earlier into the DuckDB file `db` (`load_ledger(..., db=...)`), without reloading."""
     p = Path(db)
     if not p.is_file():
         raise InputError("E001", where=str(p))
-    con = duckdb.connect(str(p))
+    con = connect_db(p)
     _run(con, "SET enable_progress_bar = false")
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if not {"ledger", "accounts", "rejected"} <= tables:
@@ -756,8 +838,13 @@ def _in_ledger_order(table: pa.Table, cmap: ColumnMap, last: list[Any]) -> bool:
     col = table[tcols[0]]
     if not pa.types.is_timestamp(col.type) or col.null_count or table.num_rows == 0:
         return False
+    if not pa.types.is_string(table[tid].type):  # ids of another type are ordered as the load's text
+        return False
 
-    t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
+    try:
+        t = np.asarray(col.cast(pa.timestamp("us", tz=col.type.tz)).cast(pa.int64()).combine_chunks())
+    except pa.ArrowInvalid:  # beyond µs's range: the load keeps those rows aside
+        return False
     ids = table[tid]
     d = np.diff(t)
     if (d < 0).any():
@@ -791,6 +878,8 @@ def _load_accounts(
     report.accounts_file = str(path)
     if "account_id" not in table.column_names:
         raise InputError("E510", where=str(path), present=table.column_names)
+    _once(table.column_names, ACCOUNT_FIELDS, str(path))
+    table = _coarse_times_as_us(table)
     table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     con.register("_acc_raw", table)
     names = set(table.column_names)
@@ -799,9 +888,13 @@ def _load_accounts(
         return _text(name) if name in names else "NULL"
 
     if "opening_balance" in names:
-        fen, subfen = amount_sql("opening_balance", table.schema.field("opening_balance").type, "yuan")
+        fen, subfen, over = amount_sql(
+            "opening_balance", table.schema.field("opening_balance").type, "yuan", MAX_OPENING_FEN
+        )
         opening = f"CASE WHEN {_q('opening_balance')} IS NULL THEN 0 ELSE {fen} END"
-        bad_open = f"({_q('opening_balance')} IS NOT NULL AND ({fen} IS NULL OR {subfen} OR {fen} < 0))"
+        bad_open = (
+            f"({_q('opening_balance')} IS NOT NULL AND ({over} OR {fen} IS NULL OR {subfen} OR {fen} < 0))"
+        )
     else:
         opening, bad_open = "0", "false"
     opened = (

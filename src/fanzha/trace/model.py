@@ -33,6 +33,13 @@ CHANNEL_ZH: dict[str, str] = {
 
 CLEAN = -1  # the label of money that is no victim's
 
+#: the largest amount a ledger row may move, in fen: 1,000,000,000,000 yuan (sums of many such stay exact)
+MAX_FEN = 10**14
+#: the largest opening balance of an account, in fen (a bank's or a merchant's float can be huge)
+MAX_OPENING_FEN = 10**17
+#: the times a ledger row may have, µs since the epoch: from 1900-01-01 (inclusive) to 2200-01-01 (UTC)
+MIN_US, MAX_US = -2_208_988_800_000_000, 7_258_118_400_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class Seed:

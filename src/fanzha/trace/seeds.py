@@ -7,12 +7,10 @@ victim's). Both kinds may be mixed in one file. Problems are reported as `file:r
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes, read_bytes
+from fanzha.records.files import read_csv_rows
 from fanzha.records.units import parse_time
 from fanzha.trace.model import AccountSeed, Seed
 
@@ -20,17 +18,15 @@ from fanzha.trace.model import AccountSeed, Seed
 def read_seeds(path: str | Path, tz: str = "Asia/Shanghai") -> list[Seed | AccountSeed]:
     """The seeds of a CSV file, in file order."""
     p = Path(path)
-    text = decode_bytes(read_bytes(p), where=str(p))
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
+    rows = read_csv_rows(p)
+    if not rows:
         raise InputError("E504", where=str(p))
-    cols = [h.strip().lstrip("\ufeff") for h in header]
+    cols = [h.strip() for h in rows[0][1]]
     if "victim_id" not in cols or not ({"transfer_id"} <= set(cols) or {"account_id", "since"} <= set(cols)):
         raise InputError("E535", where=f"{p}:1", header=",".join(cols))
     at = {c: i for i, c in enumerate(cols)}
     out: list[Seed | AccountSeed] = []
-    for n, row in enumerate(reader, start=2):
+    for n, row in rows[1:]:
         if not row or all(not c.strip() for c in row):
             continue
         where = f"{p}:{n}"
