@@ -310,6 +310,7 @@ def render(chat: Mapping[str, Any], style: Style) -> Rendered:
         return round(v * d)
 
     shown: list[Shown] = []
+    chrome_items: list[str] = []
     for it in items:
         top = chat_top + it.top - offset
         if top + it.height < chat_top:
@@ -318,6 +319,7 @@ def render(chat: Mapping[str, Any], style: Style) -> Rendered:
         if not visible:
             continue
         if it.kind != "bubble":
+            chrome_items.extend(it.lines[i] for i in visible)
             for i in visible:
                 ty = chat_top + it.line_tops[i] - offset
                 draw.text((px(180), px(ty + 8)), it.lines[i], font=small, fill=theme.muted, anchor="mm")
@@ -362,7 +364,8 @@ def render(chat: Mapping[str, Any], style: Style) -> Rendered:
             )
         )
     chrome = _chrome(draw, style, theme, chat, seed, d, status_h, title_h, input_h, title_font, small)
-    return Rendered(img, shown, chrome)
+    nicks = [str(chat["nick"])] if show_nick and chat.get("nick") else []
+    return Rendered(img, shown, chrome + chrome_items + nicks)
 
 
 def _original(it: _Item, chat: Mapping[str, Any]) -> str:
