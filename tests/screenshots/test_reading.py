@@ -7,10 +7,11 @@ import pytest
 
 from fanzha.detect import Detector
 from fanzha.errors import InputError
-from fanzha.screenshots import read_screenshot, verdict_dict
+from fanzha.screenshots import check_screenshot, read_screenshot, verdict_dict
 from fanzha.screenshots.ocr import Box, Line, spread
 from fanzha.screenshots.reading import Bubble, join_lines
-from screenshots.conftest import Checked
+from fanzha.screenshots.render import Style, render
+from screenshots.conftest import SCAM_CHAT, Checked
 
 
 def _line(text: str, x0: int, y0: int) -> Line:
@@ -85,3 +86,26 @@ def test_an_image_with_no_text_is_e063() -> None:
     with pytest.raises(InputError) as exc:
         read_screenshot(png(540, 1170), where="blank.png")
     assert exc.value.code == "E063"
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        Style("wechat", "dark", 540, 1170),
+        Style("qq", "light", 540, 1170, jpeg=True),
+        Style("sms", "dark", 540, 1170),
+    ],
+    ids=lambda s: s.name,
+)
+def test_every_layout_reads_the_scam_chat_with_the_verdict_of_its_text(
+    style: Style, detector: Detector
+) -> None:
+    drawn = render(SCAM_CHAT, style)
+    verdict, reading, _ = check_screenshot(detector, drawn.data(style.jpeg))
+    assert [b.me for b in reading.bubbles] == [s.me for s in drawn.shown]
+    shown = detector.analyze(
+        [{"speaker": "我" if s.me else "对方", "text": s.text, "me": s.me} for s in drawn.shown]
+    )
+    assert verdict.label == shown.label == "scam"
+    chrome = [c for c in drawn.chrome if len(c) > 3 and c not in str(SCAM_CHAT["turns"])]
+    assert not any(c in b.text for c in chrome for b in reading.bubbles)  # no status bar, title or input bar

@@ -86,10 +86,13 @@ def check_image(
     it. Open to anyone, rate-limited as /v1/check. (A plain function: FastAPI runs it in a worker thread, since
     the OCR takes about a second.)"""
     from fanzha.errors import InputError
+    from fanzha.screenshots.image import MAX_BYTES
 
     if image is None:
         raise InputError("E922", where="image", field="image")
-    data = image.file.read()
+    if image.size is not None and image.size > MAX_BYTES:  # refused before it is read into memory
+        raise InputError("E065", where="image", size=image.size // 2**20, limit=MAX_BYTES // 2**20)
+    data = image.file.read(MAX_BYTES + 1)  # one byte over the limit is enough for open_image's E065
     verdict, png = centre.checker.image(data, lang=lang, explain=explain, draw=format == "png")
     if png is not None:
         return Response(png, media_type="image/png")
