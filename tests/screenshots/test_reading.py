@@ -109,3 +109,27 @@ def test_every_layout_reads_the_scam_chat_with_the_verdict_of_its_text(
     assert verdict.label == shown.label == "scam"
     chrome = [c for c in drawn.chrome if len(c) > 3 and c not in str(SCAM_CHAT["turns"])]
     assert not any(c in b.text for c in chrome for b in reading.bubbles)  # no status bar, title or input bar
+
+
+def test_the_ocr_reads_offline_with_the_models_of_its_wheel(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    from pathlib import Path
+
+    import rapidocr_onnxruntime
+
+    from fanzha.screenshots.ocr import RapidOcr
+    from fanzha.screenshots.render import Style, render
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    assert sorted(p.suffix for p in models.iterdir() if p.name.startswith("ch_")) == [".onnx"] * 3
+
+    def no_network(*args: object, **kw: object) -> None:
+        raise AssertionError("the OCR opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    drawn = render(SCAM_CHAT, Style("sms", "light", 540, 1170))
+    from fanzha.screenshots.image import open_image
+
+    lines = RapidOcr(n_threads=1).read(open_image(drawn.data(False)))
+    assert any("2846135790" in line.text for line in lines)

@@ -66,7 +66,7 @@ def check(
       fanzha check "您好，我是淘宝客服，您购买的商品有质量问题，给您三倍赔偿"
       fanzha check --file src/fanzha/examples/chat.txt --lang en
       fanzha check --jsonl src/fanzha/examples/messages.jsonl --out verdicts.jsonl
-      fanzha check --image src/fanzha/examples/screenshot.png --annotate evidence.png
+      fanzha check --image src/fanzha/examples/screenshot.png --annotate /tmp/evidence.png
     """
     given = [x for x in (text, file_, jsonl, image) if x is not None]
     if len(given) > 1:

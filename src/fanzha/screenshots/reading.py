@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fanzha.detect.document import Document, Turn
+from fanzha.detect.document import Document
 from fanzha.detect.verdict import Verdict
 from fanzha.screenshots.ocr import Box, Line
 
@@ -84,9 +84,11 @@ class Reading:
 
     def document(self) -> Document:
         """The conversation for the detector: one turn per bubble, the right-hand side the person's own
-        (`Turn.me`); findings come back per turn (`per_turn`)."""
-        turns = tuple(Turn("我" if b.me else "对方", b.text, 0, b.me) for b in self.bubbles)
-        return Document("\n\n".join(t.text for t in turns), turns, conversation=True, per_turn=True)
+        (`Turn.me`); findings come back per turn (`per_turn`). The turns go through the one parser of turns
+        (`Document.from_turns`), as a chat given as data does, so a screenshot and its text are judged alike."""
+        return Document.from_turns(
+            [{"speaker": "我" if b.me else "对方", "text": b.text, "me": b.me} for b in self.bubbles]
+        )
 
     def boxes(self, turn: int | None, start: int, end: int) -> list[Box]:
         """The boxes of characters `start`–`end` of turn `turn`."""
