@@ -76,3 +76,14 @@ def test_compare_runs_two_checkouts_interleaved(tmp_path: Path) -> None:
     assert "| a |" in table and "| b |" in table
     bad = run_bench("compare.py", "--checkout", f"x={tmp_path}")
     assert bad.returncode == 2 and "NAME=FOLDER" in bad.stderr
+
+
+@pytest.mark.slow
+def test_bench_screenshots_quick_writes_json_and_markdown(tmp_path: Path) -> None:
+    """`bench/bench_screenshots.py --quick` times two real-size screenshots; the keys only, never the times."""
+    proc = run_bench("bench_screenshots.py", "--quick", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = json.loads((tmp_path / "bench_screenshots.json").read_text(encoding="utf-8"))
+    assert {"meta", "ocr_load", "images", "cpu_median_s", "cpu_p90_s", "wall_median_s"} <= data.keys()
+    assert len(data["images"]) == 2 and all("1080x2400" in r["style"] for r in data["images"])
+    assert "1080 × 2400" in (tmp_path / "bench_screenshots.md").read_text(encoding="utf-8")

@@ -34,6 +34,7 @@ from fanzha.messages import LANGS, default_lang
 AREAS: dict[str, tuple[str, str]] = {
     "input": ("Input", "what a command or function is given: texts, chats, JSONL lines, durations"),
     "files": ("Files", "reading and writing files and folders, whatever the command"),
+    "image": ("Chat screenshots", "`fanzha check --image` and `POST /v1/check/image`: images read by OCR"),
     "kb": ("Knowledge base", "`fanzha kb lint` and loading: the knowledge base and its entity lexicon"),
     "eval": ("Evaluation and corpora", "`fanzha eval`: labelled JSONL, the public corpora, generated docs"),
     "sim": ("Simulated world", "`fanzha sim`: options, output, `--check` of a world"),
@@ -299,8 +300,8 @@ a language.
 
 ## Code ranges
 
-E0xx input and files; E1xx the knowledge base (E140–E149 are kept for the training templates); E3xx evaluation
-and corpora, and E35x the entity lexicon; E4xx the simulated world; E5xx money tracing (E520–E528 the rows a
+E0xx input and files (E060–E069 chat screenshots); E1xx the knowledge base (E140–E149 are kept for the
+training templates); E3xx evaluation and corpora, and E35x the entity lexicon; E4xx the simulated world; E5xx money tracing (E520–E528 the rows a
 ledger load keeps aside); E6xx the text model; E7xx early warning (E720–E736 the sequence rules and playbook);
 E8xx cases (E800–E819 intake, E820–E829 linking, E830–E839 the leak source, E840–E849 the bars on a world,
 E850–E859 intake's column mapping); E9xx the anti-fraud centre's service (`fanzha serve`: every HTTP error is one

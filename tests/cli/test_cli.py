@@ -241,3 +241,17 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for name in ("check", "eval", "kb", "demo"):
         assert name in out
+
+
+def test_every_entity_kind_has_a_name_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    """The human view names each entity by its kind (a date in the text crashed it: `entity.time`)."""
+    from fanzha.messages import t
+    from fanzha.text.entities import KINDS
+
+    for lang in ("zh", "en"):
+        for kind in KINDS:
+            assert t(f"entity.{kind}", lang) != f"entity.{kind}"
+    code, out, _ = run(
+        ["check", "您好，我是淘宝售后客服，您5月10日购买的面膜有质量问题，请加QQ 2846135790"], capsys
+    )
+    assert code == 0 and "时间" in out

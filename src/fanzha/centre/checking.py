@@ -1,5 +1,6 @@
-"""The citizen's check: one text or chat, or a batch, through the detector — the same JSON as
-`fanzha check --json` (`Verdict.to_dict`)."""
+"""The citizen's check: one text or chat, a batch, or a chat screenshot, through the detector — the same JSON as
+`fanzha check --json` (`Verdict.to_dict`; for a screenshot, `fanzha.screenshots.verdict_dict`: each finding's
+boxes on the image and how it was read)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,20 @@ class Checker:
         return [
             v.to_dict(explain=explain) for v in self.detector.analyze_many(items, lang=lang, explain=explain)
         ]
+
+    def image(
+        self, data: bytes, *, lang: str, explain: bool = False, draw: bool = False
+    ) -> tuple[dict[str, Any], bytes | None]:
+        """A chat screenshot (PNG or JPEG bytes): the verdict's JSON with the image's boxes, and, when `draw`,
+        the screenshot with the evidence drawn on it (PNG). The OCR is loaded on the first image."""
+        from fanzha.screenshots import check_screenshot, verdict_dict
+
+        verdict, reading, picture = check_screenshot(
+            self.detector, data, lang=lang, explain=explain, where="image"
+        )
+        png = None
+        if draw:
+            from fanzha.screenshots.annotate import annotate, png_bytes
+
+            png = png_bytes(annotate(picture, reading, verdict))
+        return verdict_dict(verdict, reading, explain=explain), png

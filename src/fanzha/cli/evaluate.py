@@ -4,6 +4,7 @@
   fanzha eval --jsonl labelled.jsonl [--out DIR] [--lang en]
   fanzha eval --corpora ../shared/data [--split test|dev|all] [--limit N] [--only tf5,news] [--out DIR]
   fanzha eval --testsets eval/testsets [--corpora ../shared/data] [--out DIR] [--doc docs/evaluation.md]
+  fanzha eval --screenshots eval/screenshots/chats.yaml [--testsets eval/testsets] [--jobs 2] [--out DIR] [--doc FILE]
 
 The definitions of every figure are in `fanzha.evaluate.metrics` and docs/evaluation.md.
 """
@@ -61,10 +62,23 @@ def _json(data: Any) -> bytes:
     "the corpora (--corpora, default ../shared/data); fused and rules alone.",
 )
 @click.option(
+    "--screenshots",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The screenshot test set's chats (eval/screenshots/chats.yaml): each drawn in several chat layouts, "
+    "read back with the OCR and judged against its text; with --testsets, every line of those sets drawn too.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Screenshots: worker processes, one OCR thread each.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write metrics.json + errors.jsonl (--jsonl), corpora.md + corpora.json (--corpora) or "
-    "testsets.md + testsets.json (--testsets) here.",
+    help="Write metrics.json + errors.jsonl (--jsonl), corpora.md + corpora.json (--corpora), "
+    "testsets.md + testsets.json (--testsets) or screenshots.md + screenshots.json (--screenshots) here.",
 )
 @click.option(
     "--split",
@@ -93,6 +107,8 @@ def evaluate(
     jsonl: Path | None,
     corpora: Path | None,
     testsets: Path | None,
+    screenshots: Path | None,
+    jobs: int,
     out: Path | None,
     split: str | None,
     limit: int | None,
@@ -110,7 +126,24 @@ def evaluate(
       fanzha eval --corpora ../shared/data --out docs/eval
       fanzha eval --corpora ../shared/data --split dev --only tf5,tf8 --errors /tmp/dev-errors
       fanzha eval --testsets eval/testsets --out /tmp/testsets --doc docs/evaluation.md
+      fanzha eval --screenshots eval/screenshots/chats.yaml --testsets eval/testsets --doc docs/evaluation.md
     """
+    if screenshots is not None:
+        extra = [
+            n
+            for n, v in (
+                ("--jsonl", jsonl),
+                ("--corpora", corpora),
+                ("--split", split),
+                ("--only", only),
+                ("--errors", errors_dir),
+            )
+            if v is not None
+        ]
+        if extra:
+            raise click.UsageError(f"{', '.join(extra)} do not apply to --screenshots")
+        _eval_screenshots(screenshots, testsets, limit, jobs, out, doc, lang, quiet)
+        return
     if testsets is not None:
         extra = [
             n
@@ -308,3 +341,49 @@ def _eval_testsets(
         lines = b"".join(orjson.dumps(rec) + b"\n" for rec in ts.errors(result))
         _write(errors_dir, "testsets.errors.jsonl", lines, [root], "--errors")
         click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)
+
+
+def _eval_screenshots(
+    chats_file: Path,
+    testsets: Path | None,
+    limit: int | None,
+    jobs: int,
+    out: Path | None,
+    doc: Path | None,
+    lang: str,
+    quiet: bool,
+) -> None:
+    from fanzha.detect.engine import Detector
+    from fanzha.evaluate import screenshots as shots
+    from fanzha.evaluate import testsets as ts
+    from fanzha.evaluate.report import provenance, update_doc
+    from fanzha.screenshots.render import font_path
+
+    _check_outputs(out, ["screenshots.md", "screenshots.json"], None, [], doc)
+    if not chats_file.is_file():
+        raise InputError("E001", where=str(chats_file))
+    font_path()  # E066 before any work when the CJK font is missing
+    detector = Detector(lang=lang)
+    chats = shots.load_chats(chats_file)
+    if testsets is not None:
+        chats += shots.testset_chats(testsets, detector.kb, _echo_error)
+    chats = chats[:limit]
+    with progress_bar(quiet=quiet) as progress:
+        outcomes = shots.run(chats, jobs=jobs, progress=lambda done, n: progress("screenshots", done, n))
+    command = command_line(
+        "fanzha eval --screenshots",
+        chats_file,
+        options=[("--testsets", testsets), ("--limit", limit), ("--out", out), ("--doc", doc)],
+    )
+    meta = {**provenance(command, detector.kb.version, limit), "model": ts.model_id(detector)}
+    summary = shots.summarise(outcomes)
+    markdown = shots.markdown(summary, meta)
+    click.echo(markdown)
+    inputs = [chats_file] if testsets is None else [chats_file, testsets]
+    if out is not None:
+        _write(out, "screenshots.md", markdown.encode("utf-8"), inputs)
+        _write(out, "screenshots.json", _json(shots.to_json(summary, outcomes, meta)), inputs)
+        click.echo(f"fanzha: eval: wrote {out / 'screenshots.md'} and {out / 'screenshots.json'}", err=True)
+    if doc is not None:
+        update_doc(doc, markdown, begin=shots.BEGIN, end=shots.END)
+        click.echo(f"fanzha: eval: updated the screenshot tables in {doc}", err=True)

@@ -21,6 +21,8 @@ log = logging.getLogger("fanzha.service")
 
 #: the HTTP status of each service code (other codes: 422 for an input error, 400 otherwise)
 STATUS: dict[str, int] = {
+    "E064": 503,
+    "E065": 413,
     "E900": 500,
     "E901": 401,
     "E902": 401,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi.responses import Response
 
 from fanzha.centre.alerts import iso
@@ -66,6 +66,37 @@ async def check_batch(
         docs.append(doc)
     verdicts = centre.checker.many(docs, lang=lang, explain=body.explain)
     return json({"items": [{"id": it.id, **v} for it, v in zip(body.items, verdicts, strict=True)]})
+
+
+@router.post("/check/image", tags=["check"], response_model=VerdictPublic)
+def check_image(
+    actor: CheckerDep,
+    centre: CentreDep,
+    lang: LangDep,
+    image: Annotated[UploadFile | None, File(description="the chat screenshot: PNG or JPEG")] = None,
+    explain: Annotated[bool, Form()] = False,
+    format: Annotated[
+        Literal["json", "png"],
+        Query(description="json: the verdict with each finding's boxes; png: the screenshot, evidence drawn"),
+    ] = "json",
+) -> Response:
+    """Is this chat screenshot the scam? An image upload (multipart/form-data, field ``image``): the verdict
+    as `fanzha check --image --json` prints it — each finding's ``boxes`` on the image, and ``screenshot``, the
+    turns read and the lines set aside —, or with ``?format=png`` the screenshot with the evidence drawn on
+    it. Open to anyone, rate-limited as /v1/check. (A plain function: FastAPI runs it in a worker thread, since
+    the OCR takes about a second.)"""
+    from fanzha.errors import InputError
+    from fanzha.screenshots.image import MAX_BYTES
+
+    if image is None:
+        raise InputError("E922", where="image", field="image")
+    if image.size is not None and image.size > MAX_BYTES:  # refused before it is read into memory
+        raise InputError("E065", where="image", size=image.size // 2**20, limit=MAX_BYTES // 2**20)
+    data = image.file.read(MAX_BYTES + 1)  # one byte over the limit is enough for open_image's E065
+    verdict, png = centre.checker.image(data, lang=lang, explain=explain, draw=format == "png")
+    if png is not None:
+        return Response(png, media_type="image/png")
+    return json(verdict)
 
 
 @router.post("/auth/login", tags=["auth"], response_model=TokenPublic)
