@@ -642,7 +642,6 @@ class _Generator:
             ),
         )
         self._write_identifiers()
-        self._write_identifiers()
         self.writers.write(
             "truth/balances.parquet",
             pa.table(
