@@ -58,3 +58,21 @@ def test_bench_quick_writes_json_and_markdown(tmp_path: Path) -> None:
     assert {"peak_rss_mb", "detector_rss_delta_mb", "detector_python_heap_mb"} <= data["memory"].keys()
     md = (out / "bench.md").read_text(encoding="utf-8")
     assert "## Aims" in md and "## Batch throughput" in md and "## Memory" in md
+
+
+@pytest.mark.slow
+def test_compare_runs_two_checkouts_interleaved(tmp_path: Path) -> None:
+    """bench/compare.py on this checkout twice: a table row per checkout; a folder that is not a checkout is
+    refused before any work."""
+    doc = tmp_path / "compare.md"
+    proc = run_bench(
+        "compare.py", "--checkout", "a=.", "--checkout", "b=.", "--rounds", "1", "--texts", "40", "--doc", doc
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["results"]
+    assert set(results) == {"a", "b"}
+    assert all(r["texts_per_cpu_s"] > 0 for r in results.values())
+    table = doc.read_text(encoding="utf-8")
+    assert "| a |" in table and "| b |" in table
+    bad = run_bench("compare.py", "--checkout", f"x={tmp_path}")
+    assert bad.returncode == 2 and "NAME=FOLDER" in bad.stderr

@@ -225,3 +225,16 @@ def test_detector_flags_scams_and_spares_lookalikes(small_world: tuple[Path, Sim
     assert d["scam"]["flagged_share"] >= 0.4
     assert d["lookalike"]["flagged_share"] <= 0.1
     assert d["ordinary"]["flagged_share"] <= 0.05
+
+
+def test_stages_of_the_moves_follow_the_seeds(small_world: tuple[Path, SimResult]) -> None:
+    """Installing a chat, meeting or remote app (or an app from a link) is the move to another channel, stage 2;
+    sharing the screen is stage 3 (kb.yaml `stages`)."""
+    root, _ = small_world
+    tl = pq.read_table(root / "truth" / "timelines.parquet", columns=["move", "stage"])
+    stages: dict[str, set[int]] = defaultdict(set)
+    for move, stage in zip(tl["move"].to_pylist(), tl["stage"].to_pylist(), strict=True):
+        stages[move].add(stage)
+    for move in ("install_chat", "install_meeting", "add_contact", "pretext"):
+        assert stages[move] == {2}, move
+    assert stages["screen_share"] == {3} and stages["contact"] == {1}

@@ -256,3 +256,24 @@ def test_bad_mappings_are_kept_aside(engine: WarnEngine) -> None:
     assert c.rejected == 3 and c.accepted == 1
     codes = [r.code for r in engine._batch.rejects] if engine._batch.rejects else None
     assert codes is None  # committed already
+
+
+def test_the_alert_stage_is_the_furthest_stage_the_evidence_shows(engine: WarnEngine) -> None:
+    """Installing a meeting app after the call is stage 2 (the move to another channel, as the seeds define it);
+    sharing the screen is stage 3, and raises a revision even when no new sequence completes."""
+    from .conftest import SCAM_CALL
+
+    tl = Timeline("P_STAGE")
+    tl.at(0, "call", direction="in", channel="phone", counterparty="4008123456", text=SCAM_CALL)
+    tl.at(6, "app_install", app="小鱼易连", attrs={"source": "应用商店"})
+    share = tl.at(
+        9,
+        "screen_share_start",
+        app="小鱼易连",
+        counterparty="883920",
+        attrs={"room": "883920", "remote_control": False},
+    )
+    revs = engine.process(tl.events[:2])
+    assert revs and revs[-1]["stage"] == 2
+    revs = engine.process([share])
+    assert revs and revs[-1]["stage"] == 3 and revs[-1]["stage_name"] == "实施诈骗"

@@ -403,7 +403,7 @@ def rule_features(detector: Any, items: Sequence[Item]) -> F64:
     for it in items:
         v = detector.analyze(it.data, explain=True, model_logit=None)
         trail = v.decision
-        rule = float(trail["bias"] + trail["scam_evidence_capped"] + trail["stage_chain_bonus"])
+        rule = float(trail["bias"] + trail["scam_evidence_capped"] + trail["chain_bonus"])
         fired = any(val > 0 for val in trail["scam_evidence"].values())
         notice = 1.0 if v.kind == "notice" else float(trail["genre"]["notice"])
         rows.append((rule, 1.0 if fired else 0.0, notice))

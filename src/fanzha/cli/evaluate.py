@@ -3,6 +3,7 @@
 \b
   fanzha eval --jsonl labelled.jsonl [--out DIR] [--lang en]
   fanzha eval --corpora ../shared/data [--split test|dev|all] [--limit N] [--only tf5,news] [--out DIR]
+  fanzha eval --testsets eval/testsets [--corpora ../shared/data] [--out DIR] [--doc docs/evaluation.md]
 
 The definitions of every figure are in `fanzha.evaluate.metrics` and docs/evaluation.md.
 """
@@ -54,9 +55,16 @@ def _json(data: Any) -> bytes:
     help="The data folder with the corpora (../shared/data).",
 )
 @click.option(
+    "--testsets",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The project's own test sets (eval/testsets): first contact, stage, paraphrases, and windows cut from "
+    "the corpora (--corpora, default ../shared/data); fused and rules alone.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write metrics.json + errors.jsonl (--jsonl) or corpora.md + corpora.json (--corpora) here.",
+    help="Write metrics.json + errors.jsonl (--jsonl), corpora.md + corpora.json (--corpora) or "
+    "testsets.md + testsets.json (--testsets) here.",
 )
 @click.option(
     "--split",
@@ -84,6 +92,7 @@ def _json(data: Any) -> bytes:
 def evaluate(
     jsonl: Path | None,
     corpora: Path | None,
+    testsets: Path | None,
     out: Path | None,
     split: str | None,
     limit: int | None,
@@ -100,7 +109,18 @@ def evaluate(
       fanzha eval --jsonl labelled.jsonl --out eval-out
       fanzha eval --corpora ../shared/data --out docs/eval
       fanzha eval --corpora ../shared/data --split dev --only tf5,tf8 --errors /tmp/dev-errors
+      fanzha eval --testsets eval/testsets --out /tmp/testsets --doc docs/evaluation.md
     """
+    if testsets is not None:
+        extra = [
+            n
+            for n, v in (("--jsonl", jsonl), ("--split", split), ("--limit", limit), ("--only", only))
+            if v is not None
+        ]
+        if extra:
+            raise click.UsageError(f"{', '.join(extra)} do not apply to --testsets")
+        _eval_testsets(testsets, corpora, out, errors_dir, doc, lang, quiet)
+        return
     if (jsonl is None) == (corpora is None):
         raise click.UsageError("give exactly one of --jsonl FILE or --corpora DIR")
     if jsonl is not None:
@@ -157,6 +177,25 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str, quiet: bool) -> None:
     finish(run.bad)
 
 
+def _check_outputs(
+    out: Path | None, out_files: list[str], errors_dir: Path | None, error_files: list[str], doc: Path | None
+) -> None:
+    """The output options checked before any work: --errors outside the repository (the errors carry corpus
+    texts), --doc an existing file, every file that --out / --errors / --doc will write (E040–E043)."""
+    from fanzha.records.outputs import check_output
+
+    if errors_dir is not None:
+        if _inside_repo(errors_dir):
+            raise InputError("E322", where=str(errors_dir))
+        check_output_files(errors_dir, error_files, option="--errors")
+    if doc is not None:
+        if not doc.is_file():
+            raise InputError("E001", where=str(doc))
+        check_output(doc, option="--doc")
+    if out is not None:
+        check_output_files(out, out_files)
+
+
 def _inside_repo(path: Path) -> bool:
     from fanzha.records.corpora import repo_root
 
@@ -183,19 +222,9 @@ def _eval_corpora(
     from fanzha.evaluate.report import CorporaView, corpora_markdown, corpora_report, provenance, update_doc
     from fanzha.evaluate.runner import parse_only, run_corpora
     from fanzha.records.corpora import Split
-    from fanzha.records.outputs import check_output
 
     names = parse_only(only)
-    if errors_dir is not None:
-        if _inside_repo(errors_dir):
-            raise InputError("E322", where=str(errors_dir))
-        check_output_files(errors_dir, [f"{n}.errors.jsonl" for n in names], option="--errors")
-    if doc is not None:
-        if not doc.is_file():
-            raise InputError("E001", where=str(doc))
-        check_output(doc, option="--doc")
-    if out is not None:
-        check_output_files(out, CORPORA_FILES)
+    _check_outputs(out, list(CORPORA_FILES), errors_dir, [f"{n}.errors.jsonl" for n in names], doc)
     splits: list[Split] = ["test", "all"] if split is None else [split]  # type: ignore[list-item]
     detector = _detector(lang)
     with progress_bar(quiet=quiet) as progress:
@@ -235,3 +264,47 @@ def _eval_corpora(
         click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)
     if run.missing:  # a corpus that could not be read; the corpora's own bad rows are counted in the report
         sys.exit(1)
+
+
+def _eval_testsets(
+    root: Path,
+    data: Path | None,
+    out: Path | None,
+    errors_dir: Path | None,
+    doc: Path | None,
+    lang: str,
+    quiet: bool,
+) -> None:
+    from fanzha.detect.engine import Detector
+    from fanzha.evaluate import testsets as ts
+    from fanzha.evaluate.report import provenance, update_doc
+
+    _check_outputs(out, ["testsets.md", "testsets.json"], errors_dir, ["testsets.errors.jsonl"], doc)
+    fused, rules = Detector(lang=lang), Detector(lang=lang, model=None)
+    with progress_bar(quiet=quiet) as progress:
+        result = ts.run(
+            fused,
+            rules,
+            root,
+            data_dir=data,
+            on_error=_echo_error,
+            progress=lambda name, n: progress(name, 0, n),
+        )
+    command = command_line(
+        "fanzha eval --testsets", root, options=[("--corpora", data), ("--out", out), ("--doc", doc)]
+    )
+    meta = {**provenance(command, fused.kb.version, None), "model": ts.model_id(fused)}
+    figs = ts.figures(result)
+    markdown = ts.markdown(figs, meta)
+    click.echo(markdown)
+    if out is not None:
+        _write(out, "testsets.md", markdown.encode("utf-8"), [root])
+        _write(out, "testsets.json", _json(ts.to_json(figs, meta)), [root])
+        click.echo(f"fanzha: eval: wrote {out / 'testsets.md'} and {out / 'testsets.json'}", err=True)
+    if doc is not None:
+        update_doc(doc, markdown, begin=ts.BEGIN, end=ts.END)
+        click.echo(f"fanzha: eval: updated the test-set tables in {doc}", err=True)
+    if errors_dir is not None:
+        lines = b"".join(orjson.dumps(rec) + b"\n" for rec in ts.errors(result))
+        _write(errors_dir, "testsets.errors.jsonl", lines, [root], "--errors")
+        click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
+from fanzha.detect import checks as _checks
 from fanzha.detect.document import Document
 from fanzha.detect.fusion import Decision, Evidence, bound, fuse, fuse_model
 from fanzha.detect.prefilter import required_literal_sets, with_first_character_lookahead
@@ -69,6 +70,10 @@ class CompiledKB:
         self.lexicon = compile_lexicon(kb.lexicon)
         self.indicators: list[Indicator] = [i for i in kb.indicators if i.status != "deprecated"]
         self.by_id = {ind.id: ind for ind in self.indicators}
+        self.steps = [ind.step for ind in self.indicators]  # each indicator's move (Indicator.step), once
+        built = _checks.build(kb)
+        #: per indicator, the check its hits must pass (fanzha.detect.checks), or None
+        self.checks = [built[ind.check] if ind.check is not None else None for ind in self.indicators]
         self.advice = {a.id: a for a in kb.advice}
         self.categories = {c.id: c for c in kb.categories}
         self.variants = {v.id: v for v in kb.variants}
@@ -122,13 +127,16 @@ class CompiledKB:
         automaton.make_automaton()
         self.automaton = automaton
 
-    def match(self, text: str) -> list[tuple[_Hit, str | None]]:
-        """All kept hits in a normalised text, each with the context word that boosted it (or None)."""
+    def match(self, text: str, norm: Normalized | None = None) -> list[tuple[_Hit, str | None]]:
+        """All kept hits in a normalised text, each with the context word that boosted it (or None). With
+        `norm` (the text with its map to the original) the indicators' checks run; without it they keep every
+        hit (an upper bound)."""
         if not text:
             return []
         hits: list[_Hit] = []
-        context: dict[int, list[tuple[int, int, str]]] = {}
-        exclude: dict[int, list[tuple[int, int]]] = {}
+        # context and exclusion words matter only for indicators that hit: keep their occurrences and read them
+        # after the regexes, so a text without any hit (most ordinary messages) never sorts them per indicator
+        around: list[tuple[int, int, tuple[tuple[int, str], ...], tuple[int, ...]]] = []
         first: set[int] = set()  # regexes a literal of whose first required element occurred
         second: set[int] = set()  # … of whose second required element
         for end, (length, terms, contexts, excludes, firsts, seconds) in self.automaton.iter(text):
@@ -140,14 +148,8 @@ class CompiledKB:
                 start = end - length + 1
                 for idx, word in terms:
                     hits.append(_Hit(idx, start, end + 1, word))
-            if contexts:
-                start = end - length + 1
-                for idx, word in contexts:
-                    context.setdefault(idx, []).append((start, end + 1, word))
-            if excludes:
-                start = end - length + 1
-                for idx in excludes:
-                    exclude.setdefault(idx, []).append((start, end + 1))
+            if contexts or excludes:
+                around.append((end - length + 1, end + 1, contexts, excludes))
         run: Iterable[int] = self.always
         if first:
             run = sorted(self._always | (first - self._two) | (first & second))
@@ -160,8 +162,19 @@ class CompiledKB:
                     hits.append(_Hit(idx, a, b, "regex"))
         if not hits:
             return []
+        wanted = {h.idx for h in hits}
+        context: dict[int, list[tuple[int, int, str]]] = {}
+        exclude: dict[int, list[tuple[int, int]]] = {}
+        for start, stop, contexts, excludes in around:
+            for idx, word in contexts:
+                if idx in wanted:
+                    context.setdefault(idx, []).append((start, stop, word))
+            for idx in excludes:
+                if idx in wanted:
+                    exclude.setdefault(idx, []).append((start, stop))
         kept: list[tuple[_Hit, str | None]] = []
         indicators = self.indicators
+        checks = self.checks
         for hit in hits:
             ind = indicators[hit.idx]
             lo, hi = hit.start - ind.window, hit.end + ind.window
@@ -173,6 +186,9 @@ class CompiledKB:
                     ctx = w
                     break
             if ind.context_required and ctx is None:
+                continue
+            check = checks[hit.idx]
+            if check is not None and not check(text, norm, hit.start, hit.end):
                 continue
             kept.append((hit, ctx))
         return kept
@@ -218,7 +234,7 @@ class Detector:
         if not found:
             return None
         inds = c.indicators
-        score, label = bound(c.kb.fusion, ((inds[k].weight, inds[k].stage) for k in found))
+        score, label = bound(c.kb.fusion, ((inds[k].weight, c.steps[k]) for k in found))
         return Screen(frozenset(inds[k].id for k in found), score, label)
 
     def normalize(self, text: str) -> Normalized:
@@ -301,7 +317,7 @@ class Detector:
             offset = max(0, lo - MARGIN)
             norm = c.normalizer.normalize(text[offset : hi + MARGIN])
             out.count += 1
-            for hit, ctx in _dedupe(c.match(norm.text)):
+            for hit, ctx in _dedupe(c.match(norm.text, norm)):
                 a, b = norm.to_original(hit.start, hit.end)
                 a, b = a + offset, b + offset
                 if lo <= a < hi and room((hit.idx, ctx is None, own is not None and own(a))):
@@ -325,10 +341,12 @@ class Detector:
         c = self.compiled
         joined, bounds, norm, windows = prepared
         if windows is None:
-            hits = _dedupe(c.match(norm.text))
+            hits = _dedupe(c.match(norm.text, norm))
             locate = functools.partial(_locate, norm, bounds)
         else:
-            hits, locate = windows.hits, functools.partial(windows.locate, bounds)
+            # in the order of one piece's hits (by indicator, then place), so the evidence sums in the same order
+            hits = sorted(windows.hits, key=lambda h: (h[0].idx, h[0].start, h[0].start - h[0].end))
+            locate = functools.partial(windows.locate, bounds)
         own_turn = c.kb.fusion.self_turn_factor if doc.conversation else {}
         findings: list[Finding] = []
         best: dict[int, Evidence] = {}
@@ -344,7 +362,9 @@ class Detector:
             if ind.role != "scam" and not explain:  # genre and benign markers: evidence only, no finding
                 prev = best.get(hit.idx)
                 if prev is None or score > prev.score:
-                    best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
+                    best[hit.idx] = Evidence(
+                        ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor, ind.firm
+                    )
                 continue
             a, b, turn_i = where or locate(hit.start, hit.end)
             turn = doc.turns[turn_i]
@@ -373,7 +393,9 @@ class Detector:
             )
             prev = best.get(hit.idx)
             if prev is None or score > prev.score:
-                best[hit.idx] = Evidence(ind.role, ind.id, ind.weight, score, ind.stage, ind.alone_factor)
+                best[hit.idx] = Evidence(
+                    ind.role, ind.id, ind.weight, score, c.steps[hit.idx], ind.alone_factor, ind.firm
+                )
         entities = extract_entities(norm, lexicon=c.lexicon) if windows is None else windows.entities
         mentions = tuple(self._mentions(doc, entities, bounds))
         # the trained model reads the first 4,000 characters of a text: nothing of most of a long one

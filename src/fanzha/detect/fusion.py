@@ -2,12 +2,16 @@
 
 Evidence is summed in log-odds: every indicator that fired contributes ``weight × hit score`` once (its best
 hit), to the scam logit (role ``scam`` and ``benign``, whose weights are negative) or to the logit of a genre
-(``attempt``, ``narrative``, ``notice``). Stages reached together (a pretext and then an execution move) add
-the chain bonus. A trained model, when present, adds its own log-odds as one more term (`model_logit`), so the
-verdict stays one sum that the decision trail shows term by term. With the model's learned `stack` (weights
+(``attempt``, ``narrative``, ``notice``). Moves made together (a pretext, then the move to another channel or an
+execution move; an indicator's move is `Indicator.step`) add the chain bonus (kb.yaml ``move_chain``). A trained
+model, when present, adds its own log-odds as one more term (`model_logit`), so the verdict stays one sum that
+the decision trail shows term by term. With the model's learned `stack` (weights
 fitted by `fanzha train` on held-out training data, see docs/model-card.md) the scam log-odds are instead
 ``intercept + w_rules · (bias + capped + chain) + w_model · model + w_model_alone · model × [no scam evidence]``,
-each term in the trail (``stack``); the genre logic below gates the result the same way.
+each term in the trail (``stack``); the genre logic below gates the result the same way. When the rules found firm
+evidence (`Indicator.firm`: a forged channel, a pretext only scammers use, an ask with no innocent reading), the
+model may pull the log-odds at most ``fusion.firm_margin`` below the rules' own (``firm_floor`` in the trail): a
+model that has not seen the wording must not veto it.
 
     p_scam   = σ(bias + min(Σ scam evidence, cap) + chain bonus + model term)
     P(genre) = softmax over attempt / narrative / notice of (genre bias + Σ genre evidence)
@@ -54,8 +58,9 @@ class Evidence:
     indicator: str
     weight: float
     score: float
-    stage: int | None
+    move: str | None  # contact, pretext, channel, execution (scam indicators); None for the others
     alone_factor: float = 1.0
+    firm: bool = False  # Indicator.firm: the model may lower it by at most fusion.firm_margin
 
     @property
     def contribution(self) -> float:
@@ -77,15 +82,23 @@ def label_of(score: float, t: Thresholds) -> Label:
     return "scam" if score >= t.scam else "suspicious" if score >= t.suspicious else "safe"
 
 
-def chain_bonus(stage_chain: Mapping[str, float], stages: Set[int]) -> float:
-    """The stage-chain bonuses earned by the stages reached (a key "1+3" needs stages 1 and 3)."""
-    return sum(bonus for needed, bonus in _chain(tuple(stage_chain.items())) if needed <= stages)
+def chain_bonus(move_chain: Mapping[str, float], moves: Set[str]) -> float:
+    """The chain bonuses earned by the moves made: a key "pretext+channel|execution" needs a pretext and a
+    channel or execution move."""
+    return sum(
+        bonus for parts, bonus in _chain(tuple(move_chain.items())) if all(part & moves for part in parts)
+    )
 
 
 @functools.lru_cache(maxsize=64)
-def _chain(items: tuple[tuple[str, float], ...]) -> tuple[tuple[frozenset[int], float], ...]:
-    """The stage-chain bonuses with their keys ("1+3") parsed into sets of stages, in the configured order."""
-    return tuple((frozenset(int(s) for s in key.split("+")), bonus) for key, bonus in items)
+def _chain(items: tuple[tuple[str, float], ...]) -> tuple[tuple[tuple[frozenset[str], ...], float], ...]:
+    """The chain bonuses with their keys parsed: each ``+``-part a set of ``|``-alternatives, in order."""
+    return tuple((tuple(frozenset(p.split("|")) for p in key.split("+")), bonus) for key, bonus in items)
+
+
+#: moves that are ordinary life on their own (a work meeting, a QR code): with no contact or pretext found they
+#: count `alone_factor` times their weight
+_ALONE_MOVES = frozenset({"channel", "execution"})
 
 
 def fuse(
@@ -100,21 +113,24 @@ def fuse(
     into score, label and kind."""
     scam_terms: dict[str, float] = {}
     genre_terms: dict[str, dict[str, float]] = {g: {} for g in GENRES}
-    stages: set[int] = set()
+    moves: set[str] = set()
     evidence = list(evidence)
-    # A stage-3 move with no contact or pretext before it (a work meeting's screen sharing) counts less.
-    alone = not any(ev.role == "scam" and ev.stage in (1, 2) and ev.contribution > 0 for ev in evidence)
+    # A channel or execution move with no contact or pretext before it (a work meeting's screen sharing)
+    # counts less.
+    alone = not any(
+        ev.role == "scam" and ev.move in ("contact", "pretext") and ev.contribution > 0 for ev in evidence
+    )
     for ev in evidence:
         if ev.role in ("scam", "benign"):
-            factor = ev.alone_factor if alone and ev.stage == 3 else 1.0
+            factor = ev.alone_factor if alone and ev.move in _ALONE_MOVES else 1.0
             scam_terms[ev.indicator] = ev.contribution * factor
-            if ev.role == "scam" and ev.stage is not None and ev.contribution > 0:
-                stages.add(ev.stage)
+            if ev.role == "scam" and ev.move is not None and ev.contribution > 0:
+                moves.add(ev.move)
         elif ev.role in genre_terms:
             genre_terms[ev.role][ev.indicator] = ev.contribution
     raw = sum(scam_terms.values())
     capped = min(raw, config.max_evidence)
-    chain = chain_bonus(config.stage_chain, stages)
+    chain = chain_bonus(config.move_chain, moves)
     rule_logit = config.bias + capped + chain
     stacked: dict[str, float] | None = None
     if stack is not None and model_logit is not None:
@@ -128,6 +144,17 @@ def fuse(
         logit = sum(stacked.values())
     else:
         logit = rule_logit + (model_logit or 0.0)
+    floor: float | None = None
+    firm: list[str] = []
+    if model_logit is not None and logit < rule_logit - config.firm_margin:
+        firm = sorted(
+            ev.indicator for ev in evidence if ev.firm and ev.role == "scam" and ev.contribution > 0
+        )
+    if firm:
+        # Firm evidence (a forged channel, a pretext only scammers use): the model, which may never have seen
+        # the wording, lowers the rules' verdict by at most the margin.
+        floor = rule_logit - config.firm_margin
+        logit = floor
     p_scam = sigmoid(logit)
 
     genre_logits: dict[str, float] = {
@@ -144,7 +171,7 @@ def fuse(
     label = label_of(score, config.thresholds)
     kind: Kind = max(GENRES, key=lambda g: genre[g])
     has_genre_evidence = any(genre_terms[g] for g in GENRES) or conversation
-    if kind != "notice" and label == "safe" and not stages and not has_genre_evidence:
+    if kind != "notice" and label == "safe" and not moves and not has_genre_evidence:
         kind = "other"
     if kind == "notice":
         label = "safe"
@@ -155,7 +182,8 @@ def fuse(
         "scam_evidence": scam_terms,
         "scam_evidence_sum": raw,
         "scam_evidence_capped": capped,
-        "stage_chain_bonus": chain,
+        "moves": sorted(moves),
+        "chain_bonus": chain,
         "model_logit": model_logit,
         "rule_logit": rule_logit,
         "logit": logit,
@@ -167,6 +195,8 @@ def fuse(
     }
     if stacked is not None:
         trail["stack"] = stacked
+    if floor is not None:
+        trail["firm_floor"] = {"logit": floor, "indicators": firm}
     return Decision(label, kind, score, p_scam, genre, trail)
 
 
@@ -178,17 +208,17 @@ def rules_only(decision: Decision, config: Fusion) -> tuple[float, Label]:
     return score, label
 
 
-def bound(config: Fusion, indicators: Iterable[tuple[float, int | None]]) -> tuple[float, Label]:
+def bound(config: Fusion, indicators: Iterable[tuple[float, str | None]]) -> tuple[float, Label]:
     """The highest score (and its label) that `fuse` can give a text whose scam indicators are among
-    `indicators` (weight, stage): every one at full score, no benign or genre evidence, no alone factor —
-    the bias, the capped sum and the stage-chain bonuses. The real score is never higher."""
+    `indicators` (weight, move): every one at full score, no benign or genre evidence, no alone factor —
+    the bias, the capped sum and the chain bonuses. The real score is never higher."""
     total = 0.0
-    stages: set[int] = set()
-    for weight, stage in indicators:
+    moves: set[str] = set()
+    for weight, move in indicators:
         total += max(weight, 0.0)
-        if stage is not None:
-            stages.add(stage)
-    score = sigmoid(config.bias + min(total, config.max_evidence) + chain_bonus(config.stage_chain, stages))
+        if move is not None:
+            moves.add(move)
+    score = sigmoid(config.bias + min(total, config.max_evidence) + chain_bonus(config.move_chain, moves))
     return score, label_of(score, config.thresholds)
 
 

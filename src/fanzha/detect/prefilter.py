@@ -9,6 +9,7 @@ pattern whose requirement cannot be derived (optional parts only, classes, look-
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from types import ModuleType
@@ -98,7 +99,9 @@ def _branch_literals(branches: Any) -> set[str] | None:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(pattern: str) -> Any:
+    """The parsed pattern, read (never changed) by the three derivations below: parsed once per pattern."""
     if _p is None or _c is None:  # pragma: no cover
         return None
     try:

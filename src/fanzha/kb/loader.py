@@ -2,8 +2,9 @@
 
 `load(root)` is the one reader of everything under a knowledge-base folder (``kb/data`` when shipped):
 
-- at once, what the detector needs: ``kb.yaml`` (fusion constants), categories, variants, advice, indicators,
-  spellings and the entity lexicon (``entities.yaml``, `fanzha.kb.lexicon`);
+- at once, what the detector needs: ``kb.yaml`` (fusion constants and the stages), categories, variants, advice,
+  indicators, spellings, the official domains and hotlines (``official.yaml``) and the entity lexicon
+  (``entities.yaml``, `fanzha.kb.lexicon`);
 - on demand, from the same folder: the warning engine's signals, sequences and playbook (`LoadedKB.rules`,
   `fanzha.kb.sequences`), and the text templates of the training texts and the synthetic world
   (`LoadedKB.templates`, `fanzha.kb.templates`).
@@ -24,7 +25,17 @@ from pydantic import BaseModel, ValidationError
 
 from fanzha.errors import KnowledgeBaseError
 from fanzha.kb.lexicon import LexiconData, read_lexicon
-from fanzha.kb.schema import Advice, Category, Fusion, Indicator, KnowledgeBase, Meta, Variant
+from fanzha.kb.schema import (
+    STAGE_MOVES,
+    Advice,
+    Category,
+    Fusion,
+    Indicator,
+    KnowledgeBase,
+    Meta,
+    Organisation,
+    Variant,
+)
 from fanzha.kb.yamlsrc import Issue, Source, read_into, relative, validate_list, validation_issues
 
 if TYPE_CHECKING:
@@ -112,6 +123,20 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
             origin.setdefault(item.id, (doc.file, line))
         return out
 
+    for st in meta.stages:
+        if tuple(st.moves) != STAGE_MOVES[st.id]:
+            issues.append(
+                Issue.of(
+                    "kb.yaml",
+                    1,
+                    "E117",
+                    stage=st.id,
+                    expected=", ".join(STAGE_MOVES[st.id]),
+                    got=", ".join(st.moves),
+                )
+            )
+    if meta.stages and sorted(st.id for st in meta.stages) != [1, 2, 3]:
+        issues.append(Issue.of("kb.yaml", 1, "E118"))
     categories: list[Category] = collect("categories.yaml", "categories", "category", Category)
     variants: list[Variant] = collect("variants.yaml", "variants", "variant", Variant)
     advice: list[Advice] = collect("advice.yaml", "advice", "advice", Advice)
@@ -156,6 +181,11 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         lexicon, lex_issues = read_lexicon(lex_path, relative(lex_path))
         issues.extend(lex_issues)
 
+    official: list[Organisation] = []
+    off_doc = doc_for("official.yaml")
+    if off_doc is not None:
+        official = [item for item, _ in validate_list(off_doc, "organisations", Organisation, issues)]
+
     _cross_check(categories, variants, advice, indicators, origin, issues)
     adv_ids = {a.id for a in advice}
     for field_ in ("advice_by_label", "advice_by_kind"):
@@ -172,6 +202,8 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
         indicators=indicators,
         spellings=spellings,
         lexicon=lexicon,
+        stages=meta.stages,
+        official=official,
     )
     if strict and any(i.severity == "error" for i in issues):
         raise KnowledgeBaseError(issues)

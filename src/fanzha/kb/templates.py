@@ -120,6 +120,8 @@ DRAWS: dict[str, tuple[str, ...]] = {
     "comm": (),
     "hour": (),
     "min": (),
+    "landline": ("area_codes",),
+    "fake_link": ("brand_tokens", "refund_tokens", "cheap_tlds"),
 }
 
 #: The genres composed by code from parts (`fanzha.text.templates.COMPOSERS`); training_benign.yaml gives their

@@ -394,7 +394,7 @@ def plan_campaign(
     )
     if use_qq:  # QQ is installed first; WeChat is on every phone
         tl.wait(60, 400)
-        tl.add("app_install", "install_chat", 3, app=app, attrs={"source": "应用商店"})
+        tl.add("app_install", "install_chat", 2, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
     tl.wait(30, 200)
     tl.add("friend_request", "add_contact", 2, channel=chat, direction="out", counterparty=cp, app=app)
@@ -452,14 +452,14 @@ def plan_campaign(
     if rng.random() < 0.03 + 0.35 * a:
         refuse(30, 600, 2)
         return _finish(camp, tl, "stopped", intervention, texts, slots, seeds)
-    # -- stage 3: meeting / remote control ---------------------------------------------------------
+    # -- into a meeting or remote-control app (installing it: stage 2), screen sharing (stage 3) --------
     camp.stage_reached = 3
     shared = False
     if variant == "tax_refund" and rng.random() < 0.5:
         tl.wait(60, 300)
         app = cat.SCAM_EXTRA_APPS[int(rng.integers(len(cat.SCAM_EXTRA_APPS)))]
         url = f"http://{ident('domain', 0)}/{_path(seed, person)}"
-        tl.add("app_install", "install_app", 3, app=app, attrs={"source": "链接", "url": url})
+        tl.add("app_install", "install_app", 2, app=app, attrs={"source": "链接", "url": url})
         camp.apps.append(app)
     elif rng.random() < 0.8:
         remote = rng.random() < 0.2
@@ -477,7 +477,7 @@ def plan_campaign(
             text=texts.scam("move.remote" if remote else "move.meeting", slots),
         )
         tl.wait(60, 400)
-        tl.add("app_install", "install_meeting", 3, app=app, attrs={"source": "应用商店"})
+        tl.add("app_install", "install_meeting", 2, app=app, attrs={"source": "应用商店"})
         camp.apps.append(app)
         tl.wait(30, 240)
         tl.add(
@@ -491,7 +491,7 @@ def plan_campaign(
         shared = True
     camp.last_move = "screen_share" if shared else "install_app"
     if rng.random() < 0.02 + 0.2 * a:
-        refuse(60, 600, 3)
+        refuse(60, 600, max(e.stage for e in tl.events))  # the stage of the furthest move so far
         if shared:
             tl.wait(5, 60)
             tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))

@@ -221,6 +221,22 @@ def _link(v: Vocab, rng: Gen) -> str:
     return _one(rng, v["links"]).replace("{host}", _one(rng, v["link_hosts"])).replace("{code}", code)
 
 
+def _landline(v: Vocab, rng: Gen) -> str:
+    """A landline as SMS print it: an area code, then seven or eight digits, sometimes split by a hyphen."""
+    area = _one(rng, v["area_codes"])
+    local = str(int(rng.integers(2, 9))) + _digits(rng, 7 if len(area) == 3 else 6 + int(rng.integers(0, 2)))
+    return f"{area}{_one(rng, ['-', '', ' ', '-'])}{local}"
+
+
+def _fake_link(v: Vocab, rng: Gen) -> str:
+    """A look-alike link: a brand's initials and a refund or claim word on a cheap domain, sometimes a path."""
+    code = "".join(_LINK_CODE[int(i)] for i in rng.integers(0, len(_LINK_CODE), int(rng.integers(2, 5))))
+    host = f"{_one(rng, v['brand_tokens'])}{_one(rng, ['-', '', '-'])}{_one(rng, v['refund_tokens'])}"
+    host += f".{_one(rng, v['cheap_tlds'])}"
+    prefix = _one(rng, ["", "", "https://", "http://", "www."])
+    return prefix + host + (f"/{code}" if rng.random() < 0.5 else "")
+
+
 def _syllables(v: Vocab, rng: Gen, k: int) -> str:
     syl = v["syllables"]
     return "".join(syl[int(i)] for i in rng.integers(0, len(syl), k))
@@ -302,6 +318,8 @@ DRAWS: dict[str, Callable[[Vocab, Gen], str]] = {
     "comm": lambda v, rng: str(int(rng.choice([5, 8, 10, 12, 15, 20, 30]))),
     "hour": lambda v, rng: str(int(rng.integers(1, 24))),
     "min": lambda v, rng: str(int(rng.choice([5, 10, 15, 20, 30]))),
+    "landline": _landline,
+    "fake_link": _fake_link,
 }
 
 

@@ -123,7 +123,16 @@ class PersonState:
         return 1.0 - keep
 
     def stage(self, rules: CompiledRules) -> int:
-        return max((rules.by_id[r].stage for r in self.matched), default=0)
+        """The furthest stage the evidence shows: the highest stage of the signals raised from the first event
+        a matched sequence used on (a meeting app installed after the call is stage 2, sharing the screen stage
+        3, kb.yaml `stages`); the matched sequences' own stage when their events are no longer kept."""
+        reached = 0
+        for e in evidence_entries(self):
+            m = e[MASK]
+            for bit, stage in rules.stage_of:
+                if m & bit and stage > reached:
+                    reached = stage
+        return reached or max((rules.by_id[r].stage for r in self.matched), default=0)
 
 
 def evidence_entries(st: PersonState) -> list[Entry]:
@@ -192,6 +201,8 @@ class Stepper:
         if new:
             return self._update_alert(st, now)
         a = st.alert
+        if a is not None and any(entry[MASK] & bit and stage > a.stage for bit, stage in rules.stage_of):
+            return self._update_alert(st, now)  # a further stage (the screen shared after the meeting app)
         if a is not None and (entry[MASK] & (rules.sent_mask | rules.borrowed_mask) or "a" in entry[INFO]):
             stake = money(st, rules, evidence_entries(st))[0]
             if stake > 0 and stake >= a.stake * STAKE_STEP:
