@@ -82,6 +82,10 @@ def _assert_lineage_is_fifo(root: Path) -> None:
     owner = dict(zip(acc["account_id"].to_pylist(), acc["owner_id"].to_pylist(), strict=True))
     victims = set(pq.read_table(root / "truth/victims.parquet")["person_id"].to_pylist())
     mules = set(pq.read_table(root / "truth/mules.parquet")["account_id"].to_pylist())
+    # a victim paying a gang's account or a shop's collection QR code that the gang uses (issue 19) loses it
+    parties = pq.read_table(root / "truth/third_parties.parquet")
+    mules |= {a for a, r in zip(parties["account_id"].to_pylist(), parties["role"].to_pylist(), strict=True)
+              if r == "merchant_qr"}  # fmt: skip
     tr = pq.read_table(root / "transfers.parquet", columns=["transfer_id", "src", "dst", "amount"])
     queues: dict[str, deque[list[object]]] = {}
 

@@ -35,12 +35,14 @@ def station_of(person_id: str, city: str | None) -> str:
 
 
 def make_world(folder: Path, seed: int = 7, preset: str = "small") -> Path:
-    """The demo's city in `folder` (made once; kept between runs)."""
+    """The demo's city in `folder` (made once; kept between runs). The world before issue 19 (`classic()`: no
+    look-alike ordinary life, no third parties) until warn has been adapted to the new one (issue 19 part B);
+    docs/service.md's figures are on it."""
     from fanzha.sim import preset as get_preset
     from fanzha.sim import simulate
 
     if not (folder / "events.parquet").is_file():
-        simulate(get_preset(preset).replace(seed=seed), folder)
+        simulate(get_preset(preset).classic().replace(seed=seed), folder)
     return folder
 
 

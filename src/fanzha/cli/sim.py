@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from fanzha.cli.common import echo_json, quiet_option
+from fanzha.records.kinds import TELEMETRY_PROFILES
 from fanzha.sim.config import PRESETS
 
 
@@ -40,6 +41,19 @@ from fanzha.sim.config import PRESETS
     help="With --stats: run the detector on this many scam / look-alike / ordinary texts each.",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --stats: JSON instead of Markdown.")
+@click.option(
+    "--telemetry",
+    "telemetry_dir",
+    type=click.Path(path_type=Path),
+    help="Write what a centre receives of the world in this folder (with --profile and --out).",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(list(TELEMETRY_PROFILES)),
+    default="full",
+    show_default=True,
+    help="With --telemetry: bank (bank only), bank_telco (+ call / SMS records, no content, late), full.",
+)
 @quiet_option
 def sim(
     preset: str | None,
@@ -53,6 +67,8 @@ def sim(
     stats_dir: Path | None,
     detector_sample: int,
     as_json: bool,
+    telemetry_dir: Path | None,
+    profile: str,
     quiet: bool,
 ) -> None:
     """Generate a synthetic city — people, orders, leaks, gangs, scam campaigns, money flows — with ground truth.
@@ -62,12 +78,16 @@ def sim(
     fanzha sim --people 100000 --days 60 --seed 7 --out world/
     fanzha sim --check world/                        # validate: schema, ids, money conservation, lineage, order
     fanzha sim --stats world/                        # victim rate, losses per variant, look-alike shares
+    fanzha sim --telemetry world/ --profile bank_telco --out centre/   # what a centre receives
     """
     from fanzha.errors import InputError
 
-    modes = [m for m in (check_dir, stats_dir) if m is not None]
-    if len(modes) > 1 or (modes and out is not None):
+    modes = [m for m in (check_dir, stats_dir, telemetry_dir) if m is not None]
+    if len(modes) > 1 or (modes and out is not None and telemetry_dir is None):
         raise InputError("E420", where="fanzha sim")
+    if telemetry_dir is not None:
+        _telemetry(telemetry_dir, profile, out, force)
+        return
     if check_dir is not None:
         _check(check_dir)
         return
@@ -122,3 +142,19 @@ def _stats(root: Path, detector_sample: int, as_json: bool) -> None:
         echo_json(stats)
     else:
         click.echo(render_markdown(stats), nl=False)
+
+
+def _telemetry(root: Path, profile: str, out: Path | None, force: bool) -> None:
+    from fanzha.errors import InputError
+    from fanzha.sim.telemetry import telemetry
+
+    if not root.is_dir():
+        raise InputError("E400", where=str(root))
+    if out is None:
+        raise InputError("E420", where="fanzha sim --telemetry")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise InputError("E423", where=str(out))
+    counts = telemetry(root, profile, out)
+    kept = sum(v for k, v in counts.items() if k != "dropped")
+    per = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()) if k != "dropped")
+    click.echo(f"wrote {out}: profile {profile}, {kept:,} events ({per}); {counts['dropped']:,} not received")

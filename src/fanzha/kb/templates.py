@@ -161,6 +161,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "move.add_wechat",
         "move.meeting",
         "move.remote",
+        "move.qq_group",
+        "exec.fbs_sms",
+        "exec.card_password",
+        "exec.collect_cards",
+        "exec.qr_pay",
         "exec.credit_low",
         "exec.test_transfer",
         "exec.test_returned",
@@ -190,9 +195,27 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "friend_add",
         "friend_chat",
     ),
+    "world.lookalike": (
+        "contact_call",
+        "contact_add",
+        "contact_hello",
+        "meeting_notice",
+        "share_payment",
+        "dealer_call",
+        "dealer_chat",
+        "agent_call",
+        "agent_chat",
+        "courier_comp_call",
+        "courier_comp_chat",
+        "shop_comp_chat",
+        "platform_refund_sms",
+        "official_sms",
+        "bank_debit",
+        "thanks",
+    ),
     "reports.pretext": _VARIANTS,
     "reports.steps": ("app", "meeting", "loan", "test"),
-    "reports.contact": ("call", "sms", "wechat"),
+    "reports.contact": ("call", "sms", "wechat", "app"),
     "reports.ids": (
         "caller",
         "caller_tail",
@@ -236,6 +259,7 @@ _REPORT_SLOTS = frozenset({
 RENDERER_SLOTS: dict[str, tuple[bool, frozenset[str]]] = {
     "slots": _LITERAL,  # slot values are inserted as they are
     "slots.vocab.links": (False, frozenset({"host", "code"})),  # the link draw fills these
+    "world.lookalike": (True, frozenset({"dealer", "car", "agency", "deposit", "hotline", "colleague"})),
     "world.evasions": _LITERAL,
     "world.typos": _LITERAL,
     "reports": (False, _REPORT_SLOTS),
@@ -305,6 +329,7 @@ class Evasion(_Table):
 class WorldFile(_Table):
     scam: Family
     benign: Family
+    lookalike: Family
     evasions: Annotated[tuple[Evasion, ...], Field(min_length=1)]
     typos: Annotated[tuple[tuple[str, str], ...], Field(min_length=1)]
 

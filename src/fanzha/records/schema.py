@@ -9,6 +9,8 @@ from fanzha.records.events import FIELDS as EVENT_FIELDS
 from fanzha.records.kinds import ACCOUNT_KINDS as ACCOUNT_KINDS
 from fanzha.records.kinds import CHANNELS as CHANNELS
 from fanzha.records.kinds import EVENT_KINDS as EVENT_KINDS
+from fanzha.records.kinds import LOOKALIKE_KINDS as LOOKALIKE_KINDS
+from fanzha.records.kinds import THIRD_PARTY_ROLES as THIRD_PARTY_ROLES
 
 SCHEMA_VERSION = "1.0"
 
@@ -182,6 +184,23 @@ REPORT_IDENTIFIERS = pa.schema(
     ]
 )
 BALANCES = pa.schema([("account_id", pa.string()), ("closing_balance", MONEY)])
+LOOKALIKES = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("kind", pa.string()),  # fanzha.records.kinds.LOOKALIKE_KINDS
+        ("start", TIME),  # the episode's first event
+        ("end", TIME),  # its last event
+        ("event_ids", pa.list_(pa.string())),  # its events, in time order
+    ]
+)
+THIRD_PARTIES = pa.schema(
+    [
+        ("account_id", pa.string()),
+        ("role", pa.string()),  # fanzha.records.kinds.THIRD_PARTY_ROLES
+        ("name", pa.string()),  # the business, the processor, or who the landlord / employer is
+        ("city", pa.string()),  # null for processors (national)
+    ]
+)
 
 #: relative path → schema, for the checker
 FILES: dict[str, pa.Schema] = {
@@ -204,4 +223,18 @@ FILES: dict[str, pa.Schema] = {
     "truth/identifiers.parquet": IDENTIFIERS,
     "truth/reports.parquet": REPORTS,
     "truth/report_identifiers.parquet": REPORT_IDENTIFIERS,
+    "truth/lookalikes.parquet": LOOKALIKES,
+    "truth/third_parties.parquet": THIRD_PARTIES,
 }
+
+#: what a centre receives (`fanzha sim --telemetry WORLD --profile P --out DIR`): the profile's events in the
+#: order they arrive, and when each arrived from which source
+ARRIVALS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("source", pa.string()),  # fanzha.records.kinds.TELEMETRY_SOURCES
+        ("time", TIME),  # when it happened
+        ("received", TIME),  # when the centre received it
+    ]
+)
+TELEMETRY_FILES: dict[str, pa.Schema] = {"events.parquet": EVENTS, "arrivals.parquet": ARRIVALS}

@@ -10,7 +10,7 @@ balance).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
@@ -28,6 +28,9 @@ from fanzha.sim.world import N_CONTACTS, World
 I64 = npt.NDArray[np.int64]
 CH = {name: i for i, name in enumerate(CHANNELS)}
 HOUR_US = 3600 * US_PER_SECOND
+#: with the seeds' variants, share of ordinary loans from lenders outside the first list (so their names are not
+#: the scam's alone)
+OUTSIDE_LENDER_SHARE = 0.15
 
 # hour-of-day profiles
 _PROFILES = {
@@ -113,6 +116,8 @@ class BenignDay:
     device: I64
     orders: Orders
     events: EventCols
+    #: the look-alike episodes (kind, person) by their number in `events.episode`
+    episodes: list[tuple[str, int]] = field(default_factory=list)
 
 
 class _Acc:
@@ -229,7 +234,17 @@ def benign_day(
     )
     loan_t = day0 + tod(rng, len(lp), "life")
     loan_dst = np.where(reserve, wallet[lp], card[lp])
-    loan_idx = acc.add(base["lender"] + lender, loan_dst, loan_amt, loan_t, "loan_disbursement", -1, lp)
+    lender_src = base["lender"] + lender
+    names = [cat.LENDERS[int(i)] for i in lender.tolist()]
+    if (
+        cfg.seed_variants and w.outside_lenders
+    ):  # some ordinary loans come from lenders outside the first list
+        xs = streams.stream(cfg.seed, streams.LOOKALIKE, day, 2)
+        pick = xs.integers(len(w.outside_lenders), size=len(lp))
+        for j in np.flatnonzero((xs.random(len(lp)) < OUTSIDE_LENDER_SHARE) & ~reserve).tolist():
+            lender_src[j] = w.outside_lenders[int(pick[j])]
+            names[j] = cat.OUTSIDE_LENDERS[int(pick[j])]
+    loan_idx = acc.add(lender_src, loan_dst, loan_amt, loan_t, "loan_disbursement", -1, lp)
     dep = people[rng.random(n) < cfg.deposit_rate]
     acc.add(
         base["cashin"] + city[dep],
@@ -394,6 +409,19 @@ def benign_day(
     )
     arr = acc.arrays()
     keep = np.concatenate([keep, np.ones(acc.n - len(keep), dtype=np.bool_)])
+    # ordinary life that looks like a scam (issue 19): its own streams, after everything else of the day
+    la = None
+    la_tx: list[int | None] = []
+    if cfg.lookalikes:
+        from fanzha.sim.lookalike import LookalikeDay, deliveries_today, ledger_lookalikes
+
+        la = LookalikeDay(w, cfg, day, day0, date.weekday())
+        la.draw(locked, deliveries_today(w, rec, day0))
+        spent = np.zeros(len(cap), dtype=np.int64)
+        np.add.at(spent, arr["src"][sl][keep[sl]], arr["amount"][sl][keep[sl]])
+        la_tx = ledger_lookalikes(acc, la.planned, cap - spent)
+        arr = acc.arrays()
+        keep = np.concatenate([keep, np.ones(acc.n - len(keep), dtype=np.bool_)])
 
     # -- orders (only those paid) ---------------------------------------------------------------
     ok = keep[shop_idx]
@@ -477,7 +505,7 @@ def benign_day(
     for j, idx in enumerate(loan_idx.tolist()):
         person = int(lp[j])
         t = int(loan_t[j])
-        name = cat.LENDERS[int(lender[j])]
+        name = names[j]
         amount = int(loan_amt[j])
         if reserve[j]:
             ev.add(
@@ -608,6 +636,12 @@ def benign_day(
     _chatter(
         ev, texts, w, cfg, streams.stream(cfg.seed, streams.MESSAGES, day, 1), trng, day0, date.weekday()
     )
+    episodes: list[tuple[str, int]] = []
+    if la is not None:
+        from fanzha.sim.lookalike import incoming
+
+        incoming(ev, arr, keep, fam_idx, fam_to)
+        episodes = la.events(ev, lambda k: la_tx[k])
     # events around a transfer near midnight stay within the day (their order is kept: clipping is monotone)
     ev.time = np.clip(np.asarray(ev.time, dtype=np.int64), day0, day0 + US_PER_DAY - 1).tolist()
     orders_keep = keep
@@ -621,6 +655,7 @@ def benign_day(
         arr["device"][orders_keep],
         _reindex(orders, orders_keep),
         _reindex_events(ev, orders_keep),
+        episodes,
     )
 
 

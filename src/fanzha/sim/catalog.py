@@ -374,3 +374,30 @@ DOMAIN_WORDS: tuple[str, ...] = (
 )
 DOMAIN_TLDS: tuple[str, ...] = ("top", "xyz", "vip", "cc", "icu", "shop")
 MAIL_HOSTS: tuple[str, ...] = ("163.com", "126.com", "qq.com", "sina.com")
+
+# -- issue 19: ordinary life that looks like a scam, third parties, the seeds' behaviours -------------------------
+
+#: lenders outside the world's first list (and outside the knowledge base's lexicon): small consumer-loan apps
+OUTSIDE_LENDERS: tuple[str, ...] = ("洋钱罐", "省呗", "宜享花", "小赢卡贷", "豆豆钱", "极融借款")
+#: payment processors (聚合支付 / 第三方支付) whose clearing accounts the gangs route money through
+PROCESSORS: tuple[str, ...] = (
+    "拉卡拉",
+    "汇付天下",
+    "易宝支付",
+    "连连支付",
+    "通联支付",
+    "快钱",
+    "随行付",
+    "乐刷",
+)
+#: small businesses whose collection QR codes (收款码) victims are made to pay
+QR_SHOPS: tuple[str, ...] = ("便利店", "水果店", "奶茶店", "小吃店", "五金店", "烟酒店", "花店", "理发店")
+#: shops a peel chain buys from (goods that resell)
+SELLERS: tuple[str, ...] = ("金店", "手机店", "烟酒行", "电器城", "奢侈品回收", "数码城")
+#: sinks of the new cash-outs: (account kind, label)
+GIFT_CARD_PLATFORMS: tuple[str, ...] = ("购物卡回收", "京东E卡", "话费充值卡", "游戏点卡", "加油卡")
+OVERSEAS: tuple[str, ...] = ("缅甸", "柬埔寨", "老挝", "香港", "越南", "菲律宾")
+#: car dealers and letting agencies that call people (their genuine business)
+DEALERS: tuple[str, ...] = ("比亚迪4S店", "大众4S店", "丰田4S店", "吉利4S店", "长安汽车4S店", "瓜子二手车")
+CARS: tuple[str, ...] = ("秦PLUS", "朗逸", "卡罗拉", "星瑞", "CS75", "宋PRO", "速腾", "轩逸")
+AGENCIES: tuple[str, ...] = ("链家", "我爱我家", "贝壳找房", "中原地产", "麦田房产", "自如")

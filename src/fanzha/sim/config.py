@@ -66,6 +66,28 @@ class SimConfig:
     report_unrelated_share: float = 0.2
     #: share of scam reports naming a real hotline the victim called to check (95188, the courier outlet …)
     report_hotline_share: float = 0.25
+    #: issue 19, off in a bare `SimConfig` (the world as it was: old manifests make the same world again) and on
+    #: in the presets. Ordinary life that looks like a scam: new QQ / WeChat contacts both ways, chat and meeting
+    #: apps installed, payments during a screen share, deposits and loans to new payees after a dealer's or an
+    #: agent's call, couriers and shops paying compensation over WeChat, platform refunds, genuine SMS with links
+    #: (truth/lookalikes.parquet); incoming transfers and small red packets (docs/sim.md gives every rate)
+    lookalikes: bool = False
+    #: new QQ / WeChat contacts per person per day, on average: each person has a rate of their own, one new
+    #: contact every 5 to 20 days
+    new_contact_rate: float = 0.1
+    #: innocent third parties in the money's path: payment processors with heavy clean traffic between mule
+    #: layers, busy shops' QR codes that victims pay, sellers paid by peel chains, landlords and employers of
+    #: rented mule cards (truth/third_parties.parquet)
+    third_parties: bool = False
+    #: the seeds' behaviours as campaign variants: voice calls inside QQ / TIM / WeChat, fake base station SMS,
+    #: QQ groups with robots, QR-code payments, several cards emptied into one, account takeover, lenders
+    #: outside the list, contacts in a platform's chat or a live stream, cash-out by gold / crypto / gift cards
+    #: / abroad, victims who doubt the warning call, repeat victims
+    seed_variants: bool = False
+    #: with seed_variants: share of the victims who lost money whom a gang contacts again (their order's data
+    #: sold on), 3 to 20 days after the first campaign. 0 for now: the checker (E409) and the truth tables still
+    #: take one campaign per person (a repeat victim's lineage is counted twice); issue 19 asks for it
+    repeat_share: float = 0.0
     #: rows per Parquet row group (the writer also flushes at the end of each day)
     row_group: int = 131_072
     extra: dict[str, Any] = field(default_factory=dict)
@@ -96,14 +118,27 @@ class SimConfig:
     def replace(self, **changes: Any) -> SimConfig:
         return dataclasses.replace(self, **changes)
 
+    def classic(self) -> SimConfig:
+        """The world as it was before issue 19: no look-alike ordinary life, no third parties in the money's path,
+        no new campaign variants. Its files are those of the old generator, byte for byte (the new truth files
+        are there, empty)."""
+        return self.replace(lookalikes=False, third_parties=False, seed_variants=False)
+
+
+#: what the presets turn on (issue 19)
+ORDINARY_AND_SEEDS: dict[str, Any] = {"lookalikes": True, "third_parties": True, "seed_variants": True}
 
 PRESETS: Registry[SimConfig] = Registry("preset", code="E421", option="--preset")
 # tests and CI: a few seconds
-PRESETS.register("small", SimConfig(people=2_000, days=30, leaks=3, contacts_per_10k_day=15.0))
+PRESETS.register(
+    "small", SimConfig(people=2_000, days=30, leaks=3, contacts_per_10k_day=15.0, **ORDINARY_AND_SEEDS)
+)
 # a realistic month and a half of a mid-sized district
-PRESETS.register("medium", SimConfig(people=100_000, days=60, leaks=3))
+PRESETS.register("medium", SimConfig(people=100_000, days=60, leaks=3, **ORDINARY_AND_SEEDS))
 # the benchmark: at least 10^7 ledger rows
-PRESETS.register("large", SimConfig(people=420_000, days=60, leaks=4, message_rate=0.25))
+PRESETS.register(
+    "large", SimConfig(people=420_000, days=60, leaks=4, message_rate=0.25, **ORDINARY_AND_SEEDS)
+)
 
 
 def preset(name: str) -> SimConfig:

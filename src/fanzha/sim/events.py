@@ -29,6 +29,7 @@ class EventCols:
         "label",
         "family",
         "scam",
+        "episode",
     )
 
     def __init__(self) -> None:
@@ -43,6 +44,7 @@ class EventCols:
         self.label: list[str] = []
         self.family: list[str] = []
         self.scam: list[Any] = []  # the campaign Ev for scam events, else None
+        self.episode: list[int] = []  # the day's look-alike episode (truth/lookalikes.parquet), else -1
 
     def __len__(self) -> int:
         return len(self.time)
@@ -59,6 +61,7 @@ class EventCols:
         label: str = "ordinary",
         family: str = "",
         scam: Any = None,
+        episode: int = -1,
         **details: str | None,
     ) -> None:
         """One event; `details` are the record's `DETAILS` (channel, direction, counterparty, text, app)."""
@@ -77,6 +80,7 @@ class EventCols:
         self.label.append(label)
         self.family.append(family)
         self.scam.append(scam)
+        self.episode.append(episode)
 
     def add_planned(self, e: Any) -> None:
         """A campaign's planned event (`fanzha.sim.scam.Ev`: the same detail names)."""

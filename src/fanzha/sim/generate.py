@@ -31,11 +31,13 @@ from fanzha.records.schema import (
     IDENTIFIERS,
     LEAKS,
     LINEAGE,
+    LOOKALIKES,
     MULES,
     ORDERS,
     REPORT_IDENTIFIERS,
     REPORTS,
     SCHEMA_VERSION,
+    THIRD_PARTIES,
     TIMELINES,
     TRANSFERS,
     VICTIMS,
@@ -43,13 +45,13 @@ from fanzha.records.schema import (
 from fanzha.records.units import US_PER_DAY, US_PER_SECOND, us_of
 from fanzha.sim import catalog as cat
 from fanzha.sim import rng as streams
-from fanzha.sim.benign import CH, BenignDay, RecentOrders, _tracking, benign_day
+from fanzha.sim.benign import BANK_HOTLINES, CH, BenignDay, RecentOrders, _tracking, benign_day
 from fanzha.sim.config import SimConfig
 from fanzha.sim.events import EventCols
 from fanzha.sim.mules import SpecialEngine
 from fanzha.sim.output import Writers
 from fanzha.sim.reports import Draft, campaign_reports, unrelated_reports
-from fanzha.sim.scam import LOSS, Campaign, Ev, Tx, plan_campaign
+from fanzha.sim.scam import DOUBT, LOSS, Campaign, Ev, Seeds, Tx, plan_campaign
 from fanzha.sim.texts import TextBank
 from fanzha.sim.world import ROLE_KIND, SCAM_VARIANTS, Gang, World
 
@@ -130,8 +132,16 @@ def simulate(
         dict(gen.writers.rows),
         gen.campaigns,
         _time.perf_counter() - started,
-        {c.person: c.amount_lost for c in gen.campaigns},
+        _lost_by_person(gen.campaigns),
     )
+
+
+def _lost_by_person(campaigns: list[Campaign]) -> dict[int, int]:
+    """Fen lost per person (a repeat victim's campaigns together)."""
+    out: dict[int, int] = {}
+    for c in campaigns:
+        out[c.person] = out.get(c.person, 0) + c.amount_lost
+    return out
 
 
 def _parse_interventions(items: Iterable[tuple[str | int, datetime | int]]) -> dict[int, int]:
@@ -160,6 +170,8 @@ class _Generator:
         self.campaigns: list[Campaign] = []
         self.orders_of: dict[int, dict[str, Any]] = {}
         self.pools: list[list[dict[str, Any]]] = [[] for _ in self.world.gangs]
+        #: repeat victims waiting for their second campaign: (available, person, gang)
+        self.repeats: list[tuple[int, int, int]] = []
         self.next_tx = 0
         self.next_ev = 0
         self.next_order = 0
@@ -251,30 +263,80 @@ class _Generator:
             for entry in chosen:
                 p = entry["person"]
                 self.contacted[p] = True
-                offset = int(streams.unit(cfg.seed, 3, p) * 12 * HOUR)
-                start = max(entry["available"], day0 + 9 * HOUR + offset)
-                if start >= day_end:
-                    start = day_end - 1 - int(streams.unit(cfg.seed, 4, p) * 1800) * US_PER_SECOND
-                vr = streams.stream(cfg.seed, streams.VICTIM, p)
-                camp = plan_campaign(
-                    w,
-                    gang,
-                    p,
-                    entry,
-                    start,
-                    int(self.balances[int(w.card(p))]),
-                    int(self.balances[int(w.wallet(p))]),
-                    vr,
-                    TextBank(vr),
-                    self.interventions.get(p),
-                )
-                self.campaigns.append(camp)
-                self.orders_of[p] = entry
-                self.locked_until[p] = (camp.end_time - w.t0) // US_PER_DAY + 1
-                for tx in camp.txs:
-                    self.engine.push(tx)
-                for ev in camp.events:
-                    self.pending.setdefault(int((ev.time - w.t0) // US_PER_DAY), []).append(ev)
+                self._campaign(gang, entry, self._start_time(entry["available"], p, day0))
+        # repeat victims (seeds' variants): their order's data sold on, a gang calls again
+        for item in [r for r in self.repeats if r[0] < day_end]:
+            self.repeats.remove(item)
+            available, p, g = item
+            self._campaign(w.gangs[g], self.orders_of[p], self._start_time(available, p, day0), repeat=1)
+
+    def _start_time(self, available: int, p: int, day0: int) -> int:
+        """When a gang calls `p` on the day starting at `day0` (a hash of the person: nothing else shifts it)."""
+        seed = self.cfg.seed
+        start = max(available, day0 + 9 * HOUR + int(streams.unit(seed, 3, p) * 12 * HOUR))
+        if start >= day0 + US_PER_DAY:
+            start = day0 + US_PER_DAY - 1 - int(streams.unit(seed, 4, p) * 1800) * US_PER_SECOND
+        return start
+
+    def _campaign(self, gang: Gang, entry: dict[str, Any], start: int, repeat: int = 0) -> None:
+        """Plan one campaign on `entry`'s buyer and put its transfers and events on the way."""
+        w, cfg = self.world, self.cfg
+        p = entry["person"]
+        vr = streams.stream(cfg.seed, streams.VICTIM, p, *([repeat] if repeat else []))
+        intervention = self.interventions.get(p)
+        if repeat and intervention is not None and intervention < start:
+            intervention = None  # an alert of the first campaign does not stop the second
+        camp = plan_campaign(
+            w,
+            gang,
+            p,
+            entry,
+            start,
+            int(self.balances[int(w.card(p))]),
+            int(self.balances[int(w.wallet(p))]),
+            vr,
+            TextBank(vr),
+            intervention,
+            self._seeds(gang, p, repeat) if cfg.seed_variants else None,
+        )
+        if repeat:  # one timeline per person: the second campaign's steps follow the first's
+            offset = max(e.step for c in self.campaigns if c.person == p for e in c.events) + 1
+            for e in camp.events:
+                e.step += offset
+        self.campaigns.append(camp)
+        self.orders_of[p] = entry
+        self.locked_until[p] = (camp.end_time - w.t0) // US_PER_DAY + 1
+        for tx in camp.txs:
+            self.engine.push(tx)
+        for ev in camp.events:
+            self.pending.setdefault(int((ev.time - w.t0) // US_PER_DAY), []).append(ev)
+        if (
+            cfg.seed_variants
+            and not repeat
+            and camp.amount_lost
+            and streams.unit(cfg.seed, 33, p) < cfg.repeat_share
+        ):
+            later = camp.end_time + int((3 + 17 * streams.unit(cfg.seed, 34, p)) * US_PER_DAY)
+            n = len(w.gangs)
+            other = (gang.index + 1 + int(streams.unit(cfg.seed, 35, p) * max(1, n - 1))) % n
+            self.repeats.append((later, p, other))
+
+    def _seeds(self, gang: Gang, p: int, repeat: int) -> Seeds:
+        """The seeds' behaviours of a campaign on `p` (its own streams: the classic draws stay as they were)."""
+        w, seed = self.world, self.cfg.seed
+        keys = [repeat] if repeat else []
+        a = float(w.awareness[p])
+        return Seeds(
+            rng=streams.stream(seed, streams.VARIANT, p, *keys),
+            other_cards=[(int(x), int(self.balances[int(x)])) for x in w.other_cards[p].tolist() if x >= 0],
+            qr_codes=gang.qr_codes,
+            outside_lenders=list(zip(cat.OUTSIDE_LENDERS, w.outside_lenders, strict=True)),
+            bank_hotline=BANK_HOTLINES[int(w.card_bank[p]) % len(BANK_HOTLINES)],
+            doubts=bool(
+                streams.stream(seed, streams.DOUBT, p, *keys).random() < DOUBT[0] + DOUBT[1] * (1 - a)
+            ),
+            repeat=repeat,
+        )
 
     # -- writing a day -------------------------------------------------------------------------------
     def _write_day(self, day: int, specials: list[Tx], bday: BenignDay | None) -> None:
@@ -357,7 +419,7 @@ class _Generator:
             ev.add_planned(e)
         if bday is None:
             self.pending.clear()
-        self._write_events(ev, benign_numbers)
+        self._write_events(ev, benign_numbers, bday.episodes if bday is not None else [])
 
     def _write_orders(self, day: int, bday: BenignDay, benign_numbers: np.ndarray) -> None:
         w = self.world
@@ -434,12 +496,16 @@ class _Generator:
                 for g in leak.gangs:
                     self.pools[g].append(entry)
 
-    def _write_events(self, ev: EventCols, benign_numbers: np.ndarray) -> None:
+    def _write_events(
+        self, ev: EventCols, benign_numbers: np.ndarray, episodes: list[tuple[str, int]]
+    ) -> None:
         n = len(ev)
         if n == 0:
             return
         order = ev.order()
         eids = self.next_ev + np.arange(n)
+        if episodes:
+            self._write_lookalikes(ev, order, eids, episodes)
         self.next_ev += n
         pos = np.empty(n, dtype=np.int64)
         pos[order] = np.arange(n)
@@ -505,6 +571,32 @@ class _Generator:
                 ),
             )
 
+    def _write_lookalikes(
+        self, ev: EventCols, order: np.ndarray, eids: np.ndarray, episodes: list[tuple[str, int]]
+    ) -> None:
+        """truth/lookalikes.parquet: the day's episodes, each with its events in time order."""
+        ep = np.asarray(ev.episode, dtype=np.int64)[order]
+        t = np.asarray(ev.time, dtype=np.int64)[order]
+        rows = np.flatnonzero(ep >= 0)
+        by = rows[np.argsort(ep[rows], kind="stable")]
+        bounds = np.flatnonzero(np.r_[True, ep[by][1:] != ep[by][:-1], True])
+        firsts = [(int(t[by[a]]), int(ep[by[a]]), a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        firsts.sort()
+        ids = [f"E{int(e):012d}" for e in eids]
+        table = pa.table(
+            [
+                fixed_ids("P", [episodes[k][1] for _, k, _, _ in firsts], 8),
+                pa.array([episodes[k][0] for _, k, _, _ in firsts], pa.string()),
+                times([s for s, _, _, _ in firsts]),
+                times([int(t[by[b - 1]]) for _, _, _, b in firsts]),
+                pa.array(
+                    [[ids[i] for i in by[a:b].tolist()] for _, _, a, b in firsts], pa.list_(pa.string())
+                ),
+            ],
+            schema=LOOKALIKES,
+        )
+        self.writers.write("truth/lookalikes.parquet", table)
+
     # -- the end: truth tables, reports, manifest -------------------------------------------------------
     def _write_report_truth(self, drafts: list[Draft]) -> None:
         """truth/reports.parquet and truth/report_identifiers.parquet."""
@@ -550,7 +642,9 @@ class _Generator:
                 (g.gang_id, "payment_account", "test_account", handle, w.t0 - 200 * US_PER_DAY,
                  w.t0 + (self.cfg.days + 60) * US_PER_DAY, f"A{g.test_account:010d}")
             )  # fmt: skip
-            for card in g.cards:
+            for value, (first, last) in sorted(g.groups.items()):  # QQ groups (seeds' variants)
+                rows.append((g.gang_id, "qq", "qq_group", value, first, last + US_PER_DAY, None))
+            for card in (*g.cards, *g.peel):
                 number = w.card_number(card.account)
                 if number is not None:
                     rows.append(
@@ -565,7 +659,7 @@ class _Generator:
         drafts: list[Draft] = []
         seeds: list[tuple[Campaign, Draft]] = []
         for c in camps:
-            rng = streams.stream(cfg.seed, streams.REPORTS, c.person)
+            rng = streams.stream(cfg.seed, streams.REPORTS, c.person, *([c.repeat] if c.repeat else []))
             share = cfg.report_share_lost if c.amount_lost else cfg.report_share_stopped
             if c.outcome != "hung_up" and rng.random() < share:
                 c.reported = True
@@ -616,7 +710,7 @@ class _Generator:
                 schema=VICTIMS,
             ),
         )
-        cards = [card for g in w.gangs for card in g.cards]
+        cards = [card for g in w.gangs for card in (*g.cards, *g.peel)]
         self.writers.write(
             "truth/mules.parquet",
             pa.table(
@@ -661,7 +755,18 @@ class _Generator:
             ),
         )
         self._write_identifiers()
-        self._write_identifiers()
+        self.writers.write(
+            "truth/third_parties.parquet",
+            pa.table(
+                [
+                    fixed_ids("A", [x.account for x in w.parties], 10),
+                    pa.array([x.role for x in w.parties], pa.string()),
+                    pa.array([x.name for x in w.parties], pa.string()),
+                    pa.array([w.cities[x.city] if x.city >= 0 else None for x in w.parties], pa.string()),
+                ],
+                schema=THIRD_PARTIES,
+            ),
+        )
         self.writers.write(
             "truth/balances.parquet",
             pa.table(

@@ -3,7 +3,8 @@
 Given alerts (person, time) and a response delay, each alerted person in a campaign is dissuaded at
 alert time + delay: their timeline stops there (an `intervention` event is added) and no later transfer of
 theirs happens. Everything else is drawn from the same random streams, so the two runs differ only by
-what the intervention changed.
+what the intervention changed. With the seeds' variants (issue 19) the call can fail: a person doubts it with
+probability 0.05 + 0.3 × (1 − awareness) and goes on as if it had not come (the `intervention` event is there).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class InterventionReport:
     per_person: tuple[Saved, ...]
     lost_without: int
     lost_with: int
+    doubted: int = 0  # called, and did not believe it
 
     @property
     def saved(self) -> int:
@@ -48,6 +50,7 @@ class InterventionReport:
         return {
             "alerts": self.alerts,
             "dissuaded": self.dissuaded,
+            "doubted": self.doubted,
             "lost_without_yuan": self.lost_without / 100,
             "lost_with_yuan": self.lost_with / 100,
             "saved_yuan": self.saved / 100,
@@ -86,12 +89,12 @@ def intervene(
         plan[p] = min(t, plan.get(p, t))
     base = baseline if baseline is not None else simulate(config)
     after = simulate(config, out, interventions=list(plan.items()))
-    after_by = {c.person: c for c in after.campaigns}
-    rows = []
-    for p in sorted(plan):
-        c = after_by.get(p)
-        if c is None:
-            continue
-        rows.append(Saved(f"P{p:08d}", base.lost_by_person.get(p, 0), c.amount_lost, plan[p]))
+    campaigned = {c.person for c in after.campaigns}
+    rows = [
+        Saved(f"P{p:08d}", base.lost_by_person.get(p, 0), after.lost_by_person.get(p, 0), plan[p])
+        for p in sorted(plan)
+        if p in campaigned
+    ]
     dissuaded = sum(1 for c in after.campaigns if c.outcome == "dissuaded")
-    return InterventionReport(n_alerts, dissuaded, tuple(rows), base.amount_lost, after.amount_lost)
+    doubted = sum(1 for c in after.campaigns if c.doubted)
+    return InterventionReport(n_alerts, dissuaded, tuple(rows), base.amount_lost, after.amount_lost, doubted)

@@ -19,10 +19,84 @@ from fanzha.sim import rng as streams
 from fanzha.sim.texts import SCAM, TextBank
 from fanzha.sim.world import Gang, MuleCard, World
 
+#: the seeds' behaviours (issue 19), as shares of the campaigns they can happen in (docs/sim.md, "The seeds'
+#: behaviours"); each campaign draws them from its own stream (`fanzha.sim.rng.VARIANT`)
+PLATFORM_CHAT, LIVE_STREAM = 0.08, 0.04  # the first contact in the platform's own chat, or a live stream's DM
+APP_VOICE = 0.5  # of campaigns moved to QQ / WeChat: pretext and instructions as voice calls inside the app
+FAKE_BASE_STATION = 0.4  # of membership_cancel: the "bank" comes as an SMS from the bank's own number
+FAKE_BASE_STATION_TAX = 0.3  # of tax_refund contacts by SMS: from the tax office's 12366
+QQ_GROUP = 0.4  # of QQ campaigns: the person is pulled into a group where a "robot" gives the steps
+QR_PAY = 0.2  # of campaigns: the first loss paid by scanning a QR code (no payee added)
+COLLECT = {
+    "membership_cancel": 0.7
+}  # victims with other cards empty them into one first (else COLLECT_OTHER)
+COLLECT_OTHER = 0.3
+TAKEOVER = (
+    0.12  # of campaigns (not tax_refund, reserve_fund): card, password and code asked; the gang moves it
+)
+OUTSIDE_LENDER = 0.3  # of scam loans: a lender outside the first list
+DOUBT = (0.05, 0.3)  # doubts the warning call with probability 0.05 + 0.3 × (1 − awareness)
+#: the real numbers a fake base station shows (the bank's hotline is the person's bank's)
+TAX_HOTLINE = "12366"
+
+
+@dataclass(slots=True)
+class Seeds:
+    """What a campaign with the seeds' behaviours (issue 19) has beyond the classic one: its own random stream,
+    the person's other bank cards (account, balance at the start of the day), the gang's QR codes to pay, the
+    lenders outside the list, and whether this is the person's second campaign."""
+
+    rng: np.random.Generator
+    other_cards: list[tuple[int, int]]
+    qr_codes: list[int]
+    outside_lenders: list[tuple[str, int]]
+    bank_hotline: str
+    doubts: bool
+    repeat: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """Which of the seeds' behaviours a campaign shows (all False in the classic world)."""
+
+    platform: str = ""  # "chat" or "live": the first contact in the platform's chat or a live stream's DM
+    app_voice: bool = False
+    fake_base_station: bool = False
+    qq_group: bool = False
+    qr_pay: bool = False
+    collect: bool = False
+    takeover: bool = False
+    outside_lender: int = -1  # index into Seeds.outside_lenders
+
+    @classmethod
+    def draw(cls, sd: Seeds | None, variant: str) -> _Features:
+        if sd is None:
+            return cls()
+        u = sd.rng.random(9)
+        platform = "" if variant == "tax_refund" else "chat" if u[0] < PLATFORM_CHAT else ""
+        if variant != "tax_refund" and not platform and u[0] < PLATFORM_CHAT + LIVE_STREAM:
+            platform = "live"
+        fbs = FAKE_BASE_STATION if variant == "membership_cancel" else FAKE_BASE_STATION_TAX
+        collect = COLLECT.get(variant, COLLECT_OTHER) if variant != "reserve_fund" else 0.0
+        return cls(
+            platform=platform,
+            app_voice=bool(u[1] < APP_VOICE),
+            fake_base_station=bool(variant in ("membership_cancel", "tax_refund") and u[2] < fbs),
+            qq_group=bool(u[3] < QQ_GROUP),
+            qr_pay=bool(u[4] < QR_PAY),
+            collect=bool(u[5] < collect and any(b >= 10_000 for _, b in sd.other_cards)),
+            takeover=bool(variant not in ("tax_refund", "reserve_fund") and u[6] < TAKEOVER),
+            outside_lender=int(u[8] * len(sd.outside_lenders))
+            if sd.outside_lenders and u[7] < OUTSIDE_LENDER
+            else -1,
+        )
+
+
 MIN = 60 * US_PER_SECOND
 
-# transfer roles
-LOSS, TEST, TEST_RETURN, LOAN, MULE, COVER, OWN = range(7)
+# transfer roles (FWD: a third party passing a victim's money on to the gang — a processor's payout, a shop's QR
+# code forwarding what the victim paid)
+LOSS, TEST, TEST_RETURN, LOAN, MULE, COVER, OWN, FWD = range(8)
 # keys of the hashed draw that picks a campaign's identifier of each role (`fanzha.sim.rng.unit`)
 _ROLE_KEY = {"caller": 0, "bank_caller": 1, "qq": 2, "wechat": 3, "room": 4, "domain": 5}
 _PATH_CHARS = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -54,6 +128,7 @@ class Tx:
     victim: int = -1  # the person whose loss this is (role LOSS)
     number: int = -1  # ledger position, set when written
     comp: list[tuple[int, int]] = field(default_factory=list)  # (victim, fen) carried
+    gang: int = -1  # the gang of a loss paid to a third party (a shop's QR code), which forwards it
 
 
 @dataclass(slots=True)
@@ -101,6 +176,9 @@ class Campaign:
     lender: str = ""
     bank: str = ""
     reported: bool = False
+    #: issue 19: the person's second campaign (1) or first (0); the warning call came and was not believed
+    repeat: int = 0
+    doubted: bool = False
 
 
 def _active(cards: list[MuleCard], layer: int, t: int, rng: np.random.Generator) -> MuleCard:
@@ -177,9 +255,11 @@ def plan_campaign(
     rng: np.random.Generator,
     texts: TextBank,
     intervention: int | None = None,
+    seeds: Seeds | None = None,
 ) -> Campaign:
     """The timeline of one campaign. Balances are the person's at the start of the day (their ordinary
-    outgoing payments are suspended while the campaign runs, so every planned transfer is covered)."""
+    outgoing payments are suspended while the campaign runs, so every planned transfer is covered). `seeds`
+    (issue 19) adds the seeds' behaviours; without it every draw is the classic world's."""
     a = float(world.awareness[person])
     from_courier = order["leak_kind"] == "courier_outlet"
     if from_courier and rng.random() < 0.6:
@@ -188,6 +268,7 @@ def plan_campaign(
         variant = gang.variants[int(rng.choice(len(gang.variants), p=gang.variant_weights))]
     tl = _Timeline(person, start, rng)
     seed = world.config.seed
+    ft = _Features.draw(seeds, variant)
 
     def ident(role: str, drawn: int) -> str:
         """The gang's identifier of `role` for this campaign; `drawn` is the campaign's own draw, kept so that
@@ -199,6 +280,9 @@ def plan_campaign(
     wx = ident("wechat", int(rng.integers(len(gang.wechat_ids))))
     room = ident("room", int(rng.integers(len(gang.rooms))))
     lender = cat.LENDERS[int(rng.choice([0, 1, 3, 4, 5, 6, 7, 8]))]
+    lender_acc = world.base["lender"] + cat.LENDERS.index(lender)
+    if seeds is not None and ft.outside_lender >= 0:
+        lender, lender_acc = seeds.outside_lenders[ft.outside_lender]
     slots: dict[str, Any] = {
         "name": world.polite_name(person),
         "platform": order["platform"],
@@ -236,6 +320,7 @@ def plan_campaign(
         0,
         start,
         lender=lender,
+        repeat=seeds.repeat if seeds is not None else 0,
     )
     cards_used: set[int] = set()
     avail = {"card": card_balance, "wallet": wallet_balance}
@@ -245,16 +330,31 @@ def plan_campaign(
     if variant == "tax_refund" and rng.random() < 0.5 or variant == "lost_parcel" and rng.random() < 0.25:
         kind = "sms" if variant == "tax_refund" else "friend_request"
         ch = "sms" if kind == "sms" else "wechat"
+        fbs = ch == "sms" and ft.fake_base_station  # a fake base station shows the tax office's number
         tl.add(
             kind,
             "contact",
             1,
             channel=ch,
             direction="in",
-            counterparty=phone if ch == "sms" else wx,
+            counterparty=(TAX_HOTLINE if fbs else phone) if ch == "sms" else wx,
             text=texts.scam(f"contact.{variant}", slots),
         )
         tl.wait(60, 3600)
+    elif ft.platform:  # in the platform's own chat with the "shop", or a DM from a live stream's "seller"
+        tl.add(
+            "chat_message",
+            "contact",
+            1,
+            channel="app",
+            direction="in",
+            counterparty=f"{order['shop']}客服",
+            app=order["platform"]
+            if ft.platform == "chat"
+            else ("抖音" if order["platform"] != "快手" else "快手"),
+            attrs={"live_stream": True} if ft.platform == "live" else None,
+            text=texts.scam(f"contact.{variant}", slots),
+        )
     else:
         tl.add(
             "call",
@@ -268,7 +368,7 @@ def plan_campaign(
         )
     p_hang = 0.05 + 0.55 * a
     if rng.random() < p_hang:
-        return _finish(camp, tl, "hung_up", intervention, texts, slots)
+        return _finish(camp, tl, "hung_up", intervention, texts, slots, seeds)
     # -- stage 2: pretext, move to another channel ----------------------------------------------
     camp.stage_reached = 2
     tl.wait(20, 240)
@@ -278,6 +378,8 @@ def plan_campaign(
     follow = ("call",) if first == "call" else ("sms",) if first == "sms" else ("chat_message",)
     follow_ch = {"call": "phone", "sms": "sms"}.get(first, "wechat")
     follow_cp = wx if follow_ch == "wechat" else phone
+    if tl.events[0].channel in ("app", "sms"):  # the same chat, or the same number
+        follow_ch, follow_cp = str(tl.events[0].channel), str(tl.events[0].counterparty)
     chat, cp = ("qq", qq) if use_qq else ("wechat", wx)
     app = ("TIM" if rng.random() < 0.6 else "QQ") if use_qq else "微信"
     tl.add(
@@ -287,6 +389,7 @@ def plan_campaign(
         channel=follow_ch,
         direction="in",
         counterparty=follow_cp,
+        app=tl.events[0].app,
         text=texts.scam(f"move.add_{chat}", slots),
     )
     if use_qq:  # QQ is installed first; WeChat is on every phone
@@ -295,6 +398,24 @@ def plan_campaign(
         camp.apps.append(app)
     tl.wait(30, 200)
     tl.add("friend_request", "add_contact", 2, channel=chat, direction="out", counterparty=cp, app=app)
+    # what the gang says from now on: chat messages, or voice calls inside the app (no telephone record)
+    said = "call" if ft.app_voice else "chat_message"
+    said_attrs: dict[str, Any] | None = {"voice": True} if ft.app_voice else None
+    if use_qq and ft.qq_group:  # a group whose "robot" gives the steps; the rest comes from the group
+        group = gang.group(start, seed)
+        tl.wait(20, 120)
+        tl.add(
+            "chat_message",
+            "move.qq_group",
+            2,
+            channel=chat,
+            direction="in",
+            counterparty=group,
+            app=app,
+            attrs={"group": True, "sender": "机器人"},
+            text=texts.scam("move.qq_group", slots),
+        )
+        cp = group
 
     def refuse(lo_s: float, hi_s: float, stage: int) -> None:
         """The person writes back that they will not go on."""
@@ -316,12 +437,13 @@ def plan_campaign(
         "tax_refund": "exec.otp",
     }.get(variant)
     tl.add(
-        "chat_message",
+        said,
         "pretext",
         2,
         channel=chat,
         direction="in",
         counterparty=cp,
+        attrs=said_attrs,
         text=texts.scam(f"contact.{variant}", slots)
         if pre is None
         else texts.scam(pre, {**slots, "amount": 500}),
@@ -329,7 +451,7 @@ def plan_campaign(
     camp.last_move = "pretext"
     if rng.random() < 0.03 + 0.35 * a:
         refuse(30, 600, 2)
-        return _finish(camp, tl, "stopped", intervention, texts, slots)
+        return _finish(camp, tl, "stopped", intervention, texts, slots, seeds)
     # -- into a meeting or remote-control app (installing it: stage 2), screen sharing (stage 3) --------
     camp.stage_reached = 3
     shared = False
@@ -345,12 +467,13 @@ def plan_campaign(
         slots["app"] = app
         tl.wait(40, 300)
         tl.add(
-            "chat_message",
+            said,
             "move.remote" if remote else "move.meeting",
             3,
             channel=chat,
             direction="in",
             counterparty=cp,
+            attrs=said_attrs,
             text=texts.scam("move.remote" if remote else "move.meeting", slots),
         )
         tl.wait(60, 400)
@@ -372,23 +495,24 @@ def plan_campaign(
         if shared:
             tl.wait(5, 60)
             tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
-        return _finish(camp, tl, "stopped", intervention, texts, slots)
+        return _finish(camp, tl, "stopped", intervention, texts, slots, seeds)
 
     def say(family: str, **extra: Any) -> None:
         tl.wait(20, 240)
         tl.add(
-            "chat_message",
+            said,
             family,
             3,
             channel=chat,
             direction="in",
             counterparty=cp,
+            attrs=said_attrs,
             text=texts.scam(family, {**slots, **extra}),
         )
 
     def loan(amount: int, reserve: bool) -> None:
         name = cat.LENDERS[cat.RESERVE_FUND_LENDER] if reserve else lender
-        lender_acc = world.base["lender"] + cat.LENDERS.index(name)
+        from_acc = world.base["lender"] + cat.RESERVE_FUND_LENDER if reserve else lender_acc
         dst = "wallet" if reserve else "card"
         tl.wait(60, 600)
         if reserve:
@@ -400,7 +524,7 @@ def plan_campaign(
             tl.wait(30, 300)
         tl.pay(
             (5, 60),
-            lender_acc,
+            from_acc,
             acc[dst],
             amount,
             "loan_disbursement",
@@ -416,19 +540,28 @@ def plan_campaign(
         if not reserve:
             camp.loan_total += amount
 
-    def transfer(amount: int, frm: str, role: int, dst_acc: int, label: str, device: int) -> Tx | None:
+    def transfer(
+        amount: int, frm: str, role: int, dst_acc: int, label: str, device: int, *, qr: bool = False
+    ) -> Tx | None:
         if amount <= 0 or amount > avail[frm]:
             return None
-        if dst_acc not in cards_used:
+        # the bank's record of a login from the gang's phone (account takeover)
+        seen: dict[str, Any] | None = (
+            {"device": f"D{device:09d}", "new_device": True}
+            if seeds is not None and device != person
+            else None
+        )
+        if dst_acc not in cards_used and not qr:
             tl.wait(20, 180)
-            tl.add("payee_added", "payee_added", 3, counterparty=f"A{dst_acc:010d}", channel="bank_app")
+            ev = tl.add("payee_added", "payee_added", 3, counterparty=f"A{dst_acc:010d}", channel="bank_app")
+            ev.attrs = seen
             cards_used.add(dst_acc)
         tx = tl.pay(
             (20, 240),
             acc[frm],
             dst_acc,
             amount,
-            "bank_transfer" if frm == "card" else "payment_account",
+            "bank_transfer" if frm == "card" and not qr else "payment_account",
             role,
             label,
             "out",
@@ -436,7 +569,30 @@ def plan_campaign(
             device=device,
             victim=person if role == LOSS else -1,
         )
+        if qr:  # a shop's QR code: it forwards the money to the gang
+            tx.gang = gang.index
+            tl.events[-1].attrs = {"qr": True}
+        elif seen is not None:
+            tl.events[-1].attrs = seen
         avail[frm] -= amount
+        if seen is not None and role == LOSS and seeds is not None:  # the bank tells the person by SMS
+            tl.wait(5, 60)
+            tl.add(
+                "sms",
+                "debit_notice",
+                3,
+                channel="sms",
+                direction="in",
+                counterparty=seeds.bank_hotline,
+                text=texts.lookalike(
+                    "bank_debit",
+                    {
+                        "bank": bank_name,
+                        "tail": world.card_number(acc[frm]) or "",
+                        "amount": f"{amount / 100:.2f}",
+                    },
+                ),
+            )
         return tx
 
     my_device = int(person)
@@ -452,15 +608,28 @@ def plan_campaign(
     elif variant == "membership_cancel":
         tl.wait(60, 600)
         slots["bank"] = bank_name
-        tl.add(
-            "call",
-            "exec.bank_call",
-            3,
-            channel="phone",
-            direction="in",
-            counterparty=ident("bank_caller", int(rng.integers(0, 2))),
-            text=texts.scam("exec.bank_call", slots),
-        )
+        bank_caller = ident("bank_caller", int(rng.integers(0, 2)))
+        if ft.fake_base_station and seeds is not None:  # 伪基站: an SMS that shows the bank's own number
+            slots["url"] = f"http://{ident('domain', 0)}/{_path(seed, person)}"
+            tl.add(
+                "sms",
+                "exec.fbs_sms",
+                3,
+                channel="sms",
+                direction="in",
+                counterparty=seeds.bank_hotline,
+                text=texts.scam("exec.fbs_sms", slots),
+            )
+        else:
+            tl.add(
+                "call",
+                "exec.bank_call",
+                3,
+                channel="phone",
+                direction="in",
+                counterparty=bank_caller,
+                text=texts.scam("exec.bank_call", slots),
+            )
         if avail["wallet"] > 10_000 and rng.random() < 0.6:  # collect everything on one card first
             tl.pay(
                 (60, 300),
@@ -493,6 +662,21 @@ def plan_campaign(
         my_device = dev_gang_used  # the gang drives the victim's account with the code
     else:
         say("exec.credit_low")
+    if ft.takeover:  # card number, password and code: the gang moves the money from its own phone
+        say("exec.card_password")
+        tl.wait(30, 120)
+        tl.add(
+            "sms",
+            "otp_received",
+            3,
+            channel="sms",
+            direction="in",
+            counterparty=seeds.bank_hotline if seeds is not None else "95588",
+            text=texts.benign(
+                "bank_otp", {"bank": bank_name, "code": f"{int(rng.integers(0, 10**6)):06d}"}, typo=0.0
+            ),
+        )
+        my_device = dev_gang
     if (
         variant in ("quality_refund", "lost_parcel", "membership_cancel", "credit_repair")
         and rng.random() < 0.45
@@ -520,8 +704,25 @@ def plan_campaign(
         say("exec.loan", amount=amt // 100)
         if rng.random() < 0.08 + 0.3 * a:
             refuse(30, 300, 3)
-            return _finish(camp, tl, "stopped", intervention, texts, slots)
+            return _finish(camp, tl, "stopped", intervention, texts, slots, seeds)
         loan(amt, False)
+    if ft.collect and seeds is not None:  # everything on the other cards goes to this card first
+        say("exec.collect_cards")
+        for other, balance in seeds.other_cards:
+            if balance >= 10_000:
+                tl.pay(
+                    (60, 300),
+                    other,
+                    acc["card"],
+                    balance,
+                    "bank_transfer",
+                    OWN,
+                    "collect_funds",
+                    "out",
+                    location=int(world.city[person]),
+                    device=my_device,
+                )
+                avail["card"] += balance
     # loss transfers until the person stops or has nothing left
     card = _active(gang.cards, 1, tl.t, rng)
     n = 0
@@ -541,10 +742,16 @@ def plan_campaign(
         )
         slots["card"] = world.card_number(card.account) or drawn_card
         slots["bank"] = world.bank_name(card.account)
-        say("exec.transfer" if n == 0 else "exec.more", amount=f"{amount / 100:g}")
+        qr = n == 0 and ft.qr_pay and seeds is not None
+        say("exec.qr_pay" if qr else "exec.transfer" if n == 0 else "exec.more", amount=f"{amount / 100:g}")
         if n == 0 and rng.random() < 0.02 + 0.2 * a:
             break
-        if transfer(amount, frm, LOSS, card.account, "loss_transfer", my_device) is None:
+        payee = card.account
+        if (
+            qr and seeds is not None
+        ):  # a shop's collection code the gang uses (or its own, without third parties)
+            payee = seeds.qr_codes[int(seeds.rng.integers(len(seeds.qr_codes)))] if seeds.qr_codes else payee
+        if transfer(amount, frm, LOSS, payee, "loss_transfer", my_device, qr=qr) is None:
             break
         n += 1
         camp.last_move = "loss_transfer"
@@ -558,7 +765,13 @@ def plan_campaign(
         tl.wait(10, 300)
         tl.add("screen_share_stop", "screen_share_stop", 3, app=slots.get("app"))
     return _finish(
-        camp, tl, "lost" if any(x.role == LOSS for x in tl.txs) else "stopped", intervention, texts, slots
+        camp,
+        tl,
+        "lost" if any(x.role == LOSS for x in tl.txs) else "stopped",
+        intervention,
+        texts,
+        slots,
+        seeds,
     )
 
 
@@ -569,9 +782,19 @@ def _finish(
     intervention: int | None,
     texts: TextBank,
     slots: dict[str, Any],
+    seeds: Seeds | None = None,
 ) -> Campaign:
     events, txs = tl.events, tl.txs
-    if intervention is not None and intervention < tl.t:
+    if intervention is not None and intervention < tl.t and seeds is not None and seeds.doubts:
+        # the warning call comes, and the person does not believe it: everything goes on as planned
+        t_cut = max(intervention, camp.first_contact + 1)
+        events = sorted(
+            [*events, _warning_call(t_cut, camp.person, "intervention_doubted")], key=lambda e: e.time
+        )
+        for i, e in enumerate(events):
+            e.step = i
+        camp.doubted = True
+    elif intervention is not None and intervention < tl.t:
         t_cut = max(intervention, camp.first_contact + 1)
         kept_tx = {id(x) for x in txs if x.time < t_cut}
         # a test transfer that went out is still returned by the gang, keeping money consistent
@@ -581,20 +804,7 @@ def _finish(
         txs = [x for x in txs if id(x) in kept_tx]
         events = [e for e in events if e.time < t_cut or (e.tx is not None and id(e.tx) in kept_tx)]
         events.sort(key=lambda e: e.time)
-        events.append(
-            Ev(
-                t_cut,
-                camp.person,
-                "intervention",
-                channel="phone",
-                direction="in",
-                counterparty="96110",
-                text="您好，这里是反诈中心，您正在遭遇冒充客服诈骗，请立即停止操作，不要转账。",
-                move="intervention",
-                stage=3,
-                label="intervention",
-            )
-        )
+        events.append(_warning_call(t_cut, camp.person, "intervention"))
         outcome = "dissuaded"
         for i, e in enumerate(events):
             e.step = i
@@ -619,3 +829,19 @@ def _finish(
     camp.end_time = max([e.time for e in events] + [x.time for x in txs])
     camp.bank = str(slots.get("bank", ""))
     return camp
+
+
+def _warning_call(t: int, person: int, move: str) -> Ev:
+    """The anti-fraud centre's call (96110)."""
+    return Ev(
+        t,
+        person,
+        "intervention",
+        channel="phone",
+        direction="in",
+        counterparty="96110",
+        text="您好，这里是反诈中心，您正在遭遇冒充客服诈骗，请立即停止操作，不要转账。",
+        move=move,
+        stage=3,
+        label="intervention",
+    )

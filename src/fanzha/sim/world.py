@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,6 +22,9 @@ from fanzha.records.units import US_PER_DAY, us_of
 from fanzha.sim import catalog as cat
 from fanzha.sim import rng as streams
 from fanzha.sim.config import SimConfig
+
+if TYPE_CHECKING:
+    from fanzha.sim.parties import Party, Rented
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -42,6 +45,21 @@ def _weights(pairs: tuple[tuple[str, float], ...] | tuple[tuple[str, float, str]
     w = np.array([p[1] for p in pairs], dtype=np.float64)
     out: F64 = w / w.sum()
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account added after the gangs' (issue 19): people's other cards, new lenders and sinks, third parties,
+    peel-chain cards. Their indices follow the gangs' accounts, so the accounts before them are the same with or
+    without them."""
+
+    kind: str  # fanzha.records.kinds.ACCOUNT_KINDS
+    label: str | None  # bank, lender, business or sink label (accounts.parquet `bank`)
+    city: int  # city index, or -1
+    opened_days: int  # days before the start
+    owner: int = -1  # person index, or -1
+    opening: int = 0  # fen
+    bank: int = -1  # index in catalog.BANKS of a bank card (its number), else -1
 
 
 @dataclass
@@ -106,6 +124,11 @@ class Gang:
     #: the payment-account handle (an e-mail or a mobile) of the test-transfer account
     pay_handle: str = ""
     rotation: bool = True
+    #: issue 19 (third parties): single-use cards of the peel chains, and the shops' QR codes victims pay
+    peel: list[MuleCard] = field(default_factory=list)
+    qr_codes: list[int] = field(default_factory=list)
+    #: QQ groups used (seeds' variants): value → (first, last use) µs
+    groups: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def gang_id(self) -> str:
@@ -120,6 +143,17 @@ class Gang:
             "wechat": self.wechat_ids,
             "room": self.rooms,
         }.get(role, [i.value for i in self.idents.get(role, [])][:1])
+
+    def group(self, t: int, seed: int) -> str:
+        """The QQ group (issue 19) the gang pulls a person into at `t`: a new one every week, its first and last
+        use recorded in `groups`."""
+        from fanzha.sim.rng import unit
+
+        week = t // (7 * 86_400_000_000)
+        value = str(10**8 + int(unit(seed, 32, self.index, week) * 9 * 10**8))
+        first, last = self.groups.get(value, (t, t))
+        self.groups[value] = (min(first, t), max(last, t))
+        return value
 
     def pick(self, role: str, t: int, drawn: int, u: float) -> str:
         """The identifier of `role` a campaign uses at `t`: without rotation the one at index `drawn` of `first`
@@ -139,6 +173,10 @@ class Gang:
 class World:
     """All entities of one world, built deterministically from a `SimConfig`."""
 
+    opening: npt.NDArray[np.int64]
+    mule_layer: npt.NDArray[np.int8]
+    mule_gang: npt.NDArray[np.int64]
+
     def __init__(self, config: SimConfig) -> None:
         self.config = config
         c = config
@@ -153,6 +191,39 @@ class World:
         self._merchants(streams.stream(c.seed, streams.MERCHANTS))
         self._accounts(streams.stream(c.seed, streams.ACCOUNTS))
         self._gangs(streams.stream(c.seed, streams.GANGS))
+        #: accounts after the gangs' (issue 19), in index order from `n_gang_accounts`
+        self.more: list[Account] = []
+        self.n_gang_accounts = self.n_accounts
+        #: people's other bank cards (-1: none), lenders outside the first list, the new sinks by kind
+        self.other_cards = np.full((0, 2), -1, dtype=np.int64)
+        self.outside_lenders: list[int] = []
+        self.new_sinks: dict[str, list[int]] = {}
+        #: the third parties (truth/third_parties.parquet), by role; the accounts whose money is tracked
+        self.parties: list[Party] = []
+        self.processors: list[int] = []
+        self.processor_merchants: dict[int, list[int]] = {}
+        self.qr_accounts: list[int] = []
+        self.sellers: dict[int, list[int]] = {}  # by city index
+        self.rented: dict[int, Rented] = {}  # rented personal mule cards
+        self.tracked_third: set[int] = set()
+        if c.lookalikes or c.third_parties or c.seed_variants:
+            from fanzha.sim import parties
+
+            parties.build(self)
+            self.opening = np.concatenate([self.opening, np.array([a.opening for a in self.more], np.int64)])
+            grow = len(self.more)
+            self.mule_layer = np.concatenate([self.mule_layer, np.zeros(grow, dtype=np.int8)])
+            self.mule_gang = np.concatenate([self.mule_gang, np.full(grow, -1, dtype=np.int64)])
+            for gang in self.gangs:
+                for card in gang.peel:
+                    self.mule_layer[card.account] = card.layer
+                    self.mule_gang[card.account] = gang.index
+
+    def add_account(self, account: Account) -> int:
+        """Append an account after the gangs' (and the others added before it); its index."""
+        self.more.append(account)
+        self.n_accounts += 1
+        return self.n_accounts - 1
 
     # -- people --------------------------------------------------------------------------------------------
     def _people(self, rng: np.random.Generator) -> None:
@@ -433,6 +504,10 @@ class World:
         n = self.n_people
         if account < n:
             bank = int(self.card_bank[account])
+        elif account >= self.n_gang_accounts:
+            bank = self.more[account - self.n_gang_accounts].bank
+            if bank < 0:
+                return None
         elif account >= self.n_fixed_accounts:
             kind, bank, *_ = self.extra_accounts[account - self.n_fixed_accounts]
             if kind != 0:
@@ -446,6 +521,9 @@ class World:
         """The bank of a bank-card account (the first wallet's name for a payment account)."""
         if account < self.n_people:
             return cat.BANKS[int(self.card_bank[account])][0]
+        if account >= self.n_gang_accounts:
+            more = self.more[account - self.n_gang_accounts]
+            return cat.BANKS[more.bank][0] if more.bank >= 0 else str(more.label)
         kind, bank, *_ = self.extra_accounts[account - self.n_fixed_accounts]
         return cat.WALLETS[0][0] if kind == 1 else cat.BANKS[bank][0]
 
@@ -568,12 +646,21 @@ class World:
             kind.append("payment_account" if ek == 1 else "bank_card")
             bank.append(cat.WALLETS[0][0] if ek == 1 else cat.BANKS[b][0])
             city.append(self.cities[ci])
+        for a in self.more:
+            owner.append(pid[a.owner] if a.owner >= 0 else None)
+            kind.append(a.kind)
+            bank.append(cat.BANKS[a.bank][0] if a.bank >= 0 else a.label)
+            city.append(self.cities[a.city] if a.city >= 0 else None)
         return owner, kind, bank, city
 
     def accounts_table(self) -> pa.Table:
         owner, kind, bank, city = self.account_labels()
         opened_days = np.concatenate(
-            [self.opened_days, -np.array([e[3] for e in self.extra_accounts], dtype=np.int64)]
+            [
+                self.opened_days,
+                -np.array([e[3] for e in self.extra_accounts], dtype=np.int64),
+                np.array([a.opened_days for a in self.more], dtype=np.int64),
+            ]
         )
         opened = self.t0 - opened_days * US_PER_DAY
         return pa.table(

@@ -50,6 +50,7 @@ class TextBank:
         self.rng = rng
         self._scam = world.scam
         self._benign = world.benign
+        self._lookalike = world.lookalike
         self._evasions = world.evasions
         self._typos = world.typos
 
@@ -64,6 +65,12 @@ class TextBank:
 
     def benign(self, family: str, slots: Mapping[str, object], *, typo: float = 0.05) -> str:
         text = self.pick(self._benign[family]).format_map(_Given(slots))
+        return self.vary(text, evasion=0.0, typo=typo)
+
+    def lookalike(self, family: str, slots: Mapping[str, object], *, typo: float = 0.05) -> str:
+        """Ordinary life that looks like a scam (world.yaml `lookalike`: kept apart from `benign`, which the
+        training texts draw from, so adding to it changes no training text)."""
+        text = self.pick(self._lookalike[family]).format_map(_Given(slots))
         return self.vary(text, evasion=0.0, typo=typo)
 
     def vary(self, text: str, *, evasion: float, typo: float) -> str:

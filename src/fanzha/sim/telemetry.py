@@ -1,0 +1,162 @@
+"""What each kind of anti-fraud centre receives of a world (issue 19): `fanzha sim --telemetry WORLD --profile P
+--out DIR`.
+
+A centre never sees the world's `events.parquet` whole. Each event comes from one source — the bank, the payment
+platform, the lender, the telephone operator, the phone itself (an anti-fraud app), the chat platform — and
+arrives late by that source's own rule:
+
+| profile | sources | what it drops |
+|---|---|---|
+| `bank` | bank, payment, lender | every call, SMS, chat, friend request, app install and screen share |
+| `bank_telco` | + telco | chats, installs, shares; calls and SMS lose their text; calls inside QQ / TIM / WeChat are gone (no telco record) |
+| `full` | bank, payment, lender, device, chat | nothing (calls and SMS with their content, from the phone) |
+
+Interventions are the centre's own events and kept in every profile (source `centre`, never late).
+
+Lateness (`LATENESS`, per source): a source delivers in batches every `batch` minutes, each batch a further
+uniform 0–`delay` minutes late. Bank and payment platforms push each event within a minute; a lender within five;
+telephone operators deliver call and SMS records (话单) in half-hourly batches up to half an hour late — 0 to 60
+minutes in all, as the issue measured; the phone and the chat platform within half a minute. The draws come from
+the world's seed and the source (`fanzha.sim.rng.TELEMETRY`), so the same world and profile give the same files.
+
+The output folder holds `events.parquet` (the world's schema, in the order the events arrive: by `received`,
+then event id) and `arrivals.parquet` (event_id, source, time, received): `fanzha warn --events DIR/events.parquet
+--order file` replays it as the centre would have seen it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from fanzha.records.kinds import TELEMETRY_PROFILES
+from fanzha.records.schema import ARRIVALS, EVENTS
+from fanzha.records.units import US_PER_SECOND
+from fanzha.sim import rng as streams
+
+MIN = 60 * US_PER_SECOND
+#: source → (batch period, extra delay of a batch), minutes; 0 batch: each event on its own
+LATENESS: dict[str, tuple[float, float]] = {
+    "bank": (0.0, 1.0),
+    "payment": (0.0, 1.0),
+    "lender": (0.0, 5.0),
+    "telco": (30.0, 30.0),
+    "device": (0.0, 0.5),
+    "chat": (0.0, 0.5),
+    "centre": (0.0, 0.0),
+}
+_SOURCE_INDEX = {s: i for i, s in enumerate(LATENESS)}
+#: event kinds whose source is the chat platform or the phone
+CHAT_KINDS = ("chat_message", "friend_request")
+DEVICE_KINDS = ("app_install", "screen_share_start", "screen_share_stop", "call", "sms")
+LENDER_KINDS = ("loan", "credit_limit_change", "reserve_fund_opened")
+
+
+def sources(table: pa.Table, profile: str) -> list[str | None]:
+    """The source of every event under `profile` (None: the profile does not receive it)."""
+    if profile not in TELEMETRY_PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; valid: {', '.join(TELEMETRY_PROFILES)}")
+    have = set(TELEMETRY_PROFILES[profile])
+    out: list[str | None] = []
+    kinds = table.column("kind").to_pylist()
+    channels = table.column("channel").to_pylist()
+    for kind, channel in zip(kinds, channels, strict=True):
+        src: str | None
+        if kind == "intervention":
+            src = "centre"
+        elif kind == "transfer":
+            src = "bank" if channel == "bank_transfer" else "payment"
+        elif kind == "payee_added":
+            src = "bank" if channel == "bank_app" else "payment"
+        elif kind in LENDER_KINDS:
+            src = "lender"
+        elif kind in ("call", "sms") and "telco" in have:
+            src = "telco" if channel in ("phone", "sms") else None  # voice inside an app: no telco record
+        elif kind in CHAT_KINDS:
+            src = "chat"
+        elif kind in DEVICE_KINDS:
+            src = "device"
+        else:
+            src = None
+        out.append(src if src is not None and (src in have or src == "centre") else None)
+    return out
+
+
+def received_times(seed: int, times: np.ndarray, srcs: list[str], event_ids: list[str]) -> np.ndarray:
+    """When each event arrives: its source's next batch after it happened, plus that batch's delay."""
+    out = times.copy()
+    src_arr = np.array([_SOURCE_INDEX[s] for s in srcs], dtype=np.int64)
+    for name, (batch, delay) in LATENESS.items():
+        idx = np.flatnonzero(src_arr == _SOURCE_INDEX[name])
+        if not len(idx) or (batch == 0 and delay == 0):
+            continue
+        if batch > 0:
+            period = int(batch * MIN)
+            slot = times[idx] // period + 1
+            slots = np.unique(slot)
+            g = streams.stream(seed, streams.TELEMETRY, _SOURCE_INDEX[name])
+            extra = (g.random(len(slots)) * delay * MIN).astype(np.int64)
+            out[idx] = slot * period + extra[np.searchsorted(slots, slot)]
+        else:
+            # per event: a draw keyed by the event's number, so a subset of events gets the same delays
+            nums = np.array([int(event_ids[i][1:]) for i in idx.tolist()], dtype=np.int64)
+            g = streams.stream(seed, streams.TELEMETRY, _SOURCE_INDEX[name])
+            u = _hash_unit(nums, int(g.integers(2**31)))
+            out[idx] = times[idx] + (u * delay * MIN).astype(np.int64)
+    return out
+
+
+def _hash_unit(nums: np.ndarray, key: int) -> np.ndarray:
+    """A uniform [0, 1) per number (splitmix64 of number and key)."""
+    with np.errstate(over="ignore"):
+        z = nums.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(key)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    out: np.ndarray = (z >> np.uint64(11)).astype(np.float64) / float(2**53)
+    return out
+
+
+def telemetry(world: str | Path, profile: str, out: str | Path) -> dict[str, int]:
+    """Write what a centre with `profile` receives of `world` into `out`; rows kept and dropped per source."""
+    world, out = Path(world), Path(out)
+    seed = int(json.loads((world / "manifest.json").read_text(encoding="utf-8"))["config"]["seed"])
+    table = pq.read_table(world / "events.parquet")
+    srcs = sources(table, profile)
+    keep = np.array([s is not None for s in srcs], dtype=bool)
+    table = table.filter(pa.array(keep))
+    kept = [s for s in srcs if s is not None]
+    if profile == "bank_telco":  # operators keep who called whom and when, never what was said
+        is_telco = pa.array([s == "telco" for s in kept])
+        table = table.set_column(
+            table.schema.get_field_index("text"),
+            "text",
+            pc.if_else(is_telco, pa.scalar(None, pa.string()), table.column("text")),
+        )
+    times = pc.cast(table.column("time"), pa.int64()).to_numpy()
+    ids = table.column("event_id").to_pylist()
+    received = received_times(seed, times, kept, ids)
+    order = np.lexsort((np.arange(len(ids)), received))
+    table = table.take(pa.array(order))
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table.cast(EVENTS), out / "events.parquet", compression="zstd")
+    time_type = ARRIVALS.field("time").type
+    arrivals = pa.table(
+        [
+            table.column("event_id"),
+            pa.array([kept[i] for i in order.tolist()], pa.string()),
+            table.column("time"),
+            pa.array(received[order], pa.int64()).cast(time_type),
+        ],
+        schema=ARRIVALS,
+    )
+    pq.write_table(arrivals, out / "arrivals.parquet", compression="zstd")
+    counts: dict[str, int] = {"dropped": int((~keep).sum())}
+    for s in kept:
+        counts[s] = counts.get(s, 0) + 1
+    return counts

@@ -1,0 +1,73 @@
+"""`fanzha sim --telemetry`: what each kind of centre receives of a world (issue 19)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from simworlds import TINY
+
+from fanzha.records.arrow import times_to_us
+from fanzha.sim.config import ORDINARY_AND_SEEDS
+from fanzha.sim.generate import simulate
+from fanzha.sim.telemetry import telemetry
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def world19(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tel") / "tiny"
+    simulate(TINY.replace(**ORDINARY_AND_SEEDS).replace(seed=5), root)
+    return root
+
+
+@pytest.mark.parametrize("profile", ["bank", "bank_telco", "full"])
+def test_telemetry_profiles_drop_exactly_what_they_should(
+    world19: Path, tmp_path: Path, profile: str
+) -> None:
+    counts = telemetry(world19, profile, tmp_path / profile)
+    world = pq.read_table(world19 / "events.parquet")
+    got = pq.read_table(tmp_path / profile / "events.parquet")
+    arr = pq.read_table(tmp_path / profile / "arrivals.parquet")
+    assert got["event_id"].to_pylist() == arr["event_id"].to_pylist()
+    received = times_to_us(arr["received"]).tolist()
+    assert received == sorted(received)
+    assert all(r >= t for r, t in zip(received, times_to_us(arr["time"]).tolist(), strict=True))
+    assert len(got) + counts["dropped"] == len(world)
+    kinds = set(got["kind"].to_pylist())
+    money = {"transfer", "payee_added", "loan", "credit_limit_change", "reserve_fund_opened"}
+    want = {r["event_id"] for r in world.select(["event_id", "kind"]).to_pylist() if r["kind"] in money}
+    assert want <= set(got["event_id"].to_pylist())
+    if profile == "full":
+        assert counts["dropped"] == 0
+        return
+    assert not kinds & {"chat_message", "friend_request", "app_install", "screen_share_start"}
+    if profile == "bank":
+        assert not kinds & {"call", "sms"}
+    else:
+        calls = got.filter(pc.is_in(got["kind"], value_set=pa.array(["call", "sms"])))
+        assert len(calls) and calls["text"].null_count == len(calls)
+        assert set(calls["channel"].to_pylist()) <= {"phone", "sms"}  # no record of a call inside an app
+        late = [
+            r - t
+            for r, t, s in zip(
+                received, times_to_us(arr["time"]).tolist(), arr["source"].to_pylist(), strict=True
+            )
+            if s == "telco"
+        ]
+        assert max(late) <= 60 * 60 * 1_000_000
+
+
+def test_telemetry_is_deterministic(world19: Path, tmp_path: Path) -> None:
+    telemetry(world19, "bank_telco", tmp_path / "a")
+    telemetry(world19, "bank_telco", tmp_path / "b")
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
