@@ -19,7 +19,9 @@ from fanzha.sim.telemetry import telemetry
 
 def _digests(root: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*"))
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -71,3 +73,37 @@ def test_telemetry_is_deterministic(world19: Path, tmp_path: Path) -> None:
     telemetry(world19, "bank_telco", tmp_path / "a")
     telemetry(world19, "bank_telco", tmp_path / "b")
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+
+
+@pytest.mark.reliability(
+    entry="fanzha sim --telemetry",
+    bad_input="--out the world itself; a folder that is not empty; a --telemetry folder that is not a world",
+    behaviour="E040 / E042 / E400 before any work, exit 2, the world and the folder unchanged; with --force a "
+    "non-empty --out is replaced whole by the profile's two files (written beside it, renamed into place)",
+)
+def test_telemetry_outputs_are_checked_before_work_and_written_whole(
+    world19: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clirun import run
+
+    before = _digests(world19)
+    rc, _, err = run(["sim", "--telemetry", str(world19), "--profile", "bank", "--out", str(world19)], capsys)
+    assert rc == 2 and "E040" in err, err
+    assert _digests(world19) == before
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "mine.txt").write_text("keep", encoding="utf-8")
+    rc, _, err = run(["sim", "--telemetry", str(world19), "--profile", "bank", "--out", str(busy)], capsys)
+    assert rc == 2 and "E042" in err and (busy / "mine.txt").read_text(encoding="utf-8") == "keep"
+    not_world = tmp_path / "empty"
+    not_world.mkdir()
+    rc, _, err = run(
+        ["sim", "--telemetry", str(not_world), "--profile", "bank", "--out", str(tmp_path / "o")], capsys
+    )
+    assert rc == 2 and "E400" in err and not (tmp_path / "o").exists()
+    rc, _, err = run(
+        ["sim", "--telemetry", str(world19), "--profile", "bank", "--out", str(busy), "--force"], capsys
+    )
+    assert rc == 0, err
+    assert sorted(p.name for p in busy.iterdir()) == ["arrivals.parquet", "events.parquet"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

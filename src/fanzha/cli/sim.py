@@ -152,9 +152,7 @@ def _telemetry(root: Path, profile: str, out: Path | None, force: bool) -> None:
         raise InputError("E400", where=str(root))
     if out is None:
         raise InputError("E420", where="fanzha sim --telemetry")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError("E423", where=str(out))
-    counts = telemetry(root, profile, out)
+    counts = telemetry(root, profile, out, force=force)
     kept = sum(v for k, v in counts.items() if k != "dropped")
     per = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()) if k != "dropped")
     click.echo(f"wrote {out}: profile {profile}, {kept:,} events ({per}); {counts['dropped']:,} not received")

@@ -34,7 +34,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fanzha.errors import InputError
 from fanzha.records.kinds import TELEMETRY_PROFILES
+from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.schema import ARRIVALS, EVENTS
 from fanzha.records.units import US_PER_SECOND
 from fanzha.sim import rng as streams
@@ -122,9 +124,16 @@ def _hash_unit(nums: np.ndarray, key: int) -> np.ndarray:
     return out
 
 
-def telemetry(world: str | Path, profile: str, out: str | Path) -> dict[str, int]:
-    """Write what a centre with `profile` receives of `world` into `out`; rows kept and dropped per source."""
+def telemetry(world: str | Path, profile: str, out: str | Path, *, force: bool = False) -> dict[str, int]:
+    """Write what a centre with `profile` receives of `world` into `out`; rows kept and dropped per source.
+
+    `out` is written whole or not at all (`fanzha.records.outputs.atomic_dir`): a folder that is the world or
+    inside it is E040, a non-empty one E042 unless `force`, which replaces it whole."""
     world, out = Path(world), Path(out)
+    check_output(out, inputs=[world], folder=True, force=force)
+    for name in ("manifest.json", "events.parquet"):
+        if not (world / name).is_file():
+            raise InputError("E400", where=str(world / name))
     seed = int(json.loads((world / "manifest.json").read_text(encoding="utf-8"))["config"]["seed"])
     table = pq.read_table(world / "events.parquet")
     srcs = sources(table, profile)
@@ -143,7 +152,15 @@ def telemetry(world: str | Path, profile: str, out: str | Path) -> dict[str, int
     received = received_times(seed, times, kept, ids)
     order = np.lexsort((np.arange(len(ids)), received))
     table = table.take(pa.array(order))
-    out.mkdir(parents=True, exist_ok=True)
+    with atomic_dir(out, inputs=[world], force=force) as tmp:
+        _write(tmp, table, kept, order, received)
+    counts: dict[str, int] = {"dropped": int((~keep).sum())}
+    for s in kept:
+        counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
+def _write(out: Path, table: pa.Table, kept: list[str], order: np.ndarray, received: np.ndarray) -> None:
     pq.write_table(table.cast(EVENTS), out / "events.parquet", compression="zstd")
     time_type = ARRIVALS.field("time").type
     arrivals = pa.table(
@@ -156,7 +173,3 @@ def telemetry(world: str | Path, profile: str, out: str | Path) -> dict[str, int
         schema=ARRIVALS,
     )
     pq.write_table(arrivals, out / "arrivals.parquet", compression="zstd")
-    counts: dict[str, int] = {"dropped": int((~keep).sum())}
-    for s in kept:
-        counts[s] = counts.get(s, 0) + 1
-    return counts
