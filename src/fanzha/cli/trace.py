@@ -83,6 +83,11 @@ from fanzha.trace.policies import POLICIES
 )
 @click.option("--no-mules", is_flag=True, help="Skip mule scoring and the gang graph.")
 @click.option(
+    "--no-third-parties",
+    is_flag=True,
+    help="Treat processors and merchants as pass-through like any account (the tracer before issue 19).",
+)
+@click.option(
     "--top", default=40, show_default=True, type=click.IntRange(1, 500), help="Accounts shown in graph.svg."
 )
 @json_option
@@ -104,6 +109,7 @@ def trace(
     db: Path | None,
     links: Path | None,
     no_mules: bool,
+    no_third_parties: bool,
     top: int,
     as_json: bool,
     quiet: bool,
@@ -138,6 +144,7 @@ def trace(
             backend=backend,
             db=db,
             mules=not no_mules,
+            third_parties=not no_third_parties,
             links=links,
             top=top,
             progress=progress,
