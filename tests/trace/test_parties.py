@@ -108,3 +108,22 @@ def test_recognised_from_behaviour_when_the_kind_is_not_given() -> None:
     ids = led.account_ids()
     got = {ids[a] for a in recognise(led, PartyParams(min_payers=30))}
     assert got == {"SHOP"}  # NEW: 40 payers, but on one day only
+
+
+def test_an_innocent_looking_recipient_is_requested_not_frozen(backend_name: str) -> None:
+    # M2 pays 10 of rent to a landlord L whose own money is 50,000: 0.02 % of L's balance is the victim's
+    from fanzha.trace.report import set_aside_recipients
+
+    rows = [*ROWS, ("T8", "M2", "L", "10.00", "12:00", "bank_transfer")]
+    case = make_case(rows, {**OPENING, "L": "50000"}, KINDS, backend_name)
+    listed, rep = _run(case, "fifo")
+    assert listed == {"M2": 638 * Y, "L": 10 * Y}
+    moved = set_aside_recipients(rep, case.ledger, suspects={"M2"})  # type: ignore[arg-type]
+    assert moved == ["L"]
+    assert [x.account_id for x in rep.freeze] == ["M2"]  # type: ignore[attr-defined]
+    row = [r for r in rep.requests if r["account_id"] == "L"][0]  # type: ignore[attr-defined]
+    assert row["transfer_id"] == "T8" and row["from"] == "M2" and row["victims_fen"] == 10 * Y
+    assert rep.summary["freeze_accounts"] == 1  # type: ignore[attr-defined]
+    # a suspected mule is frozen whatever its balance
+    _, rep2 = _run(case, "fifo")
+    assert set_aside_recipients(rep2, case.ledger, suspects={"M2", "L"}) == []  # type: ignore[arg-type]

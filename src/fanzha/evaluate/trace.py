@@ -35,7 +35,7 @@ from fanzha.trace.model import Limits, Seed
 from fanzha.trace.mules import MuleParams, score_mules
 from fanzha.trace.parties import recognise
 from fanzha.trace.policies import POLICIES
-from fanzha.trace.report import build_report
+from fanzha.trace.report import build_report, set_aside_recipients
 
 US_PER_DAY = 86_400 * 1_000_000
 
@@ -291,11 +291,14 @@ def check_mules(world: Path, ledger: Ledger, params: MuleParams | None = None) -
 
 
 def check_gangs(world: Path, ledger: Ledger, mules: Any) -> dict[str, Any]:
-    """Gang graph parts against the truth gangs: best match per gang and pairwise precision / recall."""
+    """Gang graph parts against the truth gangs: best match per gang and pairwise precision / recall (the reported
+    victims traced under FIFO with third parties recognised, as `fanzha trace` does)."""
     be = get_backend("duckdb", ledger)
-    r = trace(be, world_seeds(world, reported_only=True), "fifo")
+    parties = recognise(ledger)
+    r = trace(be, world_seeds(world, reported_only=True), "fifo", parties=parties)
     rep = build_report(r, ledger)
-    g = gang_graph(be, ledger, mules, rep.flows)
+    innocent = [a[0] for a in ledger.account_info(list(parties)).values()]
+    g = gang_graph(be, ledger, mules, rep.flows, third_parties=innocent)
     con = duckdb.connect()
     truth = {
         str(a): str(gid)
@@ -384,8 +387,15 @@ def check_third_parties(
         }
     seeds = investigation_seeds(world)
     parties = recognise(ledger) if third_parties else None
-    r = trace(get_backend("duckdb", ledger), seeds, policy, parties=parties)
+    be = get_backend("duckdb", ledger)
+    r = trace(be, seeds, policy, parties=parties)
     rep = build_report(r, ledger)
+    if third_parties:  # as run_trace does: innocent-looking recipients requested, not frozen
+        table = score_mules(be, ledger)
+        flagged = {
+            a for a, f in zip(table["account_id"].to_pylist(), table["flagged"].to_pylist(), strict=True) if f
+        }
+        set_aside_recipients(rep, ledger, flagged)
     by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for x in rep.freeze:
         k = "mule" if x.account_id in mules else role.get(x.account_id, "ordinary")

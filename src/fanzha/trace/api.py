@@ -30,7 +30,7 @@ from fanzha.trace.model import AccountSeed, Limits, Seed
 from fanzha.trace.mules import MuleParams, score_mules
 from fanzha.trace.parties import ForwardRule, PartyParams, recognise
 from fanzha.trace.policies import get_policy
-from fanzha.trace.report import Report, build_report, write_report
+from fanzha.trace.report import Report, build_report, set_aside_recipients, write_report
 from fanzha.trace.seeds import read_seeds
 from fanzha.trace.svg import render_svg
 
@@ -122,7 +122,14 @@ def run_trace(
     progress("steps", 3, len(STEPS))
     mule_table = score_mules(be, led, mule_params) if mules else None
     progress("steps", 4, len(STEPS))
-    graph = gang_graph(be, led, mule_table, rep.flows, link_rows) if mules or link_rows else None
+    innocent = [a[0] for a in led.account_info(list(parties)).values()] if parties else []
+    graph = (
+        gang_graph(be, led, mule_table, rep.flows, link_rows, third_parties=innocent)
+        if mules or link_rows
+        else None
+    )
+    if third_parties:
+        set_aside_recipients(rep, led, _flagged(mule_table))
     if mule_table is not None:
         rep.summary["mules_flagged"] = int(sum(mule_table["flagged"].to_pylist()))
     if graph is not None:
@@ -134,6 +141,17 @@ def run_trace(
             run.files = write_outputs(run, tmp, top=top)
     progress("steps", len(STEPS), len(STEPS))
     return run
+
+
+def _flagged(mule_table: pa.Table | None) -> set[str]:
+    """The accounts `score_mules` flagged (none without a table)."""
+    if mule_table is None:
+        return set()
+    return {
+        a
+        for a, f in zip(mule_table["account_id"].to_pylist(), mule_table["flagged"].to_pylist(), strict=True)
+        if f
+    }
 
 
 def _inputs(
@@ -168,17 +186,7 @@ def write_outputs(run: TraceRun, out: Path, *, top: int = 40) -> list[str]:
     files = write_report(rep, out)
     run.ledger.write_rejected(out / "rejected_rows.csv")
     files.append("rejected_rows.csv")
-    flagged = (
-        {
-            a
-            for a, f in zip(
-                mule_table["account_id"].to_pylist(), mule_table["flagged"].to_pylist(), strict=True
-            )
-            if f
-        }
-        if mule_table is not None
-        else set()
-    )
+    flagged = _flagged(mule_table)
     (out / "graph.svg").write_text(render_svg(rep, top=top, mules=flagged), encoding="utf-8")
     files.append("graph.svg")
     if mule_table is not None:

@@ -91,6 +91,10 @@ REQUEST_COLUMNS: list[str] = [
 ]
 
 
+#: an account that is not a suspected mule and holds victims' money of at most this share of its balance is an
+#: innocent recipient: requested, not frozen (`set_aside_recipients`)
+RECIPIENT_SHARE = 0.01
+
 #: victims.csv: the amounts of a victim's money, each where it is at the end (they add up to `seeded`)
 VICTIM_AMOUNTS: tuple[str, ...] = (
     "seeded",
@@ -342,6 +346,67 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
     rep = Report(pol.name, flows, freeze, cash_outs, hops_rows, victims_rows, shared, requests=requests)
     rep.summary = _summary(result, rep, ledger)
     return rep
+
+
+def set_aside_recipients(
+    rep: Report, ledger: Ledger, suspects: set[str], share: float = RECIPIENT_SHARE
+) -> list[str]:
+    """Move from the freeze list to the request list every account that looks like an innocent recipient: not
+    in `suspects` (the flagged mules), and the victims' money it holds at most `share` of its balance (a landlord
+    paid rent from a rented card, a shop paid for goods). The account ids moved; the summary follows."""
+    moved: list[FreezeItem] = []
+    keep: list[FreezeItem] = []
+    for x in rep.freeze:
+        held = sum(x.victims.values())
+        if x.account_id not in suspects and x.balance > 0 and held <= share * x.balance:
+            moved.append(x)
+        else:
+            keep.append(x)
+    if not moved:
+        return []
+    tids = [x.path[-1] for x in moved if x.path]
+    info: dict[str, tuple[int, str, int]] = {}
+    if tids:
+        want = pa.table({"transfer_id": pa.array(tids, pa.string())})
+        ledger.con.register("_aside", want)
+        try:
+            for tid, t, src, amount in ledger.con.execute(
+                "SELECT l.transfer_id, l.t, a.account_id, l.amount FROM ledger l JOIN _aside USING (transfer_id) "
+                "JOIN accounts a ON a.aid = l.src"
+            ).fetchall():
+                info[str(tid)] = (int(t), str(src), int(amount))
+        finally:
+            ledger.con.unregister("_aside")
+    for x in moved:
+        held = sum(x.victims.values())
+        tid = x.path[-1] if x.path else ""
+        t, src, amount = info.get(tid, (None, "", 0))
+        rep.requests.append(
+            {
+                "account_id": x.account_id,
+                "kind": x.kind or "",
+                "city": x.city or "",
+                "why": f"recipient: victims' money {held / x.balance:.2%} of its balance, not a suspected mule",
+                "transfer_id": tid,
+                "time": _time_str(t) if t is not None else "",
+                "from": src,
+                "transfer_fen": amount,
+                "victims_fen": held,
+                "victims": ";".join(x.victims),
+                "forward_transfer_id": "",
+                "forward_time": "",
+                "forward_to": "",
+                "forward_fen": 0,
+            }
+        )
+    rep.freeze = keep
+    s = rep.summary
+    s["freezable_yuan"] = fen_to_yuan(sum(x.amount for x in keep))
+    s["freeze_accounts"] = len(keep)
+    s["request_records"] = len(rep.requests)
+    s["request_accounts"] = len({r["account_id"] for r in rep.requests})
+    s["recipients_set_aside"] = len(moved)
+    return [x.account_id for x in moved]
 
 
 def _fen_decimal(fen: list[int]) -> pa.Array:
