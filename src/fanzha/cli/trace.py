@@ -177,6 +177,11 @@ def _print(s: dict[str, Any], out: Path) -> None:
         click.echo(
             f"已取现/消费 cashed out: ¥{s['cashed_out_yuan']} at {s['cash_out_points']} points → {out / 'cash_outs.csv'}"
         )
+    if s.get("request_records"):
+        click.echo(
+            f"调取第三方记录 request records: {s['request_records']} transfers into {s['request_accounts']} "
+            f"third-party accounts (not frozen) → {out / 'request_records.csv'}"
+        )
     if "mules_flagged" in s:
         click.echo(
             f"疑似卡农 mules flagged: {s['mules_flagged']} · 团伙 gangs: {s.get('gangs', 0)} → {out / 'mules.csv'}"
