@@ -82,6 +82,18 @@ def test_burner_cards_are_flagged_and_ordinary_people_are_not(backend: str) -> N
     assert max(scores[p] for p in ("P0", "P1", "P2", "P3", "P4")) < min(scores[m] for m in ("M1", "M2", "M3"))
 
 
+@pytest.mark.parametrize("backend", ["duckdb", "numpy"])
+def test_without_device_ids_the_flows_alone_flag_the_burner_cards(backend: str) -> None:
+    # issue 19: a bank without device data; the shared device is not a signal then (weights over the rest)
+    led = _month()
+    led.con.execute("UPDATE ledger SET device = NULL")
+    table = score_mules(get_backend(backend, led), led)
+    rows = dict(zip(table["account_id"].to_pylist(), table.to_pylist(), strict=True))
+    assert {a for a, r in rows.items() if r["flagged"]} == {"M1", "M2", "M3"}
+    assert all(r["shared_device"] == 0 for r in rows.values())
+    assert rows["M3"]["drained"] == 1.0 and rows["P0"]["drained"] < 0.2
+
+
 def test_gang_graph_joins_cards_by_device_money_and_links(tmp_path: Path) -> None:
     led = _month()
     be = get_backend("duckdb", led)

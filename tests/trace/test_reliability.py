@@ -47,6 +47,7 @@ OUTPUTS = {
     "hops.csv",
     "victims.csv",
     "shared_accounts.csv",
+    "request_records.csv",
     "summary.json",
     "rejected_rows.csv",
     "graph.svg",

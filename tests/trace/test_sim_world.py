@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.evaluate.trace import check_gangs, check_lineage, check_mules, check_policies, world_seeds
+from fanzha.evaluate.trace import (
+    check_gangs,
+    check_lineage,
+    check_mules,
+    check_mules_without_devices,
+    check_policies,
+    check_third_parties,
+    world_seeds,
+)
 from fanzha.trace.ingest import Ledger, load_ledger
 
 pytestmark = pytest.mark.slow
@@ -54,16 +62,23 @@ def test_mules_and_gangs(tmp_path_factory: pytest.TempPathFactory) -> None:
     assert gangs["recovered"] >= gangs["truth_gangs"] - 1, gangs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19 part C: on the world with third parties and peel chains mule recall is 0.73 and no gang is "
-    "recovered (docs/sim.md, world 19A before adaptation)",
-)
 def test_mules_and_gangs_with_third_parties(world: Path, ledger: Ledger) -> None:
+    # issue 19 part C: before it, mule recall 0.73 and no gang recovered (docs/sim.md, world 19A before adaptation)
     mules, table = check_mules(world, ledger)
     assert mules["precision"] >= 0.9 and mules["recall"] >= 0.9, mules
     gangs = check_gangs(world, ledger, table)
     assert gangs["recovered"] >= gangs["truth_gangs"] - 1, gangs
+    bare = check_mules_without_devices(world)
+    assert bare["precision"] >= 0.9 and bare["recall"] >= 0.9, bare
+
+
+def test_third_parties_are_requested_not_frozen(world: Path, ledger: Ledger) -> None:
+    # issue 19 part C, under the default policy: before it, 75 % true mules by count, 0.2 % by amount
+    got = check_third_parties(world, ledger, "fifo")
+    assert got["mule_share_count"] >= 0.95 and got["mule_share_amount"] >= 0.95, got
+    assert got["innocent_share_of_loss"] <= 0.01, got
+    assert got["on_request_list"] == got["third_parties_reached"] > 0, got
+    assert got["freeze_within_attributed"], got
 
 
 def test_first_loss_seeds_alone_miss_later_losses(world: Path, ledger: Ledger) -> None:

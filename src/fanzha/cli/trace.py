@@ -83,6 +83,11 @@ from fanzha.trace.policies import POLICIES
 )
 @click.option("--no-mules", is_flag=True, help="Skip mule scoring and the gang graph.")
 @click.option(
+    "--no-third-parties",
+    is_flag=True,
+    help="Treat processors and merchants as pass-through like any account (the tracer before issue 19).",
+)
+@click.option(
     "--top", default=40, show_default=True, type=click.IntRange(1, 500), help="Accounts shown in graph.svg."
 )
 @json_option
@@ -104,6 +109,7 @@ def trace(
     db: Path | None,
     links: Path | None,
     no_mules: bool,
+    no_third_parties: bool,
     top: int,
     as_json: bool,
     quiet: bool,
@@ -138,6 +144,7 @@ def trace(
             backend=backend,
             db=db,
             mules=not no_mules,
+            third_parties=not no_third_parties,
             links=links,
             top=top,
             progress=progress,
@@ -169,6 +176,11 @@ def _print(s: dict[str, Any], out: Path) -> None:
     if "cashed_out_yuan" in s:
         click.echo(
             f"已取现/消费 cashed out: ¥{s['cashed_out_yuan']} at {s['cash_out_points']} points → {out / 'cash_outs.csv'}"
+        )
+    if s.get("request_records"):
+        click.echo(
+            f"调取第三方记录 request records: {s['request_records']} transfers into {s['request_accounts']} "
+            f"third-party accounts (not frozen) → {out / 'request_records.csv'}"
         )
     if "mules_flagged" in s:
         click.echo(

@@ -8,7 +8,13 @@
   victims' money at that time) and coverage (the share of the victims' remaining money it lists), for all
   victims and for the reported ones only, under every policy (the truth is FIFO);
 - **mules**: precision and recall of the flagged accounts against `truth/mules.parquet`;
-- **gangs**: how the gang graph's parts match `truth/mules.parquet`'s gangs.
+- **gangs**: how the gang graph's parts match `truth/mules.parquet`'s gangs;
+- **third parties** (issue 19, part C; `check_third_parties`): the investigators' seeds
+  (investigation/seeds.csv) traced as `fanzha trace` does, third parties recognised from what a bank knows, and the
+  freeze list scored against truth/mules.parquet and truth/third_parties.parquet — true mules by count and amount,
+  innocent balance listed against the victims' traced loss, every third party the money reached on the request
+  list, forwards continued into true mules, freeze amounts within what the policy attributes — and the mule scores
+  with every device id removed.
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ from fanzha.trace.gangs import gang_graph
 from fanzha.trace.ingest import Ledger, load_ledger
 from fanzha.trace.model import Limits, Seed
 from fanzha.trace.mules import MuleParams, score_mules
+from fanzha.trace.parties import recognise
 from fanzha.trace.policies import POLICIES
-from fanzha.trace.report import build_report
+from fanzha.trace.report import build_report, set_aside_recipients
 
 US_PER_DAY = 86_400 * 1_000_000
 
@@ -284,11 +291,14 @@ def check_mules(world: Path, ledger: Ledger, params: MuleParams | None = None) -
 
 
 def check_gangs(world: Path, ledger: Ledger, mules: Any) -> dict[str, Any]:
-    """Gang graph parts against the truth gangs: best match per gang and pairwise precision / recall."""
+    """Gang graph parts against the truth gangs: best match per gang and pairwise precision / recall (the reported
+    victims traced under FIFO with third parties recognised, as `fanzha trace` does)."""
     be = get_backend("duckdb", ledger)
-    r = trace(be, world_seeds(world, reported_only=True), "fifo")
+    parties = recognise(ledger)
+    r = trace(be, world_seeds(world, reported_only=True), "fifo", parties=parties)
     rep = build_report(r, ledger)
-    g = gang_graph(be, ledger, mules, rep.flows)
+    innocent = [a[0] for a in ledger.account_info(list(parties)).values()]
+    g = gang_graph(be, ledger, mules, rep.flows, third_parties=innocent)
     con = duckdb.connect()
     truth = {
         str(a): str(gid)
@@ -348,6 +358,99 @@ def check_gangs(world: Path, ledger: Ledger, mules: Any) -> dict[str, Any]:
     }
 
 
+def investigation_seeds(world: Path) -> list[Seed]:
+    """The investigators' seeds (investigation/seeds.csv: the reported victims' loss transfers), else every loss
+    transfer of the truth."""
+    path = world / "investigation" / "seeds.csv"
+    if not path.is_file():
+        return world_seeds(world)
+    from fanzha.trace.seeds import read_seeds
+
+    return [s for s in read_seeds(path) if isinstance(s, Seed)]
+
+
+def check_third_parties(
+    world: Path, ledger: Ledger, policy: str = "fifo", *, third_parties: bool = True
+) -> dict[str, Any]:
+    """The bars of issue 19 part C on one world under `policy` (with `third_parties` off: the tracer as before)."""
+    con = duckdb.connect()
+    mules = {
+        str(a)
+        for (a,) in con.execute(f"SELECT account_id FROM '{_truth(world, 'mules.parquet')}'").fetchall()
+    }
+    tp = world / "truth" / "third_parties.parquet"
+    role: dict[str, str] = {}
+    if tp.is_file():
+        role = {
+            str(a): str(r)
+            for a, r in con.execute(f"SELECT account_id, role FROM '{_truth(world, tp.name)}'").fetchall()
+        }
+    seeds = investigation_seeds(world)
+    parties = recognise(ledger) if third_parties else None
+    be = get_backend("duckdb", ledger)
+    r = trace(be, seeds, policy, parties=parties)
+    rep = build_report(r, ledger)
+    if third_parties:  # as run_trace does: innocent-looking recipients requested, not frozen
+        table = score_mules(be, ledger)
+        flagged = {
+            a for a, f in zip(table["account_id"].to_pylist(), table["flagged"].to_pylist(), strict=True) if f
+        }
+        set_aside_recipients(rep, ledger, flagged)
+    by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for x in rep.freeze:
+        k = "mule" if x.account_id in mules else role.get(x.account_id, "ordinary")
+        by[k][0] += 1
+        by[k][1] += x.amount
+    n, fen = len(rep.freeze), sum(x.amount for x in rep.freeze)
+    seeded = sum(int(v["seeded"]) for v in rep.victims)
+    innocent = fen - by["mule"][1]
+    # third parties the victims' money reached (the destination of a flow), against the request list
+    reached = {
+        str(d)
+        for d, term in zip(rep.flows["dst"].to_pylist(), rep.flows["terminal"].to_pylist(), strict=True)
+        if not term and str(d) in role
+    }
+    asked = {q["account_id"] for q in rep.requests}
+    forwards = [q for q in rep.requests if q["forward_transfer_id"]]
+    attributed_ok = all(
+        x.amount <= min(x.lib_bound, x.balance)
+        and (not r.policy.conserving or x.amount <= sum(x.victims.values()))
+        for x in rep.freeze
+    )
+    return {
+        "policy": policy,
+        "third_parties_on": third_parties,
+        "seeds": len(seeds),
+        "recognised": len(r.parties),
+        "recognised_mules": sum(1 for a in ledger.account_info(list(r.parties)).values() if a[0] in mules),
+        "listed": n,
+        "listed_yuan": round(fen / 100, 2),
+        "mule_share_count": round(by["mule"][0] / n, 4) if n else None,
+        "mule_share_amount": round(by["mule"][1] / fen, 4) if fen else None,
+        "innocent_yuan": round(innocent / 100, 2),
+        "traced_loss_yuan": round(seeded / 100, 2),
+        "innocent_share_of_loss": round(innocent / seeded, 6) if seeded else None,
+        "by": {k: [v[0], round(v[1] / 100, 2)] for k, v in sorted(by.items())},
+        "third_parties_reached": len(reached),
+        "on_request_list": len(reached & asked),
+        "not_on_request_list": sorted(reached - asked)[:10],
+        "requests": len(rep.requests),
+        "request_accounts_mules": len(asked & mules),
+        "forwards_continued": len(forwards),
+        "forwards_to_mules": sum(1 for q in forwards if q["forward_to"] in mules),
+        "at_third_parties_yuan": round(sum(r.at_parties.values()) / 100, 2),
+        "freeze_within_attributed": attributed_ok,
+    }
+
+
+def check_mules_without_devices(world: Path, params: MuleParams | None = None) -> dict[str, Any]:
+    """`check_mules` on the world's ledger with every device id removed (what a bank without device data sees)."""
+    ledger = load_ledger(world)
+    ledger.con.execute("UPDATE ledger SET device = NULL")
+    mules, _ = check_mules(world, ledger, params)
+    return mules
+
+
 def _world_start(world: Path, ledger: Ledger) -> int:
     """Midnight (Shanghai) of the world's first day, from manifest.json (else of the first transfer)."""
     import orjson
@@ -393,4 +496,6 @@ def evaluate_world(
     mules, table = check_mules(w, ledger)
     out["mules"] = mules
     out["gangs"] = check_gangs(w, ledger, table)
+    out["third_parties"] = [check_third_parties(w, ledger, p) for p in POLICIES]
+    out["mules_without_devices"] = check_mules_without_devices(w)
     return out

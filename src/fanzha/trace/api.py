@@ -28,8 +28,9 @@ from fanzha.trace.gangs import GangGraph, gang_graph, read_links
 from fanzha.trace.ingest import ColumnMap, Ledger, load_ledger
 from fanzha.trace.model import AccountSeed, Limits, Seed
 from fanzha.trace.mules import MuleParams, score_mules
+from fanzha.trace.parties import ForwardRule, PartyParams, recognise
 from fanzha.trace.policies import get_policy
-from fanzha.trace.report import Report, build_report, write_report
+from fanzha.trace.report import Report, build_report, set_aside_recipients, write_report
 from fanzha.trace.seeds import read_seeds
 from fanzha.trace.svg import render_svg
 
@@ -70,6 +71,9 @@ def run_trace(
     mule_params: MuleParams | None = None,
     links: str | Path | None = None,
     top: int = 40,
+    third_parties: bool = True,
+    party_params: PartyParams | None = None,
+    forward: ForwardRule | None = None,
     progress: Progress = silent,
 ) -> TraceRun:
     """Load (unless given a `Ledger`), trace, score, link and (when `out` is given) write every output.
@@ -77,7 +81,11 @@ def run_trace(
     The output folder `out` is written beside its place and renamed into it when complete
     (`fanzha.records.outputs.atomic_dir`): refused before any work when it is one of the inputs or holds one
     (E040, `mapping_file` among them), when it is not empty unless `force` (E042: then replaced whole), when
-    it would hold `db` (E542); a missing parent folder is created. `progress` follows the `STEPS`."""
+    it would hold `db` (E542); a missing parent folder is created. `progress` follows the `STEPS`.
+
+    With `third_parties` (the default) processors, merchants and accounts that behave like them
+    (`fanzha.trace.parties`) are not frozen: their arrivals of victims' money go to `request_records.csv`, and the
+    trail goes on through them only by a forward `forward` identifies."""
     pol = get_policy(policy)  # fail fast on a bad name, before loading anything
     if max_hops is not None and max_hops < 1:
         raise InputError("E508", where="--max-hops", value=max_hops)
@@ -107,13 +115,21 @@ def run_trace(
     )
     progress("steps", 1, len(STEPS))
     be = get_backend(backend, led)
-    result = trace(be, seed_list, pol, limits, progress=progress)
+    parties = recognise(led, party_params) if third_parties else None
+    result = trace(be, seed_list, pol, limits, parties=parties, forward=forward, progress=progress)
     progress("steps", 2, len(STEPS))
     rep = build_report(result, led)
     progress("steps", 3, len(STEPS))
     mule_table = score_mules(be, led, mule_params) if mules else None
     progress("steps", 4, len(STEPS))
-    graph = gang_graph(be, led, mule_table, rep.flows, link_rows) if mules or link_rows else None
+    innocent = [a[0] for a in led.account_info(list(parties)).values()] if parties else []
+    graph = (
+        gang_graph(be, led, mule_table, rep.flows, link_rows, third_parties=innocent)
+        if mules or link_rows
+        else None
+    )
+    if third_parties:
+        set_aside_recipients(rep, led, _flagged(mule_table))
     if mule_table is not None:
         rep.summary["mules_flagged"] = int(sum(mule_table["flagged"].to_pylist()))
     if graph is not None:
@@ -125,6 +141,17 @@ def run_trace(
             run.files = write_outputs(run, tmp, top=top)
     progress("steps", len(STEPS), len(STEPS))
     return run
+
+
+def _flagged(mule_table: pa.Table | None) -> set[str]:
+    """The accounts `score_mules` flagged (none without a table)."""
+    if mule_table is None:
+        return set()
+    return {
+        a
+        for a, f in zip(mule_table["account_id"].to_pylist(), mule_table["flagged"].to_pylist(), strict=True)
+        if f
+    }
 
 
 def _inputs(
@@ -159,17 +186,7 @@ def write_outputs(run: TraceRun, out: Path, *, top: int = 40) -> list[str]:
     files = write_report(rep, out)
     run.ledger.write_rejected(out / "rejected_rows.csv")
     files.append("rejected_rows.csv")
-    flagged = (
-        {
-            a
-            for a, f in zip(
-                mule_table["account_id"].to_pylist(), mule_table["flagged"].to_pylist(), strict=True
-            )
-            if f
-        }
-        if mule_table is not None
-        else set()
-    )
+    flagged = _flagged(mule_table)
     (out / "graph.svg").write_text(render_svg(rep, top=top, mules=flagged), encoding="utf-8")
     files.append("graph.svg")
     if mule_table is not None:

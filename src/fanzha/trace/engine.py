@@ -27,6 +27,7 @@ from fanzha.errors import InputError
 from fanzha.progress import Progress, silent
 from fanzha.trace.backends.base import Backend
 from fanzha.trace.model import CLEAN, MAX_US, MIN_US, AccountSeed, Limits, Seed
+from fanzha.trace.parties import ForwardRule
 from fanzha.trace.policies import AccountState, Piece, Policy, get_policy
 
 _CHUNK = 1 << 16  # transfers of the pass between two reports of progress
@@ -70,6 +71,11 @@ class TraceResult:
     beyond_hops: dict[int, int] = field(default_factory=dict)  # victim → fen no longer followed (hop limit)
     untracked: dict[int, int] = field(default_factory=dict)  # victim → fen sent where tracing could not go
     overdrafts: int = 0  # transfers that sent more than the tracked balance (partial ledgers)
+    # third parties (`fanzha.trace.parties`): account → why; victims' money that arrived at one, per transfer:
+    # (pos, account, {victim: fen}, the position of the forward that carried it on or −1, {victim: fen carried})
+    parties: dict[int, str] = field(default_factory=dict)
+    handed: list[tuple[int, int, dict[int, int], int, dict[int, int]]] = field(default_factory=list)
+    at_parties: dict[int, int] = field(default_factory=dict)  # victim → fen left with third parties
     until_pos: int = -1
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -134,10 +140,16 @@ def trace(
     limits: Limits | None = None,
     *,
     account_codes: dict[str, int] | None = None,
+    parties: dict[int, str] | None = None,
+    forward: ForwardRule | None = None,
     progress: Progress = silent,
 ) -> TraceResult:
     """Follow the victims' money from `seeds` through the ledger under `policy` within `limits`; `progress` is
-    told the transfers of the pass done (stage "transfers")."""
+    told the transfers of the pass done (stage "transfers").
+
+    `parties` (account code → why, from `fanzha.trace.parties.recognise`) are third parties: victims' money that
+    reaches one is not held there (never frozen) but recorded in `result.handed`, and carried on only by a
+    forward that `forward` identifies (default `ForwardRule()`)."""
     pol = get_policy(policy) if isinstance(policy, str) else policy
     lim = limits or Limits()
     if lim.max_hops is not None and lim.max_hops < 1:
@@ -152,7 +164,7 @@ def trace(
     until_pos = backend.last_pos(until_us)
     in_window = [s for s in resolved if s.pos <= until_pos]
     t1 = clock()
-    result = TraceResult(pol, lim, victims, in_window, until_pos=until_pos)
+    result = TraceResult(pol, lim, victims, in_window, until_pos=until_pos, parties=dict(parties or {}))
     result.stats["warnings"] = warnings
     result.stats["seeds_after_window"] = len(resolved) - len(in_window)
     if len(resolved) > len(in_window):
@@ -193,6 +205,7 @@ def trace(
         opening,
         pol,
         lim,
+        forward or ForwardRule(),
         progress,
     )
     progress("transfers", len(rows), len(rows))
@@ -228,6 +241,7 @@ def _pass(
     opening: dict[int, int],
     pol: Policy,
     lim: Limits,
+    fwd: ForwardRule,
     progress: Progress = silent,
 ) -> None:
     states: dict[int, AccountState] = {}
@@ -246,6 +260,11 @@ def _pass(
     untracked: dict[int, int] = defaultdict(int)
     rows = result.rows
     overdrafts = 0
+    parties = result.parties
+    # third party → victims' arrivals not yet carried on: [t, amount, index in result.handed, pieces]
+    pending: dict[int, list[tuple[int, int, int, list[Piece]]]] = defaultdict(list)
+    at_parties: dict[int, int] = defaultdict(int)
+    handed = result.handed
     n = len(pos_l)
     for lo in range(0, n, _CHUNK):  # progress between chunks: nothing added to the loop itself
         progress("transfers", lo, n)
@@ -293,6 +312,8 @@ def _pass(
                     for pc in taken:
                         if pc[0] != CLEAN and pc[0] != v and pc[1] < max_hops:
                             moving.append(pc)
+            if s in parties and pending.get(s):
+                moving = _forward(pending[s], handed, at_parties, p, t_l[i], amt, moving, fwd)
             # carry them one hop on: each victim's piece is a flow whose parent is the transfer that brought it
             pieces: list[Piece] = []
             for label, hop, via, fen in moving:
@@ -312,6 +333,18 @@ def _pass(
             # -- where it arrives ------------------------------------------------------------------------
             if terminal:
                 continue
+            if d in parties:  # a third party: the victims' money is recorded there, not held
+                mine = [pc for pc in pieces if pc[0] != CLEAN]
+                if mine and conserving:
+                    per: dict[int, int] = defaultdict(int)
+                    for pc in mine:
+                        per[pc[0]] += pc[3]
+                        at_parties[pc[0]] += pc[3]
+                    pending[d].append((t_l[i], amt, len(handed), mine))
+                    handed.append((p, d, dict(per), -1, {}))
+                elif mine:  # poison: marks, recorded but never carried on
+                    handed.append((p, d, {pc[0]: pc[3] for pc in mine}, -1, {}))
+                pieces = [(CLEAN, 0, -1, amt)]
             dt = states.get(d)
             if dt is None and d in first and p >= first[d]:
                 dt = states[d] = pol.new_state(opening.get(d, 0))
@@ -339,3 +372,41 @@ def _pass(
     result.beyond_hops = dict(beyond)
     result.untracked = dict(untracked)
     result.overdrafts = overdrafts
+    result.at_parties = {v: f for v, f in at_parties.items() if f}
+
+
+def _forward(
+    waiting: list[tuple[int, int, int, list[Piece]]],
+    handed: list[tuple[int, int, dict[int, int], int, dict[int, int]]],
+    at_parties: dict[int, int],
+    p: int,
+    t: int,
+    amt: int,
+    moving: list[Piece],
+    fwd: ForwardRule,
+) -> list[Piece]:
+    """A transfer of `amt` out of a third party at `t`: when it is the forward of an arrival of victims' money
+    (`fwd`), that money, scaled down to `amt` (the fee stays with the third party), replaces as much clean money
+    in `moving`; expired arrivals are dropped from `waiting`."""
+    while waiting and t - waiting[0][0] > fwd.window_us:
+        waiting.pop(0)
+    for k, (_t_in, amount_in, idx, pieces) in enumerate(waiting):
+        if not (amount_in * (1.0 - fwd.tolerance) <= amt <= amount_in):
+            continue
+        del waiting[k]
+        carried: list[Piece] = []
+        per: dict[int, int] = defaultdict(int)
+        got = 0
+        for label, hop, via, fen in pieces:
+            share = fen * amt // amount_in
+            if share > 0:
+                carried.append((label, hop, via, share))
+                per[label] += share
+                at_parties[label] -= share
+                got += share
+        pos, acc, arrived, _, _ = handed[idx]
+        handed[idx] = (pos, acc, arrived, p, dict(per))
+        clean = sum(pc[3] for pc in moving if pc[0] == CLEAN) - got
+        rest = [pc for pc in moving if pc[0] != CLEAN]
+        return [*rest, *carried, *([(CLEAN, 0, -1, clean)] if clean > 0 else [])]
+    return moving

@@ -1,13 +1,15 @@
 """The gang graph: suspect accounts linked by shared devices, by the victims' money moving between them,
 and by shared identifiers (phones, ids) from an optional links file; its connected parts are the gangs.
 
-Suspects are the accounts flagged as mules plus every account that received victims' money in a trace.
+Suspects are the accounts flagged as mules plus every account that received victims' money in a trace, except
+the third parties (`fanzha.trace.parties`): a processor that every gang pays through would join them all.
 Links only join suspects, so a victim whose account a gang drove from its own phone does not join the gang.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,9 +88,12 @@ def gang_graph(
     mules: pa.Table | None,
     flows: pa.Table | None = None,
     links: list[tuple[str, str, str]] | None = None,
+    third_parties: Collection[str] = (),
 ) -> GangGraph:
-    """Build the gang graph from flagged mules (`score_mules`), a trace's flows and optional links."""
+    """Build the gang graph from flagged mules (`score_mules`), a trace's flows and optional links; accounts in
+    `third_parties` are never suspects."""
     g = GangGraph()
+    innocent = set(third_parties)
     if mules is not None:
         for a, s, fl in zip(
             mules["account_id"].to_pylist(),
@@ -96,11 +101,11 @@ def gang_graph(
             mules["flagged"].to_pylist(),
             strict=True,
         ):
-            if fl:
+            if fl and a not in innocent:
                 g.nodes[a] = {"score": s, "mule": True}
     if flows is not None and flows.num_rows:
         for dst, term in zip(flows["dst"].to_pylist(), flows["terminal"].to_pylist(), strict=True):
-            if not term:
+            if not term and dst not in innocent:
                 g.nodes.setdefault(dst, {"score": None, "mule": False})["victims_money"] = True
 
     def link(a: str, b: str, kind: str) -> None:

@@ -67,6 +67,44 @@ class Report:
     victims: list[dict[str, Any]]
     shared: list[dict[str, Any]]
     summary: dict[str, Any] = field(default_factory=dict)
+    #: victims' money that reached a third party: one row per transfer, with the forward that carried it on
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: request_records.csv: a third party, the transfer that brought victims' money to it (when, from whom, how much
+#: of it the victims'), and the forward that carried it on when one was identified (`fanzha.trace.parties`)
+REQUEST_COLUMNS: list[str] = [
+    "account_id",
+    "kind",
+    "city",
+    "why",
+    "transfer_id",
+    "time",
+    "from",
+    "transfer_amount",
+    "victims_amount",
+    "victims",
+    "forward_transfer_id",
+    "forward_time",
+    "forward_to",
+    "forward_amount",
+]
+
+
+#: an account that is not a suspected mule and holds victims' money of at most this share of its balance is an
+#: innocent recipient: requested, not frozen (`set_aside_recipients`)
+RECIPIENT_SHARE = 0.01
+
+#: victims.csv: the amounts of a victim's money, each where it is at the end (they add up to `seeded`)
+VICTIM_AMOUNTS: tuple[str, ...] = (
+    "seeded",
+    "held",
+    "cashed_out",
+    "exited",
+    "beyond_hops",
+    "untracked",
+    "at_third_parties",
+)
 
 
 def _time_str(us: int) -> str:
@@ -81,8 +119,10 @@ def _time_str(us: int) -> str:
 def build_report(result: TraceResult, ledger: Ledger) -> Report:
     """Assemble the tables of `result` (account and transfer ids resolved through `ledger`)."""
     pol = result.policy
-    info = ledger.account_info(list(result.holdings))
+    info = ledger.account_info(list(result.holdings) + [h[1] for h in result.handed])
     positions = set(result.flow_pos) | {p for p in result.flow_parent if p >= 0}
+    positions.update(h[0] for h in result.handed)
+    positions.update(h[3] for h in result.handed if h[3] >= 0)
     for pieces in result.holdings.values():
         positions.update(pc[2] for pc in pieces if pc[2] >= 0)
     tx = ledger.transfers_at(sorted(positions))
@@ -245,6 +285,7 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
             "exited": exited[v] if pol.conserving else None,
             "beyond_hops": result.beyond_hops.get(v, 0),
             "untracked": result.untracked.get(v, 0),
+            "at_third_parties": result.at_parties.get(v, 0) if pol.conserving else None,
             "accounts_holding": len(accounts_v[v]),
             "hours_to_first_cash_out": round((first_cash[v] - first_t[v]) / US_PER_SECOND / 3600, 2)
             if v in first_cash and v in first_t
@@ -252,6 +293,7 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
         }
         if pol.conserving:
             rest = row["held"] + row["cashed_out"] + row["exited"] + row["beyond_hops"] + row["untracked"]
+            rest += row["at_third_parties"]
             row["conserved"] = rest == row["seeded"]
         victims_rows.append(row)
     # -- accounts shared by several victims ----------------------------------------------------------------
@@ -271,9 +313,100 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
         if len(vs) >= 2
     ]
     shared.sort(key=lambda r: (-int(r["victims"]), -int(r["fen_in"]), str(r["account_id"])))
-    rep = Report(pol.name, flows, freeze, cash_outs, hops_rows, victims_rows, shared)
+    # -- third parties: request their records --------------------------------------------------------------
+    requests: list[dict[str, Any]] = []
+    for p, a, arrived, fp, carried in result.handed:
+        i = at[p]
+        account_id, k, _, c = info[a]
+        row = {
+            "account_id": account_id,
+            "kind": k or "",
+            "city": c or "",
+            "why": result.parties.get(a, ""),
+            "transfer_id": col["transfer_id"][i],
+            "time": _time_str(int(col["t"][i])),
+            "from": col["src"][i],
+            "transfer_fen": int(col["amount"][i]),
+            "victims_fen": sum(arrived.values()) if pol.conserving else max(arrived.values()),
+            "victims": ";".join(victims[v] for v in sorted(arrived, key=lambda v: (-arrived[v], v))),
+            "forward_transfer_id": "",
+            "forward_time": "",
+            "forward_to": "",
+            "forward_fen": 0,
+        }
+        if fp >= 0:
+            j = at[fp]
+            row.update(
+                forward_transfer_id=col["transfer_id"][j],
+                forward_time=_time_str(int(col["t"][j])),
+                forward_to=col["dst"][j],
+                forward_fen=sum(carried.values()),
+            )
+        requests.append(row)
+    rep = Report(pol.name, flows, freeze, cash_outs, hops_rows, victims_rows, shared, requests=requests)
     rep.summary = _summary(result, rep, ledger)
     return rep
+
+
+def set_aside_recipients(
+    rep: Report, ledger: Ledger, suspects: set[str], share: float = RECIPIENT_SHARE
+) -> list[str]:
+    """Move from the freeze list to the request list every account that looks like an innocent recipient: not
+    in `suspects` (the flagged mules), and the victims' money it holds at most `share` of its balance (a landlord
+    paid rent from a rented card, a shop paid for goods). The account ids moved; the summary follows."""
+    moved: list[FreezeItem] = []
+    keep: list[FreezeItem] = []
+    for x in rep.freeze:
+        held = sum(x.victims.values())
+        if x.account_id not in suspects and x.balance > 0 and held <= share * x.balance:
+            moved.append(x)
+        else:
+            keep.append(x)
+    if not moved:
+        return []
+    tids = [x.path[-1] for x in moved if x.path]
+    info: dict[str, tuple[int, str, int]] = {}
+    if tids:
+        want = pa.table({"transfer_id": pa.array(tids, pa.string())})
+        ledger.con.register("_aside", want)
+        try:
+            for tid, t, src, amount in ledger.con.execute(
+                "SELECT l.transfer_id, l.t, a.account_id, l.amount FROM ledger l JOIN _aside USING (transfer_id) "
+                "JOIN accounts a ON a.aid = l.src"
+            ).fetchall():
+                info[str(tid)] = (int(t), str(src), int(amount))
+        finally:
+            ledger.con.unregister("_aside")
+    for x in moved:
+        held = sum(x.victims.values())
+        tid = x.path[-1] if x.path else ""
+        t, src, amount = info.get(tid, (None, "", 0))
+        rep.requests.append(
+            {
+                "account_id": x.account_id,
+                "kind": x.kind or "",
+                "city": x.city or "",
+                "why": f"recipient: victims' money {held / x.balance:.2%} of its balance, not a suspected mule",
+                "transfer_id": tid,
+                "time": _time_str(t) if t is not None else "",
+                "from": src,
+                "transfer_fen": amount,
+                "victims_fen": held,
+                "victims": ";".join(x.victims),
+                "forward_transfer_id": "",
+                "forward_time": "",
+                "forward_to": "",
+                "forward_fen": 0,
+            }
+        )
+    rep.freeze = keep
+    s = rep.summary
+    s["freezable_yuan"] = fen_to_yuan(sum(x.amount for x in keep))
+    s["freeze_accounts"] = len(keep)
+    s["request_records"] = len(rep.requests)
+    s["request_accounts"] = len({r["account_id"] for r in rep.requests})
+    s["recipients_set_aside"] = len(moved)
+    return [x.account_id for x in moved]
 
 
 def _fen_decimal(fen: list[int]) -> pa.Array:
@@ -310,6 +443,9 @@ def _summary(result: TraceResult, rep: Report, ledger: Ledger) -> dict[str, Any]
         "accounts_reached": len(result.first),
         "flows": result.n_flows,
         "shared_accounts": len(rep.shared),
+        "third_parties": len(result.parties),
+        "request_records": len(rep.requests),
+        "request_accounts": len({r["account_id"] for r in rep.requests}),
         "overdrafts": result.overdrafts,
         "warnings": result.stats.get("warnings", []),
         "seconds": {k: round(v, 4) for k, v in result.stats.get("seconds", {}).items()},
@@ -320,6 +456,7 @@ def _summary(result: TraceResult, rep: Report, ledger: Ledger) -> dict[str, Any]
         out["exited_yuan"] = fen_to_yuan(exited)
         out["beyond_hops_yuan"] = fen_to_yuan(sum(result.beyond_hops.values()))
         out["untracked_yuan"] = fen_to_yuan(sum(result.untracked.values()))
+        out["at_third_parties_yuan"] = fen_to_yuan(sum(result.at_parties.values()))
         out["conserved"] = all(r.get("conserved", True) for r in rep.victims)
         out["cash_out_by_city_yuan"] = {
             k: fen_to_yuan(v) for k, v in sorted(cities.items(), key=lambda x: -x[1])
@@ -422,11 +559,7 @@ def write_report(rep: Report, out: Path) -> list[str]:
     vic_rows = [
         {
             **r,
-            **{
-                k: fen_to_yuan(r[k])
-                for k in ("seeded", "held", "cashed_out", "exited", "beyond_hops", "untracked")
-                if r.get(k) is not None
-            },
+            **{k: fen_to_yuan(r[k]) for k in VICTIM_AMOUNTS if r.get(k) is not None},
             "policy": pol,
         }
         for r in rep.victims
@@ -435,12 +568,7 @@ def write_report(rep: Report, out: Path) -> list[str]:
         out / "victims.csv",
         [
             "victim_id",
-            "seeded",
-            "held",
-            "cashed_out",
-            "exited",
-            "beyond_hops",
-            "untracked",
+            *VICTIM_AMOUNTS,
             "conserved",
             "accounts_holding",
             "hours_to_first_cash_out",
@@ -453,6 +581,20 @@ def write_report(rep: Report, out: Path) -> list[str]:
         ["account_id", "victims", "victim_ids", "amount", "policy"],
         [{**r, "amount": fen_to_yuan(r["fen_in"]), "policy": pol} for r in rep.shared],
     )
+    _write_csv(
+        out / "request_records.csv",
+        [*REQUEST_COLUMNS, "policy"],
+        [
+            {
+                **r,
+                "transfer_amount": fen_to_yuan(r["transfer_fen"]),
+                "victims_amount": fen_to_yuan(r["victims_fen"]),
+                "forward_amount": fen_to_yuan(r["forward_fen"]) if r["forward_transfer_id"] else "",
+                "policy": pol,
+            }
+            for r in rep.requests
+        ],
+    )
     _json(out / "summary.json", rep.summary)
     names += [
         "freeze_list.csv",
@@ -464,6 +606,7 @@ def write_report(rep: Report, out: Path) -> list[str]:
         "hops.csv",
         "victims.csv",
         "shared_accounts.csv",
+        "request_records.csv",
         "summary.json",
     ]
     return names

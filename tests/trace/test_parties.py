@@ -1,0 +1,129 @@
+"""Third parties in the money's path (issue 19, part C), on a hand-made ledger, on every backend.
+
+    T1 09:00  V  → M1   1000   victim v1's loss (seed)
+    T2 09:05  M1 → P    1000   the gang pays through a processor's clearing account
+    T3 09:10  C  → P     996   a customer of the processor (clean)
+    T4 09:20  P  → M2    998   the processor's forward, less its fee: carries the victim's money on
+    T5 09:30  P  → S     500   the processor settles a merchant (clean)
+    T6 10:00  M2 → Q     300   a peel card buys goods from a seller (a merchant)
+    T7 11:00  M2 → Q      50   more goods
+
+P opens with 1,000,000 of other people's money: FIFO would put the victim's money on its freeze list.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fanzha.trace.ingest import load_ledger
+from fanzha.trace.parties import ForwardRule, PartyParams, recognise
+from fanzha.trace.report import build_report
+
+from .conftest import Case, accounts_table, ledger_table, make_case
+
+ROWS = [
+    ("T1", "V", "M1", "1000.00", "09:00", "bank_transfer"),
+    ("T2", "M1", "P", "1000.00", "09:05", "payment_account"),
+    ("T3", "C", "P", "996.00", "09:10", "payment_account"),
+    ("T4", "P", "M2", "998.00", "09:20", "payment_account"),
+    ("T5", "P", "S", "500.00", "09:30", "payment_account"),
+    ("T6", "M2", "Q", "300.00", "10:00", "merchant_payment"),
+    ("T7", "M2", "Q", "50.00", "11:00", "merchant_payment"),
+]
+OPENING = {"V": "5000", "C": "5000", "M1": "0", "M2": "0", "P": "1000000", "S": "0", "Q": "100"}
+KINDS = {"P": "processor", "S": "merchant", "Q": "merchant"}
+Y = 100
+
+
+@pytest.fixture
+def case(backend_name: str) -> Case:
+    return make_case(ROWS, OPENING, KINDS, backend_name)
+
+
+def _run(case: Case, policy: str, on: bool = True, rule: ForwardRule | None = None) -> tuple[dict, object]:
+    from fanzha.trace.engine import trace
+    from fanzha.trace.model import Seed
+
+    parties = recognise(case.ledger) if on else None
+    r = trace(case.backend, [Seed("v1", "T1")], policy, parties=parties, forward=rule)
+    rep = build_report(r, case.ledger)
+    return {x.account_id: x.amount for x in rep.freeze}, rep
+
+
+def test_processors_and_merchants_are_recognised_by_kind(case: Case) -> None:
+    ids = case.ledger.account_ids()
+    got = {ids[a]: why for a, why in recognise(case.ledger).items()}
+    assert got == {"P": "kind=processor", "S": "kind=merchant", "Q": "kind=merchant"}
+
+
+@pytest.mark.parametrize("policy", ["fifo", "lifo", "proportional"])
+def test_a_third_party_is_requested_not_frozen_and_its_forward_carries_the_money_on(
+    case: Case, policy: str
+) -> None:
+    listed, rep = _run(case, policy)
+    assert "P" not in listed and "Q" not in listed
+    # the forward T4 (998 of the 1000 that arrived) carries 998 of the victim's money to M2, which pays 350 to Q
+    assert listed == {"M2": 648 * Y}
+    rows = {r["transfer_id"]: r for r in rep.requests}  # type: ignore[attr-defined]
+    assert rows["T2"]["account_id"] == "P" and rows["T2"]["why"] == "kind=processor"
+    assert rows["T2"]["victims_fen"] == 1000 * Y
+    assert rows["T2"]["forward_transfer_id"] == "T4" and rows["T2"]["forward_fen"] == 998 * Y
+    assert rows["T6"]["account_id"] == "Q" and rows["T6"]["forward_transfer_id"] == ""
+    v = rep.victims[0]  # type: ignore[attr-defined]
+    assert v["conserved"], v
+    assert v["at_third_parties"] == (2 + 300 + 50) * Y  # the fee, and the goods the seller was paid for
+
+
+def test_no_forward_outside_the_window_or_the_tolerance(case: Case) -> None:
+    listed, rep = _run(case, "fifo", rule=ForwardRule(window_us=5 * 60 * 1_000_000))
+    assert "M2" not in listed
+    assert all(r["forward_transfer_id"] == "" for r in rep.requests)  # type: ignore[attr-defined]
+    listed, rep = _run(case, "fifo", rule=ForwardRule(tolerance=0.001))
+    assert "M2" not in listed
+    assert rep.victims[0]["conserved"]  # type: ignore[attr-defined]
+
+
+def test_off_the_processor_is_frozen_as_before(case: Case) -> None:
+    listed, rep = _run(case, "fifo", on=False)
+    assert listed.get("P", 0) > 0 and not rep.requests  # type: ignore[attr-defined]
+
+
+def test_poison_records_third_parties_but_never_lists_them_nor_goes_through(case: Case) -> None:
+    listed, rep = _run(case, "poison")
+    assert (
+        listed == {}
+    )  # M1 sent everything to the processor; poison does not follow forwards (marks, not money)
+    assert {r["account_id"] for r in rep.requests} == {"P"}  # type: ignore[attr-defined]
+
+
+def test_recognised_from_behaviour_when_the_kind_is_not_given() -> None:
+    # a shop's account (kind unknown) paid by 40 different customers on 20 of the ledger's 25 days
+    rows = [
+        (f"C{i}", f"K{i}", "SHOP", "10.00", f"2024-03-{1 + i % 20:02d} 10:00:00", "payment_account")
+        for i in range(40)
+    ]
+    rows += [("Z1", "A", "B", "1.00", "2024-03-25 10:00:00", "bank_transfer")]
+    rows += [(f"N{i}", f"K{i}", "NEW", "10.00", "2024-03-02 10:00:00", "payment_account") for i in range(40)]
+    led = load_ledger(ledger_table(rows), accounts=accounts_table({"SHOP": "0", "NEW": "0"}))
+    ids = led.account_ids()
+    got = {ids[a] for a in recognise(led, PartyParams(min_payers=30))}
+    assert got == {"SHOP"}  # NEW: 40 payers, but on one day only
+
+
+def test_an_innocent_looking_recipient_is_requested_not_frozen(backend_name: str) -> None:
+    # M2 pays 10 of rent to a landlord L whose own money is 50,000: 0.02 % of L's balance is the victim's
+    from fanzha.trace.report import set_aside_recipients
+
+    rows = [*ROWS, ("T8", "M2", "L", "10.00", "12:00", "bank_transfer")]
+    case = make_case(rows, {**OPENING, "L": "50000"}, KINDS, backend_name)
+    listed, rep = _run(case, "fifo")
+    assert listed == {"M2": 638 * Y, "L": 10 * Y}
+    moved = set_aside_recipients(rep, case.ledger, suspects={"M2"})  # type: ignore[arg-type]
+    assert moved == ["L"]
+    assert [x.account_id for x in rep.freeze] == ["M2"]  # type: ignore[attr-defined]
+    row = [r for r in rep.requests if r["account_id"] == "L"][0]  # type: ignore[attr-defined]
+    assert row["transfer_id"] == "T8" and row["from"] == "M2" and row["victims_fen"] == 10 * Y
+    assert rep.summary["freeze_accounts"] == 1  # type: ignore[attr-defined]
+    # a suspected mule is frozen whatever its balance
+    _, rep2 = _run(case, "fifo")
+    assert set_aside_recipients(rep2, case.ledger, suspects={"M2", "L"}) == []  # type: ignore[arg-type]
