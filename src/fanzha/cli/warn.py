@@ -83,6 +83,13 @@ def _duration(value: str, option: str) -> timedelta:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --evaluate: write the figures as JSON.",
 )
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    help="With --evaluate: measure what a centre with this telemetry profile receives (bank, bank_telco, full; "
+    "repeatable), replayed in arrival order: figures, look-alike table and lateness per source, per profile.",
+)
 @json_option
 @quiet_option
 def warn(
@@ -103,6 +110,7 @@ def warn(
     delays: tuple[str, ...],
     doc: Path | None,
     report: Path | None,
+    profiles: tuple[str, ...],
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -114,6 +122,7 @@ def warn(
     tail -f events.jsonl | fanzha warn --events - --out alerts.jsonl
     fanzha warn --events events.jsonl --out a.jsonl --order file --lateness 10m
     fanzha warn --evaluate /tmp/city7 --preset medium --seed 7 --delay 0m --delay 10m --doc docs/warn.md
+    fanzha warn --evaluate /tmp/w3 --preset small --seed 3 --profile full --profile bank_telco --profile bank
     """
     from fanzha.cli.common import finish
     from fanzha.cli.progress import progress_bar
@@ -129,14 +138,17 @@ def warn(
     )
     if world is not None:
         _evaluate(
-            world, events, out, db, config, batch_size, preset, seed, delays, doc, report, as_json, quiet
-        )
+            world, events, out, db, config, batch_size, preset, seed, delays, doc, report, as_json, quiet,
+            profiles,
+        )  # fmt: skip
         return
     if events is None or out is None:
         raise InputError("E743", where="fanzha warn", options=["--events", "--out"])
-    if preset or seed is not None or delays or doc or report:
+    if preset or seed is not None or delays or doc or report or profiles:
         raise InputError(
-            "E744", where="fanzha warn", options=["--preset", "--seed", "--delay", "--doc", "--report"]
+            "E744",
+            where="fanzha warn",
+            options=["--preset", "--seed", "--delay", "--doc", "--report", "--profile"],
         )
     with progress_bar(quiet=quiet) as bar:
         result = replay(
@@ -193,6 +205,7 @@ def _evaluate(
     report: Path | None,
     as_json: bool,
     quiet: bool,
+    profiles: tuple[str, ...] = (),
 ) -> None:
     import orjson
 
@@ -219,6 +232,11 @@ def _evaluate(
         if not quiet:
             click.echo(f"fanzha warn: generating the {preset} world (seed {cfg.seed}) in {world}", err=True)
         simulate(cfg, world)
+    if profiles:
+        _evaluate_profiles(
+            world, list(profiles), config, batch_size, preset, seed, doc, report, as_json, quiet
+        )
+        return
     if out is None:
         out = world / "warn" / "alerts.jsonl"
         out.parent.mkdir(exist_ok=True)
@@ -247,5 +265,58 @@ def _evaluate(
             click.echo(f"fanzha warn: updated {doc}", err=True)
     if as_json:
         echo_json(figures)
+    elif doc is None:
+        sys.stdout.write(md)
+
+
+def _evaluate_profiles(
+    world: Path,
+    profiles: list[str],
+    config: object,
+    batch_size: int,
+    preset: str | None,
+    seed: int | None,
+    doc: Path | None,
+    report: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    import orjson
+
+    from fanzha.evaluate.warn import evaluate_profiles, profile_markers, profiles_markdown, update_doc
+    from fanzha.warn.engine import WarnConfig
+
+    assert isinstance(config, WarnConfig)
+    reports = evaluate_profiles(world, profiles, config=config, batch_size=batch_size)
+    # never silent, even with --quiet: events set aside as late, per profile and source
+    for name, r in reports.items():
+        late = {s: int(v["late"]) for s, v in r["late_by_source"].items() if v["late"]}
+        if late:
+            _say(
+                "W708",
+                where=f"fanzha warn --profile {name}",
+                late=sum(late.values()),
+                bound=int(config.lateness.total_seconds()),
+            )
+            click.echo(
+                f"fanzha warn --profile {name}: late per source: "
+                + ", ".join(f"{s} {n:,}" for s, n in late.items()),
+                err=True,
+            )
+    if report is not None:
+        report.write_bytes(orjson.dumps(reports, option=orjson.OPT_INDENT_2))
+    command = command_line(
+        "fanzha warn --evaluate",
+        world,
+        options=[("--preset", preset), ("--seed", seed), ("--profile", tuple(profiles))],
+    )
+    md = profiles_markdown(reports, command=command)
+    if doc is not None:
+        first = next(iter(reports.values()))["world"]
+        update_doc(doc, md, *profile_markers(first["people"], first["seed"]))
+        if not quiet:
+            click.echo(f"fanzha warn: updated {doc}", err=True)
+    if as_json:
+        echo_json(reports)
     elif doc is None:
         sys.stdout.write(md)
