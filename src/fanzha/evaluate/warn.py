@@ -10,7 +10,8 @@ Definitions (docs/warn.md):
   `fanzha.sim.intervene`; prevented = money saved / money lost without interventions.
 - look-alikes (worlds of issue 19, truth/lookalikes.parquet): an episode of ordinary life that looks like a scam
   is *alerted* when the person has an alert raised from the episode's start to 24 hours after its end; *at high*
-  when one of those alerts reached high.
+  when one of those alerts reached high. A victim's alerts from the gang's first contact on are the scam's and
+  do not count for the look-alikes.
 - per telemetry profile (`evaluate_profiles`): the world as a centre with that profile receives it
   (`fanzha.sim.telemetry`), replayed in arrival order; the events set aside as late are counted per source.
 """
@@ -110,14 +111,20 @@ def lookalike_table(world: Path, alerts: str | Path) -> dict[str, dict[str, int]
             else:
                 lv = a["level"] if rank[a["level"]] > rank[cur[1]] else cur[1]
                 per[a["person_id"]][a["alert_id"]] = (min(t, cur[0]), lv)
+    # a victim's alerts from the gang's first contact on are the scam's, not the look-alike's
+    contact = {
+        v["person_id"]: v["first_contact_time"]
+        for v in pq.read_table(world / "truth" / "victims.parquet").to_pylist()
+    }
     out: dict[str, dict[str, int]] = {}
     for ep in pq.read_table(path, columns=["person_id", "kind", "start", "end"]).to_pylist():
         row = out.setdefault(ep["kind"], {"episodes": 0, "alerted": 0, "high": 0})
         row["episodes"] += 1
+        scam = contact.get(ep["person_id"])
         hits = [
             lv
             for t, lv in per.get(ep["person_id"], {}).values()
-            if ep["start"] <= t <= ep["end"] + LOOKALIKE_SPAN
+            if ep["start"] <= t <= ep["end"] + LOOKALIKE_SPAN and (scam is None or t < scam)
         ]
         row["alerted"] += bool(hits)
         row["high"] += "high" in hits
