@@ -18,6 +18,20 @@ def _duration(value: str, option: str) -> timedelta:
     return timedelta(microseconds=parse_duration(value, where=option))
 
 
+def _by_kind(values: tuple[str, ...]) -> dict[str, timedelta]:
+    from fanzha.errors import InputError
+
+    out = {}
+    for v in values:
+        kind, sep, d = v.partition("=")
+        if not sep or not kind.strip():
+            raise InputError(
+                "E741", where="--lateness-for", option="lateness_for", valid="KIND=DURATION", value=v
+            )
+        out[kind.strip()] = _duration(d.strip(), "--lateness-for")
+    return out
+
+
 @click.command("warn")
 @click.option(
     "--events",
@@ -37,6 +51,13 @@ def _duration(value: str, option: str) -> timedelta:
     help="Start again: delete the store and the alerts file (once the new input is checked).",
 )
 @click.option("--lateness", default="30m", show_default=True, help="Late-event bound (90s, 30m, 2h …).")
+@click.option(
+    "--lateness-for",
+    "lateness_for",
+    multiple=True,
+    help="A bound of its own for an event kind, KIND=DURATION (repeatable): e.g. call=65m sms=65m for "
+    "telephone operators' records, delivered in batches up to an hour late.",
+)
 @click.option(
     "--ttl",
     default=None,
@@ -98,6 +119,7 @@ def warn(
     db: Path | None,
     fresh: bool,
     lateness: str,
+    lateness_for: tuple[str, ...],
     ttl: str | None,
     lang: str,
     batch_size: int,
@@ -132,6 +154,7 @@ def warn(
 
     config = WarnConfig(
         lateness=_duration(lateness, "--lateness"),
+        lateness_by_kind=_by_kind(lateness_for),
         ttl=None if ttl is None else _duration(ttl, "--ttl"),
         lang=lang,
         text_gate=not no_text_gate,
@@ -308,7 +331,15 @@ def _evaluate_profiles(
     command = command_line(
         "fanzha warn --evaluate",
         world,
-        options=[("--preset", preset), ("--seed", seed), ("--profile", tuple(profiles))],
+        options=[
+            ("--preset", preset),
+            ("--seed", seed),
+            ("--profile", tuple(profiles)),
+            (
+                "--lateness-for",
+                tuple(f"{k}={v.total_seconds() / 60:g}m" for k, v in config.lateness_by_kind.items()),
+            ),
+        ],
     )
     md = profiles_markdown(reports, command=command)
     if doc is not None:
