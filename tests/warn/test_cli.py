@@ -182,3 +182,54 @@ def test_evaluate_a_tiny_world(tmp_path: Path, tiny_world: Path, capsys: pytest.
     assert p0["prevented_share"] >= p10["prevented_share"] > 0
     text = doc.read_text(encoding="utf-8")
     assert "PLACEHOLDER" not in text and "victims alerted before their first loss" in text
+
+
+@pytest.mark.slow
+def test_evaluate_per_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--profile: the figures per telemetry profile, the look-alike table, lateness per source, a doc block."""
+    from fanzha.evaluate.warn import profile_markers
+    from fanzha.sim.config import SimConfig
+    from fanzha.sim.generate import simulate
+
+    world = tmp_path / "w"
+    cfg = SimConfig(
+        people=400, days=10, leaks=2, leak_days=6, leak_stagger_days=2, contacts_per_10k_day=60.0,
+        lookalikes=True, third_parties=True, seed_variants=True,
+    )  # fmt: skip
+    simulate(cfg, world)
+    begin, end = profile_markers(400, 0)
+    doc = tmp_path / "warn.md"
+    doc.write_text(f"# x\n\n{begin}\nPLACEHOLDER\n{end}\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    args = ["warn", "--evaluate", str(world), "--report", str(report), "--doc", str(doc), "--quiet"]
+    for p in ("full", "bank_telco", "bank"):
+        args += ["--profile", p]
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    figures = orjson.loads(report.read_bytes())
+    assert list(figures) == ["full", "bank_telco", "bank"]
+    for name, r in figures.items():
+        assert r["profile"] == name and r["all"]["with_loss"] > 0
+        assert "lookalikes" in r and all(k["alerted"] <= k["episodes"] for k in r["lookalikes"].values())
+    assert "telco" in figures["bank_telco"]["late_by_source"]
+    assert set(figures["bank"]["late_by_source"]) <= {"bank", "payment", "lender", "centre"}
+    late = sum(v["late"] for v in figures["bank_telco"]["late_by_source"].values())
+    assert ("W708" in err) == (late > 0)  # set aside as late: said even with --quiet
+    text = doc.read_text(encoding="utf-8")
+    assert "PLACEHOLDER" not in text and "Look-alike episodes alerted" in text and "| bank_telco |" in text
+
+
+def test_profile_needs_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        [
+            "warn",
+            "--events",
+            str(tmp_path / "e.jsonl"),
+            "--out",
+            str(tmp_path / "a.jsonl"),
+            "--profile",
+            "bank",
+        ],
+        capsys,
+    )
+    assert code == 2 and "E744" in err and "--profile" in err

@@ -146,6 +146,33 @@ def test_late_events_beyond_the_bound_are_kept_aside(rules: CompiledRules, score
     assert st is not None and not st.has_event(late.event_id)
 
 
+def test_a_kind_with_a_bound_of_its_own(rules: CompiledRules, scorer: DetectorScorer) -> None:
+    """--lateness-for call=60m: a call record 45 min late is applied, a transfer as late is kept aside."""
+    cfg = WarnConfig(lateness=timedelta(minutes=10), lateness_by_kind={"call": timedelta(minutes=60)})
+    engine = WarnEngine(rules, scorer=scorer, config=cfg)
+    tl = victim()
+    call = tl.events[0]
+    transfer = next(e for e in tl.events if e.kind == "transfer")
+    engine.process([e for e in tl.events if e is not call and e is not transfer])  # watermark at 45 min
+    engine.process([call, transfer])  # both 45 / 8 min behind: the call within its 60, the transfer within 10
+    assert engine.counters.late == 0
+    st_ = engine.state_of("P_VICTIM")
+    assert st_ is not None and st_.has_event(call.event_id)
+    late = tl.at(-20, "transfer", direction="out", channel="bank_transfer", counterparty="A1", amount=10)
+    engine.process([late])  # 65 min behind: beyond 10 min for a transfer
+    assert engine.counters.late == 1
+    assert engine.settings()["lateness_by_kind"] == {"call": "1:00:00"}
+
+
+def test_lateness_for_an_unknown_kind_is_refused() -> None:
+    import pytest
+
+    from fanzha.errors import InputError
+
+    with pytest.raises(InputError, match="E741"):
+        WarnConfig(lateness_by_kind={"phonecall": timedelta(minutes=60)})
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_out_of_order_within_the_bound_gives_the_same_rules(

@@ -18,6 +18,20 @@ def _duration(value: str, option: str) -> timedelta:
     return timedelta(microseconds=parse_duration(value, where=option))
 
 
+def _by_kind(values: tuple[str, ...]) -> dict[str, timedelta]:
+    from fanzha.errors import InputError
+
+    out = {}
+    for v in values:
+        kind, sep, d = v.partition("=")
+        if not sep or not kind.strip():
+            raise InputError(
+                "E741", where="--lateness-for", option="lateness_for", valid="KIND=DURATION", value=v
+            )
+        out[kind.strip()] = _duration(d.strip(), "--lateness-for")
+    return out
+
+
 @click.command("warn")
 @click.option(
     "--events",
@@ -37,6 +51,13 @@ def _duration(value: str, option: str) -> timedelta:
     help="Start again: delete the store and the alerts file (once the new input is checked).",
 )
 @click.option("--lateness", default="30m", show_default=True, help="Late-event bound (90s, 30m, 2h …).")
+@click.option(
+    "--lateness-for",
+    "lateness_for",
+    multiple=True,
+    help="A bound of its own for an event kind, KIND=DURATION (repeatable): e.g. call=65m sms=65m for "
+    "telephone operators' records, delivered in batches up to an hour late.",
+)
 @click.option(
     "--ttl",
     default=None,
@@ -83,6 +104,13 @@ def _duration(value: str, option: str) -> timedelta:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --evaluate: write the figures as JSON.",
 )
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    help="With --evaluate: measure what a centre with this telemetry profile receives (bank, bank_telco, full; "
+    "repeatable), replayed in arrival order: figures, look-alike table and lateness per source, per profile.",
+)
 @json_option
 @quiet_option
 def warn(
@@ -91,6 +119,7 @@ def warn(
     db: Path | None,
     fresh: bool,
     lateness: str,
+    lateness_for: tuple[str, ...],
     ttl: str | None,
     lang: str,
     batch_size: int,
@@ -103,6 +132,7 @@ def warn(
     delays: tuple[str, ...],
     doc: Path | None,
     report: Path | None,
+    profiles: tuple[str, ...],
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -114,6 +144,7 @@ def warn(
     tail -f events.jsonl | fanzha warn --events - --out alerts.jsonl
     fanzha warn --events events.jsonl --out a.jsonl --order file --lateness 10m
     fanzha warn --evaluate /tmp/city7 --preset medium --seed 7 --delay 0m --delay 10m --doc docs/warn.md
+    fanzha warn --evaluate /tmp/w3 --preset small --seed 3 --profile full --profile bank_telco --profile bank
     """
     from fanzha.cli.common import finish
     from fanzha.cli.progress import progress_bar
@@ -123,20 +154,24 @@ def warn(
 
     config = WarnConfig(
         lateness=_duration(lateness, "--lateness"),
+        lateness_by_kind=_by_kind(lateness_for),
         ttl=None if ttl is None else _duration(ttl, "--ttl"),
         lang=lang,
         text_gate=not no_text_gate,
     )
     if world is not None:
         _evaluate(
-            world, events, out, db, config, batch_size, preset, seed, delays, doc, report, as_json, quiet
-        )
+            world, events, out, db, config, batch_size, preset, seed, delays, doc, report, as_json, quiet,
+            profiles,
+        )  # fmt: skip
         return
     if events is None or out is None:
         raise InputError("E743", where="fanzha warn", options=["--events", "--out"])
-    if preset or seed is not None or delays or doc or report:
+    if preset or seed is not None or delays or doc or report or profiles:
         raise InputError(
-            "E744", where="fanzha warn", options=["--preset", "--seed", "--delay", "--doc", "--report"]
+            "E744",
+            where="fanzha warn",
+            options=["--preset", "--seed", "--delay", "--doc", "--report", "--profile"],
         )
     with progress_bar(quiet=quiet) as bar:
         result = replay(
@@ -193,6 +228,7 @@ def _evaluate(
     report: Path | None,
     as_json: bool,
     quiet: bool,
+    profiles: tuple[str, ...] = (),
 ) -> None:
     import orjson
 
@@ -219,6 +255,11 @@ def _evaluate(
         if not quiet:
             click.echo(f"fanzha warn: generating the {preset} world (seed {cfg.seed}) in {world}", err=True)
         simulate(cfg, world)
+    if profiles:
+        _evaluate_profiles(
+            world, list(profiles), config, batch_size, preset, seed, doc, report, as_json, quiet
+        )
+        return
     if out is None:
         out = world / "warn" / "alerts.jsonl"
         out.parent.mkdir(exist_ok=True)
@@ -247,5 +288,66 @@ def _evaluate(
             click.echo(f"fanzha warn: updated {doc}", err=True)
     if as_json:
         echo_json(figures)
+    elif doc is None:
+        sys.stdout.write(md)
+
+
+def _evaluate_profiles(
+    world: Path,
+    profiles: list[str],
+    config: object,
+    batch_size: int,
+    preset: str | None,
+    seed: int | None,
+    doc: Path | None,
+    report: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    import orjson
+
+    from fanzha.evaluate.warn import evaluate_profiles, profile_markers, profiles_markdown, update_doc
+    from fanzha.warn.engine import WarnConfig
+
+    assert isinstance(config, WarnConfig)
+    reports = evaluate_profiles(world, profiles, config=config, batch_size=batch_size)
+    # never silent, even with --quiet: events set aside as late, per profile and source
+    for name, r in reports.items():
+        late = {s: int(v["late"]) for s, v in r["late_by_source"].items() if v["late"]}
+        if late:
+            _say(
+                "W708",
+                where=f"fanzha warn --profile {name}",
+                late=sum(late.values()),
+                bound=int(config.lateness.total_seconds()),
+            )
+            click.echo(
+                f"fanzha warn --profile {name}: late per source: "
+                + ", ".join(f"{s} {n:,}" for s, n in late.items()),
+                err=True,
+            )
+    if report is not None:
+        report.write_bytes(orjson.dumps(reports, option=orjson.OPT_INDENT_2))
+    command = command_line(
+        "fanzha warn --evaluate",
+        world,
+        options=[
+            ("--preset", preset),
+            ("--seed", seed),
+            ("--profile", tuple(profiles)),
+            (
+                "--lateness-for",
+                tuple(f"{k}={v.total_seconds() / 60:g}m" for k, v in config.lateness_by_kind.items()),
+            ),
+        ],
+    )
+    md = profiles_markdown(reports, command=command)
+    if doc is not None:
+        first = next(iter(reports.values()))["world"]
+        update_doc(doc, md, *profile_markers(first["people"], first["seed"]))
+        if not quiet:
+            click.echo(f"fanzha warn: updated {doc}", err=True)
+    if as_json:
+        echo_json(reports)
     elif doc is None:
         sys.stdout.write(md)

@@ -48,7 +48,14 @@ from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict
 Clock = Callable[[], datetime]
 RECENT_IDS = 65_536
 #: the option of `fanzha warn` behind each setting a store keeps
-_OPTION = {"lang": "--lang", "lateness": "--lateness", "ttl": "--ttl", "tz": "tz", "kb": "kb"}
+_OPTION = {
+    "lang": "--lang",
+    "lateness": "--lateness",
+    "lateness_by_kind": "--lateness-for",
+    "ttl": "--ttl",
+    "tz": "tz",
+    "kb": "kb",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,9 @@ class WarnConfig:
 
     #: events older than the watermark minus this are late: reported and kept aside, not applied
     lateness: timedelta = timedelta(minutes=30)
+    #: a bound of its own for some event kinds, for sources that deliver later than the others (telephone
+    #: operators' call and SMS records come in batches up to an hour late: {"call": 65m, "sms": 65m})
+    lateness_by_kind: Mapping[str, timedelta] = field(default_factory=dict)
     #: a person's state is dropped after this long without a signal (default: the longest rule span + lateness)
     ttl: timedelta | None = None
     #: language of alerts' texts: zh (default) or en
@@ -73,6 +83,19 @@ class WarnConfig:
             raise InputError(
                 "E741", where="--lateness", option="lateness", valid="≥ 0", value=str(self.lateness)
             )
+        for kind, bound in self.lateness_by_kind.items():
+            if kind not in KINDS:
+                raise InputError(
+                    "E741",
+                    where="--lateness-for",
+                    option="lateness_by_kind",
+                    valid=" | ".join(KINDS),
+                    value=kind,
+                )
+            if bound < timedelta(0):
+                raise InputError(
+                    "E741", where="--lateness-for", option="lateness_by_kind", valid="≥ 0", value=str(bound)
+                )
         if self.ttl is not None and self.ttl <= timedelta(0):
             raise InputError("E741", where="--ttl", option="ttl", valid="> 0", value=str(self.ttl))
         if self.lang not in LANGS:
@@ -141,12 +164,17 @@ class WarnEngine:
         self.clock = clock
         self.tz = ZoneInfo(self.config.tz)
         self.lateness = int(self.config.lateness.total_seconds() * 1_000_000)
+        self.lateness_by_kind = {
+            k: int(v.total_seconds() * 1_000_000) for k, v in self.config.lateness_by_kind.items()
+        }
+        #: the longest bound of any kind: how long a pending state waits for an earlier event
+        self.wait = max([self.lateness, *self.lateness_by_kind.values()])
         self.ttl = (
             int(self.config.ttl.total_seconds() * 1_000_000)
             if self.config.ttl is not None
-            else self.rules.max_span + self.lateness
+            else self.rules.max_span + self.wait
         )
-        keep = max(self.rules.max_span, self.lateness)
+        keep = max(self.rules.max_span, self.wait)
         thresholds = (
             self.playbook.levels[0].min_risk,
             self.playbook.levels[1].min_risk,
@@ -179,7 +207,7 @@ class WarnEngine:
         for pid, data in store.load_states():
             st = PersonState.from_json(data, self.rules)
             self.states[pid] = st
-            heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.lateness), pid))
+            heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.wait), pid))
         self.watermark = int(store.get_json("watermark", 0))
         self.counters = Counters.from_dict(store.get_json("counters", {}))
 
@@ -192,6 +220,11 @@ class WarnEngine:
             "rules": self.rules.digest,
             "kb": getattr(kb, "version", None),
             "lateness": str(self.config.lateness),
+            **(
+                {"lateness_by_kind": {k: str(v) for k, v in sorted(self.config.lateness_by_kind.items())}}
+                if self.config.lateness_by_kind
+                else {}
+            ),
             "ttl": str(timedelta(microseconds=self.ttl)),
             "lang": self.config.lang,
             "tz": self.config.tz,
@@ -201,6 +234,16 @@ class WarnEngine:
         now = self.settings()
         if stamped.get("rules") != now["rules"]:
             raise InputError("E710", where=where, was=stamped.get("rules"), now=now["rules"])
+        if stamped.get("lateness_by_kind", {}) != now.get(
+            "lateness_by_kind", {}
+        ):  # a store of before has none
+            raise InputError(
+                "E746",
+                where=where,
+                setting="--lateness-for",
+                was=stamped.get("lateness_by_kind", {}),
+                now=now.get("lateness_by_kind", {}),
+            )
         for key, value in now.items():
             if key in stamped and stamped[key] != value:
                 raise InputError(
@@ -304,6 +347,7 @@ class WarnEngine:
         recent = self._recent
         older = self._older
         lateness = self.lateness
+        by_kind_late = self.lateness_by_kind
         expiry = self._expiry
         wm = self.watermark
         accepted = messages = unknown = 0
@@ -314,12 +358,10 @@ class WarnEngine:
                 if expiry and expiry[0][0] < wm:  # event time passed a state's deadline: expire it now
                     self.watermark = wm
                     self._expire(wm)
-            elif t < wm - lateness:
+            elif t < wm - (bound := by_kind_late.get(kind, lateness) if by_kind_late else lateness):
                 source, row = where.where(i)
                 lag = round((wm - t) / 1_000_000)
-                self.reject(
-                    Rejected.of(source, row, "E708", event_id=eid, lag=lag, bound=lateness // 1_000_000)
-                )
+                self.reject(Rejected.of(source, row, "E708", event_id=eid, lag=lag, bound=bound // 1_000_000))
                 continue
             if eid in recent or eid in older:
                 source, row = where.where(i)
@@ -378,7 +420,7 @@ class WarnEngine:
         rules = self.rules
         eid, pid, t, kind, _, _, cp, text, app, fen, _ = raw
         st = self.states.get(pid)
-        if st is not None and t > (deadline := st.last_t + (self.ttl if st.opened else self.lateness)):
+        if st is not None and t > (deadline := st.last_t + (self.ttl if st.opened else self.wait)):
             self._drop(st, deadline)  # idle for longer than its TTL: this event starts afresh
             st = None
         if st is None:
@@ -412,7 +454,7 @@ class WarnEngine:
             self.stepper.insert(st, entry)
             rev = None
         self._batch.dirty.add(pid)
-        deadline = st.last_t + (self.ttl if st.opened else self.lateness)
+        deadline = st.last_t + (self.ttl if st.opened else self.wait)
         heapq.heappush(self._expiry, (deadline, pid))
         if rev is not None:
             self._emit(rev, st)
@@ -438,7 +480,7 @@ class WarnEngine:
         while heap and heap[0][0] < now:
             _, pid = heapq.heappop(heap)
             st = self.states.get(pid)
-            if st is None or (deadline := st.last_t + (self.ttl if st.opened else self.lateness)) >= now:
+            if st is None or (deadline := st.last_t + (self.ttl if st.opened else self.wait)) >= now:
                 continue  # stale heap entry: the person had a signal since
             self._drop(st, deadline)
 
