@@ -201,7 +201,7 @@ def test_out_of_range_amounts_and_times_are_kept_aside(
         ["trace", "--ledger", str(ledger), "--seeds", str(seeds), "--out", str(out)], capsys
     )
     assert code == 1, err
-    assert "4 行被拒 rejected" in stdout and "kept aside: 4 ledger rows" in err
+    assert "拒收 4 行" in stdout and "另存：4 行账本" in err
     rows = (out / "rejected_rows.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [r.split(",")[:3] for r in rows] == [[str(ledger), str(n), "E529"] for n in (8, 9, 10, 11)]
     assert set(_digests(out)) == OUTPUTS

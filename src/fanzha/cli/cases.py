@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, finish, json_option, quiet_option
+from fanzha.cli.common import command_line, echo_json, finish, json_option, lang_option, quiet_option, say
 from fanzha.cli.progress import progress_bar
+from fanzha.messages import default_lang, t
 
 
 @click.group("cases")
@@ -26,6 +27,7 @@ def _days(value: str, option: str) -> float:
 
 
 @cases.command("intake")
+@lang_option(expose=False)
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="The case folder to write.")
 @click.option(
@@ -83,19 +85,24 @@ def intake(
     else:
         _print_intake(summary, out)
     if summary["rejected"]:
-        click.echo(f"kept aside: {out / 'rejected.jsonl'}", err=True)
+        say("cli.kept_aside", err=True, path=out / "rejected.jsonl")
     finish(summary["rejected"])
 
 
 def _print_intake(summary: dict[str, Any], out: Path) -> None:
-    click.echo(
-        f"案件 cases: {summary['accepted']:,} accepted, {summary['rejected']:,} kept aside "
-        f"({', '.join(f'{k} ×{v}' for k, v in summary['rejected_by_code'].items()) or 'none'}) → {out}"
+    codes = ", ".join(f"{k} ×{v}" for k, v in summary["rejected_by_code"].items())
+    say(
+        "cli.cases_intake",
+        accepted=summary["accepted"],
+        rejected=summary["rejected"],
+        codes=codes or t("cli.none", default_lang()),
+        out=out,
     )
-    click.echo(f"标识 identifiers: {summary['identifiers']:,}; 研判 labels: {summary['labels']}")
+    say("cli.cases_identifiers", identifiers=summary["identifiers"], labels=summary["labels"])
 
 
 @cases.command("link")
+@lang_option(expose=False)
 @click.argument("case_dir", type=click.Path(path_type=Path))
 @click.option(
     "--trace-out",
@@ -170,16 +177,21 @@ def link(
         echo_json(s)
         return
     target = out or case_dir / "link"
-    click.echo(
-        f"串并 clusters: {s['clusters']:,} ({s['cases_in_clusters']:,} of {s['cases']:,} cases; largest "
-        f"{s['largest_cluster']:,}) → {target / 'clusters.csv'}"
+    say(
+        "cli.cases_clusters",
+        clusters=s["clusters"],
+        in_clusters=s["cases_in_clusters"],
+        cases=s["cases"],
+        largest=s["largest_cluster"],
+        path=target / "clusters.csv",
     )
-    click.echo(f"公共号码 hubs: {s['hubs']:,} (not used to link) → {target / 'keys.csv'}")
+    say("cli.cases_hubs", hubs=s["hubs"], path=target / "keys.csv")
     if s["clusters"] and 0 <= picture < s["clusters"]:
-        click.echo(f"图 picture: {target / f'cluster_{picture}.svg'}")
+        say("cli.picture", path=target / f"cluster_{picture}.svg")
 
 
 @cases.command("leaks")
+@lang_option(expose=False)
 @click.argument("case_dir", type=click.Path(path_type=Path))
 @click.option(
     "--orders", required=True, type=click.Path(path_type=Path), help="orders.parquet (or a world folder)."
@@ -230,8 +242,9 @@ def leaks(
             f"{s['merchant_id']} {s.get('name') or ''} ({s['victims']}/{s['expected']:.1f})"
             for s in found[:3]
         )
-        click.echo(f"{scope}: {data['victims']} people; 疑似泄露 suspected: {names or 'none'}")
-    click.echo(f"→ {target / 'suspects.csv'}, {target / 'evidence.csv'}")
+        names = names or t("cli.none", default_lang())
+        say("cli.cases_suspects", scope=scope, victims=data["victims"], names=names)
+    say("cli.outputs", paths=f"{target / 'suspects.csv'}, {target / 'evidence.csv'}")
 
 
 @cases.command("evaluate")
