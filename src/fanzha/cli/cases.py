@@ -11,6 +11,7 @@ import click
 from fanzha.cli.common import command_line, echo_json, finish, json_option, lang_option, quiet_option, say
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang, t
+from fanzha.records.files import mapping_from_options
 
 
 @click.group("cases")
@@ -68,12 +69,7 @@ def intake(
     from fanzha.cases.intake import ReportMap
     from fanzha.detect import Detector
 
-    cmap = ReportMap.from_file(mapping) if mapping is not None else ReportMap.identity()
-    if maps:
-        cmap = cmap.with_overrides(list(maps))
-    if tz is not None:
-        cmap.timezone = tz
-        cmap.validate(where="--tz")
+    cmap = mapping_from_options(ReportMap.identity, ReportMap.from_file, mapping, maps, tz)
     with progress_bar(quiet=quiet) as progress:
         result = run_intake(
             list(reports), out, mapping=cmap, detector=Detector(model=None if no_model else "default"),

@@ -10,6 +10,7 @@ import click
 from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang
+from fanzha.records.files import mapping_from_options
 from fanzha.trace.backends import BACKENDS
 from fanzha.trace.ingest import ColumnMap
 from fanzha.trace.policies import POLICIES
@@ -124,12 +125,7 @@ def trace(
     """
     from fanzha.trace.api import run_trace
 
-    cmap = ColumnMap.from_file(mapping) if mapping is not None else ColumnMap.identity()
-    if maps:
-        cmap = cmap.with_overrides(list(maps))
-    if tz is not None:
-        cmap.timezone = tz
-        cmap.validate(where="--tz")
+    cmap = mapping_from_options(ColumnMap.identity, ColumnMap.from_file, mapping, maps, tz)
     with progress_bar(quiet=quiet) as progress:
         run = run_trace(
             list(ledgers),

@@ -19,10 +19,10 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, Self, TypeVar
 
 import orjson
 
@@ -345,3 +345,38 @@ def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[
             yield JsonlRecord(n, obj)
     finally:
         fh.close()
+
+
+# -- column mappings of exports (trace's ColumnMap, cases' ReportMap) --------------------------------------------
+
+
+class ColumnMapping(Protocol):
+    """What a column mapping of an export offers: built from nothing or from a YAML file, `FIELD=COLUMN`
+    overrides, a time zone for times written without an offset, and a check that names where it came from."""
+
+    timezone: str
+
+    def with_overrides(self, pairs: Sequence[str]) -> Self: ...
+
+    def validate(self, *, where: str) -> None: ...
+
+
+M = TypeVar("M", bound=ColumnMapping)
+
+
+def mapping_from_options(
+    identity: Callable[[], M],
+    from_file: Callable[[Path], M],
+    mapping: Path | None,
+    maps: Sequence[str] = (),
+    tz: str | None = None,
+) -> M:
+    """The mapping the options say: `mapping` (a YAML file) or the identity, then the `--map FIELD=COLUMN`
+    overrides, then `--tz`; each step checked, naming the option that broke it."""
+    cmap = from_file(mapping) if mapping is not None else identity()
+    if maps:
+        cmap = cmap.with_overrides(list(maps))
+    if tz is not None:
+        cmap.timezone = tz
+        cmap.validate(where="--tz")
+    return cmap
