@@ -35,6 +35,14 @@ def lang_option(help: str = "Language of the output.", *, expose: bool = True) -
     )
 
 
+def warning(code: str, *, where: str, **params: Any) -> None:
+    """A warning of the error catalogue (a W code) on standard error, in the process language, with its hint."""
+    from fanzha.errors import hint_text, text
+
+    hint = hint_text(code, **params)
+    click.echo(f"{where}: {code} {text(code, **params)}" + (f" ({hint})" if hint else ""), err=True)
+
+
 def say(key: str, /, *, err: bool = False, **params: Any) -> None:
     """Print the catalogue's text `key` (fanzha.messages, ``cli.*``) in the process language (``--lang``)."""
     click.echo(t(key, default_lang(), **params), err=err)

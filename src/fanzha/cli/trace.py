@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say
+from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say, warning
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang
 from fanzha.records.files import mapping_from_options
@@ -188,5 +188,5 @@ def _print(s: dict[str, Any], out: Path) -> None:
     if "mules_flagged" in s:
         say("cli.trace_mules", mules=s["mules_flagged"], gangs=s.get("gangs", 0), path=out / "mules.csv")
     for w in s.get("warnings", []):
-        say("cli.trace_warning", err=True, warning=w)
+        warning(**w)
     say("cli.picture", path=out / "graph.svg")

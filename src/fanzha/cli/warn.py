@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, json_option, lang_option, quiet_option, say
+from fanzha.cli.common import command_line, echo_json, json_option, lang_option, quiet_option, say, warning
 
 
 def _duration(value: str, option: str) -> timedelta:
@@ -215,11 +215,7 @@ def warn(
 
 
 def _say(code: str, *, where: str = "fanzha warn", **params: Any) -> None:
-    """A warning of the catalogue on standard error, in the command's language."""
-    from fanzha.errors import hint_text, text
-
-    hint = hint_text(code, **params)
-    click.echo(f"{where}: {code} {text(code, **params)}" + (f" ({hint})" if hint else ""), err=True)
+    warning(code, where=where, **params)
 
 
 def _evaluate(
