@@ -94,7 +94,11 @@ def _print_intake(summary: dict[str, Any], out: Path) -> None:
         codes=codes or t("cli.none", default_lang()),
         out=out,
     )
-    say("cli.cases_identifiers", identifiers=summary["identifiers"], labels=summary["labels"])
+    lang = default_lang()
+    labels = t("cli.list_sep", lang).join(
+        f"{t('label.' + k, lang)} {v:,}" for k, v in summary["labels"].items()
+    )
+    say("cli.cases_identifiers", identifiers=summary["identifiers"], labels=labels or t("cli.none", lang))
 
 
 @cases.command("link")
@@ -239,8 +243,16 @@ def leaks(
             for s in found[:3]
         )
         names = names or t("cli.none", default_lang())
-        say("cli.cases_suspects", scope=scope, victims=data["victims"], names=names)
+        say("cli.cases_suspects", scope=_scope_name(scope), victims=data["victims"], names=names)
     say("cli.outputs", paths=f"{target / 'suspects.csv'}, {target / 'evidence.csv'}")
+
+
+def _scope_name(scope: str) -> str:
+    """A scope of the leak test as a person reads it: all, the reported, cluster #N."""
+    lang = default_lang()
+    kind, _, n = scope.partition(":")
+    key = {"all": "cli.scope_all", "reports": "cli.scope_reports", "cluster": "cli.scope_cluster"}.get(kind)
+    return t(key, lang, n=n) if key else scope
 
 
 @cases.command("evaluate")

@@ -167,13 +167,13 @@ def _print(s: dict[str, Any], out: Path) -> None:
         say("cli.trace_ledger_rejected", loaded=led["rows_loaded"], rejected=led["rows_rejected"], path=path)
     else:
         say("cli.trace_ledger", loaded=led["rows_loaded"], rejected=0)
-    say("cli.trace_victims", victims=s["victims"], seeds=s["seeds"], yuan=s["seeded_yuan"])
+    say("cli.trace_victims", victims=s["victims"], seeds=s["seeds"], yuan=float(s["seeded_yuan"]))
     path = out / "freeze_list.csv"
-    say("cli.trace_freezable", yuan=s["freezable_yuan"], accounts=s["freeze_accounts"], path=path)
+    say("cli.trace_freezable", yuan=float(s["freezable_yuan"]), accounts=s["freeze_accounts"], path=path)
     if "cashed_out_yuan" in s:
         say(
             "cli.trace_cashed_out",
-            yuan=s["cashed_out_yuan"],
+            yuan=float(s["cashed_out_yuan"]),
             points=s["cash_out_points"],
             path=out / "cash_outs.csv",
         )
