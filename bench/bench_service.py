@@ -311,7 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         spent = cpu_seconds(server.proc.pid) - cpu0
         figures["check"]["server_cpu_ms_per_request"] = round(spent / figures["check"]["requests"] * 1000, 3)
         figures["check"]["server_cpu_share"] = round(spent / figures["check"]["seconds"], 2)
+        cpu0 = cpu_seconds(server.proc.pid)
         figures["events"] = bench_events(server.port, key, events, 500)
+        spent = cpu_seconds(server.proc.pid) - cpu0
+        figures["events"]["server_cpu_us_per_event"] = round(spent / len(events) * 1e6, 1)
+        figures["events"]["server_cpu_share"] = round(spent / figures["events"]["seconds"], 2)
         server.stop()
         fill_alerts(db, a.alerts)
         server = ServerProcess(db, tmp, cpu=0)

@@ -222,3 +222,61 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(tmp_path: Any) -> No
         r = c.post("/v1/check", json={"text": "您好" * 100})
         assert r.status_code == 413 and r.json()["error"]["code"] == "E928"
         assert c.post("/v1/check", json={"text": "您好"}).status_code == 200
+
+
+@pytest.mark.reliability(
+    entry="fanzha serve (HTTP)",
+    bad_input="an Authorization header of another scheme, a forged X-API-Key, ?lang outside zh | en",
+    behaviour="401 E901 / 401 E925 (audited) / 422 E906; a key in X-API-Key is taken like a bearer token",
+)
+def test_the_caller_is_read_from_its_headers(api: Api) -> None:
+    from centrekit import checker
+
+    c = api.client
+    centre = c.app.state.centre  # type: ignore[attr-defined]
+    key = {"X-API-Key": api.team.keys["check"]}
+    # a key with the check scope is not rate-limited (the burst here is 5), whichever header carries it
+    assert [c.post("/v1/check", json={"text": "你好"}, headers=key).status_code for _ in range(8)] == [
+        200
+    ] * 8
+    r = c.get("/v1/alerts", headers={"X-API-Key": api.team.keys["alerts:read"]})
+    assert r.status_code == 200
+    r = c.post("/v1/check", json={"text": "你好"}, headers={"Authorization": "Basic YWRtaW46YWRtaW4="})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "E901"
+    before = len(centre.audit.read(outcome="refused", limit=10_000))
+    r = c.post("/v1/check", json={"text": "你好"}, headers={"X-API-Key": "fzk_forged"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "E925"
+    refused = centre.audit.read(outcome="refused", limit=10_000)[before:]
+    assert [x.action for x in refused] == ["auth.token"]
+    r = c.post("/v1/check?lang=fr", json={"text": "你好"}, headers=key)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "E906"
+    r = c.post(
+        "/v1/check?lang=en", json={"text": "您好，我是淘宝客服，给您三倍赔偿，请加QQ办理"}, headers=key
+    )
+    assert r.json() == checker().one("您好，我是淘宝客服，给您三倍赔偿，请加QQ办理", lang="en")
+
+
+def test_an_event_sent_twice_in_one_batch_is_stored_once(api: Api) -> None:
+    import orjson
+    from sqlalchemy import func, select
+
+    from fanzha.centre.models import EventRow
+
+    first, second = victim()[:2]
+    r = api.client.post("/v1/events", json={"events": [first, second, first]}, headers=api.auth("key:events"))
+    body = r.json()
+    assert r.status_code == 202 and [x["status"] for x in body["rows"]] == [
+        "accepted",
+        "accepted",
+        "duplicate",
+    ]
+    centre = api.client.app.state.centre  # type: ignore[attr-defined]
+    with centre.store.engine.connect() as conn:
+        stored = conn.execute(select(EventRow.event_id, EventRow.batch, EventRow.raw)).all()
+    assert sorted(e for e, _, _ in stored) == sorted([first["event_id"], second["event_id"]])
+    assert {b for _, b, _ in stored} == {body["batch"]}
+    assert [orjson.loads(raw)[0] for e, _, raw in stored] == [e for e, _, _ in stored]
+    again = api.client.post("/v1/events", json={"events": [second]}, headers=api.auth("key:events")).json()
+    assert (again["duplicates"], again["batch"]) == (1, None)
+    with centre.store.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(EventRow)) == 2

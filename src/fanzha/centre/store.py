@@ -67,6 +67,7 @@ class Store:
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._plans: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (idempotent; run on every start)."""
@@ -116,17 +117,48 @@ class Store:
     def insert_ignore(
         self, conn: Connection | Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]
     ) -> None:
-        """Insert `rows`, skipping those whose `keys` are already there (idempotent writes)."""
+        """Insert `rows` (dicts with the same keys), skipping those whose `keys` are already there (idempotent
+        writes). The dialect's ``INSERT … ON CONFLICT DO NOTHING`` is compiled once per table and columns and
+        handed to the driver's executemany: SQLAlchemy's per-row parameter processing cost more CPU than
+        SQLite's own insert (docs/service.md, "Reading these figures"). Tables with a column whose type
+        converts values on the way in keep the ordinary Core insert."""
         if not rows:
             return
+        columns = tuple(rows[0])
+        plan = self._insert_plan(table, columns, tuple(keys))
+        c = conn if isinstance(conn, Connection) else conn.connection()
+        if isinstance(plan, str):  # the driver takes the dicts as they are (named parameters)
+            c.exec_driver_sql(plan, list(rows))
+        elif isinstance(plan, tuple):
+            sql, order = plan
+            c.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+        else:
+            c.execute(plan, list(rows))
+
+    def _insert_plan(self, table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> Any:
+        """The insert-or-ignore of `columns` into `table`: SQL with named parameters (a str), SQL with
+        positional ones and their order (a tuple), or the Core statement when a column's type processes
+        values."""
+        plan = self._plans.get((table.name, columns, keys))
+        if plan is not None:
+            return plan
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            conn.execute(pg_insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+            stmt: Any = pg_insert(table).on_conflict_do_nothing(index_elements=list(keys))
         else:
             from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-            conn.execute(sqlite_insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+            stmt = sqlite_insert(table).on_conflict_do_nothing(index_elements=list(keys))
+        dialect = self.engine.dialect
+        if any(table.c[k].type.bind_processor(dialect) is not None for k in columns):
+            plan = stmt
+        else:
+            compiled = stmt.compile(dialect=dialect, column_keys=list(columns))
+            order = compiled.positiontup
+            plan = (compiled.string, tuple(order)) if compiled.positional and order else compiled.string
+        self._plans[(table.name, columns, keys)] = plan
+        return plan
 
     def close(self) -> None:
         self.engine.dispose()

@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 import threading
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 
 from fanzha.centre import ANONYMOUS, Actor, Centre, Refused
 from fanzha.centre.settings import Settings
@@ -35,15 +36,16 @@ def client_ip(request: Request, settings: Settings) -> str | None:
     return ip
 
 
-async def get_actor(
-    request: Request,
-    centre: Annotated[Centre, Depends(get_centre)],
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-    x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Actor:
-    """Who is calling: a bearer token (a login's or an API key) or ``X-API-Key``; anonymous without."""
+async def get_actor(request: Request) -> Actor:
+    """Who is calling: a bearer token (a login's or an API key) or ``X-API-Key``; anonymous without. It reads the
+    two headers itself (they are not in the OpenAPI description: the security schemes are) and takes no
+    sub-dependency: FastAPI resolves every declared parameter and sub-dependency on every request, and on the
+    open check that resolution cost more CPU than the detector."""
+    centre: Centre = request.app.state.centre
     ip = client_ip(request, centre.settings)
-    token = x_api_key
+    headers = request.headers
+    token = headers.get("x-api-key")
+    authorization = headers.get("authorization")
     if authorization:
         scheme, _, value = authorization.partition(" ")
         token = value.strip() if scheme.lower() == "bearer" else None
@@ -58,10 +60,10 @@ async def get_actor(
         raise
 
 
-async def get_lang(
-    request: Request,
-    lang: Annotated[str | None, Query(pattern="^(zh|en)$", description="zh (default) or en")] = None,
-) -> str:
+LangQuery = Annotated[str | None, Query(pattern="^(zh|en)$", description="zh (default) or en")]
+
+
+async def get_lang(request: Request, lang: LangQuery = None) -> str:
     return lang or request_lang(request)
 
 
@@ -94,7 +96,7 @@ class RateLimiter:
             return (1.0 - tokens) / self.rate
 
 
-async def check_allowed(request: Request, actor: ActorDep) -> Actor:
+async def check_allowed(request: Request, actor: Actor) -> Actor:
     """The open check: anyone; callers without the `check` permission (anonymous ones, keys of other scopes)
     within the rate limit per address (E907 with Retry-After)."""
     if actor.principal.kind == "anonymous" or not actor.principal.can("check"):
@@ -105,4 +107,21 @@ async def check_allowed(request: Request, actor: ActorDep) -> Actor:
     return actor
 
 
-CheckerDep = Annotated[Actor, Depends(check_allowed)]
+@dataclass(frozen=True)
+class Checking:
+    """A call of the open check: the caller (allowed, within the rate limit), the centre, the language."""
+
+    actor: Actor
+    centre: Centre
+    lang: str
+
+
+async def get_checking(request: Request, lang: LangQuery = None) -> Checking:
+    """The open check's one dependency (the caller, the rate limit, the centre and the language in one: each
+    dependency FastAPI resolves costs CPU on every request, and this route is the one under load)."""
+    actor = await check_allowed(request, await get_actor(request))
+    centre: Centre = request.app.state.centre
+    return Checking(actor, centre, lang or request_lang(request))
+
+
+CheckingDep = Annotated[Checking, Depends(get_checking)]

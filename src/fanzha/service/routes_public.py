@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from fanzha.centre.alerts import iso
 from fanzha.records.units import us_of
-from fanzha.service.deps import ActorDep, CentreDep, CheckerDep, LangDep
+from fanzha.service.deps import ActorDep, CentreDep, CheckingDep
 from fanzha.service.schemas import (
     CheckBatchCreate,
     CheckBatchPublic,
@@ -36,7 +36,7 @@ def _doc(body: CheckCreate | Any) -> Any:
 
 
 @router.post("/check", tags=["check"], response_model=VerdictPublic)
-async def check_text(body: CheckCreate, actor: CheckerDep, centre: CentreDep, lang: LangDep) -> Response:
+async def check_text(body: CheckCreate, call: CheckingDep) -> Response:
     """Is this text or chat the scam? The verdict, as `fanzha check --json` prints it. Open to anyone
     (anonymous callers are rate-limited). (A coroutine: the detector answers in well under a millisecond, so it
     runs on the event loop rather than paying a thread hop.)"""
@@ -45,17 +45,16 @@ async def check_text(body: CheckCreate, actor: CheckerDep, centre: CentreDep, la
         from fanzha.errors import InputError
 
         raise InputError("E000", where="text")
-    return json(centre.checker.one(doc, lang=lang, explain=body.explain))
+    return json(call.centre.checker.one(doc, lang=call.lang, explain=body.explain))
 
 
 @router.post("/check/batch", tags=["check"], response_model=CheckBatchPublic)
-async def check_batch(
-    body: CheckBatchCreate, actor: CheckerDep, centre: CentreDep, lang: LangDep
-) -> Response:
+async def check_batch(body: CheckBatchCreate, call: CheckingDep) -> Response:
     """Many texts or chats at once: each item's id with its verdict, in order."""
     from fanzha.centre.access import Refused
     from fanzha.errors import InputError
 
+    centre = call.centre
     if len(body.items) > centre.settings.max_batch:
         raise Refused("E912", max=centre.settings.max_batch, count=len(body.items))
     docs = []
@@ -64,15 +63,13 @@ async def check_batch(
         if doc is None or (isinstance(doc, str) and not doc.strip()) or doc == []:
             raise InputError("E000", where=f"items[{i}]")
         docs.append(doc)
-    verdicts = centre.checker.many(docs, lang=lang, explain=body.explain)
+    verdicts = centre.checker.many(docs, lang=call.lang, explain=body.explain)
     return json({"items": [{"id": it.id, **v} for it, v in zip(body.items, verdicts, strict=True)]})
 
 
 @router.post("/check/image", tags=["check"], response_model=VerdictPublic)
 def check_image(
-    actor: CheckerDep,
-    centre: CentreDep,
-    lang: LangDep,
+    call: CheckingDep,
     image: Annotated[UploadFile | None, File(description="the chat screenshot: PNG or JPEG")] = None,
     explain: Annotated[bool, Form()] = False,
     format: Annotated[
@@ -93,7 +90,7 @@ def check_image(
     if image.size is not None and image.size > MAX_BYTES:  # refused before it is read into memory
         raise InputError("E065", where="image", size=image.size // 2**20, limit=MAX_BYTES // 2**20)
     data = image.file.read(MAX_BYTES + 1)  # one byte over the limit is enough for open_image's E065
-    verdict, png = centre.checker.image(data, lang=lang, explain=explain, draw=format == "png")
+    verdict, png = call.centre.checker.image(data, lang=call.lang, explain=explain, draw=format == "png")
     if png is not None:
         return Response(png, media_type="image/png")
     return json(verdict)
