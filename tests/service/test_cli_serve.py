@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,20 @@ def test_bad_options_are_coded_errors(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 2 and "E914" in err and "hunter2" not in err
     code, _, err = run(["serve", "--lateness", "soon", "--data", str(tmp_path)], capsys)
     assert code == 2 and "E030" in err
+
+
+def test_the_client_address_is_the_services_to_decide(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's own X-Forwarded-For handling is off: a request from 127.0.0.1 naming another client in the
+    header is not believed unless --trusted-proxy says so (deps.client_ip), for the audit log and the rate limit."""
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    code, _, err = run(["serve", "--data", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert seen["proxy_headers"] is False and seen["workers"] == 1
 
 
 def test_check_loads_neither_the_web_framework_nor_the_database(tmp_path: Path) -> None:
@@ -67,8 +80,7 @@ def test_the_demo_city_fills_the_registry_and_alerts_arrive_live(tmp_path: Path)
     assert feeder.sent == 36_511
     centre.close()
     again = make_centre(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path)
-    started = time.perf_counter()
     stats = again.start(workers=False)
-    assert stats.events == 36_511 and time.perf_counter() - started < 60
+    assert stats.events == 36_511
     assert again.alerts.queue(LOCAL, QueueFilter(status="new"))["total"] == page["total"]
     again.close()

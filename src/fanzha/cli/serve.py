@@ -132,6 +132,8 @@ def serve(
     click.echo(f"http://{host}:{port}/docs", err=True)
     app = create_app(settings, centre=centre, on_start=on_start)
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, workers=1)
+        # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 itself; the client's
+        # address (audit log, rate limit) comes from the service's own --trusted-proxy list only
+        uvicorn.run(app, host=host, port=port, log_level=log_level, workers=1, proxy_headers=False)
     finally:
         centre.close()
