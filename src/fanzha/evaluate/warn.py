@@ -428,9 +428,11 @@ def evaluate_profiles(
     """The bars for each telemetry profile of `world`: what a centre with that profile receives
     (`fanzha.sim.telemetry`, written once into WORLD/warn/tel_PROFILE), replayed in arrival order (`--order
     file`, the engine's lateness bound) into WORLD/warn/alerts_PROFILE.jsonl; per profile the figures of
-    `evaluate_world`, the look-alike table and the events set aside as late per source."""
+    `evaluate_world`, the look-alike table and the events set aside as late per source. The receiving banks'
+    flags of the telemetry folder (`payee_flags.jsonl`) are the shared payee list the engine starts from."""
     from fanzha.records.kinds import TELEMETRY_PROFILES
     from fanzha.sim.telemetry import telemetry
+    from fanzha.warn.payees import PayeeList
     from fanzha.warn.replay import replay
 
     out: dict[str, Any] = {}
@@ -446,6 +448,9 @@ def evaluate_profiles(
             telemetry(world, name, tel)
         alerts, rejects = work / f"alerts_{name}.jsonl", work / f"rejects_{name}.jsonl"
         kw: dict[str, Any] = {} if progress is None else {"progress": progress}
+        flags = tel / "payee_flags.jsonl"
+        if flags.is_file():  # the receiving banks' flags: the shared payee list the engine reads (and feeds)
+            kw["payees"] = PayeeList.load(flags)
         result = replay(
             tel / "events.parquet",
             out=alerts,
