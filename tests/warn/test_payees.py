@@ -220,3 +220,41 @@ def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_pa
         T0 + timedelta(minutes=40) + delay
     )  # when the pattern completed, + the delay
     assert flags["KID"] == us_of(T0 + timedelta(minutes=30) + delay)
+
+
+def test_the_command_line_reads_a_payee_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from clirun import run
+
+    events = tmp_path / "ev.jsonl"
+    rows = [
+        {"event_id": "e1", "person_id": "P_B", "time": "2024-03-05T10:30:00+08:00", "kind": "payee_added",
+         "channel": "bank_app", "counterparty": GANG},
+        {"event_id": "e2", "person_id": "P_B", "time": "2024-03-05T10:32:00+08:00", "kind": "transfer",
+         "direction": "out", "channel": "bank_transfer", "counterparty": GANG, "amount": 5000},
+    ]  # fmt: skip
+    events.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    listed = tmp_path / "list.jsonl"
+    listed.write_text(
+        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "reported"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "a.jsonl"
+    code, _, err = run(
+        ["warn", "--events", str(events), "--out", str(out), "--payee-list", str(listed), "--quiet"], capsys
+    )
+    assert code == 0, err
+    alerts = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert alerts and alerts[0]["rule_ids"] == ["money.known_scam_payee"] and alerts[0]["level"] == "high"
+    # without the list, the same two events are ordinary
+    code, _, err = run(
+        ["warn", "--events", str(events), "--out", str(tmp_path / "b.jsonl"), "--quiet"], capsys
+    )
+    assert code == 0 and (tmp_path / "b.jsonl").read_bytes() == b""
+    # a bad list: one coded line with its file and line, nothing written
+    listed.write_text('{"account": "A1"}\n', encoding="utf-8")
+    code, _, err = run(
+        ["warn", "--events", str(events), "--out", str(tmp_path / "c.jsonl"), "--payee-list", str(listed)],
+        capsys,
+    )
+    assert code == 2 and "E755" in err and f"{listed}:1" in err
+    assert not (tmp_path / "c.jsonl").exists()

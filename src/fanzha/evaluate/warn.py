@@ -417,6 +417,25 @@ def late_by_source(arrivals: Path, rejects: Path) -> dict[str, dict[str, float |
     return dict(sorted(out.items()))
 
 
+def payee_flag_table(world: Path, flags: Path) -> dict[str, int]:
+    """The receiving banks' flags of a telemetry folder against the world's truth: accounts flagged, of which
+    mule cards (per layer) and the others (ordinary people's accounts)."""
+    import pyarrow.parquet as pq
+
+    from fanzha.warn.payees import PayeeList
+
+    layer = {
+        m["account_id"]: m["layer"]
+        for m in pq.read_table(world / "truth" / "mules.parquet", columns=["account_id", "layer"]).to_pylist()
+    }
+    out = {"accounts": 0, "mule_layer_1": 0, "mule_layer_2": 0, "mule_layer_3": 0, "other": 0}
+    for f in PayeeList.load(flags):
+        out["accounts"] += 1
+        key = f"mule_layer_{layer[f.account]}" if f.account in layer else "other"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
 def evaluate_profiles(
     world: Path,
     profiles: list[str],
@@ -465,6 +484,8 @@ def evaluate_profiles(
         rep["profile"] = name
         rep["engine"] = result.to_dict()
         rep["late_by_source"] = late_by_source(tel / "arrivals.parquet", rejects)
+        if flags.is_file():
+            rep["payee_flags"] = payee_flag_table(world, flags)
         out[name] = rep
     return out
 
@@ -513,6 +534,14 @@ def profiles_markdown(reports: dict[str, Any], *, command: str) -> str:
                 row = (r.get("lookalikes") or {}).get(k)
                 cells.append(f"{_share(row['alerted'], row['episodes'])}; {row['high']}" if row else "–")
             lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    pf = next((r["payee_flags"] for r in reports.values() if "payee_flags" in r), None)
+    if pf is not None:
+        lines += [
+            "",
+            f"Receiving banks' flags (`payee_flags.jsonl`): {pf['accounts']:,} accounts — mule cards of layer 1 "
+            f"{pf['mule_layer_1']:,}, layer 2 {pf['mule_layer_2']:,}, layer 3 {pf['mule_layer_3']:,}; ordinary "
+            f"people's {pf['other']:,}.",
+        ]
     lines += ["", "Events set aside as late, per source (received; late; largest delay):", ""]
     for name, r in reports.items():
         parts = [

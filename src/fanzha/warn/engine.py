@@ -56,7 +56,7 @@ _OPTION = {
     "ttl": "--ttl",
     "tz": "tz",
     "kb": "kb",
-    "payee_feed": "payee_feed",
+    "payee_feed": "--no-payee-feed",
     "payee_list": "--payee-list",
 }
 #: the kinds whose counterparty the shared payee list is asked about
