@@ -222,6 +222,11 @@ def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_pa
     assert flags["KID"] == us_of(T0 + timedelta(minutes=30) + delay)
 
 
+@pytest.mark.reliability(
+    entry="fanzha warn",
+    bad_input="a --payee-list line that is not a flag (no account, no offset, an unknown reason, not JSON)",
+    behaviour="E755 with the list's file and line, exit 2, nothing written",
+)
 def test_the_command_line_reads_a_payee_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from clirun import run
 
