@@ -49,6 +49,18 @@ def test_telemetry_profiles_drop_exactly_what_they_should(
     money = {"transfer", "payee_added", "loan", "credit_limit_change", "reserve_fund_opened"}
     want = {r["event_id"] for r in world.select(["event_id", "kind"]).to_pylist() if r["kind"] in money}
     assert want <= set(got["event_id"].to_pylist())
+    # the receiving banks' flags: personal accounts only, each once, readable as the engine's shared list
+    from fanzha.warn.payees import PayeeList
+
+    flags = list(PayeeList.load(tmp_path / profile / "payee_flags.jsonl"))
+    kind = dict(
+        zip(
+            *pq.read_table(world19 / "accounts.parquet", columns=["account_id", "kind"]).to_pydict().values(),
+            strict=True,
+        )
+    )
+    assert flags and {kind[f.account] for f in flags} <= {"bank_card", "payment_account"}
+    assert len({f.account for f in flags}) == len(flags) and {f.reason for f in flags} <= {"receiving_bank"}
     if profile == "full":
         assert counts["dropped"] == 0
         return
@@ -105,5 +117,9 @@ def test_telemetry_outputs_are_checked_before_work_and_written_whole(
         ["sim", "--telemetry", str(world19), "--profile", "bank", "--out", str(busy), "--force"], capsys
     )
     assert rc == 0, err
-    assert sorted(p.name for p in busy.iterdir()) == ["arrivals.parquet", "events.parquet"]
+    assert sorted(p.name for p in busy.iterdir()) == [
+        "arrivals.parquet",
+        "events.parquet",
+        "payee_flags.jsonl",
+    ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

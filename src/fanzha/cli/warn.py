@@ -79,6 +79,17 @@ def _by_kind(values: tuple[str, ...]) -> dict[str, timedelta]:
     "--no-text-gate", is_flag=True, help="Score every distinct message text fully (no indicator gate)."
 )
 @click.option(
+    "--payee-list",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Payee accounts known as scam accounts (JSONL: account, time, reason reported | receiving_bank | "
+    "alerted_payer): a person who adds one is warned, from the flag's time on.",
+)
+@click.option(
+    "--no-payee-feed",
+    is_flag=True,
+    help="Do not add the payees of the engine's own medium and high alerts to the shared list.",
+)
+@click.option(
     "--evaluate",
     "world",
     type=click.Path(file_okay=False, path_type=Path),
@@ -126,6 +137,8 @@ def warn(
     order: str | None,
     rejects: Path | None,
     no_text_gate: bool,
+    payee_list: Path | None,
+    no_payee_feed: bool,
     world: Path | None,
     preset: str | None,
     seed: int | None,
@@ -158,6 +171,7 @@ def warn(
         ttl=None if ttl is None else _duration(ttl, "--ttl"),
         lang=lang,
         text_gate=not no_text_gate,
+        payee_feed=not no_payee_feed,
     )
     if world is not None:
         _evaluate(
@@ -167,6 +181,9 @@ def warn(
         return
     if events is None or out is None:
         raise InputError("E743", where="fanzha warn", options=["--events", "--out"])
+    from fanzha.warn.payees import PayeeList
+
+    payees = PayeeList.load(payee_list) if payee_list is not None else None
     if preset or seed is not None or delays or doc or report or profiles:
         raise InputError(
             "E744",
@@ -184,6 +201,7 @@ def warn(
             fresh=fresh,
             rejects=rejects,
             progress=bar,
+            payees=payees,
         )
     summary = result.to_dict()
     if as_json:

@@ -417,6 +417,25 @@ def late_by_source(arrivals: Path, rejects: Path) -> dict[str, dict[str, float |
     return dict(sorted(out.items()))
 
 
+def payee_flag_table(world: Path, flags: Path) -> dict[str, int]:
+    """The receiving banks' flags of a telemetry folder against the world's truth: accounts flagged, of which
+    mule cards (per layer) and the others (ordinary people's accounts)."""
+    import pyarrow.parquet as pq
+
+    from fanzha.warn.payees import PayeeList
+
+    layer = {
+        m["account_id"]: m["layer"]
+        for m in pq.read_table(world / "truth" / "mules.parquet", columns=["account_id", "layer"]).to_pylist()
+    }
+    out = {"accounts": 0, "mule_layer_1": 0, "mule_layer_2": 0, "mule_layer_3": 0, "other": 0}
+    for f in PayeeList.load(flags):
+        out["accounts"] += 1
+        key = f"mule_layer_{layer[f.account]}" if f.account in layer else "other"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
 def evaluate_profiles(
     world: Path,
     profiles: list[str],
@@ -428,9 +447,11 @@ def evaluate_profiles(
     """The bars for each telemetry profile of `world`: what a centre with that profile receives
     (`fanzha.sim.telemetry`, written once into WORLD/warn/tel_PROFILE), replayed in arrival order (`--order
     file`, the engine's lateness bound) into WORLD/warn/alerts_PROFILE.jsonl; per profile the figures of
-    `evaluate_world`, the look-alike table and the events set aside as late per source."""
+    `evaluate_world`, the look-alike table and the events set aside as late per source. The receiving banks'
+    flags of the telemetry folder (`payee_flags.jsonl`) are the shared payee list the engine starts from."""
     from fanzha.records.kinds import TELEMETRY_PROFILES
     from fanzha.sim.telemetry import telemetry
+    from fanzha.warn.payees import PayeeList
     from fanzha.warn.replay import replay
 
     out: dict[str, Any] = {}
@@ -446,6 +467,9 @@ def evaluate_profiles(
             telemetry(world, name, tel)
         alerts, rejects = work / f"alerts_{name}.jsonl", work / f"rejects_{name}.jsonl"
         kw: dict[str, Any] = {} if progress is None else {"progress": progress}
+        flags = tel / "payee_flags.jsonl"
+        if flags.is_file():  # the receiving banks' flags: the shared payee list the engine reads (and feeds)
+            kw["payees"] = PayeeList.load(flags)
         result = replay(
             tel / "events.parquet",
             out=alerts,
@@ -460,6 +484,8 @@ def evaluate_profiles(
         rep["profile"] = name
         rep["engine"] = result.to_dict()
         rep["late_by_source"] = late_by_source(tel / "arrivals.parquet", rejects)
+        if flags.is_file():
+            rep["payee_flags"] = payee_flag_table(world, flags)
         out[name] = rep
     return out
 
@@ -508,6 +534,14 @@ def profiles_markdown(reports: dict[str, Any], *, command: str) -> str:
                 row = (r.get("lookalikes") or {}).get(k)
                 cells.append(f"{_share(row['alerted'], row['episodes'])}; {row['high']}" if row else "–")
             lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    pf = next((r["payee_flags"] for r in reports.values() if "payee_flags" in r), None)
+    if pf is not None:
+        lines += [
+            "",
+            f"Receiving banks' flags (`payee_flags.jsonl`): {pf['accounts']:,} accounts — mule cards of layer 1 "
+            f"{pf['mule_layer_1']:,}, layer 2 {pf['mule_layer_2']:,}, layer 3 {pf['mule_layer_3']:,}; ordinary "
+            f"people's {pf['other']:,}.",
+        ]
     lines += ["", "Events set aside as late, per source (received; late; largest delay):", ""]
     for name, r in reports.items():
         parts = [

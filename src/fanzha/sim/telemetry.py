@@ -22,6 +22,16 @@ the world's seed and the source (`fanzha.sim.rng.TELEMETRY`), so the same world 
 The output folder holds `events.parquet` (the world's schema, in the order the events arrive: by `received`,
 then event id) and `arrivals.parquet` (event_id, source, time, received): `fanzha warn --events DIR/events.parquet
 --order file` replays it as the centre would have seen it.
+
+**The receiving bank's flags** (`payee_flags.jsonl`, every profile: the banks are in all three). A bank watches
+its own personal accounts for money that passes straight through — the "快进快出" pattern of the 断卡 campaigns:
+a payment of at least `PASS_THROUGH.min_yuan` from another owner, of which at least `share` leaves again within
+`within_h` hours to at least `destinations` accounts. It flags such an account, and the flag reaches the shared
+scam-account list `delay_h` hours after the pattern completed (a monitoring run, not the same second). The rule
+is run on every personal account of the ledger, innocents' included (a person who receives a payment and passes it
+on at once is flagged as a gang's card is), using only the account's own traffic up to that moment; a
+company's, merchant's, processor's or lender's account is not a personal one and is not watched this way. The
+engine reads the list (`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
 """
 
 from __future__ import annotations
@@ -57,6 +67,79 @@ _SOURCE_INDEX = {s: i for i, s in enumerate(LATENESS)}
 CHAT_KINDS = ("chat_message", "friend_request")
 DEVICE_KINDS = ("app_install", "screen_share_start", "screen_share_stop", "call", "sms")
 LENDER_KINDS = ("loan", "credit_limit_change", "reserve_fund_opened")
+
+
+#: the receiving bank's pass-through rule (see the module's docstring)
+PASS_THROUGH: dict[str, float] = {
+    "min_yuan": 500.0,
+    "share": 0.8,
+    "within_h": 3.0,
+    "destinations": 2,
+    "delay_h": 1.0,
+}
+#: account kinds a bank watches as personal accounts
+PERSONAL_KINDS = ("bank_card", "payment_account")
+
+
+def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
+    """(time µs the flag is known, account) for every personal account whose own traffic shows the pass-through
+    pattern (`PASS_THROUGH`), in time order; each account once, at its first such pattern."""
+    rule = PASS_THROUGH
+    accounts = pq.read_table(world / "accounts.parquet", columns=["account_id", "kind", "owner_id"])
+    kind = dict(zip(accounts["account_id"].to_pylist(), accounts["kind"].to_pylist(), strict=True))
+    owner = dict(zip(accounts["account_id"].to_pylist(), accounts["owner_id"].to_pylist(), strict=True))
+    tr = pq.read_table(world / "transfers.parquet", columns=["src", "dst", "amount", "time"])
+    src = tr["src"].to_pylist()
+    dst = tr["dst"].to_pylist()
+    fen = np.round(pc.cast(tr["amount"], pa.float64()).to_numpy(zero_copy_only=False) * 100).astype(np.int64)
+    ts = pc.cast(tr["time"], pa.int64()).to_numpy()
+    order = np.argsort(ts, kind="stable")
+    outs: dict[str, list[int]] = {}
+    for i in order.tolist():
+        outs.setdefault(src[i], []).append(i)
+    out_t = {a: ts[np.array(ix, dtype=np.int64)] for a, ix in outs.items()}
+    min_fen = int(rule["min_yuan"] * 100)
+    within = int(rule["within_h"] * 60 * MIN)
+    delay = int(rule["delay_h"] * 60 * MIN)
+    need = int(rule["destinations"])
+    flagged: dict[str, int] = {}
+    for i in order.tolist():
+        d = dst[i]
+        if fen[i] < min_fen or d in flagged or kind.get(d) not in PERSONAL_KINDS or d not in outs:
+            continue
+        if owner.get(src[i]) is not None and owner.get(src[i]) == owner.get(d):  # between one's own accounts
+            continue
+        ix = outs[d]
+        k = int(np.searchsorted(out_t[d], ts[i], side="left"))
+        total, seen = 0, set()
+        while k < len(ix) and ts[ix[k]] <= ts[i] + within:
+            j = ix[k]
+            total += int(fen[j])
+            seen.add(dst[j])
+            if total >= rule["share"] * fen[i] and len(seen) >= need:
+                flagged[d] = int(ts[j]) + delay
+                break
+            k += 1
+    return sorted((t, a) for a, t in flagged.items())
+
+
+def write_payee_flags(out: Path, flags: list[tuple[int, str]], tz: str = "Asia/Shanghai") -> None:
+    """`payee_flags.jsonl`: one line a flag, as `fanzha.warn.payees.PayeeList.load` reads it."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    with (out / "payee_flags.jsonl").open("wb") as fh:
+        for t, account in flags:
+            when = (epoch + timedelta(microseconds=t)).astimezone(zone).isoformat()
+            fh.write(
+                json.dumps(
+                    {"account": account, "time": when, "reason": "receiving_bank", "source": "bank"},
+                    ensure_ascii=False,
+                ).encode()
+                + b"\n"
+            )
 
 
 def sources(table: pa.Table, profile: str) -> list[str | None]:
@@ -152,8 +235,10 @@ def telemetry(world: str | Path, profile: str, out: str | Path, *, force: bool =
     received = received_times(seed, times, kept, ids)
     order = np.lexsort((np.arange(len(ids)), received))
     table = table.take(pa.array(order))
+    flags = receiving_bank_flags(world) if (world / "transfers.parquet").is_file() else []
     with atomic_dir(out, inputs=[world], force=force) as tmp:
         _write(tmp, table, kept, order, received)
+        write_payee_flags(tmp, flags)
     counts: dict[str, int] = {"dropped": int((~keep).sum())}
     for s in kept:
         counts[s] = counts.get(s, 0) + 1

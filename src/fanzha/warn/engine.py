@@ -40,8 +40,9 @@ from fanzha.records.events import (
 )
 from fanzha.records.units import us_of
 from fanzha.warn.alerts import SNIPPET, render
-from fanzha.warn.compiled import CompiledRules, Entry
-from fanzha.warn.state import PersonState, Revision, Stepper
+from fanzha.warn.compiled import EID, INFO, KIND, CompiledRules, Entry, T
+from fanzha.warn.payees import PayeeIntel, PayeeList
+from fanzha.warn.state import PersonState, Revision, Stepper, evidence_entries
 from fanzha.warn.store import WarnStore
 from fanzha.warn.textscore import DetectorScorer, Scorer, TextVerdict
 
@@ -55,7 +56,13 @@ _OPTION = {
     "ttl": "--ttl",
     "tz": "tz",
     "kb": "kb",
+    "payee_feed": "--no-payee-feed",
+    "payee_list": "--payee-list",
 }
+#: the kinds whose counterparty the shared payee list is asked about
+PAYEE_KINDS = frozenset(("payee_added", "transfer"))
+#: alert levels from which a person's new payees are flagged for the others (a dissuasion call and up)
+FEED_LEVELS = frozenset(("medium", "high"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,9 @@ class WarnConfig:
     text_gate: bool = True
     #: distinct texts whose verdict is cached
     text_cache: int = 200_000
+    #: state across persons: flag the payees of a person under a medium or high alert on the shared payee list
+    #: (`fanzha.warn.payees`), so that another person who adds one later is warned at once
+    payee_feed: bool = True
 
     def __post_init__(self) -> None:
         if self.lateness < timedelta(0):
@@ -149,8 +159,14 @@ class WarnEngine:
         scorer: Scorer | None = None,
         store: WarnStore | str | Path | None = None,
         clock: Clock | None = None,
+        payees: PayeeIntel | None = None,
     ) -> None:
         self.config = config or WarnConfig()
+        #: the shared list of payee accounts known as scam accounts (read at each payee event, fed by alerts)
+        self.payees: PayeeIntel = payees if payees is not None else PayeeList()
+        given = self.payees if isinstance(self.payees, PayeeList) else None
+        #: what the list given says (a setting: the alerts depend on it); None for an empty or foreign list
+        self._payee_list = given.digest() if given is not None and len(given) else None
         if rules is None:
             rules = default_rules()
         self.rules = rules if isinstance(rules, CompiledRules) else CompiledRules(rules)
@@ -210,6 +226,9 @@ class WarnEngine:
             heapq.heappush(self._expiry, (st.last_t + (self.ttl if st.opened else self.wait), pid))
         self.watermark = int(store.get_json("watermark", 0))
         self.counters = Counters.from_dict(store.get_json("counters", {}))
+        for account, reason, t, source in store.load_payee_flags():
+            self.payees.flag(account, t, reason, source)
+        self.payees.drain()  # already stored
 
     def settings(self) -> dict[str, Any]:
         """What the results depend on besides the events: the rules (sequences, signals, playbook), the detector's
@@ -228,6 +247,8 @@ class WarnEngine:
             "ttl": str(timedelta(microseconds=self.ttl)),
             "lang": self.config.lang,
             "tz": self.config.tz,
+            "payee_feed": self.config.payee_feed,
+            "payee_list": self._payee_list,
         }
 
     def _check_settings(self, stamped: Mapping[str, Any], where: str) -> None:
@@ -283,7 +304,10 @@ class WarnEngine:
                 meta["settings"] = self.settings()
                 self._stamped = True
             deleted = sorted(p for p in b.deleted if p not in self.states)
-            self.store.commit(states, deleted, alerts, b.rejects, meta, marks)
+            flags = [(f.account, f.reason, f.time, f.source) for f in self.payees.drain()]
+            self.store.commit(states, deleted, alerts, b.rejects, meta, marks, flags)
+        else:
+            self.payees.drain()
         return b.revisions
 
     # -- the stream ----------------------------------------------------------------------------------
@@ -350,6 +374,7 @@ class WarnEngine:
         by_kind_late = self.lateness_by_kind
         expiry = self._expiry
         wm = self.watermark
+        known = self.payees.known
         accepted = messages = unknown = 0
         for i, raw in enumerate(raws):
             eid, _, t, kind, channel, direction, counterparty, text, app, fen, attrs = raw
@@ -377,6 +402,8 @@ class WarnEngine:
                 if kind not in KINDS:
                     unknown += 1
                 continue
+            if counterparty and kind in PAYEE_KINDS and (why := known(counterparty, t)) is not None:
+                attrs = {**attrs, "payee_flag": why} if attrs else {"payee_flag": why}
             verdict: TextVerdict | None = None
             if text and kind in MESSAGE_KINDS:
                 messages += 1
@@ -458,9 +485,22 @@ class WarnEngine:
         heapq.heappush(self._expiry, (deadline, pid))
         if rev is not None:
             self._emit(rev, st)
+        if self.config.payee_feed and st.alert is not None and st.alert.level in FEED_LEVELS:
+            self._feed_payees(st)
         if deadline < self.watermark:  # a late event with a TTL shorter than the lateness bound
             self._expire(self.watermark)
         return True
+
+    def _feed_payees(self, st: PersonState) -> None:
+        """The person is under a medium or high alert: the payees they added during the evidence go on the shared
+        list, known from now on (the engine's clock: the latest event time) or from when they were added, if
+        later. A payment to an account never added as a payee (a shop's QR code) is not flagged: shops are paid
+        by everyone."""
+        now = self.watermark
+        flag = self.payees.flag
+        for e in evidence_entries(st):
+            if e[KIND] == "payee_added" and (cp := e[INFO].get("cp")):
+                flag(cp, max(e[T], now), "alerted_payer", f"{st.person_id}:{e[EID]}")
 
     def _emit(self, rev: Revision, st: PersonState) -> None:
         c = self.counters

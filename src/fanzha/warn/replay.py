@@ -51,6 +51,7 @@ from fanzha.records.events import (
 )
 from fanzha.records.outputs import atomic_file, check_output
 from fanzha.warn.engine import Counters, WarnConfig, WarnEngine
+from fanzha.warn.payees import PayeeIntel
 from fanzha.warn.store import AlertLog, WarnStore
 from fanzha.warn.textscore import Scorer
 
@@ -101,6 +102,7 @@ def replay(
     fresh: bool = False,
     rejects: str | Path | None = None,
     progress: Progress = silent,
+    payees: PayeeIntel | None = None,
 ) -> ReplayResult:
     """Run the new events of `events` — a file, a folder, a world, ``-`` (standard input) or a binary stream —
     through the engine, appending alert revisions to `out` (JSONL) and keeping the state in `db` (SQLite;
@@ -136,7 +138,7 @@ def replay(
     store = WarnStore(db_path)
     run: _Run | None = None
     try:
-        engine = WarnEngine(rules, config=config, scorer=scorer, store=store)
+        engine = WarnEngine(rules, config=config, scorer=scorer, store=store, payees=payees)
         run = _Run(engine, out, batch_size, progress)
         result = run.go(stream, files, plan, order)
         if rejects is not None:

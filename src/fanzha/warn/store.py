@@ -46,6 +46,10 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 CREATE TABLE IF NOT EXISTS inputs (source TEXT PRIMARY KEY, mark TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_person ON alerts (person_id);
+CREATE TABLE IF NOT EXISTS payee_flags (
+    account TEXT NOT NULL, reason TEXT NOT NULL, time_us INTEGER NOT NULL, source TEXT NOT NULL,
+    PRIMARY KEY (account, reason)
+) WITHOUT ROWID;
 """
 
 
@@ -103,6 +107,12 @@ class WarnStore:
     def load_states(self) -> Iterator[tuple[str, bytes]]:
         yield from self.db.execute("SELECT person_id, data FROM states ORDER BY person_id")
 
+    def load_payee_flags(self) -> Iterator[tuple[str, str, int, str]]:
+        """The payees the engine learned of (account, reason, time µs, source), as the store kept them."""
+        yield from self.db.execute(
+            "SELECT account, reason, time_us, source FROM payee_flags ORDER BY account"
+        )
+
     def count_states(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM states").fetchone()[0])
 
@@ -116,10 +126,18 @@ class WarnStore:
         rejects: list[Rejected],
         meta: dict[str, Any],
         marks: dict[str, Mark] | None = None,
+        payee_flags: list[tuple[str, str, int, str]] | None = None,
     ) -> None:
-        """Write one batch's changes in one transaction (with `marks`: how much of each input it read)."""
+        """Write one batch's changes in one transaction (with `marks`: how much of each input it read; with
+        `payee_flags`, the payees the batch learned of: account, reason, time µs, source — the earliest wins)."""
         db = self.db
         with self.transaction():
+            if payee_flags:
+                db.executemany(
+                    "INSERT INTO payee_flags VALUES (?, ?, ?, ?) ON CONFLICT (account, reason) DO UPDATE SET "
+                    "time_us = excluded.time_us, source = excluded.source WHERE excluded.time_us < time_us",
+                    payee_flags,
+                )
             if marks:
                 db.executemany(
                     "INSERT OR REPLACE INTO inputs VALUES (?, ?)",

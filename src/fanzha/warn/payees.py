@@ -1,0 +1,161 @@
+"""State across persons: payee accounts known as scam accounts (issue 19).
+
+The per-person engine sees one person's events; a bank or a centre also knows things about the account a person
+is about to pay. This module holds that knowledge as an explicit, time-stamped list the engine reads, and that
+the engine itself feeds:
+
+- **read**: a list given to the engine (`PayeeList.load`): accounts reported by earlier victims, on a freeze
+  list, flagged by the receiving bank — one JSON object a line, `{"account": "A…", "time": ISO 8601 with an
+  offset, "reason": "reported", "source": "…"}`. A flag is known from its `time` on, never before.
+- **fed**: when a person's alert reaches medium (a dissuasion call), the payees that person added while the
+  evidence ran are flagged `alerted_payer`, from the moment the alert knew it (the later of the payee's event and
+  the alert's level). A second person who adds the same account later is then warned at once.
+
+Time-correct by construction: `known(account, t)` answers only with a flag whose time is ≤ t, so an event is
+never judged with what was learned after it (a late event from before a flag does not see it), and nothing of the
+world's truth goes in: the engine's own alerts and the lists a centre holds.
+
+What is *not* a reason to flag: many people paying one account. A letting agency or a car dealer is paid by
+dozens of people a week; a gang's layer-1 card by a few victims. What tells them apart is that the gang's payers
+are being scammed — which the alerts (or reports) say — not how many they are.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import orjson
+
+from fanzha.errors import InputError
+from fanzha.records.units import us_of
+
+#: reasons, strongest first: a reported or frozen account (an earlier victim's report, trace's freeze list); an
+#: account its own bank saw money pass straight through (`fanzha.sim.telemetry.receiving_bank_flags`); an account
+#: a person under a medium or high alert added as a payee (the engine's own feed)
+REASONS = ("reported", "receiving_bank", "alerted_payer")
+
+
+@dataclass(frozen=True, slots=True)
+class PayeeFlag:
+    account: str
+    time: int  # µs: known from then on
+    reason: str
+    source: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"account": self.account, "time": self.time, "reason": self.reason, "source": self.source}
+
+
+class PayeeIntel(Protocol):
+    """What the engine asks of the shared state: is this account known as a scam account at time t (µs)?"""
+
+    def known(self, account: str, t: int) -> str | None:
+        """The strongest reason known for `account` at `t`, or None."""
+        ...
+
+    def flag(self, account: str, t: int, reason: str, source: str = "") -> bool:
+        """Record that `account` is known for `reason` from `t` on; True when that is news (earlier than any flag
+        of the same reason)."""
+        ...
+
+    def drain(self) -> list[PayeeFlag]:
+        """The flags added since the last drain (for the store to persist in the batch's transaction)."""
+        ...
+
+
+class PayeeList:
+    """The shared list in memory: per account and reason, the earliest time it was known."""
+
+    def __init__(self, flags: Iterable[PayeeFlag] = ()) -> None:
+        # account → [(time, reason rank, source)] sorted by time
+        self._by: dict[str, list[tuple[int, int, str]]] = {}
+        self._new: list[PayeeFlag] = []
+        for f in flags:
+            self._add(f)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by.values())
+
+    def __iter__(self) -> Iterator[PayeeFlag]:
+        for acc, rows in sorted(self._by.items()):
+            for t, r, src in rows:
+                yield PayeeFlag(acc, t, REASONS[r], src)
+
+    def _add(self, f: PayeeFlag) -> bool:
+        if f.reason not in REASONS:
+            raise ValueError(f"unknown reason {f.reason!r}; valid: {', '.join(REASONS)}")
+        rank = REASONS.index(f.reason)
+        rows = self._by.setdefault(f.account, [])
+        for k, (t, r, _) in enumerate(rows):
+            if r == rank:
+                if t <= f.time:
+                    return False
+                del rows[k]
+                break
+        bisect.insort(rows, (f.time, rank, f.source))
+        return True
+
+    def known(self, account: str, t: int) -> str | None:
+        rows = self._by.get(account)
+        if not rows:
+            return None
+        best: int | None = None
+        for ft, r, _ in rows:
+            if ft > t:
+                break
+            if best is None or r < best:
+                best = r
+        return None if best is None else REASONS[best]
+
+    def flag(self, account: str, t: int, reason: str, source: str = "") -> bool:
+        f = PayeeFlag(account, t, reason, source)
+        if self._add(f):
+            self._new.append(f)
+            return True
+        return False
+
+    def drain(self) -> list[PayeeFlag]:
+        out, self._new = self._new, []
+        return out
+
+    # -- a list file -------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path) -> PayeeList:
+        """Read a list file (JSONL: account, time with an offset, reason, optional source). Bad lines are E755
+        with their file and line: a list that says the wrong thing must not be half-read."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError("E007", where=str(path), reason=str(exc)) from None
+        flags = []
+        for n, line in enumerate(data.splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                d = orjson.loads(line)
+                acc, when, reason = d["account"], d["time"], d.get("reason", "reported")
+                t = datetime.fromisoformat(when)
+                if not isinstance(acc, str) or not acc or t.tzinfo is None or reason not in REASONS:
+                    raise ValueError(f"{acc!r} {when!r} {reason!r}")
+                flags.append(PayeeFlag(acc, us_of(t), reason, str(d.get("source", ""))))
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(REASONS)) from None
+        out = cls(flags)
+        return out
+
+    def digest(self) -> str:
+        """What the list says (for the store's settings: alerts depend on it)."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=8)
+        for f in self:
+            h.update(f"{f.account}|{f.time}|{f.reason}\n".encode())
+        return h.hexdigest()

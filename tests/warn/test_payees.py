@@ -1,0 +1,265 @@
+"""State across persons (issue 19): the shared list of payee accounts known as scam accounts — read by the
+engine at each payee event, fed by the engine's own medium and high alerts, persisted in its store, and never
+consulted with knowledge from after the event."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from fanzha.errors import InputError
+from fanzha.records.units import us_of
+from fanzha.sim.telemetry import PASS_THROUGH, receiving_bank_flags
+from fanzha.warn.compiled import CompiledRules
+from fanzha.warn.engine import WarnConfig, WarnEngine
+from fanzha.warn.payees import PayeeFlag, PayeeList
+from fanzha.warn.store import WarnStore
+from fanzha.warn.textscore import DetectorScorer
+
+from .conftest import SH, T0, Timeline, victim
+
+GANG = "A0000007777"  # the payee of conftest's victim
+LANDLORD = "A0000002468"
+
+
+def _rules_of(revs: list[dict[str, object]], person: str) -> set[str]:
+    return {r for rev in revs if rev["person_id"] == person for r in rev["rule_ids"]}  # type: ignore[union-attr]
+
+
+def _raised(rev: dict[str, object]) -> int:
+    return us_of(datetime.fromisoformat(str(rev["time"])))
+
+
+def _adds(person: str, minutes: float, account: str, amount: float = 5000) -> Timeline:
+    """A bank's whole view of a person: a payee added, then paid two minutes later."""
+    tl = Timeline(person, T0, ids=person)
+    tl.at(minutes, "payee_added", channel="bank_app", counterparty=account)
+    tl.at(
+        minutes + 2, "transfer", direction="out", channel="bank_transfer", counterparty=account, amount=amount
+    )
+    return tl
+
+
+def test_a_reported_payee_raises_a_high_alert_for_the_next_person(
+    rules: CompiledRules, scorer: DetectorScorer
+) -> None:
+    known = PayeeList([PayeeFlag(GANG, us_of(T0), "reported", "report R1")])
+    engine = WarnEngine(rules, scorer=scorer, payees=known)
+    revs = engine.process(_adds("P_B", 30, GANG).events)
+    assert "money.known_scam_payee" in _rules_of(revs, "P_B")
+    first = next(r for r in revs if r["person_id"] == "P_B")
+    assert first["level"] == "high"
+    assert _raised(first) == us_of(T0 + timedelta(minutes=30))  # at the payee, before the money leaves
+
+
+def test_an_alerted_victims_payee_warns_a_second_person(rules: CompiledRules, scorer: DetectorScorer) -> None:
+    """P_A (the whole scam seen) is alerted, then adds the gang's account; P_B, of whom the bank sees only a payee
+    and a transfer, adds the same account an hour later and is warned at the payee, before paying."""
+    engine = WarnEngine(rules, scorer=scorer)
+    events = sorted(victim("P_A").events + _adds("P_B", 90, GANG).events, key=lambda r: r.t)
+    revs = engine.process(events)
+    assert "money.suspect_payee" in _rules_of(revs, "P_B")
+    b = next(r for r in revs if r["person_id"] == "P_B")
+    assert b["level"] == "medium"
+    assert _raised(b) == us_of(T0 + timedelta(minutes=90))
+    # without the feed, the same bank view of P_B is ordinary
+    quiet = WarnEngine(rules, scorer=scorer, config=WarnConfig(payee_feed=False))
+    assert not _rules_of(quiet.process(events), "P_B")
+
+
+def test_a_landlord_many_people_pay_raises_nothing(rules: CompiledRules, scorer: DetectorScorer) -> None:
+    """Twenty tenants add and pay one letting agency within a day: many payers is not a scam account."""
+    engine = WarnEngine(rules, scorer=scorer)
+    events = [e for k in range(20) for e in _adds(f"P_T{k:02d}", 30 + 45 * k, LANDLORD, 6000).events]
+    assert engine.process(sorted(events, key=lambda r: r.t)) == []
+    assert len(engine.payees) == 0  # type: ignore[arg-type]
+
+
+def test_no_knowledge_from_the_future(rules: CompiledRules, scorer: DetectorScorer) -> None:
+    """A flag is known from its time on: a payee added before it (even one fed late) raises nothing."""
+    later = PayeeList([PayeeFlag(GANG, us_of(T0 + timedelta(hours=2)), "reported")])
+    engine = WarnEngine(rules, scorer=scorer, payees=later)
+    assert engine.process(_adds("P_EARLY", 60, GANG).events) == []
+    assert "money.known_scam_payee" in _rules_of(engine.process(_adds("P_LATE", 180, GANG).events), "P_LATE")
+    # the engine's own feed: P_A's alert flags the account when the engine learns it (the payee at minute 35);
+    # P_B's payee at minute 20, arriving late but within the lateness bound, does not see it
+    engine = WarnEngine(rules, scorer=scorer)
+    engine.process(victim("P_A").events)
+    assert engine.payees.known(GANG, us_of(T0 + timedelta(minutes=35))) == "alerted_payer"
+    assert engine.payees.known(GANG, us_of(T0 + timedelta(minutes=34))) is None
+    late = Timeline("P_B", T0, ids="P_B")
+    late.at(20, "payee_added", channel="bank_app", counterparty=GANG)
+    assert not _rules_of(engine.process(late.events), "P_B")
+
+
+def test_the_shared_list_is_persisted_with_the_store(
+    rules: CompiledRules, scorer: DetectorScorer, tmp_path: Path
+) -> None:
+    db = tmp_path / "warn.db"
+    engine = WarnEngine(rules, scorer=scorer, store=db)
+    engine.process(victim("P_A").events)
+    engine.close()
+    rows = list(WarnStore(db).load_payee_flags())
+    assert [(a, r) for a, r, _, _ in rows] == [(GANG, "alerted_payer")]
+    again = WarnEngine(rules, scorer=scorer, store=db)  # a restart: the list comes back from the store
+    assert "money.suspect_payee" in _rules_of(again.process(_adds("P_B", 90, GANG).events), "P_B")
+    again.close()
+
+
+def test_a_list_file_is_read_and_bad_lines_are_refused(tmp_path: Path) -> None:
+    good = tmp_path / "list.jsonl"
+    good.write_text(
+        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "reported"}) + "\n\n",
+        encoding="utf-8",
+    )
+    lst = PayeeList.load(good)
+    assert lst.known(GANG, us_of(T0)) == "reported"
+    assert lst.known(GANG, us_of(T0 - timedelta(hours=2))) is None
+    for bad in (
+        "not json",
+        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00"}),  # no offset
+        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "rumour"}),
+        json.dumps({"time": "2024-03-05T09:00:00+08:00"}),
+    ):
+        path = tmp_path / "bad.jsonl"
+        path.write_text(
+            json.dumps({"account": "A1", "time": "2024-03-05T09:00:00+08:00"}) + "\n" + bad + "\n"
+        )
+        with pytest.raises(InputError) as exc:
+            PayeeList.load(path)
+        assert exc.value.code == "E755"
+        assert exc.value.where == f"{path}:2"
+
+
+def test_the_earliest_flag_wins_and_the_strongest_reason_is_answered() -> None:
+    lst = PayeeList()
+    t = us_of(T0)
+    assert lst.flag(GANG, t + 100, "alerted_payer")
+    assert not lst.flag(GANG, t + 200, "alerted_payer")
+    assert lst.flag(GANG, t + 50, "alerted_payer")  # learned earlier after all (a late event)
+    assert lst.flag(GANG, t + 300, "reported")
+    assert lst.known(GANG, t + 60) == "alerted_payer"
+    assert lst.known(GANG, t + 300) == "reported"
+    assert [f.time for f in lst.drain()] == [t + 100, t + 50, t + 300]
+    assert lst.drain() == []
+
+
+# -- the receiving bank's flags (fanzha.sim.telemetry) ----------------------------------------------------
+
+
+def _ledger(
+    tmp_path: Path, rows: list[tuple[str, str, float, int]], kinds: dict[str, tuple[str, str | None]]
+) -> Path:
+    world = tmp_path / "world"
+    world.mkdir()
+    pq.write_table(
+        pa.table(
+            {
+                "account_id": list(kinds),
+                "kind": [k for k, _ in kinds.values()],
+                "owner_id": [o for _, o in kinds.values()],
+            }
+        ),
+        world / "accounts.parquet",
+    )
+    ts = pa.array([us_of(T0 + timedelta(minutes=m)) for *_, m in rows], pa.int64()).cast(
+        pa.timestamp("us", tz=str(SH))
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "src": [r[0] for r in rows],
+                "dst": [r[1] for r in rows],
+                "amount": pa.array([r[2] for r in rows], pa.float64()),
+                "time": ts,
+            }
+        ),
+        world / "transfers.parquet",
+    )
+    return world
+
+
+def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_path: Path) -> None:
+    kinds = {
+        "V": ("bank_card", "P1"),
+        "MULE": ("bank_card", None),
+        "L2a": ("bank_card", None),
+        "L2b": ("payment_account", None),
+        "KID": ("bank_card", "P2"),  # an innocent who passes a gift straight on to two friends
+        "F1": ("bank_card", "P3"),
+        "F2": ("bank_card", "P4"),
+        "LANDLORD": ("bank_card", "P5"),  # paid by many, keeps the money
+        "SHOP": ("merchant", None),  # not a personal account: not watched this way
+        "T1": ("bank_card", "P6"),
+        "T2": ("bank_card", "P7"),
+    }
+    rows = [
+        ("V", "MULE", 20000.0, 0),
+        ("MULE", "L2a", 9000.0, 20),
+        ("MULE", "L2b", 8000.0, 40),
+        ("V", "KID", 1000.0, 0),
+        ("KID", "F1", 500.0, 10),
+        ("KID", "F2", 450.0, 30),
+        ("T1", "LANDLORD", 6000.0, 0),
+        ("T2", "LANDLORD", 6000.0, 5),
+        ("T1", "SHOP", 3000.0, 0),
+        ("SHOP", "F1", 1500.0, 1),
+        ("SHOP", "F2", 1500.0, 2),
+        ("V", "L2a", 600.0, 300),  # L2a passes nothing on
+    ]
+    world = _ledger(tmp_path, rows, kinds)
+    flags = {a: t for t, a in receiving_bank_flags(world)}
+    assert set(flags) == {"MULE", "KID"}
+    delay = timedelta(hours=PASS_THROUGH["delay_h"])
+    assert flags["MULE"] == us_of(
+        T0 + timedelta(minutes=40) + delay
+    )  # when the pattern completed, + the delay
+    assert flags["KID"] == us_of(T0 + timedelta(minutes=30) + delay)
+
+
+@pytest.mark.reliability(
+    entry="fanzha warn",
+    bad_input="a --payee-list line that is not a flag (no account, no offset, an unknown reason, not JSON)",
+    behaviour="E755 with the list's file and line, exit 2, nothing written",
+)
+def test_the_command_line_reads_a_payee_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from clirun import run
+
+    events = tmp_path / "ev.jsonl"
+    rows = [
+        {"event_id": "e1", "person_id": "P_B", "time": "2024-03-05T10:30:00+08:00", "kind": "payee_added",
+         "channel": "bank_app", "counterparty": GANG},
+        {"event_id": "e2", "person_id": "P_B", "time": "2024-03-05T10:32:00+08:00", "kind": "transfer",
+         "direction": "out", "channel": "bank_transfer", "counterparty": GANG, "amount": 5000},
+    ]  # fmt: skip
+    events.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    listed = tmp_path / "list.jsonl"
+    listed.write_text(
+        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "reported"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "a.jsonl"
+    code, _, err = run(
+        ["warn", "--events", str(events), "--out", str(out), "--payee-list", str(listed), "--quiet"], capsys
+    )
+    assert code == 0, err
+    alerts = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert alerts and alerts[0]["rule_ids"] == ["money.known_scam_payee"] and alerts[0]["level"] == "high"
+    # without the list, the same two events are ordinary
+    code, _, err = run(
+        ["warn", "--events", str(events), "--out", str(tmp_path / "b.jsonl"), "--quiet"], capsys
+    )
+    assert code == 0 and (tmp_path / "b.jsonl").read_bytes() == b""
+    # a bad list: one coded line with its file and line, nothing written
+    listed.write_text('{"account": "A1"}\n', encoding="utf-8")
+    code, _, err = run(
+        ["warn", "--events", str(events), "--out", str(tmp_path / "c.jsonl"), "--payee-list", str(listed)],
+        capsys,
+    )
+    assert code == 2 and "E755" in err and f"{listed}:1" in err
+    assert not (tmp_path / "c.jsonl").exists()
