@@ -85,7 +85,7 @@ def test_bad_rows_are_counted_and_kept_aside(tmp_path: Path, capsys: pytest.Capt
     kept = [orjson.loads(x) for x in rejects.read_bytes().splitlines()]
     assert [(r["row"], r["code"]) for r in kept] == [(2, "E704"), (3, "E707"), (4, "E020"), (6, "E708")]
     assert kept[1]["message"] == "事件 id e1 重复" and kept[1]["params"] == {"id": "e1"}
-    assert "6 rows" in err and "4 kept aside (1 late, 1 duplicates)" in err
+    assert "fanzha warn：6 行" in err and "另存 4 行（迟到 1，重复 1）" in err
     assert "W708 1 行比延迟上限（3600 秒）更晚到达" in err
 
 
