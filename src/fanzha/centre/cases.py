@@ -270,9 +270,9 @@ def _content_id(rec: Any) -> str:
 
 
 def _safe_upload(name: str, k: int) -> str:
-    from fanzha.centre.traces import _safe_name
-
-    return _safe_name(name, f"reports{k}.jsonl")
+    """An upload's name as messages show it (where a row is): its base name, as sent (it names no file here)."""
+    base = Path((name or "").replace("\\", "/")).name[:200]
+    return base or f"reports{k}.jsonl"
 
 
 def _brief(case: dict[str, Any]) -> dict[str, Any]:
