@@ -84,10 +84,10 @@ def test_reports_are_filed_row_by_row_idempotent_and_durable(api: Api, db_url: s
 @pytest.mark.reliability(
     entry="POST /v1/cases/reports",
     bad_input="rows not objects, without text, with a bad time or amount, a field that is no value, a report id "
-    "twice; a mapping that is no mapping or names unknown fields; an export without its text column, a row "
-    "with too many cells, a file type intake does not read; nothing to file",
+    "twice; a mapping that is not YAML, no mapping, names unknown fields or no text, a bad zone or pair; an "
+    "export without its text column, a row with too many cells, a file type intake does not read; nothing to file",
     behaviour="the bad rows rejected with the intake's code (E023, E805, E806, E705, E804, E808, E818), the good "
-    "ones filed; a bad mapping or file 422 with E851, E852, E854, E855, E856, E802, E801; none 422 E922",
+    "ones filed; a bad mapping or file 422 with E850–E856, E802, E801; nothing 422 E922",
 )
 def test_bad_reports_are_rejected_with_the_intakes_codes(api: Api) -> None:
     inv = api.auth("investigator")
@@ -99,11 +99,12 @@ def test_bad_reports_are_rejected_with_the_intakes_codes(api: Api) -> None:
         {**REPORT, "report_id": "x3", "amount_claimed": "1.234"},
         {**REPORT, "report_id": "x4", "person_id": {"a": 1}},
         {**REPORT},
+        {**REPORT, "report_id": 10**30},
     ]
     body = api.client.post("/v1/cases/reports?lang=en", json={"reports": rows}, headers=inv).json()
-    assert (body["accepted"], body["rejected"]) == (1, 6)
+    assert (body["accepted"], body["rejected"]) == (1, 7)
     codes = [x["error"]["code"] for x in body["rows"] if x["status"] == "rejected"]
-    assert codes == ["E023", "E805", "E806", "E705", "E804", "E808"]
+    assert codes == ["E023", "E805", "E806", "E705", "E804", "E808", "E804"]  # the last: a 101-bit number
     assert body["rows"][1]["error"]["where"] == "reports:2" and body["rows"][1]["error"]["message"]
     for mapping, code in (
         ([1], "E906"),
@@ -140,8 +141,8 @@ def test_bad_reports_are_rejected_with_the_intakes_codes(api: Api) -> None:
 @pytest.mark.reliability(
     entry="POST /v1/cases/link, /v1/cases/leaks",
     bad_input="linking with no case stored, the leak source with no link job done, an unknown world, trace, "
-    "case or job, a link job's id for a leaks job's suspects, an unknown scope",
-    behaviour="409 E930; 404 E918, E904; 422 E927; never a job that cannot run",
+    "case or job, a link job's id where a leaks job's goes, orders that are no Parquet, an alpha out of range",
+    behaviour="409 E930; 404 E918, E904; the job failed with E007 and its suspects 409 E929; 422 E906",
 )
 def test_jobs_refuse_what_they_cannot_run(api: Api) -> None:
     inv = api.auth("investigator")
@@ -201,6 +202,8 @@ def test_the_round_trip_gives_what_fanzha_cases_gives(
     assert _wait(api, f"/v1/cases/leaks/{leaks}")["status"] == "done"
     suspects = api.client.get(f"/v1/cases/leaks/{leaks}/suspects", headers=inv).json()
     assert suspects["suspects"] and suspects["suspects"][0]["evidence"]
+    r = api.client.get(f"/v1/cases/leaks/{leaks}/suspects?scope=cluster:999", headers=inv)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "E927"
     one = api.client.get(f"/v1/cases/{page['items'][0]['members'][0]['case_id']}", headers=inv).json()
     assert one["cluster"]["link_id"] == link and one["cluster"]["cluster"] == page["items"][0]["cluster"]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class CaseFilter:
 
 
 class Cases:
-    """The cases: a stored world's (`of_world`), and those taken in through the service (`take`, `list`, `get`,
+    """The cases: a stored world's (`of_world`), and those taken in through the service (`take`, `page`, `get`,
     and the `jobs`: linking and leak-source runs)."""
 
     def __init__(
@@ -150,7 +151,8 @@ class Cases:
 
         def inputs() -> Iterator[Any]:
             if rows is not None:
-                yield read_data("reports", ".json", orjson.dumps(list(rows)), cmap)
+                # the standard library's encoder: a request's JSON may hold integers beyond 64 bits
+                yield read_data("reports", ".json", json.dumps(list(rows), ensure_ascii=False).encode(), cmap)
             for k, (name, data) in enumerate(uploads):
                 safe = _safe_upload(name, k)
                 yield read_data(safe, Path(safe).suffix.lower(), data, cmap)

@@ -6,8 +6,10 @@ runs them in order; a job that was queued or running when the process stopped ru
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,8 @@ class Jobs:
         self.model = model
         self.root = Path(settings.data_dir) / folder
         self.pool = ThreadPoolExecutor(1, thread_name_prefix=f"fanzha-{folder}")
+        self._futures: list[futures.Future[None]] = []
+        self._lock = threading.Lock()
 
     def execute(self, params: dict[str, Any], folder: Path) -> dict[str, Any]:
         """Run one job (inputs in ``folder/input``, outputs into ``folder/out``); its summary."""
@@ -89,8 +93,13 @@ class Jobs:
                 resource_id=job,
                 detail={k: v for k, v in params.items() if k not in hidden},
             )
-        self.pool.submit(self._run, job)
+        self._submit(job)
         return self.public(row, "zh")
+
+    def _submit(self, job: str) -> None:
+        with self._lock:
+            self._futures = [f for f in self._futures if not f.done()]
+            self._futures.append(self.pool.submit(self._run, job))
 
     def resume(self) -> int:
         """Run again the jobs a stopped process left queued or running."""
@@ -98,7 +107,7 @@ class Jobs:
             q = select(self.model.id).where(self.model.status.in_(("queued", "running")))
             ids = list(s.scalars(q))
         for job in ids:
-            self.pool.submit(self._run, job)
+            self._submit(job)
         return len(ids)
 
     def _run(self, job: str) -> None:
@@ -135,8 +144,13 @@ class Jobs:
         """Block until the jobs submitted so far are done (tests, the demo)."""
         self.pool.submit(lambda: None).result(timeout=timeout)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 30.0) -> None:
+        """Cancel the queued jobs and give the running one up to `timeout` seconds to finish (before the store
+        closes under it); one still running then runs again on the next start."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            running = [f for f in self._futures if not f.done()]
+        futures.wait(running, timeout=timeout)
 
     # -- reading -------------------------------------------------------------------------------------------
 

@@ -129,15 +129,7 @@ def get_link_clusters(
 @router.post("/cases/leaks", tags=["cases"], response_model=CaseJobPublic, status_code=202)
 def create_leaks(body: LeaksCreate, actor: ActorDep, centre: CentreDep) -> Response:
     """A leak-source job: a stored world's orders tested against a linking job's cases."""
-    job = centre.cases.jobs.submit_leaks(
-        actor,
-        link_id=body.link_id,
-        world=body.world,
-        window_days=body.window_days,
-        alpha=body.alpha,
-        min_victims=body.min_victims,
-    )
-    return json(job, 202)
+    return json(centre.cases.jobs.submit_leaks(actor, **body.model_dump()), 202)
 
 
 @router.post("/cases/leaks/upload", tags=["cases"], response_model=CaseJobPublic, status_code=202)
@@ -153,16 +145,13 @@ async def upload_leaks(
     """A leak-source job over uploaded orders (multipart/form-data)."""
     centre.audit.require(actor, "cases", "cases.leaks", resource="cases")
     data = await orders.read() if orders is not None else None
-    job = await run_in_threadpool(
-        lambda: centre.cases.jobs.submit_leaks(
-            actor,
-            link_id=link_id,
-            orders=data,
-            window_days=window_days,
-            alpha=alpha,
-            min_victims=min_victims,
-        )
-    )
+    options: dict[str, Any] = {
+        "link_id": link_id,
+        "window_days": window_days,
+        "alpha": alpha,
+        "min_victims": min_victims,
+    }
+    job = await run_in_threadpool(lambda: centre.cases.jobs.submit_leaks(actor, orders=data, **options))
     return json(job, 202)
 
 
