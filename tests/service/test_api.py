@@ -38,6 +38,20 @@ ROUTES: list[tuple[str, str, Any, set[str]]] = [
     ("GET", "/v1/cases/link", None, {"investigator", "supervisor", "admin"}),
     ("GET", "/v1/cases/link/{link}", None, {"investigator", "supervisor", "admin"}),
     ("GET", "/v1/cases/leaks", None, {"investigator", "supervisor", "admin"}),
+    (
+        "POST",
+        "/v1/cases/reports/upload",
+        {"files": {"reports": ("r.jsonl", b"{}")}},
+        {"investigator", "supervisor", "admin"},
+    ),
+    ("GET", "/v1/cases/link/{link}/clusters", None, {"investigator", "supervisor", "admin"}),
+    (
+        "POST",
+        "/v1/cases/leaks/upload",
+        {"files": {"orders": ("o.parquet", b"PAR1")}},
+        {"investigator", "supervisor", "admin"},
+    ),
+    ("GET", "/v1/cases/leaks/{leaks}", None, {"investigator", "supervisor", "admin"}),
     ("GET", "/v1/users", None, {"admin"}),
     ("GET", "/v1/keys", None, {"admin"}),
     ("GET", "/v1/webhooks", None, {"admin"}),
@@ -59,16 +73,24 @@ def test_each_role_and_scope_is_allowed_or_refused_and_refusals_are_audited(
     api.client.put(
         "/v1/persons", json={"persons": [{"person_id": "P_TIAN", "name": "田某"}]}, headers=api.auth("admin")
     )
+    centre = api.client.app.state.centre  # type: ignore[attr-defined]
     fill: dict[str, str] = {"alert": _alert(api)}
-    if "{case}" in path or "{link}" in path or path.startswith("/v1/cases/link"):
+    if "{" in path.removeprefix("/v1/alerts/{alert}") or path.startswith(
+        ("/v1/cases/link", "/v1/cases/leaks/")
+    ):
         r = api.client.post("/v1/cases/reports", json={"reports": [REPORT]}, headers=api.auth("admin"))
         fill["case"] = r.json()["rows"][0]["case_id"]
         fill["link"] = api.client.post("/v1/cases/link", json={}, headers=api.auth("admin")).json()["id"]
+        centre.cases.jobs.wait()
+    if "/v1/cases/leaks/" in path:
+        files = {"orders": ("o.parquet", b"PAR1")}
+        r = api.client.post("/v1/cases/leaks/upload", files=files, headers=api.auth("admin"))
+        fill["leaks"] = r.json()["id"]
     url = path.format(**fill)
-    centre = api.client.app.state.centre  # type: ignore[attr-defined]
     for who in WHO:
         before = len(centre.audit.read(outcome="refused", limit=10_000))
-        r = api.client.request(method, url, json=body, headers=api.auth(who))
+        send = body if isinstance(body, dict) and "files" in body else {"json": body}
+        r = api.client.request(method, url, **send, headers=api.auth(who))
         if who in allowed:
             assert r.status_code < 400, (who, r.status_code, r.text)
         else:

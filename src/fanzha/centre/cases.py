@@ -83,6 +83,7 @@ class Cases:
         self.root = Path(settings.data_dir) / "cases"
         self.jobs = CaseJobs(self)
         self._lock = threading.Lock()
+        self._intake = threading.Lock()  # so that a report sent twice at once is accepted once
 
     # -- a stored world's reports (the console's page) --------------------------------------------------------
 
@@ -179,7 +180,7 @@ class Cases:
             }
             for c in cases
         ]
-        with self.store.session() as s:  # durable before the answer
+        with self._intake, self.store.session() as s:  # one intake at a time; durable before the answer
             ids = [c.report_id for c in cases]
             stored: set[str] = set()
             for k in range(0, len(ids), 500):
