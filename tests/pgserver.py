@@ -1,6 +1,10 @@
 """A real PostgreSQL server for the tests: Debian's binaries (`/usr/lib/postgresql/*/bin`, installed by
 scripts/system-deps.sh), `initdb` in a temporary folder, `pg_ctl start` on 127.0.0.1 on a free port, stopped at
-the end. As root, the server runs as the `postgres` user (initdb refuses root)."""
+the end. As root, the server runs as the `postgres` user (initdb refuses root).
+
+A watchdog process, in a session of its own, holds the read end of a pipe whose write end only the test process
+holds: when the test process ends in any way (a normal stop, Ctrl-C, `kill -9` of the pytest run), the pipe closes
+and the watchdog stops the server and removes its folder, so an interrupted run leaves no server behind."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,14 +46,29 @@ class PgServer:
             os.chmod(self.root, 0o755)
             shutil.chown(self.root, self.user)
         self._names = itertools.count(1)
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
-    def _run(self, *args: str) -> None:
+    def _command(self, *args: str) -> list[str]:
         cmd = [str(self.bindir / args[0]), *args[1:]]
         if self.user is not None:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        return cmd
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(self._command(*args), check=True, capture_output=True, timeout=120)
+
+    def _start_watchdog(self) -> None:
+        stop = self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(self.root), *stop],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def start(self) -> PgServer:
+        self._start_watchdog()
         self._run("initdb", "-D", str(self.data), "-U", "fanzha", "--auth=trust", "-E", "UTF8", "--no-locale")
         opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
         self._run(
@@ -86,3 +106,15 @@ class PgServer:
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             pass
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._watchdog is not None and self._watchdog.stdin is not None:
+            self._watchdog.stdin.close()  # the watchdog finds the server stopped and the folder gone, and exits
+            self._watchdog.wait(timeout=120)
+
+
+# the watchdog: wait until the test process's end of the pipe closes, then stop the server and remove its folder
+_WATCHDOG = """
+import shutil, subprocess, sys
+sys.stdin.buffer.read()
+subprocess.run(sys.argv[2:], capture_output=True, timeout=120)
+shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""

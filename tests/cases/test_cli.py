@@ -17,7 +17,7 @@ def test_the_whole_investigation_on_a_tiny_world(
 ) -> None:
     cases, trace = tmp_path / "cases", tmp_path / "trace"
     code, out, _ = run(["cases", "intake", str(tiny_world / "reports.jsonl"), "--out", str(cases), "--no-model", "--quiet"], capsys)  # fmt: skip
-    assert code == 0 and "cases:" in out
+    assert code == 0 and out.startswith("案件：接收 20 件") and "研判：" in out and "{" not in out
     code, _, _ = run(["trace", "--ledger", str(tiny_world), "--seeds", str(tiny_world / "investigation" / "seeds.csv"),
                       "--out", str(trace), "--no-mules"], capsys)  # fmt: skip
     assert code == 0

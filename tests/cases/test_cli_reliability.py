@@ -41,7 +41,7 @@ def test_reports_kept_aside_make_exit_status_1(
     code, stdout, err = run(argv + (["--json"] if as_json else []), capsys)
     assert code == 1, err
     kept = [orjson.loads(x) for x in (out / "rejected.jsonl").read_bytes().splitlines()]
-    assert len(kept) == 2 and f"kept aside: {out / 'rejected.jsonl'}" in err
+    assert len(kept) == 2 and f"另存的问题行：{out / 'rejected.jsonl'}" in err
     if as_json:
         assert json.loads(stdout)["rejected"] == 2
     src.write_text(good + "\n", encoding="utf-8")

@@ -233,7 +233,9 @@ def test_kb_lint_of_a_broken_kb_exits_1(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["demo", "--no-detail"], capsys)
-    assert code == 0 and "examples as expected" in out
+    assert code == 0 and "个示例与预期一致" in out and "判定" in out
+    code, out, _ = run(["demo", "--no-detail", "--lang", "en"], capsys)
+    assert code == 0 and "examples as expected" in out and "verdict" in out and "判定" not in out
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:

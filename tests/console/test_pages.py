@@ -14,6 +14,7 @@ import pytest
 from centrekit import victim
 from console.conftest import Console
 from fanzha.centre import LOCAL, QueueFilter
+from fanzha.messages import t
 
 SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 SCAM = "您好，我是淘宝客服，您购买的面膜有质量问题，给您三倍赔偿，请加QQ 28374655 办理退款"
@@ -303,6 +304,10 @@ def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
     assert first["case_id"] in html.text and first["time"] in html.text
     assert "串并案" in html.text and 'href="?world=city&amp;lang=en"' in inv.get("/cases?world=city").text
     assert "Linked cases" in inv.get("/cases?lang=en").text
+    # the keys that tie a cluster are named in the reader's language, not by their internal kind
+    page = inv.get("/cases?world=city&lang=zh").text
+    kinds = re.findall(r'<span class="key" data-kind="(\w+)">([^ <]+) ', page)
+    assert kinds and all(name == t(f"entity.{kind}", "zh") and name != kind for kind, name in kinds), kinds
     again = inv.get("/cases?world=city&format=json").json()["filed"]  # read back, not filed again
     assert [c["case_id"] for c in again["cases"]] == [c["case_id"] for c in filed["cases"]]
     log = console.app.state.centre.audit.read(actor="user:investigator", action="cases.read", limit=10)

@@ -232,3 +232,31 @@ def test_provenance_names_the_uncommitted_files_whole(monkeypatch: pytest.Monkey
         "src/fanzha/kb/x.yaml",
         "src/fanzha/text/entities.py",
     ]
+
+
+@pytest.mark.reliability(
+    entry="fanzha eval",
+    bad_input="options that the chosen mode does not use (--split with --jsonl, --only with --testsets, "
+    "--corpora with --screenshots), or no mode at all",
+    behaviour="E323 naming the options and the mode, E324 for no mode; exit 2, nothing written "
+    "(was: click's English usage error)",
+)
+@pytest.mark.parametrize(
+    ("argv", "code_", "named"),
+    [
+        (["--jsonl", "{src}", "--split", "dev", "--only", "tf5"], "E323", "--split, --only"),
+        (["--testsets", "{dir}", "--only", "tf5"], "E323", "--only"),
+        (["--screenshots", "{src}", "--corpora", "{dir}"], "E323", "--corpora"),
+        (["--jsonl", "{src}", "--corpora", "{dir}"], "E324", ""),
+        ([], "E324", ""),
+    ],
+)
+def test_options_that_do_not_apply_are_refused_with_a_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], code_: str, named: str
+) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
+    before = _tree(tmp_path)
+    args = [a.format(src=src, dir=tmp_path) for a in argv]
+    code, _, err = run(["eval", *args, "--lang", "en"], capsys)
+    assert code == 2 and code_ in err and named in err and _tree(tmp_path) == before
+    assert "Traceback" not in err and "Usage:" not in err

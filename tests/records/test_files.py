@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fanzha.errors import InputError
+from fanzha.records.corpora import NEWS_HEADER
 from fanzha.records.files import count_lines, decode_bytes, detect, iter_jsonl, read_csv_rows
 
 CHAT = "客服：您好，这里是中通快递理赔中心，您的包裹丢失了，给您双倍赔付。\n我：怎么办理？\n客服：请加QQ 2846135790。"
@@ -136,12 +137,20 @@ def test_csv_rows_end_at_any_line_break_and_say_where_they_start(tmp_path: Path)
 def test_a_csv_field_the_csv_module_cannot_read_is_e007_at_its_line(tmp_path: Path) -> None:
     import csv
 
+    from fanzha.records.corpora import load_news
+
+    # a corpus loader (which allows 16 MiB fields for long news articles) ran first: the small-file reader keeps
+    # its own 128 KiB limit, and neither leaves the process-wide setting changed
+    news = tmp_path / "news"
+    news.mkdir()
+    article = ["标题", "", "", "", "某报", "正文" * 100_000, ""]
+    with (news / "冒充客服诈骗(1).csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([list(NEWS_HEADER), article])
+    before = csv.field_size_limit()
+    assert [len(r["text"]) for r in load_news(news)] == [3 + 200_000]
     path = tmp_path / "links.csv"
-    path.write_text('account_id,kind,value\nM1,phone,1\nM2,phone,"' + "9" * 2000 + '"\n', encoding="utf-8")
-    limit = csv.field_size_limit(1000)  # the module's limit is global (records.corpora raises it)
-    try:
-        with pytest.raises(InputError) as exc:
-            read_csv_rows(path)
-    finally:
-        csv.field_size_limit(limit)
+    path.write_text('account_id,kind,value\nM1,phone,1\nM2,phone,"' + "9" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_csv_rows(path)
+    assert csv.field_size_limit() == before
     assert exc.value.code == "E007" and exc.value.where == f"{path}:3"

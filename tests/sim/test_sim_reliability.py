@@ -51,7 +51,7 @@ def test_a_folder_that_is_not_empty_is_refused_and_force_replaces_it_whole(
 
 def test_progress_is_silent_off_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["sim", *SMALL, "--out", str(tmp_path / "w")], capsys)
-    assert code == 0 and err == "" and out.startswith("wrote ")
+    assert code == 0 and err == "" and out.startswith("已生成 ")
 
 
 def test_progress_reports_the_days() -> None:

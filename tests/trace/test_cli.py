@@ -64,7 +64,7 @@ def test_trace_writes_every_output(
         capsys,
     )
     assert code == KEPT_ASIDE, err
-    assert "1 行被拒 rejected" in stdout and policy in stdout
+    assert "拒收 1 行" in stdout and f"策略 {policy}：" in stdout
     for name in (
         "freeze_list.csv",
         "flows.parquet",
@@ -204,5 +204,7 @@ def test_seeds_after_the_window_are_reported(
         capsys,
     )
     assert code == KEPT_ASIDE
-    assert "warning: 2 seed transfer(s) are after the end of the window" in err
+    assert "seeds: W547 2 笔种子交易在时间窗口结束之后，没有追踪 (放宽 --window 或 --until)" in err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["warnings"] == [{"code": "W547", "where": "seeds", "n": 2}]
     assert _csv(tmp_path / "o" / "freeze_list.csv") == []

@@ -438,7 +438,7 @@ def test_no_progress_bar_off_a_terminal(
 ) -> None:
     ev = _ev(tmp_path, lines[:50])
     code, _, err = run(["warn", "--events", str(ev), "--out", str(tmp_path / "a.jsonl")], capsys)
-    assert code == 0 and err.count("\n") == 1 and err.startswith("fanzha warn: 50 rows")
+    assert code == 0 and err.count("\n") == 1 and err.startswith("fanzha warn：50 行")
 
 
 def test_utf16_bom_on_a_stream(tmp_path: Path, lines: list[bytes], scorer: DetectorScorer) -> None:

@@ -8,8 +8,10 @@ from typing import Any
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, finish, json_option, quiet_option
+from fanzha.cli.common import command_line, echo_json, finish, json_option, lang_option, quiet_option, say
 from fanzha.cli.progress import progress_bar
+from fanzha.messages import default_lang, t
+from fanzha.records.files import mapping_from_options
 
 
 @click.group("cases")
@@ -26,6 +28,7 @@ def _days(value: str, option: str) -> float:
 
 
 @cases.command("intake")
+@lang_option(expose=False)
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="The case folder to write.")
 @click.option(
@@ -66,12 +69,7 @@ def intake(
     from fanzha.cases.intake import ReportMap
     from fanzha.detect import Detector
 
-    cmap = ReportMap.from_file(mapping) if mapping is not None else ReportMap.identity()
-    if maps:
-        cmap = cmap.with_overrides(list(maps))
-    if tz is not None:
-        cmap.timezone = tz
-        cmap.validate(where="--tz")
+    cmap = mapping_from_options(ReportMap.identity, ReportMap.from_file, mapping, maps, tz)
     with progress_bar(quiet=quiet) as progress:
         result = run_intake(
             list(reports), out, mapping=cmap, detector=Detector(model=None if no_model else "default"),
@@ -83,19 +81,28 @@ def intake(
     else:
         _print_intake(summary, out)
     if summary["rejected"]:
-        click.echo(f"kept aside: {out / 'rejected.jsonl'}", err=True)
+        say("cli.kept_aside", err=True, path=out / "rejected.jsonl")
     finish(summary["rejected"])
 
 
 def _print_intake(summary: dict[str, Any], out: Path) -> None:
-    click.echo(
-        f"案件 cases: {summary['accepted']:,} accepted, {summary['rejected']:,} kept aside "
-        f"({', '.join(f'{k} ×{v}' for k, v in summary['rejected_by_code'].items()) or 'none'}) → {out}"
+    codes = ", ".join(f"{k} ×{v}" for k, v in summary["rejected_by_code"].items())
+    say(
+        "cli.cases_intake",
+        accepted=summary["accepted"],
+        rejected=summary["rejected"],
+        codes=codes or t("cli.none", default_lang()),
+        out=out,
     )
-    click.echo(f"标识 identifiers: {summary['identifiers']:,}; 研判 labels: {summary['labels']}")
+    lang = default_lang()
+    labels = t("cli.list_sep", lang).join(
+        f"{t('label.' + k, lang)} {v:,}" for k, v in summary["labels"].items()
+    )
+    say("cli.cases_identifiers", identifiers=summary["identifiers"], labels=labels or t("cli.none", lang))
 
 
 @cases.command("link")
+@lang_option(expose=False)
 @click.argument("case_dir", type=click.Path(path_type=Path))
 @click.option(
     "--trace-out",
@@ -170,16 +177,21 @@ def link(
         echo_json(s)
         return
     target = out or case_dir / "link"
-    click.echo(
-        f"串并 clusters: {s['clusters']:,} ({s['cases_in_clusters']:,} of {s['cases']:,} cases; largest "
-        f"{s['largest_cluster']:,}) → {target / 'clusters.csv'}"
+    say(
+        "cli.cases_clusters",
+        clusters=s["clusters"],
+        in_clusters=s["cases_in_clusters"],
+        cases=s["cases"],
+        largest=s["largest_cluster"],
+        path=target / "clusters.csv",
     )
-    click.echo(f"公共号码 hubs: {s['hubs']:,} (not used to link) → {target / 'keys.csv'}")
+    say("cli.cases_hubs", hubs=s["hubs"], path=target / "keys.csv")
     if s["clusters"] and 0 <= picture < s["clusters"]:
-        click.echo(f"图 picture: {target / f'cluster_{picture}.svg'}")
+        say("cli.picture", path=target / f"cluster_{picture}.svg")
 
 
 @cases.command("leaks")
+@lang_option(expose=False)
 @click.argument("case_dir", type=click.Path(path_type=Path))
 @click.option(
     "--orders", required=True, type=click.Path(path_type=Path), help="orders.parquet (or a world folder)."
@@ -230,8 +242,17 @@ def leaks(
             f"{s['merchant_id']} {s.get('name') or ''} ({s['victims']}/{s['expected']:.1f})"
             for s in found[:3]
         )
-        click.echo(f"{scope}: {data['victims']} people; 疑似泄露 suspected: {names or 'none'}")
-    click.echo(f"→ {target / 'suspects.csv'}, {target / 'evidence.csv'}")
+        names = names or t("cli.none", default_lang())
+        say("cli.cases_suspects", scope=_scope_name(scope), victims=data["victims"], names=names)
+    say("cli.outputs", paths=f"{target / 'suspects.csv'}, {target / 'evidence.csv'}")
+
+
+def _scope_name(scope: str) -> str:
+    """A scope of the leak test as a person reads it: all, the reported, cluster #N."""
+    lang = default_lang()
+    kind, _, n = scope.partition(":")
+    key = {"all": "cli.scope_all", "reports": "cli.scope_reports", "cluster": "cli.scope_cluster"}.get(kind)
+    return t(key, lang, n=n) if key else scope
 
 
 @cases.command("evaluate")

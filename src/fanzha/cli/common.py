@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from fanzha.messages import LANGS, default_lang, set_lang
+from fanzha.messages import LANGS, default_lang, set_lang, t
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 quiet_option = click.option("--quiet", is_flag=True, help="No progress on standard error.")
@@ -20,17 +20,32 @@ def _use_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-def lang_option(help: str = "Language of the output.") -> Callable[[Any], Any]:
+def lang_option(help: str = "Language of the output.", *, expose: bool = True) -> Callable[[Any], Any]:
     """``--lang zh|en`` (default: ``$FANZHA_LANG``, else zh); it becomes the process default language, so the
-    command's errors are in it too."""
+    command's errors and summaries (`say`) are in it too. ``expose=False``: the command does not take it as an
+    argument (it only prints through `say`)."""
     return click.option(
         "--lang",
         type=click.Choice(LANGS),
         default=default_lang,
         show_default="zh, or $FANZHA_LANG",
         callback=_use_lang,
+        expose_value=expose,
         help=help,
     )
+
+
+def warning(code: str, *, where: str, **params: Any) -> None:
+    """A warning of the error catalogue (a W code) on standard error, in the process language, with its hint."""
+    from fanzha.errors import hint_text, text
+
+    hint = hint_text(code, **params)
+    click.echo(f"{where}: {code} {text(code, **params)}" + (f" ({hint})" if hint else ""), err=True)
+
+
+def say(key: str, /, *, err: bool = False, **params: Any) -> None:
+    """Print the catalogue's text `key` (fanzha.messages, ``cli.*``) in the process language (``--lang``)."""
+    click.echo(t(key, default_lang(), **params), err=err)
 
 
 def finish(rejected: int) -> None:

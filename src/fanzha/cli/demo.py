@@ -34,9 +34,10 @@ def demo(lang: str, detail: bool) -> None:
     console = Console()
     detector = Detector(lang=lang)
     examples = load_examples()
-    table = Table(title="fanzha demo", show_lines=False)
-    for col in ("example", "verdict", "category / variant", "stage", "score", ""):
-        table.add_column(col, overflow="fold", no_wrap=col in ("score", ""))
+    table = Table(title=t("cli.demo_title", lang), show_lines=False)
+    columns = t("cli.demo_columns", lang).split("|")
+    for i, col in enumerate(columns):
+        table.add_column(col, overflow="fold", no_wrap=i >= len(columns) - 2)
     agree = 0
     verdicts = []
     for ex in examples:
@@ -58,4 +59,4 @@ def demo(lang: str, detail: bool) -> None:
             texts = [turn["text"] for turn in ex["turns"]] if "turns" in ex else [ex["text"]]
             console.print(VerdictView(v, texts, detector.kb, lang))
     console.print(table)
-    console.print(f"{agree}/{len(examples)} examples as expected")
+    console.print(t("cli.demo_agree", lang, agree=agree, total=len(examples)))

@@ -128,52 +128,38 @@ def evaluate(
       fanzha eval --testsets eval/testsets --out /tmp/testsets --doc docs/evaluation.md
       fanzha eval --screenshots eval/screenshots/chats.yaml --testsets eval/testsets --doc docs/evaluation.md
     """
+    given = {
+        "--jsonl": jsonl,
+        "--corpora": corpora,
+        "--split": split,
+        "--limit": limit,
+        "--only": only,
+        "--errors": errors_dir,
+        "--doc": doc,
+    }
     if screenshots is not None:
-        extra = [
-            n
-            for n, v in (
-                ("--jsonl", jsonl),
-                ("--corpora", corpora),
-                ("--split", split),
-                ("--only", only),
-                ("--errors", errors_dir),
-            )
-            if v is not None
-        ]
-        if extra:
-            raise click.UsageError(f"{', '.join(extra)} do not apply to --screenshots")
+        _refuse("--screenshots", given, "--jsonl", "--corpora", "--split", "--only", "--errors")
         _eval_screenshots(screenshots, testsets, limit, jobs, out, doc, lang, quiet)
         return
     if testsets is not None:
-        extra = [
-            n
-            for n, v in (("--jsonl", jsonl), ("--split", split), ("--limit", limit), ("--only", only))
-            if v is not None
-        ]
-        if extra:
-            raise click.UsageError(f"{', '.join(extra)} do not apply to --testsets")
+        _refuse("--testsets", given, "--jsonl", "--split", "--limit", "--only")
         _eval_testsets(testsets, corpora, out, errors_dir, doc, lang, quiet)
         return
     if (jsonl is None) == (corpora is None):
-        raise click.UsageError("give exactly one of --jsonl FILE or --corpora DIR")
+        raise InputError("E324", where="fanzha eval")
     if jsonl is not None:
-        extra = [
-            n
-            for n, v in (
-                ("--split", split),
-                ("--limit", limit),
-                ("--only", only),
-                ("--errors", errors_dir),
-                ("--doc", doc),
-            )
-            if v is not None
-        ]
-        if extra:
-            raise click.UsageError(f"{', '.join(extra)} apply to --corpora only")
+        _refuse("--jsonl", given, "--split", "--limit", "--only", "--errors", "--doc")
         _eval_jsonl(jsonl, out, lang, quiet)
         return
     assert corpora is not None
     _eval_corpora(corpora, out, split, limit, only, errors_dir, doc, lang, quiet)
+
+
+def _refuse(mode: str, given: dict[str, Any], *options: str) -> None:
+    """E323 when any of `options` was given with `mode`, which does not use them."""
+    extra = [name for name in options if given[name] is not None]
+    if extra:
+        raise InputError("E323", where="fanzha eval", options=", ".join(extra), mode=mode)
 
 
 def _detector(lang: str) -> Any:

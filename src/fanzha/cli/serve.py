@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fanzha.cli.common import lang_option
+from fanzha.cli.common import lang_option, say
 
 
 @click.command("serve")
@@ -99,12 +99,15 @@ def serve(
         trusted_proxies=proxies,
     )
     centre = Centre(settings)
-    click.echo(f"fanzha serve: store {centre.store.shown}", err=True)
+    say("cli.serve_store", err=True, store=centre.store.shown)
     stats = centre.start()
     if stats.events:
-        click.echo(
-            f"replayed {stats.events:,} stored events in {stats.seconds:.1f} s ({stats.revisions:,} revisions)",
+        say(
+            "cli.serve_replayed",
             err=True,
+            events=stats.events,
+            seconds=stats.seconds,
+            revisions=stats.revisions,
         )
     on_start = None
     if demo:
@@ -113,10 +116,10 @@ def serve(
         world = demo_city.make_world(Path(settings.worlds_dir or folder) / "demo", seed=seed)
         demo_city.load_people(centre, world)
         creds = demo_city.make_users(centre)
-        click.echo("demo users (passwords shown once) 演示账号：", err=True)
+        say("cli.serve_demo_users", err=True)
         for user, password in creds.passwords.items():
             click.echo(f"  {user:<13} {password}", err=True)
-        click.echo(f"  integrator key (check, events, alerts:read): {creds.api_key}", err=True)
+        say("cli.serve_demo_key", err=True, key=creds.api_key)
         feeder = demo_city.Feeder(centre, world, speed=speed)
 
         def on_start(_: Centre) -> None:
@@ -125,7 +128,7 @@ def serve(
     else:
         first = centre.ensure_admin()
         if first is not None:
-            click.echo(f"first start: user admin, password {first} (shown once)", err=True)
+            say("cli.serve_first_start", err=True, password=first)
     click.echo(f"http://{host}:{port}/docs", err=True)
     app = create_app(settings, centre=centre, on_start=on_start)
     try:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from fanzha.cli.common import echo_json, quiet_option
+from fanzha.cli.common import echo_json, lang_option, quiet_option, say
 from fanzha.records.kinds import TELEMETRY_PROFILES
 from fanzha.sim.config import PRESETS
 
 
 @click.command("sim")
+@lang_option(expose=False)
 @click.option("--preset", type=click.Choice(PRESETS.names()), help="A preset size (default: small).")
 @click.option("--people", type=int, help="Number of people (overrides the preset).")
 @click.option("--days", type=int, help="Number of days (overrides the preset).")
@@ -112,10 +113,15 @@ def sim(
     with progress_bar(quiet=quiet) as progress:
         result = simulate(cfg, out, force=force, progress=progress)
     lost = [c for c in result.campaigns if c.amount_lost]
-    click.echo(
-        f"wrote {out}: {result.rows['transfers.parquet']:,} transfers, {result.rows['events.parquet']:,} events, "
-        f"{len(result.campaigns):,} people contacted, {len(lost):,} lost {result.amount_lost / 100:,.2f} yuan "
-        f"in {result.seconds:.1f} s"
+    say(
+        "cli.sim_wrote",
+        out=out,
+        transfers=result.rows["transfers.parquet"],
+        events=result.rows["events.parquet"],
+        contacted=len(result.campaigns),
+        lost=len(lost),
+        yuan=result.amount_lost / 100,
+        seconds=result.seconds,
     )
 
 
@@ -129,9 +135,9 @@ def _check(root: Path) -> None:
     for v in violations:
         click.echo(str(v))
     if violations:
-        click.echo(f"{len(violations)} violation(s) in {root}", err=True)
+        say("cli.sim_violations", err=True, n=len(violations), root=root)
         sys.exit(1)
-    click.echo(f"ok: {root} is a valid world", err=True)
+    say("cli.sim_valid", err=True, root=root)
 
 
 def _stats(root: Path, detector_sample: int, as_json: bool) -> None:
@@ -155,4 +161,4 @@ def _telemetry(root: Path, profile: str, out: Path | None, force: bool) -> None:
     counts = telemetry(root, profile, out, force=force)
     kept = sum(v for k, v in counts.items() if k != "dropped")
     per = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()) if k != "dropped")
-    click.echo(f"wrote {out}: profile {profile}, {kept:,} events ({per}); {counts['dropped']:,} not received")
+    say("cli.sim_telemetry", out=out, profile=profile, kept=kept, per=per, dropped=counts["dropped"])

@@ -7,14 +7,17 @@ from typing import Any
 
 import click
 
-from fanzha.cli.common import echo_json, finish, json_option, quiet_option
+from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say, warning
 from fanzha.cli.progress import progress_bar
+from fanzha.messages import default_lang
+from fanzha.records.files import mapping_from_options
 from fanzha.trace.backends import BACKENDS
 from fanzha.trace.ingest import ColumnMap
 from fanzha.trace.policies import POLICIES
 
 
 @click.command("trace")
+@lang_option(expose=False)
 @click.option(
     "--ledger",
     "ledgers",
@@ -122,12 +125,7 @@ def trace(
     """
     from fanzha.trace.api import run_trace
 
-    cmap = ColumnMap.from_file(mapping) if mapping is not None else ColumnMap.identity()
-    if maps:
-        cmap = cmap.with_overrides(list(maps))
-    if tz is not None:
-        cmap.timezone = tz
-        cmap.validate(where="--tz")
+    cmap = mapping_from_options(ColumnMap.identity, ColumnMap.from_file, mapping, maps, tz)
     with progress_bar(quiet=quiet) as progress:
         run = run_trace(
             list(ledgers),
@@ -156,36 +154,39 @@ def trace(
     else:
         _print(s, out)
     if rejected:
-        click.echo(f"kept aside: {rejected:,} ledger rows → {out / 'rejected_rows.csv'}", err=True)
+        say("cli.trace_kept_aside", err=True, rows=rejected, path=out / "rejected_rows.csv")
     finish(rejected)
 
 
 def _print(s: dict[str, Any], out: Path) -> None:
     led = s["ledger"]
-    click.echo(f"策略 policy: {s['policy']['zh']} ({s['policy']['name']})")
-    click.echo(
-        f"账本 ledger: {led['rows_loaded']} 笔转账 transfers loaded, {led['rows_rejected']} 行被拒 rejected"
-        + (f" → {out / 'rejected_rows.csv'}" if led["rows_rejected"] else "")
-    )
-    click.echo(
-        f"受害人 victims: {s['victims']} · 种子 seeds: {s['seeds']} · 被骗 traced: ¥{s['seeded_yuan']}"
-    )
-    click.echo(
-        f"可冻结 freezable: ¥{s['freezable_yuan']} in {s['freeze_accounts']} accounts → {out / 'freeze_list.csv'}"
-    )
+    pol = s["policy"]
+    say("cli.trace_policy", policy=pol["zh"] if default_lang() == "zh" else pol["en"], name=pol["name"])
+    if led["rows_rejected"]:
+        path = out / "rejected_rows.csv"
+        say("cli.trace_ledger_rejected", loaded=led["rows_loaded"], rejected=led["rows_rejected"], path=path)
+    else:
+        say("cli.trace_ledger", loaded=led["rows_loaded"], rejected=0)
+    say("cli.trace_victims", victims=s["victims"], seeds=s["seeds"], yuan=float(s["seeded_yuan"]))
+    path = out / "freeze_list.csv"
+    say("cli.trace_freezable", yuan=float(s["freezable_yuan"]), accounts=s["freeze_accounts"], path=path)
     if "cashed_out_yuan" in s:
-        click.echo(
-            f"已取现/消费 cashed out: ¥{s['cashed_out_yuan']} at {s['cash_out_points']} points → {out / 'cash_outs.csv'}"
+        say(
+            "cli.trace_cashed_out",
+            yuan=float(s["cashed_out_yuan"]),
+            points=s["cash_out_points"],
+            path=out / "cash_outs.csv",
         )
     if s.get("request_records"):
-        click.echo(
-            f"调取第三方记录 request records: {s['request_records']} transfers into {s['request_accounts']} "
-            f"third-party accounts (not frozen) → {out / 'request_records.csv'}"
+        path = out / "request_records.csv"
+        say(
+            "cli.trace_request_records",
+            transfers=s["request_records"],
+            accounts=s["request_accounts"],
+            path=path,
         )
     if "mules_flagged" in s:
-        click.echo(
-            f"疑似卡农 mules flagged: {s['mules_flagged']} · 团伙 gangs: {s.get('gangs', 0)} → {out / 'mules.csv'}"
-        )
+        say("cli.trace_mules", mules=s["mules_flagged"], gangs=s.get("gangs", 0), path=out / "mules.csv")
     for w in s.get("warnings", []):
-        click.echo(f"warning: {w}", err=True)
-    click.echo(f"图 picture: {out / 'graph.svg'}")
+        warning(**w)
+    say("cli.picture", path=out / "graph.svg")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from fanzha.cli.common import command_line, echo_json, json_option, lang_option, quiet_option
+from fanzha.cli.common import command_line, echo_json, json_option, lang_option, quiet_option, say, warning
 
 
 def _duration(value: str, option: str) -> timedelta:
@@ -190,14 +190,22 @@ def warn(
         echo_json(summary)
     c = result.counters
     if not quiet:
-        click.echo(
-            f"fanzha warn: {result.rows:,} rows ({result.resumed_at:,} done before), {c.accepted:,} accepted, "
-            f"{c.rejected:,} kept aside ({c.late:,} late, {c.duplicates:,} duplicates), {c.alerts:,} alerts, "
-            f"{c.revisions:,} revisions in {result.seconds:.1f} s → {out}",
+        say(
+            "cli.warn_done",
             err=True,
+            rows=result.rows,
+            resumed=result.resumed_at,
+            accepted=c.accepted,
+            rejected=c.rejected,
+            late=c.late,
+            duplicates=c.duplicates,
+            alerts=c.alerts,
+            revisions=c.revisions,
+            seconds=result.seconds,
+            out=out,
         )
         if result.rejected_now and rejects is None:
-            click.echo("fanzha warn: see the rows kept aside with --rejects FILE", err=True)
+            say("cli.warn_see_rejects", err=True)
     # never silent, even with --quiet: rows that raised no alert for being late, a line left for later
     if result.late_now:
         _say("W708", late=result.late_now, bound=int(config.lateness.total_seconds()))
@@ -207,11 +215,7 @@ def warn(
 
 
 def _say(code: str, *, where: str = "fanzha warn", **params: Any) -> None:
-    """A warning of the catalogue on standard error, in the command's language."""
-    from fanzha.errors import hint_text, text
-
-    hint = hint_text(code, **params)
-    click.echo(f"{where}: {code} {text(code, **params)}" + (f" ({hint})" if hint else ""), err=True)
+    warning(code, where=where, **params)
 
 
 def _evaluate(
@@ -253,7 +257,7 @@ def _evaluate(
         if seed is not None:
             cfg = cfg.replace(seed=seed)
         if not quiet:
-            click.echo(f"fanzha warn: generating the {preset} world (seed {cfg.seed}) in {world}", err=True)
+            say("cli.warn_generating", err=True, preset=preset, seed=cfg.seed, world=world)
         simulate(cfg, world)
     if profiles:
         _evaluate_profiles(
@@ -266,10 +270,10 @@ def _evaluate(
     with progress_bar(quiet=quiet) as bar:
         result = replay(world, out=out, db=db, config=config, batch_size=batch_size, fresh=True, progress=bar)
     if not quiet:
-        click.echo(f"fanzha warn: {result.rows:,} events in {result.seconds:.1f} s → {out}", err=True)
+        say("cli.warn_replayed", err=True, rows=result.rows, seconds=result.seconds, out=out)
     parsed = [_duration(d, "--delay") for d in delays]
     if parsed and not quiet:
-        click.echo("fanzha warn: running the world again with the interventions, once per delay", err=True)
+        say("cli.warn_interventions", err=True)
     figures = evaluate_world(world, out, delays=parsed)
     figures["engine"] = result.to_dict()
     if report is not None:
@@ -285,7 +289,7 @@ def _evaluate(
     if doc is not None:
         update_doc(doc, md)
         if not quiet:
-            click.echo(f"fanzha warn: updated {doc}", err=True)
+            say("cli.warn_updated", err=True, doc=doc)
     if as_json:
         echo_json(figures)
     elif doc is None:
@@ -321,11 +325,8 @@ def _evaluate_profiles(
                 late=sum(late.values()),
                 bound=int(config.lateness.total_seconds()),
             )
-            click.echo(
-                f"fanzha warn --profile {name}: late per source: "
-                + ", ".join(f"{s} {n:,}" for s, n in late.items()),
-                err=True,
-            )
+            per = ", ".join(f"{s} {n:,}" for s, n in late.items())
+            say("cli.warn_late_per_source", err=True, profile=name, per=per)
     if report is not None:
         report.write_bytes(orjson.dumps(reports, option=orjson.OPT_INDENT_2))
     command = command_line(
@@ -346,7 +347,7 @@ def _evaluate_profiles(
         first = next(iter(reports.values()))["world"]
         update_doc(doc, md, *profile_markers(first["people"], first["seed"]))
         if not quiet:
-            click.echo(f"fanzha warn: updated {doc}", err=True)
+            say("cli.warn_updated", err=True, doc=doc)
     if as_json:
         echo_json(reports)
     elif doc is None:

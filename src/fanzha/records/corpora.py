@@ -33,7 +33,7 @@ from typing import Any, Literal, NotRequired, Required, TypedDict
 import orjson
 
 from fanzha.errors import InputError
-from fanzha.records.files import decode_bytes, read_bytes
+from fanzha.records.files import csv_field_limit, decode_bytes, read_bytes
 
 Split = Literal["dev", "test", "all"]
 SPLITS: tuple[Split, ...] = ("dev", "test", "all")
@@ -61,8 +61,8 @@ class Record(TypedDict, total=False):
 OnError = Callable[[InputError], None]
 Loader = Callable[[Path, OnError | None], Iterator[Record]]
 
-# csv's default field limit (128 KiB) is below the longest news articles' size in the worst case.
-csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
+#: csv's default field limit (128 KiB) is below the longest news articles' size in the worst case
+FIELD_LIMIT = 16 * 1024 * 1024
 
 
 # -- locating the data ------------------------------------------------------------------------------------
@@ -166,28 +166,34 @@ def _csv_rows(
     reported (E303). The header, when given, must match the file's first row."""
     rel = _rel(root, path)
     reader = csv.reader(io.StringIO(_read(path), newline=""), delimiter=delimiter)
-    width = len(header) if header else 0
+    rows: list[
+        tuple[int, list[str]]
+    ] = []  # (first line, row): parsed whole, so the limit is not held by a generator
     last = 0
+    error: csv.Error | None = None
+    with csv_field_limit(FIELD_LIMIT):
+        try:
+            for row in reader:
+                rows.append((last + 1, row))
+                last = reader.line_num
+        except csv.Error as exc:
+            error = exc
+    width = len(header) if header else 0
     first = True
-    try:
-        for row in reader:
-            start, last = last + 1, reader.line_num
-            if first and header is not None:
-                first = False
-                if tuple(c.strip() for c in row[:width]) != header:
-                    raise InputError("E306", where=f"{rel}:{start}", header=row, expected=list(header))
-                continue
-            if not row:  # a blank line; a row of empty fields is reported by the loader
-                continue
-            if len(row) < width:
-                _report(
-                    on_error,
-                    InputError("E303", where=f"{rel}:{start}", expected=width, got=len(row)),
-                )
-                continue
-            yield f"{rel}:{start}", row
-    except csv.Error as exc:
-        _report(on_error, InputError("E307", where=f"{rel}:{last + 1}", reason=str(exc)))
+    for start, row in rows:
+        if first and header is not None:
+            first = False
+            if tuple(c.strip() for c in row[:width]) != header:
+                raise InputError("E306", where=f"{rel}:{start}", header=row, expected=list(header))
+            continue
+        if not row:  # a blank line; a row of empty fields is reported by the loader
+            continue
+        if len(row) < width:
+            _report(on_error, InputError("E303", where=f"{rel}:{start}", expected=width, got=len(row)))
+            continue
+        yield f"{rel}:{start}", row
+    if error is not None:
+        _report(on_error, InputError("E307", where=f"{rel}:{last + 1}", reason=str(error)))
 
 
 def _empty(where: str) -> InputError:

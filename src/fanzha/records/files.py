@@ -19,10 +19,10 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, Self, TypeVar
 
 import orjson
 
@@ -208,6 +208,21 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
         return p.read_bytes()
 
 
+#: csv's own default field limit: what `read_csv_rows` allows a field of a small CSV file
+CSV_FIELD_LIMIT = 128 * 1024
+
+
+@contextlib.contextmanager
+def csv_field_limit(limit: int) -> Iterator[None]:
+    """The csv module's field limit (a process-wide setting) set to `limit` while the block parses, then put
+    back: what one reader allows does not depend on which other module was imported or ran first."""
+    before = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
 def read_csv_rows(path: str | Path) -> list[tuple[int, list[str]]]:
     """The rows of a small CSV file (a header, then seeds or links), each with the line it starts on, the file
     read as `decode_bytes` reads it (E001–E007 when it cannot be). Any line break ends a row (\\n, \\r\\n, a
@@ -219,9 +234,10 @@ def read_csv_rows(path: str | Path) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
-        for row in reader:
-            rows.append((start, row))
-            start = reader.line_num + 1
+        with csv_field_limit(CSV_FIELD_LIMIT):
+            for row in reader:
+                rows.append((start, row))
+                start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError("E007", where=f"{where}:{start}", reason=str(exc)) from None
     return rows
@@ -345,3 +361,38 @@ def iter_jsonl(path: str | Path, *, required: tuple[str, ...] = ()) -> Iterator[
             yield JsonlRecord(n, obj)
     finally:
         fh.close()
+
+
+# -- column mappings of exports (trace's ColumnMap, cases' ReportMap) --------------------------------------------
+
+
+class ColumnMapping(Protocol):
+    """What a column mapping of an export offers: built from nothing or from a YAML file, `FIELD=COLUMN`
+    overrides, a time zone for times written without an offset, and a check that names where it came from."""
+
+    timezone: str
+
+    def with_overrides(self, pairs: Sequence[str]) -> Self: ...
+
+    def validate(self, *, where: str) -> None: ...
+
+
+M = TypeVar("M", bound=ColumnMapping)
+
+
+def mapping_from_options(
+    identity: Callable[[], M],
+    from_file: Callable[[Path], M],
+    mapping: Path | None,
+    maps: Sequence[str] = (),
+    tz: str | None = None,
+) -> M:
+    """The mapping the options say: `mapping` (a YAML file) or the identity, then the `--map FIELD=COLUMN`
+    overrides, then `--tz`; each step checked, naming the option that broke it."""
+    cmap = from_file(mapping) if mapping is not None else identity()
+    if maps:
+        cmap = cmap.with_overrides(list(maps))
+    if tz is not None:
+        cmap.timezone = tz
+        cmap.validate(where="--tz")
+    return cmap

@@ -87,12 +87,13 @@ class TraceResult:
 
 def resolve_seeds(
     backend: Backend, seeds: Sequence[Seed | AccountSeed], account_codes: dict[str, int] | None = None
-) -> tuple[list[str], list[ResolvedSeed], list[str]]:
+) -> tuple[list[str], list[ResolvedSeed], list[dict[str, Any]]]:
     """(victims, seeds in ledger order, warnings). Unknown transfers or accounts are errors naming the
-    seed's file:row; a transfer claimed twice is kept for its first victim and reported."""
+    seed's file:row; a transfer claimed twice is kept for its first victim and reported. A warning is a
+    catalogue code (W545–W547) with `where` and the message's parameters."""
     victims: list[str] = []
     index: dict[str, int] = {}
-    warnings: list[str] = []
+    warnings: list[dict[str, Any]] = []
 
     def label(v: str) -> int:
         if v not in index:
@@ -118,15 +119,19 @@ def resolve_seeds(
                 raise InputError("E505", where=s.where or "seeds", column="account_id", value=s.account_id)
             positions = backend.outgoing(code, s.since_us, s.until_us)
             if not positions:
-                warnings.append(f"{s.where}: no transfer leaves {s.account_id} in the seed's time range")
+                warnings.append({"code": "W545", "where": s.where, "seed_account": s.account_id})
         lab = label(s.victim_id)
         for hit in positions:
             pos = hit[0]
             if pos in out:
                 if out[pos].victim != lab:
                     warnings.append(
-                        f"{s.where}: transfer at position {pos} is already a seed of "
-                        f"{victims[out[pos].victim]}; kept for that victim"
+                        {
+                            "code": "W546",
+                            "where": s.where,
+                            "position": pos,
+                            "victim": victims[out[pos].victim],
+                        }
                     )
                 continue
             out[pos] = ResolvedSeed(lab, pos, hit[1], hit[2], hit[3], hit[4], s.where, hit[5])
@@ -168,9 +173,7 @@ def trace(
     result.stats["warnings"] = warnings
     result.stats["seeds_after_window"] = len(resolved) - len(in_window)
     if len(resolved) > len(in_window):
-        warnings.append(
-            f"{len(resolved) - len(in_window)} seed transfer(s) are after the end of the window and were not traced"
-        )
+        warnings.append({"code": "W547", "where": "seeds", "n": len(resolved) - len(in_window)})
     resolved = in_window
     if not resolved:
         result.stats.update(seconds={"resolve": t1 - t0})

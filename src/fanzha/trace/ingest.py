@@ -543,13 +543,29 @@ def _once(names: list[str], used: Iterable[str], where: str) -> None:
         raise InputError("E543", where=where, columns=twice)
 
 
-def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k: int = 0) -> str:
-    """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row)."""
+def row_column(names: Sequence[str]) -> str:
+    """The name of the row-number column added to a file's table: ``__row``, or ``__row_N`` when the file has a
+    column of that name already (its own columns stay as they are, and may be mapped)."""
+    taken = set(names)
+    return next(name for n in range(len(taken) + 1) if (name := f"__row_{n}" if n else "__row") not in taken)
+
+
+def with_row_numbers(table: pa.Table) -> tuple[pa.Table, str]:
+    """`table` with its rows numbered from 1 in a column of its own, and that column's name."""
+    row = row_column(table.column_names)
+    return table.append_column(row, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))), row
+
+
+def clean_sql(
+    view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k: int = 0, row: str = "__row"
+) -> str:
+    """One SELECT over `view` producing typed transfer fields and `reason` (NULL for a good row); `row` is the
+    view's row-number column."""
     cols = cmap.columns
     used = {c for cs in cols.values() for c in cs}
     missing = sorted(used - set(schema.names))
     if missing:
-        present = [n for n in schema.names if n != "__row"]
+        present = [n for n in schema.names if n != row]
         raise InputError("E502", where=file_label, columns=missing, present=present)
     _once(schema.names, used, file_label)
 
@@ -563,7 +579,7 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
     t_expr = time_sql(t_cols, schema.field(t_cols[0]).type, cmap.timezone, cmap.time_formats)
     t_raw = "concat_ws(' ', " + ", ".join(_str(c) for c in t_cols) + ")"
     tid = one("transfer_id")
-    tid_expr = _text(tid) if tid else f"{_lit(file_label + '#')} || CAST(__row AS VARCHAR)"
+    tid_expr = _text(tid) if tid else f"{_lit(file_label + '#')} || CAST({row} AS VARCHAR)"
     if cmap.two_sided:
         dcol = one("direction")
         sides = (
@@ -589,7 +605,7 @@ def clean_sql(view: str, file_label: str, schema: pa.Schema, cmap: ColumnMap, k:
         src_final, dst_final = "__s", "__d"
     loc, dev = one("location"), one("device")
     inner = (
-        f"SELECT __row, {_lit(file_label)} AS file, {tid_expr} AS transfer_id, {fen} AS __fen, {subfen} AS __subfen, "
+        f"SELECT {row} AS __row, {_lit(file_label)} AS file, {tid_expr} AS transfer_id, {fen} AS __fen, {subfen} AS __subfen, "
         f"{over} AS __over, {t_raw} AS __t_raw, "
         f"{t_expr} AS t, {channel_sql(one('channel'), cmap.channels)} AS channel, "
         f"{_text(loc) if loc else 'NULL'} AS location, {_text(dev) if dev else 'NULL'} AS device, "
@@ -688,6 +704,7 @@ def load_ledger(
     _run(con, f"SET TimeZone = {_lit(cmap.timezone)}")
     report = LoadReport(files=[str(f) for f in files], timezone=cmap.timezone)
     parts: list[str] = []
+    rows: list[str] = []  # each file's row-number column
     offsets: list[int] = []
     ordered = True  # are the rows already in ledger order (time, transfer_id)? then no sort is needed
     last: list[Any] = []
@@ -710,12 +727,13 @@ def load_ledger(
                     cmap.encoding,
                 )
         table = _coarse_times_as_us(table)
-        table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
+        table, row = with_row_numbers(table)
+        rows.append(row)
         offsets.append(report.rows_read)
         report.rows_read += table.num_rows
         view = f"_raw{k}"
         con.register(view, table)
-        parts.append(clean_sql(view, str(path), table.schema, cmap, k))
+        parts.append(clean_sql(view, str(path), table.schema, cmap, k, row))
         ordered = ordered and _in_ledger_order(table, cmap, last)
     progress("ledger files", len(files), len(files))
     progress("load", 0, 3)
@@ -744,7 +762,7 @@ def load_ledger(
         "CREATE OR REPLACE TABLE rejected AS "
         + " UNION ALL ".join(
             f"SELECT c.file, c.row, split_part(c.reason, ' ', 1) AS code, c.reason, {raw} AS raw "
-            f"FROM _clean c JOIN _raw{k} r ON r.__row = c.row WHERE c.k = {k} AND c.reason IS NOT NULL"
+            f"FROM _clean c JOIN _raw{k} r ON r.{rows[k]} = c.row WHERE c.k = {k} AND c.reason IS NOT NULL"
             for k in range(len(files))
         ),
     )
@@ -786,8 +804,8 @@ def load_ledger(
     _run(con, "DROP TABLE IF EXISTS _dup")
     _run(con, "DROP TABLE _ids")
     _run(con, "DROP TABLE _acc_in")
-    for row in con.execute("SELECT code, count(*) FROM rejected GROUP BY 1").fetchall():
-        report.rejected[str(row[0])] = report.rejected.get(str(row[0]), 0) + int(row[1])
+    for code_count in con.execute("SELECT code, count(*) FROM rejected GROUP BY 1").fetchall():
+        report.rejected[str(code_count[0])] = report.rejected.get(str(code_count[0]), 0) + int(code_count[1])
     n = _one(con, "SELECT count(*) FROM ledger")
     report.rows_loaded = int(n[0]) if n else 0
     na = _one(con, "SELECT count(*) FROM accounts")
@@ -880,7 +898,7 @@ def _load_accounts(
         raise InputError("E510", where=str(path), present=table.column_names)
     _once(table.column_names, ACCOUNT_FIELDS, str(path))
     table = _coarse_times_as_us(table)
-    table = table.append_column("__row", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
+    table, row = with_row_numbers(table)
     con.register("_acc_raw", table)
     names = set(table.column_names)
 
@@ -904,12 +922,12 @@ def _load_accounts(
     )
     _run(
         con,
-        f"CREATE OR REPLACE TEMP TABLE _acc_all AS SELECT __row AS row, {col('account_id')} AS account_id, "
+        f"CREATE OR REPLACE TEMP TABLE _acc_all AS SELECT {row} AS row, {col('account_id')} AS account_id, "
         f"{col('owner_id')} AS owner_id, {col('kind')} AS kind, {col('bank')} AS bank, {col('city')} AS city, "
         f"{opened} AS opened, CAST({opening} AS BIGINT) AS opening, {bad_open} AS bad_open, "
         f"{col('opening_balance')} AS opening_raw, "
-        f"row_number() OVER (PARTITION BY {col('account_id')} ORDER BY __row) AS k, "
-        f"first_value(__row) OVER (PARTITION BY {col('account_id')} ORDER BY __row) AS first_row FROM _acc_raw",
+        f"row_number() OVER (PARTITION BY {col('account_id')} ORDER BY {row}) AS k, "
+        f"first_value({row}) OVER (PARTITION BY {col('account_id')} ORDER BY {row}) AS first_row FROM _acc_raw",
     )
     con.unregister("_acc_raw")
     _run(
