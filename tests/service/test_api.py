@@ -12,6 +12,14 @@ from centrekit import ROLES, SCOPES, victim
 from service.conftest import Api
 
 WHO = ("anonymous", *ROLES, *(f"key:{s}" for s in SCOPES))
+#: a police report as `fanzha cases intake` reads it
+REPORT = {
+    "report_id": "R1",
+    "person_id": "P_TIAN",
+    "time": "2024-03-05T18:50:00+08:00",
+    "text": "事主接到自称淘宝客服的电话（170 2948 3957），称面膜有质量问题可三倍赔偿，后加QQ 28374655，"
+    "开启屏幕共享，向尾号5937的银行卡转账，共计损失人民币9999元。",
+}
 #: (method, path, json body, who may) — written out here, not derived from fanzha.centre.access
 ROUTES: list[tuple[str, str, Any, set[str]]] = [
     ("POST", "/v1/check", {"text": "您好，我是淘宝客服"}, set(WHO)),
@@ -23,6 +31,27 @@ ROUTES: list[tuple[str, str, Any, set[str]]] = [
     ("PUT", "/v1/persons", {"persons": [{"person_id": "P9", "name": "某某"}]}, {"admin"}),
     ("GET", "/v1/stats", None, set(ROLES)),
     ("GET", "/v1/traces", None, {"investigator", "supervisor"}),
+    ("POST", "/v1/cases/reports", {"reports": [REPORT]}, {"investigator", "supervisor", "admin"}),
+    ("GET", "/v1/cases", None, {"investigator", "supervisor", "admin"}),
+    ("GET", "/v1/cases/{case}", None, {"investigator", "supervisor", "admin"}),
+    ("POST", "/v1/cases/link", {}, {"investigator", "supervisor", "admin"}),
+    ("GET", "/v1/cases/link", None, {"investigator", "supervisor", "admin"}),
+    ("GET", "/v1/cases/link/{link}", None, {"investigator", "supervisor", "admin"}),
+    ("GET", "/v1/cases/leaks", None, {"investigator", "supervisor", "admin"}),
+    (
+        "POST",
+        "/v1/cases/reports/upload",
+        {"files": {"reports": ("r.jsonl", b"{}")}},
+        {"investigator", "supervisor", "admin"},
+    ),
+    ("GET", "/v1/cases/link/{link}/clusters", None, {"investigator", "supervisor", "admin"}),
+    (
+        "POST",
+        "/v1/cases/leaks/upload",
+        {"files": {"orders": ("o.parquet", b"PAR1")}},
+        {"investigator", "supervisor", "admin"},
+    ),
+    ("GET", "/v1/cases/leaks/{leaks}", None, {"investigator", "supervisor", "admin"}),
     ("GET", "/v1/users", None, {"admin"}),
     ("GET", "/v1/keys", None, {"admin"}),
     ("GET", "/v1/webhooks", None, {"admin"}),
@@ -44,11 +73,24 @@ def test_each_role_and_scope_is_allowed_or_refused_and_refusals_are_audited(
     api.client.put(
         "/v1/persons", json={"persons": [{"person_id": "P_TIAN", "name": "田某"}]}, headers=api.auth("admin")
     )
-    url = path.format(alert=_alert(api))
     centre = api.client.app.state.centre  # type: ignore[attr-defined]
+    fill: dict[str, str] = {"alert": _alert(api)}
+    if "{" in path.removeprefix("/v1/alerts/{alert}") or path.startswith(
+        ("/v1/cases/link", "/v1/cases/leaks/")
+    ):
+        r = api.client.post("/v1/cases/reports", json={"reports": [REPORT]}, headers=api.auth("admin"))
+        fill["case"] = r.json()["rows"][0]["case_id"]
+        fill["link"] = api.client.post("/v1/cases/link", json={}, headers=api.auth("admin")).json()["id"]
+        centre.cases.jobs.wait()
+    if "/v1/cases/leaks/" in path:
+        files = {"orders": ("o.parquet", b"PAR1")}
+        r = api.client.post("/v1/cases/leaks/upload", files=files, headers=api.auth("admin"))
+        fill["leaks"] = r.json()["id"]
+    url = path.format(**fill)
     for who in WHO:
         before = len(centre.audit.read(outcome="refused", limit=10_000))
-        r = api.client.request(method, url, json=body, headers=api.auth(who))
+        send = body if isinstance(body, dict) and "files" in body else {"json": body}
+        r = api.client.request(method, url, **send, headers=api.auth(who))
         if who in allowed:
             assert r.status_code < 400, (who, r.status_code, r.text)
         else:
@@ -280,3 +322,25 @@ def test_an_event_sent_twice_in_one_batch_is_stored_once(api: Api) -> None:
     assert (again["duplicates"], again["batch"]) == (1, None)
     with centre.store.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(EventRow)) == 2
+
+
+def test_every_route_is_in_the_api_table_of_docs_service_md(api: Api) -> None:
+    """docs/service.md lists every route: spelled out (path parameters as `{id}` or any name), or — the table's
+    shorthand — `/last` beside its parent's path."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "service.md").read_text(encoding="utf-8")
+
+    def norm(text: str) -> str:
+        return re.sub(r"\{[^}/]*\}", "{}", text)
+
+    spelled = norm(doc)
+    missing = []
+    for path in api.client.get("/openapi.json").json()["paths"]:
+        parent, _, last = norm(path).rpartition("/")
+        if norm(path) not in spelled and not (f"`/{last}`" in doc and parent in spelled):
+            missing.append(path)
+    assert not missing, f"docs/service.md does not list: {missing}"
+    for path in ("/v1/cases/reports", "/v1/cases/link/{}/clusters", "/v1/cases/leaks/{}/suspects"):
+        assert f"{path}`" in spelled or f"{path}?" in spelled, path

@@ -148,19 +148,59 @@ def write_link(
 def cluster_svg(result: LinkResult, number: int, cases: dict[str, dict[str, Any]]) -> str:
     """The picture of cluster `number` (`fanzha.cases.svg`)."""
     cl = result.clusters[number]
-    members = set(cl["cases"])
+    evidence, hubs = cluster_keys(result)[number]
+    rows = [cases.get(c, {"case_id": c, "t": 0, "loss_fen": 0}) for c in cl["cases"]]
+    return render_cluster(cl, rows, evidence, hubs)
+
+
+Keyed = list[tuple[str, str, str]]  # (case_id, kind, value)
+
+
+def cluster_keys(result: LinkResult) -> dict[int, tuple[Keyed, Keyed]]:
+    """Each cluster's keys, case by case: those that tie it (merged) and the hubs set aside (shared too widely
+    to be evidence), as (case_id, kind, value)."""
     kinds = result.keys["kind"].to_pylist()
     values = result.keys["value"].to_pylist()
     status = result.keys["status"].to_pylist()
-    evidence: list[tuple[str, str, str]] = []
-    hubs: list[tuple[str, str, str]] = []
+    cluster_of = result.cluster_of.tolist()
+    out: dict[int, tuple[Keyed, Keyed]] = {cl["cluster"]: ([], []) for cl in result.clusters}
     for k, c in zip(result.inc_key.tolist(), result.inc_case.tolist(), strict=True):
-        cid = result.case_ids[c]
-        if cid not in members:
+        number = int(cluster_of[c])
+        if number < 0 or number not in out:
             continue
-        (evidence if status[k] == "merged" else hubs).append((cid, kinds[k], values[k]))
-    rows = [cases.get(c, {"case_id": c, "t": 0, "loss_fen": 0}) for c in cl["cases"]]
-    return render_cluster(cl, rows, evidence, hubs)
+        evidence, hubs = out[number]
+        (evidence if status[k] == "merged" else hubs).append((result.case_ids[c], kinds[k], values[k]))
+    return out
+
+
+def cluster_details(result: LinkResult, cases: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every cluster whole: its members (case and report ids), strength, first and last time, loss, the keys
+    that tie it (with how many of its cases share each) and the hubs set aside."""
+    keyed = cluster_keys(result)
+    out: list[dict[str, Any]] = []
+    for cl in result.clusters:
+        _, hubs = keyed[cl["cluster"]]
+        shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for cid, kind, value in hubs:
+            shared[(kind, value)].add(cid)
+        out.append(
+            {
+                "cluster": cl["cluster"],
+                "size": cl["size"],
+                "strength": cl["strength"],
+                "first": when(cl["first"]),
+                "last": when(cl["last"]),
+                "loss": fen_to_yuan(sum(int(cases.get(c, {}).get("loss_fen") or 0) for c in cl["cases"])),
+                "members": [
+                    {"case_id": c, "report_id": cases.get(c, {}).get("report_id")} for c in cl["cases"]
+                ],
+                "tying": cl["tying"],
+                "hubs": [
+                    {"kind": k, "value": v, "cases": sorted(ids)} for (k, v), ids in sorted(shared.items())
+                ],
+            }
+        )
+    return out
 
 
 # -- leaks -------------------------------------------------------------------------------------------------------
@@ -293,3 +333,8 @@ def write_leaks(run: LeakRun, out: Path, names: dict[str, dict[str, Any]], *, to
                 for person, oid, t in run.strata.orders_of(s, run.scopes[scope]):
                     w.writerow([scope, s.merchant_id, person, cases_of.get(person, ""), oid, when(t)])
     (out / "summary.json").write_bytes(orjson.dumps(run.summary, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def clusters_of(case_dir: str | Path, result: LinkResult) -> list[dict[str, Any]]:
+    """`cluster_details` of a link run over `case_dir`."""
+    return cluster_details(result, _case_rows(case_dir))

@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import time as _time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -119,17 +119,34 @@ class ReportMap:
             data = load_yaml(p)
         except YamlError as exc:
             raise InputError("E850", where=exc.where, reason=exc.reason) from None
+        return cls.from_dict(data, where=str(p))
+
+    @classmethod
+    def from_text(cls, text: str, *, where: str) -> ReportMap:
+        """A mapping from a mapping file's text (YAML, or JSON) sent without the file."""
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            reason = getattr(exc, "problem", None) or str(exc)
+            raise InputError("E850", where=where, reason=" ".join(str(reason).split())) from None
+        return cls.from_dict(data, where=where)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, where: str) -> ReportMap:
+        """A mapping from its parsed form (a mapping file's, a request's): E851, E852, E854–E857 naming `where`."""
         if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
-            raise InputError("E851", where=str(p))
+            raise InputError("E851", where=where)
         unknown = sorted(set(data) - set(MAPPING_KEYS))
         if unknown:
-            raise InputError("E852", where=str(p), keys=unknown, valid=MAPPING_KEYS)
+            raise InputError("E852", where=where, keys=unknown, valid=MAPPING_KEYS)
         out = cls(
             {str(k): str(v) for k, v in (data.get("columns") or {}).items()},
             str(data.get("timezone", TZ)),
             str(data["encoding"]) if data.get("encoding") else None,
         )
-        out.validate(where=str(p))
+        out.validate(where=where)
         return out
 
     def with_overrides(self, pairs: Sequence[str]) -> ReportMap:
@@ -206,13 +223,20 @@ def input_files(inputs: Sequence[str | Path]) -> list[Path]:
 
 def read_records(path: Path, mapping: ReportMap) -> Iterator[Record | Rejected]:
     """The rows of one file as records (fields under the mapping's names) or rows kept aside."""
-    where = str(path)
-    suffix = path.suffix.lower()
     data = read_bytes(path, limit=MAX_INPUT_BYTES)
     mtime = int(path.stat().st_mtime * 1_000_000)
+    yield from read_data(str(path), path.suffix.lower(), data, mapping, mtime)
+
+
+def read_data(
+    where: str, suffix: str, data: bytes, mapping: ReportMap, mtime: int | None = None
+) -> Iterator[Record | Rejected]:
+    """The rows of one input's bytes (a file's, an upload's) read by its `suffix` (`FORMATS`)."""
+    if suffix not in FORMATS:
+        raise InputError("E801", where=where, suffix=suffix or "-", formats=FORMATS)
     if suffix == ".txt":
         text = decode_bytes(data, where=where)
-        yield Record(where, 1, {"text": text, "report_id": path.stem}, mtime)
+        yield Record(where, 1, {"text": text, "report_id": Path(where).stem}, mtime)
         return
     if suffix in (".jsonl", ".ndjson"):
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -563,21 +587,54 @@ def intake(
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         check_output(out_dir, inputs=files, folder=True, force=force)
+    cases, rejected, rows = file_cases(
+        (read_records(path, cmap) for path in files), cmap, detector or Detector(), progress=progress
+    )
+    if not cases:
+        first = rejected[0] if rejected else None
+        where = first.location() if first else str(files[0])
+        raise InputError("E810", where=where, rows=rows, first=first)
+    result = IntakeResult(
+        cases, rejected, [str(f) for f in files], rows, _time.perf_counter() - started, out_dir
+    )
+    if out_dir is not None:
+        write_cases(result, out_dir, inputs=files, force=force)
+    return result
+
+
+def _numbered(i: int, rec: Record) -> str:
+    return f"C{i:08d}"
+
+
+def file_cases(
+    inputs: Iterable[Iterator[Record | Rejected]],
+    mapping: ReportMap,
+    detector: Detector,
+    *,
+    case_id: Callable[[int, Record], str] = _numbered,
+    report_id: Callable[[Record], str] | None = None,
+    progress: Progress = silent,
+) -> tuple[list[Case], list[Rejected], int]:
+    """The cases, the rows kept aside and the rows read of `inputs` (each an input's rows, `read_data`): every
+    row checked, a report id given twice kept aside (E808), the rest read by `detector`. `case_id` names the
+    i-th case (C00000000 …); `report_id`, when given, names a row that has no report id of its own."""
     records: list[tuple[Record, tuple[str, int | None, int | None]]] = []
     rejected: list[Rejected] = []
     rows = 0
     seen: dict[str, str] = {}
-    for path in files:
-        for item in read_records(path, cmap):
+    for items in inputs:
+        for item in items:
             rows += 1
             if isinstance(item, Rejected):
                 rejected.append(item)
                 continue
-            checked = check_record(item, cmap.timezone)
+            checked = check_record(item, mapping.timezone)
             if isinstance(checked, Rejected):
                 rejected.append(checked)
                 continue
             rid = item.fields.get("report_id")
+            if rid is None and report_id is not None:
+                rid = item.fields["report_id"] = report_id(item)
             if rid is not None:
                 rid = str(rid)
                 if rid in seen:
@@ -587,25 +644,15 @@ def intake(
                     continue
                 seen[rid] = item.where
             records.append((item, checked))
-    if not records:
-        first = rejected[0] if rejected else None
-        where = first.location() if first else str(files[0])
-        raise InputError("E810", where=where, rows=rows, first=first)
-    det = detector or Detector()
     cases: list[Case] = []
     texts = [checked[0] for _, checked in records]
-    for i, verdict in enumerate(det.analyze_many(texts)):
+    for i, verdict in enumerate(detector.analyze_many(texts) if texts else []):
         rec, checked = records[i]
-        norm = det.normalize(checked[0])
-        entities = extract_entities(norm, lexicon=det.compiled.lexicon)
-        cases.append(build_case(rec, f"C{i:08d}", checked, verdict, entities, cmap.timezone))
+        norm = detector.normalize(checked[0])
+        entities = extract_entities(norm, lexicon=detector.compiled.lexicon)
+        cases.append(build_case(rec, case_id(i, rec), checked, verdict, entities, mapping.timezone))
         progress("reports", i + 1, len(records))
-    result = IntakeResult(
-        cases, rejected, [str(f) for f in files], rows, _time.perf_counter() - started, out_dir
-    )
-    if out_dir is not None:
-        write_cases(result, out_dir, inputs=files, force=force)
-    return result
+    return cases, rejected, rows
 
 
 def write_cases(result: IntakeResult, out: Path, *, inputs: Sequence[Path] = (), force: bool = False) -> None:

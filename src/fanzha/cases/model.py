@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from fanzha.records.arrow import MONEY, TIME
-from fanzha.records.units import TZ, datetime_of, fen_to_yuan
+from fanzha.records.units import TZ, datetime_of, fen_to_yuan, to_fen, us_of
 
 CASES_FILE = "cases.parquet"
 CASES_JSONL = "cases.jsonl"
@@ -76,6 +76,14 @@ class Mention:
     key: str | None = None  # the identifier key (fanzha.text.identifiers), None for what is no identifier
     role: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Mention:
+        """The mention `to_dict` wrote."""
+        return cls(
+            d["kind"], d.get("start"), d.get("end"), d["text"], d.get("value"), d.get("key"), d.get("role"),
+            dict(d.get("extra") or {}),
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "start": self.start, "end": self.end, "text": self.text}
@@ -142,3 +150,35 @@ class Case:
             "findings": self.findings,
             "text": self.text,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Case:
+        """The case `to_dict` wrote (a line of cases.jsonl, a case the centre stored): the same case, its
+        identifiers before its other mentions."""
+        from datetime import datetime
+
+        def us(value: str | None) -> int | None:
+            return us_of(datetime.fromisoformat(value)) if value else None
+
+        return cls(
+            case_id=d["case_id"],
+            report_id=d["report_id"],
+            source=d["source"],
+            person_id=d.get("person_id"),
+            reporter=d.get("reporter"),
+            time=us(d["time"]) or 0,
+            time_source=d["time_source"],
+            text=d["text"],
+            label=d["label"],
+            kind=d["kind"],
+            category=d.get("category"),
+            variant=d.get("variant"),
+            stage=d.get("stage"),
+            score=float(d["score"]),
+            contact_time=us(d.get("contact_time")),
+            loss_fen=to_fen(d["loss"]),
+            loss_source=d["loss_source"],
+            findings=list(d.get("findings") or []),
+            mentions=[Mention.from_dict(m) for m in (*d.get("identifiers", []), *d.get("mentions", []))],
+            mo=list(d.get("mo") or []),
+        )

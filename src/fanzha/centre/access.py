@@ -13,6 +13,7 @@ written to the audit log with both.
 | alerts:work | operator, supervisor: claim, release, notes, outcome, hand-off |
 | alerts:supervise | supervisor: release or close another operator's alert |
 | traces | investigator, supervisor |
+| cases | investigator, supervisor, admin: reports taken in, cases read, linking and leak-source jobs (audited) |
 | stats:read | every role |
 | persons:write | admin |
 | users:manage, keys:manage, webhooks:manage | admin |
@@ -36,6 +37,7 @@ PERMISSIONS: tuple[str, ...] = (
     "alerts:work",
     "alerts:supervise",
     "traces",
+    "cases",
     "stats:read",
     "persons:write",
     "users:manage",
@@ -46,8 +48,8 @@ PERMISSIONS: tuple[str, ...] = (
 _OPERATOR = frozenset({"check", "alerts:read", "alerts:pii", "alerts:work", "stats:read"})
 BY_ROLE: dict[str, frozenset[str]] = {
     "operator": _OPERATOR,
-    "supervisor": _OPERATOR | {"alerts:supervise", "traces", "audit:read"},
-    "investigator": frozenset({"check", "alerts:read", "alerts:pii", "traces", "stats:read"}),
+    "supervisor": _OPERATOR | {"alerts:supervise", "traces", "cases", "audit:read"},
+    "investigator": frozenset({"check", "alerts:read", "alerts:pii", "traces", "cases", "stats:read"}),
     "admin": frozenset(
         {
             "check",
@@ -59,6 +61,7 @@ BY_ROLE: dict[str, frozenset[str]] = {
             "keys:manage",
             "webhooks:manage",
             "audit:read",
+            "cases",
         }
     ),
 }

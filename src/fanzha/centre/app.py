@@ -71,7 +71,9 @@ class Centre:
         self.webhooks = Webhooks(self.store, self.audit, settings, now_us, sender)
         self.live = LiveWarn(self.store, settings, self.audit, self._sink, now_us, scorer)
         self.traces = Traces(self.store, self.audit, settings, now_us)
-        self.cases = Cases(self.audit, settings)
+        self.cases = Cases(
+            self.store, self.audit, settings, now_us, self.traces, lambda: self.checker.detector
+        )
         self.stats = Stats(self.store, self.audit, now_us)
         self._checker = checker
         # what the console reads beyond the HTTP API (an alert's event timeline, the dashboard's series)
@@ -97,10 +99,11 @@ class Centre:
         return items
 
     def start(self, *, workers: bool = True) -> ReplayStats:
-        """Replay the stored events into the live engine, resume trace jobs and (with `workers`) start the
+        """Replay the stored events into the live engine, resume trace and case jobs and (with `workers`) start the
         webhook deliveries."""
         stats = self.live.replay()
         self.traces.resume()
+        self.cases.jobs.resume()
         if workers:
             self.webhooks.start()
         self.started = True
@@ -127,6 +130,7 @@ class Centre:
     def close(self) -> None:
         self.webhooks.stop()
         self.traces.close()
+        self.cases.jobs.close()
         self.store.close()
 
 

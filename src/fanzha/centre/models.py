@@ -9,7 +9,8 @@
 - `users`, `sessions`, `api_keys`: who may do what.
 - `audit_log`: append-only (the database refuses updates and deletes), personal data masked.
 - `webhooks`, `webhook_deliveries`: integrators' endpoints and each revision's delivery, retried with backoff.
-- `traces`: trace jobs. `centre_meta`: small key-value facts.
+- `traces`: trace jobs. `cases`: reports filed as cases; `case_jobs`: their linking and leak-source jobs.
+- `centre_meta`: small key-value facts.
 """
 
 from __future__ import annotations
@@ -202,8 +203,9 @@ class DeliveryRow(Base):
     created_us: Mapped[int] = mapped_column(BigInteger)
 
 
-class TraceRow(Base):
-    __tablename__ = "traces"
+class JobColumns:
+    """The columns of a background job's row (`fanzha.centre.jobs`)."""
+
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
     created_by: Mapped[str] = mapped_column(String(100))
@@ -214,6 +216,35 @@ class TraceRow(Base):
     summary: Mapped[str | None] = mapped_column(Text)  # JSON
     error: Mapped[str | None] = mapped_column(Text)  # JSON {code, params}
     folder: Mapped[str] = mapped_column(String(1000))
+
+
+class TraceRow(JobColumns, Base):
+    __tablename__ = "traces"
+
+
+class CaseJobRow(JobColumns, Base):
+    """A linking (串并案) or leak-source job over the stored cases."""
+
+    __tablename__ = "case_jobs"
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # link | leaks
+
+
+class CaseRow(Base):
+    """A report filed as a case (`fanzha.cases.model.Case`), unique by its report id."""
+
+    __tablename__ = "cases"
+    case_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    time_us: Mapped[int] = mapped_column(BigInteger, index=True)  # when reported
+    label: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(64))
+    variant: Mapped[str | None] = mapped_column(String(64))
+    stage: Mapped[int | None] = mapped_column(Integer)
+    loss_fen: Mapped[int] = mapped_column(BigInteger)
+    received_us: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)  # the case as JSON (`Case.to_dict`)
 
 
 class MetaRow(Base):

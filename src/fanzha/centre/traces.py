@@ -3,7 +3,8 @@ background worker (`fanzha.trace.run_trace`), and its freeze list, flows, cash-o
 page by page; a freeze request per bank is made from the freeze list (CSV, and a printable page in zh or en).
 
 A job's inputs and outputs live in ``DATA_DIR/traces/ID/``; its status, parameters, summary and error in the
-`traces` table. A job that was queued or running when the process stopped runs again on start-up.
+`traces` table; it runs on the centre's one job mechanism (`fanzha.centre.jobs`), and a job that was queued or
+running when the process stopped runs again on start-up.
 """
 
 from __future__ import annotations
@@ -12,23 +13,18 @@ import csv
 import html
 import io
 import re
-import threading
-import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 
 from fanzha.centre.access import Actor, Refused
 from fanzha.centre.audit import AuditLog
-from fanzha.centre.coded import coded
+from fanzha.centre.jobs import Jobs
 from fanzha.centre.models import TraceRow
 from fanzha.centre.settings import Settings
 from fanzha.centre.store import Store
-from fanzha.errors import FanzhaError, InputError
 from fanzha.records.units import datetime_of
 
 TABLES = ("freeze", "flows", "cash_outs", "mules")
@@ -51,15 +47,13 @@ def _safe_name(name: str, fallback: str) -> str:
     return base or fallback
 
 
-class Traces:
+class Traces(Jobs):
+    what = "trace"
+    not_done = "E917"
+    private = ("world",)
+
     def __init__(self, store: Store, audit: AuditLog, settings: Settings, now_us: Callable[[], int]) -> None:
-        self.store = store
-        self.audit = audit
-        self.settings = settings
-        self.now_us = now_us
-        self.root = Path(settings.data_dir) / "traces"
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="fanzha-trace")
-        self._lock = threading.Lock()
+        super().__init__(store, audit, settings, now_us, model=TraceRow, folder="traces")
 
     # -- stored worlds ---------------------------------------------------------------------------------
 
@@ -97,7 +91,9 @@ class Traces:
             (folder / "seeds.csv").write_bytes(seeds[1])
             return {"ledgers": names, "seeds": "seeds.csv"}
 
-        return self._create(actor, {"source": "upload", "policy": policy}, prepare)
+        return self.create(
+            actor, "trace.create", {"source": "upload", "policy": policy}, prepare, hidden=("ledgers",)
+        )
 
     def submit_world(
         self, actor: Actor, world: str, seeds: list[dict[str, str]] | None = None, policy: str = "fifo"
@@ -118,111 +114,42 @@ class Traces:
                 w.writerows([r["victim_id"], r["transfer_id"]] for r in rows)
             return {"world": str(folder), "seeds": "seeds.csv", "seed_count": len(rows)}
 
-        return self._create(actor, {"source": "world", "world": world, "policy": policy}, prepare)
+        return self.create(
+            actor, "trace.create", {"source": "world", "world": world, "policy": policy}, prepare
+        )
 
     def _policy(self, policy: str) -> None:
         from fanzha.trace.policies import get_policy
 
         get_policy(policy)
 
-    def _create(
-        self, actor: Actor, params: dict[str, Any], prepare: Callable[[Path], dict[str, Any]]
-    ) -> dict[str, Any]:
-        job = uuid.uuid4().hex[:16]
-        folder = self.root / job
-        (folder / "input").mkdir(parents=True, exist_ok=True)
-        params = {**params, **prepare(folder / "input")}
-        row = TraceRow(
-            id=job,
-            status="queued",
-            created_by=actor.principal.label,
-            created_us=self.now_us(),
-            params=orjson.dumps(params).decode(),
-            folder=str(folder),
-        )
-        with self.store.session() as s:
-            s.add(row)
-            self.audit.log(
-                s,
-                actor,
-                "trace.create",
-                resource="trace",
-                resource_id=job,
-                detail={k: v for k, v in params.items() if k != "ledgers"},
-            )
-        self.pool.submit(self._run, job)
-        return self._public(row, "zh")
-
     # -- running ---------------------------------------------------------------------------------------
 
-    def resume(self) -> int:
-        """Run again the jobs a stopped process left queued or running."""
-        with self.store.sessions() as s:
-            ids = list(s.scalars(select(TraceRow.id).where(TraceRow.status.in_(("queued", "running")))))
-        for job in ids:
-            self.pool.submit(self._run, job)
-        return len(ids)
-
-    def _run(self, job: str) -> None:
+    def execute(self, params: dict[str, Any], folder: Path) -> dict[str, Any]:
         from fanzha.trace.api import run_trace
 
-        with self.store.session() as s:
-            row = s.get(TraceRow, job)
-            if row is None:
-                return
-            row.status = "running"
-            row.started_us = self.now_us()
-            params = orjson.loads(row.params)
-            folder = Path(row.folder)
         inputs = folder / "input"
         ledger: Any = params["world"] if "world" in params else [str(inputs / n) for n in params["ledgers"]]
-        status, summary, error = "done", None, None
-        try:
-            run = run_trace(ledger, inputs / "seeds.csv", policy=params["policy"], out=folder / "out")
-            summary = orjson.dumps(run.report.summary, option=orjson.OPT_NON_STR_KEYS).decode()
-        except FanzhaError as exc:
-            status, error = (
-                "failed",
-                orjson.dumps({"code": exc.code, "where": exc.where, "params": _plain(exc.params)}),
-            )
-        except Exception as exc:  # a bug in a trace must not take the worker down: record it
-            status = "failed"
-            error = orjson.dumps(
-                {"code": "E916", "where": None, "params": {"reason": f"{type(exc).__name__}: {exc}"}}
-            )
-        with self.store.session() as s:
-            row = s.get(TraceRow, job)
-            if row is not None:
-                row.status = status
-                row.finished_us = self.now_us()
-                row.summary = summary
-                row.error = error.decode() if error is not None else None
-
-    def wait(self, timeout: float = 60.0) -> None:
-        """Block until the jobs submitted so far are done (tests, the demo)."""
-        self.pool.submit(lambda: None).result(timeout=timeout)
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        run = run_trace(ledger, inputs / "seeds.csv", policy=params["policy"], out=folder / "out")
+        summary: dict[str, Any] = run.report.summary
+        return summary
 
     # -- reading ---------------------------------------------------------------------------------------
 
     def get(self, actor: Actor, job: str, lang: str = "zh") -> dict[str, Any]:
         self.audit.require(actor, "traces", "trace.read", resource="trace", resource_id=job)
-        return self._public(self._row(job), lang)
+        return self.public(self.row(job), lang)
 
     def recent(self, actor: Actor, lang: str = "zh", limit: int = 50) -> list[dict[str, Any]]:
         self.audit.require(actor, "traces", "trace.list", resource="trace")
-        with self.store.sessions() as s:
-            q = select(TraceRow).order_by(TraceRow.created_us.desc()).limit(limit)
-            return [self._public(r, lang) for r in s.scalars(q)]
+        return [self.public(r, lang) for r in self.rows(limit)]
 
     def table(
         self, actor: Actor, job: str, name: str, *, offset: int = 0, limit: int = 100
     ) -> dict[str, Any]:
         """A page of one output table: freeze, flows, cash_outs or mules."""
         self.audit.require(actor, "traces", f"trace.{name}", resource="trace", resource_id=job)
-        out = self._done(job)
+        out = self.done(job)
         rows = _read_table(out, name)
         return {
             "trace_id": job,
@@ -237,7 +164,7 @@ class Traces:
         """The banks of the freeze list: accounts and amount to freeze at each."""
         self.audit.require(actor, "traces", "trace.banks", resource="trace", resource_id=job)
         per: dict[str, dict[str, Any]] = {}
-        for acc in _read_table(self._done(job), "freeze"):
+        for acc in _read_table(self.done(job), "freeze"):
             bank = acc.get("bank") or "-"
             item = per.setdefault(bank, {"bank": bank, "accounts": 0, "fen": 0})
             item["accounts"] += 1
@@ -252,12 +179,12 @@ class Traces:
     def freeze_request(self, actor: Actor, job: str, bank: str) -> dict[str, Any]:
         """The freeze request to one bank, as data (the service renders it as JSON, CSV or a page)."""
         self.audit.require(actor, "traces", "trace.freeze_request", resource="trace", resource_id=job)
-        out = self._done(job)
+        out = self.done(job)
         accounts = [a for a in _read_table(out, "freeze") if (a.get("bank") or "-") == bank]
         if not accounts:
             valid = sorted({a.get("bank") or "-" for a in _read_table(out, "freeze")})
             raise Refused("E923", bank=bank, valid=valid)
-        row = self._row(job)
+        row = self.row(job)
         summary = orjson.loads(row.summary) if row.summary else {}
         from fanzha.records.units import fen_to_yuan
 
@@ -272,54 +199,6 @@ class Traces:
             "total": fen_to_yuan(sum(_fen(a["amount"]) for a in accounts)),
             "date": datetime_of(self.now_us(), "Asia/Shanghai").date().isoformat(),
         }
-
-    def _row(self, job: str) -> TraceRow:
-        with self.store.sessions() as s:
-            row = s.get(TraceRow, job)
-        if row is None:
-            raise Refused("E904", what="trace", id=job)
-        return row
-
-    def _done(self, job: str) -> Path:
-        row = self._row(job)
-        if row.status != "done":
-            raise Refused("E917", status=row.status)
-        return Path(row.folder) / "out"
-
-    def _public(self, row: TraceRow, lang: str) -> dict[str, Any]:
-        from fanzha.centre.alerts import iso
-
-        err = orjson.loads(row.error) if row.error else None
-        error = None
-        if err is not None:
-            try:
-                error = coded(InputError(err["code"], where=err.get("where"), **err.get("params", {})), lang)
-            except (KeyError, TypeError):  # a code from an older catalogue
-                error = {
-                    "code": err.get("code"),
-                    "message": str(err.get("params")),
-                    "where": None,
-                    "hint": None,
-                }
-        params = orjson.loads(row.params)
-        params.pop("world", None)
-        return {
-            "id": row.id,
-            "status": row.status,
-            "created_by": row.created_by,
-            "created_at": iso(row.created_us),
-            "started_at": iso(row.started_us),
-            "finished_at": iso(row.finished_us),
-            "params": params,
-            "summary": orjson.loads(row.summary) if row.summary else None,
-            "error": error,
-        }
-
-
-def _plain(params: Any) -> dict[str, Any]:
-    from fanzha.errors import jsonable
-
-    return jsonable(params)
 
 
 def _fen(amount: Any) -> int:

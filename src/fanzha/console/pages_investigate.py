@@ -205,7 +205,7 @@ def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
     chosen = world if world is not None else (worlds[0] if worlds else "")
     data: dict[str, Any] = {"page": "cases", "worlds": worlds, "world": chosen, "filed": None, "error": None}
     if not chosen:
-        ctx.centre.audit.require(ctx.actor, "traces", "cases.read", resource="cases")
+        ctx.centre.audit.require(ctx.actor, "cases", "cases.read", resource="cases")
         return page(ctx, "cases.html", data)
     try:
         filed = ctx.centre.cases.of_world(ctx.actor, chosen)

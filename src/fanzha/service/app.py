@@ -20,7 +20,14 @@ from fanzha.centre import Centre, Settings
 from fanzha.centre.audit import MaskingFilter
 from fanzha.centre.checking import Checker
 from fanzha.centre.webhooks import Sender, http_sender
-from fanzha.service import errors, routes_admin, routes_alerts, routes_public, routes_traces
+from fanzha.service import (
+    errors,
+    routes_admin,
+    routes_alerts,
+    routes_cases,
+    routes_public,
+    routes_traces,
+)
 from fanzha.service.deps import RateLimiter
 from fanzha.service.schemas import ErrorResponse
 from fanzha.warn.textscore import DetectorScorer
@@ -94,7 +101,7 @@ def create_app(
         version="1",
         description=(
             "The anti-fraud centre's service: the citizen's check, event ingest and early warning, the alert "
-            "queue and its workflow, fund tracing, figures. Every error is a coded JSON error "
+            "queue and its workflow, fund tracing, cases (intake, linking, the leak source), figures. Every error is a coded JSON error "
             "(docs/errors.md); texts are in Simplified Chinese unless the request asks for English "
             "(Accept-Language or ?lang=en). See docs/service.md."
         ),
@@ -107,7 +114,7 @@ def create_app(
     errors.install(app)
 
     app.add_middleware(BodyLimit, max_body=settings.max_body)
-    for module in (routes_public, routes_alerts, routes_traces, routes_admin):
+    for module in (routes_public, routes_alerts, routes_traces, routes_cases, routes_admin):
         app.include_router(module.router)
     _mount_console(app)
     return app

@@ -296,3 +296,119 @@ class TablePage(_Out):
     offset: int
     limit: int
     items: list[dict[str, Any]]
+
+
+# -- cases -------------------------------------------------------------------------------------------------
+
+
+class ReportsCreate(_In):
+    """Reports as JSON objects (the fields `fanzha cases intake` reads: report_id, person_id, time, reporter,
+    text, amount_claimed and identifier columns; other names through `mapping` or `map`): each row filed on its
+    own."""
+
+    reports: list[Any] = Field(
+        max_length=100_000,
+        examples=[
+            [
+                {
+                    "report_id": "R1",
+                    "time": "2024-03-05T18:50:00+08:00",
+                    "text": "事主接到自称京东客服的电话（170 2948 3957），称商品有质量问题可退款赔偿，"
+                    "后诱导其开启屏幕共享，共计损失人民币9999元。",
+                }
+            ]
+        ],
+    )
+    mapping: dict[str, Any] | None = Field(
+        default=None,
+        description="a column mapping as docs/cases.md gives it: columns (field → key), timezone, encoding",
+    )
+    map: list[Annotated[str, Field(max_length=400)]] | None = Field(
+        default=None, max_length=50, description="FIELD=COLUMN pairs, as --map"
+    )
+
+
+class CaseIdentifier(_Out):
+    kind: str
+    text: str
+    key: str | None = None
+    role: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class CaseBrief(_Out):
+    case_id: str
+    report_id: str
+    label: str
+    category: str | None = None
+    variant: str | None = None
+    stage: int | None = None
+    loss: str
+    identifiers: list[CaseIdentifier]
+
+
+class IntakeRow(_Out):
+    row: int
+    source: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    report_id: str | None = None
+    case_id: str | None = None
+    case: CaseBrief | None = None
+    error: ErrorBody | None = None
+
+
+class IntakePublic(_Out):
+    accepted: int
+    duplicates: int
+    rejected: int
+    rows: list[IntakeRow]
+
+
+class CasePage(_Out):
+    total: int
+    offset: int
+    limit: int
+    items: list[CaseBrief]
+
+
+class CasePublic(CaseBrief):
+    text: str
+    cluster: dict[str, Any] | None = None
+
+
+class LinkCreate(_In):
+    trace_id: Label | None = Field(
+        default=None, description="a trace job that is done: accounts on the money's path link cases too"
+    )
+
+
+class LeaksCreate(_In):
+    world: Label = Field(description="a stored world whose orders.parquet to test")
+    link_id: Label | None = Field(default=None, description="the link job (default: the latest one done)")
+    window_days: float | None = Field(default=None, gt=0, le=3650)
+    alpha: float | None = Field(default=None, gt=0, lt=1)
+    min_victims: int | None = Field(default=None, ge=1, le=100_000)
+
+
+class CaseJobPublic(_Out):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    params: dict[str, Any]
+    summary: dict[str, Any] | None = None
+    error: ErrorBody | None = None
+
+
+class ClusterPage(_Out):
+    link_id: str
+    total: int
+    offset: int
+    limit: int
+    items: list[dict[str, Any]]
+
+
+class SuspectsPublic(_Out):
+    leaks_id: str
+    scope: str
+    victims: int
+    suspects: list[dict[str, Any]]
