@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fanzha.errors import KnowledgeBaseError
@@ -19,6 +19,7 @@ from fanzha.text.entities import (
     APP_ROLES,
     KINDS,
     Entity,
+    _looks_like_resident_id,
     default_lexicon,
     default_path,
     extract_entities,
@@ -509,6 +510,8 @@ def test_any_mobile_number_with_separators_is_found(number: str, sep: str) -> No
 @given(st.from_regex(r"6[0-9]{14,17}", fullmatch=True))
 def test_luhn_valid_numbers_are_cards_and_invalid_are_not(prefix: str) -> None:
     card = with_luhn(prefix)
+    # an 18-digit number with a birth date at 7–14 is read as a resident id, by design (test_negative_cases)
+    assume(not _looks_like_resident_id(card))
     assert [(e.kind, e.value) for e in entities(f"卡号{card}")] == [("bank_card", card)]
     bad = card[:-1] + str((int(card[-1]) + 1) % 10)
     assert [e for e in entities(f"卡号{bad}") if e.kind == "bank_card"] == []
