@@ -69,6 +69,8 @@ class Report:
     summary: dict[str, Any] = field(default_factory=dict)
     #: victims' money that reached a third party: one row per transfer, with the forward that carried it on
     requests: list[dict[str, Any]] = field(default_factory=list)
+    #: the last ledger position the trace saw (its window's end; −1: not known)
+    until_pos: int = -1
 
 
 #: request_records.csv: a third party, the transfer that brought victims' money to it (when, from whom, how much
@@ -94,6 +96,26 @@ REQUEST_COLUMNS: list[str] = [
 #: an account that is not a suspected mule and holds victims' money of at most this share of its balance is an
 #: innocent recipient: requested, not frozen (`set_aside_recipients`)
 RECIPIENT_SHARE = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class PayeeParams:
+    """When an account that is not a suspected mule is a **payee** — paid by the gang for something (a landlord paid
+    rent from a rented card) — rather than a mule holding the money for the next hop (`set_aside_recipients`): all of
+
+    - it **kept** what it was paid: no transfer out of it within `quick_hours` after any arrival of victims' money
+      (a mule passes the money on within hours: the mule score's `pass_through` window);
+    - it is **established**: opened at least `min_age_days` before the victims' money first arrived (known only
+      when the accounts file gives `opened`; without it the rule does not apply). The same age as
+      `fanzha.trace.parties.PartyParams.min_age_days`: a gang uses each card for days;
+    - its **own money is most of its balance**: the victims' money at most `max_share` of it (a mule card is kept
+      nearly empty between hops, so what it holds at the end is nearly all the victims').
+    """
+
+    quick_hours: float = 24.0
+    min_age_days: float = 180.0
+    max_share: float = 0.5
+
 
 #: victims.csv: the amounts of a victim's money, each where it is at the end (they add up to `seeded`)
 VICTIM_AMOUNTS: tuple[str, ...] = (
@@ -343,27 +365,61 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
                 forward_fen=sum(carried.values()),
             )
         requests.append(row)
-    rep = Report(pol.name, flows, freeze, cash_outs, hops_rows, victims_rows, shared, requests=requests)
+    rep = Report(
+        pol.name,
+        flows,
+        freeze,
+        cash_outs,
+        hops_rows,
+        victims_rows,
+        shared,
+        requests=requests,
+        until_pos=result.until_pos,
+    )
     rep.summary = _summary(result, rep, ledger)
     return rep
 
 
 def set_aside_recipients(
-    rep: Report, ledger: Ledger, suspects: set[str], share: float = RECIPIENT_SHARE
+    rep: Report,
+    ledger: Ledger,
+    suspects: set[str],
+    share: float = RECIPIENT_SHARE,
+    payee: PayeeParams | None = None,
 ) -> list[str]:
     """Move from the freeze list to the request list every account that looks like an innocent recipient: not
-    in `suspects` (the flagged mules), and the victims' money it holds at most `share` of its balance (a landlord
-    paid rent from a rented card, a shop paid for goods). The account ids moved; the summary follows."""
-    moved: list[FreezeItem] = []
-    keep: list[FreezeItem] = []
+    in `suspects` (the flagged mules), and either the victims' money it holds at most `share` of its balance (a
+    shop paid for goods), or a payee by `payee` (`PayeeParams`: kept what it was paid, established, its own money
+    most of its balance — a landlord paid rent from a rented card). `payee=None` means `PayeeParams()`. The account
+    ids moved; `why` says which rule moved each; the summary follows."""
+    pp = payee or PayeeParams()
+    why: dict[str, str] = {}
+    rest: list[FreezeItem] = []
     for x in rep.freeze:
         held = sum(x.victims.values())
-        if x.account_id not in suspects and x.balance > 0 and held <= share * x.balance:
-            moved.append(x)
-        else:
-            keep.append(x)
+        if x.account_id in suspects or x.balance <= 0:
+            continue
+        if held <= share * x.balance:
+            why[x.account_id] = (
+                f"recipient: victims' money {held / x.balance:.2%} of its balance, not a suspected mule"
+            )
+        elif held <= pp.max_share * x.balance:
+            rest.append(x)
+    ages = _payees(rest, rep, ledger, pp)
+    for x in rest:
+        age = ages.get(x.account_id)
+        if age is None:
+            continue
+        held = sum(x.victims.values())
+        why[x.account_id] = (
+            f"payee: kept what it was paid (nothing out within {pp.quick_hours:g} h of the victims' money "
+            f"arriving), account {age:,} days old then, victims' money {held / x.balance:.2%} of its balance, "
+            "not a suspected mule"
+        )
+    moved = [x for x in rep.freeze if x.account_id in why]
     if not moved:
         return []
+    keep = [x for x in rep.freeze if x.account_id not in why]
     tids = [x.path[-1] for x in moved if x.path]
     info: dict[str, tuple[int, str, int]] = {}
     if tids:
@@ -386,7 +442,7 @@ def set_aside_recipients(
                 "account_id": x.account_id,
                 "kind": x.kind or "",
                 "city": x.city or "",
-                "why": f"recipient: victims' money {held / x.balance:.2%} of its balance, not a suspected mule",
+                "why": why[x.account_id],
                 "transfer_id": tid,
                 "time": _time_str(t) if t is not None else "",
                 "from": src,
@@ -407,6 +463,36 @@ def set_aside_recipients(
     s["request_accounts"] = len({r["account_id"] for r in rep.requests})
     s["recipients_set_aside"] = len(moved)
     return [x.account_id for x in moved]
+
+
+def _payees(items: list[FreezeItem], rep: Report, ledger: Ledger, pp: PayeeParams) -> dict[str, int]:
+    """The accounts of `items` that kept what they were paid and were established then (`PayeeParams`): account id → its
+    age in days when the victims' money first arrived. Arrivals are the flows into the account (`rep.flows`); outflows
+    are looked for up to the end of the trace's window."""
+    if not items:
+        return {}
+    import pyarrow.compute as pc
+
+    ids = pa.array([x.account_id for x in items], pa.string())
+    f = rep.flows.filter(pc.and_(pc.is_in(rep.flows["dst"], value_set=ids), pc.invert(rep.flows["terminal"])))
+    arrivals = pa.table({"transfer_id": pc.unique(f["transfer_id"])})
+    until = rep.until_pos if rep.until_pos >= 0 else (1 << 62)
+    quick = int(pp.quick_hours * 3600 * US_PER_SECOND)
+    ledger.con.register("_arrivals", arrivals)
+    try:
+        rows = ledger.con.execute(
+            "WITH arr AS (SELECT l.dst AS aid, l.pos, l.t FROM ledger l JOIN _arrivals USING (transfer_id)), "
+            "out AS (SELECT DISTINCT arr.aid FROM arr JOIN ledger o ON o.src = arr.aid "
+            "AND o.pos > arr.pos AND o.pos <= ? AND o.t <= arr.t + ?) "
+            "SELECT a.account_id, min(arr.t) - any_value(a.opened) FROM arr JOIN accounts a ON a.aid = arr.aid "
+            "WHERE a.opened IS NOT NULL AND arr.aid NOT IN (SELECT aid FROM out) GROUP BY a.account_id",
+            [until, quick],
+        ).fetchall()
+    finally:
+        ledger.con.unregister("_arrivals")
+    day = 86_400 * US_PER_SECOND
+    age = {str(a): int(d) // day for a, d in rows}
+    return {a: d for a, d in age.items() if d >= pp.min_age_days}
 
 
 def _fen_decimal(fen: list[int]) -> pa.Array:
