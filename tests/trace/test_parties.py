@@ -165,7 +165,7 @@ def test_a_landlord_paid_rent_from_a_mule_card_is_requested_not_frozen(backend_n
     [
         "forwards",  # L passes 500 on two hours later: a mule's hop, not a payee
         "new",  # L was opened a week before: a gang's card, not an established account
-        "mostly_victims",  # L holds 100 of its own and 600 of the victim's: its balance is the victim's money
+        "mostly_victims",  # L had 100 of its own before the 600 of the victim's came: not money of its own
         "unknown_age",  # no opening date: the rule cannot say, so L stays frozen
         "suspect",  # L is a flagged mule
     ],
@@ -210,3 +210,25 @@ def test_a_mule_that_also_receives_a_regular_looking_payment_is_still_frozen(bac
     assert {x.account_id: x.amount for x in rep.freeze} == {"R": 1800 * Y}
     assert set_aside_recipients(rep, case.ledger, suspects=set()) == []
     assert [x.account_id for x in rep.freeze] == ["R"]
+
+
+def test_a_card_with_nothing_of_its_own_is_frozen_however_small_the_victims_share(backend_name: str) -> None:
+    # M mixes 100,000 of clean money with the victim's 500 and sends it all to a fresh card K: 0.5 % of K's
+    # balance is the victim's (under the 1 % of a shop), but K had nothing before: it is the gang's next hop
+    rows = [
+        ("T1", "V", "M", "500.00", "09:00", "bank_transfer"),
+        ("T2", "M", "K", "100500.00", "09:30", "bank_transfer"),
+    ]
+    case = make_case(rows, {"V": "5000", "M": "100000", "K": "0"}, None, backend_name, {"K": OLD, "M": OLD})
+    from fanzha.trace.engine import trace
+    from fanzha.trace.model import Seed
+    from fanzha.trace.report import set_aside_recipients
+
+    rep = build_report(trace(case.backend, [Seed("v1", "T1")], "proportional"), case.ledger)
+    assert [x.account_id for x in rep.freeze] == ["K"]
+    assert set_aside_recipients(rep, case.ledger, suspects=set()) == []
+    # the same transfer to an account that held 100,000 of its own before: a recipient
+    case = make_case(rows, {"V": "5000", "M": "100000", "K": "100000"}, None, backend_name, {"K": OLD})
+    rep = build_report(trace(case.backend, [Seed("v1", "T1")], "proportional"), case.ledger)
+    assert set_aside_recipients(rep, case.ledger, suspects=set()) == ["K"]
+    assert rep.requests[-1]["why"].startswith("recipient: victims' money 0.25% of its balance")

@@ -93,28 +93,32 @@ REQUEST_COLUMNS: list[str] = [
 ]
 
 
-#: an account that is not a suspected mule and holds victims' money of at most this share of its balance is an
-#: innocent recipient: requested, not frozen (`set_aside_recipients`)
+#: an account that is not a suspected mule, had money of its own and holds victims' money of at most this share of
+#: its balance is an innocent recipient: requested, not frozen (`set_aside_recipients`, `PayeeParams`)
 RECIPIENT_SHARE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
 class PayeeParams:
-    """When an account that is not a suspected mule is a **payee** — paid by the gang for something (a landlord paid
-    rent from a rented card) — rather than a mule holding the money for the next hop (`set_aside_recipients`): all of
+    """When an account on the freeze list that is not a suspected mule is an innocent recipient
+    (`set_aside_recipients`). Every such account must have had **money of its own**: its balance just before the
+    victims' money first arrived (opening balance + inflows − outflows before) at least `min_own` times the
+    victims' money it holds — a mule card is kept nearly empty between hops, and a card whose only money is the
+    gang's transfer is not a recipient however the policy splits that transfer. Then it is
 
-    - it **kept** what it was paid: no transfer out of it within `quick_hours` after any arrival of victims' money
-      (a mule passes the money on within hours: the mule score's `pass_through` window);
-    - it is **established**: opened at least `min_age_days` before the victims' money first arrived (known only
-      when the accounts file gives `opened`; without it the rule does not apply). The same age as
-      `fanzha.trace.parties.PartyParams.min_age_days`: a gang uses each card for days;
-    - its **own money is most of its balance**: the victims' money at most `max_share` of it (a mule card is kept
-      nearly empty between hops, so what it holds at the end is nearly all the victims').
+    - a **recipient** when the victims' money is at most `share` of its balance (a shop paid for goods), or
+    - a **payee** (paid by the gang for something: a landlord paid rent from a rented card) when it **kept** what it
+      was paid — no transfer out of it within `quick_hours` after any arrival of victims' money, up to the end of
+      the trace's window (a mule passes the money on within hours: the mule score's `pass_through` window) — and
+      is **established**: opened at least `min_age_days` before the victims' money first arrived (known only when
+      the accounts file gives `opened`; without it the rule does not apply), the age
+      `fanzha.trace.parties.PartyParams.min_age_days` uses: a gang uses each card for days.
     """
 
+    share: float = RECIPIENT_SHARE
+    min_own: float = 1.0
     quick_hours: float = 24.0
     min_age_days: float = 180.0
-    max_share: float = 0.5
 
 
 #: victims.csv: the amounts of a victim's money, each where it is at the end (they add up to `seeded`)
@@ -381,41 +385,28 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
 
 
 def set_aside_recipients(
-    rep: Report,
-    ledger: Ledger,
-    suspects: set[str],
-    share: float = RECIPIENT_SHARE,
-    payee: PayeeParams | None = None,
+    rep: Report, ledger: Ledger, suspects: set[str], params: PayeeParams | None = None
 ) -> list[str]:
     """Move from the freeze list to the request list every account that looks like an innocent recipient: not
-    in `suspects` (the flagged mules), and either the victims' money it holds at most `share` of its balance (a
-    shop paid for goods), or a payee by `payee` (`PayeeParams`: kept what it was paid, established, its own money
-    most of its balance — a landlord paid rent from a rented card). `payee=None` means `PayeeParams()`. The account
-    ids moved; `why` says which rule moved each; the summary follows."""
-    pp = payee or PayeeParams()
+    in `suspects` (the flagged mules), with money of its own, and a recipient or a payee (`PayeeParams`; None
+    means the defaults). The account ids moved; `why` says which rule moved each; the summary follows."""
+    pp = params or PayeeParams()
+    cand = [x for x in rep.freeze if x.account_id not in suspects and x.balance > 0]
+    facts = _recipient_facts(cand, rep, ledger, pp)
     why: dict[str, str] = {}
-    rest: list[FreezeItem] = []
-    for x in rep.freeze:
+    for x in cand:
         held = sum(x.victims.values())
-        if x.account_id in suspects or x.balance <= 0:
+        own, age, kept = facts.get(x.account_id, (0, None, False))
+        if own < pp.min_own * held:
             continue
-        if held <= share * x.balance:
+        tail = f"victims' money {held / x.balance:.2%} of its balance, its own before ¥{own / 100:,.2f}"
+        if held <= pp.share * x.balance:
+            why[x.account_id] = f"recipient: {tail}; not a suspected mule"
+        elif kept and age is not None and age >= pp.min_age_days:
             why[x.account_id] = (
-                f"recipient: victims' money {held / x.balance:.2%} of its balance, not a suspected mule"
+                f"payee: kept what it was paid (nothing out within {pp.quick_hours:g} h of the victims' money "
+                f"arriving), account {age:,} days old then, {tail}; not a suspected mule"
             )
-        elif held <= pp.max_share * x.balance:
-            rest.append(x)
-    ages = _payees(rest, rep, ledger, pp)
-    for x in rest:
-        age = ages.get(x.account_id)
-        if age is None:
-            continue
-        held = sum(x.victims.values())
-        why[x.account_id] = (
-            f"payee: kept what it was paid (nothing out within {pp.quick_hours:g} h of the victims' money "
-            f"arriving), account {age:,} days old then, victims' money {held / x.balance:.2%} of its balance, "
-            "not a suspected mule"
-        )
     moved = [x for x in rep.freeze if x.account_id in why]
     if not moved:
         return []
@@ -465,10 +456,12 @@ def set_aside_recipients(
     return [x.account_id for x in moved]
 
 
-def _payees(items: list[FreezeItem], rep: Report, ledger: Ledger, pp: PayeeParams) -> dict[str, int]:
-    """The accounts of `items` that kept what they were paid and were established then (`PayeeParams`): account id → its
-    age in days when the victims' money first arrived. Arrivals are the flows into the account (`rep.flows`); outflows
-    are looked for up to the end of the trace's window."""
+def _recipient_facts(
+    items: list[FreezeItem], rep: Report, ledger: Ledger, pp: PayeeParams
+) -> dict[str, tuple[int, int | None, bool]]:
+    """For the accounts of `items`: (its balance just before the victims' money first arrived, its age in days
+    then or None without `opened`, whether it kept what arrived — nothing out within `pp.quick_hours` after any
+    arrival, up to the end of the trace's window). Arrivals are the flows into the account (`rep.flows`)."""
     if not items:
         return {}
     import pyarrow.compute as pc
@@ -482,17 +475,24 @@ def _payees(items: list[FreezeItem], rep: Report, ledger: Ledger, pp: PayeeParam
     try:
         rows = ledger.con.execute(
             "WITH arr AS (SELECT l.dst AS aid, l.pos, l.t FROM ledger l JOIN _arrivals USING (transfer_id)), "
-            "out AS (SELECT DISTINCT arr.aid FROM arr JOIN ledger o ON o.src = arr.aid "
-            "AND o.pos > arr.pos AND o.pos <= ? AND o.t <= arr.t + ?) "
-            "SELECT a.account_id, min(arr.t) - any_value(a.opened) FROM arr JOIN accounts a ON a.aid = arr.aid "
-            "WHERE a.opened IS NOT NULL AND arr.aid NOT IN (SELECT aid FROM out) GROUP BY a.account_id",
+            "first AS (SELECT aid, min(pos) AS p0, min(t) AS t0 FROM arr GROUP BY aid), "
+            "fwd AS (SELECT DISTINCT arr.aid FROM arr JOIN ledger o ON o.src = arr.aid "
+            "AND o.pos > arr.pos AND o.pos <= ? AND o.t <= arr.t + ?), "
+            "moved AS (SELECT aid, sum(net) AS net FROM ("
+            "SELECT first.aid, l.amount AS net FROM first JOIN ledger l ON l.dst = first.aid AND l.pos < first.p0 "
+            "UNION ALL SELECT first.aid, -l.amount FROM first JOIN ledger l ON l.src = first.aid AND l.pos < first.p0"
+            ") GROUP BY aid) "
+            "SELECT a.account_id, a.opening + coalesce(m.net, 0), first.t0 - a.opened, fwd.aid IS NULL "
+            "FROM first JOIN accounts a ON a.aid = first.aid LEFT JOIN moved m ON m.aid = first.aid "
+            "LEFT JOIN fwd ON fwd.aid = first.aid",
             [until, quick],
         ).fetchall()
     finally:
         ledger.con.unregister("_arrivals")
     day = 86_400 * US_PER_SECOND
-    age = {str(a): int(d) // day for a, d in rows}
-    return {a: d for a, d in age.items() if d >= pp.min_age_days}
+    return {
+        str(a): (int(own), None if age is None else int(age) // day, bool(kept)) for a, own, age, kept in rows
+    }
 
 
 def _fen_decimal(fen: list[int]) -> pa.Array:
