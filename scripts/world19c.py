@@ -26,12 +26,19 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1%}"
 
 
+def _aside(r: dict[str, Any]) -> str:
+    if not r["third_parties_on"]:
+        return "—"
+    by = r["set_aside_by"]
+    return f"{by['recipient']} / {by['payee']} ({r['set_aside_mules']})"
+
+
 def markdown(rows: list[dict[str, Any]], mules: dict[str, Any], bare: dict[str, Any]) -> str:
     lines = [
         "| policy | third parties | listed | yuan | true mules by count | by amount | innocent yuan "
         "| innocent / traced loss | third parties reached / on request list | forwards continued (into mules) "
-        "| amounts within attribution |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| set aside: recipient / payee (true mules) | amounts within attribution |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
@@ -39,7 +46,7 @@ def markdown(rows: list[dict[str, Any]], mules: dict[str, Any], bare: dict[str, 
             f"| {r['listed_yuan']:,.2f} | {_pct(r['mule_share_count'])} | {_pct(r['mule_share_amount'])} "
             f"| {r['innocent_yuan']:,.2f} | {_pct(r['innocent_share_of_loss'])} "
             f"| {r['third_parties_reached']} / {r['on_request_list']} | {r['forwards_continued']} "
-            f"({r['forwards_to_mules']}) | {'yes' if r['freeze_within_attributed'] else 'NO'} |"
+            f"({r['forwards_to_mules']}) | {_aside(r)} | {'yes' if r['freeze_within_attributed'] else 'NO'} |"
         )
     traced = rows[0]["traced_loss_yuan"] if rows else 0
     lines += [

@@ -35,16 +35,20 @@ def ledger_table(rows: list[tuple[str, str, str, str, str, str]]) -> pa.Table:
     )
 
 
-def accounts_table(opening: dict[str, str], kinds: dict[str, str] | None = None) -> pa.Table:
+def accounts_table(
+    opening: dict[str, str], kinds: dict[str, str] | None = None, opened: dict[str, str] | None = None
+) -> pa.Table:
+    """The accounts file; with `opened` (account → date), an `opened` column (null for the others)."""
     kinds = kinds or {}
-    ids = sorted(set(opening) | set(kinds))
-    return pa.table(
-        {
-            "account_id": pa.array(ids, pa.string()),
-            "kind": pa.array([kinds.get(a, "bank_card") for a in ids], pa.string()),
-            "opening_balance": pa.array([opening.get(a, "0") for a in ids], pa.string()),
-        }
-    )
+    ids = sorted(set(opening) | set(kinds) | set(opened or {}))
+    cols = {
+        "account_id": pa.array(ids, pa.string()),
+        "kind": pa.array([kinds.get(a, "bank_card") for a in ids], pa.string()),
+        "opening_balance": pa.array([opening.get(a, "0") for a in ids], pa.string()),
+    }
+    if opened is not None:
+        cols["opened"] = pa.array([opened.get(a) for a in ids], pa.string())
+    return pa.table(cols)
 
 
 @dataclass
@@ -88,6 +92,7 @@ def make_case(
     opening: dict[str, str],
     kinds: dict[str, str] | None,
     backend: str,
+    opened: dict[str, str] | None = None,
 ) -> Case:
-    led = load_ledger(ledger_table(rows), accounts=accounts_table(opening, kinds))
+    led = load_ledger(ledger_table(rows), accounts=accounts_table(opening, kinds, opened))
     return Case(led, get_backend(backend, led))

@@ -127,3 +127,108 @@ def test_an_innocent_looking_recipient_is_requested_not_frozen(backend_name: str
     # a suspected mule is frozen whatever its balance
     _, rep2 = _run(case, "fifo")
     assert set_aside_recipients(rep2, case.ledger, suspects={"M2", "L"}) == []  # type: ignore[arg-type]
+
+
+# -- payees: a landlord paid rent from a mule card (`PayeeParams`) ------------------------------------------------
+OLD, NEW = "2019-05-01 00:00:00", "2024-03-01 00:00:00"
+
+
+def _set_aside(case: Case, suspects: set[str]) -> tuple[list[str], object]:
+    from fanzha.trace.report import set_aside_recipients
+
+    _, rep = _run(case, "fifo")
+    moved = set_aside_recipients(rep, case.ledger, suspects=suspects)  # type: ignore[arg-type]
+    return moved, rep
+
+
+def test_a_landlord_paid_rent_from_a_mule_card_is_requested_not_frozen(backend_name: str) -> None:
+    # M2 (998 of the victim's money, 350 spent on goods) pays 600 of rent to L, an account opened in 2019 holding
+    # 5,000 of its own: 10.7 % of L's balance is the victim's (above the 1 % of a shop), and L keeps it
+    rows = [*ROWS, ("T8", "M2", "L", "600.00", "12:00", "bank_transfer")]
+    opened = {"L": OLD, "M2": NEW}
+    case = make_case(rows, {**OPENING, "L": "5000"}, KINDS, backend_name, opened)
+    listed, _ = _run(case, "fifo")
+    assert listed == {"M2": 48 * Y, "L": 600 * Y}
+    moved, rep = _set_aside(case, suspects=set())  # nobody flagged: the payee rule alone decides
+    assert moved == ["L"]
+    assert {x.account_id: x.amount for x in rep.freeze} == {"M2": 48 * Y}  # type: ignore[attr-defined]
+    row = [r for r in rep.requests if r["account_id"] == "L"][0]  # type: ignore[attr-defined]
+    assert row["why"].startswith("payee: kept what it was paid") and "victims' money 10.71%" in row["why"]
+    assert row["transfer_id"] == "T8" and row["from"] == "M2" and row["victims_fen"] == 600 * Y
+    v = rep.victims[0]  # type: ignore[attr-defined]
+    assert v["conserved"] and v["held"] == (48 + 600) * Y  # requested, not frozen: still the victim's, held
+    assert rep.summary["freeze_accounts"] == 1 and rep.summary["recipients_set_aside"] == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "forwards",  # L passes 500 on two hours later: a mule's hop, not a payee
+        "new",  # L was opened a week before: a gang's card, not an established account
+        "mostly_victims",  # L had 100 of its own before the 600 of the victim's came: not money of its own
+        "unknown_age",  # no opening date: the rule cannot say, so L stays frozen
+        "suspect",  # L is a flagged mule
+    ],
+)
+def test_a_recipient_that_is_not_clearly_a_payee_stays_frozen(backend_name: str, change: str) -> None:
+    rows = [*ROWS, ("T8", "M2", "L", "600.00", "12:00", "bank_transfer")]
+    opening = {**OPENING, "L": "5000", "X": "0"}
+    opened = {"L": OLD, "M2": NEW}
+    if change == "forwards":
+        rows.append(("T9", "L", "X", "500.00", "14:00", "bank_transfer"))
+    elif change == "new":
+        opened["L"] = "2024-02-28 00:00:00"
+    elif change == "mostly_victims":
+        opening["L"] = "100"
+    elif change == "unknown_age":
+        del opened["L"]
+    case = make_case(rows, opening, KINDS, backend_name, opened)
+    moved, rep = _set_aside(case, suspects={"L"} if change == "suspect" else set())
+    assert moved == []
+    assert "L" in {x.account_id for x in rep.freeze}  # type: ignore[attr-defined]
+
+
+def test_a_mule_that_also_receives_a_regular_looking_payment_is_still_frozen(backend_name: str) -> None:
+    # a rented card (卡农, opened in 2018) gets its holder's salary and the rent-paying landlord's look, but it
+    # passes the victim's money on within minutes: its salary makes the victim's money a small share of its
+    # balance, yet it is a hop of the trail, not a payee — frozen even when the mule score missed it
+    rows = [
+        ("S1", "E", "R", "6000.00", "2024-03-05 09:00:00", "salary"),
+        ("T1", "V", "R", "1000.00", "09:00", "bank_transfer"),
+        ("T2", "R", "M", "900.00", "09:20", "bank_transfer"),
+        ("T3", "V", "R", "800.00", "10:00", "bank_transfer"),
+    ]
+    opening = {"V": "5000", "E": "1000000", "R": "0", "M": "0"}
+    case = make_case(rows, opening, {"E": "employer"}, backend_name, {"R": "2018-01-01 00:00:00", "M": NEW})
+    from fanzha.trace.engine import trace
+    from fanzha.trace.model import Seed
+    from fanzha.trace.report import set_aside_recipients
+
+    r = trace(case.backend, [Seed("v1", "T1"), Seed("v1", "T3")], "fifo")
+    rep = build_report(r, case.ledger)
+    # FIFO: the salary leaves first, so R still holds 1,800 of the victim's money beside 5,100 of its own
+    assert {x.account_id: x.amount for x in rep.freeze} == {"R": 1800 * Y}
+    assert set_aside_recipients(rep, case.ledger, suspects=set()) == []
+    assert [x.account_id for x in rep.freeze] == ["R"]
+
+
+def test_a_card_with_nothing_of_its_own_is_frozen_however_small_the_victims_share(backend_name: str) -> None:
+    # M mixes 100,000 of clean money with the victim's 500 and sends it all to a fresh card K: 0.5 % of K's
+    # balance is the victim's (under the 1 % of a shop), but K had nothing before: it is the gang's next hop
+    rows = [
+        ("T1", "V", "M", "500.00", "09:00", "bank_transfer"),
+        ("T2", "M", "K", "100500.00", "09:30", "bank_transfer"),
+    ]
+    case = make_case(rows, {"V": "5000", "M": "100000", "K": "0"}, None, backend_name, {"K": OLD, "M": OLD})
+    from fanzha.trace.engine import trace
+    from fanzha.trace.model import Seed
+    from fanzha.trace.report import set_aside_recipients
+
+    rep = build_report(trace(case.backend, [Seed("v1", "T1")], "proportional"), case.ledger)
+    assert [x.account_id for x in rep.freeze] == ["K"]
+    assert set_aside_recipients(rep, case.ledger, suspects=set()) == []
+    # the same transfer to an account that held 100,000 of its own before: a recipient
+    case = make_case(rows, {"V": "5000", "M": "100000", "K": "100000"}, None, backend_name, {"K": OLD})
+    rep = build_report(trace(case.backend, [Seed("v1", "T1")], "proportional"), case.ledger)
+    assert set_aside_recipients(rep, case.ledger, suspects=set()) == ["K"]
+    assert rep.requests[-1]["why"].startswith("recipient: victims' money 0.25% of its balance")

@@ -171,3 +171,61 @@ def test_conservation_time_order_and_lowest_balance(w: World, policy: str, max_h
             per_tx[p] += f
         for p, f in per_tx.items():
             assert f <= r.rows[p][2]
+
+
+@SETTINGS
+@given(
+    worlds(),
+    st.sampled_from(["fifo", "lifo", "proportional", "poison"]),
+    st.lists(st.sampled_from(["2015-01-01 00:00:00", "2024-03-01 00:00:00", None]), min_size=6, max_size=6),
+    st.sets(st.sampled_from(ACCOUNTS)),
+)
+def test_setting_recipients_aside_moves_accounts_whole_and_keeps_money_conserved(
+    w: World, policy: str, opened: list[str | None], suspects: set[str]
+) -> None:
+    from fanzha.trace.report import set_aside_recipients
+
+    ledger, accounts = _tables(w)
+    dates = dict(zip(ACCOUNTS, opened, strict=True))
+    accounts = accounts.append_column(
+        "opened", pa.array([dates.get(a) for a in accounts["account_id"].to_pylist()])
+    )
+    cmap = ColumnMap.identity()
+    cmap.amount_unit = "fen"
+    led = load_ledger(ledger, accounts=accounts, mapping=cmap)
+    r = trace(get_backend("duckdb", led), [Seed(v, t) for v, t in w.seeds], policy)
+    rep = build_report(r, led)
+    before = {x.account_id: x for x in rep.freeze}
+    victims = [dict(v) for v in rep.victims]
+    moved = set_aside_recipients(rep, led, suspects)
+    after = {x.account_id: x.amount for x in rep.freeze}
+    # an account is either still frozen, whole, or moved whole to the request list; suspects never move
+    assert set(after) | set(moved) == set(before) and not set(after) & set(moved)
+    assert all(after[a] == before[a].amount for a in after)
+    assert not set(moved) & suspects
+    asked = {q["account_id"]: q for q in rep.requests if q["why"].startswith(("recipient", "payee"))}
+    assert set(asked) == set(moved)
+    for a in moved:
+        x = before[a]
+        assert asked[a]["victims_fen"] == sum(x.victims.values())
+        # it had money of its own: its balance before the victims' money first arrived covers what it holds of it
+        order = sorted(w.rows, key=lambda row: (row[4], row[0]))
+        tids = [row[0] for row in order]
+        arrived = {
+            t
+            for t, d in zip(rep.flows["transfer_id"].to_pylist(), rep.flows["dst"].to_pylist(), strict=True)
+            if d == a
+        }
+        first = min(tids.index(t) for t in arrived)
+        own = w.opening.get(a, 0)
+        own += sum(r[3] for r in order[:first] if r[2] == a) - sum(r[3] for r in order[:first] if r[1] == a)
+        assert own >= sum(x.victims.values())
+        if asked[a]["why"].startswith("payee"):
+            assert dates[a] == "2015-01-01 00:00:00"  # established: its opening date known and old
+            # kept what it was paid: nothing leaves it after the victims' money first arrived (all in one day)
+            assert all(row[1] != a for row in order[first + 1 :])
+    # nothing of the victims' accounting changes: the money is conserved, held where it was
+    assert rep.victims == victims
+    if policy != "poison":
+        assert all(v["conserved"] for v in rep.victims)
+    assert rep.summary["freeze_accounts"] == len(rep.freeze)

@@ -79,6 +79,7 @@ def test_third_parties_are_requested_not_frozen(world: Path, ledger: Ledger) -> 
     assert got["innocent_share_of_loss"] <= 0.01, got
     assert got["on_request_list"] == got["third_parties_reached"] > 0, got
     assert got["freeze_within_attributed"], got
+    assert got["set_aside_mules"] == 0, got  # no true mule requested instead of frozen
 
 
 def test_first_loss_seeds_alone_miss_later_losses(world: Path, ledger: Ledger) -> None:

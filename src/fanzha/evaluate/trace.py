@@ -390,12 +390,13 @@ def check_third_parties(
     be = get_backend("duckdb", ledger)
     r = trace(be, seeds, policy, parties=parties)
     rep = build_report(r, ledger)
+    moved: list[str] = []
     if third_parties:  # as run_trace does: innocent-looking recipients requested, not frozen
         table = score_mules(be, ledger)
         flagged = {
             a for a, f in zip(table["account_id"].to_pylist(), table["flagged"].to_pylist(), strict=True) if f
         }
-        set_aside_recipients(rep, ledger, flagged)
+        moved = set_aside_recipients(rep, ledger, flagged)
     by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for x in rep.freeze:
         k = "mule" if x.account_id in mules else role.get(x.account_id, "ordinary")
@@ -436,6 +437,12 @@ def check_third_parties(
         "not_on_request_list": sorted(reached - asked)[:10],
         "requests": len(rep.requests),
         "request_accounts_mules": len(asked & mules),
+        "set_aside": len(moved),
+        "set_aside_mules": sum(1 for a in moved if a in mules),
+        "set_aside_by": {
+            k: sum(1 for q in rep.requests if q["account_id"] in moved and q["why"].startswith(k))
+            for k in ("recipient", "payee")
+        },
         "forwards_continued": len(forwards),
         "forwards_to_mules": sum(1 for q in forwards if q["forward_to"] in mules),
         "at_third_parties_yuan": round(sum(r.at_parties.values()) / 100, 2),

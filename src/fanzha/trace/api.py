@@ -85,7 +85,8 @@ def run_trace(
 
     With `third_parties` (the default) processors, merchants and accounts that behave like them
     (`fanzha.trace.parties`) are not frozen: their arrivals of victims' money go to `request_records.csv`, and the
-    trail goes on through them only by a forward `forward` identifies."""
+    trail goes on through them only by a forward `forward` identifies; after the mules are scored, the innocent
+    recipients and payees on the freeze list (`fanzha.trace.report.set_aside_recipients`) are requested too."""
     pol = get_policy(policy)  # fail fast on a bad name, before loading anything
     if max_hops is not None and max_hops < 1:
         raise InputError("E508", where="--max-hops", value=max_hops)

@@ -69,6 +69,8 @@ class Report:
     summary: dict[str, Any] = field(default_factory=dict)
     #: victims' money that reached a third party: one row per transfer, with the forward that carried it on
     requests: list[dict[str, Any]] = field(default_factory=list)
+    #: the last ledger position the trace saw (its window's end; −1: not known)
+    until_pos: int = -1
 
 
 #: request_records.csv: a third party, the transfer that brought victims' money to it (when, from whom, how much
@@ -91,9 +93,33 @@ REQUEST_COLUMNS: list[str] = [
 ]
 
 
-#: an account that is not a suspected mule and holds victims' money of at most this share of its balance is an
-#: innocent recipient: requested, not frozen (`set_aside_recipients`)
+#: an account that is not a suspected mule, had money of its own and holds victims' money of at most this share of
+#: its balance is an innocent recipient: requested, not frozen (`set_aside_recipients`, `PayeeParams`)
 RECIPIENT_SHARE = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class PayeeParams:
+    """When an account on the freeze list that is not a suspected mule is an innocent recipient
+    (`set_aside_recipients`). Every such account must have had **money of its own**: its balance just before the
+    victims' money first arrived (opening balance + inflows − outflows before) at least `min_own` times the
+    victims' money it holds — a mule card is kept nearly empty between hops, and a card whose only money is the
+    gang's transfer is not a recipient however the policy splits that transfer. Then it is
+
+    - a **recipient** when the victims' money is at most `share` of its balance (a shop paid for goods), or
+    - a **payee** (paid by the gang for something: a landlord paid rent from a rented card) when it **kept** what it
+      was paid — no transfer out of it within `quick_hours` after any arrival of victims' money, up to the end of
+      the trace's window (a mule passes the money on within hours: the mule score's `pass_through` window) — and
+      is **established**: opened at least `min_age_days` before the victims' money first arrived (known only when
+      the accounts file gives `opened`; without it the rule does not apply), the age
+      `fanzha.trace.parties.PartyParams.min_age_days` uses: a gang uses each card for days.
+    """
+
+    share: float = RECIPIENT_SHARE
+    min_own: float = 1.0
+    quick_hours: float = 24.0
+    min_age_days: float = 180.0
+
 
 #: victims.csv: the amounts of a victim's money, each where it is at the end (they add up to `seeded`)
 VICTIM_AMOUNTS: tuple[str, ...] = (
@@ -343,27 +369,48 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
                 forward_fen=sum(carried.values()),
             )
         requests.append(row)
-    rep = Report(pol.name, flows, freeze, cash_outs, hops_rows, victims_rows, shared, requests=requests)
+    rep = Report(
+        pol.name,
+        flows,
+        freeze,
+        cash_outs,
+        hops_rows,
+        victims_rows,
+        shared,
+        requests=requests,
+        until_pos=result.until_pos,
+    )
     rep.summary = _summary(result, rep, ledger)
     return rep
 
 
 def set_aside_recipients(
-    rep: Report, ledger: Ledger, suspects: set[str], share: float = RECIPIENT_SHARE
+    rep: Report, ledger: Ledger, suspects: set[str], params: PayeeParams | None = None
 ) -> list[str]:
     """Move from the freeze list to the request list every account that looks like an innocent recipient: not
-    in `suspects` (the flagged mules), and the victims' money it holds at most `share` of its balance (a landlord
-    paid rent from a rented card, a shop paid for goods). The account ids moved; the summary follows."""
-    moved: list[FreezeItem] = []
-    keep: list[FreezeItem] = []
-    for x in rep.freeze:
+    in `suspects` (the flagged mules), with money of its own, and a recipient or a payee (`PayeeParams`; None
+    means the defaults). The account ids moved; `why` says which rule moved each; the summary follows."""
+    pp = params or PayeeParams()
+    cand = [x for x in rep.freeze if x.account_id not in suspects and x.balance > 0]
+    facts = _recipient_facts(cand, rep, ledger, pp)
+    why: dict[str, str] = {}
+    for x in cand:
         held = sum(x.victims.values())
-        if x.account_id not in suspects and x.balance > 0 and held <= share * x.balance:
-            moved.append(x)
-        else:
-            keep.append(x)
+        own, age, kept = facts.get(x.account_id, (0, None, False))
+        if own < pp.min_own * held:
+            continue
+        tail = f"victims' money {held / x.balance:.2%} of its balance, its own before ¥{own / 100:,.2f}"
+        if held <= pp.share * x.balance:
+            why[x.account_id] = f"recipient: {tail}; not a suspected mule"
+        elif kept and age is not None and age >= pp.min_age_days:
+            why[x.account_id] = (
+                f"payee: kept what it was paid (nothing out within {pp.quick_hours:g} h of the victims' money "
+                f"arriving), account {age:,} days old then, {tail}; not a suspected mule"
+            )
+    moved = [x for x in rep.freeze if x.account_id in why]
     if not moved:
         return []
+    keep = [x for x in rep.freeze if x.account_id not in why]
     tids = [x.path[-1] for x in moved if x.path]
     info: dict[str, tuple[int, str, int]] = {}
     if tids:
@@ -386,7 +433,7 @@ def set_aside_recipients(
                 "account_id": x.account_id,
                 "kind": x.kind or "",
                 "city": x.city or "",
-                "why": f"recipient: victims' money {held / x.balance:.2%} of its balance, not a suspected mule",
+                "why": why[x.account_id],
                 "transfer_id": tid,
                 "time": _time_str(t) if t is not None else "",
                 "from": src,
@@ -407,6 +454,45 @@ def set_aside_recipients(
     s["request_accounts"] = len({r["account_id"] for r in rep.requests})
     s["recipients_set_aside"] = len(moved)
     return [x.account_id for x in moved]
+
+
+def _recipient_facts(
+    items: list[FreezeItem], rep: Report, ledger: Ledger, pp: PayeeParams
+) -> dict[str, tuple[int, int | None, bool]]:
+    """For the accounts of `items`: (its balance just before the victims' money first arrived, its age in days
+    then or None without `opened`, whether it kept what arrived — nothing out within `pp.quick_hours` after any
+    arrival, up to the end of the trace's window). Arrivals are the flows into the account (`rep.flows`)."""
+    if not items:
+        return {}
+    import pyarrow.compute as pc
+
+    ids = pa.array([x.account_id for x in items], pa.string())
+    f = rep.flows.filter(pc.and_(pc.is_in(rep.flows["dst"], value_set=ids), pc.invert(rep.flows["terminal"])))
+    arrivals = pa.table({"transfer_id": pc.unique(f["transfer_id"])})
+    until = rep.until_pos if rep.until_pos >= 0 else (1 << 62)
+    quick = int(pp.quick_hours * 3600 * US_PER_SECOND)
+    ledger.con.register("_arrivals", arrivals)
+    try:
+        rows = ledger.con.execute(
+            "WITH arr AS (SELECT l.dst AS aid, l.pos, l.t FROM ledger l JOIN _arrivals USING (transfer_id)), "
+            "first AS (SELECT aid, min(pos) AS p0, min(t) AS t0 FROM arr GROUP BY aid), "
+            "fwd AS (SELECT DISTINCT arr.aid FROM arr JOIN ledger o ON o.src = arr.aid "
+            "AND o.pos > arr.pos AND o.pos <= ? AND o.t <= arr.t + ?), "
+            "moved AS (SELECT aid, sum(net) AS net FROM ("
+            "SELECT first.aid, l.amount AS net FROM first JOIN ledger l ON l.dst = first.aid AND l.pos < first.p0 "
+            "UNION ALL SELECT first.aid, -l.amount FROM first JOIN ledger l ON l.src = first.aid AND l.pos < first.p0"
+            ") GROUP BY aid) "
+            "SELECT a.account_id, a.opening + coalesce(m.net, 0), first.t0 - a.opened, fwd.aid IS NULL "
+            "FROM first JOIN accounts a ON a.aid = first.aid LEFT JOIN moved m ON m.aid = first.aid "
+            "LEFT JOIN fwd ON fwd.aid = first.aid",
+            [until, quick],
+        ).fetchall()
+    finally:
+        ledger.con.unregister("_arrivals")
+    day = 86_400 * US_PER_SECOND
+    return {
+        str(a): (int(own), None if age is None else int(age) // day, bool(kept)) for a, own, age, kept in rows
+    }
 
 
 def _fen_decimal(fen: list[int]) -> pa.Array:
