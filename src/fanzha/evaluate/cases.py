@@ -341,9 +341,15 @@ def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: s
     person = cases["person_id"].to_pylist()
     index = {v.person_id: i for i, v in enumerate(strata.victims)}
     reports = [index[p] for p in (person[j] for j in order.tolist()) if p is not None and p in index]
-    pooled = strata.running(list(dict.fromkeys(reports)))  # each person at their first report
+    firsts = list(dict.fromkeys(reports))  # each person at their first report
+    pooled = strata.running(firsts)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in firsts:
+        if strata.victims[i].cluster >= 0:
+            members[strata.victims[i].cluster].append(i)
+    per_cluster = {c: strata.running(idx) for c, idx in members.items()}
+    top: dict[int, list[Any]] = {}
     seen_set: set[int] = set()
-    by_cluster: dict[int, list[int]] = defaultdict(list)
     count: Counter[str] = Counter()
     in_cluster: Counter[int] = Counter()
     out: dict[str, Any] = {}
@@ -359,21 +365,17 @@ def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: s
             in_cluster[c] += 1
         if i not in seen_set:
             seen_set.add(i)
-            if c >= 0:
-                by_cluster[c].append(i)
             sus = next(pooled)
+            if c >= 0:
+                top[c] = next(per_cluster[c])
         wrong = [s.merchant_id for s in sus if s.merchant_id not in leak_ids]
         false += len(wrong)
         false_ever.update(wrong)
         for s in sus:
             if s.merchant_id in leak_ids and "reports_to_find" not in out.get(s.merchant_id, {}):
                 out.setdefault(s.merchant_id, {})["reports_to_find"] = count[s.merchant_id]
-        if c >= 0:
-            top = strata.test(by_cluster[c])
-            first = top[0] if top and top[0].significant else None
-            if first is not None and first.merchant_id in leak_ids:
-                row = out.setdefault(first.merchant_id, {})
-                row.setdefault("reports_to_find_in_cluster", in_cluster[c])
+        if c >= 0 and top[c] and top[c][0].merchant_id in leak_ids:
+            out.setdefault(top[c][0].merchant_id, {}).setdefault("reports_to_find_in_cluster", in_cluster[c])
     out["_false"] = false
     out["_false_ever"] = len(false_ever)
     return out
