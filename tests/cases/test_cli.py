@@ -28,12 +28,19 @@ def test_the_whole_investigation_on_a_tiny_world(
     code, out, _ = run(["cases", "leaks", str(cases), "--orders", str(tiny_world), "--json"], capsys)
     leaks = json.loads(out)
     assert code == 0 and leaks["victims_with_orders"] > 0 and "all" in leaks["scopes"]
+    assert leaks["params"]["windows_days"] == [14.0, 56.0]
+    args = ["cases", "leaks", str(cases), "--orders", str(tiny_world), "--window", "7", "--json"]
+    code, out, _ = run(args, capsys)
+    assert code == 0 and json.loads(out)["params"]["windows_days"] == [7.0]
     assert (cases / "leaks" / "suspects.csv").is_file() and (cases / "leaks" / "evidence.csv").is_file()
     code, out, _ = run(["cases", "evaluate", str(tiny_world), "--out", str(tmp_path / "ev"), "--json", "--quiet"], capsys)  # fmt: skip
     figures = json.loads(out)["tiny"]
     assert code == 0
     assert figures["extraction"]["per_kind"]["phone"]["recall"] is not None
     assert figures["linking"]["precision"] is not None and "leaks" in figures
+    lk = figures["leaks"]
+    assert 0 <= lk["false_ever_in_replay"] <= lk["merchants_tested"]
+    assert lk["false_ever_in_replay"] <= lk["false_suspicions_in_replay"]
 
 
 def _bad(entry: str, bad_input: str, behaviour: str, args: list[str], code: str, where: str) -> object:

@@ -97,7 +97,7 @@ def _planted(tmp_path: Path) -> tuple[Path, list[Victim]]:
 
 def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     path, victims = _planted(tmp_path)
-    strata = Strata(path, victims, LeakParams(window_days=14))
+    strata = Strata(path, victims, LeakParams(windows_days=(14.0,)))
     ranked = strata.test()
     suspects = [s for s in ranked if s.significant]
     assert [s.merchant_id for s in suspects] == ["M007"]
@@ -114,6 +114,131 @@ def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     # a handful of victims already shows it; one alone never does
     assert any(s.merchant_id == "M007" and s.significant for s in strata.test(range(5)))
     assert not any(s.significant for s in strata.test([0]))
+
+
+def test_the_planted_leak_in_two_windows(tmp_path: Path) -> None:
+    """Testing a second, longer window (Bonferroni over the two) keeps the leak first and alone."""
+    path, victims = _planted(tmp_path)
+    strata = Strata(path, victims, LeakParams())
+    suspects = [s for s in strata.test() if s.significant]
+    assert [s.merchant_id for s in suspects] == ["M007"]
+    assert all(0.0 <= s.p_value <= 1.0 and s.p_value <= s.q_value <= 1.0 for s in strata.test())
+
+
+def test_running_is_the_test_of_the_victims_so_far(tmp_path: Path) -> None:
+    path, victims = _planted(tmp_path)
+    strata = Strata(path, victims, LeakParams())
+    order = [int(i) for i in np.random.default_rng(3).permutation(len(victims))]
+    for k, got in enumerate(strata.running(order)):
+        want = [s for s in strata.test(order[: k + 1]) if s.significant]
+        assert [s.merchant_id for s in got] == [s.merchant_id for s in want]
+        assert [s.p_value for s in got] == pytest.approx([s.p_value for s in want], rel=1e-9, abs=1e-300)
+
+
+def _city(tmp_path: Path, *, leak_victims: int, seed: int = 11) -> tuple[Path, list[Victim]]:
+    """One big city of 20,000 buyers over 60 days; outlet K0 delivers 70 % of its parcels, K1–K3 the rest;
+    500 ordinary shops. The victims: `leak_victims` buyers of shop M013 called 10–40 days after the order (a leak
+    sold on, used weeks later), and 40 people called at random, who bought as everyone does."""
+    rng = np.random.default_rng(seed)
+    n_people, n_shops, n_orders = 20_000, 500, 60_000
+    person = rng.integers(n_people, size=n_orders)
+    shop = rng.integers(n_shops, size=n_orders)
+    outlet = rng.choice(4, size=n_orders, p=[0.7, 0.1, 0.1, 0.1])
+    t = T0 + rng.integers(0, 60 * DAY, size=n_orders)
+    orders = pa.table(
+        {
+            "order_id": [f"O{i:06d}" for i in range(n_orders)],
+            "person_id": [f"P{p:05d}" for p in person],
+            "merchant_id": [f"M{m:03d}" for m in shop],
+            "outlet_id": [f"K{k}" for k in outlet],
+            "time": pa.array(t, pa.timestamp("us", tz="Asia/Shanghai")),
+            "city": ["A"] * n_orders,
+        }
+    )
+    path = tmp_path / "orders.parquet"
+    pq.write_table(orders, path)
+    victims: list[Victim] = []
+    used: set[int] = set()
+    for j in np.flatnonzero((shop == 13) & (t < T0 + 20 * DAY)).tolist():
+        if len(victims) == leak_victims:
+            break
+        if int(person[j]) not in used:
+            used.add(int(person[j]))
+            victims.append(Victim(f"P{int(person[j]):05d}", int(t[j]) + int(rng.integers(10, 40)) * DAY))
+    for p in rng.choice(n_people, size=200, replace=False).tolist():
+        if len(victims) == leak_victims + 40:
+            break
+        if p not in used:
+            used.add(p)
+            victims.append(Victim(f"P{p:05d}", T0 + int(rng.integers(20, 60)) * DAY))
+    return path, victims
+
+
+def test_a_city_wide_outlet_is_not_suspected_and_a_small_leak_is(tmp_path: Path) -> None:
+    path, victims = _city(tmp_path, leak_victims=6)
+    strata = Strata(path, victims, LeakParams())
+    ranked = {s.merchant_id: s for s in strata.test()}
+    # K0 delivers most parcels of the city: most victims had an order through it, as most buyers do
+    assert ranked["K0"].victims >= len(victims) // 3
+    assert not ranked["K0"].significant
+    # six victims of a shop among 20,000 buyers, called weeks after they bought: only the long window sees them
+    assert ranked["M013"].significant and ranked["M013"].rank == 1 and ranked["M013"].window_days == 56.0
+    assert [s.merchant_id for s in ranked.values() if s.significant] == ["M013"]
+    short = {s.merchant_id: s for s in Strata(path, victims, LeakParams(windows_days=(14.0,))).test()}
+    assert short["M013"].p_value > ranked["M013"].p_value
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    p=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=12),
+    bump=st.floats(min_value=0.0, max_value=1.0),
+    at=st.integers(min_value=0, max_value=11),
+    x=st.integers(min_value=0, max_value=13),
+)
+def test_a_likelier_purchase_never_makes_a_count_more_surprising(
+    p: list[float], bump: float, at: int, x: int
+) -> None:
+    """A buyer who is not a victim raises the share of the merchant in the stratum, so p(v, m) rises: the tail
+    at the same count never falls. Tails are probabilities."""
+    a = np.array(p)[:, None]
+    b = a.copy()
+    b[at % len(p), 0] = max(b[at % len(p), 0], bump)
+    ta, tb = upper_tail(a, np.array([x]))[0], upper_tail(b, np.array([x]))[0]
+    assert 0.0 <= ta <= 1.0 + 1e-12 and 0.0 <= tb <= 1.0 + 1e-12
+    assert tb >= ta - 1e-12
+
+
+@settings(max_examples=5, deadline=None)
+@given(extra=st.integers(min_value=1, max_value=40), seed=st.integers(min_value=0, max_value=10_000))
+def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
+    tmp_path_factory: pytest.TempPathFactory, extra: int, seed: int
+) -> None:
+    tmp = tmp_path_factory.mktemp("buyers")
+    path, victims = _planted(tmp)
+    before = {s.merchant_id: s.p_value for s in Strata(path, victims, LeakParams()).test()}
+    table = pq.read_table(path)
+    rng = np.random.default_rng(seed)
+    merchant = "M007" if seed % 2 else sorted(before)[int(rng.integers(len(before)))]
+    times = T0 + rng.integers(0, 40 * DAY, size=extra)
+    added = (
+        pa.table(
+            {
+                "order_id": [f"X{i:05d}" for i in range(extra)],
+                "person_id": ["P99999"] * extra,  # nobody among the victims
+                "merchant_id": [merchant] * extra,
+                "outlet_id": ["KA0"] * extra,
+                "time": pa.array(times, pa.timestamp("us", tz="Asia/Shanghai")),
+                "city": ["A"] * extra,
+            }
+        )
+        .select(table.column_names)
+        .cast(table.schema)
+    )
+    more = tmp / "more.parquet"
+    pq.write_table(pa.concat_tables([table, added]), more)
+    after = {s.merchant_id: s.p_value for s in Strata(more, victims, LeakParams()).test()}
+    assert after[merchant] >= before[merchant] * (1 - 1e-9)
+    assert all(0.0 <= v <= 1.0 for v in after.values())
 
 
 @pytest.mark.reliability(
@@ -134,7 +259,7 @@ def test_bad_orders_and_options(tmp_path: Path) -> None:
     assert err.value.params["columns"] == ["merchant_id", "outlet_id", "time", "city"]
     for params, code, where in [
         (LeakParams(alpha=2), "E831", "--alpha"),
-        (LeakParams(window_days=0), "E823", "--window"),
+        (LeakParams(windows_days=(14.0, 0.0)), "E823", "--window"),
         (LeakParams(min_victims=0), "E824", "--min-victims"),
     ]:
         with pytest.raises(InputError) as err:

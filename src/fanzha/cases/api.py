@@ -283,7 +283,11 @@ def run_leaks(
         "victims": len(victims),
         "victims_with_orders": int(strata.has_orders.sum()),
         "merchants_tested": strata.tested,
-        "params": {"window_days": prm.window_days, "alpha": prm.alpha, "min_victims": prm.min_victims},
+        "params": {
+            "windows_days": list(prm.windows_days),
+            "alpha": prm.alpha,
+            "min_victims": prm.min_victims,
+        },
         "scopes": {
             name: {
                 "victims": len(scopes[name]),
@@ -294,6 +298,7 @@ def run_leaks(
                         "victims": s.victims,
                         "expected": round(s.expected, 3),
                         "q_value": s.q_value,
+                        "window_days": s.window_days,
                     }
                     for s in sus
                     if s.significant
@@ -315,13 +320,13 @@ def write_leaks(run: LeakRun, out: Path, names: dict[str, dict[str, Any]], *, to
     with open(out / "suspects.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["scope", "rank", "merchant_id", "name", "kind", "platform", "city", "victims", "expected",
-                    "ratio", "p_value", "q_value", "suspected"])  # fmt: skip
+                    "ratio", "p_value", "q_value", "suspected", "window_days"])  # fmt: skip
         for scope, sus in run.suspects.items():
             for s in sus[:top]:
                 info = names.get(s.merchant_id, {})
                 w.writerow([scope, s.rank, s.merchant_id, info.get("name"), info.get("kind"), info.get("platform"),
                             info.get("city"), s.victims, f"{s.expected:.3f}", f"{s.ratio:.2f}", f"{s.p_value:.3g}",
-                            f"{s.q_value:.3g}", s.significant])  # fmt: skip
+                            f"{s.q_value:.3g}", s.significant, f"{s.window_days:g}"])  # fmt: skip
     with open(out / "evidence.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["scope", "merchant_id", "person_id", "cases", "order_id", "order_time"])

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,15 +92,21 @@ SQL: dict[str, str] = {
 
 @dataclass
 class LeakParams:
-    """The window before contact, the false-discovery level and the fewest victims a suspect needs."""
+    """The windows before contact, the false-discovery level and the fewest victims a suspect needs."""
 
-    window_days: float = 14.0
+    windows_days: tuple[float, ...] = (14.0, 56.0)
     alpha: float = 0.05
     min_victims: int = 2
 
+    @property
+    def window_days(self) -> float:
+        """The longest window (the orders any test looks at)."""
+        return max(self.windows_days)
+
     def validate(self) -> None:
-        if not self.window_days > 0:
-            raise InputError("E823", where="--window", option="--window", bound="> 0", value=self.window_days)
+        for w in self.windows_days or (0.0,):
+            if not w > 0:
+                raise InputError("E823", where="--window", option="--window", bound="> 0", value=w)
         if not 0 < self.alpha < 1:
             raise InputError("E831", where="--alpha", option="--alpha", value=self.alpha)
         if self.min_victims < 1:
@@ -120,7 +126,7 @@ class Victim:
 
 @dataclass
 class Suspect:
-    """A merchant over-represented among a scope's victims."""
+    """A merchant over-represented among a scope's victims (in the window where it is most so)."""
 
     merchant_id: str
     victims: int
@@ -129,6 +135,7 @@ class Suspect:
     q_value: float
     significant: bool
     rank: int = 0
+    window_days: float = 0.0
     evidence: list[tuple[str, str, int]] = field(default_factory=list)  # (person, order_id, time µs)
 
     @property
@@ -137,13 +144,14 @@ class Suspect:
 
 
 class Strata:
-    """For a set of victims: each one's chance p(v, m) of buying from each candidate merchant under the null
-    (a dense victims × merchants matrix), whether it did, and the orders that show it. Computed once with
-    DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL."""
+    """For a set of victims and each window: each one's chance p(v, m) of buying from each candidate merchant
+    under the null (a dense victims × merchants matrix), and whether it did; the orders that show it. Computed
+    once with DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL."""
 
     def __init__(self, orders: str | Path, victims: Sequence[Victim], params: LeakParams) -> None:
         self.victims = list(victims)
         self.params = params
+        self.windows = sorted(set(params.windows_days))
         path = _orders_file(orders)
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
@@ -156,84 +164,155 @@ class Strata:
         missing = [c for c in ORDER_COLUMNS if c not in cols]
         if missing:
             raise InputError("E834", where=str(path), columns=missing, valid=ORDER_COLUMNS)
-        window = int(params.window_days * US_PER_DAY)
         con.execute(SQL["orders"].format(order_id="order_id" if "order_id" in cols else "NULL"), [str(path)])
-        con.register(
-            "q_victims",
-            pa.table(
-                {
-                    "vi": pa.array(range(len(self.victims)), pa.int64()),
-                    "person_id": pa.array([v.person_id for v in self.victims], pa.string()),
-                    "lo": pa.array([v.t - window for v in self.victims], pa.int64()),
-                    "hi": pa.array([v.t for v in self.victims], pa.int64()),
-                }
-            ),
-        )
-        for step in ("own", "strata", "sold", "candidates"):
-            con.execute(SQL[step])
+        con.execute(SQL["sold"])
         n_v = len(self.victims)
-        merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
-        self.merchants = merchants
-        col = {m: j for j, m in enumerate(merchants)}
-        n_all = np.zeros(n_v, dtype=np.float64)
-        n_own = np.zeros(n_v, dtype=np.float64)
-        for vi, n in con.execute("SELECT vi, n FROM vs").fetchall():
-            n_own[int(vi)] = n
-        for vi, n in con.execute(SQL["totals"]).fetchall():
-            n_all[int(vi)] = n
-        k = np.zeros((n_v, len(merchants)), dtype=np.float64)
-        for vi, m, c in con.execute(SQL["counts"]).fetchall():
-            k[int(vi), col[m]] = c
-        own = np.zeros((n_v, len(merchants)), dtype=np.float64)
-        for vi, m, c in con.execute(SQL["own_counts"]).fetchall():
-            own[int(vi), col[m]] = c
-        row = con.execute(SQL["tested"]).fetchone()
-        self.tested = int(row[0]) if row else 0
-        self.evidence: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
-        for vi, shop, outlet, oid, t in con.execute(SQL["evidence"]).fetchall():
-            for m in (shop, outlet):
-                if m in col:
-                    self.evidence[(int(vi), col[m])].append((str(oid), int(t)))
+        self.p: list[F64] = []
+        self.bought: list[npt.NDArray[np.bool_]] = []
+        # the longest window first: its merchants (a superset of the shorter windows') are the columns
+        for w in sorted(self.windows, reverse=True):
+            window = int(w * US_PER_DAY)
+            con.register(
+                "q_victims",
+                pa.table(
+                    {
+                        "vi": pa.array(range(n_v), pa.int64()),
+                        "person_id": pa.array([v.person_id for v in self.victims], pa.string()),
+                        "lo": pa.array([v.t - window for v in self.victims], pa.int64()),
+                        "hi": pa.array([v.t for v in self.victims], pa.int64()),
+                    }
+                ),
+            )
+            for step in ("own", "strata"):
+                con.execute(SQL[step])
+            if not self.p:
+                con.execute(SQL["candidates"])
+                self.merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
+                col = {m: j for j, m in enumerate(self.merchants)}
+                row = con.execute(SQL["tested"]).fetchone()
+                self.tested = int(row[0]) if row else 0
+                self.evidence: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+                for vi, shop, outlet, oid, t in con.execute(SQL["evidence"]).fetchall():
+                    for m in (shop, outlet):
+                        if m in col:
+                            self.evidence[(int(vi), col[m])].append((str(oid), int(t)))
+            n_all = np.zeros(n_v, dtype=np.float64)
+            n_own = np.zeros(n_v, dtype=np.float64)
+            for vi, n in con.execute("SELECT vi, n FROM vs").fetchall():
+                n_own[int(vi)] = n
+            for vi, n in con.execute(SQL["totals"]).fetchall():
+                n_all[int(vi)] = n
+            k = np.zeros((n_v, len(self.merchants)), dtype=np.float64)
+            for vi, m, c in con.execute(SQL["counts"]).fetchall():
+                k[int(vi), col[m]] = c
+            own = np.zeros((n_v, len(self.merchants)), dtype=np.float64)
+            for vi, m, c in con.execute(SQL["own_counts"]).fetchall():
+                own[int(vi), col[m]] = c
+            if not self.p:
+                self.has_orders = n_own > 0
+            rest = np.maximum(n_all - n_own, 1.0)
+            share = np.clip((k - own) / rest[:, None], 0.0, 1.0)
+            self.p.insert(0, 1.0 - (1.0 - share) ** n_own[:, None])
+            self.bought.insert(0, own > 0)
+            con.unregister("q_victims")
         con.close()
-        self.has_orders = n_own > 0
-        rest = np.maximum(n_all - n_own, 1.0)
-        share = np.clip((k - own) / rest[:, None], 0.0, 1.0)
-        self.p = 1.0 - (1.0 - share) ** n_own[:, None]
-        self.bought = own > 0
 
-    def test(self, subset: Iterable[int] | None = None) -> list[Suspect]:
-        """The merchants tested for the victims in `subset` (indices; default all), ranked: suspects first."""
+    def _rows(self, subset: Iterable[int] | None) -> npt.NDArray[np.int64]:
         idx = np.array(
             sorted(set(subset)) if subset is not None else range(len(self.victims)), dtype=np.int64
         )
-        idx = idx[self.has_orders[idx]] if len(idx) else idx
+        return idx[self.has_orders[idx]] if len(idx) else idx
+
+    def test(self, subset: Iterable[int] | None = None) -> list[Suspect]:
+        """The merchants tested for the victims in `subset` (indices; default all), ranked: suspects first."""
+        idx = self._rows(subset)
         if len(idx) == 0 or not self.merchants:
             return []
-        p = self.p[idx]
-        x = self.bought[idx].sum(axis=0).astype(np.int64)
-        pv = upper_tail(p, x)
-        expected = p.sum(axis=0)
-        family = max(self.tested, int((x > 0).sum()))
+        xs = [b[idx].sum(axis=0).astype(np.int64) for b in self.bought]
+        pvs = [upper_tail(p[idx], x) for p, x in zip(self.p, xs, strict=True)]
+        expected = [p[idx].sum(axis=0) for p in self.p]
+        return self._suspects(xs, pvs, expected)
+
+    def _suspects(
+        self,
+        xs: Sequence[npt.NDArray[np.int64]],
+        pvs: Sequence[F64],
+        expected: Sequence[F64],
+        *,
+        only: bool = False,
+    ) -> list[Suspect]:
+        """Each merchant's p-value: its smallest over the windows, times their number (Bonferroni), then
+        Benjamini–Hochberg over the merchants; `only`: the suspects alone."""
+        stack = np.vstack(pvs)
+        best = np.argmin(stack, axis=0)
+        cols = np.arange(stack.shape[1])
+        pv = np.minimum(stack[best, cols] * len(pvs), 1.0)
+        x_best = np.vstack(xs)[best, cols]
+        x_any = xs[-1]  # the longest window: every order any window holds
+        family = max(self.tested, int((x_any > 0).sum()))
         q = bh(pv, family)
         out: list[Suspect] = []
-        for j in np.flatnonzero(x > 0).tolist():
-            sig = bool(q[j] <= self.params.alpha and x[j] >= self.params.min_victims)
+        for j in np.flatnonzero(x_any > 0).tolist():
+            b = int(best[j])
+            sig = bool(q[j] <= self.params.alpha and x_best[j] >= self.params.min_victims)
+            if only and not sig:
+                continue
             out.append(
-                Suspect(self.merchants[j], int(x[j]), float(expected[j]), float(pv[j]), float(q[j]), sig)
+                Suspect(
+                    self.merchants[j],
+                    int(xs[b][j]),
+                    float(expected[b][j]),
+                    float(pv[j]),
+                    float(q[j]),
+                    sig,
+                    window_days=self.windows[b],
+                )
             )
         out.sort(key=lambda s: (not s.significant, s.p_value, -s.ratio, s.merchant_id))
         for r, s in enumerate(out, start=1):
             s.rank = r
         return out
 
+    def running(self, order: Sequence[int]) -> Iterator[list[Suspect]]:
+        """After each victim of `order` (indices, in the order they came), the suspects among the victims so
+        far — what `test(order[:k + 1])` gives, suspects only, without recomputing the tails from the start:
+        the distribution of each merchant's count is carried along (one Bernoulli more per victim, an
+        absorbing state at the largest count reached)."""
+        rows = np.array([i for i in order if self.has_orders[i]], dtype=np.int64)
+        dists: list[F64] = []
+        for b in self.bought:
+            cap = int(b[rows].sum(axis=0).max()) if len(rows) else 0
+            d = np.zeros((len(self.merchants), cap + 1), dtype=np.float64)
+            d[:, 0] = 1.0
+            dists.append(d)
+        xs = [np.zeros(len(self.merchants), dtype=np.int64) for _ in self.bought]
+        expected = [np.zeros(len(self.merchants), dtype=np.float64) for _ in self.bought]
+        for i in order:
+            if self.has_orders[i]:
+                for k, (d, p) in enumerate(zip(dists, self.p, strict=True)):
+                    q = p[i][:, None]
+                    moved = d[:, :-1] * q
+                    d[:, :-1] *= 1.0 - q
+                    d[:, 1:] += moved
+                    xs[k] += self.bought[k][i]
+                    expected[k] += p[i]
+            pvs = []
+            for d, x in zip(dists, xs, strict=True):
+                tail = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
+                pvs.append(np.minimum(tail[np.arange(len(x)), x], 1.0))
+            yield self._suspects(xs, pvs, expected, only=True) if self.merchants else []
+
     def orders_of(self, suspect: Suspect, subset: Iterable[int] | None = None) -> list[tuple[str, str, int]]:
-        """(person, order_id, time) of the victims' orders from the suspect's merchant, in their windows."""
+        """(person, order_id, time) of the victims' orders from the suspect's merchant, in their windows (the
+        suspect's window)."""
         j = self.merchants.index(suspect.merchant_id)
         chosen = set(subset) if subset is not None else set(range(len(self.victims)))
+        span = int((suspect.window_days or self.params.window_days) * US_PER_DAY)
         return [
             (self.victims[vi].person_id, oid, t)
             for vi in sorted(chosen)
             for oid, t in self.evidence.get((vi, j), [])
+            if t >= self.victims[vi].t - span
         ]
 
 

@@ -199,7 +199,13 @@ def link(
 @click.option(
     "--alerts", type=click.Path(path_type=Path), help="ALERTS.jsonl of `fanzha warn`: add the alerted."
 )
-@click.option("--window", default="14d", show_default=True, help="Orders this long before contact count.")
+@click.option(
+    "--window",
+    multiple=True,
+    default=("14d", "56d"),
+    show_default=True,
+    help="Orders this long before contact count; each window is tested (repeatable, Bonferroni over them).",
+)
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="False-discovery level (BH).")
 @click.option("--min-victims", type=int, default=2, show_default=True, help="Fewest victims of a suspect.")
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
@@ -209,7 +215,7 @@ def leaks(
     case_dir: Path,
     orders: Path,
     alerts: Path | None,
-    window: str,
+    window: tuple[str, ...],
     alpha: float,
     min_victims: int,
     out: Path | None,
@@ -228,7 +234,9 @@ def leaks(
         case_dir,
         orders,
         alerts=alerts,
-        params=LeakParams(window_days=_days(window, "--window"), alpha=alpha, min_victims=min_victims),
+        params=LeakParams(
+            windows_days=tuple(_days(w, "--window") for w in window), alpha=alpha, min_victims=min_victims
+        ),
         out=out,
         force=force,
     )

@@ -322,6 +322,10 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
         "median_reports_to_find": statistics.median(found_all) if found_all else None,
         "median_reports_to_find_in_cluster": statistics.median(found_cluster) if found_cluster else None,
         "false_suspicions_in_replay": replay.get("_false", 0),
+        "false_ever_in_replay": replay.get("_false_ever", 0),
+        "false_ever_per_100_merchants": round(
+            100.0 * replay.get("_false_ever", 0) / max(strata.tested, 1), 4
+        ),
     }
 
 
@@ -330,46 +334,50 @@ def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: s
     the report's cluster (as linking finally groups them). A leak is found among all reports at the first report
     after which it is suspected — counted: its own reports received by then; it is found in a cluster at the
     first report after which it is that cluster's first suspect — counted: the cluster's reports by then (what
-    the investigator of that group of cases has read)."""
+    the investigator of that group of cases has read). Looking after every report is a sequence of tests: the
+    merchants that are no leak and were suspected at any look (`false_ever`) say what the looks cost."""
     cases = pq.read_table(case_dir / CASES_FILE, columns=["case_id", "person_id", "time"])
     order = np.argsort(times_to_us(cases["time"]), kind="stable")
     person = cases["person_id"].to_pylist()
     index = {v.person_id: i for i, v in enumerate(strata.victims)}
-    seen: list[int] = []
+    reports = [index[p] for p in (person[j] for j in order.tolist()) if p is not None and p in index]
+    firsts = list(dict.fromkeys(reports))  # each person at their first report
+    pooled = strata.running(firsts)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in firsts:
+        if strata.victims[i].cluster >= 0:
+            members[strata.victims[i].cluster].append(i)
+    per_cluster = {c: strata.running(idx) for c, idx in members.items()}
+    top: dict[int, list[Any]] = {}
     seen_set: set[int] = set()
-    by_cluster: dict[int, list[int]] = defaultdict(list)
     count: Counter[str] = Counter()
     in_cluster: Counter[int] = Counter()
     out: dict[str, Any] = {}
     false = 0
-    for j in order.tolist():
-        p = person[j]
-        if p is None or p not in index:
-            continue
-        leak = leak_of.get(p)
+    false_ever: set[str] = set()
+    sus: list[Any] = []
+    for i in reports:
+        leak = leak_of.get(strata.victims[i].person_id)
         if leak is not None:
             count[leak] += 1
-        i = index[p]
         c = strata.victims[i].cluster
         if c >= 0:
             in_cluster[c] += 1
         if i not in seen_set:
             seen_set.add(i)
-            seen.append(i)
+            sus = next(pooled)
             if c >= 0:
-                by_cluster[c].append(i)
-        sus = [s for s in strata.test(seen) if s.significant]
-        false += sum(1 for s in sus if s.merchant_id not in leak_ids)
+                top[c] = next(per_cluster[c])
+        wrong = [s.merchant_id for s in sus if s.merchant_id not in leak_ids]
+        false += len(wrong)
+        false_ever.update(wrong)
         for s in sus:
             if s.merchant_id in leak_ids and "reports_to_find" not in out.get(s.merchant_id, {}):
                 out.setdefault(s.merchant_id, {})["reports_to_find"] = count[s.merchant_id]
-        if c >= 0:
-            top = strata.test(by_cluster[c])
-            first = top[0] if top and top[0].significant else None
-            if first is not None and first.merchant_id in leak_ids:
-                row = out.setdefault(first.merchant_id, {})
-                row.setdefault("reports_to_find_in_cluster", in_cluster[c])
+        if c >= 0 and top[c] and top[c][0].merchant_id in leak_ids:
+            out.setdefault(top[c][0].merchant_id, {}).setdefault("reports_to_find_in_cluster", in_cluster[c])
     out["_false"] = false
+    out["_false_ever"] = len(false_ever)
     return out
 
 
@@ -468,6 +476,7 @@ def markdown(runs: Sequence[tuple[str, dict[str, Any]]], *, command: str) -> str
         ("median reports until suspected (all reports)", lambda f: _f(f["leaks"]["median_reports_to_find"], 1)),
         ("median reports until first in its cluster", lambda f: _f(f["leaks"]["median_reports_to_find_in_cluster"], 1)),
         ("false suspicions per 100 merchants (mean / max over scopes)", lambda f: f"{_f(f['leaks']['false_per_100_merchants_mean'], 3)} / {_f(f['leaks']['false_per_100_merchants_max'], 3)}"),
+        ("no leak yet suspected at some look of the replay (all reports): merchants / per 100", lambda f: f"{f['leaks'].get('false_ever_in_replay', 0)} / {_f(f['leaks'].get('false_ever_per_100_merchants'), 3)}"),
         ("merchants tested", lambda f: f"{f['leaks']['merchants_tested']:,}"),
         ("seconds (intake, trace, link, leaks)", lambda f: _f(f["seconds"], 0)),
     ]  # fmt: skip
