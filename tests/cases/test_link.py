@@ -139,6 +139,21 @@ def test_the_ledger_joins_victims_whose_money_met(case_dir: Path) -> None:
     assert {x["value"] for x in why} == {"A0000000001"}  # the ATM (terminal) links nothing
 
 
+def test_money_that_met_in_a_third_party_links_nobody(case_dir: Path, tmp_path: Path) -> None:
+    """Trace's request list (a processor, a merchant, a landlord) is no gang's account: two victims whose money
+    passed one payment processor are not linked by it."""
+    import shutil
+
+    trace = tmp_path / "trace"
+    shutil.copytree(case_dir / "trace", trace)
+    (trace / "request_records.csv").write_text(
+        "account_id,kind,city,why\nA0000000001,payment_processor,成都,kind\n", encoding="utf-8"
+    )
+    label, res = _clusters(case_dir, trace_out=trace)
+    assert label["L0"] == -1 and label["L1"] == -1
+    assert not [x for x in res.links.to_pylist() if x["kind"] == "account"]  # type: ignore[attr-defined]
+
+
 def test_the_same_reporter_about_one_contact(case_dir: Path) -> None:
     label, _ = _clusters(case_dir)
     assert label["D0"] == label["D1"] != -1

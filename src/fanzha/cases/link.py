@@ -233,7 +233,9 @@ def connect(
 
 def read_flows(trace_out: str | Path) -> pa.Table:
     """(victim_id, account_id) of the accounts each victim's money reached (not the cash-out points), from the
-    output folder of `fanzha trace` (flows.parquet, else flows.csv)."""
+    output folder of `fanzha trace` (flows.parquet, else flows.csv). The third parties trace recognised (its
+    `request_records.csv`: payment processors, merchants, landlords …) are left out: that two victims' money passed
+    one processor says nothing about who took it."""
     d = Path(trace_out)
     p = d / "flows.parquet" if (d / "flows.parquet").is_file() else d / "flows.csv"
     if not p.is_file():
@@ -255,12 +257,35 @@ def read_flows(trace_out: str | Path) -> pa.Table:
         raise InputError("E822", where=str(p), columns=missing)
     con = duckdb.connect()
     con.register("f", table)
-    where = "WHERE NOT coalesce(CAST(terminal AS BOOLEAN), false)" if "terminal" in table.column_names else ""
+    conditions = (
+        ["NOT coalesce(CAST(terminal AS BOOLEAN), false)"] if "terminal" in table.column_names else []
+    )
+    third = _third_parties(d)
+    if third is not None:
+        con.register("third", third)
+        conditions.append("CAST(dst AS VARCHAR) NOT IN (SELECT account_id FROM third)")
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     out = con.sql(
         f"SELECT DISTINCT CAST(victim_id AS VARCHAR) AS victim_id, CAST(dst AS VARCHAR) AS account_id FROM f {where}"
     ).to_arrow_table()
     con.close()
     return out
+
+
+def _third_parties(trace_out: Path) -> pa.Table | None:
+    """The accounts of trace's `request_records.csv` (account_id), or None when the folder has none."""
+    p = trace_out / "request_records.csv"
+    if not p.is_file():
+        return None
+    try:
+        table = pacsv.read_csv(
+            p, convert_options=pacsv.ConvertOptions(column_types={"account_id": pa.string()})
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError("E007", where=str(p), reason=str(exc).splitlines()[0]) from None
+    if "account_id" not in table.column_names:
+        raise InputError("E822", where=str(p), columns=["account_id"])
+    return table.select(["account_id"])
 
 
 # -- linking --------------------------------------------------------------------------------------------------

@@ -343,7 +343,9 @@ class CaseJobs(Jobs):
         if (orders is None) == (world is None):
             raise Refused("E922", field="orders")
         prm = LeakParams()
-        for name, value in (("window_days", window_days), ("alpha", alpha), ("min_victims", min_victims)):
+        if window_days is not None:  # one window given: only it (default: the leak test's windows)
+            prm.windows_days = (window_days,)
+        for name, value in (("alpha", alpha), ("min_victims", min_victims)):
             if value is not None:
                 setattr(prm, name, value)
         prm.validate()
@@ -373,7 +375,7 @@ class CaseJobs(Jobs):
             "link_id": link,
             "world": world,
             "orders": "world" if world is not None else "upload",
-            "window_days": prm.window_days,
+            "windows_days": list(prm.windows_days),
             "alpha": prm.alpha,
             "min_victims": prm.min_victims,
         }
@@ -393,7 +395,9 @@ class CaseJobs(Jobs):
             return {"cases": params["cases"], "clusters": len(details), **_ints(result.summary)}
         case_dir = Path(self.row(params["link_id"]).folder) / "out" / CASE_DIR
         prm = LeakParams(
-            window_days=params["window_days"], alpha=params["alpha"], min_victims=params["min_victims"]
+            windows_days=tuple(params["windows_days"]),
+            alpha=params["alpha"],
+            min_victims=params["min_victims"],
         )
         run = run_leaks(case_dir, params["orders_path"], params=prm, out=folder / "out")
         return {k: v for k, v in run.summary.items() if k != "scopes"} | {
