@@ -16,9 +16,9 @@ def test_generate_check_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, stdout, _ = run(
         ["sim", "--people", "300", "--days", "6", "--seed", "3", "--out", str(out), "--quiet"], capsys
     )
-    assert code == 0 and "transfers" in stdout
+    assert code == 0 and "笔转账" in stdout
     code, stdout, err = run(["sim", "--check", str(out)], capsys)
-    assert code == 0 and stdout == "" and "ok" in err
+    assert code == 0 and stdout == "" and "是有效的模拟世界" in err
     code, stdout, _ = run(["sim", "--stats", str(out)], capsys)
     assert code == 0 and "Loss per variant" in stdout
     code, stdout, _ = run(["sim", "--stats", str(out), "--json"], capsys)
