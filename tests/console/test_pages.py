@@ -289,6 +289,39 @@ def test_the_queue_stream_sends_revisions(console: Console) -> None:
     assert "event: revision" in frames and re.search(r'"alert_id":"AL', frames[-1])
 
 
+def test_cases_filed_through_the_service_are_on_the_page(console: Console) -> None:
+    """报送的案件: the cases the centre stored (POST /v1/cases/reports) listed newest first with their variant,
+    loss and identifiers named in the reader's language, and their cluster once a linking job is done."""
+    from fanzha.centre.cases import case_id_of
+
+    centre = console.app.state.centre
+    qq, card = "2846135790", "6222021234567890128"
+    rows = [
+        {"report_id": "R1", "time": "2024-03-04T10:00:00+08:00",
+         "text": f"自称淘宝客服说面膜有质量问题要三倍赔偿，让我加QQ {qq}，我转了3000元到卡号{card}。"},
+        {"report_id": "R2", "time": "2024-03-05T11:00:00+08:00",
+         "text": f"对方自称快递客服说包裹丢了要理赔，加了QQ {qq}，让我转了5000元到卡号{card}。"},
+    ]  # fmt: skip
+    assert centre.cases.take(LOCAL, rows=rows)["accepted"] == 2
+    c1, c2 = case_id_of("R1"), case_id_of("R2")
+    inv = console.client("investigator")
+
+    def section() -> str:
+        html = inv.get("/cases?lang=zh").text
+        start = html.index('id="stored-title"')
+        return html[start : html.index("</table>", start)]
+
+    before = section()
+    assert "共 2 起" in before and before.index(c2) < before.index(c1)  # newest first
+    assert f"QQ号 {qq}" in before and "3,000.00" in before and "5,000.00" in before
+    assert before.count("<td>—</td>") == 2  # no linking job done yet
+    centre.cases.jobs.submit_link(LOCAL)
+    centre.cases.jobs.wait()
+    after = section()
+    assert after.count("<td>#0</td>") == 2  # one QQ number and one card: one cluster
+    _error(console.client("operator").get("/cases"), "E903", 403, "")
+
+
 def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
     """案件: a stored world's reports filed as cases through the centre (fanzha.cases), on both stores; refused to
     an operator; a world that is not stored is a coded error on the page."""

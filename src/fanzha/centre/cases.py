@@ -411,6 +411,14 @@ class CaseJobs(Jobs):
         rows = self.rows(1, kind="link", status="done")
         return str(rows[0].id) if rows else None
 
+    def cluster_map(self) -> dict[str, int] | None:
+        """case_id → its cluster in the latest link job done (a case linked to nothing is absent); None without
+        a link job done."""
+        link = self.latest_link()
+        if link is None:
+            return None
+        return {m["case_id"]: int(cl["cluster"]) for cl in self._details(link) for m in cl["members"]}
+
     def cluster_of(self, case_id: str) -> dict[str, Any] | None:
         """The case's cluster in the latest link job done (`link_id`, `cluster`: -1 when linked to nothing)."""
         link = self.latest_link()

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from fanzha.centre.cases import CaseFilter
 from fanzha.centre.traces import freeze_csv, freeze_html
 from fanzha.console import views
 from fanzha.console.web import CSP, ConsoleRoute, Ctx, context, finish, json_response, page, respond
@@ -201,11 +202,20 @@ def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
     ctx.require_user()
     from fanzha.centre.coded import coded
 
+    stored = ctx.centre.cases.page(ctx.actor, CaseFilter(), limit=50)  # the cases filed through the service
+    clusters = ctx.centre.cases.jobs.cluster_map()
+    for c in stored["items"]:
+        c["time"] = str(c["time"] or "")[:16].replace("T", " ")
+        c["loss_yuan"] = float(c["loss"] or 0)
+        c["cluster"] = None if clusters is None else clusters.get(c["case_id"], -1)
+        c["keys"] = [f"{_kind_name(ctx, i['kind'])} {i['text']}" for i in c["identifiers"][:4]]
+    _name_variants(ctx, stored["items"])
     worlds = ctx.centre.cases.worlds()
     chosen = world if world is not None else (worlds[0] if worlds else "")
-    data: dict[str, Any] = {"page": "cases", "worlds": worlds, "world": chosen, "filed": None, "error": None}
+    data: dict[str, Any] = {
+        "page": "cases", "worlds": worlds, "world": chosen, "filed": None, "error": None, "stored": stored,
+    }  # fmt: skip
     if not chosen:
-        ctx.centre.audit.require(ctx.actor, "cases", "cases.read", resource="cases")
         return page(ctx, "cases.html", data)
     try:
         filed = ctx.centre.cases.of_world(ctx.actor, chosen)
@@ -214,16 +224,30 @@ def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
             raise
         data["error"] = coded(err, ctx.lang)
         return page(ctx, "cases.html", data, ctx.status_of(err))
-    names = ctx.centre.alerts.rules.variant_names
     for c in filed["cases"]:
         c["time"] = _local(c["time_us"])
-        name = names.get(c["variant"]) if c["variant"] else None
-        c["variant_name"] = name.get(ctx.lang) if name is not None else (c["variant"] or "—")
         c["loss_yuan"] = c["loss_fen"] / 100
+    _name_variants(ctx, filed["cases"])
     for cl in filed["clusters"]:
         cl["first_time"], cl["last_time"] = _local(cl["first"]), _local(cl["last"])
     data["filed"] = filed
     return page(ctx, "cases.html", data)
+
+
+def _name_variants(ctx: Ctx, cases: list[dict[str, Any]]) -> None:
+    """Each case's `variant_name` in the reader's language (its id when the rules do not name it; — for none)."""
+    names = ctx.centre.alerts.rules.variant_names
+    for c in cases:
+        name = names.get(c["variant"]) if c["variant"] else None
+        c["variant_name"] = name.get(ctx.lang) if name is not None else (c["variant"] or "—")
+
+
+def _kind_name(ctx: Ctx, kind: str) -> str:
+    """An identifier kind as the reader names it (银行卡, QQ号 …), or the kind itself when the catalogue has none."""
+    try:
+        return ctx.msg(f"entity.{kind}")
+    except KeyError:
+        return kind
 
 
 def _local(t_us: int | None) -> str:
