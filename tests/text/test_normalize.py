@@ -34,6 +34,10 @@ NORM = DETECTOR.compiled.normalizer
         ("一一照做", "一一照做"),
         ("退🌹款", "退款"),
         ("验*证*码", "验证码"),
+        # the heart is a separator and also a spelling of 信 (v❤, 微❤): both readings give 微信
+        ("加v❤好友", "加微信好友"),
+        ("微❤信", "微信"),
+        ("V❤x", "微信x"),  # hypothesis: once gave "vx", twice "微信"
     ],
 )
 def test_evasions_are_undone(raw: str, expected: str) -> None:

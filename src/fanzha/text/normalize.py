@@ -169,6 +169,11 @@ def _digits(run: str) -> str:
     return "".join(_CN_DIGIT_VALUE[c] for c in run)
 
 
+#: passes of the spelling and separator stages at most (each pass after the first runs only when the one before
+#: changed the text; two are enough for any text seen, the bound keeps a pathological one finite)
+_MAX_PASSES = 4
+
+
 class Normalizer:
     """Normalises text for matching; built from the evasive-spelling table of the knowledge base."""
 
@@ -196,6 +201,10 @@ class Normalizer:
                     body = "(?<![a-z])" + body
                 if key[-1].isascii() and key[-1].isalpha():
                     body = body + "(?![a-z])"
+                # A variant holding a separator character (v❤, 微❤: the heart for 信) is not itself when the
+                # character it stands for follows (微❤信 is 微信 with a heart inserted).
+                if _SEP_CHAR_RE.search(key):
+                    body = body + f"(?!{sep}{re.escape(target[-1])})"
                 alternatives.append((key, body))
         alternatives.sort(key=lambda kv: -len(kv[0]))
         if alternatives:
@@ -210,7 +219,7 @@ class Normalizer:
 
     def _spelling_target(self, matched: str) -> str:
         key = _SEP_CHAR_RE.sub("", matched)
-        return self._spellings.get(key, matched)
+        return self._spellings.get(key) or self._spellings.get(matched, matched)
 
     def normalize(self, text: str) -> Normalized:
         """Normalise `text`; the result maps every character back to `text`."""
@@ -218,14 +227,29 @@ class Normalizer:
         # starts[i] / ends[i]: the span of `text` that character i of `current` came from (None: identity).
         starts: Sequence[int] | None = None
         ends: Sequence[int] | None = None
-        stages: list[tuple[re.Pattern[str], Callable[[str], str] | None]] = [(_ZERO_WIDTH_RE, None)]
+        spelling: list[tuple[re.Pattern[str], Callable[[str], str] | None]] = []
         if self._spelling_re is not None:
-            stages.append((self._spelling_re, self._spelling_target))
-        stages += [(_SEP_RE, None), (_CN_DIGIT_RUN_RE, _digits)]
-        for pattern, replace in stages:
-            current, firsts, lasts = _substitute(current, pattern, replace)
-            if firsts is None or lasts is None:
-                continue
+            spelling.append((self._spelling_re, self._spelling_target))
+        # Removing separators can make a spelling (v❤x: the heart is a separator and also a spelling of 信, so the
+        # first pass reads v❤ and leaves vx behind): the spellings run again until they change nothing, so that
+        # normalising twice gives what normalising once gave.
+        stages = [(_ZERO_WIDTH_RE, None), *spelling, (_SEP_RE, None)]
+        for _ in range(_MAX_PASSES):
+            changed = False
+            for pattern, replace in stages:
+                current, firsts, lasts = _substitute(current, pattern, replace)
+                if firsts is None or lasts is None:
+                    continue
+                changed = True
+                if starts is None or ends is None:
+                    starts, ends = range(len(text)), range(1, len(text) + 1)
+                starts = list(map(starts.__getitem__, firsts))
+                ends = list(map(ends.__getitem__, lasts))
+            if not changed or not spelling:
+                break
+            stages = [*spelling, (_SEP_RE, None)]
+        current, firsts, lasts = _substitute(current, _CN_DIGIT_RUN_RE, _digits)
+        if firsts is not None and lasts is not None:
             if starts is None or ends is None:
                 starts, ends = range(len(text)), range(1, len(text) + 1)
             starts = list(map(starts.__getitem__, firsts))
