@@ -347,3 +347,15 @@ def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
     assert [(x.resource_id, x.outcome) for x in log][:1] == [("city", "ok")]
     _error(console.client("operator").get("/cases"), "E903", 403, "")
     _error(inv.get("/cases?world=atlantis&lang=zh"), "E918", 404, "没有这个已存的模拟世界")
+
+
+def test_a_linking_keys_kind_is_named_for_the_reader() -> None:
+    """A cluster's tying keys include partial numbers (`partial:bank_card`) and could include kinds the catalogue
+    does not name: the page names what it can and never fails on the rest (was: a KeyError, a 500)."""
+    from types import SimpleNamespace
+
+    from fanzha.console.pages_investigate import _kind_name
+
+    ctx = SimpleNamespace(msg=lambda key: t(key, "zh"))
+    names = [_kind_name(ctx, k) for k in ("bank_card", "partial:bank_card", "person", "unheard_of")]  # type: ignore[arg-type]
+    assert names == [t("entity.bank_card"), t("entity.partial_number"), t("entity.person"), "unheard_of"]

@@ -230,6 +230,8 @@ def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
     _name_variants(ctx, filed["cases"])
     for cl in filed["clusters"]:
         cl["first_time"], cl["last_time"] = _local(cl["first"]), _local(cl["last"])
+        for k in cl["tying"]:
+            k["name"] = _kind_name(ctx, k["kind"])
     data["filed"] = filed
     return page(ctx, "cases.html", data)
 
@@ -243,9 +245,11 @@ def _name_variants(ctx: Ctx, cases: list[dict[str, Any]]) -> None:
 
 
 def _kind_name(ctx: Ctx, kind: str) -> str:
-    """An identifier kind as the reader names it (银行卡, QQ号 …), or the kind itself when the catalogue has none."""
+    """An identifier kind as the reader names it (银行卡, QQ号 …; a linking key `partial:bank_card` is a partial
+    number), or the kind itself when the catalogue has none."""
+    key = "entity.partial_number" if kind.startswith("partial:") else f"entity.{kind}"
     try:
-        return ctx.msg(f"entity.{kind}")
+        return ctx.msg(key)
     except KeyError:
         return kind
 
