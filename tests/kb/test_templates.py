@@ -70,9 +70,9 @@ def test_templates_are_read_when_a_generator_asks_not_at_start_up() -> None:
 
 
 def test_required_lists_what_the_sim_asks_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fanzha.kb.templates import SCAM_VARIANTS
     from fanzha.sim import simulate
     from fanzha.sim.config import preset
-    from fanzha.sim.world import SCAM_VARIANTS
 
     asked: dict[str, set[str]] = {"world.scam": set(), "world.benign": set()}
     scam, benign = tt.TextBank.scam, tt.TextBank.benign

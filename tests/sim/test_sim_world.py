@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from simworlds import TINY
 
 from fanzha.kb.loader import default_kb
+from fanzha.kb.templates import SCAM_VARIANTS
 from fanzha.records.arrow import decimal_to_fen, times_to_us
 from fanzha.records.kinds import MESSAGE_KINDS
 from fanzha.records.schema import EVENT_KINDS, FILES
 from fanzha.sim.config import PRESETS
 from fanzha.sim.generate import SimResult, simulate
 from fanzha.sim.validate import check_world
-from fanzha.sim.world import SCAM_VARIANTS
 
 
 def _digest(root: Path) -> dict[str, str]:

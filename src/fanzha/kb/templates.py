@@ -142,8 +142,8 @@ COMPOSERS: tuple[str, ...] = (
     "polite_letter",
 )
 
-#: The variants of a sim campaign (`fanzha.sim.world.SCAM_VARIANTS`): each has a contact move and a report pretext.
-_VARIANTS = (
+#: The variants of a sim campaign (the sim draws from these): each has a contact move and a report pretext.
+SCAM_VARIANTS: tuple[str, ...] = (
     "quality_refund",
     "lost_parcel",
     "membership_cancel",
@@ -156,7 +156,7 @@ _VARIANTS = (
 #: refusals), by table: ``file.table``.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "world.scam": (
-        *(f"contact.{v}" for v in _VARIANTS),
+        *(f"contact.{v}" for v in SCAM_VARIANTS),
         "move.add_qq",
         "move.add_wechat",
         "move.meeting",
@@ -213,7 +213,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "bank_debit",
         "thanks",
     ),
-    "reports.pretext": _VARIANTS,
+    "reports.pretext": SCAM_VARIANTS,
     "reports.steps": ("app", "meeting", "loan", "test"),
     "reports.contact": ("call", "sms", "wechat", "app"),
     "reports.ids": (

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from fanzha.errors import InputError
+from fanzha.kb.templates import SCAM_VARIANTS
 from fanzha.progress import Progress, silent
 from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
 from fanzha.records.outputs import atomic_dir
@@ -53,7 +54,7 @@ from fanzha.sim.output import Writers
 from fanzha.sim.reports import Draft, campaign_reports, unrelated_reports
 from fanzha.sim.scam import DOUBT, LOSS, Campaign, Ev, Seeds, Tx, plan_campaign
 from fanzha.sim.texts import TextBank
-from fanzha.sim.world import ROLE_KIND, SCAM_VARIANTS, Gang, World
+from fanzha.sim.world import ROLE_KIND, Gang, World
 
 HOUR = 3600 * US_PER_SECOND
 _CHANNEL_NAMES = pa.array(list(CHANNELS), pa.string())

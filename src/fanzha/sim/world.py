@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from fanzha.kb.templates import SCAM_VARIANTS
 from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
 from fanzha.records.schema import ACCOUNTS, CONTACTS, DEVICES, MERCHANTS, PEOPLE
 from fanzha.records.units import US_PER_DAY, us_of
@@ -30,14 +31,6 @@ I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
 BIG = 10**15  # fen in a source account: ten trillion yuan, never exhausted
-SCAM_VARIANTS: tuple[str, ...] = (
-    "quality_refund",
-    "lost_parcel",
-    "membership_cancel",
-    "credit_repair",
-    "reserve_fund",
-    "tax_refund",
-)
 N_CONTACTS = 4
 
 
