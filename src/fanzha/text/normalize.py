@@ -169,8 +169,8 @@ def _digits(run: str) -> str:
     return "".join(_CN_DIGIT_VALUE[c] for c in run)
 
 
-#: passes of the spelling and separator stages at most (each pass after the first runs only when the one before
-#: changed the text; two are enough for any text seen, the bound keeps a pathological one finite)
+#: passes of the spelling and separator stages after the first, at most (a pass runs only when the spellings still
+#: change the text; one is enough for any text seen, the bound keeps a pathological one finite)
 _MAX_PASSES = 4
 
 
@@ -227,33 +227,32 @@ class Normalizer:
         # starts[i] / ends[i]: the span of `text` that character i of `current` came from (None: identity).
         starts: Sequence[int] | None = None
         ends: Sequence[int] | None = None
-        spelling: list[tuple[re.Pattern[str], Callable[[str], str] | None]] = []
-        if self._spelling_re is not None:
-            spelling.append((self._spelling_re, self._spelling_target))
-        # Removing separators can make a spelling (v❤x: the heart is a separator and also a spelling of 信, so the
-        # first pass reads v❤ and leaves vx behind): the spellings run again until they change nothing, so that
-        # normalising twice gives what normalising once gave.
-        stages = [(_ZERO_WIDTH_RE, None), *spelling, (_SEP_RE, None)]
-        for _ in range(_MAX_PASSES):
-            changed = False
-            for pattern, replace in stages:
-                current, firsts, lasts = _substitute(current, pattern, replace)
-                if firsts is None or lasts is None:
-                    continue
-                changed = True
-                if starts is None or ends is None:
-                    starts, ends = range(len(text)), range(1, len(text) + 1)
-                starts = list(map(starts.__getitem__, firsts))
-                ends = list(map(ends.__getitem__, lasts))
-            if not changed or not spelling:
-                break
-            stages = [*spelling, (_SEP_RE, None)]
-        current, firsts, lasts = _substitute(current, _CN_DIGIT_RUN_RE, _digits)
-        if firsts is not None and lasts is not None:
+
+        def stage(pattern: re.Pattern[str], replace: Callable[[str], str] | None = None) -> bool:
+            """Apply one stage to `current`, carrying the map back to `text`; whether it changed anything."""
+            nonlocal current, starts, ends
+            current, firsts, lasts = _substitute(current, pattern, replace)
+            if firsts is None or lasts is None:
+                return False
             if starts is None or ends is None:
                 starts, ends = range(len(text)), range(1, len(text) + 1)
             starts = list(map(starts.__getitem__, firsts))
             ends = list(map(ends.__getitem__, lasts))
+            return True
+
+        stage(_ZERO_WIDTH_RE)
+        spelling = self._spelling_re
+        if spelling is not None:
+            stage(spelling, self._spelling_target)
+        stage(_SEP_RE)
+        # Removing separators can make a spelling (v❤x: the heart is a separator and also a spelling of 信, so the
+        # first pass reads v❤ and leaves vx behind): the spellings run again, and the separators after them, until
+        # they change nothing, so that normalising twice gives what normalising once gave.
+        for _ in range(_MAX_PASSES):
+            if spelling is None or not stage(spelling, self._spelling_target):
+                break
+            stage(_SEP_RE)
+        stage(_CN_DIGIT_RUN_RE, _digits)
         if starts is None or ends is None:
             return Normalized(text, current)
         return Normalized(text, current, tuple(starts), tuple(ends))
