@@ -195,8 +195,16 @@ def test_operator_citizen_investigator_and_a_refusal(
         trace_path = inv.page.url[len(base) :]
         inv.go("/traces")
         inv.shot("traces")
+        reports = [  # two reports filed through the service, as a station's system would send them
+            {"report_id": "110-2024-0311", "time": "2024-03-11T21:40:00+08:00",
+             "text": "自称淘宝客服说我买的面膜有质量问题要三倍赔偿，让我加QQ 2846135790，我转了3000元到卡号6222021234567890128。"},
+            {"report_id": "110-2024-0312", "time": "2024-03-12T10:05:00+08:00",
+             "text": "对方自称快递客服说包裹丢了要理赔，也让我加QQ 2846135790，我转了5000元。"},
+        ]  # fmt: skip
+        live_server.app.state.centre.cases.take(LOCAL, rows=reports)
         inv.go("/cases")
         assert inv.page.locator("table.cases tbody tr details").count() >= 1
+        assert inv.page.locator("table.stored-cases tbody tr").count() == 2
         inv.shot("cases")
 
     # -- the investigator's pages, and a refusal, at a phone's width -----------------------------------------
