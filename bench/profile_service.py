@@ -9,7 +9,12 @@ the ASGI app without sockets beside the detector alone, and `/v1/events`' ingest
   check scope), then as many `Checker.one` calls; the minimum and the median over `--rounds` of each, and their
   difference (what the HTTP layers above the detector cost; uvicorn's own share is not in it).
 - events: the world's events in batches of 500 through `centre.live.ingest`, with `time.process_time` around each
-  part (validation, the known-ids lookup, the insert, the engine, the revisions, the audit, the commits).
+  part (validation, the known-ids lookup, the insert, the engine, the revisions, the audit, the commits), and the
+  cyclic garbage collector's time during the ingest (`gc.callbacks`; it overlaps the parts it interrupted),
+  with its longest pause.
+
+The centre is warmed up as `fanzha serve` warms it (`Centre.warm_up`: the detector loaded, the start-up heap frozen
+out of the collector's reach); `--no-warm-up` measures without it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import shutil
 import statistics
@@ -137,6 +143,16 @@ def ingest_cpu(
         (sa_base.Connection, "_commit_impl", "commits"),
     ):
         timed(owner, name, label)
+    pauses: list[float] = []
+    started = [0.0]
+
+    def collector(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            pauses.append(time.process_time() - started[0])
+
+    gc.callbacks.append(collector)
     sink: Callable[..., Any] = centre.live.sink
     timed(centre.live, "sink", "revisions (with their insert)")
     bodies = [orjson.dumps({"events": events[i : i + 500]}) for i in range(0, len(events), 500)]
@@ -154,6 +170,7 @@ def ingest_cpu(
         spent["JSON out"] += time.process_time() - t
         revisions += result.revisions
     total = time.process_time() - t0
+    gc.callbacks.remove(collector)
     if prof is not None:
         prof.disable()
     for owner, name, f in undo:
@@ -165,6 +182,11 @@ def ingest_cpu(
         "revisions": revisions,
         "cpu_us_per_event": round(total / n * 1e6, 1),
         "parts_us_per_event": {k: round(v / n * 1e6, 1) for k, v in spent.most_common()},
+        "garbage_collector": {
+            "us_per_event": round(sum(pauses) / n * 1e6, 1),
+            "collections": len(pauses),
+            "longest_ms": round(max(pauses, default=0.0) * 1000, 1),
+        },
     }
 
 
@@ -175,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--profile", type=Path, default=None, help="also write cProfile dumps (CPU time) here")
     ap.add_argument("--out", type=Path, default=None, help="write the figures as JSON")
+    ap.add_argument(
+        "--no-warm-up", dest="warm_up", action="store_false", help="leave out Centre.warm_up (as before it)"
+    )
     a = ap.parse_args(argv)
     from fanzha.centre import Centre, Settings
     from fanzha.centre.access import Actor
@@ -188,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(db=db, data_dir=tmp)
         centre = Centre(settings)
         centre.start()
+        if a.warm_up:
+            centre.warm_up()
         app = create_app(settings, centre=centre)
         app.state.centre = centre
         profs = {k: cProfile.Profile(time.process_time) if a.profile else None for k in ("check", "ingest")}

@@ -212,3 +212,16 @@ def test_nothing_happens_for_an_ordinary_day(centre: Centre) -> None:
     res = centre.live.ingest(LOCAL, ordinary(), "zh")
     assert res.accepted == 2 and res.revisions == 0
     assert centre.alerts.queue(LOCAL, QueueFilter())["total"] == 0
+
+
+def test_warm_up_loads_the_detector_and_freezes_the_start_up_heap(centre: Centre) -> None:
+    """A server's start: the check's detector is built before the first request, and what start-up built is out
+    of the collector's reach (a full collection walked it inside a request: docs/service.md)."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    try:
+        centre.warm_up()
+        assert centre._checker is not None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this test process goes on to build other centres

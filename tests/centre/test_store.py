@@ -3,6 +3,9 @@ running them again changes nothing."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -28,3 +31,39 @@ def test_database_urls() -> None:
     with pytest.raises(InputError) as exc:
         database_url("mysql://root:secret@db/x")
     assert exc.value.code == "E914" and "secret" not in exc.value.render("en")
+
+
+def test_a_server_store_checkpoints_the_log_from_its_own_thread(tmp_path: Path) -> None:
+    """With SQLite's own checkpoint off, the rows reach the database file only through the background thread
+    (a request's commit no longer copies the log back); `close` stops the thread."""
+    from sqlalchemy import event, text
+
+    store = Store(f"sqlite:///{tmp_path / 'c.db'}")
+    event.listen(store.engine, "connect", lambda conn, _: conn.execute("PRAGMA wal_autocheckpoint=0"))
+    store.migrate()
+    assert (
+        store.checkpoint() is not None
+    )  # the schema into the file: from here on only the rows below grow it
+    size = (tmp_path / "c.db").stat().st_size
+    with store.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x TEXT)"))
+        conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "行" * 1000} for _ in range(500)])
+    assert (tmp_path / "c.db").stat().st_size == size  # still only in the log
+    store.start_checkpoints(every=0.01)
+    thread = store._checkpoints
+    assert thread is not None and thread.is_alive()
+    for _ in range(2_000):  # a bounded wait for the thread, not a timing assertion
+        if (tmp_path / "c.db").stat().st_size > size:
+            break
+        time.sleep(0.005)
+    assert (tmp_path / "c.db").stat().st_size > size
+    store.close()
+    assert not thread.is_alive()
+
+
+def test_postgresql_has_no_log_to_checkpoint(db_url: str) -> None:
+    store = Store(db_url)
+    store.start_checkpoints()
+    assert (store.checkpoint() is None) == db_url.startswith("postgresql")
+    assert store._checkpoints is None or not db_url.startswith("postgresql")
+    store.close()

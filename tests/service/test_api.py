@@ -324,6 +324,32 @@ def test_an_event_sent_twice_in_one_batch_is_stored_once(api: Api) -> None:
         assert conn.scalar(select(func.count()).select_from(EventRow)) == 2
 
 
+def test_a_batch_of_stored_and_new_events_marks_each_row(api: Api) -> None:
+    """The insert counts the rows it wrote; when some ids were stored before, the rows of this batch's insert are
+    the new ones (the lookup runs only then)."""
+    from sqlalchemy import select
+
+    from fanzha.centre.models import EventRow
+
+    a, b, c = victim()[:3]
+    api.client.post("/v1/events", json={"events": [a, b]}, headers=api.auth("key:events"))
+    r = api.client.post("/v1/events", json={"events": [b, c, a, c]}, headers=api.auth("key:events"))
+    body = r.json()
+    assert r.status_code == 202 and [x["status"] for x in body["rows"]] == [
+        "duplicate",
+        "accepted",
+        "duplicate",
+        "duplicate",
+    ]
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 3, 0)
+    centre = api.client.app.state.centre  # type: ignore[attr-defined]
+    with centre.store.engine.connect() as conn:
+        batches = dict(conn.execute(select(EventRow.event_id, EventRow.batch)).all())
+    assert (
+        batches == {a["event_id"]: 1, b["event_id"]: 1, c["event_id"]: body["batch"]} and body["batch"] == 2
+    )
+
+
 def test_every_route_is_in_the_api_table_of_docs_service_md(api: Api) -> None:
     """docs/service.md lists every route: spelled out (path parameters as `{id}` or any name), or — the table's
     shorthand — `/last` beside its parent's path."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from fanzha.centre.access import Actor, Refused
 from fanzha.centre.audit import AuditLog
@@ -41,8 +41,10 @@ log = logging.getLogger("fanzha.centre")
 MAX_ID = 200
 MAX_KIND = 64
 
-#: which of a batch's event ids are stored already (one statement, compiled once)
-KNOWN = select(EventRow.event_id).where(EventRow.event_id.in_(bindparam("ids", expanding=True)))
+#: a batch's event ids as stored, with the batch that stored each (one statement, compiled once)
+STORED = select(EventRow.event_id, EventRow.batch).where(
+    EventRow.event_id.in_(bindparam("ids", expanding=True))
+)
 
 Revisions = list[dict[str, Any]]
 #: what the centre does with the revisions of a batch: write them (in the session given) and return the
@@ -228,33 +230,17 @@ class LiveWarn:
         with self.lock:
             if self.broken:
                 self._replay()
-            known = self._known([r.event_id for _, r in valid])
-            new: list[tuple[int, Raw]] = []
+            batch = self.batch_no + 1
+            now = self.now_us()
+            first: list[tuple[int, Raw]] = []  # each event id's first row in this batch
+            seen: set[str] = set()
             for i, raw in valid:
-                if raw.event_id in known:
+                if raw.event_id in seen:
                     result.duplicates += 1
                     out[i] = {"row": i, "event_id": raw.event_id, "status": "duplicate"}
                     continue
-                known.add(raw.event_id)
-                new.append((i, raw))
-                out[i] = {"row": i, "event_id": raw.event_id, "status": "accepted"}
-            result.accepted = len(new)
-            audit = self.audit.row(
-                actor,
-                "events.ingest",
-                resource="events",
-                detail={"accepted": len(new), "duplicates": result.duplicates, "rejected": rejected},
-            )
-            if not new:
-                self.audit.record(
-                    actor,
-                    "events.ingest",
-                    resource="events",
-                    detail={"accepted": 0, "duplicates": result.duplicates, "rejected": rejected},
-                )
-                return result
-            batch = self.batch_no + 1
-            now = self.now_us()
+                seen.add(raw.event_id)
+                first.append((i, raw))
             rows = [
                 {
                     "event_id": r.event_id,
@@ -267,11 +253,27 @@ class LiveWarn:
                     "received_us": now,
                     "source": source[:MAX_ID],
                 }
-                for _, r in new
+                for _, r in first
             ]
             with self.store.engine.begin() as conn:  # durable before anything else happens to them
-                self.store.insert_ignore(conn, EventRow.__table__, rows, ["event_id"])  # type: ignore[arg-type]
-                self.audit.write(conn, [audit])
+                inserted = self.store.insert_ignore(conn, EventRow.__table__, rows, ["event_id"])  # type: ignore[arg-type]
+                if inserted == len(first):  # the common case: no id was stored before, no lookup needed
+                    new = first
+                else:  # some were: the new ones are those this batch's insert wrote
+                    mine = self._written_by(conn, [r.event_id for _, r in first], batch)
+                    new = [(i, r) for i, r in first if r.event_id in mine]
+                fresh = {r.event_id for _, r in new} if len(new) < len(first) else seen
+                for i, raw in first:
+                    status = "accepted" if raw.event_id in fresh else "duplicate"
+                    out[i] = {"row": i, "event_id": raw.event_id, "status": status}
+                result.accepted = len(new)
+                result.duplicates += len(first) - len(new)
+                detail = {"accepted": len(new), "duplicates": result.duplicates, "rejected": rejected}
+                self.audit.write(
+                    conn, [self.audit.row(actor, "events.ingest", resource="events", detail=detail)]
+                )
+            if not new:
+                return result
             self.batch_no = batch
             result.batch = batch
             kept: list[Rejected] = []
@@ -302,11 +304,12 @@ class LiveWarn:
         result.revisions = len(published)
         return result
 
-    def _known(self, ids: list[str]) -> set[str]:
+    @staticmethod
+    def _written_by(conn: Connection, ids: list[str], batch: int) -> set[str]:
+        """Which of `ids` the insert of `batch` wrote (the others were stored by an earlier batch)."""
         found: set[str] = set()
-        with self.store.engine.connect() as conn:
-            for k in range(0, len(ids), 900):
-                found.update(conn.scalars(KNOWN, {"ids": ids[k : k + 900]}))
+        for k in range(0, len(ids), 900):
+            found.update(eid for eid, b in conn.execute(STORED, {"ids": ids[k : k + 900]}) if b == batch)
         return found
 
     def _mark_kept(self, kept: list[Rejected]) -> None:

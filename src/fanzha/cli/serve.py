@@ -129,6 +129,7 @@ def serve(
         first = centre.ensure_admin()
         if first is not None:
             say("cli.serve_first_start", err=True, password=first)
+    centre.warm_up()
     click.echo(f"http://{host}:{port}/docs", err=True)
     app = create_app(settings, centre=centre, on_start=on_start)
     try:
