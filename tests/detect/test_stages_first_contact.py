@@ -163,3 +163,16 @@ def test_official_contacts_name_their_sources() -> None:
     assert all(o.sources for o in KB.official)
     numbers = [n for o in KB.official for n in o.hotlines]
     assert "950618" in numbers and "95338" in numbers and len(numbers) == len(set(numbers))
+
+
+def test_a_victim_relaying_the_membership_claim_is_the_scam_with_the_model_fused() -> None:
+    """A victim's account: "posing as JD, said I had opened a membership that will be charged, had me install
+    Tencent Meeting and share the screen". The relayed claim (说我开通了会员要扣费) is the membership pretext, firm
+    evidence; before it was read, the shipped model (never trained on the wording) took the rules' 0.88 to a
+    safe 0.38 — with the advice to stop everything beside it."""
+    detector = Detector()
+    v = detector.analyze("自称京东客服说我开通了会员要扣费，让我下载腾讯会议共享屏幕")
+    assert v.label == "scam" and v.variant == "membership_cancel" and v.stage == 3
+    assert "ecs.membership_mistake" in {f.indicator for f in v.findings}
+    own = detector.analyze("我开通了会员，每月扣费15元，想问问怎么关掉。")
+    assert own.label == "safe"
