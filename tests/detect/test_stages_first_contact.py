@@ -176,3 +176,13 @@ def test_a_victim_relaying_the_membership_claim_is_the_scam_with_the_model_fused
     assert "ecs.membership_mistake" in {f.indicator for f in v.findings}
     own = detector.analyze("我开通了会员，每月扣费15元，想问问怎么关掉。")
     assert own.label == "safe"
+
+
+def test_a_victims_account_of_paying_is_stage_three_and_alone_is_nothing() -> None:
+    """实施诈骗 has happened when the victim tells of paying the card they were given; the same words without the
+    scam around them are an ordinary payment."""
+    told = RULES.analyze("对方自称淘宝客服说我的快递丢了要理赔，我转了3000元到卡号6222020200112233445")
+    assert told.label != "safe" and told.stage == 3 and told.variant == "lost_parcel"
+    assert "x.victim_paid" in {f.indicator for f in told.findings}
+    alone = RULES.analyze("我转了3000元到卡号6222020200112233445")
+    assert alone.label == "safe"
