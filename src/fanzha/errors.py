@@ -144,13 +144,13 @@ def _fill(template: str, params: Mapping[str, Any], lang: str) -> str:
     return template.format(**{k: _value(v, lang) for k, v in params.items()})
 
 
-def text(code: str, lang: str | None = None, **params: Any) -> str:
+def text(code: str, lang: str | None = None, /, **params: Any) -> str:
     """The message of `code` in `lang` (default: the process default language), filled with `params`."""
     lang = lang or default_lang()
     return _fill(entry(code).template(lang), params, lang)
 
 
-def hint_text(code: str, lang: str | None = None, **params: Any) -> str | None:
+def hint_text(code: str, lang: str | None = None, /, **params: Any) -> str | None:
     """The hint of `code` in `lang`, or None (none in the catalogue, or a param it names is empty)."""
     e = entry(code)
     if e.hint is None or any(_empty(params.get(name)) for name in placeholders(e.hint["en"])):

@@ -84,3 +84,33 @@ def test_the_demo_city_fills_the_registry_and_alerts_arrive_live(tmp_path: Path)
     assert stats.events == 36_511
     assert again.alerts.queue(LOCAL, QueueFilter(status="new"))["total"] == page["total"]
     again.close()
+
+
+@pytest.mark.slow
+def test_serve_demo_from_the_command_line_prints_working_credentials(tmp_path: Path) -> None:
+    """The README's `fanzha serve --demo`, as a person runs it: it starts, prints each demo user's password once
+    and the integrator's key (in Chinese by default), and both let one in."""
+    import re
+
+    import httpx
+
+    from fanzha.service.process import ServerProcess
+
+    server = ServerProcess(f"sqlite:///{tmp_path / 'centre.db'}", tmp_path, "--demo", "--speed", "60")
+    server.start(timeout=300)
+    try:
+        log = (tmp_path / "server.log").read_text(encoding="utf-8")
+        assert "演示账号" in log and "对接方密钥" in log, log
+        password = re.search(r"^\s+investigator\s+(\S+)$", log, re.M)
+        key = re.search(r"对接方密钥.*：(\S+)$", log, re.M)
+        assert password is not None and key is not None, log
+        login = httpx.post(
+            f"{server.base}/v1/auth/login", json={"username": "investigator", "password": password[1]}
+        )
+        assert login.status_code == 200 and login.json()["token"]
+        check = httpx.post(
+            f"{server.base}/v1/check", json={"text": "您好，我是淘宝客服"}, headers={"X-API-Key": key[1]}
+        )
+        assert check.status_code == 200 and check.json()["label"]
+    finally:
+        server.stop()

@@ -108,7 +108,7 @@ class Ctx:
     def can(self, permission: str) -> bool:
         return self.user and self.actor.principal.can(permission)
 
-    def t(self, key: str, **params: Any) -> str:
+    def t(self, key: str, /, **params: Any) -> str:
         """A console text (``console.KEY`` in the message catalogue) in the reader's language."""
         return t(f"console.{key}", self.lang, **params)
 

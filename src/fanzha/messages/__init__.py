@@ -27,7 +27,7 @@ def catalogue(lang: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def t(key: str, lang: str = "zh", **params: Any) -> str:
+def t(key: str, lang: str = "zh", /, **params: Any) -> str:
     """The text for `key` in `lang`, formatted with `params`."""
     text = catalogue(lang).get(key) or catalogue("zh")[key]
     return text.format(**params) if params else text
