@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import func, select
@@ -38,6 +38,10 @@ from fanzha.centre.settings import Settings
 from fanzha.centre.store import Store
 from fanzha.centre.traces import Traces
 from fanzha.errors import InputError
+from fanzha.records.files import mapping_from_options
+
+if TYPE_CHECKING:
+    from fanzha.cases.intake import ReportMap
 
 REPORTS = "reports.jsonl"
 ORDERS = "orders.parquet"
@@ -141,14 +145,7 @@ class Cases:
             raise Refused("E922", field="reports")
         if rows is not None and len(rows) > self.settings.max_batch:
             raise Refused("E912", max=self.settings.max_batch, count=len(rows))
-        if mapping is None:
-            cmap = ReportMap.identity()
-        elif isinstance(mapping, str):
-            cmap = ReportMap.from_text(mapping, where="mapping")
-        else:
-            cmap = ReportMap.from_dict(mapping, where="mapping")
-        if pairs:
-            cmap = cmap.with_overrides(list(pairs))
+        cmap = mapping_from_options(ReportMap.identity, _report_map, mapping, pairs)
 
         def inputs() -> Iterator[Any]:
             if rows is not None:
@@ -257,6 +254,15 @@ class Cases:
         with self.store.sessions() as s:
             q = select(CaseRow.body).order_by(CaseRow.time_us, CaseRow.case_id)
             return [orjson.loads(b) for b in s.scalars(q)]
+
+
+def _report_map(mapping: Any) -> ReportMap:
+    """A request's mapping: a mapping file's text, or its content parsed (JSON)."""
+    from fanzha.cases.intake import ReportMap
+
+    if isinstance(mapping, str):
+        return ReportMap.from_text(mapping, where="mapping")
+    return ReportMap.from_dict(mapping, where="mapping")
 
 
 def case_id_of(report_id: Any) -> str:

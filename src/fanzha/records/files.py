@@ -378,18 +378,20 @@ class ColumnMapping(Protocol):
 
 
 M = TypeVar("M", bound=ColumnMapping)
+S = TypeVar("S")
 
 
 def mapping_from_options(
     identity: Callable[[], M],
-    from_file: Callable[[Path], M],
-    mapping: Path | None,
+    load: Callable[[S], M],
+    mapping: S | None,
     maps: Sequence[str] = (),
     tz: str | None = None,
 ) -> M:
-    """The mapping the options say: `mapping` (a YAML file) or the identity, then the `--map FIELD=COLUMN`
-    overrides, then `--tz`; each step checked, naming the option that broke it."""
-    cmap = from_file(mapping) if mapping is not None else identity()
+    """The mapping the options say: `mapping` read by `load` (a YAML file's path on the command line, its text or
+    parsed content in a request) or the identity, then the `--map FIELD=COLUMN` overrides, then `--tz`; each step
+    checked, naming the option that broke it."""
+    cmap = load(mapping) if mapping is not None else identity()
     if maps:
         cmap = cmap.with_overrides(list(maps))
     if tz is not None:
