@@ -189,40 +189,33 @@ def with_flags(table: pa.Table, flagged: np.ndarray) -> pa.Table:
 def write_number_flags(out: Path, flags: Mapping[str, int], tz: str = "Asia/Shanghai") -> None:
     """`number_flags.jsonl`: the operator's list of fraud numbers as given, one a line (number, time listed with
     an offset, reason)."""
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(tz)
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    with (out / "number_flags.jsonl").open("wb") as fh:
-        for t, number in sorted((t, n) for n, t in flags.items()):
-            when = (epoch + timedelta(microseconds=t)).astimezone(zone).isoformat()
-            fh.write(
-                json.dumps(
-                    {"number": number, "time": when, "reason": TELCO_FLAG[1], "source": "telco"},
-                    ensure_ascii=False,
-                ).encode()
-                + b"\n"
-            )
+    rows = sorted((t, n) for n, t in flags.items())
+    _write_flags(
+        out / "number_flags.jsonl", rows, tz, {"number": "", "reason": TELCO_FLAG[1], "source": "telco"}
+    )
 
 
 def write_payee_flags(out: Path, flags: list[tuple[int, str]], tz: str = "Asia/Shanghai") -> None:
     """`payee_flags.jsonl`: one line a flag, as `fanzha.warn.payees.PayeeList.load` reads it."""
+    _write_flags(
+        out / "payee_flags.jsonl", flags, tz, {"account": "", "reason": "receiving_bank", "source": "bank"}
+    )
+
+
+def _write_flags(path: Path, flags: list[tuple[int, str]], tz: str, shape: dict[str, str]) -> None:
+    """One JSON object a line: `shape` with its first key set to the flag's subject and `time` (with an offset)
+    after it."""
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(tz)
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    with (out / "payee_flags.jsonl").open("wb") as fh:
-        for t, account in flags:
+    key, *rest = shape
+    with path.open("wb") as fh:
+        for t, subject in flags:
             when = (epoch + timedelta(microseconds=t)).astimezone(zone).isoformat()
-            fh.write(
-                json.dumps(
-                    {"account": account, "time": when, "reason": "receiving_bank", "source": "bank"},
-                    ensure_ascii=False,
-                ).encode()
-                + b"\n"
-            )
+            row = {key: subject, "time": when, **{k: shape[k] for k in rest}}
+            fh.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
 
 
 def sources(table: pa.Table, profile: str) -> list[str | None]:
