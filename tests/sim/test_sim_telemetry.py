@@ -123,3 +123,62 @@ def test_telemetry_outputs_are_checked_before_work_and_written_whole(
         "payee_flags.jsonl",
     ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_listed_numbers_calls_reach_the_centre_as_they_start(world19: Path, tmp_path: Path) -> None:
+    """bank_telco with the operators' list of fraud numbers: a call from a listed number that starts after its
+    listing comes at once, flagged; its earlier calls, other numbers' calls, its SMS and a registered service
+    number (listed by mistake) keep the half-hourly batches."""
+    import orjson
+
+    from fanzha.records.units import us_of
+    from fanzha.sim.telemetry import SERVICE_NUMBERS, TELCO_FLAG
+
+    world = pq.read_table(world19 / "events.parquet")
+    calls = [
+        r
+        for r in world.select(
+            ["event_id", "time", "kind", "channel", "direction", "counterparty"]
+        ).to_pylist()
+        if r["kind"] == "call" and r["channel"] == "phone" and r["direction"] == "in"
+    ]
+    by_number: dict[str, list[dict[str, object]]] = {}
+    for r in calls:
+        by_number.setdefault(str(r["counterparty"]), []).append(r)
+    number, rows = max(
+        ((n, rs) for n, rs in by_number.items() if n not in SERVICE_NUMBERS), key=lambda x: len(x[1])
+    )
+    rows.sort(key=lambda r: r["time"])  # type: ignore[arg-type,return-value]
+    assert len(rows) >= 2, "the tiny world needs a number that calls twice"
+    listed = us_of(rows[0]["time"])  # type: ignore[arg-type]  # listed as its first call starts
+    service = sorted(n for n in by_number if n in SERVICE_NUMBERS)
+    assert service, "the tiny world has bank hotlines calling"
+    numbers = {number: listed, **dict.fromkeys(service, 0)}
+    telemetry(world19, "bank_telco", tmp_path / "t", numbers=numbers)
+    got = pq.read_table(tmp_path / "t" / "events.parquet")
+    arr = pq.read_table(tmp_path / "t" / "arrivals.parquet")
+    key, value = TELCO_FLAG
+    flagged = {
+        e for e, a in zip(got["event_id"].to_pylist(), got["attrs"].to_pylist(), strict=True)
+        if a and orjson.loads(a).get(key) == value
+    }  # fmt: skip
+    assert flagged == {r["event_id"] for r in rows[1:]}  # not the call at the listing's own time, nor others
+    lag = {
+        e: r - t
+        for e, t, r in zip(
+            arr["event_id"].to_pylist(),
+            times_to_us(arr["time"]).tolist(),
+            times_to_us(arr["received"]).tolist(),
+            strict=True,
+        )
+    }
+    assert all(lag[e] == 0 for e in flagged)
+    assert any(lag[e] > 0 for e in lag if e not in flagged and e in {str(r["event_id"]) for r in calls})
+    assert len(got) == len(
+        set(got["event_id"].to_pylist())
+    )  # delivered once: the flagged record replaces the late one
+    listing = [orjson.loads(x) for x in (tmp_path / "t" / "number_flags.jsonl").read_bytes().splitlines()]
+    assert {x["number"] for x in listing} == set(numbers)
+    # the other profiles have no operator: the list changes nothing
+    telemetry(world19, "bank", tmp_path / "b", numbers=numbers)
+    assert not (tmp_path / "b" / "number_flags.jsonl").exists()

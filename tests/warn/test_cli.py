@@ -212,11 +212,16 @@ def test_evaluate_per_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert r["profile"] == name and r["all"]["with_loss"] > 0
         assert "lookalikes" in r and all(k["alerted"] <= k["episodes"] for k in r["lookalikes"].values())
     assert "telco" in figures["bank_telco"]["late_by_source"]
+    # the operators' list of fraud numbers (from the world's reports with a loss): bank_telco only
+    nf = figures["bank_telco"]["number_flags"]
+    assert nf["calls"] == nf["scam_calls"] + nf["other_calls"] and "number_flags" not in figures["bank"]
+    assert (world / "warn" / "tel_bank_telco" / "number_flags.jsonl").is_file()
     assert set(figures["bank"]["late_by_source"]) <= {"bank", "payment", "lender", "centre"}
     late = sum(v["late"] for v in figures["bank_telco"]["late_by_source"].values())
     assert ("W708" in err) == (late > 0)  # set aside as late: said even with --quiet
     text = doc.read_text(encoding="utf-8")
     assert "PLACEHOLDER" not in text and "Look-alike episodes alerted" in text and "| bank_telco |" in text
+    assert "Operators' list of fraud numbers" in text
 
 
 def test_profile_needs_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

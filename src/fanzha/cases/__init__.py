@@ -3,7 +3,7 @@ behind them (the shops and courier outlets over-represented among the victims' r
 
     from fanzha.cases.api import run_intake, run_link, run_leaks
 
-Modules: `model` (a case and the files of a case folder), `intake`, `link`, `leaks`, `svg` (the picture of a
-cluster), `api` (each step writing its folder). It reads `fanzha trace`'s output files, never `fanzha.trace`.
-See docs/cases.md.
+Modules: `model` (a case and the files of a case folder), `intake`, `numbers` (the scam numbers for the
+operators), `link`, `leaks`, `svg` (the picture of a cluster), `api` (each step writing its folder). It reads
+`fanzha trace`'s output files, never `fanzha.trace`. See docs/cases.md.
 """

@@ -158,7 +158,12 @@ def _telemetry(root: Path, profile: str, out: Path | None, force: bool) -> None:
         raise InputError("E400", where=str(root))
     if out is None:
         raise InputError("E420", where="fanzha sim --telemetry")
-    counts = telemetry(root, profile, out, force=force)
+    numbers = None
+    if profile == "bank_telco":  # the operators hold the fraud numbers the world's reports name
+        from fanzha.evaluate.warn import operator_numbers
+
+        numbers = operator_numbers(root)
+    counts = telemetry(root, profile, out, force=force, numbers=numbers)
     kept = sum(v for k, v in counts.items() if k != "dropped")
     per = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()) if k != "dropped")
     say("cli.sim_telemetry", out=out, profile=profile, kept=kept, per=per, dropped=counts["dropped"])

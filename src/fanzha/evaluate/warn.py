@@ -436,6 +436,52 @@ def payee_flag_table(world: Path, flags: Path) -> dict[str, int]:
     return out
 
 
+def operator_numbers(world: Path) -> dict[str, int]:
+    """The operators' list of fraud numbers for `world`: the numbers its reports with a loss name as the
+    scammer's (`fanzha.cases.numbers`), each from an hour after its first report; {} for a world without
+    reports."""
+    from fanzha.cases.intake import intake
+    from fanzha.cases.numbers import scam_numbers
+
+    reports = world / "reports.jsonl"
+    if not reports.is_file() or not reports.stat().st_size:
+        return {}
+    return scam_numbers(intake(reports).cases)
+
+
+def number_flag_table(world: Path, tel: Path) -> dict[str, int]:
+    """The operators' list of a bank_telco folder against the world's truth: numbers listed, calls delivered
+    flagged, of which the gangs' (labelled scam) and the others, and the people the others reached."""
+    import orjson
+    import pyarrow.parquet as pq
+
+    from fanzha.sim.telemetry import TELCO_FLAG
+
+    listed = (
+        len((tel / "number_flags.jsonl").read_bytes().splitlines())
+        if (tel / "number_flags.jsonl").is_file()
+        else 0
+    )
+    ev = pq.read_table(tel / "events.parquet", columns=["event_id", "person_id", "kind", "attrs"])
+    key, value = TELCO_FLAG
+    flagged = {
+        e: p
+        for e, p, k, a in zip(*ev.to_pydict().values(), strict=True)
+        if k == "call" and a and orjson.loads(a).get(key) == value
+    }
+    labels = pq.read_table(world / "truth" / "event_labels.parquet", columns=["event_id", "label"])
+    label = {e: lb for e, lb in zip(*labels.to_pydict().values(), strict=True) if e in flagged}
+    other = {p for e, p in flagged.items() if label.get(e) != "scam"}
+    n_other = sum(1 for e in flagged if label.get(e) != "scam")
+    return {
+        "numbers": listed,
+        "calls": len(flagged),
+        "scam_calls": len(flagged) - n_other,
+        "other_calls": n_other,
+        "other_people": len(other),
+    }
+
+
 def evaluate_profiles(
     world: Path,
     profiles: list[str],
@@ -448,7 +494,9 @@ def evaluate_profiles(
     (`fanzha.sim.telemetry`, written once into WORLD/warn/tel_PROFILE), replayed in arrival order (`--order
     file`, the engine's lateness bound) into WORLD/warn/alerts_PROFILE.jsonl; per profile the figures of
     `evaluate_world`, the look-alike table and the events set aside as late per source. The receiving banks'
-    flags of the telemetry folder (`payee_flags.jsonl`) are the shared payee list the engine starts from."""
+    flags of the telemetry folder (`payee_flags.jsonl`) are the shared payee list the engine starts from; under
+    bank_telco the operators hold the list of fraud numbers the world's reports name (`operator_numbers`) and
+    tell a listed number's calls as they start."""
     from fanzha.records.kinds import TELEMETRY_PROFILES
     from fanzha.sim.telemetry import telemetry
     from fanzha.warn.payees import PayeeList
@@ -464,7 +512,8 @@ def evaluate_profiles(
             )
         tel = work / f"tel_{name}"
         if not (tel / "arrivals.parquet").is_file():
-            telemetry(world, name, tel)
+            numbers = operator_numbers(world) if name == "bank_telco" else None
+            telemetry(world, name, tel, numbers=numbers)
         alerts, rejects = work / f"alerts_{name}.jsonl", work / f"rejects_{name}.jsonl"
         kw: dict[str, Any] = {} if progress is None else {"progress": progress}
         flags = tel / "payee_flags.jsonl"
@@ -486,6 +535,8 @@ def evaluate_profiles(
         rep["late_by_source"] = late_by_source(tel / "arrivals.parquet", rejects)
         if flags.is_file():
             rep["payee_flags"] = payee_flag_table(world, flags)
+        if name == "bank_telco":
+            rep["number_flags"] = number_flag_table(world, tel)
         out[name] = rep
     return out
 
@@ -541,6 +592,14 @@ def profiles_markdown(reports: dict[str, Any], *, command: str) -> str:
             f"Receiving banks' flags (`payee_flags.jsonl`): {pf['accounts']:,} accounts — mule cards of layer 1 "
             f"{pf['mule_layer_1']:,}, layer 2 {pf['mule_layer_2']:,}, layer 3 {pf['mule_layer_3']:,}; ordinary "
             f"people's {pf['other']:,}.",
+        ]
+    nf = next((r["number_flags"] for r in reports.values() if "number_flags" in r), None)
+    if nf is not None:
+        lines += [
+            "",
+            f"Operators' list of fraud numbers (`number_flags.jsonl`, from the reports with a loss): "
+            f"{nf['numbers']:,} numbers; calls told as they start (bank_telco) {nf['calls']:,} — the gangs' "
+            f"{nf['scam_calls']:,}, others {nf['other_calls']:,} (to {nf['other_people']:,} people).",
         ]
     lines += ["", "Events set aside as late, per source (received; late; largest delay):", ""]
     for name, r in reports.items():

@@ -32,11 +32,32 @@ is run on every personal account of the ledger, innocents' included (a person wh
 on at once is flagged as a gang's card is), using only the account's own traffic up to that moment; a
 company's, merchant's, processor's or lender's account is not a personal one and is not watched this way. The
 engine reads the list (`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
+
+**The operators' real-time warning of a listed number's call** (涉诈来电预警; `bank_telco` only: the operator is
+a source there alone). The operators hold a list of fraud numbers (`numbers`: number → time from which it is
+listed) that the centres push to them — in the evaluation, the numbers the world's reports with a loss name as
+the scammer's, an hour after the report (`fanzha.cases.numbers`, `fanzha.evaluate.warn.operator_numbers`). A
+telephone call (channel `phone`, incoming) from a listed number that starts *after* the number was listed
+reaches the centre as it starts (received = its time), with `attrs.telco_flag = "fraud_number"` and, like every
+telco record, no text; its record is not delivered again in the half-hourly batch (the flagged record replaces
+it: one event id, never a duplicate). The calls before the listing, every other call and every SMS keep the
+batches. A number registered to a bank or a courier as its service line (`SERVICE_NUMBERS`; a report may name
+the one the victim called to check) is never flagged. `number_flags.jsonl` holds the list as given.
+
+*Not built: a flag from a number's own calling behaviour* (many distinct strangers within hours, never called
+back, a short life). In the sim's worlds every ordinary caller's mobile number — a courier's, an estate
+agent's, a car dealer's, a stranger's — calls exactly one person, and nobody calls any number back (the worlds
+have no outgoing calls), so such a rule separates the gangs' numbers from ordinary callers only because the
+world lacks the look-alikes; the one ordinary caller that does call several strangers, a courier outlet's
+landline about a damaged parcel, is flagged by it at every threshold most gang numbers reach within a day
+(medium seed 1: 3 strangers within 24 hours flags outlets' calls to 456 people; 6 strangers, 20), while a real
+courier calls dozens of strangers a day. See docs/warn.md, *The operators' list of fraud numbers*.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +71,7 @@ from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.schema import ARRIVALS, EVENTS
 from fanzha.records.units import US_PER_SECOND
 from fanzha.sim import rng as streams
+from fanzha.sim.benign import BANK_HOTLINES, COURIER_HOTLINES
 
 MIN = 60 * US_PER_SECOND
 #: source → (batch period, extra delay of a batch), minutes; 0 batch: each event on its own
@@ -123,23 +145,77 @@ def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
     return sorted((t, a) for a, t in flagged.items())
 
 
+#: numbers registered to banks and couriers as their service lines: the operator knows them and never lists them
+#: (a report may name one: the number the victim called to check)
+SERVICE_NUMBERS = frozenset((*BANK_HOTLINES, *COURIER_HOTLINES))
+#: the attribute a flagged call carries in a bank_telco feed, and its value
+TELCO_FLAG = ("telco_flag", "fraud_number")
+
+
+def flag_calls(table: pa.Table, flags: Mapping[str, int]) -> np.ndarray:
+    """Which rows of `table` are incoming telephone calls from a number listed (`flags`) before the call
+    started."""
+    flags = {n: t for n, t in flags.items() if n not in SERVICE_NUMBERS}
+    if not flags:
+        return np.zeros(len(table), dtype=bool)
+    ts = pc.cast(table["time"], pa.int64()).to_numpy()
+    out = np.zeros(len(table), dtype=bool)
+    rows = zip(
+        table["kind"].to_pylist(),
+        table["channel"].to_pylist(),
+        table["direction"].to_pylist(),
+        table["counterparty"].to_pylist(),
+        strict=True,
+    )
+    for i, (kind, channel, direction, number) in enumerate(rows):
+        if kind == "call" and channel == "phone" and direction == "in" and number in flags:
+            out[i] = flags[number] < ts[i]
+    return out
+
+
+def with_flags(table: pa.Table, flagged: np.ndarray) -> pa.Table:
+    """`table` with `telco_flag: fraud_number` added to the attrs of the rows `flagged`."""
+    if not flagged.any():
+        return table
+    key, value = TELCO_FLAG
+    attrs = table["attrs"].to_pylist()
+    for i in np.flatnonzero(flagged).tolist():
+        a = json.loads(attrs[i]) if attrs[i] else {}
+        a[key] = value
+        attrs[i] = json.dumps(a, ensure_ascii=False, separators=(",", ":"))
+    return table.set_column(table.schema.get_field_index("attrs"), "attrs", pa.array(attrs, pa.string()))
+
+
+def write_number_flags(out: Path, flags: Mapping[str, int], tz: str = "Asia/Shanghai") -> None:
+    """`number_flags.jsonl`: the operator's list of fraud numbers as given, one a line (number, time listed with
+    an offset, reason)."""
+    rows = sorted((t, n) for n, t in flags.items())
+    _write_flags(
+        out / "number_flags.jsonl", rows, tz, {"number": "", "reason": TELCO_FLAG[1], "source": "telco"}
+    )
+
+
 def write_payee_flags(out: Path, flags: list[tuple[int, str]], tz: str = "Asia/Shanghai") -> None:
     """`payee_flags.jsonl`: one line a flag, as `fanzha.warn.payees.PayeeList.load` reads it."""
+    _write_flags(
+        out / "payee_flags.jsonl", flags, tz, {"account": "", "reason": "receiving_bank", "source": "bank"}
+    )
+
+
+def _write_flags(path: Path, flags: list[tuple[int, str]], tz: str, shape: dict[str, str]) -> None:
+    """One JSON object a line: `shape` with its first key set to the flag's subject and `time` (with an offset)
+    after it."""
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(tz)
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    with (out / "payee_flags.jsonl").open("wb") as fh:
-        for t, account in flags:
+    key, *rest = shape
+    with path.open("wb") as fh:
+        for t, subject in flags:
             when = (epoch + timedelta(microseconds=t)).astimezone(zone).isoformat()
-            fh.write(
-                json.dumps(
-                    {"account": account, "time": when, "reason": "receiving_bank", "source": "bank"},
-                    ensure_ascii=False,
-                ).encode()
-                + b"\n"
-            )
+            row = {key: subject, "time": when, **{k: shape[k] for k in rest}}
+            fh.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
 
 
 def sources(table: pa.Table, profile: str) -> list[str | None]:
@@ -207,8 +283,19 @@ def _hash_unit(nums: np.ndarray, key: int) -> np.ndarray:
     return out
 
 
-def telemetry(world: str | Path, profile: str, out: str | Path, *, force: bool = False) -> dict[str, int]:
+def telemetry(
+    world: str | Path,
+    profile: str,
+    out: str | Path,
+    *,
+    force: bool = False,
+    numbers: Mapping[str, int] | None = None,
+) -> dict[str, int]:
     """Write what a centre with `profile` receives of `world` into `out`; rows kept and dropped per source.
+
+    `numbers` (number → time µs from which it is listed): the operators' list of fraud numbers. Under
+    `bank_telco`, a telephone call from a listed number that starts after its listing reaches the centre as the
+    call starts, flagged (`attrs.telco_flag`), instead of in the next half-hourly batch (see the module).
 
     `out` is written whole or not at all (`fanzha.records.outputs.atomic_dir`): a folder that is the world or
     inside it is E040, a non-empty one E042 unless `force`, which replaces it whole."""
@@ -219,6 +306,7 @@ def telemetry(world: str | Path, profile: str, out: str | Path, *, force: bool =
             raise InputError("E400", where=str(world / name))
     seed = int(json.loads((world / "manifest.json").read_text(encoding="utf-8"))["config"]["seed"])
     table = pq.read_table(world / "events.parquet")
+    numbers = dict(numbers or {}) if profile == "bank_telco" else {}
     srcs = sources(table, profile)
     keep = np.array([s is not None for s in srcs], dtype=bool)
     table = table.filter(pa.array(keep))
@@ -233,12 +321,17 @@ def telemetry(world: str | Path, profile: str, out: str | Path, *, force: bool =
     times = pc.cast(table.column("time"), pa.int64()).to_numpy()
     ids = table.column("event_id").to_pylist()
     received = received_times(seed, times, kept, ids)
+    live = flag_calls(table, numbers)  # a call from a listed number: told to the centre as it starts
+    table = with_flags(table, live)
+    received[live] = times[live]
     order = np.lexsort((np.arange(len(ids)), received))
     table = table.take(pa.array(order))
     flags = receiving_bank_flags(world) if (world / "transfers.parquet").is_file() else []
     with atomic_dir(out, inputs=[world], force=force) as tmp:
         _write(tmp, table, kept, order, received)
         write_payee_flags(tmp, flags)
+        if profile == "bank_telco":
+            write_number_flags(tmp, numbers)
     counts: dict[str, int] = {"dropped": int((~keep).sum())}
     for s in kept:
         counts[s] = counts.get(s, 0) + 1
