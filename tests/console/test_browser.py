@@ -226,7 +226,9 @@ def test_operator_citizen_investigator_and_a_refusal(
         assert inv.page.evaluate("window.fanzhaStay") == 1  # swapped in, not reloaded
         clusters = inv.page.locator("#case-jobs table.clusters tbody tr")
         assert clusters.count() == 1 and "QQ号 2846135790 ×2" in clusters.first.inner_text()
-        assert "110-2024-0311" in clusters.first.inner_text() and "110-2024-0312" in clusters.first.inner_text()
+        assert (
+            "110-2024-0311" in clusters.first.inner_text() and "110-2024-0312" in clusters.first.inner_text()
+        )
         inv.go("/cases")
         assert inv.page.locator("table.stored-cases tbody tr td:last-child").all_inner_texts() == ["#0", "#0"]
         inv.shot("cases")

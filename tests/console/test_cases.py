@@ -71,12 +71,14 @@ def test_a_report_filed_through_the_form_is_a_case_on_the_page(console: Console)
     again = inv.post("/cases/reports", data=form, follow_redirects=False)
     assert again.headers["location"] == f"/cases?duplicate={cid}#stored-title"
     assert "这份报案已录入过" in inv.get(again.headers["location"]).text
+    dup = inv.post("/cases/reports?format=json", data=form)
+    assert dup.status_code == 200 and dup.json()["status"] == "duplicate" and dup.json()["case_id"] == cid
     assert console.app.state.centre.cases.page(console.team.actor("investigator"), _filter())["total"] == 1
     # the JSON twin answers with the row as the API does
     j = inv.post("/cases/reports?format=json", data={"text": SECOND, "report_id": "110-0312"})
     assert j.status_code == 201 and j.json()["status"] == "accepted" and j.json()["case"]["loss"] == "5000.00"
     log = console.app.state.centre.audit.read(actor="user:investigator", action="cases.intake", limit=10)
-    assert len(log) == 3 and all(x.outcome == "ok" for x in log)
+    assert len(log) == 4 and all(x.outcome == "ok" for x in log)
 
 
 def _filter() -> Any:

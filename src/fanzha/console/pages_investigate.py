@@ -331,8 +331,9 @@ async def cases_report(ctx: CtxDep) -> Response:
         )
     except FanzhaError as err:
         return _cases_again(ctx, err, fields)
-    which = "filed" if result["status"] == "accepted" else "duplicate"
-    return respond(ctx, result, ctx.url("/cases", **{which: result["case_id"]}) + "#stored-title", 201)
+    new = result["status"] == "accepted"
+    where = ctx.url("/cases", **{"filed" if new else "duplicate": result["case_id"]}) + "#stored-title"
+    return respond(ctx, result, where, 201 if new else 200)
 
 
 @router.post("/cases/link")
