@@ -53,7 +53,7 @@ def test_level_colours_have_a_contrast_of_at_least_4_5(level: str) -> None:
     [
         ("#ffffff", "var:danger"),  # the scam verdict, the hotlines, reached steps
         ("#3e2600", "#ffc94d"),  # the suspicious verdict
-        ("#14461f", "#e3f4e7"),  # the safe verdict
+        ("#14461f", "#e3f4e7"),  # the safe verdict, the cases page's notice
         ("var:accent-fg", "var:accent"),  # primary buttons
         ("var:muted", "var:bg"),  # muted text on the page
         ("var:muted", "var:card"),

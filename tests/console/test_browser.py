@@ -1,7 +1,8 @@
 """End to end in a real headless Chromium (Debian's, driven by Playwright), on SQLite and on PostgreSQL: an
 operator logs in, sees an alert arrive live, opens it from the keyboard, records a dissuasion and the dashboard
 counts it; a citizen checks a scam SMS and sees the evidence marked; an investigator traces the reported victims
-and downloads the freeze list; a role without the permission is refused. Every request any page makes goes to
+and downloads the freeze list, files a victim's report on the cases page and starts a linking job that the page
+follows until its clusters show; a role without the permission is refused. Every request any page makes goes to
 the service itself, and no page breaks its Content-Security-Policy.
 
 With FANZHA_SCREENSHOTS=1 the run writes a screenshot of every page (zh, desktop and phone width) into
@@ -195,16 +196,41 @@ def test_operator_citizen_investigator_and_a_refusal(
         trace_path = inv.page.url[len(base) :]
         inv.go("/traces")
         inv.shot("traces")
-        reports = [  # two reports filed through the service, as a station's system would send them
-            {"report_id": "110-2024-0311", "time": "2024-03-11T21:40:00+08:00",
-             "text": "自称淘宝客服说我买的面膜有质量问题要三倍赔偿，让我加QQ 2846135790，我转了3000元到卡号6222021234567890128。"},
-            {"report_id": "110-2024-0312", "time": "2024-03-12T10:05:00+08:00",
-             "text": "对方自称快递客服说包裹丢了要理赔，也让我加QQ 2846135790，我转了5000元。"},
-        ]  # fmt: skip
-        live_server.app.state.centre.cases.take(LOCAL, rows=reports)
+        report = {  # one report filed through the service, as a station's system would send it
+            "report_id": "110-2024-0311", "time": "2024-03-11T21:40:00+08:00",
+            "text": "自称淘宝客服说我买的面膜有质量问题要三倍赔偿，让我加QQ 2846135790，我转了3000元到卡号6222021234567890128。",
+        }  # fmt: skip
+        centre = live_server.app.state.centre
+        centre.cases.take(LOCAL, rows=[report])
         inv.go("/cases")
         assert inv.page.locator("table.cases tbody tr details").count() >= 1
+        # the second typed into the page's form: filed, back on the page with the case marked
+        inv.page.fill("#r-text", "对方自称快递客服说包裹丢了要理赔，也让我加QQ 2846135790，我转了5000元。")
+        inv.page.fill("#r-id", "110-2024-0312")
+        inv.page.fill("#r-time", "2024-03-12 10:05")
+        inv.page.fill("#r-loss", "5000")
+        with inv.page.expect_navigation():
+            inv.page.click("#report-submit")
+        assert "已立案" in inv.page.inner_text("#notice")
+        assert "QQ号 2846135790" in inv.page.inner_text("#case-new")
         assert inv.page.locator("table.stored-cases tbody tr").count() == 2
+        # a linking job from the button: the page follows it (htmx polls its jobs part) until its clusters show
+        hold = threading.Event()
+        centre.cases.jobs.pool.submit(hold.wait, 60)  # the worker busy: the job is seen queued first
+        with inv.page.expect_navigation():
+            inv.page.click("#link-start")
+        inv.page.wait_for_selector("#link-status[data-status='queued']", state="attached")
+        inv.page.evaluate("window.fanzhaStay = 1")  # gone if the page reloaded
+        hold.set()
+        inv.page.wait_for_selector("#link-status[data-status='done']", state="attached", timeout=60_000)
+        assert inv.page.evaluate("window.fanzhaStay") == 1  # swapped in, not reloaded
+        clusters = inv.page.locator("#case-jobs table.clusters tbody tr")
+        assert clusters.count() == 1 and "QQ号 2846135790 ×2" in clusters.first.inner_text()
+        assert (
+            "110-2024-0311" in clusters.first.inner_text() and "110-2024-0312" in clusters.first.inner_text()
+        )
+        inv.go("/cases")
+        assert inv.page.locator("table.stored-cases tbody tr td:last-child").all_inner_texts() == ["#0", "#0"]
         inv.shot("cases")
 
     # -- the investigator's pages, and a refusal, at a phone's width -----------------------------------------

@@ -5,7 +5,8 @@ layer over `fanzha.cases` for the console and the HTTP service; the cases packag
   back (`Cases.of_world`).
 - Reports taken in (`Cases.take`: JSON rows, or uploaded JSONL / JSON / CSV / TSV / text files with the column
   mapping `fanzha cases intake` reads): each row accepted as a case, a duplicate of a stored report id, or
-  rejected with the intake's code; the new cases are committed to the `cases` table before the answer.
+  rejected with the intake's code; the new cases are committed to the `cases` table before the answer. One
+  report typed into the console's form (`Cases.file_report`) is a row of its own, its rejection a coded error.
 - Linking and leak-source runs over the stored cases are jobs (`CaseJobs`, on the centre's one job mechanism,
   `fanzha.centre.jobs`): a link job files a snapshot of the stored cases as a case folder and links it
   (optionally with a trace job's output for the shared-account links); a leaks job tests the merchants of orders
@@ -95,6 +96,10 @@ class Cases:
         """The stored worlds with police reports."""
         return self.worlds_with(REPORTS)
 
+    def order_worlds(self) -> list[str]:
+        """The stored worlds with orders (a leaks job's `world`)."""
+        return self.worlds_with(ORDERS)
+
     def worlds_with(self, name: str) -> list[str]:
         """The stored worlds with the file `name`."""
         root = self.settings.worlds_dir
@@ -138,7 +143,7 @@ class Cases:
         FIELD=COLUMN, as `--map`). Every
         row accepted, a duplicate (its report id is stored already) or rejected with its code; a row without a
         report id gets one from its content. The new cases are committed before the answer."""
-        from fanzha.cases.intake import ReportMap, file_cases, read_data
+        from fanzha.cases.intake import ReportMap, read_data
 
         self.audit.require(actor, PERMISSION, "cases.intake", resource="cases")
         if rows is None and not uploads:
@@ -155,8 +160,49 @@ class Cases:
                 safe = _safe_upload(name, k)
                 yield read_data(safe, Path(safe).suffix.lower(), data, cmap)
 
+        return self._intake_rows(actor, inputs(), cmap, lang)[0]
+
+    def file_report(
+        self,
+        actor: Actor,
+        text: str,
+        *,
+        report_id: str | None = None,
+        time: str | None = None,
+        loss_yuan: str | None = None,
+        reporter: str | None = None,
+        person_id: str | None = None,
+        lang: str = "zh",
+    ) -> dict[str, Any]:
+        """One report typed into a form (the console's) → a case, as `take` files a JSON row; blank fields are
+        left out (`time`: as intake reads it, China's time when it has no offset; `loss_yuan`: the loss the
+        victim states, else the text's). The row's answer: ``accepted`` with the case as the list shows it, or
+        ``duplicate`` (the report id is stored already) with its case id. A report intake keeps aside raises its
+        coded error (InputError: E805 no text, E806 a time it cannot read, E705 / E807 the loss …)."""
+        from fanzha.cases.intake import ReportMap, read_data
+
+        self.audit.require(actor, PERMISSION, "cases.intake", resource="cases")
+        given = {"report_id": report_id, "time": time, "amount_claimed": loss_yuan, "reporter": reporter,
+                 "person_id": person_id}  # fmt: skip
+        row = {"text": text} | {k: v.strip() for k, v in given.items() if v is not None and v.strip()}
+        cmap = ReportMap.identity()
+        data = json.dumps([row], ensure_ascii=False).encode()
+        result, rejected = self._intake_rows(
+            actor, iter([read_data("report", ".json", data, cmap)]), cmap, lang
+        )
+        if rejected:
+            raise InputError(rejected[0].code, **rejected[0].params)
+        answer: dict[str, Any] = result["rows"][0]
+        return answer
+
+    def _intake_rows(
+        self, actor: Actor, inputs: Iterator[Any], cmap: Any, lang: str
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """`take`'s answer for the rows of `inputs`, and the rows kept aside (`Rejected`)."""
+        from fanzha.cases.intake import file_cases
+
         cases, rejected, _ = file_cases(
-            inputs(), cmap, self.detector(), case_id=lambda _i, rec: case_id_of(rec.fields["report_id"]),
+            inputs, cmap, self.detector(), case_id=lambda _i, rec: case_id_of(rec.fields["report_id"]),
             report_id=_content_id,
         )  # fmt: skip
         now = self.now_us()
@@ -202,7 +248,7 @@ class Cases:
             )
         order = {name: k for k, name in enumerate(dict.fromkeys(x[0][0] for x in out))}
         out.sort(key=lambda x: (order[x[0][0]], x[0][1]))
-        return {**counts, "rows": [x[1] for x in out]}
+        return {**counts, "rows": [x[1] for x in out]}, rejected
 
     def page(self, actor: Actor, filt: CaseFilter, *, offset: int = 0, limit: int = 50) -> dict[str, Any]:
         """A page of the stored cases, newest report first, with the filter's total (audited: a read of
@@ -364,7 +410,7 @@ class CaseJobs(Jobs):
         self.done(link)
         source = None
         if world is not None:
-            valid = self.cases.worlds_with(ORDERS)
+            valid = self.cases.order_worlds()
             if world not in valid or self.settings.worlds_dir is None:
                 raise Refused("E918", name=world, valid=valid)
             source = str(Path(self.settings.worlds_dir) / world / ORDERS)

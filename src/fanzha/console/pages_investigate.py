@@ -1,5 +1,6 @@
 """资金追踪 (traces: start one, the flow graph, the freeze list, the freeze request per bank), 统计 (the dashboard)
-and 案件 (cases: a stored world's reports filed, linked and tested for the leak)."""
+and 案件 (cases: a victim's report filed, linking and leak-source jobs started and followed, the cases filed
+through the service, and a stored world's reports filed, linked and tested for the leak)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ CtxDep = Annotated[Ctx, Depends(context)]
 SOURCES = ("world", "upload")
 TABLE_ROWS = 100
 GRAPH_ROWS = 5_000
+#: the cases page: the latest jobs of each kind listed, the clusters of a link job shown
+JOBS_SHOWN = 5
+TABLE_CLUSTERS = 50
 
 
 def _policies() -> list[str]:
@@ -195,30 +199,63 @@ def stats_page(ctx: CtxDep, since: str | None = None, until: str | None = None) 
 
 
 @router.get("/cases")
-def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
-    """案件: a stored world's police reports filed as cases (`fanzha.cases` through `Centre.cases`): each case with
-    its variant, stage, loss and the identifiers it names; the clusters (串并案) with the keys that tie them; the
-    merchants suspected of the leak. Without `world`, the first stored world with reports."""
+def cases_page(
+    ctx: CtxDep,
+    world: str | None = None,
+    link: str | None = None,
+    leaks: str | None = None,
+    filed: str | None = None,
+    duplicate: str | None = None,
+) -> Response:
+    """案件: the form to file a victim's report, the buttons to start a linking (串并案) or leak-source job over
+    the stored cases, the cases filed through the service, the latest jobs (followed until done) with the
+    clusters of the link job shown (`link`, default the newest) and the suspects of the leaks job shown (`leaks`),
+    and a stored world's police reports filed, linked and tested for the leak (`world`; without it, the first
+    stored world with reports). `filed` / `duplicate`: the case a report just filed became (or was already)."""
     ctx.require_user()
+    notice = None
+    if filed or duplicate:
+        key = "cases.filed" if filed else "cases.duplicate"
+        notice = {"text": ctx.t(key, case=(filed or duplicate or "")[:40]), "case": filed or duplicate}
+    return _cases_page(ctx, world, link=link, leaks=leaks, notice=notice)
+
+
+def _cases_page(
+    ctx: Ctx,
+    world: str | None = None,
+    *,
+    link: str | None = None,
+    leaks: str | None = None,
+    error: FanzhaError | None = None,
+    form: Any = None,
+    notice: dict[str, Any] | None = None,
+) -> Response:
     from fanzha.centre.coded import coded
 
-    stored = ctx.centre.cases.page(ctx.actor, CaseFilter(), limit=50)  # the cases filed through the service
-    clusters = ctx.centre.cases.jobs.cluster_map()
+    cases = ctx.centre.cases
+    stored = cases.page(ctx.actor, CaseFilter(), limit=50)  # the cases filed through the service
+    clusters = cases.jobs.cluster_map()
     for c in stored["items"]:
         c["time"] = str(c["time"] or "")[:16].replace("T", " ")
         c["loss_yuan"] = float(c["loss"] or 0)
         c["cluster"] = None if clusters is None else clusters.get(c["case_id"], -1)
         c["keys"] = [f"{_kind_name(ctx, i['kind'])} {i['text']}" for i in c["identifiers"][:4]]
     _name_variants(ctx, stored["items"])
-    worlds = ctx.centre.cases.worlds()
+    worlds = cases.worlds()
     chosen = world if world is not None else (worlds[0] if worlds else "")
+    traces = ctx.centre.traces.recent(ctx.actor, ctx.lang) if ctx.can("traces") else []
     data: dict[str, Any] = {
-        "page": "cases", "worlds": worlds, "world": chosen, "filed": None, "error": None, "stored": stored,
+        "page": "cases", "worlds": worlds, "world": chosen, "filed": None, "stored": stored,
+        "error": coded(error, ctx.lang) if error is not None else None, "notice": notice,
+        "form": defaultdict(str, form or {}), "order_worlds": cases.order_worlds(),
+        "done_traces": [tr["id"] for tr in traces if tr["status"] == "done"],
+        **_case_jobs(ctx, link, leaks),
     }  # fmt: skip
+    status = ctx.status_of(error) if error is not None else 200
     if not chosen:
-        return page(ctx, "cases.html", data)
+        return page(ctx, "cases.html", data, status)
     try:
-        filed = ctx.centre.cases.of_world(ctx.actor, chosen)
+        filed = cases.of_world(ctx.actor, chosen)
     except FanzhaError as err:
         if err.code != "E918":  # a world not stored: the page again with the code; the rest as any page does
             raise
@@ -230,10 +267,118 @@ def cases_page(ctx: CtxDep, world: str | None = None) -> Response:
     _name_variants(ctx, filed["cases"])
     for cl in filed["clusters"]:
         cl["first_time"], cl["last_time"] = _local(cl["first"]), _local(cl["last"])
-        for k in cl["tying"]:
-            k["name"] = _kind_name(ctx, k["kind"])
+        _name_keys(ctx, cl)
     data["filed"] = filed
-    return page(ctx, "cases.html", data)
+    return page(ctx, "cases.html", data, status)
+
+
+def _case_jobs(ctx: Ctx, link: str | None, leaks: str | None) -> dict[str, Any]:
+    """The latest link and leaks jobs; the one of each shown (asked for, else the newest) and, when it is done,
+    its clusters (largest first) or its suspects (scope all); whether the page follows a job not done yet."""
+    jobs = ctx.centre.cases.jobs
+    links = jobs.recent(ctx.actor, "link", ctx.lang, limit=JOBS_SHOWN)
+    leak_jobs = jobs.recent(ctx.actor, "leaks", ctx.lang, limit=JOBS_SHOWN)
+    shown_link = jobs.get(ctx.actor, link, "link", ctx.lang) if link else (links[0] if links else None)
+    shown_leaks = (
+        jobs.get(ctx.actor, leaks, "leaks", ctx.lang) if leaks else (leak_jobs[0] if leak_jobs else None)
+    )
+    clusters = None
+    if shown_link is not None and shown_link["status"] == "done":
+        clusters = jobs.clusters(ctx.actor, shown_link["id"], limit=TABLE_CLUSTERS)["items"]
+        for cl in clusters:
+            cl["first_time"], cl["last_time"] = (str(cl[k])[:16].replace("T", " ") for k in ("first", "last"))
+            _name_keys(ctx, cl)
+    suspects = None
+    if shown_leaks is not None and shown_leaks["status"] == "done":
+        suspects = jobs.suspects(ctx.actor, shown_leaks["id"], "all")["suspects"]
+    following = [j for j in (*links, *leak_jobs) if j["status"] in ("queued", "running")]
+    return {
+        "link_jobs": links, "leak_jobs": leak_jobs, "link_job": shown_link, "leaks_job": shown_leaks,
+        "clusters": clusters, "suspects": suspects, "following": bool(following),
+        "jobs_url": ctx.url("/cases/jobs", link=link, leaks=leaks),
+    }  # fmt: skip
+
+
+@router.get("/cases/jobs")
+def case_jobs_part(ctx: CtxDep, link: str | None = None, leaks: str | None = None) -> Response:
+    """The cases page's jobs alone (the page swaps them in every second while a job is queued or running)."""
+    ctx.require_user()
+    return page(ctx, "cases_jobs.html", {"page": "cases", **_case_jobs(ctx, link, leaks)})
+
+
+@router.post("/cases/reports")
+async def cases_report(ctx: CtxDep) -> Response:
+    """File one victim's report (its text; report id, time, loss in yuan, reporter and victim optional) as a case;
+    the browser goes back to the cases page with the case marked, or the page again with the coded error and
+    what was typed."""
+    _, fields = await ctx.posted()
+    try:
+        ctx.check_origin()
+        ctx.centre.audit.require(ctx.actor, "cases", "cases.intake", resource="cases")
+        short = {
+            k: views.bounded(fields.get(k), k, 200)
+            for k in ("report_id", "time", "loss", "reporter", "person_id")
+        }
+        result = ctx.centre.cases.file_report(
+            ctx.actor,
+            fields.get("text") or "",
+            report_id=short["report_id"],
+            time=short["time"],
+            loss_yuan=short["loss"],
+            reporter=short["reporter"],
+            person_id=short["person_id"],
+            lang=ctx.lang,
+        )
+    except FanzhaError as err:
+        return _cases_again(ctx, err, fields)
+    new = result["status"] == "accepted"
+    where = ctx.url("/cases", **{"filed" if new else "duplicate": result["case_id"]}) + "#stored-title"
+    return respond(ctx, result, where, 201 if new else 200)
+
+
+@router.post("/cases/link")
+async def cases_link(ctx: CtxDep) -> Response:
+    """Start a linking job (串并案) over the cases stored now, with a finished trace job's accounts when one is
+    chosen; the cases page follows it until it is done."""
+    _, fields = await ctx.posted()
+    try:
+        ctx.check_origin()
+        ctx.centre.audit.require(ctx.actor, "cases", "cases.link", resource="cases")
+        trace_id = views.bounded(fields.get("trace_id"), "trace_id", 40) or None
+        job = ctx.centre.cases.jobs.submit_link(ctx.actor, trace_id)
+    except FanzhaError as err:
+        return _cases_again(ctx, err, fields)
+    return respond(ctx, job, ctx.url("/cases", link=job["id"]) + "#jobs-title", 202)
+
+
+@router.post("/cases/leaks")
+async def cases_leaks(ctx: CtxDep) -> Response:
+    """Start a leak-source job: a stored world's orders tested against a linking job's cases (the one chosen,
+    else the latest done)."""
+    _, fields = await ctx.posted()
+    try:
+        ctx.check_origin()
+        ctx.centre.audit.require(ctx.actor, "cases", "cases.leaks", resource="cases")
+        world = views.bounded(fields.get("world"), "world", 200, required=True)
+        link_id = views.bounded(fields.get("link_id"), "link_id", 40) or None
+        job = ctx.centre.cases.jobs.submit_leaks(ctx.actor, world=world, link_id=link_id)
+    except FanzhaError as err:
+        return _cases_again(ctx, err, fields)
+    return respond(ctx, job, ctx.url("/cases", leaks=job["id"]) + "#jobs-title", 202)
+
+
+def _cases_again(ctx: Ctx, err: FanzhaError, fields: dict[str, str]) -> Response:
+    """After a cases form's bad input: the page again with the coded error and what was typed (a refusal, or
+    the JSON twin: the error page, as any page)."""
+    if ctx.want_json or err.code in ("E901", "E903"):
+        raise err
+    return _cases_page(ctx, error=err, form=fields)
+
+
+def _name_keys(ctx: Ctx, cluster: dict[str, Any]) -> None:
+    """Each key that ties `cluster` named for the reader (`name`)."""
+    for k in cluster["tying"]:
+        k["name"] = _kind_name(ctx, k["kind"])
 
 
 def _name_variants(ctx: Ctx, cases: list[dict[str, Any]]) -> None:
