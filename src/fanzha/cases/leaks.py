@@ -31,6 +31,8 @@ time) or E704 (a time); E833 no victim with orders in their window: nothing to c
 from __future__ import annotations
 
 import math
+import os
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +89,21 @@ SQL: dict[str, str] = {
         "WHERE m IS NOT NULL GROUP BY vi, m"
     ),
     "evidence": "SELECT vi, shop, outlet, order_id, t FROM own ORDER BY vi, t",
+    # what explaining away takes out of each stratum: the orders of the explaining merchants (as shop or outlet)
+    "pairs": "CREATE OR REPLACE TABLE pairs AS SELECT city, t, shop, outlet FROM o",
+    "explained_orders": (
+        "CREATE OR REPLACE TEMP TABLE ex AS SELECT city, t, shop, outlet FROM pairs "
+        "WHERE shop IN (SELECT m FROM q_e) OR outlet IN (SELECT m FROM q_e)"
+    ),
+    "explained_totals": (
+        "SELECT vs.vi, count(*) FROM {vs} vs JOIN ex ON ex.city = vs.city AND ex.t >= vs.lo AND ex.t < vs.hi "
+        "GROUP BY vs.vi"
+    ),
+    "explained_counts": (
+        "SELECT vs.vi, x.m, count(*) FROM {vs} vs JOIN (SELECT city, t, shop AS m FROM ex UNION ALL "
+        "SELECT city, t, outlet FROM ex) x ON x.city = vs.city AND x.t >= vs.lo AND x.t < vs.hi "
+        "JOIN cand USING (m) GROUP BY vs.vi, x.m"
+    ),
 }
 
 
@@ -97,6 +114,9 @@ class LeakParams:
     windows_days: tuple[float, ...] = (14.0, 56.0)
     alpha: float = 0.05
     min_victims: int = 2
+    #: at most this many suspects explain away the victims who bought from them (0: every merchant is tested on
+    #: every victim, as before explaining away)
+    explain: int = 10
 
     @property
     def window_days(self) -> float:
@@ -112,6 +132,9 @@ class LeakParams:
         if self.min_victims < 1:
             option = "--min-victims"
             raise InputError("E824", where=option, option=option, min=1, value=self.min_victims)
+        if self.explain < 0:
+            option = "--explain"
+            raise InputError("E824", where=option, option=option, min=0, value=self.explain)
 
 
 @dataclass
@@ -143,10 +166,30 @@ class Suspect:
         return self.victims / self.expected if self.expected > 0 else math.inf
 
 
+Stats = tuple[list[npt.NDArray[np.int64]], list[F64], list[F64]]  # per window: counts, p-values, expected
+
+
 class Strata:
     """For a set of victims and each window: each one's chance p(v, m) of buying from each candidate merchant
     under the null (a dense victims × merchants matrix), and whether it did; the orders that show it. Computed
-    once with DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL."""
+    once with DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL.
+
+    **Explaining away** (`LeakParams.explain`): the test is stepwise. The most significant suspect is taken as
+    a leak; the victims who bought from it (in the window tested) are explained by it and left out when every
+    other merchant is tested again, and the chance of the victims left is taken conditional on their not having
+    bought from it: each of their orders is drawn like the stratum's orders that do not involve it (p′ below).
+    Then the next most significant suspect of that test, and so on, until no merchant is suspected beyond the
+    ones chosen (or `explain` are). A merchant chosen at step k keeps the p-value of step k (tested given the
+    k − 1 before it); the others are tested given all of them; Benjamini–Hochberg over the same family as
+    without it. Under the null for a merchant m — its buyers among the victims are like the stratum's — the
+    victims' purchases from m given their purchases from the explaining merchants E are still independent, with
+
+        p′(v, m) = 1 − (1 − (K − K_E) / (N − N_E))^n
+
+    (K_E, N_E: the stratum's orders from m that involve E, and all of its orders that do): the test of m given E
+    is exact for a given E. E is chosen from the data, by tests of other merchants; their counts depend on m's
+    only through the multinomial link of one victim's orders (small when the stratum has many merchants) — the
+    evaluation counts the merchants that are no leak suspected at any look of a replay, with and without it."""
 
     def __init__(self, orders: str | Path, victims: Sequence[Victim], params: LeakParams) -> None:
         self.victims = list(victims)
@@ -160,15 +203,23 @@ class Strata:
                 r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
             ]
         except duckdb.Error as exc:
+            con.close()
             raise InputError("E007", where=str(path), reason=str(exc).splitlines()[0]) from None
         missing = [c for c in ORDER_COLUMNS if c not in cols]
         if missing:
+            con.close()
             raise InputError("E834", where=str(path), columns=missing, valid=ORDER_COLUMNS)
         con.execute(SQL["orders"].format(order_id="order_id" if "order_id" in cols else "NULL"), [str(path)])
         con.execute(SQL["sold"])
         n_v = len(self.victims)
         self.p: list[F64] = []
         self.bought: list[npt.NDArray[np.bool_]] = []
+        # per window, what the conditional chances p′ are made of: the stratum's orders (all, and from each
+        # candidate), the victim's own (all, and from each candidate)
+        self._k: list[F64] = []
+        self._own: list[F64] = []
+        self._n_all: list[F64] = []
+        self._n_own: list[F64] = []
         # the longest window first: its merchants (a superset of the shorter windows') are the columns
         for w in sorted(self.windows, reverse=True):
             window = int(w * US_PER_DAY)
@@ -188,6 +239,9 @@ class Strata:
             if not self.p:
                 con.execute(SQL["candidates"])
                 self.merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
+                outlets = {r[0] for r in con.execute("SELECT DISTINCT outlet FROM own").fetchall()}
+                shops = {r[0] for r in con.execute("SELECT DISTINCT shop FROM own").fetchall()}
+                self.outlet = np.array([m in outlets and m not in shops for m in self.merchants], dtype=np.bool_)
                 col = {m: j for j, m in enumerate(self.merchants)}
                 row = con.execute(SQL["tested"]).fetchone()
                 self.tested = int(row[0]) if row else 0
@@ -210,12 +264,62 @@ class Strata:
                 own[int(vi), col[m]] = c
             if not self.p:
                 self.has_orders = n_own > 0
-            rest = np.maximum(n_all - n_own, 1.0)
-            share = np.clip((k - own) / rest[:, None], 0.0, 1.0)
-            self.p.insert(0, 1.0 - (1.0 - share) ** n_own[:, None])
+            self.p.insert(0, _chance(k - own, n_all - n_own, n_own))
             self.bought.insert(0, own > 0)
+            for keep, value in ((self._k, k), (self._own, own), (self._n_all, n_all), (self._n_own, n_own)):
+                keep.insert(0, value)
+            con.execute(f"CREATE OR REPLACE TABLE vs{len(self.windows) - len(self._k)} AS SELECT * FROM vs")
             con.unregister("q_victims")
-        con.close()
+        # what explaining away needs later: each window's strata and the orders' (shop, outlet) pairs
+        con.execute(SQL["pairs"])
+        for table in ("o", "sold", "own", "vs"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        self._con = con
+        weakref.finalize(self, con.close)
+        self._given: dict[tuple[int, ...], tuple[list[F64], list[npt.NDArray[np.bool_]]]] = {}
+        self.same_kind = os.environ.get("FANZHA_SAME_KIND") == "1"
+
+    def given(self, chosen: Sequence[int]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
+        """Per window: the chances p′(v, m) and the purchases given the merchants `chosen` (column indices) —
+        a victim explained for m (an order in the window from a chosen merchant that explains m's kind) has
+        chance 0 and no purchase: it is out of m's test."""
+        if not self.same_kind:
+            return self._given_set(tuple(sorted(set(chosen))))
+        parts = [
+            (mask, self._given_set(tuple(sorted(j for j in set(chosen) if mask[j]))))
+            for mask in (self.outlet, ~self.outlet)
+        ]
+        ps = [np.where(parts[0][0][None, :], a, b) for a, b in zip(parts[0][1][0], parts[1][1][0], strict=True)]
+        bs = [np.where(parts[0][0][None, :], a, b) for a, b in zip(parts[0][1][1], parts[1][1][1], strict=True)]
+        return ps, bs
+
+    def _given_set(self, key: tuple[int, ...]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
+        if key in self._given:
+            return self._given[key]
+        if not key:
+            self._given[key] = (self.p, self.bought)
+            return self._given[key]
+        con = self._con
+        con.register("q_e", pa.table({"m": pa.array([self.merchants[j] for j in key], pa.string())}))
+        con.execute(SQL["explained_orders"])
+        col = {m: j for j, m in enumerate(self.merchants)}
+        ps: list[F64] = []
+        bs: list[npt.NDArray[np.bool_]] = []
+        for w in range(len(self.windows)):
+            n_e = np.zeros(len(self.victims), dtype=np.float64)
+            for vi, n in con.execute(SQL["explained_totals"].format(vs=f"vs{w}")).fetchall():
+                n_e[int(vi)] = n
+            k_e = np.zeros_like(self._k[w])
+            for vi, m, c in con.execute(SQL["explained_counts"].format(vs=f"vs{w}")).fetchall():
+                k_e[int(vi), col[m]] = c
+            # a victim left has no order of its own that involves E: its own come off K and N as they are
+            left = ~self.bought[w][:, list(key)].any(axis=1)
+            p = _chance(self._k[w] - k_e - self._own[w], self._n_all[w] - n_e - self._n_own[w], self._n_own[w])
+            ps.append(np.where(left[:, None], p, 0.0))
+            bs.append(self.bought[w] & left[:, None])
+        con.unregister("q_e")
+        self._given[key] = (ps, bs)
+        return ps, bs
 
     def _rows(self, subset: Iterable[int] | None) -> npt.NDArray[np.int64]:
         idx = np.array(
@@ -223,15 +327,50 @@ class Strata:
         )
         return idx[self.has_orders[idx]] if len(idx) else idx
 
+    def _stats(self, idx: npt.NDArray[np.int64], chosen: Sequence[int]) -> Stats:
+        """Every merchant's counts, p-values and expected counts per window among the victims `idx` left by
+        `chosen`, given `chosen`."""
+        ps, bs = self.given(chosen)
+        xs = [b[idx].sum(axis=0).astype(np.int64) for b in bs]
+        pvs = [upper_tail(p[idx], x) for p, x in zip(ps, xs, strict=True)]
+        return xs, pvs, [p[idx].sum(axis=0) for p in ps]
+
     def test(self, subset: Iterable[int] | None = None) -> list[Suspect]:
         """The merchants tested for the victims in `subset` (indices; default all), ranked: suspects first."""
         idx = self._rows(subset)
         if len(idx) == 0 or not self.merchants:
             return []
-        xs = [b[idx].sum(axis=0).astype(np.int64) for b in self.bought]
-        pvs = [upper_tail(p[idx], x) for p, x in zip(self.p, xs, strict=True)]
-        expected = [p[idx].sum(axis=0) for p in self.p]
-        return self._suspects(xs, pvs, expected)
+        chain: list[int] = []
+        levels = [self._stats(idx, ())]
+        while True:
+            ranked, nxt = self._round(levels, chain)
+            if nxt is None:
+                return ranked
+            chain.append(nxt)
+            levels.append(self._stats(idx, chain))
+
+    def _round(
+        self, levels: Sequence[Stats], chain: Sequence[int], *, only: bool = False
+    ) -> tuple[list[Suspect], int | None]:
+        """One step of explaining away: the chosen merchants (`chain`, each with its own level's figures: given
+        the ones before it) and the others given all of them, ranked; and the next to choose — the first suspect
+        not chosen yet — unless `explain` are."""
+        xs, pvs, expected = ([a.copy() for a in part] for part in levels[-1])
+        for k, j in enumerate(chain):
+            for part, src in zip((xs, pvs, expected), levels[k], strict=True):
+                for a, b in zip(part, src, strict=True):
+                    a[j] = b[j]
+        ranked = self._suspects(xs, pvs, expected, only=only)
+        if len(chain) >= self.params.explain:
+            return ranked, None
+        index = {m: j for j, m in enumerate(self.merchants)}
+        taken = set(chain)
+        for s in ranked:
+            if not s.significant:
+                break
+            if index[s.merchant_id] not in taken:
+                return ranked, index[s.merchant_id]
+        return ranked, None
 
     def _suspects(
         self,
@@ -242,13 +381,13 @@ class Strata:
         only: bool = False,
     ) -> list[Suspect]:
         """Each merchant's p-value: its smallest over the windows, times their number (Bonferroni), then
-        Benjamini–Hochberg over the merchants; `only`: the suspects alone."""
+        Benjamini–Hochberg over the merchants; ranked, suspects first (`only`: the suspects alone)."""
         stack = np.vstack(pvs)
         best = np.argmin(stack, axis=0)
         cols = np.arange(stack.shape[1])
         pv = np.minimum(stack[best, cols] * len(pvs), 1.0)
         x_best = np.vstack(xs)[best, cols]
-        x_any = xs[-1]  # the longest window: every order any window holds
+        x_any = np.vstack(xs).max(axis=0)  # a buyer in some window
         family = max(self.tested, int((x_any > 0).sum()))
         q = bh(pv, family)
         out: list[Suspect] = []
@@ -277,30 +416,38 @@ class Strata:
         """After each victim of `order` (indices, in the order they came), the suspects among the victims so
         far — what `test(order[:k + 1])` gives, suspects only, without recomputing the tails from the start:
         the distribution of each merchant's count is carried along (one Bernoulli more per victim, an
-        absorbing state at the largest count reached)."""
+        absorbing state at the largest count reached), one for each step of explaining away; a step whose
+        chosen merchant changes is computed again from the victims so far."""
         rows = np.array([i for i in order if self.has_orders[i]], dtype=np.int64)
-        dists: list[F64] = []
-        for b in self.bought:
-            cap = int(b[rows].sum(axis=0).max()) if len(rows) else 0
-            d = np.zeros((len(self.merchants), cap + 1), dtype=np.float64)
-            d[:, 0] = 1.0
-            dists.append(d)
-        xs = [np.zeros(len(self.merchants), dtype=np.int64) for _ in self.bought]
-        expected = [np.zeros(len(self.merchants), dtype=np.float64) for _ in self.bought]
+        caps = [b[rows].sum(axis=0).astype(np.int64) for b in self.bought]
+        seen: list[int] = []
+        chain: list[int] = []
+        levels = [_Running(self, (), caps)]
         for i in order:
             if self.has_orders[i]:
-                for k, (d, p) in enumerate(zip(dists, self.p, strict=True)):
-                    q = p[i][:, None]
-                    moved = d[:, :-1] * q
-                    d[:, :-1] *= 1.0 - q
-                    d[:, 1:] += moved
-                    xs[k] += self.bought[k][i]
-                    expected[k] += p[i]
-            pvs = []
-            for d, x in zip(dists, xs, strict=True):
-                tail = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
-                pvs.append(np.minimum(tail[np.arange(len(x)), x], 1.0))
-            yield self._suspects(xs, pvs, expected, only=True) if self.merchants else []
+                seen.append(i)
+                for level in levels:
+                    level.add(i)
+            if not seen or not self.merchants:
+                yield []
+                continue
+            stats: list[Stats] = []
+            k = 0
+            while True:
+                stats += [lv.stats() for lv in levels[len(stats) : k + 1]]
+                ranked, nxt = self._round(stats, chain[:k], only=True)
+                if nxt is None:
+                    del chain[k:], levels[k + 1 :]
+                    break
+                if k >= len(chain) or chain[k] != nxt:
+                    del chain[k:], levels[k + 1 :], stats[k + 1 :]
+                    chain.append(nxt)
+                    level = _Running(self, tuple(chain), caps)
+                    for j in seen:
+                        level.add(j)
+                    levels.append(level)
+                k += 1
+            yield ranked
 
     def orders_of(self, suspect: Suspect, subset: Iterable[int] | None = None) -> list[tuple[str, str, int]]:
         """(person, order_id, time) of the victims' orders from the suspect's merchant, in their windows (the
@@ -314,6 +461,56 @@ class Strata:
             for oid, t in self.evidence.get((vi, j), [])
             if t >= self.victims[vi].t - span
         ]
+
+
+class _Running:
+    """The count distributions of every merchant, per window, among the victims so far that `chosen` leaves,
+    given `chosen` (one step of the running test). The merchants are kept in blocks of similar largest count
+    (`caps`: at most their count among all the victims), so a merchant few victims bought from costs little."""
+
+    def __init__(self, strata: Strata, chosen: tuple[int, ...], caps: Sequence[npt.NDArray[np.int64]]) -> None:
+        self.strata = strata
+        self.p, self.bought = strata.given(chosen)
+        m = len(strata.merchants)
+        self.blocks: list[list[tuple[npt.NDArray[np.int64], F64]]] = []
+        for cap in caps:
+            size = 1 << np.ceil(np.log2(cap + 1)).astype(np.int64)  # a power of two above each cap
+            blocks = []
+            for width in np.unique(size).tolist():
+                cols = np.flatnonzero(size == width)
+                d = np.zeros((len(cols), int(width) + 1), dtype=np.float64)
+                d[:, 0] = 1.0
+                blocks.append((cols, d))
+            self.blocks.append(blocks)
+        self.xs = [np.zeros(m, dtype=np.int64) for _ in caps]
+        self.expected = [np.zeros(m, dtype=np.float64) for _ in caps]
+
+    def add(self, i: int) -> None:
+        for k, (blocks, p) in enumerate(zip(self.blocks, self.p, strict=True)):
+            for cols, d in blocks:
+                q = p[i, cols][:, None]
+                moved = d[:, :-1] * q
+                d[:, :-1] *= 1.0 - q
+                d[:, 1:] += moved
+            self.xs[k] += self.bought[k][i]
+            self.expected[k] += p[i]
+
+    def stats(self) -> Stats:
+        pvs = []
+        for blocks, x in zip(self.blocks, self.xs, strict=True):
+            pv = np.ones(len(x), dtype=np.float64)
+            for cols, d in blocks:
+                tail = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
+                pv[cols] = tail[np.arange(len(cols)), x[cols]]
+            pvs.append(np.minimum(pv, 1.0))
+        return self.xs, pvs, self.expected
+
+
+def _chance(k: F64, n: F64, n_own: F64) -> F64:
+    """1 − (1 − K/N)^n: the chance that one of a victim's n orders is from the merchant, were they drawn like
+    the N orders of its stratum (K of them from the merchant)."""
+    share = np.clip(k / np.maximum(n, 1.0)[:, None], 0.0, 1.0)
+    return 1.0 - (1.0 - share) ** n_own[:, None]
 
 
 def upper_tail(p: F64, x: npt.NDArray[np.int64]) -> F64:
