@@ -97,7 +97,9 @@ def _planted(tmp_path: Path) -> tuple[Path, list[Victim]]:
 
 def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     path, victims = _planted(tmp_path)
-    strata = Strata(path, victims, LeakParams(windows_days=(14.0,)))
+    # the statistic itself: every merchant tested on every victim (explaining away would take M007's victims
+    # out of the other merchants' tests, leaving them none)
+    strata = Strata(path, victims, LeakParams(windows_days=(14.0,), explain=0))
     ranked = strata.test()
     suspects = [s for s in ranked if s.significant]
     assert [s.merchant_id for s in suspects] == ["M007"]
@@ -114,6 +116,9 @@ def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     # a handful of victims already shows it; one alone never does
     assert any(s.merchant_id == "M007" and s.significant for s in strata.test(range(5)))
     assert not any(s.significant for s in strata.test([0]))
+    # explaining away suspects the same, and keeps the leak's own figures
+    explained = [s for s in Strata(path, victims, LeakParams(windows_days=(14.0,))).test() if s.significant]
+    assert [(s.merchant_id, s.victims, s.p_value) for s in explained] == [(top.merchant_id, top.victims, top.p_value)]
 
 
 def test_the_planted_leak_in_two_windows(tmp_path: Path) -> None:
@@ -244,7 +249,7 @@ def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
 @pytest.mark.reliability(
     entry="fanzha cases leaks",
     bad_input="no orders; orders without a column the test needs; --alpha outside (0, 1), --window 0d, "
-    "--min-victims 0",
+    "--min-victims 0, --explain -1",
     behaviour="E830, E834 naming the file; E831, E823, E824 naming the option",
 )
 def test_bad_orders_and_options(tmp_path: Path) -> None:
@@ -261,6 +266,7 @@ def test_bad_orders_and_options(tmp_path: Path) -> None:
         (LeakParams(alpha=2), "E831", "--alpha"),
         (LeakParams(windows_days=(14.0, 0.0)), "E823", "--window"),
         (LeakParams(min_victims=0), "E824", "--min-victims"),
+        (LeakParams(explain=-1), "E824", "--explain"),
     ]:
         with pytest.raises(InputError) as err:
             params.validate()

@@ -287,6 +287,7 @@ def run_leaks(
             "windows_days": list(prm.windows_days),
             "alpha": prm.alpha,
             "min_victims": prm.min_victims,
+            "explain": prm.explain,
         },
         "scopes": {
             name: {

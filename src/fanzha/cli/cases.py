@@ -208,6 +208,13 @@ def link(
 )
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="False-discovery level (BH).")
 @click.option("--min-victims", type=int, default=2, show_default=True, help="Fewest victims of a suspect.")
+@click.option(
+    "--explain",
+    type=int,
+    default=10,
+    show_default=True,
+    help="At most this many suspects explain away their victims when the others are tested again (0: off).",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
 @click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/leaks always is).")
 @json_option
@@ -218,6 +225,7 @@ def leaks(
     window: tuple[str, ...],
     alpha: float,
     min_victims: int,
+    explain: int,
     out: Path | None,
     force: bool,
     as_json: bool,
@@ -235,7 +243,10 @@ def leaks(
         orders,
         alerts=alerts,
         params=LeakParams(
-            windows_days=tuple(_days(w, "--window") for w in window), alpha=alpha, min_victims=min_victims
+            windows_days=tuple(_days(w, "--window") for w in window),
+            alpha=alpha,
+            min_victims=min_victims,
+            explain=explain,
         ),
         out=out,
         force=force,
