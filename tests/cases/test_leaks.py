@@ -118,7 +118,9 @@ def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     assert not any(s.significant for s in strata.test([0]))
     # explaining away suspects the same, and keeps the leak's own figures
     explained = [s for s in Strata(path, victims, LeakParams(windows_days=(14.0,))).test() if s.significant]
-    assert [(s.merchant_id, s.victims, s.p_value) for s in explained] == [(top.merchant_id, top.victims, top.p_value)]
+    assert [(s.merchant_id, s.victims, s.p_value) for s in explained] == [
+        (top.merchant_id, top.victims, top.p_value)
+    ]
 
 
 def test_the_planted_leak_in_two_windows(tmp_path: Path) -> None:

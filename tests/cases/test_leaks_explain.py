@@ -115,7 +115,9 @@ def test_running_is_the_test_of_the_victims_so_far_when_explaining(tmp_path: Pat
 
 @settings(max_examples=6, deadline=None, derandomize=True)
 @given(seed=st.integers(min_value=0, max_value=10_000), first=st.sampled_from([0, 60]))
-def test_no_other_leak_no_other_suspect(tmp_path_factory: pytest.TempPathFactory, seed: int, first: int) -> None:
+def test_no_other_leak_no_other_suspect(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, first: int
+) -> None:
     """A pool with no leak gives no suspect; a pool with one leak gives that one alone — at the end and at every
     look of the running test, with explaining away (at α = 0.01, so a derandomised set of examples is a check
     of the procedure, not a draw of luck)."""

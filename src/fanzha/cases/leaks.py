@@ -247,7 +247,9 @@ class Strata:
                 self.merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
                 outlets = {r[0] for r in con.execute("SELECT DISTINCT outlet FROM own").fetchall()}
                 shops = {r[0] for r in con.execute("SELECT DISTINCT shop FROM own").fetchall()}
-                self.outlet = np.array([m in outlets and m not in shops for m in self.merchants], dtype=np.bool_)
+                self.outlet = np.array(
+                    [m in outlets and m not in shops for m in self.merchants], dtype=np.bool_
+                )
                 col = {m: j for j, m in enumerate(self.merchants)}
                 row = con.execute(SQL["tested"]).fetchone()
                 self.tested = int(row[0]) if row else 0
@@ -315,8 +317,10 @@ class Strata:
             for vi, m, c in con.execute(SQL["explained_counts"].format(vs=f"vs{w}")).fetchall():
                 k_e[int(vi), col[m]] = c
             # a victim left has no order of its own that involves E: its own come off K and N as they are
-            left = ~self.bought[w][:, list(key)].any(axis=1)
-            p = _chance(self._k[w] - k_e - self._own[w], self._n_all[w] - n_e - self._n_own[w], self._n_own[w])
+            left: npt.NDArray[np.bool_] = ~np.any(self.bought[w][:, list(key)], axis=1)
+            p = _chance(
+                self._k[w] - k_e - self._own[w], self._n_all[w] - n_e - self._n_own[w], self._n_own[w]
+            )
             ps.append(np.where(left[:, None], p, 0.0))
             bs.append(self.bought[w] & left[:, None])
         con.unregister("q_e")
@@ -357,11 +361,15 @@ class Strata:
         """One step of explaining away: the chosen merchants (`chain`, each with its own level's figures: given
         the ones before it) and the others given all of them, ranked; and the next to choose — the first suspect
         not chosen yet — unless `explain` are."""
-        xs, pvs, expected = ([a.copy() for a in part] for part in levels[-1])
+        last = levels[-1]
+        xs = [a.copy() for a in last[0]]
+        pvs = [a.copy() for a in last[1]]
+        expected = [a.copy() for a in last[2]]
         for k, j in enumerate(chain):
-            for part, src in zip((xs, pvs, expected), levels[k], strict=True):
-                for a, b in zip(part, src, strict=True):
-                    a[j] = b[j]
+            for w in range(len(xs)):
+                xs[w][j] = levels[k][0][w][j]
+                pvs[w][j] = levels[k][1][w][j]
+                expected[w][j] = levels[k][2][w][j]
         ranked = self._suspects(xs, pvs, expected, only=only)
         if len(chain) >= self.params.explain:
             return ranked, None
@@ -470,7 +478,9 @@ class _Running:
     given `chosen` (one step of the running test). The merchants are kept in blocks of similar largest count
     (`caps`: at most their count among all the victims), so a merchant few victims bought from costs little."""
 
-    def __init__(self, strata: Strata, chosen: tuple[int, ...], caps: Sequence[npt.NDArray[np.int64]]) -> None:
+    def __init__(
+        self, strata: Strata, chosen: tuple[int, ...], caps: Sequence[npt.NDArray[np.int64]]
+    ) -> None:
         self.strata = strata
         self.p, self.bought = strata.given(chosen)
         m = len(strata.merchants)
@@ -510,8 +520,10 @@ class _Running:
 
 def _chance(k: F64, n: F64, n_own: F64) -> F64:
     """1 − (1 − K/N)^n: the chance that one of a victim's n orders is from the merchant, were they drawn like
-    the N orders of its stratum (K of them from the merchant)."""
-    share = np.clip(k / np.maximum(n, 1.0)[:, None], 0.0, 1.0)
+    the N orders of its stratum (K of them from the merchant; the victim's own are not among them). K and N get
+    half an order each (Jeffreys): a merchant that sold to no one else in the stratum has a small chance, not
+    none — with none, the victim's own purchase from it was an impossible event and its p-value 0."""
+    share = np.clip((k + 0.5) / (np.maximum(n, 0.0) + 0.5)[:, None], 0.0, 1.0)
     return 1.0 - (1.0 - share) ** n_own[:, None]
 
 
