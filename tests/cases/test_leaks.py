@@ -220,9 +220,12 @@ def test_a_likelier_purchase_never_makes_a_count_more_surprising(
 def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
     tmp_path_factory: pytest.TempPathFactory, extra: int, seed: int
 ) -> None:
+    """(The window test's property: in the scan, any order outside a period — of this merchant or another —
+    raises the stratum's total and so lowers the period's share a little.)"""
     tmp = tmp_path_factory.mktemp("buyers")
     path, victims = _planted(tmp)
-    before = {s.merchant_id: s.p_value for s in Strata(path, victims, LeakParams()).test()}
+    prm = LeakParams(scan_days=())
+    before = {s.merchant_id: s.p_value for s in Strata(path, victims, prm).test()}
     table = pq.read_table(path)
     rng = np.random.default_rng(seed)
     merchant = "M007" if seed % 2 else sorted(before)[int(rng.integers(len(before)))]
@@ -243,7 +246,7 @@ def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
     )
     more = tmp / "more.parquet"
     pq.write_table(pa.concat_tables([table, added]), more)
-    after = {s.merchant_id: s.p_value for s in Strata(more, victims, LeakParams()).test()}
+    after = {s.merchant_id: s.p_value for s in Strata(more, victims, prm).test()}
     assert after[merchant] >= before[merchant] * (1 - 1e-9)
     assert all(0.0 <= v <= 1.0 for v in after.values())
 
@@ -251,7 +254,7 @@ def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
 @pytest.mark.reliability(
     entry="fanzha cases leaks",
     bad_input="no orders; orders without a column the test needs; --alpha outside (0, 1), --window 0d, "
-    "--min-victims 0, --explain -1",
+    "--min-victims 0, --explain -1, --period 0d",
     behaviour="E830, E834 naming the file; E831, E823, E824 naming the option",
 )
 def test_bad_orders_and_options(tmp_path: Path) -> None:
@@ -269,6 +272,7 @@ def test_bad_orders_and_options(tmp_path: Path) -> None:
         (LeakParams(windows_days=(14.0, 0.0)), "E823", "--window"),
         (LeakParams(min_victims=0), "E824", "--min-victims"),
         (LeakParams(explain=-1), "E824", "--explain"),
+        (LeakParams(scan_days=(7.0, -1.0)), "E823", "--period"),
     ]:
         with pytest.raises(InputError) as err:
             params.validate()

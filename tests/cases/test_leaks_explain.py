@@ -88,8 +88,8 @@ def _found_after(strata: Strata, leaks: list[str], merchant: str) -> int | None:
 
 def test_a_later_leak_diluted_by_an_earlier_one_is_found_earlier(tmp_path: Path) -> None:
     path, victims, leaks = _world(tmp_path, seed=2, first=150, second=30, others=20)
-    plain = Strata(path, victims, LeakParams(explain=0))
-    explained = Strata(path, victims, LeakParams())
+    plain = Strata(path, victims, LeakParams(explain=0, scan_days=()))
+    explained = Strata(path, victims, LeakParams(scan_days=()))
     before = _found_after(plain, leaks, "M002")
     after = _found_after(explained, leaks, "M002")
     assert after is not None and before is not None
@@ -100,6 +100,26 @@ def test_a_later_leak_diluted_by_an_earlier_one_is_found_earlier(tmp_path: Path)
         assert {s.merchant_id for s in strata.test() if s.significant} == {"M001", "M002"}
     ranked = explained.test()
     assert {s.merchant_id for s in ranked[:2]} == {"M001", "M002"}
+
+
+def test_the_scan_finds_a_leak_of_a_big_shop_in_its_period_earlier(tmp_path: Path) -> None:
+    """The second leak's victims bought from the big shop M002 in ten days; everyone else's orders from it
+    spread over the two months: a period of the scan holds the excess, the windows dilute it."""
+    path, victims, leaks = _world(tmp_path, seed=2, first=150, second=30, others=20)
+    windows = Strata(path, victims, LeakParams(explain=0, scan_days=()))
+    scan = Strata(path, victims, LeakParams(explain=0))
+    before = _found_after(windows, leaks, "M002")
+    after = _found_after(scan, leaks, "M002")
+    assert after is not None and before is not None and after < before
+    top = {s.merchant_id: s for s in scan.test() if s.significant}
+    assert set(top) == {"M001", "M002"}
+    m002 = top["M002"]
+    assert m002.period_start is not None and m002.period_days in (7.0, 14.0)
+    # the period overlaps the days the leak's orders were placed (25–35), and the evidence lies in it
+    assert m002.period_start < T0 + 35 * DAY and m002.period_start + m002.period_days * DAY > T0 + 25 * DAY
+    evidence = scan.orders_of(m002)
+    assert len({p for p, _, _ in evidence}) == m002.victims
+    assert all(m002.period_start <= t < m002.period_start + m002.period_days * DAY for _, _, t in evidence)
 
 
 def test_running_is_the_test_of_the_victims_so_far_when_explaining(tmp_path: Path) -> None:

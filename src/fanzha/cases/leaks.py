@@ -116,6 +116,9 @@ class LeakParams:
     #: at most this many suspects explain away the victims who bought from them (0: every merchant is tested on
     #: every victim, as before explaining away)
     explain: int = 10
+    #: the lengths of the periods of the order's time scanned (each starting every half its length; empty: no
+    #: scan)
+    scan_days: tuple[float, ...] = (7.0, 14.0)
 
     @property
     def window_days(self) -> float:
@@ -131,6 +134,9 @@ class LeakParams:
         if self.min_victims < 1:
             option = "--min-victims"
             raise InputError("E824", where=option, option=option, min=1, value=self.min_victims)
+        for d in self.scan_days:
+            if not d > 0:
+                raise InputError("E823", where="--period", option="--period", bound="> 0", value=d)
         if self.explain < 0:
             option = "--explain"
             raise InputError("E824", where=option, option=option, min=0, value=self.explain)
@@ -158,6 +164,8 @@ class Suspect:
     significant: bool
     rank: int = 0
     window_days: float = 0.0
+    period_start: int | None = None  # µs: the suspect stands out in a period of the order's time (the scan)
+    period_days: float = 0.0
     evidence: list[tuple[str, str, int]] = field(default_factory=list)  # (person, order_id, time µs)
 
     @property
@@ -272,6 +280,7 @@ class Strata:
                 own[int(vi), col[m]] = c
             if not self.p:
                 self.has_orders = n_own > 0
+                self.scan = _Scan(con, self, col, n_all, n_own) if params.scan_days else None
             self.p.insert(0, _chance(k - own, n_all - n_own, n_own))
             self.bought.insert(0, own > 0)
             for keep, value in ((self._k, k), (self._own, own), (self._n_all, n_all), (self._n_own, n_own)):
@@ -293,15 +302,20 @@ class Strata:
         picked = set(chosen)
         every = self._given_set(tuple(sorted(picked)))
         outlets = self._given_set(tuple(sorted(j for j in picked if self.outlet[j])))
-        ps = [np.where(self.outlet[None, :], o, e) for o, e in zip(outlets[0], every[0], strict=True)]
-        bs = [np.where(self.outlet[None, :], o, e) for o, e in zip(outlets[1], every[1], strict=True)]
+        kinds = [self.outlet] * len(self.windows)
+        if self.scan is not None:
+            kinds.append(self.outlet[self.scan.merchant])
+        ps = [np.where(k[None, :], o, e) for k, o, e in zip(kinds, outlets[0], every[0], strict=True)]
+        bs = [np.where(k[None, :], o, e) for k, o, e in zip(kinds, outlets[1], every[1], strict=True)]
         return ps, bs
 
     def _given_set(self, key: tuple[int, ...]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
         if key in self._given:
             return self._given[key]
         if not key:
-            self._given[key] = (self.p, self.bought)
+            extra = [self.scan.p] if self.scan is not None else []
+            more = [self.scan.bought] if self.scan is not None else []
+            self._given[key] = ([*self.p, *extra], [*self.bought, *more])
             return self._given[key]
         con = self._con
         con.register("q_e", pa.table({"m": pa.array([self.merchants[j] for j in key], pa.string())}))
@@ -323,6 +337,10 @@ class Strata:
             )
             ps.append(np.where(left[:, None], p, 0.0))
             bs.append(self.bought[w] & left[:, None])
+        if self.scan is not None:  # given E in the longest window, as its test
+            p, b = self.scan.given(key, n_e, left)
+            ps.append(p)
+            bs.append(b)
         con.unregister("q_e")
         self._given[key] = (ps, bs)
         return ps, bs
@@ -367,9 +385,10 @@ class Strata:
         expected = [a.copy() for a in last[2]]
         for k, j in enumerate(chain):
             for w in range(len(xs)):
-                xs[w][j] = levels[k][0][w][j]
-                pvs[w][j] = levels[k][1][w][j]
-                expected[w][j] = levels[k][2][w][j]
+                at = j if w < len(self.windows) or self.scan is None else self.scan.merchant == j
+                xs[w][at] = levels[k][0][w][at]
+                pvs[w][at] = levels[k][1][w][at]
+                expected[w][at] = levels[k][2][w][at]
         ranked = self._suspects(xs, pvs, expected, only=only)
         if len(chain) >= self.params.explain:
             return ranked, None
@@ -392,31 +411,42 @@ class Strata:
     ) -> list[Suspect]:
         """Each merchant's p-value: its smallest over the windows, times their number (Bonferroni), then
         Benjamini–Hochberg over the merchants; ranked, suspects first (`only`: the suspects alone)."""
-        stack = np.vstack(pvs)
+        n_w = len(self.windows)
+        stack = np.vstack(pvs[:n_w])
         best = np.argmin(stack, axis=0)
         cols = np.arange(stack.shape[1])
-        pv = np.minimum(stack[best, cols] * len(pvs), 1.0)
-        x_best = np.vstack(xs)[best, cols]
-        x_any = np.vstack(xs).max(axis=0)  # a buyer in some window
+        pv = np.minimum(stack[best, cols] * n_w, 1.0)
+        x_best = np.vstack(xs[:n_w])[best, cols]
+        e_best = np.vstack(expected[:n_w])[best, cols]
+        x_any = np.vstack(xs[:n_w]).max(axis=0)  # a buyer in some window
+        pair = np.full(len(cols), -1, dtype=np.int64)
+        if self.scan is not None:
+            # half of each merchant's α to its windows, half to its periods (Bonferroni within the merchant)
+            pv_scan, pair = self.scan.best(pvs[n_w])
+            scan_wins = pv_scan * 2 < pv * 2
+            pv = np.minimum(np.minimum(pv, pv_scan) * 2, 1.0)
+            pair = np.where(scan_wins, pair, -1)
+            x_best = np.where(scan_wins, xs[n_w][np.maximum(pair, 0)], x_best)
+            e_best = np.where(scan_wins, expected[n_w][np.maximum(pair, 0)], e_best)
         family = max(self.tested, int((x_any > 0).sum()))
         q = bh(pv, family)
         out: list[Suspect] = []
         for j in np.flatnonzero(x_any > 0).tolist():
-            b = int(best[j])
             sig = bool(q[j] <= self.params.alpha and x_best[j] >= self.params.min_victims)
             if only and not sig:
                 continue
-            out.append(
-                Suspect(
-                    self.merchants[j],
-                    int(xs[b][j]),
-                    float(expected[b][j]),
-                    float(pv[j]),
-                    float(q[j]),
-                    sig,
-                    window_days=self.windows[b],
-                )
+            s = Suspect(
+                self.merchants[j],
+                int(x_best[j]),
+                float(e_best[j]),
+                float(pv[j]),
+                float(q[j]),
+                sig,
+                window_days=max(self.windows) if pair[j] >= 0 else self.windows[int(best[j])],
             )
+            if pair[j] >= 0 and self.scan is not None:
+                s.period_start, s.period_days = self.scan.period(int(pair[j]))
+            out.append(s)
         out.sort(key=lambda s: (not s.significant, s.p_value, -s.ratio, s.merchant_id))
         for r, s in enumerate(out, start=1):
             s.rank = r
@@ -429,7 +459,7 @@ class Strata:
         absorbing state at the largest count reached), one for each step of explaining away; a step whose
         chosen merchant changes is computed again from the victims so far."""
         rows = np.array([i for i in order if self.has_orders[i]], dtype=np.int64)
-        caps = [b[rows].sum(axis=0).astype(np.int64) for b in self.bought]
+        caps = [b[rows].sum(axis=0).astype(np.int64) for b in self.given(())[1]]
         seen: list[int] = []
         chain: list[int] = []
         levels = [_Running(self, (), caps)]
@@ -465,11 +495,14 @@ class Strata:
         j = self.merchants.index(suspect.merchant_id)
         chosen = set(subset) if subset is not None else set(range(len(self.victims)))
         span = int((suspect.window_days or self.params.window_days) * US_PER_DAY)
+        a, b = -(2**62), 2**62
+        if suspect.period_start is not None:
+            a, b = suspect.period_start, suspect.period_start + int(suspect.period_days * US_PER_DAY)
         return [
             (self.victims[vi].person_id, oid, t)
             for vi in sorted(chosen)
             for oid, t in self.evidence.get((vi, j), [])
-            if t >= self.victims[vi].t - span
+            if t >= self.victims[vi].t - span and a <= t < b
         ]
 
 
@@ -494,8 +527,8 @@ class _Running:
                 d[:, 0] = 1.0
                 blocks.append((cols, d))
             self.blocks.append(blocks)
-        self.xs = [np.zeros(m, dtype=np.int64) for _ in caps]
-        self.expected = [np.zeros(m, dtype=np.float64) for _ in caps]
+        self.xs = [np.zeros(len(c), dtype=np.int64) for c in caps]
+        self.expected = [np.zeros(len(c), dtype=np.float64) for c in caps]
 
     def add(self, i: int) -> None:
         for k, (blocks, p) in enumerate(zip(self.blocks, self.p, strict=True)):
@@ -516,6 +549,155 @@ class _Running:
                 pv[cols] = tail[np.arange(len(cols)), x[cols]]
             pvs.append(np.minimum(pv, 1.0))
         return self.xs, pvs, self.expected
+
+
+class _Scan:
+    """The scan over the order's time: a leak is a period — the leaked orders of all its victims fall in some
+    days — while the other buyers' orders from the merchant spread over the weeks. For each merchant m and each
+    period [a, b) (`LeakParams.scan_days` long, starting every half their length, over the victims' longest
+    windows), a victim *bought from m in the period* when one of its orders of the longest window is from m and
+    placed in [a, b); were its n orders drawn like its stratum's, with their times, the chance is
+
+        p(v, m, [a, b)) = 1 − (1 − K_ab/N)^n
+
+    (K_ab: the stratum's orders from m placed in [a, b), the victim's own left out; N, n: the window's). The
+    count of victims who did is Poisson-binomial as in the window test, and its tail is exact; a merchant's
+    smallest over the periods is multiplied by their number (Bonferroni). Only the pairs (m, period) with at
+    least `min_victims` victims among all the victims are kept (a pair with fewer can never be suspected in any
+    subset): the rest have p = 1."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        strata: Strata,
+        col: dict[str, int],
+        n_all: F64,
+        n_own: F64,
+    ) -> None:
+        prm = strata.params
+        longest = int(max(strata.windows) * US_PER_DAY)
+        times = [v.t for v in strata.victims]
+        lo_all, hi_all = min(times) - longest, max(times)
+        starts: list[int] = []
+        spans: list[int] = []
+        for days in sorted(set(prm.scan_days)):
+            span = int(days * US_PER_DAY)
+            starts += list(range(lo_all, hi_all, max(span // 2, 1)))
+            spans += [span] * (len(starts) - len(spans))
+        self.starts = np.array(starts, dtype=np.int64)
+        self.ends = self.starts + np.array(spans, dtype=np.int64)
+        self.count = len(starts)
+        self.n_merchants = len(strata.merchants)
+        self.n_all, self.n_own = n_all, n_own
+        # the victims' own orders (longest window) in each period: who bought from whom when
+        own: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for vi, shop, outlet, t in con.execute("SELECT vi, shop, outlet, t FROM own").fetchall():
+            for m in (shop, outlet):
+                if m in col:
+                    own[(col[m], int(vi))].append(int(t))
+        buyers: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for (j, vi), ts in own.items():
+            for t in ts:
+                for pi in np.flatnonzero((self.starts <= t) & (t < self.ends)).tolist():
+                    buyers[(j, pi)].add(vi)
+        pairs = sorted(k for k, b in buyers.items() if len(b) >= prm.min_victims)
+        self.merchant = np.array([j for j, _ in pairs], dtype=np.int64)
+        self.pair_period = np.array([pi for _, pi in pairs], dtype=np.int64)
+        n_v = len(strata.victims)
+        # each victim's stratum (the longest window's): city code, lo, hi
+        cities = [r[0] for r in con.execute("SELECT DISTINCT city FROM vs ORDER BY city").fetchall()]
+        code = {c: i for i, c in enumerate(cities)}
+        self.city = np.full(n_v, -1, dtype=np.int64)
+        for vi, c in con.execute("SELECT vi, city FROM vs").fetchall():
+            self.city[int(vi)] = code[c]
+        self.lo = np.array([v.t - longest for v in strata.victims], dtype=np.int64)
+        self.hi = np.array(times, dtype=np.int64)
+        # the orders of the merchants in a pair, in the victims' cities: time and the order's other merchant
+        ms = sorted(set(self.merchant.tolist()))
+        con.register("q_m", pa.table({"m": [strata.merchants[j] for j in ms], "j": pa.array(ms, pa.int64())}))
+        con.register(
+            "q_all", pa.table({"m": strata.merchants, "j": pa.array(range(len(strata.merchants)), pa.int64())})
+        )
+        con.register("q_city", pa.table({"city": cities, "c": pa.array(range(len(cities)), pa.int64())}))
+        rows = con.execute(
+            "SELECT mj, c, t, coalesce(partner, -1) AS partner FROM ("
+            "SELECT q.j AS mj, o.city, o.t, p.j AS partner FROM o JOIN q_m q ON o.shop = q.m "
+            "LEFT JOIN q_all p ON o.outlet = p.m WHERE o.t >= ? AND o.t < ? UNION ALL "
+            "SELECT q.j, o.city, o.t, p.j FROM o JOIN q_m q ON o.outlet = q.m "
+            "LEFT JOIN q_all p ON o.shop = p.m WHERE o.t >= ? AND o.t < ?"
+            ") x JOIN q_city USING (city) ORDER BY mj, c, t",
+            [lo_all, hi_all, lo_all, hi_all],
+        ).fetchnumpy()
+        for name in ("q_m", "q_all", "q_city"):
+            con.unregister(name)
+        self.o_m = np.asarray(rows["mj"], dtype=np.int64)
+        self.o_c = np.asarray(rows["c"], dtype=np.int64)
+        self.o_t = np.asarray(rows["t"], dtype=np.int64)
+        self.o_partner = np.asarray(rows["partner"], dtype=np.int64)
+        self.n_cities = len(cities)
+        k = self._counts(np.ones(len(self.o_t), dtype=np.bool_))
+        own_k = np.zeros_like(k)
+        by_merchant: dict[int, list[int]] = defaultdict(list)
+        for x, j in enumerate(self.merchant.tolist()):
+            by_merchant[j].append(x)
+        for (j, vi), ts in own.items():
+            for x in by_merchant.get(j, []):
+                a, b = self.starts[self.pair_period[x]], self.ends[self.pair_period[x]]
+                own_k[vi, x] = sum(1 for t in ts if a <= t < b)
+        self.k, self.own = k, own_k
+        self.p = _chance(k - own_k, n_all - n_own, n_own)
+        self.bought = own_k > 0
+
+    def _counts(self, keep: npt.NDArray[np.bool_]) -> F64:
+        """Per victim and pair, the stratum's orders (those `keep` marks) from the pair's merchant in the pair's
+        period and the victim's window."""
+        out = np.zeros((len(self.city), len(self.merchant)), dtype=np.float64)
+        if not len(self.merchant):
+            return out
+        key = self.o_m * self.n_cities + self.o_c
+        sel = np.flatnonzero(keep)
+        key_s, t_s = key[sel], self.o_t[sel]
+        victims_of = {c: np.flatnonzero(self.city == c) for c in range(self.n_cities)}
+        for x, (j, pi) in enumerate(zip(self.merchant.tolist(), self.pair_period.tolist(), strict=True)):
+            a, b = int(self.starts[pi]), int(self.ends[pi])
+            for c, vs in victims_of.items():
+                if not len(vs):
+                    continue
+                lo_i, hi_i = np.searchsorted(key_s, [j * self.n_cities + c, j * self.n_cities + c + 1])
+                if lo_i == hi_i:
+                    continue
+                ts = t_s[lo_i:hi_i]
+                lo = np.maximum(self.lo[vs], a)
+                hi = np.minimum(self.hi[vs], b)
+                n = np.searchsorted(ts, hi) - np.searchsorted(ts, lo)
+                out[vs, x] = np.maximum(n, 0)
+        return out
+
+    def given(
+        self, key: tuple[int, ...], n_e: F64, left: npt.NDArray[np.bool_]
+    ) -> tuple[F64, npt.NDArray[np.bool_]]:
+        """The chances and purchases given the merchants `key` (their orders out of every stratum, their buyers
+        `left` out: as the window test's longest window)."""
+        k_e = self._counts(np.isin(self.o_partner, np.array(key, dtype=np.int64)))
+        p = _chance(self.k - k_e - self.own, self.n_all - n_e - self.n_own, self.n_own)
+        return np.where(left[:, None], p, 0.0), self.bought & left[:, None]
+
+    def best(self, pv: F64) -> tuple[F64, npt.NDArray[np.int64]]:
+        """Per merchant: its smallest p-value over its pairs times the number of periods (1 without a pair), and
+        that pair (-1 without)."""
+        out_p = np.ones(self.n_merchants, dtype=np.float64)
+        out_x = np.full(self.n_merchants, -1, dtype=np.int64)
+        if len(self.merchant):
+            order = np.lexsort((pv, self.merchant))  # by merchant, then p-value
+            m = self.merchant[order]
+            first = order[np.r_[True, m[1:] != m[:-1]]]
+            out_p[self.merchant[first]] = np.minimum(pv[first] * self.count, 1.0)
+            out_x[self.merchant[first]] = first
+        return out_p, out_x
+
+    def period(self, x: int) -> tuple[int, float]:
+        pi = int(self.pair_period[x])
+        return int(self.starts[pi]), float((self.ends[pi] - self.starts[pi]) / US_PER_DAY)
 
 
 def _chance(k: F64, n: F64, n_own: F64) -> F64:
