@@ -635,42 +635,44 @@ class _Scan:
         self.o_t = np.asarray(rows["t"], dtype=np.int64)
         self.o_partner = np.asarray(rows["partner"], dtype=np.int64)
         self.n_cities = len(cities)
+        self._victims_in = [np.flatnonzero(self.city == c) for c in range(len(cities))]
+        pairs_of: dict[int, list[int]] = defaultdict(list)
+        for x, j in enumerate(self.merchant.tolist()):
+            pairs_of[j].append(x)
+        self._pairs_of = {j: np.array(xs, dtype=np.int64) for j, xs in pairs_of.items()}
         k = self._counts(np.ones(len(self.o_t), dtype=np.bool_))
         own_k = np.zeros_like(k)
-        by_merchant: dict[int, list[int]] = defaultdict(list)
-        for x, j in enumerate(self.merchant.tolist()):
-            by_merchant[j].append(x)
         for (j, vi), ts in own.items():
-            for x in by_merchant.get(j, []):
-                a, b = self.starts[self.pair_period[x]], self.ends[self.pair_period[x]]
-                own_k[vi, x] = sum(1 for t in ts if a <= t < b)
+            xs = self._pairs_of.get(j)
+            if xs is not None:
+                t = np.array(ts, dtype=np.int64)[:, None]
+                inside = (t >= self.starts[self.pair_period[xs]]) & (t < self.ends[self.pair_period[xs]])
+                own_k[vi, xs] = inside.sum(axis=0)
         self.k, self.own = k, own_k
         self.p = _chance(k - own_k, n_all - n_own, n_own)
         self.bought = own_k > 0
 
     def _counts(self, keep: npt.NDArray[np.bool_]) -> F64:
         """Per victim and pair, the stratum's orders (those `keep` marks) from the pair's merchant in the pair's
-        period and the victim's window."""
+        period and the victim's window: one merchant and city at a time, its periods together."""
         out = np.zeros((len(self.city), len(self.merchant)), dtype=np.float64)
-        if not len(self.merchant):
-            return out
-        key = self.o_m * self.n_cities + self.o_c
         sel = np.flatnonzero(keep)
-        key_s, t_s = key[sel], self.o_t[sel]
-        victims_of = {c: np.flatnonzero(self.city == c) for c in range(self.n_cities)}
-        for x, (j, pi) in enumerate(zip(self.merchant.tolist(), self.pair_period.tolist(), strict=True)):
-            a, b = int(self.starts[pi]), int(self.ends[pi])
-            for c, vs in victims_of.items():
-                if not len(vs):
-                    continue
-                lo_i, hi_i = np.searchsorted(key_s, [j * self.n_cities + c, j * self.n_cities + c + 1])
-                if lo_i == hi_i:
-                    continue
-                ts = t_s[lo_i:hi_i]
-                lo = np.maximum(self.lo[vs], a)
-                hi = np.minimum(self.hi[vs], b)
-                n = np.searchsorted(ts, hi) - np.searchsorted(ts, lo)
-                out[vs, x] = np.maximum(n, 0)
+        if not len(self.merchant) or not len(sel):
+            return out
+        key_s = (self.o_m * self.n_cities + self.o_c)[sel]  # sorted: the orders are by merchant, city, time
+        t_s = self.o_t[sel]
+        groups, first = np.unique(key_s, return_index=True)
+        last = np.r_[first[1:], len(key_s)]
+        for g, i0, i1 in zip(groups.tolist(), first.tolist(), last.tolist(), strict=True):
+            j, c = divmod(g, self.n_cities)
+            xs = self._pairs_of.get(j)
+            vs = self._victims_in[c]
+            if xs is None or not len(vs):
+                continue
+            ts = t_s[i0:i1]
+            lo = np.maximum(self.lo[vs][:, None], self.starts[self.pair_period[xs]][None, :])
+            hi = np.minimum(self.hi[vs][:, None], self.ends[self.pair_period[xs]][None, :])
+            out[np.ix_(vs, xs)] = np.maximum(np.searchsorted(ts, hi) - np.searchsorted(ts, lo), 0)
         return out
 
     def given(
