@@ -516,7 +516,6 @@ class _Running:
     ) -> None:
         self.strata = strata
         self.p, self.bought = strata.given(chosen)
-        m = len(strata.merchants)
         self.blocks: list[list[tuple[npt.NDArray[np.int64], F64]]] = []
         for cap in caps:
             size = 1 << np.ceil(np.log2(cap + 1)).astype(np.int64)  # a power of two above each cap
@@ -616,7 +615,8 @@ class _Scan:
         ms = sorted(set(self.merchant.tolist()))
         con.register("q_m", pa.table({"m": [strata.merchants[j] for j in ms], "j": pa.array(ms, pa.int64())}))
         con.register(
-            "q_all", pa.table({"m": strata.merchants, "j": pa.array(range(len(strata.merchants)), pa.int64())})
+            "q_all",
+            pa.table({"m": strata.merchants, "j": pa.array(range(len(strata.merchants)), pa.int64())}),
         )
         con.register("q_city", pa.table({"city": cities, "c": pa.array(range(len(cities)), pa.int64())}))
         rows = con.execute(

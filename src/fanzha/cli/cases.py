@@ -215,6 +215,16 @@ def link(
     show_default=True,
     help="At most this many suspects explain away their victims when the others are tested again (0: off).",
 )
+@click.option(
+    "--period",
+    multiple=True,
+    default=("7d", "14d"),
+    show_default=True,
+    help="Scan periods of the order's time this long, starting every half their length (repeatable).",
+)
+@click.option(
+    "--no-scan", is_flag=True, help="Test the windows only, without the scan over the order's time."
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
 @click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/leaks always is).")
 @json_option
@@ -226,6 +236,8 @@ def leaks(
     alpha: float,
     min_victims: int,
     explain: int,
+    period: tuple[str, ...],
+    no_scan: bool,
     out: Path | None,
     force: bool,
     as_json: bool,
@@ -247,6 +259,7 @@ def leaks(
             alpha=alpha,
             min_victims=min_victims,
             explain=explain,
+            scan_days=() if no_scan else tuple(_days(d, "--period") for d in period),
         ),
         out=out,
         force=force,
