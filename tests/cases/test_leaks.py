@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fanzha.cases.leaks import LeakParams, Strata, Victim, bh, read_alerts, upper_tail
 from fanzha.errors import InputError
+from leakorders import write_orders
 
 DAY = 86_400 * 10**6
 T0 = 1_709_222_400 * 10**6
@@ -152,18 +153,7 @@ def _city(tmp_path: Path, *, leak_victims: int, seed: int = 11) -> tuple[Path, l
     shop = rng.integers(n_shops, size=n_orders)
     outlet = rng.choice(4, size=n_orders, p=[0.7, 0.1, 0.1, 0.1])
     t = T0 + rng.integers(0, 60 * DAY, size=n_orders)
-    orders = pa.table(
-        {
-            "order_id": [f"O{i:06d}" for i in range(n_orders)],
-            "person_id": [f"P{p:05d}" for p in person],
-            "merchant_id": [f"M{m:03d}" for m in shop],
-            "outlet_id": [f"K{k}" for k in outlet],
-            "time": pa.array(t, pa.timestamp("us", tz="Asia/Shanghai")),
-            "city": ["A"] * n_orders,
-        }
-    )
-    path = tmp_path / "orders.parquet"
-    pq.write_table(orders, path)
+    path = write_orders(tmp_path / "orders.parquet", person, shop, outlet, t)
     victims: list[Victim] = []
     used: set[int] = set()
     for j in np.flatnonzero((shop == 13) & (t < T0 + 20 * DAY)).tolist():

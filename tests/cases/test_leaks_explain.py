@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fanzha.cases.leaks import LeakParams, Strata, Victim
+from leakorders import write_orders
 
 DAY = 86_400 * 10**6
 T0 = 1_709_222_400 * 10**6
@@ -35,20 +34,7 @@ def _world(
     shop = rng.choice(200, size=n_orders, p=weight)
     outlet = rng.choice(4, size=n_orders, p=[0.4, 0.3, 0.2, 0.1])
     t = T0 + rng.integers(0, 60 * DAY, size=n_orders)
-    path = tmp / "orders.parquet"
-    pq.write_table(
-        pa.table(
-            {
-                "order_id": [f"O{i:06d}" for i in range(n_orders)],
-                "person_id": [f"P{p:05d}" for p in person],
-                "merchant_id": [f"M{m:03d}" for m in shop],
-                "outlet_id": [f"K{k}" for k in outlet],
-                "time": pa.array(t, pa.timestamp("us", tz="Asia/Shanghai")),
-                "city": ["A"] * n_orders,
-            }
-        ),
-        path,
-    )
+    path = write_orders(tmp / "orders.parquet", person, shop, outlet, t)
     used: set[int] = set()
 
     def called(m: int, lo: int, hi: int, n: int) -> list[Victim]:
