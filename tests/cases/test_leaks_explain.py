@@ -134,3 +134,14 @@ def test_no_other_leak_no_other_suspect(
     ever = {s.merchant_id for look in strata.running(range(len(victims))) for s in look}
     assert ever <= allowed
     assert {s.merchant_id for s in strata.test() if s.significant} == allowed
+
+
+def test_no_victim_with_orders_gives_no_merchant(tmp_path: Path) -> None:
+    """No victim, or victims who bought nothing in their windows: nothing to test, no error (run_leaks reports
+    E833 for it)."""
+    path, victims, _ = _world(tmp_path, seed=1, first=5, second=0, others=0, people=500)
+    assert Strata(path, [], LeakParams()).test() == []
+    early = [Victim(v.person_id, T0 - 100 * DAY) for v in victims]
+    strata = Strata(path, early, LeakParams())
+    assert not strata.has_orders.any() and strata.test() == []
+    assert list(strata.running(range(len(early)))) == [[] for _ in early]

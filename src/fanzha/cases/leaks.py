@@ -576,7 +576,7 @@ class _Scan:
         prm = strata.params
         longest = int(max(strata.windows) * US_PER_DAY)
         times = [v.t for v in strata.victims]
-        lo_all, hi_all = min(times) - longest, max(times)
+        lo_all, hi_all = (min(times) - longest, max(times)) if times else (0, 0)
         starts: list[int] = []
         spans: list[int] = []
         for days in sorted(set(prm.scan_days)):
@@ -613,12 +613,13 @@ class _Scan:
         self.hi = np.array(times, dtype=np.int64)
         # the orders of the merchants in a pair, in the victims' cities: time and the order's other merchant
         ms = sorted(set(self.merchant.tolist()))
-        con.register("q_m", pa.table({"m": [strata.merchants[j] for j in ms], "j": pa.array(ms, pa.int64())}))
+        names = pa.array(strata.merchants, pa.string())
+        picked = pa.array(ms, pa.int64())
+        con.register("q_m", pa.table({"m": names.take(picked), "j": picked}))
+        con.register("q_all", pa.table({"m": names, "j": pa.array(range(len(names)), pa.int64())}))
         con.register(
-            "q_all",
-            pa.table({"m": strata.merchants, "j": pa.array(range(len(strata.merchants)), pa.int64())}),
+            "q_city", pa.table({"city": pa.array(cities, pa.string()), "c": pa.array(range(len(cities)))})
         )
-        con.register("q_city", pa.table({"city": cities, "c": pa.array(range(len(cities)), pa.int64())}))
         rows = con.execute(
             "SELECT mj, c, t, coalesce(partner, -1) AS partner FROM ("
             "SELECT q.j AS mj, o.city, o.t, p.j AS partner FROM o JOIN q_m q ON o.shop = q.m "
