@@ -7,9 +7,10 @@ window [t − `window`, t) and, for comparison, every order placed in the same c
 victim's *stratum*. For a merchant *m* (a shop, or a courier outlet that delivered the order), if the victim's
 n orders were drawn like the stratum's, the chance that at least one is from *m* is
 
-    p(v, m) = 1 − (1 − K/N)^n
+    p(v, m) = 1 − (1 − (K + ½)/(N + ½))^n
 
-with K the stratum's orders from *m* and N all of the stratum's orders (the victim's own left out). The number of
+with K the stratum's orders from *m* and N all of the stratum's orders (the victim's own left out; half an order
+each, so that a merchant nobody else bought from has a small chance, not none). The number of
 victims who did buy from *m* is then a sum of independent Bernoulli(p(v, m)): a Poisson-binomial; its upper tail
 at the count observed is the one-sided p-value, computed exactly (a dynamic programme on the count, with an
 absorbing state, so small tails keep their precision). Conditioning on each victim's city, window and number of
@@ -20,11 +21,16 @@ stratum and one order per buyer it is that test. The p-values are corrected for 
 q-value is ≤ `alpha` and at least `min_victims` victims bought from it. Suspects are ranked by p-value (then
 by the ratio of observed to expected victims), each with the victims and orders behind it.
 
+Two refinements (docs/cases.md, "The leak source"): *explaining away* (`Strata`: the suspects, most significant
+first, take the victims who bought from them out of the other merchants' tests, which are made again given them)
+and *a scan over the order's time* (`_Scan`: periods of days in which a merchant's victims bought from it, beside
+the windows, Bonferroni within the merchant).
+
 No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector operations over merchants.
 
 Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
-they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window, the
-fewest victims, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
+they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window or
+the scan's period, the fewest victims or the explaining merchants, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
 time) or E704 (a time); E833 no victim with orders in their window: nothing to compare.
 """
 
