@@ -32,6 +32,13 @@ def test_the_whole_investigation_on_a_tiny_world(
     args = ["cases", "leaks", str(cases), "--orders", str(tiny_world), "--window", "7", "--json"]
     code, out, _ = run(args, capsys)
     assert code == 0 and json.loads(out)["params"]["windows_days"] == [7.0]
+    assert leaks["params"]["scan_days"] == [7.0, 14.0] and leaks["params"]["explain"] == 10
+    code, out, _ = run([*args[:-1], "--no-scan", "--explain", "0", "--json"], capsys)
+    assert (
+        code == 0
+        and json.loads(out)["params"]["scan_days"] == []
+        and json.loads(out)["params"]["explain"] == 0
+    )
     assert (cases / "leaks" / "suspects.csv").is_file() and (cases / "leaks" / "evidence.csv").is_file()
     code, out, _ = run(["cases", "evaluate", str(tiny_world), "--out", str(tmp_path / "ev"), "--json", "--quiet"], capsys)  # fmt: skip
     figures = json.loads(out)["tiny"]
@@ -68,6 +75,12 @@ def _bad(entry: str, bad_input: str, behaviour: str, args: list[str], code: str,
              ["cases", "link", "{tmp}", "--window", "soon"], "E030", "--window"),
         _bad("fanzha cases leaks", "a folder that is no case folder", "E820 naming it",
              ["cases", "leaks", "{tmp}", "--orders", "{tmp}"], "E820", "{tmp}"),
+        _bad("fanzha cases leaks", "--period that is no duration", "E030 naming --period",
+             ["cases", "leaks", "{tmp}", "--orders", "{tmp}", "--period", "soon"], "E030", "--period"),
+        _bad("fanzha cases leaks", "--period 0d", "E823 naming --period",
+             ["cases", "leaks", "{tmp}", "--orders", "{tmp}", "--period", "0d"], "E823", "--period"),
+        _bad("fanzha cases leaks", "--explain -1", "E824 naming --explain",
+             ["cases", "leaks", "{tmp}", "--orders", "{tmp}", "--explain", "-1"], "E824", "--explain"),
         _bad("fanzha cases evaluate", "no world at all", "E843",
              ["cases", "evaluate"], "E843", "fanzha cases evaluate"),
         _bad("fanzha cases evaluate", "--world without PRESET:SEED, or without --root", "E841, E842 naming --world",

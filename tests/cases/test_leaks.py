@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fanzha.cases.leaks import LeakParams, Strata, Victim, bh, read_alerts, upper_tail
 from fanzha.errors import InputError
+from leakorders import write_orders
 
 DAY = 86_400 * 10**6
 T0 = 1_709_222_400 * 10**6
@@ -97,7 +98,9 @@ def _planted(tmp_path: Path) -> tuple[Path, list[Victim]]:
 
 def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     path, victims = _planted(tmp_path)
-    strata = Strata(path, victims, LeakParams(windows_days=(14.0,)))
+    # the statistic itself: every merchant tested on every victim (explaining away would take M007's victims
+    # out of the other merchants' tests, leaving them none)
+    strata = Strata(path, victims, LeakParams(windows_days=(14.0,), explain=0))
     ranked = strata.test()
     suspects = [s for s in ranked if s.significant]
     assert [s.merchant_id for s in suspects] == ["M007"]
@@ -114,6 +117,11 @@ def test_the_planted_leak_is_first_and_alone(tmp_path: Path) -> None:
     # a handful of victims already shows it; one alone never does
     assert any(s.merchant_id == "M007" and s.significant for s in strata.test(range(5)))
     assert not any(s.significant for s in strata.test([0]))
+    # explaining away suspects the same, and keeps the leak's own figures
+    explained = [s for s in Strata(path, victims, LeakParams(windows_days=(14.0,))).test() if s.significant]
+    assert [(s.merchant_id, s.victims, s.p_value) for s in explained] == [
+        (top.merchant_id, top.victims, top.p_value)
+    ]
 
 
 def test_the_planted_leak_in_two_windows(tmp_path: Path) -> None:
@@ -145,18 +153,7 @@ def _city(tmp_path: Path, *, leak_victims: int, seed: int = 11) -> tuple[Path, l
     shop = rng.integers(n_shops, size=n_orders)
     outlet = rng.choice(4, size=n_orders, p=[0.7, 0.1, 0.1, 0.1])
     t = T0 + rng.integers(0, 60 * DAY, size=n_orders)
-    orders = pa.table(
-        {
-            "order_id": [f"O{i:06d}" for i in range(n_orders)],
-            "person_id": [f"P{p:05d}" for p in person],
-            "merchant_id": [f"M{m:03d}" for m in shop],
-            "outlet_id": [f"K{k}" for k in outlet],
-            "time": pa.array(t, pa.timestamp("us", tz="Asia/Shanghai")),
-            "city": ["A"] * n_orders,
-        }
-    )
-    path = tmp_path / "orders.parquet"
-    pq.write_table(orders, path)
+    path = write_orders(tmp_path / "orders.parquet", person, shop, outlet, t)
     victims: list[Victim] = []
     used: set[int] = set()
     for j in np.flatnonzero((shop == 13) & (t < T0 + 20 * DAY)).tolist():
@@ -213,9 +210,12 @@ def test_a_likelier_purchase_never_makes_a_count_more_surprising(
 def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
     tmp_path_factory: pytest.TempPathFactory, extra: int, seed: int
 ) -> None:
+    """(The window test's property: in the scan, any order outside a period — of this merchant or another —
+    raises the stratum's total and so lowers the period's share a little.)"""
     tmp = tmp_path_factory.mktemp("buyers")
     path, victims = _planted(tmp)
-    before = {s.merchant_id: s.p_value for s in Strata(path, victims, LeakParams()).test()}
+    prm = LeakParams(scan_days=())
+    before = {s.merchant_id: s.p_value for s in Strata(path, victims, prm).test()}
     table = pq.read_table(path)
     rng = np.random.default_rng(seed)
     merchant = "M007" if seed % 2 else sorted(before)[int(rng.integers(len(before)))]
@@ -236,7 +236,7 @@ def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
     )
     more = tmp / "more.parquet"
     pq.write_table(pa.concat_tables([table, added]), more)
-    after = {s.merchant_id: s.p_value for s in Strata(more, victims, LeakParams()).test()}
+    after = {s.merchant_id: s.p_value for s in Strata(more, victims, prm).test()}
     assert after[merchant] >= before[merchant] * (1 - 1e-9)
     assert all(0.0 <= v <= 1.0 for v in after.values())
 
@@ -244,7 +244,7 @@ def test_adding_a_buyer_who_is_no_victim_never_makes_a_merchant_more_suspicious(
 @pytest.mark.reliability(
     entry="fanzha cases leaks",
     bad_input="no orders; orders without a column the test needs; --alpha outside (0, 1), --window 0d, "
-    "--min-victims 0",
+    "--min-victims 0, --explain -1, --period 0d",
     behaviour="E830, E834 naming the file; E831, E823, E824 naming the option",
 )
 def test_bad_orders_and_options(tmp_path: Path) -> None:
@@ -261,6 +261,8 @@ def test_bad_orders_and_options(tmp_path: Path) -> None:
         (LeakParams(alpha=2), "E831", "--alpha"),
         (LeakParams(windows_days=(14.0, 0.0)), "E823", "--window"),
         (LeakParams(min_victims=0), "E824", "--min-victims"),
+        (LeakParams(explain=-1), "E824", "--explain"),
+        (LeakParams(scan_days=(7.0, -1.0)), "E823", "--period"),
     ]:
         with pytest.raises(InputError) as err:
             params.validate()

@@ -287,6 +287,8 @@ def run_leaks(
             "windows_days": list(prm.windows_days),
             "alpha": prm.alpha,
             "min_victims": prm.min_victims,
+            "explain": prm.explain,
+            "scan_days": list(prm.scan_days),
         },
         "scopes": {
             name: {
@@ -299,7 +301,12 @@ def run_leaks(
                         "expected": round(s.expected, 3),
                         "q_value": s.q_value,
                         "window_days": s.window_days,
-                    }
+                        **(
+                            {"period": {"start": when(s.period_start), "days": s.period_days}}
+                            if s.period_start is not None
+                            else {}
+                        ),
+                    }  # fmt: skip
                     for s in sus
                     if s.significant
                 ],
@@ -320,13 +327,15 @@ def write_leaks(run: LeakRun, out: Path, names: dict[str, dict[str, Any]], *, to
     with open(out / "suspects.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["scope", "rank", "merchant_id", "name", "kind", "platform", "city", "victims", "expected",
-                    "ratio", "p_value", "q_value", "suspected", "window_days"])  # fmt: skip
+                    "ratio", "p_value", "q_value", "suspected", "window_days", "period_start", "period_days"])  # fmt: skip
         for scope, sus in run.suspects.items():
             for s in sus[:top]:
                 info = names.get(s.merchant_id, {})
                 w.writerow([scope, s.rank, s.merchant_id, info.get("name"), info.get("kind"), info.get("platform"),
                             info.get("city"), s.victims, f"{s.expected:.3f}", f"{s.ratio:.2f}", f"{s.p_value:.3g}",
-                            f"{s.q_value:.3g}", s.significant, f"{s.window_days:g}"])  # fmt: skip
+                            f"{s.q_value:.3g}", s.significant, f"{s.window_days:g}",
+                            when(s.period_start) if s.period_start is not None else "",
+                            f"{s.period_days:g}" if s.period_start is not None else ""])  # fmt: skip
     with open(out / "evidence.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["scope", "merchant_id", "person_id", "cases", "order_id", "order_time"])

@@ -7,9 +7,10 @@ window [t − `window`, t) and, for comparison, every order placed in the same c
 victim's *stratum*. For a merchant *m* (a shop, or a courier outlet that delivered the order), if the victim's
 n orders were drawn like the stratum's, the chance that at least one is from *m* is
 
-    p(v, m) = 1 − (1 − K/N)^n
+    p(v, m) = 1 − (1 − (K + ½)/(N + ½))^n
 
-with K the stratum's orders from *m* and N all of the stratum's orders (the victim's own left out). The number of
+with K the stratum's orders from *m* and N all of the stratum's orders (the victim's own left out; half an order
+each, so that a merchant nobody else bought from has a small chance, not none). The number of
 victims who did buy from *m* is then a sum of independent Bernoulli(p(v, m)): a Poisson-binomial; its upper tail
 at the count observed is the one-sided p-value, computed exactly (a dynamic programme on the count, with an
 absorbing state, so small tails keep their precision). Conditioning on each victim's city, window and number of
@@ -20,17 +21,23 @@ stratum and one order per buyer it is that test. The p-values are corrected for 
 q-value is ≤ `alpha` and at least `min_victims` victims bought from it. Suspects are ranked by p-value (then
 by the ratio of observed to expected victims), each with the victims and orders behind it.
 
+Two refinements (docs/cases.md, "The leak source"): *explaining away* (`Strata`: the suspects, most significant
+first, take the victims who bought from them out of the other merchants' tests, which are made again given them)
+and *a scan over the order's time* (`_Scan`: periods of days in which a merchant's victims bought from it, beside
+the windows, Bonferroni within the merchant).
+
 No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector operations over merchants.
 
 Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
-they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window, the
-fewest victims, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
+they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window or
+the scan's period, the fewest victims or the explaining merchants, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
 time) or E704 (a time); E833 no victim with orders in their window: nothing to compare.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +94,21 @@ SQL: dict[str, str] = {
         "WHERE m IS NOT NULL GROUP BY vi, m"
     ),
     "evidence": "SELECT vi, shop, outlet, order_id, t FROM own ORDER BY vi, t",
+    # what explaining away takes out of each stratum: the orders of the explaining merchants (as shop or outlet)
+    "pairs": "CREATE OR REPLACE TABLE pairs AS SELECT city, t, shop, outlet FROM o",
+    "explained_orders": (
+        "CREATE OR REPLACE TEMP TABLE ex AS SELECT city, t, shop, outlet FROM pairs "
+        "WHERE shop IN (SELECT m FROM q_e) OR outlet IN (SELECT m FROM q_e)"
+    ),
+    "explained_totals": (
+        "SELECT vs.vi, count(*) FROM {vs} vs JOIN ex ON ex.city = vs.city AND ex.t >= vs.lo AND ex.t < vs.hi "
+        "GROUP BY vs.vi"
+    ),
+    "explained_counts": (
+        "SELECT vs.vi, x.m, count(*) FROM {vs} vs JOIN (SELECT city, t, shop AS m FROM ex UNION ALL "
+        "SELECT city, t, outlet FROM ex) x ON x.city = vs.city AND x.t >= vs.lo AND x.t < vs.hi "
+        "JOIN cand USING (m) GROUP BY vs.vi, x.m"
+    ),
 }
 
 
@@ -97,6 +119,12 @@ class LeakParams:
     windows_days: tuple[float, ...] = (14.0, 56.0)
     alpha: float = 0.05
     min_victims: int = 2
+    #: at most this many suspects explain away the victims who bought from them (0: every merchant is tested on
+    #: every victim, as before explaining away)
+    explain: int = 10
+    #: the lengths of the periods of the order's time scanned (each starting every half its length; empty: no
+    #: scan)
+    scan_days: tuple[float, ...] = (7.0, 14.0)
 
     @property
     def window_days(self) -> float:
@@ -112,6 +140,12 @@ class LeakParams:
         if self.min_victims < 1:
             option = "--min-victims"
             raise InputError("E824", where=option, option=option, min=1, value=self.min_victims)
+        for d in self.scan_days:
+            if not d > 0:
+                raise InputError("E823", where="--period", option="--period", bound="> 0", value=d)
+        if self.explain < 0:
+            option = "--explain"
+            raise InputError("E824", where=option, option=option, min=0, value=self.explain)
 
 
 @dataclass
@@ -136,6 +170,8 @@ class Suspect:
     significant: bool
     rank: int = 0
     window_days: float = 0.0
+    period_start: int | None = None  # µs: the suspect stands out in a period of the order's time (the scan)
+    period_days: float = 0.0
     evidence: list[tuple[str, str, int]] = field(default_factory=list)  # (person, order_id, time µs)
 
     @property
@@ -143,10 +179,37 @@ class Suspect:
         return self.victims / self.expected if self.expected > 0 else math.inf
 
 
+Stats = tuple[list[npt.NDArray[np.int64]], list[F64], list[F64]]  # per window: counts, p-values, expected
+
+
 class Strata:
     """For a set of victims and each window: each one's chance p(v, m) of buying from each candidate merchant
     under the null (a dense victims × merchants matrix), and whether it did; the orders that show it. Computed
-    once with DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL."""
+    once with DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL.
+
+    **Explaining away** (`LeakParams.explain`): the test is stepwise. The most significant suspect is taken as
+    a leak; the victims who bought from it (in the window tested) are explained by it and left out when every
+    other merchant is tested again, and the chance of the victims left is taken conditional on their not having
+    bought from it: each of their orders is drawn like the stratum's orders that do not involve it (p′ below).
+    Then the next most significant suspect of that test, and so on, until no merchant is suspected beyond the
+    ones chosen (or `explain` are). A merchant chosen at step k keeps the p-value of step k (tested given the
+    k − 1 before it); the others are tested given all of them; Benjamini–Hochberg over the same family as
+    without it. Under the null for a merchant m — its buyers among the victims are like the stratum's — the
+    victims' purchases from m given their purchases from the explaining merchants E are still independent, with
+
+        p′(v, m) = 1 − (1 − (K − K_E) / (N − N_E))^n
+
+    (K_E, N_E: the stratum's orders from m that involve E, and all of its orders that do; n the victim's orders
+    in the window): the test of m given E is exact for a given E. E is chosen from the data, by tests of other
+    merchants; their counts depend on m's only through the multinomial link of one victim's orders (small when
+    the stratum has many merchants) — the evaluation counts the merchants that are no leak suspected at any look
+    of a replay, with and without it.
+
+    A courier outlet is explained by the chosen outlets only, a shop by every chosen merchant: an outlet's
+    leaked parcels are orders of the shops it delivers for, the big ones most, and a big shop chosen first took
+    the outlet's own victims out of its test (on the medium world of seed 1 the outlet leak was found after 13
+    of its reports instead of 9); a leaking outlet chosen first, on the other hand, takes its many victims out of
+    the later shops' tests, which is what explaining away is for."""
 
     def __init__(self, orders: str | Path, victims: Sequence[Victim], params: LeakParams) -> None:
         self.victims = list(victims)
@@ -160,15 +223,23 @@ class Strata:
                 r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
             ]
         except duckdb.Error as exc:
+            con.close()
             raise InputError("E007", where=str(path), reason=str(exc).splitlines()[0]) from None
         missing = [c for c in ORDER_COLUMNS if c not in cols]
         if missing:
+            con.close()
             raise InputError("E834", where=str(path), columns=missing, valid=ORDER_COLUMNS)
         con.execute(SQL["orders"].format(order_id="order_id" if "order_id" in cols else "NULL"), [str(path)])
         con.execute(SQL["sold"])
         n_v = len(self.victims)
         self.p: list[F64] = []
         self.bought: list[npt.NDArray[np.bool_]] = []
+        # per window, what the conditional chances p′ are made of: the stratum's orders (all, and from each
+        # candidate), the victim's own (all, and from each candidate)
+        self._k: list[F64] = []
+        self._own: list[F64] = []
+        self._n_all: list[F64] = []
+        self._n_own: list[F64] = []
         # the longest window first: its merchants (a superset of the shorter windows') are the columns
         for w in sorted(self.windows, reverse=True):
             window = int(w * US_PER_DAY)
@@ -188,6 +259,11 @@ class Strata:
             if not self.p:
                 con.execute(SQL["candidates"])
                 self.merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
+                outlets = {r[0] for r in con.execute("SELECT DISTINCT outlet FROM own").fetchall()}
+                shops = {r[0] for r in con.execute("SELECT DISTINCT shop FROM own").fetchall()}
+                self.outlet = np.array(
+                    [m in outlets and m not in shops for m in self.merchants], dtype=np.bool_
+                )
                 col = {m: j for j, m in enumerate(self.merchants)}
                 row = con.execute(SQL["tested"]).fetchone()
                 self.tested = int(row[0]) if row else 0
@@ -210,12 +286,70 @@ class Strata:
                 own[int(vi), col[m]] = c
             if not self.p:
                 self.has_orders = n_own > 0
-            rest = np.maximum(n_all - n_own, 1.0)
-            share = np.clip((k - own) / rest[:, None], 0.0, 1.0)
-            self.p.insert(0, 1.0 - (1.0 - share) ** n_own[:, None])
+                self.scan = _Scan(con, self, col, n_all, n_own) if params.scan_days else None
+            self.p.insert(0, _chance(k - own, n_all - n_own, n_own))
             self.bought.insert(0, own > 0)
+            for keep, value in ((self._k, k), (self._own, own), (self._n_all, n_all), (self._n_own, n_own)):
+                keep.insert(0, value)
+            con.execute(f"CREATE OR REPLACE TABLE vs{len(self.windows) - len(self._k)} AS SELECT * FROM vs")
             con.unregister("q_victims")
-        con.close()
+        # what explaining away needs later: each window's strata and the orders' (shop, outlet) pairs
+        con.execute(SQL["pairs"])
+        for table in ("o", "sold", "own", "vs"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        self._con = con
+        weakref.finalize(self, con.close)
+        self._given: dict[tuple[int, ...], tuple[list[F64], list[npt.NDArray[np.bool_]]]] = {}
+
+    def given(self, chosen: Sequence[int]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
+        """Per window: the chances p′(v, m) and the purchases given the merchants `chosen` (column indices) —
+        a victim explained for m has chance 0 and no purchase: it is out of m's test. A shop is tested given
+        every chosen merchant; a courier outlet given the chosen outlets only (see the class)."""
+        picked = set(chosen)
+        every = self._given_set(tuple(sorted(picked)))
+        outlets = self._given_set(tuple(sorted(j for j in picked if self.outlet[j])))
+        kinds = [self.outlet] * len(self.windows)
+        if self.scan is not None:
+            kinds.append(self.outlet[self.scan.merchant])
+        ps = [np.where(k[None, :], o, e) for k, o, e in zip(kinds, outlets[0], every[0], strict=True)]
+        bs = [np.where(k[None, :], o, e) for k, o, e in zip(kinds, outlets[1], every[1], strict=True)]
+        return ps, bs
+
+    def _given_set(self, key: tuple[int, ...]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
+        if key in self._given:
+            return self._given[key]
+        if not key:
+            extra = [self.scan.p] if self.scan is not None else []
+            more = [self.scan.bought] if self.scan is not None else []
+            self._given[key] = ([*self.p, *extra], [*self.bought, *more])
+            return self._given[key]
+        con = self._con
+        con.register("q_e", pa.table({"m": pa.array([self.merchants[j] for j in key], pa.string())}))
+        con.execute(SQL["explained_orders"])
+        col = {m: j for j, m in enumerate(self.merchants)}
+        ps: list[F64] = []
+        bs: list[npt.NDArray[np.bool_]] = []
+        for w in range(len(self.windows)):
+            n_e = np.zeros(len(self.victims), dtype=np.float64)
+            for vi, n in con.execute(SQL["explained_totals"].format(vs=f"vs{w}")).fetchall():
+                n_e[int(vi)] = n
+            k_e = np.zeros_like(self._k[w])
+            for vi, m, c in con.execute(SQL["explained_counts"].format(vs=f"vs{w}")).fetchall():
+                k_e[int(vi), col[m]] = c
+            # a victim left has no order of its own that involves E: its own come off K and N as they are
+            left: npt.NDArray[np.bool_] = ~np.any(self.bought[w][:, list(key)], axis=1)
+            p = _chance(
+                self._k[w] - k_e - self._own[w], self._n_all[w] - n_e - self._n_own[w], self._n_own[w]
+            )
+            ps.append(np.where(left[:, None], p, 0.0))
+            bs.append(self.bought[w] & left[:, None])
+        if self.scan is not None:  # given E in the longest window, as its test
+            p, b = self.scan.given(key, n_e, left)
+            ps.append(p)
+            bs.append(b)
+        con.unregister("q_e")
+        self._given[key] = (ps, bs)
+        return ps, bs
 
     def _rows(self, subset: Iterable[int] | None) -> npt.NDArray[np.int64]:
         idx = np.array(
@@ -223,15 +357,55 @@ class Strata:
         )
         return idx[self.has_orders[idx]] if len(idx) else idx
 
+    def _stats(self, idx: npt.NDArray[np.int64], chosen: Sequence[int]) -> Stats:
+        """Every merchant's counts, p-values and expected counts per window among the victims `idx` left by
+        `chosen`, given `chosen`."""
+        ps, bs = self.given(chosen)
+        xs = [b[idx].sum(axis=0).astype(np.int64) for b in bs]
+        pvs = [upper_tail(p[idx], x) for p, x in zip(ps, xs, strict=True)]
+        return xs, pvs, [p[idx].sum(axis=0) for p in ps]
+
     def test(self, subset: Iterable[int] | None = None) -> list[Suspect]:
         """The merchants tested for the victims in `subset` (indices; default all), ranked: suspects first."""
         idx = self._rows(subset)
         if len(idx) == 0 or not self.merchants:
             return []
-        xs = [b[idx].sum(axis=0).astype(np.int64) for b in self.bought]
-        pvs = [upper_tail(p[idx], x) for p, x in zip(self.p, xs, strict=True)]
-        expected = [p[idx].sum(axis=0) for p in self.p]
-        return self._suspects(xs, pvs, expected)
+        chain: list[int] = []
+        levels = [self._stats(idx, ())]
+        while True:
+            ranked, nxt = self._round(levels, chain)
+            if nxt is None:
+                return ranked
+            chain.append(nxt)
+            levels.append(self._stats(idx, chain))
+
+    def _round(
+        self, levels: Sequence[Stats], chain: Sequence[int], *, only: bool = False
+    ) -> tuple[list[Suspect], int | None]:
+        """One step of explaining away: the chosen merchants (`chain`, each with its own level's figures: given
+        the ones before it) and the others given all of them, ranked; and the next to choose — the first suspect
+        not chosen yet — unless `explain` are."""
+        last = levels[-1]
+        xs = [a.copy() for a in last[0]]
+        pvs = [a.copy() for a in last[1]]
+        expected = [a.copy() for a in last[2]]
+        for k, j in enumerate(chain):
+            for w in range(len(xs)):
+                at = j if w < len(self.windows) or self.scan is None else self.scan.merchant == j
+                xs[w][at] = levels[k][0][w][at]
+                pvs[w][at] = levels[k][1][w][at]
+                expected[w][at] = levels[k][2][w][at]
+        ranked = self._suspects(xs, pvs, expected, only=only)
+        if len(chain) >= self.params.explain:
+            return ranked, None
+        index = {m: j for j, m in enumerate(self.merchants)}
+        taken = set(chain)
+        for s in ranked:
+            if not s.significant:
+                break
+            if index[s.merchant_id] not in taken:
+                return ranked, index[s.merchant_id]
+        return ranked, None
 
     def _suspects(
         self,
@@ -242,32 +416,43 @@ class Strata:
         only: bool = False,
     ) -> list[Suspect]:
         """Each merchant's p-value: its smallest over the windows, times their number (Bonferroni), then
-        Benjamini–Hochberg over the merchants; `only`: the suspects alone."""
-        stack = np.vstack(pvs)
+        Benjamini–Hochberg over the merchants; ranked, suspects first (`only`: the suspects alone)."""
+        n_w = len(self.windows)
+        stack = np.vstack(pvs[:n_w])
         best = np.argmin(stack, axis=0)
         cols = np.arange(stack.shape[1])
-        pv = np.minimum(stack[best, cols] * len(pvs), 1.0)
-        x_best = np.vstack(xs)[best, cols]
-        x_any = xs[-1]  # the longest window: every order any window holds
+        pv = np.minimum(stack[best, cols] * n_w, 1.0)
+        x_best = np.vstack(xs[:n_w])[best, cols]
+        e_best = np.vstack(expected[:n_w])[best, cols]
+        x_any = np.vstack(xs[:n_w]).max(axis=0)  # a buyer in some window
+        pair = np.full(len(cols), -1, dtype=np.int64)
+        if self.scan is not None:
+            # half of each merchant's α to its windows, half to its periods (Bonferroni within the merchant)
+            pv_scan, pair = self.scan.best(pvs[n_w])
+            scan_wins = pv_scan * 2 < pv * 2
+            pv = np.minimum(np.minimum(pv, pv_scan) * 2, 1.0)
+            pair = np.where(scan_wins, pair, -1)
+            x_best = np.where(scan_wins, xs[n_w][np.maximum(pair, 0)], x_best)
+            e_best = np.where(scan_wins, expected[n_w][np.maximum(pair, 0)], e_best)
         family = max(self.tested, int((x_any > 0).sum()))
         q = bh(pv, family)
         out: list[Suspect] = []
         for j in np.flatnonzero(x_any > 0).tolist():
-            b = int(best[j])
             sig = bool(q[j] <= self.params.alpha and x_best[j] >= self.params.min_victims)
             if only and not sig:
                 continue
-            out.append(
-                Suspect(
-                    self.merchants[j],
-                    int(xs[b][j]),
-                    float(expected[b][j]),
-                    float(pv[j]),
-                    float(q[j]),
-                    sig,
-                    window_days=self.windows[b],
-                )
+            s = Suspect(
+                self.merchants[j],
+                int(x_best[j]),
+                float(e_best[j]),
+                float(pv[j]),
+                float(q[j]),
+                sig,
+                window_days=max(self.windows) if pair[j] >= 0 else self.windows[int(best[j])],
             )
+            if pair[j] >= 0 and self.scan is not None:
+                s.period_start, s.period_days = self.scan.period(int(pair[j]))
+            out.append(s)
         out.sort(key=lambda s: (not s.significant, s.p_value, -s.ratio, s.merchant_id))
         for r, s in enumerate(out, start=1):
             s.rank = r
@@ -277,30 +462,38 @@ class Strata:
         """After each victim of `order` (indices, in the order they came), the suspects among the victims so
         far — what `test(order[:k + 1])` gives, suspects only, without recomputing the tails from the start:
         the distribution of each merchant's count is carried along (one Bernoulli more per victim, an
-        absorbing state at the largest count reached)."""
+        absorbing state at the largest count reached), one for each step of explaining away; a step whose
+        chosen merchant changes is computed again from the victims so far."""
         rows = np.array([i for i in order if self.has_orders[i]], dtype=np.int64)
-        dists: list[F64] = []
-        for b in self.bought:
-            cap = int(b[rows].sum(axis=0).max()) if len(rows) else 0
-            d = np.zeros((len(self.merchants), cap + 1), dtype=np.float64)
-            d[:, 0] = 1.0
-            dists.append(d)
-        xs = [np.zeros(len(self.merchants), dtype=np.int64) for _ in self.bought]
-        expected = [np.zeros(len(self.merchants), dtype=np.float64) for _ in self.bought]
+        caps = [b[rows].sum(axis=0).astype(np.int64) for b in self.given(())[1]]
+        seen: list[int] = []
+        chain: list[int] = []
+        levels = [_Running(self, (), caps)]
         for i in order:
             if self.has_orders[i]:
-                for k, (d, p) in enumerate(zip(dists, self.p, strict=True)):
-                    q = p[i][:, None]
-                    moved = d[:, :-1] * q
-                    d[:, :-1] *= 1.0 - q
-                    d[:, 1:] += moved
-                    xs[k] += self.bought[k][i]
-                    expected[k] += p[i]
-            pvs = []
-            for d, x in zip(dists, xs, strict=True):
-                tail = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
-                pvs.append(np.minimum(tail[np.arange(len(x)), x], 1.0))
-            yield self._suspects(xs, pvs, expected, only=True) if self.merchants else []
+                seen.append(i)
+                for level in levels:
+                    level.add(i)
+            if not seen or not self.merchants:
+                yield []
+                continue
+            stats: list[Stats] = []
+            k = 0
+            while True:
+                stats += [lv.stats() for lv in levels[len(stats) : k + 1]]
+                ranked, nxt = self._round(stats, chain[:k], only=True)
+                if nxt is None:
+                    del chain[k:], levels[k + 1 :]
+                    break
+                if k >= len(chain) or chain[k] != nxt:
+                    del chain[k:], levels[k + 1 :], stats[k + 1 :]
+                    chain.append(nxt)
+                    level = _Running(self, tuple(chain), caps)
+                    for j in seen:
+                        level.add(j)
+                    levels.append(level)
+                k += 1
+            yield ranked
 
     def orders_of(self, suspect: Suspect, subset: Iterable[int] | None = None) -> list[tuple[str, str, int]]:
         """(person, order_id, time) of the victims' orders from the suspect's merchant, in their windows (the
@@ -308,12 +501,221 @@ class Strata:
         j = self.merchants.index(suspect.merchant_id)
         chosen = set(subset) if subset is not None else set(range(len(self.victims)))
         span = int((suspect.window_days or self.params.window_days) * US_PER_DAY)
+        a, b = -(2**62), 2**62
+        if suspect.period_start is not None:
+            a, b = suspect.period_start, suspect.period_start + int(suspect.period_days * US_PER_DAY)
         return [
             (self.victims[vi].person_id, oid, t)
             for vi in sorted(chosen)
             for oid, t in self.evidence.get((vi, j), [])
-            if t >= self.victims[vi].t - span
+            if t >= self.victims[vi].t - span and a <= t < b
         ]
+
+
+class _Running:
+    """The count distributions of every merchant, per window, among the victims so far that `chosen` leaves,
+    given `chosen` (one step of the running test). The merchants are kept in blocks of similar largest count
+    (`caps`: at most their count among all the victims), so a merchant few victims bought from costs little."""
+
+    def __init__(
+        self, strata: Strata, chosen: tuple[int, ...], caps: Sequence[npt.NDArray[np.int64]]
+    ) -> None:
+        self.strata = strata
+        self.p, self.bought = strata.given(chosen)
+        self.blocks: list[list[tuple[npt.NDArray[np.int64], F64]]] = []
+        for cap in caps:
+            size = 1 << np.ceil(np.log2(cap + 1)).astype(np.int64)  # a power of two above each cap
+            blocks = []
+            for width in np.unique(size).tolist():
+                cols = np.flatnonzero(size == width)
+                d = np.zeros((len(cols), int(width) + 1), dtype=np.float64)
+                d[:, 0] = 1.0
+                blocks.append((cols, d))
+            self.blocks.append(blocks)
+        self.xs = [np.zeros(len(c), dtype=np.int64) for c in caps]
+        self.expected = [np.zeros(len(c), dtype=np.float64) for c in caps]
+
+    def add(self, i: int) -> None:
+        for k, (blocks, p) in enumerate(zip(self.blocks, self.p, strict=True)):
+            for cols, d in blocks:
+                q = p[i, cols][:, None]
+                moved = d[:, :-1] * q
+                d[:, :-1] *= 1.0 - q
+                d[:, 1:] += moved
+            self.xs[k] += self.bought[k][i]
+            self.expected[k] += p[i]
+
+    def stats(self) -> Stats:
+        pvs = []
+        for blocks, x in zip(self.blocks, self.xs, strict=True):
+            pv = np.ones(len(x), dtype=np.float64)
+            for cols, d in blocks:
+                tail = np.cumsum(d[:, ::-1], axis=1)[:, ::-1]
+                pv[cols] = tail[np.arange(len(cols)), x[cols]]
+            pvs.append(np.minimum(pv, 1.0))
+        return self.xs, pvs, self.expected
+
+
+class _Scan:
+    """The scan over the order's time: a leak is a period — the leaked orders of all its victims fall in some
+    days — while the other buyers' orders from the merchant spread over the weeks. For each merchant m and each
+    period [a, b) (`LeakParams.scan_days` long, starting every half their length, over the victims' longest
+    windows), a victim *bought from m in the period* when one of its orders of the longest window is from m and
+    placed in [a, b); were its n orders drawn like its stratum's, with their times, the chance is
+
+        p(v, m, [a, b)) = 1 − (1 − K_ab/N)^n
+
+    (K_ab: the stratum's orders from m placed in [a, b), the victim's own left out; N, n: the window's). The
+    count of victims who did is Poisson-binomial as in the window test, and its tail is exact; a merchant's
+    smallest over the periods is multiplied by their number (Bonferroni). Only the pairs (m, period) with at
+    least `min_victims` victims among all the victims are kept (a pair with fewer can never be suspected in any
+    subset): the rest have p = 1."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        strata: Strata,
+        col: dict[str, int],
+        n_all: F64,
+        n_own: F64,
+    ) -> None:
+        prm = strata.params
+        longest = int(max(strata.windows) * US_PER_DAY)
+        times = [v.t for v in strata.victims]
+        lo_all, hi_all = (min(times) - longest, max(times)) if times else (0, 0)
+        starts: list[int] = []
+        spans: list[int] = []
+        for days in sorted(set(prm.scan_days)):
+            span = int(days * US_PER_DAY)
+            starts += list(range(lo_all, hi_all, max(span // 2, 1)))
+            spans += [span] * (len(starts) - len(spans))
+        self.starts = np.array(starts, dtype=np.int64)
+        self.ends = self.starts + np.array(spans, dtype=np.int64)
+        self.count = len(starts)
+        self.n_merchants = len(strata.merchants)
+        self.n_all, self.n_own = n_all, n_own
+        # the victims' own orders (longest window) in each period: who bought from whom when
+        own: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for vi, shop, outlet, t in con.execute("SELECT vi, shop, outlet, t FROM own").fetchall():
+            for m in (shop, outlet):
+                if m in col:
+                    own[(col[m], int(vi))].append(int(t))
+        buyers: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for (j, vi), ts in own.items():
+            for t in ts:
+                for pi in np.flatnonzero((self.starts <= t) & (t < self.ends)).tolist():
+                    buyers[(j, pi)].add(vi)
+        pairs = sorted(k for k, b in buyers.items() if len(b) >= prm.min_victims)
+        self.merchant = np.array([j for j, _ in pairs], dtype=np.int64)
+        self.pair_period = np.array([pi for _, pi in pairs], dtype=np.int64)
+        n_v = len(strata.victims)
+        # each victim's stratum (the longest window's): city code, lo, hi
+        cities = [r[0] for r in con.execute("SELECT DISTINCT city FROM vs ORDER BY city").fetchall()]
+        code = {c: i for i, c in enumerate(cities)}
+        self.city = np.full(n_v, -1, dtype=np.int64)
+        for vi, c in con.execute("SELECT vi, city FROM vs").fetchall():
+            self.city[int(vi)] = code[c]
+        self.lo = np.array([v.t - longest for v in strata.victims], dtype=np.int64)
+        self.hi = np.array(times, dtype=np.int64)
+        # the orders of the merchants in a pair, in the victims' cities: time and the order's other merchant
+        ms = sorted(set(self.merchant.tolist()))
+        names = pa.array(strata.merchants, pa.string())
+        picked = pa.array(ms, pa.int64())
+        con.register("q_m", pa.table({"m": names.take(picked), "j": picked}))
+        con.register("q_all", pa.table({"m": names, "j": pa.array(range(len(names)), pa.int64())}))
+        con.register(
+            "q_city", pa.table({"city": pa.array(cities, pa.string()), "c": pa.array(range(len(cities)))})
+        )
+        rows = con.execute(
+            "SELECT mj, c, t, coalesce(partner, -1) AS partner FROM ("
+            "SELECT q.j AS mj, o.city, o.t, p.j AS partner FROM o JOIN q_m q ON o.shop = q.m "
+            "LEFT JOIN q_all p ON o.outlet = p.m WHERE o.t >= ? AND o.t < ? UNION ALL "
+            "SELECT q.j, o.city, o.t, p.j FROM o JOIN q_m q ON o.outlet = q.m "
+            "LEFT JOIN q_all p ON o.shop = p.m WHERE o.t >= ? AND o.t < ?"
+            ") x JOIN q_city USING (city) ORDER BY mj, c, t",
+            [lo_all, hi_all, lo_all, hi_all],
+        ).fetchnumpy()
+        for name in ("q_m", "q_all", "q_city"):
+            con.unregister(name)
+        self.o_m = np.asarray(rows["mj"], dtype=np.int64)
+        self.o_c = np.asarray(rows["c"], dtype=np.int64)
+        self.o_t = np.asarray(rows["t"], dtype=np.int64)
+        self.o_partner = np.asarray(rows["partner"], dtype=np.int64)
+        self.n_cities = len(cities)
+        self._victims_in = [np.flatnonzero(self.city == c) for c in range(len(cities))]
+        pairs_of: dict[int, list[int]] = defaultdict(list)
+        for x, j in enumerate(self.merchant.tolist()):
+            pairs_of[j].append(x)
+        self._pairs_of = {j: np.array(xs, dtype=np.int64) for j, xs in pairs_of.items()}
+        k = self._counts(np.ones(len(self.o_t), dtype=np.bool_))
+        own_k = np.zeros_like(k)
+        for (j, vi), ts in own.items():
+            xs = self._pairs_of.get(j)
+            if xs is not None:
+                t = np.array(ts, dtype=np.int64)[:, None]
+                inside = (t >= self.starts[self.pair_period[xs]]) & (t < self.ends[self.pair_period[xs]])
+                own_k[vi, xs] = inside.sum(axis=0)
+        self.k, self.own = k, own_k
+        self.p = _chance(k - own_k, n_all - n_own, n_own)
+        self.bought = own_k > 0
+
+    def _counts(self, keep: npt.NDArray[np.bool_]) -> F64:
+        """Per victim and pair, the stratum's orders (those `keep` marks) from the pair's merchant in the pair's
+        period and the victim's window: one merchant and city at a time, its periods together."""
+        out = np.zeros((len(self.city), len(self.merchant)), dtype=np.float64)
+        sel = np.flatnonzero(keep)
+        if not len(self.merchant) or not len(sel):
+            return out
+        key_s = (self.o_m * self.n_cities + self.o_c)[sel]  # sorted: the orders are by merchant, city, time
+        t_s = self.o_t[sel]
+        groups, first = np.unique(key_s, return_index=True)
+        last = np.r_[first[1:], len(key_s)]
+        for g, i0, i1 in zip(groups.tolist(), first.tolist(), last.tolist(), strict=True):
+            j, c = divmod(g, self.n_cities)
+            xs = self._pairs_of.get(j)
+            vs = self._victims_in[c]
+            if xs is None or not len(vs):
+                continue
+            ts = t_s[i0:i1]
+            lo = np.maximum(self.lo[vs][:, None], self.starts[self.pair_period[xs]][None, :])
+            hi = np.minimum(self.hi[vs][:, None], self.ends[self.pair_period[xs]][None, :])
+            out[np.ix_(vs, xs)] = np.maximum(np.searchsorted(ts, hi) - np.searchsorted(ts, lo), 0)
+        return out
+
+    def given(
+        self, key: tuple[int, ...], n_e: F64, left: npt.NDArray[np.bool_]
+    ) -> tuple[F64, npt.NDArray[np.bool_]]:
+        """The chances and purchases given the merchants `key` (their orders out of every stratum, their buyers
+        `left` out: as the window test's longest window)."""
+        k_e = self._counts(np.isin(self.o_partner, np.array(key, dtype=np.int64)))
+        p = _chance(self.k - k_e - self.own, self.n_all - n_e - self.n_own, self.n_own)
+        return np.where(left[:, None], p, 0.0), self.bought & left[:, None]
+
+    def best(self, pv: F64) -> tuple[F64, npt.NDArray[np.int64]]:
+        """Per merchant: its smallest p-value over its pairs times the number of periods (1 without a pair), and
+        that pair (-1 without)."""
+        out_p = np.ones(self.n_merchants, dtype=np.float64)
+        out_x = np.full(self.n_merchants, -1, dtype=np.int64)
+        if len(self.merchant):
+            order = np.lexsort((pv, self.merchant))  # by merchant, then p-value
+            m = self.merchant[order]
+            first = order[np.r_[True, m[1:] != m[:-1]]]
+            out_p[self.merchant[first]] = np.minimum(pv[first] * self.count, 1.0)
+            out_x[self.merchant[first]] = first
+        return out_p, out_x
+
+    def period(self, x: int) -> tuple[int, float]:
+        pi = int(self.pair_period[x])
+        return int(self.starts[pi]), float((self.ends[pi] - self.starts[pi]) / US_PER_DAY)
+
+
+def _chance(k: F64, n: F64, n_own: F64) -> F64:
+    """1 − (1 − K/N)^n: the chance that one of a victim's n orders is from the merchant, were they drawn like
+    the N orders of its stratum (K of them from the merchant; the victim's own are not among them). K and N get
+    half an order each (Jeffreys): a merchant that sold to no one else in the stratum has a small chance, not
+    none — with none, the victim's own purchase from it was an impossible event and its p-value 0."""
+    share = np.clip((k + 0.5) / (np.maximum(n, 0.0) + 0.5)[:, None], 0.0, 1.0)
+    return 1.0 - (1.0 - share) ** n_own[:, None]
 
 
 def upper_tail(p: F64, x: npt.NDArray[np.int64]) -> F64:

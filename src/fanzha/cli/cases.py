@@ -208,6 +208,23 @@ def link(
 )
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="False-discovery level (BH).")
 @click.option("--min-victims", type=int, default=2, show_default=True, help="Fewest victims of a suspect.")
+@click.option(
+    "--explain",
+    type=int,
+    default=10,
+    show_default=True,
+    help="At most this many suspects explain away their victims when the others are tested again (0: off).",
+)
+@click.option(
+    "--period",
+    multiple=True,
+    default=("7d", "14d"),
+    show_default=True,
+    help="Scan periods of the order's time this long, starting every half their length (repeatable).",
+)
+@click.option(
+    "--no-scan", is_flag=True, help="Test the windows only, without the scan over the order's time."
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
 @click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/leaks always is).")
 @json_option
@@ -218,6 +235,9 @@ def leaks(
     window: tuple[str, ...],
     alpha: float,
     min_victims: int,
+    explain: int,
+    period: tuple[str, ...],
+    no_scan: bool,
     out: Path | None,
     force: bool,
     as_json: bool,
@@ -235,7 +255,11 @@ def leaks(
         orders,
         alerts=alerts,
         params=LeakParams(
-            windows_days=tuple(_days(w, "--window") for w in window), alpha=alpha, min_victims=min_victims
+            windows_days=tuple(_days(w, "--window") for w in window),
+            alpha=alpha,
+            min_victims=min_victims,
+            explain=explain,
+            scan_days=() if no_scan else tuple(_days(d, "--period") for d in period),
         ),
         out=out,
         force=force,
