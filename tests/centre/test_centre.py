@@ -225,3 +225,44 @@ def test_warm_up_loads_the_detector_and_freezes_the_start_up_heap(centre: Centre
         assert centre._checker is not None and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # this test process goes on to build other centres
+
+
+def test_the_access_log_is_masked_and_still_formats() -> None:
+    """uvicorn's access formatter unpacks the record's arguments (client, method, path, version, status): the
+    masking filter masks each of them in place. It merged them into the message before, and every request
+    printed a 'Logging error' traceback instead of its access line."""
+    import io
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    from fanzha.centre.audit import MaskingFilter
+
+    class Strict(logging.StreamHandler):  # type: ignore[type-arg]
+        def handleError(self, record: logging.LogRecord) -> None:
+            raise AssertionError(f"the record did not format: {record.msg!r} {record.args!r}")
+
+    out = io.StringIO()
+    handler = Strict(out)
+    handler.setFormatter(
+        AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False)
+    )
+    log = logging.getLogger("fanzha.test.access")
+    log.propagate = False
+    log.addHandler(handler)
+    log.addFilter(MaskingFilter())
+    try:
+        log.warning(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/v1/alerts?phone=13800138000", "1.1", 200
+        )
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.warning(
+            "a caller %(phone)s, QQ %(qq)s, status %(status)d",
+            {"phone": "13800138000", "qq": "123456789", "status": 200},
+        )
+    finally:
+        log.removeHandler(handler)
+    line, other = out.getvalue().splitlines()
+    assert other.startswith("a caller 138") and other.endswith("status 200")
+    assert line.startswith('127.0.0.1:5000 - "GET /v1/alerts?phone=138') and line.endswith('HTTP/1.1" 200 OK')
+    assert "13800138000" not in out.getvalue() and "123456789" not in out.getvalue()

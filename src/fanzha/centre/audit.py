@@ -58,15 +58,28 @@ def mask(value: Any, key: str | None = None) -> Any:
 
 
 class MaskingFilter(logging.Filter):
-    """A logging filter that masks the numbers in every record's message (access logs carry query strings)."""
+    """A logging filter that masks the numbers in every record's message (access logs carry query strings).
+
+    The arguments are masked one by one and keep their shape: a formatter may read them (uvicorn's access
+    formatter unpacks the client, method, path, version and status from them), so they are not merged into the
+    message. Numbers stay numbers (a status code or a count is formatted with %d: an identifier the code logs is
+    passed as text); anything else is masked as its text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.msg = record.getMessage()
-            record.args = None
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(_masked_arg(a) for a in args)
+        elif isinstance(args, Mapping):
+            record.args = {k: _masked_arg(v) for k, v in args.items()}
         if isinstance(record.msg, str):
             record.msg = mask_text(record.msg)
         return True
+
+
+def _masked_arg(value: Any) -> Any:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return mask_text(value if isinstance(value, str) else str(value))
 
 
 @dataclass(frozen=True)
