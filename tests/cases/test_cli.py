@@ -48,6 +48,9 @@ def test_the_whole_investigation_on_a_tiny_world(
     lk = figures["leaks"]
     assert 0 <= lk["false_ever_in_replay"] <= lk["merchants_tested"]
     assert lk["false_ever_in_replay"] <= lk["false_suspicions_in_replay"]
+    # the doc's command run again: its own work folder is replaced (the trace step's refused it, E042)
+    code, again, _ = run(["cases", "evaluate", str(tiny_world), "--out", str(tmp_path / "ev"), "--json", "--quiet"], capsys)  # fmt: skip
+    assert code == 0 and json.loads(again)["tiny"]["linking"] == figures["linking"]
 
 
 def _bad(entry: str, bad_input: str, behaviour: str, args: list[str], code: str, where: str) -> object:

@@ -405,7 +405,7 @@ def evaluate_world(world: str | Path, out: str | Path, *, progress: Progress = s
     figures["extraction"] = extraction(w, o / "cases")
     say("trace")
     t1 = _time.perf_counter()
-    run_trace(w, w / "investigation" / "seeds.csv", policy="fifo", out=o / "trace", mules=False)
+    run_trace(w, w / "investigation" / "seeds.csv", policy="fifo", out=o / "trace", mules=False, force=True)
     figures["trace_seconds"] = round(_time.perf_counter() - t1, 2)
     say("link")
     alone = run_link(o / "cases", out=o / "link-identifiers-only", picture=None, force=True)
