@@ -9,14 +9,15 @@ from typing import Any
 import click
 
 from fanzha.cli.common import command_line, echo_json, finish, json_option, lang_option, quiet_option, say
+from fanzha.cli.helptext import HelpGroup
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang, t
 from fanzha.records.files import mapping_from_options
 
 
-@click.group("cases")
+@click.group("cases", cls=HelpGroup)
 def cases() -> None:
-    """Cases: intake of reports, linking (串并案), the leak source. 案件：报案录入、串并案、泄露源。"""
+    """Cases: intake of reports, linking, the leak source."""
 
 
 def _days(value: str, option: str) -> float:

@@ -11,12 +11,13 @@ import click
 import orjson
 
 from fanzha.cli.common import finish, lang_option, quiet_option
+from fanzha.cli.helptext import HelpCommand
 from fanzha.errors import InputError
 from fanzha.records.files import decode_bytes, read_text_file
 from fanzha.records.turns import parse_json_turns
 
 
-@click.command("check")
+@click.command("check", cls=HelpCommand)
 @click.argument("text", required=False)
 @click.option(
     "--file", "file_", type=click.Path(dir_okay=False, path_type=Path), help="A text file or a JSON chat."

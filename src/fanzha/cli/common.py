@@ -9,10 +9,14 @@ from typing import Any
 
 import click
 
+from fanzha.cli.helptext import shared
 from fanzha.messages import LANGS, default_lang, set_lang, t
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-quiet_option = click.option("--quiet", is_flag=True, help="No progress on standard error.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help=shared("json", "Print the summary as JSON.")
+)
+quiet_option = click.option("--quiet", is_flag=True, help=shared("quiet", "No progress on standard error."))
+LANG_HELP = shared("lang", "Language of the output.")
 
 
 def _use_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -20,7 +24,7 @@ def _use_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-def lang_option(help: str = "Language of the output.", *, expose: bool = True) -> Callable[[Any], Any]:
+def lang_option(help: str = LANG_HELP, *, expose: bool = True) -> Callable[[Any], Any]:
     """``--lang zh|en`` (default: ``$FANZHA_LANG``, else zh); it becomes the process default language, so the
     command's errors and summaries (`say`) are in it too. ``expose=False``: the command does not take it as an
     argument (it only prints through `say`)."""

@@ -9,6 +9,7 @@ import click
 import orjson
 
 from fanzha.cli.common import lang_option
+from fanzha.cli.helptext import HelpCommand
 
 
 def load_examples() -> list[dict[str, Any]]:
@@ -17,7 +18,7 @@ def load_examples() -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in raw.splitlines() if line.strip()]
 
 
-@click.command("demo")
+@click.command("demo", cls=HelpCommand)
 @lang_option()
 @click.option(
     "--detail/--no-detail", default=True, help="Also show the full verdict of the first two examples."

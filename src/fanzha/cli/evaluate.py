@@ -19,6 +19,7 @@ import click
 import orjson
 
 from fanzha.cli.common import command_line, finish, lang_option, quiet_option
+from fanzha.cli.helptext import HelpCommand
 from fanzha.cli.progress import progress_bar
 from fanzha.errors import InputError
 from fanzha.records.outputs import atomic_file, check_output_files, make_folder
@@ -44,7 +45,7 @@ def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
 
 
-@click.command("eval")
+@click.command("eval", cls=HelpCommand)
 @click.option(
     "--jsonl",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from fanzha.cli.common import lang_option
+from fanzha.cli.helptext import HelpGroup
 
 
-@click.group("kb")
+@click.group("kb", cls=HelpGroup)
 def kb() -> None:
     """Lint and browse the knowledge base (categories, variants, indicators, advice)."""
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from fanzha.cli.common import lang_option
+from fanzha.cli.helptext import HelpGroup, help_lang
 from fanzha.errors import FanzhaError
 from fanzha.messages import set_lang
 
@@ -29,21 +31,21 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "warn": ("fanzha.cli.warn", "warn"),
     "serve": ("fanzha.cli.serve", "serve"),
 }
-HELP = {
-    "sim": "Generate / check a synthetic world with ground truth. 生成带真值的模拟数据。",
-    "cases": "File reports, link cases (串并案), find the leaked merchant. 案件录入、串并案与泄露源。",
-    "check": "Is this message / chat / account a scam? 判断一条消息、聊天记录或经过是否诈骗。",
-    "eval": "Precision / recall / F1 on labelled JSONL or on the corpora. 在标注数据上评估。",
-    "kb": "Lint and browse the knowledge base. 检查与浏览知识库。",
-    "demo": "Analyse the examples shipped with fanzha. 分析内置示例。",
-    "trace": "Trace victims' money: freeze list, cash-outs, mules. 资金追踪与冻结名单。",
-    "train": "Train the text model fused with the knowledge base. 训练文本模型。",
-    "warn": "Early warning: events → alerts before the money leaves. 事中预警。",
-    "serve": "The anti-fraud centre's HTTP service (API, alert queue, traces). 反诈中心服务。",
+HELP = {  # the English one-line summaries of `fanzha --help` (zh: the catalogue), without importing the commands
+    "sim": "Generate / check a synthetic world with ground truth.",
+    "cases": "File reports, link cases, find the leaked merchant.",
+    "check": "Is this message / chat / account a scam?",
+    "eval": "Precision / recall / F1 on labelled JSONL or on the corpora.",
+    "kb": "Lint and browse the knowledge base.",
+    "demo": "Analyse the examples shipped with fanzha.",
+    "trace": "Trace victims' money: freeze list, cash-outs, mules.",
+    "train": "Train the text model fused with the knowledge base.",
+    "warn": "Early warning: events → alerts before the money leaves.",
+    "serve": "The anti-fraud centre's HTTP service (API, alert queue, traces).",
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(HelpGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(SUBCOMMANDS)
 
@@ -55,16 +57,17 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(module, target[1])
         return command
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+    def summary(self, ctx: click.Context, name: str, limit: int) -> str | None:
+        if help_lang(ctx) == "en" and name in HELP:
+            return HELP[name]
+        return super().summary(ctx, name, limit)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fanzha")
+@lang_option("Language of help, summaries and errors, for every command.", expose=False)
 def cli() -> None:
-    """fanzha 反诈 — detect and stop e-commerce / courier customer-service impersonation scams."""
+    """fanzha — detect and stop e-commerce / courier customer-service impersonation scams."""
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from fanzha.cli.common import lang_option, say
+from fanzha.cli.helptext import HelpCommand
 
 
-@click.command("serve")
+@click.command("serve", cls=HelpCommand)
 @click.option(
     "--db", default=None, help="sqlite:///FILE (default: DATA/centre.db) or postgresql://USER@HOST/DB."
 )

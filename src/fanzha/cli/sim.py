@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from fanzha.cli.common import echo_json, lang_option, quiet_option, say
+from fanzha.cli.helptext import HelpCommand
 from fanzha.records.kinds import TELEMETRY_PROFILES
 from fanzha.sim.config import PRESETS
 
 
-@click.command("sim")
+@click.command("sim", cls=HelpCommand)
 @lang_option(expose=False)
 @click.option("--preset", type=click.Choice(PRESETS.names()), help="A preset size (default: small).")
 @click.option("--people", type=int, help="Number of people (overrides the preset).")

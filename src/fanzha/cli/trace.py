@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say, warning
+from fanzha.cli.helptext import HelpCommand
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang
 from fanzha.records.files import mapping_from_options
@@ -16,7 +17,7 @@ from fanzha.trace.ingest import ColumnMap
 from fanzha.trace.policies import POLICIES
 
 
-@click.command("trace")
+@click.command("trace", cls=HelpCommand)
 @lang_option(expose=False)
 @click.option(
     "--ledger",
@@ -118,8 +119,6 @@ def trace(
     quiet: bool,
 ) -> None:
     """Trace victims' money through bank ledgers: flows, freeze list, cash-outs, mules, gangs.
-
-    追踪受害人资金：资金流向、冻结名单、取现地点、疑似卡农与团伙。
 
     Exit status 1 when ledger rows were kept aside (listed in OUT/rejected_rows.csv; the rest is traced).
     """

@@ -14,10 +14,11 @@ from pathlib import Path
 import click
 
 from fanzha.cli.common import quiet_option
+from fanzha.cli.helptext import HelpCommand
 from fanzha.errors import InputError
 
 
-@click.command("train")
+@click.command("train", cls=HelpCommand)
 @click.option(
     "--config",
     "config_path",

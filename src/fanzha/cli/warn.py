@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from fanzha.cli.common import command_line, echo_json, json_option, lang_option, quiet_option, say, warning
+from fanzha.cli.helptext import HelpCommand
 
 
 def _duration(value: str, option: str) -> timedelta:
@@ -32,7 +33,7 @@ def _by_kind(values: tuple[str, ...]) -> dict[str, timedelta]:
     return out
 
 
-@click.command("warn")
+@click.command("warn", cls=HelpCommand)
 @click.option(
     "--events",
     type=click.Path(path_type=Path),
