@@ -98,7 +98,7 @@ def test_jsonl_bad_lines_are_reported_with_line_numbers(
         (8, "E023"),
     ):
         assert f"in.jsonl:{line}: {code_}" in err, (line, code_, err)
-    assert "2 lines evaluated, 7 with errors" in err
+    assert "已评估 2 行，7 行有错误" in err
 
 
 def test_jsonl_nothing_to_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -243,4 +243,4 @@ def test_corpora_small_slices_of_the_real_data(
     assert combined == {"tf5_scam_tf5_normal", "tf8_scam_tf5_normal", "real_benign"}
     assert report["meta"]["commit"] is None or len(report["meta"]["commit"]) == 12
     assert "F1" in (tmp_path / "corpora.md").read_text(encoding="utf-8")
-    assert "texts in" in err  # progress on stderr
+    assert "texts in" in err  # the summary per corpus on stderr

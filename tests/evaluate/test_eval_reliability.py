@@ -131,7 +131,7 @@ def test_a_labelled_file_in_any_encoding(
     metrics = []
     for path in (reference, src):
         code, _, err = run(["eval", "--jsonl", str(path), "--out", str(tmp_path / path.stem)], capsys)
-        assert code == 0 and "3 lines evaluated, 0 with errors" in err
+        assert code == 0 and "已评估 3 行，0 行有错误" in err
         data = json.loads((tmp_path / path.stem / "metrics.json").read_text(encoding="utf-8"))
         metrics.append({k: v for k, v in data.items() if k not in ("input", "throughput")})
     assert metrics[0] == metrics[1]
@@ -152,7 +152,7 @@ def test_turns_in_every_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         tmp_path / "in.jsonl", [{"id": i, "turns": t, "label": "scam"} for i, t in enumerate(turns)]
     )
     code, _, err = run(["eval", "--jsonl", str(src), "--out", str(tmp_path / "out")], capsys)
-    assert code == 0 and "3 lines evaluated, 0 with errors" in err
+    assert code == 0 and "已评估 3 行，0 行有错误" in err
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["throughput"]["chars"] == 15 + 15 + 14
 

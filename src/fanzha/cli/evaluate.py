@@ -18,7 +18,7 @@ from typing import Any
 import click
 import orjson
 
-from fanzha.cli.common import command_line, finish, lang_option, quiet_option
+from fanzha.cli.common import command_line, finish, lang_option, quiet_option, say
 from fanzha.cli.helptext import HelpCommand
 from fanzha.cli.progress import progress_bar
 from fanzha.errors import InputError
@@ -181,7 +181,7 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str, quiet: bool) -> None:
     detector = _detector(lang)
     with progress_bar(quiet=quiet) as progress:
         run = run_jsonl(detector, path, _echo_error, progress=progress)
-    click.echo(f"fanzha: eval: {len(run.outcomes):,} lines evaluated, {run.bad:,} with errors", err=True)
+    say("cli.eval_lines", err=True, lines=len(run.outcomes), bad=run.bad)
     if not run.outcomes:
         raise InputError("E320", where=str(path))
     metrics = score(run.outcomes)
@@ -193,7 +193,7 @@ def _eval_jsonl(path: Path, out: Path | None, lang: str, quiet: bool) -> None:
             _write(out, "metrics.json", _json(data), [path]),
             _write(out, "errors.jsonl", errors, [path]),
         ]
-        click.echo(f"fanzha: eval: wrote {written[0]} and {written[1]}", err=True)
+        say("cli.eval_wrote", err=True, first=written[0], second=written[1])
     finish(run.bad)
 
 
@@ -251,8 +251,8 @@ def _eval_corpora(
         run = run_corpora(detector, root, names, splits, limit=limit, on_error=_echo_error, progress=progress)
     for name, outcomes in run.outcomes.items():
         seconds = sum(o.seconds for o in outcomes)
-        rate = f", {len(outcomes) / seconds:,.0f} texts/s" if seconds > 0 else ""
-        click.echo(f"fanzha: eval: {name}: {len(outcomes):,} texts in {seconds:.1f} s{rate}", err=True)
+        rate = len(outcomes) / seconds if seconds > 0 else 0.0
+        say("cli.eval_corpus", err=True, name=name, texts=len(outcomes), seconds=seconds, rate=rate)
     if not run.outcomes:
         raise InputError("E320", where=str(root))
     command = command_line(
@@ -269,10 +269,10 @@ def _eval_corpora(
     if out is not None:
         md = _write(out, "corpora.md", markdown.encode(), [])
         js = _write(out, "corpora.json", _json(report), [])
-        click.echo(f"fanzha: eval: wrote {md} and {js}", err=True)
+        say("cli.eval_wrote", err=True, first=md, second=js)
     if doc is not None:
         update_doc(doc, markdown)
-        click.echo(f"fanzha: eval: updated the tables in {doc}", err=True)
+        say("cli.eval_doc", err=True, doc=doc)
     if errors_dir is not None:
         for name, outcomes in run.outcomes.items():
             lines = (
@@ -281,7 +281,7 @@ def _eval_corpora(
                 if o.errors() and (split is not None or o.example.split == "dev")
             )
             _write(errors_dir, f"{name}.errors.jsonl", b"".join(lines), [], "--errors")
-        click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)
+        say("cli.eval_errors", err=True, folder=errors_dir)
     if run.missing:  # a corpus that could not be read; the corpora's own bad rows are counted in the report
         sys.exit(1)
 
@@ -320,14 +320,14 @@ def _eval_testsets(
     if out is not None:
         _write(out, "testsets.md", markdown.encode("utf-8"), [root])
         _write(out, "testsets.json", _json(ts.to_json(figs, meta)), [root])
-        click.echo(f"fanzha: eval: wrote {out / 'testsets.md'} and {out / 'testsets.json'}", err=True)
+        say("cli.eval_wrote", err=True, first=out / "testsets.md", second=out / "testsets.json")
     if doc is not None:
         update_doc(doc, markdown, begin=ts.BEGIN, end=ts.END)
-        click.echo(f"fanzha: eval: updated the test-set tables in {doc}", err=True)
+        say("cli.eval_doc_testsets", err=True, doc=doc)
     if errors_dir is not None:
         lines = b"".join(orjson.dumps(rec) + b"\n" for rec in ts.errors(result))
         _write(errors_dir, "testsets.errors.jsonl", lines, [root], "--errors")
-        click.echo(f"fanzha: eval: wrote the errors to {errors_dir}", err=True)
+        say("cli.eval_errors", err=True, folder=errors_dir)
 
 
 def _eval_screenshots(
@@ -370,7 +370,7 @@ def _eval_screenshots(
     if out is not None:
         _write(out, "screenshots.md", markdown.encode("utf-8"), inputs)
         _write(out, "screenshots.json", _json(shots.to_json(summary, outcomes, meta)), inputs)
-        click.echo(f"fanzha: eval: wrote {out / 'screenshots.md'} and {out / 'screenshots.json'}", err=True)
+        say("cli.eval_wrote", err=True, first=out / "screenshots.md", second=out / "screenshots.json")
     if doc is not None:
         update_doc(doc, markdown, begin=shots.BEGIN, end=shots.END)
-        click.echo(f"fanzha: eval: updated the screenshot tables in {doc}", err=True)
+        say("cli.eval_doc_screenshots", err=True, doc=doc)

@@ -50,6 +50,8 @@ _T: dict[str, dict[str, str]] = {
         "corpus": "语料",
         "split": "数据划分",
         "aim": "目标：F1 ≥ 0.95 且误报率 ≤ 1%",
+        "met": "已达到",
+        "not met": "未达到",
     },
     "en": {
         "metric": "metric",
@@ -71,6 +73,8 @@ _T: dict[str, dict[str, str]] = {
         "corpus": "corpus",
         "split": "split",
         "aim": "aim: F1 ≥ 0.95 and false alarms ≤ 1 %",
+        "met": "met",
+        "not met": "not met",
     },
 }
 
@@ -458,8 +462,12 @@ class CorporaView:
             parts.append(table)
             for r in data["combined"]:
                 if r["scam"] and r["false_alarms"]:
-                    style = "green" if _aim(r) == "met" else "yellow"
-                    parts.append(Text(f"{_t('aim', self.lang)} — {r['title']}: {_aim(r)}", style=style))
+                    aim = _aim(r)
+                    style = "green" if aim == "met" else "yellow"
+                    colon = "：" if self.lang == "zh" else ": "
+                    parts.append(
+                        Text(f"{_t('aim', self.lang)} — {r['title']}{colon}{_t(aim, self.lang)}", style=style)
+                    )
         yield Group(*parts)
 
 
