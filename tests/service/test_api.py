@@ -180,6 +180,19 @@ def test_the_check_answers_as_fanzha_check_json(api: Api) -> None:
         "id": "a",
         **checker().one(text, lang="en"),
     }
+    # an item with nothing to read gets its coded error; the others are answered all the same
+    mixed = api.client.post(
+        "/v1/check/batch",
+        json={"items": [{"id": "a", "text": "  "}, {"id": "b", "text": text}, {"id": "c", "turns": []}]},
+        headers=api.auth("key:check"),
+    )
+    items = mixed.json()["items"]
+    assert mixed.status_code == 200 and [x["id"] for x in items] == ["a", "b", "c"]
+    assert [x.get("error", {}).get("where") for x in items] == ["items[0]", None, "items[2]"]
+    assert items[0]["error"]["code"] == "E000" and "label" not in items[0]
+    assert items[1] == {"id": "b", **checker().one(text, lang="zh")}
+    r = api.client.post("/v1/check", json={"turns": []}, headers=api.auth("key:check"))
+    assert r.status_code == 422 and r.json()["error"]["where"] == "turns"
 
 
 def test_the_queue_the_workflow_and_the_stream(api: Api) -> None:

@@ -29,6 +29,29 @@ class Checker:
             v.to_dict(explain=explain) for v in self.detector.analyze_many(items, lang=lang, explain=explain)
         ]
 
+    def batch(
+        self, items: Sequence[tuple[str, str | Sequence[Any] | None]], *, lang: str, explain: bool = False
+    ) -> list[dict[str, Any]]:
+        """(id, text or turns) pairs → each id with its verdict, in order; an item with nothing to read gets its
+        coded error (E000 at ``items[i]``) in place of a verdict, and the others are answered all the same."""
+        from fanzha.centre.coded import coded
+        from fanzha.errors import InputError
+
+        out: list[dict[str, Any]] = []
+        docs: list[str | Sequence[Any]] = []
+        at: list[int] = []
+        for i, (item_id, doc) in enumerate(items):
+            out.append({"id": item_id})
+            if is_empty(doc):
+                out[i]["error"] = coded(InputError("E000", where=f"items[{i}]"), lang)
+                continue
+            assert doc is not None
+            docs.append(doc)
+            at.append(i)
+        for i, verdict in zip(at, self.many(docs, lang=lang, explain=explain) if docs else [], strict=True):
+            out[i].update(verdict)
+        return out
+
     def image(
         self, data: bytes, *, lang: str, explain: bool = False, draw: bool = False
     ) -> tuple[dict[str, Any], bytes | None]:
@@ -45,3 +68,8 @@ class Checker:
 
             png = png_bytes(annotate(picture, reading, verdict))
         return verdict_dict(verdict, reading, explain=explain), png
+
+
+def is_empty(doc: str | Sequence[Any] | None) -> bool:
+    """A check with nothing to read: no text (or only white space) and no turns."""
+    return doc is None or (isinstance(doc, str) and not doc.strip()) or (not isinstance(doc, str) and not doc)

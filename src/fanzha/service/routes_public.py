@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi.responses import Response
 
 from fanzha.centre.alerts import iso
+from fanzha.centre.checking import is_empty
 from fanzha.records.units import us_of
 from fanzha.service.deps import ActorDep, CentreDep, CheckingDep
 from fanzha.service.schemas import (
@@ -41,30 +42,24 @@ async def check_text(body: CheckCreate, call: CheckingDep) -> Response:
     (anonymous callers are rate-limited). (A coroutine: the detector answers in well under a millisecond, so it
     runs on the event loop rather than paying a thread hop.)"""
     doc = _doc(body)
-    if doc is None or (isinstance(doc, str) and not doc.strip()) or doc == []:
+    if is_empty(doc):
         from fanzha.errors import InputError
 
-        raise InputError("E000", where="text")
+        raise InputError("E000", where="turns" if body.turns is not None else "text")
     return json(call.centre.checker.one(doc, lang=call.lang, explain=body.explain))
 
 
 @router.post("/check/batch", tags=["check"], response_model=CheckBatchPublic)
 async def check_batch(body: CheckBatchCreate, call: CheckingDep) -> Response:
-    """Many texts or chats at once: each item's id with its verdict, in order."""
+    """Many texts or chats at once: each item's id with its verdict, in order — or, for an item with nothing to
+    read, its coded error (E000) in place of the verdict; the others are answered all the same."""
     from fanzha.centre.access import Refused
-    from fanzha.errors import InputError
 
     centre = call.centre
     if len(body.items) > centre.settings.max_batch:
         raise Refused("E912", max=centre.settings.max_batch, count=len(body.items))
-    docs = []
-    for i, item in enumerate(body.items):
-        doc = _doc(item)
-        if doc is None or (isinstance(doc, str) and not doc.strip()) or doc == []:
-            raise InputError("E000", where=f"items[{i}]")
-        docs.append(doc)
-    verdicts = centre.checker.many(docs, lang=call.lang, explain=body.explain)
-    return json({"items": [{"id": it.id, **v} for it, v in zip(body.items, verdicts, strict=True)]})
+    items = [(it.id, _doc(it)) for it in body.items]
+    return json({"items": centre.checker.batch(items, lang=call.lang, explain=body.explain)})
 
 
 @router.post("/check/image", tags=["check"], response_model=VerdictPublic)
