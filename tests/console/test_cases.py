@@ -198,3 +198,48 @@ def test_a_link_job_and_a_leaks_job_started_from_the_page(console: Console, tmp_
         assert (s.get("name") or s["merchant_id"]) in shown
     actions = {x.action for x in centre.audit.read(actor="user:investigator", limit=200)}
     assert {"cases.link", "cases.leaks", "cases.clusters", "cases.suspects"} <= actions
+
+
+@SQLITE
+@pytest.mark.reliability(
+    entry="the console's cases forms",
+    bad_input="an export with an unreadable row, no file, a mapping that does not work, an operator, another "
+    "site's form",
+    behaviour="the good rows filed and the page lists each row kept aside with its code and where; no file or a "
+    "bad mapping: the coded error with the mapping kept; a refusal as any page's (E903, E952)",
+)
+def test_a_police_export_uploaded_from_the_page(console: Console) -> None:
+    inv, op = console.client("investigator"), console.client("operator")
+    export = (
+        "案件编号,报案时间,简要案情\n"
+        f"JJ-1,2024-03-11 21:40,{REPORT}\n"
+        f"JJ-2,2024-03-12 10:05,{SECOND}\n"
+        "JJ-3,2024-03-12 11:00,\n"
+    ).encode("gb18030")  # police systems export in GB18030
+    mapping = "columns: {text: 简要案情, time: 报案时间, report_id: 案件编号}"
+    files = {"reports": ("export.csv", export, "text/csv")}
+    r = inv.post("/cases/reports/upload", data={"mapping": mapping}, files=files)
+    assert r.status_code == 200, r.text[:2000]
+    notice = re.search(r'<div class="notice" role="status" id="notice">(.*?)</div>', r.text, re.S)
+    assert notice is not None and "新录入 2 件，重复 0 件，另存 1 行" in notice.group(1)
+    assert "<code>E805</code> export.csv:4" in notice.group(1), notice.group(1)
+    stored = console.app.state.centre.cases.page(console.team.actor("investigator"), _filter())
+    assert stored["total"] == 2 and {c["case_id"] for c in stored["items"]} == {
+        case_id_of("JJ-1"),
+        case_id_of("JJ-2"),
+    }
+    again = inv.post("/cases/reports/upload?format=json", data={"mapping": mapping}, files=files)
+    assert again.status_code == 200 and (again.json()["accepted"], again.json()["duplicates"]) == (0, 2)
+    # bad input: no file; a mapping that names a column the export lacks (what was typed kept)
+    r = inv.post("/cases/reports/upload", data={"mapping": mapping})
+    _page_error(r, "E955", 422, "请填写 reports")
+    bad = "columns: {text: 案情摘要}"
+    r = inv.post("/cases/reports/upload", data={"mapping": bad}, files=files)
+    html = _page_error(r, "E802", 422, "案情摘要")
+    assert "columns: {text: 案情摘要}" in html
+    # refusals
+    r = op.post("/cases/reports/upload", data={"mapping": mapping}, files=files, follow_redirects=False)
+    assert r.status_code == 403 and "E903" in r.text
+    r = inv.post("/cases/reports/upload", files=files, headers={"Origin": "https://evil.example"})
+    _page_error(r, "E952", 403, "请求来自其他网站")
+    assert console.app.state.centre.cases.page(console.team.actor("investigator"), _filter())["total"] == 2

@@ -336,6 +336,44 @@ async def cases_report(ctx: CtxDep) -> Response:
     return respond(ctx, result, where, 201 if new else 200)
 
 
+@router.post("/cases/reports/upload")
+async def cases_upload(ctx: CtxDep) -> Response:
+    """File the reports of a police system's export (CSV, TSV, JSONL, JSON or text files, with the column mapping
+    `fanzha cases intake --mapping` reads, as YAML): the cases page again with what became of them — accepted,
+    duplicates, and each row kept aside with its code and where; a mapping or a file the intake cannot read at
+    all, the page with that coded error and the mapping as typed."""
+    form, fields = await ctx.posted()
+    try:
+        ctx.check_origin()
+        ctx.centre.audit.require(ctx.actor, "cases", "cases.intake", resource="cases")
+        uploads = [
+            (f.filename or f"reports{i}.csv", await f.read())
+            for i, f in enumerate(form.getlist("reports"))
+            if not isinstance(f, str) and f.filename
+        ]
+        if not uploads:
+            raise InputError("E955", where="reports", field="reports")
+        mapping = views.bounded(fields.get("mapping"), "mapping", 20_000) or None
+        result = ctx.centre.cases.take(ctx.actor, uploads=uploads, mapping=mapping, lang=ctx.lang)
+    except FanzhaError as err:
+        return _cases_again(ctx, err, fields)
+    if ctx.want_json:
+        return respond(ctx, result, "", 200)
+    rejected = [r for r in result["rows"] if r["status"] == "rejected"]
+    notice = {
+        "text": ctx.t(
+            "cases.uploaded",
+            files=len(uploads),
+            accepted=result["accepted"],
+            duplicates=result["duplicates"],
+            rejected=result["rejected"],
+        ),
+        "rejected": [r["error"] for r in rejected[:TABLE_ROWS]],
+        "case": next((r["case_id"] for r in result["rows"] if r["status"] == "accepted"), None),
+    }
+    return _cases_page(ctx, notice=notice)
+
+
 @router.post("/cases/link")
 async def cases_link(ctx: CtxDep) -> Response:
     """Start a linking job (串并案) over the cases stored now, with a finished trace job's accounts when one is
