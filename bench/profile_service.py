@@ -136,7 +136,7 @@ def ingest_cpu(
     # validation is timed row by row: its figure includes the timer's own ~1 µs a row
     for owner, name, label in (
         (live, "raw_from_dict", "validation"),
-        (live.LiveWarn, "_written_by", "known ids (only when some were stored before)"),
+        (live.LiveWarn, "_stored_before", "known ids (only when some were stored before)"),
         (live.LiveWarn, "_run", "engine"),
         (Store, "insert_ignore", "inserts (events, revisions)"),
         (AuditLog, "write", "audit"),

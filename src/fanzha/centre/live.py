@@ -257,14 +257,11 @@ class LiveWarn:
             ]
             with self.store.engine.begin() as conn:  # durable before anything else happens to them
                 inserted = self.store.insert_ignore(conn, EventRow.__table__, rows, ["event_id"])  # type: ignore[arg-type]
-                if inserted == len(first):  # the common case: no id was stored before, no lookup needed
-                    new = first
-                else:  # some were: the new ones are those this batch's insert wrote
-                    mine = self._written_by(conn, [r.event_id for _, r in first], batch)
-                    new = [(i, r) for i, r in first if r.event_id in mine]
-                fresh = {r.event_id for _, r in new} if len(new) < len(first) else seen
+                # the usual batch: the insert wrote every row, no id was stored before, no lookup is needed
+                before = set() if inserted == len(first) else self._stored_before(conn, list(seen), batch)
+                new = [(i, r) for i, r in first if r.event_id not in before]
                 for i, raw in first:
-                    status = "accepted" if raw.event_id in fresh else "duplicate"
+                    status = "duplicate" if raw.event_id in before else "accepted"
                     out[i] = {"row": i, "event_id": raw.event_id, "status": status}
                 result.accepted = len(new)
                 result.duplicates += len(first) - len(new)
@@ -305,11 +302,11 @@ class LiveWarn:
         return result
 
     @staticmethod
-    def _written_by(conn: Connection, ids: list[str], batch: int) -> set[str]:
-        """Which of `ids` the insert of `batch` wrote (the others were stored by an earlier batch)."""
+    def _stored_before(conn: Connection, ids: list[str], batch: int) -> set[str]:
+        """Which of `ids` an earlier batch stored (the others this `batch`'s insert just wrote)."""
         found: set[str] = set()
         for k in range(0, len(ids), 900):
-            found.update(eid for eid, b in conn.execute(STORED, {"ids": ids[k : k + 900]}) if b == batch)
+            found.update(eid for eid, b in conn.execute(STORED, {"ids": ids[k : k + 900]}) if b != batch)
         return found
 
     def _mark_kept(self, kept: list[Rejected]) -> None:
