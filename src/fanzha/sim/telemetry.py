@@ -158,18 +158,17 @@ def flag_calls(table: pa.Table, flags: Mapping[str, int]) -> np.ndarray:
     flags = {n: t for n, t in flags.items() if n not in SERVICE_NUMBERS}
     if not flags:
         return np.zeros(len(table), dtype=bool)
-    ts = pc.cast(table["time"], pa.int64()).to_numpy()
-    out = np.zeros(len(table), dtype=bool)
-    rows = zip(
-        table["kind"].to_pylist(),
-        table["channel"].to_pylist(),
-        table["direction"].to_pylist(),
-        table["counterparty"].to_pylist(),
-        strict=True,
+    numbers = pa.array(list(flags), pa.string())
+    calls = pc.and_(
+        pc.and_(pc.equal(table["kind"], "call"), pc.equal(table["channel"], "phone")),
+        pc.and_(pc.equal(table["direction"], "in"), pc.is_in(table["counterparty"], value_set=numbers)),
     )
-    for i, (kind, channel, direction, number) in enumerate(rows):
-        if kind == "call" and channel == "phone" and direction == "in" and number in flags:
-            out[i] = flags[number] < ts[i]
+    out: np.ndarray = np.array(pc.fill_null(calls, False).to_numpy(zero_copy_only=False), dtype=bool)
+    rows = np.flatnonzero(out)
+    if len(rows):  # listed before the call started (the list's time, per number)
+        listed = pc.take(table["counterparty"], pa.array(rows)).to_pylist()
+        ts = pc.cast(pc.take(table["time"], pa.array(rows)), pa.int64()).to_numpy()
+        out[rows] = np.array([flags[n] for n in listed], dtype=np.int64) < ts
     return out
 
 
