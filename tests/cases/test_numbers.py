@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fanzha.cases.intake import intake
-from fanzha.cases.numbers import LISTING, scam_numbers
+from fanzha.cases.numbers import LISTING, listing, scam_numbers
 from fanzha.records.units import us_of
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -68,3 +68,24 @@ def test_no_loss_no_listing(tmp_path: Path) -> None:
         tmp_path, [(0, "0", "有人打电话来显示16736531455，说是淘宝客服要给我退款，我没理他，没有转账。")]
     )
     assert scam_numbers(intake(path).cases) == {}
+
+
+def test_the_gangs_qq_and_wechat_accounts_are_listed_beside_its_numbers(tmp_path: Path) -> None:
+    path = _reports(
+        tmp_path,
+        [
+            (0, "5000", "来电显示16736531455，对方自称淘宝客服，让我加QQ号276197647开屏幕共享，我转了5000元。"),
+            (3, "2000", "对方让我加微信kf_mvxj7n，说是京东理赔专员，我转了2000元。又加了QQ276197647。"),
+            (4, "0", "有人让我加QQ 3607206069 说退款，我没加，没有转账。"),  # no loss: nothing listed
+        ],
+    )
+    cases = intake(path).cases
+    delay = timedelta(hours=LISTING["delay_h"])
+    first, second = (c.case_id for c in cases[:2])
+    assert listing(cases) == {
+        ("phone", "16736531455"): (us_of(T0 + delay), first),
+        ("qq", "276197647"): (us_of(T0 + delay), first),  # named again later: its first report
+        ("wechat_id", "kf_mvxj7n"): (us_of(T0 + timedelta(hours=3) + delay), second),
+    }
+    assert listing(cases, kinds=("qq",)) == {("qq", "276197647"): (us_of(T0 + delay), first)}
+    assert scam_numbers(cases) == {"16736531455": us_of(T0 + delay)}

@@ -196,6 +196,19 @@ def test_a_link_job_and_a_leaks_job_started_from_the_page(console: Console, tmp_
     )
     for s in suspects[:3]:
         assert (s.get("name") or s["merchant_id"]) in shown
+    # with whom the gang's numbers and accounts reached, ticked on the form
+    assert 'id="k-contacts" name="contacts"' in html
+    r = inv.post(
+        "/cases/leaks", data={"world": "city", "link_id": link_id, "contacts": "1"}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text[:2000]
+    called = r.headers["location"].split("leaks=")[1].split("#")[0]
+    centre.cases.jobs.wait()
+    job = centre.cases.jobs.get(console.team.actor("investigator"), called, "leaks", "zh")
+    assert job["status"] == "done" and job["params"]["contacts"] is True and "contacts" in job["summary"]
+    plain = centre.cases.jobs.get(console.team.actor("investigator"), leaks_id, "leaks", "zh")["summary"]
+    assert "contacts" not in plain  # the reporters, and beside them the people the gang reached
+    assert job["summary"]["victims"] == plain["victims"] + job["summary"]["contacts"]["people_added"]
     actions = {x.action for x in centre.audit.read(actor="user:investigator", limit=200)}
     assert {"cases.link", "cases.leaks", "cases.clusters", "cases.suspects"} <= actions
 

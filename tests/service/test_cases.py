@@ -226,3 +226,20 @@ def test_the_round_trip_gives_what_fanzha_cases_gives(
     first = json.loads(out)["scopes"]["all"]["suspects"][0]
     assert code == 0 and suspects["suspects"][0]["merchant_id"] == first["merchant_id"]
     assert suspects["suspects"][0]["victims"] == first["victims"]
+    # with whom the gang's numbers and accounts reached (the stored world's events): what `--contacts` gives
+    job = api.client.post("/v1/cases/leaks", json={"world": "tiny", "contacts": True}, headers=inv).json()[
+        "id"
+    ]
+    done = _wait(api, f"/v1/cases/leaks/{job}")
+    assert done["status"] == "done" and done["params"]["contacts"] is True
+    assert "contacts_path" not in done["params"]
+    code, out, _ = run(
+        ["cases", "leaks", str(cases), "--orders", str(world), "--contacts", str(world), "--json"], capsys
+    )
+    theirs = json.loads(out)
+    assert code == 0 and done["summary"]["contacts"] == theirs["contacts"]
+    assert theirs["contacts"]["people_added"] > 0
+    ours_all = api.client.get(f"/v1/cases/leaks/{job}/suspects", headers=inv).json()["suspects"]
+    assert [s["merchant_id"] for s in ours_all] == [
+        s["merchant_id"] for s in theirs["scopes"]["all"]["suspects"]
+    ]

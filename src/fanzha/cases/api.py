@@ -5,6 +5,7 @@ from fanzha.cases.api import run_intake, run_link, run_leaks
 run_intake("world/reports.jsonl", "cases/")                       # the case folder
 run_link("cases/", trace_out="trace/")                             # cases/link/
 run_leaks("cases/", orders="world/orders.parquet")                 # cases/leaks/
+run_leaks("cases/", orders="world/", contacts="world/")            # … and whom the gang's numbers reached
 ```
 
 Every folder is written beside its target under a temporary name and renamed into place when complete
@@ -27,9 +28,20 @@ import orjson
 import pyarrow.parquet as pq
 
 from fanzha.cases.intake import IntakeResult, ReportMap, intake
-from fanzha.cases.leaks import LeakParams, Strata, Suspect, Victim, merchant_names, read_alerts, when
+from fanzha.cases.leaks import (
+    Contacts,
+    LeakParams,
+    Strata,
+    Suspect,
+    Victim,
+    merchant_names,
+    read_alerts,
+    read_contacts,
+    when,
+)
 from fanzha.cases.link import LinkParams, LinkResult, case_folder, link
-from fanzha.cases.model import CASES_FILE
+from fanzha.cases.model import CASES_FILE, CASES_JSONL, Case
+from fanzha.cases.numbers import listing
 from fanzha.cases.svg import render_cluster
 from fanzha.detect import Detector
 from fanzha.errors import InputError
@@ -216,9 +228,15 @@ class LeakRun:
     summary: dict[str, Any]
 
 
-def victims_of(case_dir: str | Path, alerts: str | Path | None = None) -> list[Victim]:
+def victims_of(
+    case_dir: str | Path, alerts: str | Path | None = None, contacts: str | Path | None = None
+) -> tuple[list[Victim], Contacts | None]:
     """The people to compare: each reporter (their earliest contact, else report, time; their cases; their
-    cluster when the case folder has been linked), then each alerted person not among them."""
+    cluster when the case folder has been linked), then each alerted person not among them, then each person
+    not among them whom a number or account of the gang that the reports name (`fanzha.cases.numbers.listing`)
+    reached, as the records at `contacts` show (known from the contact on, or from the listing for a contact
+    before it; in the cluster of the case that listed the identifier). The contacts read are returned beside
+    them."""
     d = case_folder(case_dir, CASES_FILE)
     cluster: dict[str, int] = {}
     links = d / LINK_DIR / "case_clusters.csv"
@@ -241,8 +259,24 @@ def victims_of(case_dir: str | Path, alerts: str | Path | None = None) -> list[V
     if alerts is not None:
         for person, t in read_alerts(alerts):
             if person not in by:
-                out.append(Victim(person, t, ["alert"]))
-    return out
+                by[person] = Victim(person, t, ["alert"], known=t)
+                out.append(by[person])
+    found: Contacts | None = None
+    if contacts is not None:
+        listed = listing(read_cases(d))
+        found = read_contacts(contacts, listed)
+        for person, kind, key, t in found.contacts:
+            if person not in by:
+                since, cid = listed[kind, key]
+                by[person] = Victim(person, t, [f"{kind}:{key}"], cluster.get(cid, -1), known=max(t, since))
+                out.append(by[person])
+    return out, found
+
+
+def read_cases(case_dir: Path) -> list[Case]:
+    """The cases of a case folder, whole (cases.jsonl)."""
+    with open(case_dir / CASES_JSONL, "rb") as fh:
+        return [Case.from_dict(orjson.loads(line)) for line in fh if line.strip()]
 
 
 def run_leaks(
@@ -250,26 +284,28 @@ def run_leaks(
     orders: str | Path,
     *,
     alerts: str | Path | None = None,
+    contacts: str | Path | None = None,
     params: LeakParams | None = None,
     out: str | Path | None = None,
     force: bool = False,
 ) -> LeakRun:
-    """Test the merchants of `orders` for every scope — all the people (reporters and alerted), the reporters,
-    each linked cluster with enough victims — and write the leaks folder (default `case_dir/leaks`, replaced by
+    """Test the merchants of `orders` for every scope — all the people (reporters, alerted, and reached by the
+    gang's numbers and accounts the reports name, in the records `contacts`), the reporters, each linked cluster
+    with enough victims (its reporters and the people its identifiers reached) — and write the leaks folder (default `case_dir/leaks`, replaced by
     each run; another `out` that is not empty only with `force`)."""
     prm = params or LeakParams()
     prm.validate()
     target = Path(out) if out is not None else Path(case_dir) / LEAKS_DIR
-    inputs = [Path(case_dir), Path(orders), *([Path(alerts)] if alerts is not None else [])]
+    inputs = [Path(case_dir), Path(orders), *(Path(p) for p in (alerts, contacts) if p is not None)]
     replace = force or out is None
     check_output(target, inputs=inputs, folder=True, force=replace)
-    victims = victims_of(case_dir, alerts)
+    victims, found = victims_of(case_dir, alerts, contacts)
     strata = Strata(orders, victims, prm)
     if not strata.has_orders.any():
         raise InputError("E833", where=str(orders), people=len(victims), days=prm.window_days)
     scopes: dict[str, list[int]] = {"all": list(range(len(victims)))}
-    if alerts is not None:
-        scopes["reports"] = [i for i, v in enumerate(victims) if v.cases != ["alert"]]
+    if alerts is not None or contacts is not None:
+        scopes["reports"] = [i for i, v in enumerate(victims) if v.known is None]
     by_cluster: dict[int, list[int]] = defaultdict(list)
     for i, v in enumerate(victims):
         if v.cluster >= 0:
@@ -281,6 +317,20 @@ def run_leaks(
     names = merchant_names(orders)
     summary: dict[str, Any] = {
         "victims": len(victims),
+        **(
+            {
+                "contacts": {
+                    "records": found.records,
+                    "listed": found.listed,
+                    "contacts": len(found.contacts),
+                    "people_added": sum(1 for v in victims if v.known is not None and v.cases != ["alert"]),
+                    "kept_aside": found.kept_aside,
+                    "first_kept_aside": found.first_kept_aside,
+                }
+            }
+            if found is not None
+            else {}
+        ),
         "victims_with_orders": int(strata.has_orders.sum()),
         "merchants_tested": strata.tested,
         "params": {

@@ -1,7 +1,9 @@
 """The leak behind the cases: which shops or courier outlets the victims bought from, shortly before the scammers
 called, more often than buyers like them did.
 
-For each victim *v* (a reporter or an alerted person: their first contact time *t*, else their report's time) the
+For each victim *v* (a reporter, an alerted person, or a person the gang's numbers or accounts named in the reports
+reached — the operator's and the platforms' records of them, `read_contacts`: their first contact time *t*, else
+their report's time) the
 platform's orders (`orders.parquet`: person, shop, courier outlet, time, the buyer's city) give their orders in the
 window [t − `window`, t) and, for comparison, every order placed in the same city in the same window — the
 victim's *stratum*. For a merchant *m* (a shop, or a courier outlet that delivered the order), if the victim's
@@ -31,14 +33,15 @@ No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector
 Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
 they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window or
 the scan's period, the fewest victims or the explaining merchants, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
-time) or E704 (a time); E833 no victim with orders in their window: nothing to compare.
+time) or E704 (a time); contact records are read as events (`fanzha.records.events`: E700–E714 for the file, its rows that are
+no event counted and kept aside in the summary); E833 no victim with orders in their window: nothing to compare.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,8 +157,9 @@ class Victim:
 
     person_id: str
     t: int
-    cases: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)  # case ids, or ["alert"], or ["KIND:KEY"] (a contact)
     cluster: int = -1
+    known: int | None = None  # µs: when the centre learnt of them, for an alerted or contacted person
 
 
 @dataclass
@@ -797,6 +801,50 @@ def read_alerts(path: str | Path) -> list[tuple[str, int]]:
         person = str(data["person_id"])
         first[person] = min(t, first.get(person, t))
     return sorted(first.items(), key=lambda pt: (pt[1], pt[0]))
+
+
+#: the channel of a record → the kind of identifier in its counterparty: the operator's calls and texts, the
+#: platforms' QQ and WeChat records (friend requests, messages, calls in the app)
+CONTACT_CHANNELS = {"phone": "phone", "sms": "phone", "qq": "qq", "wechat": "wechat_id"}
+
+
+@dataclass
+class Contacts:
+    """The contacts of listed identifiers found in records: (person, kind, key, time µs) in time order, how
+    many identifiers were looked for per kind, how many records were read and kept aside (the first one's place
+    and code)."""
+
+    contacts: list[tuple[str, str, str, int]]
+    listed: dict[str, int] = field(default_factory=dict)
+    records: int = 0
+    kept_aside: int = 0
+    first_kept_aside: str | None = None
+
+
+def read_contacts(path: str | Path, listed: Iterable[tuple[str, str]]) -> Contacts:
+    """The contacts made by the `listed` (kind, key) identifiers in the records at `path` — events
+    (`fanzha.records.events`: a world folder, a Parquet or JSONL file, a folder of them) whose counterparty is a
+    listed identifier of the kind their channel carries (`CONTACT_CHANNELS`; a call or text without a channel is
+    the phone network's), either direction. Rows that are no event are counted and kept aside, not an error:
+    records of others' contacts are not the centre's to fix."""
+    from fanzha.records.events import event_files, read_chunks
+
+    wanted = frozenset(listed)
+    out = Contacts([], dict(Counter(kind for kind, _ in wanted)))
+    for chunk in read_chunks(event_files(path), 65536):
+        out.records += chunk.n
+        if chunk.rejects:
+            if out.first_kept_aside is None:
+                out.first_kept_aside = str(chunk.rejects[0])
+            out.kept_aside += len(chunk.rejects)
+        for _, person, t, kind, channel, _, other, *_ in chunk.raws:
+            if other is None:
+                continue
+            of = CONTACT_CHANNELS.get(channel or ("phone" if kind in ("call", "sms") else ""))
+            if of is not None and (of, other) in wanted:
+                out.contacts.append((person, of, other, t))
+    out.contacts.sort(key=lambda c: (c[3], c[0], c[1], c[2]))
+    return out
 
 
 def when(t: int) -> str:

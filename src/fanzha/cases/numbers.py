@@ -16,6 +16,11 @@ What a report names that is *not* the scammer's number, and is not listed:
 
 A number is listed `LISTING["delay_h"]` hours after the report (the centre checks the case and pushes the number:
 a run, not the same second), each number once, at its earliest report.
+
+The same reports name the gang's QQ and WeChat accounts (加了QQ号276197647, 对方微信kf_mvxj7n); `listing` gives them
+beside the numbers, by the same rules (a report with a loss, the role `reported`, an hour after the report): the
+accounts whose records the centre asks the platform for (调证), as it asks the operator for a number's (话单). The
+leak source (`fanzha.cases.leaks.read_contacts`) reads the people they reached from those records.
 """
 
 from __future__ import annotations
@@ -34,22 +39,38 @@ _CALLED_BY_REPORTER = re.compile(r"(拨打|打了|我打|打给|打到|致电|�
 _CHECK_AFTER = re.compile(r"^[^。；;，,]{0,2}(核实|问|咨询|查询)")
 
 
+#: the kinds of identifier a report names that are the gang's own accounts, listed by `listing`
+LISTED_KINDS = ("phone", "qq", "wechat_id")
+
+
 def scam_numbers(cases: Iterable[Case], *, delay_h: float | None = None) -> dict[str, int]:
     """number → time µs from which it is listed: the numbers reports with a loss name as the scammer's."""
+    return {key: t for (_, key), (t, _) in listing(cases, delay_h=delay_h, kinds=("phone",)).items()}
+
+
+def listing(
+    cases: Iterable[Case], *, delay_h: float | None = None, kinds: tuple[str, ...] = LISTED_KINDS
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """(kind, key) → (time µs from which it is listed, the case that listed it): the numbers and accounts of
+    `kinds` that reports with a loss name as the scammer's, each at its earliest report."""
     delay = int((LISTING["delay_h"] if delay_h is None else delay_h) * 3600 * US_PER_SECOND)
-    out: dict[str, int] = {}
+    out: dict[tuple[str, str], tuple[int, str]] = {}
     for case in cases:
         if case.loss_fen <= 0:
             continue
         text = case.text
         for m in case.mentions:
-            if m.kind != "phone" or m.role != "reported" or m.key is None or m.start is None or m.end is None:
+            if m.kind not in kinds or m.role != "reported" or m.key is None:
                 continue
-            if _CALLED_BY_REPORTER.search(text[max(0, m.start - 16) : m.start]):
-                continue
-            if _CHECK_AFTER.search(text[m.end : m.end + 6]):
-                continue
+            if m.kind == "phone":  # a number the reporter called, or called to check, is no scammer's
+                if m.start is None or m.end is None:
+                    continue
+                if _CALLED_BY_REPORTER.search(text[max(0, m.start - 16) : m.start]):
+                    continue
+                if _CHECK_AFTER.search(text[m.end : m.end + 6]):
+                    continue
             t = case.time + delay
-            if t < out.get(m.key, t + 1):
-                out[m.key] = t
+            key = (m.kind, m.key)
+            if key not in out or (t, case.case_id) < out[key]:
+                out[key] = (t, case.case_id)
     return out

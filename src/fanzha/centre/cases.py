@@ -342,7 +342,7 @@ class CaseJobs(Jobs):
 
     what = "case job"
     not_done = "E929"
-    private = ("trace_out", "orders_path")
+    private = ("trace_out", "orders_path", "contacts_path")
 
     def __init__(self, cases: Cases) -> None:
         super().__init__(
@@ -374,7 +374,7 @@ class CaseJobs(Jobs):
             return {"cases": len(stored), "trace_out": trace_out}
 
         params = {"kind": "link", "trace_id": trace_id}
-        return self.create(actor, "cases.link", params, prepare, hidden=("trace_out",), kind="link")
+        return self.create(actor, "cases.link", params, prepare, kind="link")
 
     def submit_leaks(
         self,
@@ -386,14 +386,18 @@ class CaseJobs(Jobs):
         window_days: float | None = None,
         alpha: float | None = None,
         min_victims: int | None = None,
+        contacts: bool = False,
     ) -> dict[str, Any]:
         """A leaks job: the merchants of `orders` (an upload of orders.parquet, or a stored `world`'s) tested
-        against the cases of link job `link_id` (default: the latest one done)."""
+        against the cases of link job `link_id` (default: the latest one done); with `contacts`, also the people
+        the gang's numbers and accounts named in the reports reached, as the stored world's events record them."""
         from fanzha.cases.leaks import LeakParams
 
         self.audit.require(actor, PERMISSION, "cases.leaks", resource="cases")
         if (orders is None) == (world is None):
             raise Refused("E922", field="orders")
+        if contacts and world is None:  # an upload brings orders only
+            raise Refused("E927", option="contacts", valid="false with uploaded orders", value=contacts)
         prm = LeakParams()
         if window_days is not None:  # one window given: only it (default: the leak test's windows)
             prm.windows_days = (window_days,)
@@ -420,7 +424,9 @@ class CaseJobs(Jobs):
             if orders is not None:
                 (inputs / ORDERS).write_bytes(orders)
                 path = str(inputs / ORDERS)
-            return {"orders_path": path}
+            # the contact records: the stored world's events (a world folder is what `read_contacts` reads)
+            records = str(Path(source).parent) if contacts and source else None
+            return {"orders_path": path, "contacts_path": records}
 
         params = {
             "kind": "leaks",
@@ -430,8 +436,9 @@ class CaseJobs(Jobs):
             "windows_days": list(prm.windows_days),
             "alpha": prm.alpha,
             "min_victims": prm.min_victims,
+            "contacts": contacts,
         }
-        return self.create(actor, "cases.leaks", params, prepare, hidden=("orders_path",), kind="leaks")
+        return self.create(actor, "cases.leaks", params, prepare, kind="leaks")
 
     # -- running ------------------------------------------------------------------------------------------------
 
@@ -451,7 +458,13 @@ class CaseJobs(Jobs):
             alpha=params["alpha"],
             min_victims=params["min_victims"],
         )
-        run = run_leaks(case_dir, params["orders_path"], params=prm, out=folder / "out")
+        run = run_leaks(
+            case_dir,
+            params["orders_path"],
+            contacts=params.get("contacts_path"),
+            params=prm,
+            out=folder / "out",
+        )
         return {k: v for k, v in run.summary.items() if k != "scopes"} | {
             "scopes": {name: len(scope["suspects"]) for name, scope in run.summary["scopes"].items()}
         }

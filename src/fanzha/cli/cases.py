@@ -201,6 +201,12 @@ def link(
     "--alerts", type=click.Path(path_type=Path), help="ALERTS.jsonl of `fanzha warn`: add the alerted."
 )
 @click.option(
+    "--contacts",
+    type=click.Path(path_type=Path),
+    help="Records of the gang's numbers and QQ / WeChat accounts the reports name (events: a world folder, "
+    "Parquet or JSONL): add the people they reached.",
+)
+@click.option(
     "--window",
     multiple=True,
     default=("14d", "56d"),
@@ -233,6 +239,7 @@ def leaks(
     case_dir: Path,
     orders: Path,
     alerts: Path | None,
+    contacts: Path | None,
     window: tuple[str, ...],
     alpha: float,
     min_victims: int,
@@ -247,6 +254,7 @@ def leaks(
 
     \b
     fanzha cases leaks cases/ --orders world/orders.parquet
+    fanzha cases leaks cases/ --orders world/ --contacts world/   # and whom the gang's numbers reached
     """
     from fanzha.cases.api import run_leaks
     from fanzha.cases.leaks import LeakParams
@@ -255,6 +263,7 @@ def leaks(
         case_dir,
         orders,
         alerts=alerts,
+        contacts=contacts,
         params=LeakParams(
             windows_days=tuple(_days(w, "--window") for w in window),
             alpha=alpha,
@@ -269,6 +278,18 @@ def leaks(
         echo_json(run.summary)
         return
     target = out or case_dir / "leaks"
+    if "contacts" in run.summary:
+        c = run.summary["contacts"]
+        say(
+            "cli.cases_contacts",
+            records=c["records"],
+            phones=c["listed"].get("phone", 0),
+            qq=c["listed"].get("qq", 0),
+            wechat=c["listed"].get("wechat_id", 0),
+            contacts=c["contacts"],
+            people=c["people_added"],
+            kept_aside=c["kept_aside"],
+        )
     for scope, data in run.summary["scopes"].items():
         found = data["suspects"]
         names = ", ".join(

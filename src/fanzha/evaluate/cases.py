@@ -14,7 +14,9 @@ merchants tested with the platform's orders. Then:
 - **leak source**: per leak of truth/leaks.parquet, whether the cluster holding most of its reported victims
   ranks it first (and suspects it); suspects that are no leak, per 100 merchants tested; replaying the reports in
   time order, after how many of the leak's reports it is first suspected — among all reports, and in its
-  cluster.
+  cluster. Twice: on the reporters alone, and with the people the gang's numbers and QQ / WeChat accounts named
+  in the reports reached (the world's events as the operator's and the platforms' records, each person known
+  from the contact or the identifier's listing).
 
 Codes: E840 not a sim world with report truth (docs/errors.md, "Cases").
 """
@@ -30,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow.parquet as pq
 
 from fanzha.cases.api import run_intake, run_leaks, run_link
@@ -62,7 +63,7 @@ KINDS = (
     "time",
 )
 #: the steps of `evaluate_world`, as its progress reports them
-STEPS = ("intake", "trace", "link", "leaks")
+STEPS = ("intake", "trace", "link", "leaks", "contacts")
 
 
 def _truth(world: Path, name: str) -> Path:
@@ -283,7 +284,7 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
     per_leak: list[dict[str, Any]] = []
     for lk in leaks:
         m = lk["merchant_id"]
-        mine = [i for i, p in enumerate(people) if leak_of.get(p) == m]
+        mine = [i for i, p in enumerate(people) if leak_of.get(p) == m and strata.victims[i].known is None]
         clusters = Counter(strata.victims[i].cluster for i in mine if strata.victims[i].cluster >= 0)
         row: dict[str, Any] = {"leak": m, "kind": lk["kind"], "victims_reported": len(mine)}
         if clusters:
@@ -312,6 +313,7 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
         r["reports_to_find_in_cluster"] for r in per_leak if r.get("reports_to_find_in_cluster") is not None
     ]
     return {
+        "people": len(strata.victims),
         "leaks": per_leak,
         "ranked_first": sum(1 for r in per_leak if r["ranked_first"]),
         "scopes": len(run.suspects),
@@ -330,18 +332,24 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
 
 
 def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: set[str]) -> dict[str, Any]:
-    """The reports in the order they came. After each, the people reported so far are tested, and so are those of
-    the report's cluster (as linking finally groups them). A leak is found among all reports at the first report
-    after which it is suspected — counted: its own reports received by then; it is found in a cluster at the
-    first report after which it is that cluster's first suspect — counted: the cluster's reports by then (what
-    the investigator of that group of cases has read). Looking after every report is a sequence of tests: the
-    merchants that are no leak and were suspected at any look (`false_ever`) say what the looks cost."""
+    """The reports in the order they came, and between them the people the centre learnt of otherwise (alerted,
+    or reached by a listed number or account: `Victim.known`). After each new person, the people so far are tested, and so
+    are those of the person's cluster (as linking finally groups them). A leak is found among all reports at the
+    first step after which it is suspected — counted: its own reports received by then; it is found in a
+    cluster at the first step after which it is that cluster's first suspect — counted: the cluster's reports
+    by then (what the investigator of that group of cases has read). Looking after every step is a sequence of
+    tests: the merchants that are no leak and were suspected at any look (`false_ever`) say what the looks
+    cost."""
     cases = pq.read_table(case_dir / CASES_FILE, columns=["case_id", "person_id", "time"])
-    order = np.argsort(times_to_us(cases["time"]), kind="stable")
+    times = times_to_us(cases["time"])
     person = cases["person_id"].to_pylist()
     index = {v.person_id: i for i, v in enumerate(strata.victims)}
-    reports = [index[p] for p in (person[j] for j in order.tolist()) if p is not None and p in index]
-    firsts = list(dict.fromkeys(reports))  # each person at their first report
+    # (time, 0 a report | 1 a person learnt of otherwise, input order, victim): a report before what comes
+    # at the same microsecond
+    steps = [(int(times[j]), 0, j, index[p]) for j, p in enumerate(person) if p is not None and p in index]
+    steps += [(v.known, 1, i, i) for i, v in enumerate(strata.victims) if v.known is not None]
+    steps.sort()
+    firsts = list(dict.fromkeys(i for *_, i in steps))  # each person when the centre first learnt of them
     pooled = strata.running(firsts)
     members: dict[int, list[int]] = defaultdict(list)
     for i in firsts:
@@ -356,18 +364,21 @@ def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: s
     false = 0
     false_ever: set[str] = set()
     sus: list[Any] = []
-    for i in reports:
-        leak = leak_of.get(strata.victims[i].person_id)
-        if leak is not None:
-            count[leak] += 1
+    for _, other, _, i in steps:
         c = strata.victims[i].cluster
-        if c >= 0:
-            in_cluster[c] += 1
+        if not other:
+            leak = leak_of.get(strata.victims[i].person_id)
+            if leak is not None:
+                count[leak] += 1
+            if c >= 0:
+                in_cluster[c] += 1
         if i not in seen_set:
             seen_set.add(i)
             sus = next(pooled)
             if c >= 0:
                 top[c] = next(per_cluster[c])
+        elif other:
+            continue  # known already: nothing new to test
         wrong = [s.merchant_id for s in sus if s.merchant_id not in leak_ids]
         false += len(wrong)
         false_ever.update(wrong)
@@ -420,6 +431,9 @@ def evaluate_world(world: str | Path, out: str | Path, *, progress: Progress = s
     say("leaks")
     run = run_leaks(o / "cases", w)
     figures["leaks"] = leak_source(w, o / "cases", run)
+    say("contacts")
+    run = run_leaks(o / "cases", w, contacts=w, out=o / "leaks-contacts", force=True)
+    figures["leaks_contacts"] = {**leak_source(w, o / "cases", run), "contacts": run.summary["contacts"]}
     figures["seconds"] = round(_time.perf_counter() - t0, 1)
     progress("steps", len(STEPS), len(STEPS))
     return figures
@@ -469,25 +483,41 @@ def markdown(runs: Sequence[tuple[str, dict[str, Any]]], *, command: str) -> str
     ]  # fmt: skip
     for label, fn in rows:
         lines.append(f"| {label} | " + " | ".join(fn(f) for _, f in runs) + " |")
-    lines += ["", "### Leak source", ""]
-    lines += [head, "|---|" + "---|" * len(runs)]
-    rows = [
-        ("leaks ranked first in their cluster", lambda f: f"{f['leaks']['ranked_first']} of {len(f['leaks']['leaks'])}"),
-        ("median reports until suspected (all reports)", lambda f: _f(f["leaks"]["median_reports_to_find"], 1)),
-        ("median reports until first in its cluster", lambda f: _f(f["leaks"]["median_reports_to_find_in_cluster"], 1)),
-        ("false suspicions per 100 merchants (mean / max over scopes)", lambda f: f"{_f(f['leaks']['false_per_100_merchants_mean'], 3)} / {_f(f['leaks']['false_per_100_merchants_max'], 3)}"),
-        ("no leak yet suspected at some look of the replay (all reports): merchants / per 100", lambda f: f"{f['leaks'].get('false_ever_in_replay', 0)} / {_f(f['leaks'].get('false_ever_per_100_merchants'), 3)}"),
-        ("merchants tested", lambda f: f"{f['leaks']['merchants_tested']:,}"),
-        ("seconds (intake, trace, link, leaks)", lambda f: _f(f["seconds"], 0)),
+    for key, title in LEAK_SECTIONS:
+        if all(key in f for _, f in runs):
+            lines += _leak_section([(name, f[key], f["seconds"]) for name, f in runs], title, head)
+    return "\n".join(lines) + "\n"
+
+
+#: the leak source's figures: (key of the figures, heading)
+LEAK_SECTIONS = (
+    ("leaks", "Leak source: the reports"),
+    ("leaks_contacts", "Leak source: the reports and whom the gang's numbers and accounts they name reached"),
+)
+
+
+def _leak_section(runs: Sequence[tuple[str, dict[str, Any], float]], title: str, head: str) -> list[str]:
+    """The leak source's table, pooled figures and per-leak line for one of `LEAK_SECTIONS`."""
+    lines = ["", f"### {title}", "", head, "|---|" + "---|" * len(runs)]
+    Row = tuple[str, Callable[[dict[str, Any], float], str]]
+    rows: list[Row] = [
+        ("people compared (reporters, and those reached)", lambda f, _: f"{f['people']:,}"),
+        ("leaks ranked first in their cluster", lambda f, _: f"{f['ranked_first']} of {len(f['leaks'])}"),
+        ("median reports until suspected (all reports)", lambda f, _: _f(f["median_reports_to_find"], 1)),
+        ("median reports until first in its cluster", lambda f, _: _f(f["median_reports_to_find_in_cluster"], 1)),
+        ("false suspicions per 100 merchants (mean / max over scopes)", lambda f, _: f"{_f(f['false_per_100_merchants_mean'], 3)} / {_f(f['false_per_100_merchants_max'], 3)}"),
+        ("no leak yet suspected at some look of the replay (all reports): merchants / per 100", lambda f, _: f"{f.get('false_ever_in_replay', 0)} / {_f(f.get('false_ever_per_100_merchants'), 3)}"),
+        ("merchants tested", lambda f, _: f"{f['merchants_tested']:,}"),
+        ("seconds (intake, trace, link, leaks)", lambda _, sec: _f(sec, 0)),
     ]  # fmt: skip
     for label, fn in rows:
-        lines.append(f"| {label} | " + " | ".join(fn(f) for _, f in runs) + " |")
+        lines.append(f"| {label} | " + " | ".join(fn(f, sec) for _, f, sec in runs) + " |")
     lines.append("")
     presets: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for name, f in runs:
+    for name, f, _ in runs:
         presets[name.rsplit("-", 1)[0]].append(f)
     for preset, fs in presets.items():
-        rows_ = [r for f in fs for r in f["leaks"]["leaks"]]
+        rows_ = [r for f in fs for r in f["leaks"]]
         in_all = [r["reports_to_find"] for r in rows_ if r.get("reports_to_find") is not None]
         in_cluster = [
             r["reports_to_find_in_cluster"] for r in rows_ if r.get("reports_to_find_in_cluster") is not None
@@ -503,14 +533,14 @@ def markdown(runs: Sequence[tuple[str, dict[str, Any]]], *, command: str) -> str
         "Per leak (reports of its victims; rank in its cluster; reports until suspected among all / in its cluster):",
         "",
     ]
-    for name, f in runs:
+    for name, f, _ in runs:
         parts = [
             f"{r['leak']} ({r['kind']}, {r['victims_reported']} reported): rank {r.get('rank') if r.get('rank') is not None else '–'}, "
             f"{_f(r.get('reports_to_find'))} / {_f(r.get('reports_to_find_in_cluster'))}"
-            for r in f["leaks"]["leaks"]
+            for r in f["leaks"]
         ]  # fmt: skip
         lines.append(f"- {name}: " + "; ".join(parts))
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def update_doc(path: Path, block: str) -> None:

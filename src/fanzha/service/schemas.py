@@ -389,6 +389,11 @@ class LeaksCreate(_In):
     window_days: float | None = Field(default=None, gt=0, le=3650)
     alpha: float | None = Field(default=None, gt=0, lt=1)
     min_victims: int | None = Field(default=None, ge=1, le=100_000)
+    contacts: bool = Field(
+        default=False,
+        description="also the people the gang's numbers and QQ / WeChat accounts named in the reports reached, "
+        "from the stored world's events (its records)",
+    )
 
 
 class CaseJobPublic(_Out):
