@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +58,8 @@ from fanzha.records.units import TZ, US_PER_DAY, datetime_of, parse_time
 
 F64 = npt.NDArray[np.float64]
 ORDER_COLUMNS = ("person_id", "merchant_id", "outlet_id", "time", "city")
+#: sets of explaining merchants whose chances `Strata` keeps beside the empty set's (the latest used)
+GIVEN_KEPT = 4
 
 SQL: dict[str, str] = {
     "orders": (
@@ -303,7 +305,11 @@ class Strata:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         self._con = con
         weakref.finalize(self, con.close)
-        self._given: dict[tuple[int, ...], tuple[list[F64], list[npt.NDArray[np.bool_]]]] = {}
+        # the chances given each set of explaining merchants, the latest `GIVEN_KEPT` kept (each is a dense
+        # victims × merchants matrix per window: kept all, a long replay's sets would fill the memory)
+        self._given: OrderedDict[tuple[int, ...], tuple[list[F64], list[npt.NDArray[np.bool_]]]] = (
+            OrderedDict()
+        )
 
     def given(self, chosen: Sequence[int]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
         """Per window: the chances p′(v, m) and the purchases given the merchants `chosen` (column indices) —
@@ -321,6 +327,7 @@ class Strata:
 
     def _given_set(self, key: tuple[int, ...]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
         if key in self._given:
+            self._given.move_to_end(key)
             return self._given[key]
         if not key:
             extra = [self.scan.p] if self.scan is not None else []
@@ -353,6 +360,8 @@ class Strata:
             bs.append(b)
         con.unregister("q_e")
         self._given[key] = (ps, bs)
+        while len(self._given) > GIVEN_KEPT + 1:  # the sets least recently used go; the empty set stays
+            del self._given[next(k for k in self._given if k)]
         return ps, bs
 
     def _rows(self, subset: Iterable[int] | None) -> npt.NDArray[np.int64]:
@@ -472,7 +481,7 @@ class Strata:
         caps = [b[rows].sum(axis=0).astype(np.int64) for b in self.given(())[1]]
         seen: list[int] = []
         chain: list[int] = []
-        levels = [_Running(self, (), caps)]
+        levels = [_Running(self, (), caps, rows)]
         for i in order:
             if self.has_orders[i]:
                 seen.append(i)
@@ -492,7 +501,7 @@ class Strata:
                 if k >= len(chain) or chain[k] != nxt:
                     del chain[k:], levels[k + 1 :], stats[k + 1 :]
                     chain.append(nxt)
-                    level = _Running(self, tuple(chain), caps)
+                    level = _Running(self, tuple(chain), caps, rows)
                     for j in seen:
                         level.add(j)
                     levels.append(level)
@@ -519,13 +528,26 @@ class Strata:
 class _Running:
     """The count distributions of every merchant, per window, among the victims so far that `chosen` leaves,
     given `chosen` (one step of the running test). The merchants are kept in blocks of similar largest count
-    (`caps`: at most their count among all the victims), so a merchant few victims bought from costs little."""
+    (`caps`: at most their count among all the victims), so a merchant few victims bought from costs little.
+    Only the chances of the victims `rows` (those the running test may add) are kept: a cluster's steps hold
+    its rows, not every victim's."""
 
     def __init__(
-        self, strata: Strata, chosen: tuple[int, ...], caps: Sequence[npt.NDArray[np.int64]]
+        self,
+        strata: Strata,
+        chosen: tuple[int, ...],
+        caps: Sequence[npt.NDArray[np.int64]],
+        rows: npt.NDArray[np.int64],
     ) -> None:
         self.strata = strata
-        self.p, self.bought = strata.given(chosen)
+        p, bought = strata.given(chosen)
+        self.row = np.full(len(strata.victims), -1, dtype=np.int64)
+        if len(rows) == len(strata.victims):  # every victim: the matrices as they are (no copy)
+            self.row[:] = np.arange(len(rows))
+            self.p, self.bought = p, bought
+        else:
+            self.row[rows] = np.arange(len(rows))
+            self.p, self.bought = [x[rows] for x in p], [b[rows] for b in bought]
         self.blocks: list[list[tuple[npt.NDArray[np.int64], F64]]] = []
         for cap in caps:
             size = 1 << np.ceil(np.log2(cap + 1)).astype(np.int64)  # a power of two above each cap
@@ -539,7 +561,8 @@ class _Running:
         self.xs = [np.zeros(len(c), dtype=np.int64) for c in caps]
         self.expected = [np.zeros(len(c), dtype=np.float64) for c in caps]
 
-    def add(self, i: int) -> None:
+    def add(self, victim: int) -> None:
+        i = int(self.row[victim])
         for k, (blocks, p) in enumerate(zip(self.blocks, self.p, strict=True)):
             for cols, d in blocks:
                 q = p[i, cols][:, None]

@@ -508,7 +508,7 @@ def _leak_section(runs: Sequence[tuple[str, dict[str, Any], float]], title: str,
         ("false suspicions per 100 merchants (mean / max over scopes)", lambda f, _: f"{_f(f['false_per_100_merchants_mean'], 3)} / {_f(f['false_per_100_merchants_max'], 3)}"),
         ("no leak yet suspected at some look of the replay (all reports): merchants / per 100", lambda f, _: f"{f.get('false_ever_in_replay', 0)} / {_f(f.get('false_ever_per_100_merchants'), 3)}"),
         ("merchants tested", lambda f, _: f"{f['merchants_tested']:,}"),
-        ("seconds (intake, trace, link, leaks)", lambda _, sec: _f(sec, 0)),
+        ("seconds for the world (intake, trace, link, both leak runs)", lambda _, sec: _f(sec, 0)),
     ]  # fmt: skip
     for label, fn in rows:
         lines.append(f"| {label} | " + " | ".join(fn(f, sec) for _, f, sec in runs) + " |")
