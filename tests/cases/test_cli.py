@@ -48,6 +48,13 @@ def test_the_whole_investigation_on_a_tiny_world(
     lk = figures["leaks"]
     assert 0 <= lk["false_ever_in_replay"] <= lk["merchants_tested"]
     assert lk["false_ever_in_replay"] <= lk["false_suspicions_in_replay"]
+    # the leak source again with whom the gang's listed numbers and accounts reached: more people, same checks
+    wide = figures["leaks_contacts"]
+    assert (
+        wide["contacts"]["records"] > 0 and wide["people"] == lk["people"] + wide["contacts"]["people_added"]
+    )
+    assert [r["leak"] for r in wide["leaks"]] == [r["leak"] for r in lk["leaks"]]
+    assert [r["victims_reported"] for r in wide["leaks"]] == [r["victims_reported"] for r in lk["leaks"]]
     # the doc's command run again: its own work folder is replaced (the trace step's refused it, E042)
     code, again, _ = run(["cases", "evaluate", str(tiny_world), "--out", str(tmp_path / "ev"), "--json", "--quiet"], capsys)  # fmt: skip
     assert code == 0 and json.loads(again)["tiny"]["linking"] == figures["linking"]

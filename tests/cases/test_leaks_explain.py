@@ -72,6 +72,25 @@ def test_running_is_the_test_of_the_victims_so_far_when_explaining(tmp_path: Pat
         assert [s.p_value for s in got] == pytest.approx([s.p_value for s in want], rel=1e-9, abs=1e-300)
 
 
+def test_running_over_some_of_the_victims_when_explaining_and_forgetting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cluster's running test keeps its own victims' rows only, and `Strata` forgets the chances given all but
+    the latest explaining sets: over every second victim, with one set kept, the running test is still the batch
+    test of the victims so far (the sets forgotten computed again)."""
+    path, victims, _ = _world(tmp_path, seed=4, first=40, second=15, others=15, people=3000)
+    strata = Strata(path, victims, LeakParams())
+    order = list(range(0, len(victims), 2))
+    monkeypatch.setattr("fanzha.cases.leaks.GIVEN_KEPT", 1)
+    looks = list(strata.running(order))
+    assert len(strata._given) <= 2
+    for k in (*range(6, len(order), 6), len(order) - 1):
+        want = [s for s in strata.test(order[: k + 1]) if s.significant]
+        assert [s.merchant_id for s in looks[k]] == [s.merchant_id for s in want]
+        assert [s.p_value for s in looks[k]] == pytest.approx([s.p_value for s in want], rel=1e-9, abs=1e-300)
+    assert {s.merchant_id for s in looks[-1]} == {"M001", "M002"}  # both leaks, over half their victims
+
+
 @settings(max_examples=6, deadline=None, derandomize=True)
 @given(seed=st.integers(min_value=0, max_value=10_000), first=st.sampled_from([0, 60]))
 def test_no_other_leak_no_other_suspect(

@@ -74,7 +74,11 @@ def test_the_gangs_qq_and_wechat_accounts_are_listed_beside_its_numbers(tmp_path
     path = _reports(
         tmp_path,
         [
-            (0, "5000", "来电显示16736531455，对方自称淘宝客服，让我加QQ号276197647开屏幕共享，我转了5000元。"),
+            (
+                0,
+                "5000",
+                "来电显示16736531455，对方自称淘宝客服，让我加QQ号276197647开屏幕共享，我转了5000元。",
+            ),
             (3, "2000", "对方让我加微信kf_mvxj7n，说是京东理赔专员，我转了2000元。又加了QQ276197647。"),
             (4, "0", "有人让我加QQ 3607206069 说退款，我没加，没有转账。"),  # no loss: nothing listed
         ],
