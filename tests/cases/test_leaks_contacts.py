@@ -113,3 +113,37 @@ def test_the_reached_join_the_cluster_of_the_case_that_listed_the_identifier(
     summary = run.summary["contacts"]
     assert summary["people_added"] == len(added) and summary["contacts"] == len(found.contacts)
     assert sum(summary["listed"].values()) == len(listed) and summary["kept_aside"] == 0
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases leaks",
+    bad_input="--contacts records with a row that is no event (not JSON)",
+    behaviour="the test runs on the rows read; the summary counts the row kept aside and standard error names "
+    "the first with its code and place",
+)
+def test_the_command_says_which_record_it_kept_aside(
+    tmp_path: Path, tiny_world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clirun import run
+
+    cases = tmp_path / "cases"
+    run_intake(tiny_world / "reports.jsonl", cases)
+    records = tmp_path / "records.jsonl"
+    good = _event(1, 0, "call", PHONE)
+    records.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    code, out, err = run(
+        [
+            "--lang",
+            "en",
+            "cases",
+            "leaks",
+            str(cases),
+            "--orders",
+            str(tiny_world),
+            "--contacts",
+            str(records),
+        ],
+        capsys,
+    )
+    assert code == 0 and "contact records: 2 read" in out and "(1 row(s) kept aside)" in out
+    assert f"{records.name}:2: E020" in err

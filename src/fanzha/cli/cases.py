@@ -290,6 +290,8 @@ def leaks(
             people=c["people_added"],
             kept_aside=c["kept_aside"],
         )
+        if c["first_kept_aside"]:
+            say("cli.cases_contacts_aside", err=True, first=c["first_kept_aside"])
     for scope, data in run.summary["scopes"].items():
         found = data["suspects"]
         names = ", ".join(
