@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clirun import run
 
@@ -138,13 +141,68 @@ def test_check_emoji_only_gives_defined_verdict(capsys: pytest.CaptureFixture[st
     assert code == 0 and json.loads(out)["label"] == "safe"
 
 
-def test_unknown_option_and_conflicting_inputs(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["check", "--nope", "x"], capsys)
-    assert code == 2 and "--nope" in err
-    code, _, err = run(["check", "x", "--file", "y"], capsys)
-    assert code == 2 and "only one" in err
-    code, _, err = run(["nosuchcommand"], capsys)
-    assert code == 2
+@pytest.mark.reliability(
+    entry="every fanzha command line",
+    bad_input="an unknown option or command, a missing or invalid value, an extra argument, inputs that exclude "
+    "each other",
+    behaviour="one coded line (E050–E057) in the command's language naming the command and what was wrong, "
+    "with a hint; exit 2; never click's English usage block",
+)
+def test_usage_errors_are_coded(capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [
+        (["check", "--nope", "x"], "fanzha check: E050 没有这个选项：--nope"),
+        (["cases", "leeks"], "fanzha cases: E051 没有这个命令：leeks (可用的命令：leaks)"),
+        (["nosuchcommand"], "fanzha: E051 没有这个命令：nosuchcommand"),
+        (
+            ["cases", "leaks", "x"],
+            "fanzha cases leaks: E052 缺少 --orders (运行 fanzha cases leaks --help 查看用法)",
+        ),
+        (
+            ["cases", "leaks", "x", "--orders", "y", "--alpha", "abc"],
+            "fanzha cases leaks: E053 --alpha 的值无效：",
+        ),
+        (["cases", "leaks", "x", "--orders"], "E053 --orders 的值无效："),
+        (["cases", "leaks", "x", "--orders", "y", "extra"], "fanzha cases leaks: E054 命令行用法有误："),
+        (["check", "x", "--file", "y"], "fanzha check: E055 TEXT, --file, --jsonl, --image 只能给出其中一个"),
+        (["check", "--out", "o.jsonl", "x"], "fanzha check: E056 --out 只能与 --jsonl 一起使用"),
+        (
+            ["--lang", "en", "check", "--annotate", "a.png", "x"],
+            "fanzha check: E056 --annotate goes with --image only",
+        ),
+        (["--lang", "en", "cases", "leaks", "x"], "fanzha cases leaks: E052 --orders is missing"),
+    ]
+    for argv, want in cases:
+        code, out, err = run(argv, capsys)
+        assert code == 2 and out == "" and err.startswith("fanzha: error: ") and want in err, (argv, err)
+        assert "Usage:" not in err and "Try '" not in err and err.count("\n") == 1
+    for argv in ([], ["cases"]):  # a group alone is its help, not an error line
+        code, out, err = run(argv, capsys)
+        assert "用法：fanzha" in out + err and "命令：" in out + err and "E05" not in out + err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+def test_any_unknown_word_is_a_coded_error(word: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A word that is no command of a group, or an option it does not have, is one coded line (E051, E050)."""
+    from fanzha.cli.main import cli
+
+    group = cli.get_command(click.Context(cli), "cases")
+    assert isinstance(group, click.Group)
+    options = {o for p in group.params for o in getattr(p, "opts", [])}
+    if word not in group.list_commands(click.Context(group)):
+        code, out, err = run(["cases", word], capsys)
+        assert (
+            code == 2
+            and out == ""
+            and err.startswith(f"fanzha: error: fanzha cases: E051 没有这个命令：{word}")
+        )
+    if f"--{word}" not in options:
+        code, out, err = run(["cases", f"--{word}"], capsys)
+        assert (
+            code == 2
+            and out == ""
+            and err.startswith(f"fanzha: error: fanzha cases: E050 没有这个选项：--{word}")
+        )
 
 
 @pytest.mark.reliability(

@@ -71,11 +71,11 @@ def check(
     """
     given = [x for x in (text, file_, jsonl, image) if x is not None]
     if len(given) > 1:
-        raise click.UsageError("give only one of TEXT, --file, --jsonl or --image")
+        raise InputError("E055", where="fanzha check", options="TEXT, --file, --jsonl, --image")
     if out is not None and jsonl is None:
-        raise click.UsageError("--out is for batch mode (--jsonl)")
+        raise InputError("E056", where="fanzha check", option="--out", requires="--jsonl")
     if annotate is not None and image is None:
-        raise click.UsageError("--annotate is for a screenshot (--image)")
+        raise InputError("E056", where="fanzha check", option="--annotate", requires="--image")
     from fanzha.detect.engine import Detector
 
     detector = Detector(lang=lang, model=None if no_model else "default")
@@ -92,7 +92,7 @@ def check(
         raw, where = text, "TEXT"
     else:
         if sys.stdin.isatty():
-            raise click.UsageError("give TEXT, --file PATH or --jsonl PATH, or pipe text to standard input")
+            raise InputError("E057", where="fanzha check")
         raw, where = decode_bytes(sys.stdin.buffer.read(), where="stdin"), "stdin"
     if not raw.strip():
         raise InputError("E000", where=where)

@@ -230,6 +230,23 @@ class HelpGroup(HelpCommand, click.Group):
         command = self.get_command(ctx, name)
         return None if command is None or command.hidden else command.get_short_help_str(limit)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """click's, but a name that is no command is E051 with the commands close to it (click's own error is
+        English and names none)."""
+        from fanzha.cli.usage import unknown_command
+
+        name = args[0] if args else ""
+        if (
+            name
+            and not name.startswith("-")
+            and self.get_command(ctx, name) is None
+            and not ctx.resilient_parsing
+        ):
+            raise unknown_command(ctx, name, [n for n in self.list_commands(ctx) if self.summary(ctx, n, 80)])
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max((len(n) for n in names), default=0)

@@ -74,10 +74,19 @@ def main(argv: list[str] | None = None) -> Any:
     """Entry point: a coded error is printed as one line on stderr, in the command's language (``--lang``, else
     ``$FANZHA_LANG``, else zh), and exits with its catalogue status (2 input, 3 internal), never a traceback."""
     try:
-        return cli.main(args=argv, standalone_mode=False)
+        return cli.main(args=argv, prog_name="fanzha", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a group alone: its help, as click shows it
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:  # click's own usage errors, coded (E050–E054)
+        from fanzha.cli.usage import usage_error
+
+        err = usage_error(exc)
+        click.echo(f"fanzha: error: {err.render()}", err=True)
+        sys.exit(err.exit)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
