@@ -140,6 +140,15 @@ def test_root_help_in_english(argv: list[str], capsys: pytest.CaptureFixture[str
     assert not re.search(r"[\u4e00-\u9fff]", out), out
 
 
+@pytest.mark.parametrize("group", ["kb", "cases"])
+def test_a_groups_help_in_english_with_lang_after_it(group: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`fanzha kb --help --lang en`: a group takes --lang as its commands do (it was E050, no such option)."""
+    code, out, err = run([group, "--help", "--lang", "en"], capsys)
+    assert code == 0 and out.startswith(f"Usage: fanzha {group} ") and "Commands:" in out, err
+    code, out, _ = run([group, "--help"], capsys)
+    assert code == 0 and out.startswith(f"用法：fanzha {group} ")
+
+
 def test_the_language_given_last_wins_and_env_is_only_the_default(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

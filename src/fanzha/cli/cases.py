@@ -16,6 +16,7 @@ from fanzha.records.files import mapping_from_options
 
 
 @click.group("cases", cls=HelpGroup)
+@lang_option(expose=False)
 def cases() -> None:
     """Cases: intake of reports, linking, the leak source."""
 

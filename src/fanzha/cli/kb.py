@@ -12,6 +12,7 @@ from fanzha.cli.helptext import HelpGroup
 
 
 @click.group("kb", cls=HelpGroup)
+@lang_option(expose=False)
 def kb() -> None:
     """Lint and browse the knowledge base (categories, variants, indicators, advice)."""
 
