@@ -209,6 +209,21 @@ def test_a_link_job_and_a_leaks_job_started_from_the_page(console: Console, tmp_
     plain = centre.cases.jobs.get(console.team.actor("investigator"), leaks_id, "leaks", "zh")["summary"]
     assert "contacts" not in plain  # the reporters, and beside them the people the gang reached
     assert job["summary"]["victims"] == plain["victims"] + job["summary"]["contacts"]["people_added"]
+    # the orders uploaded from the form instead of a stored world's: the same suspects as the world's
+    orders = (Path(str(centre.settings.worlds_dir)) / "city" / "orders.parquet").read_bytes()
+    files = {"orders": ("orders.parquet", orders, "application/octet-stream")}
+    r = inv.post("/cases/leaks", data={"link_id": link_id}, files=files, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+    uploaded = r.headers["location"].split("leaks=")[1].split("#")[0]
+    centre.cases.jobs.wait()
+    job = centre.cases.jobs.get(console.team.actor("investigator"), uploaded, "leaks", "zh")
+    assert job["status"] == "done" and job["params"]["orders"] == "upload"
+    theirs = centre.cases.jobs.suspects(console.team.actor("investigator"), leaks_id)["suspects"]
+    ours = centre.cases.jobs.suspects(console.team.actor("investigator"), uploaded)["suspects"]
+    assert [x["merchant_id"] for x in ours] == [x["merchant_id"] for x in theirs]
+    # an upload has no records of the gang's contacts: refused with its code, the page again
+    r = inv.post("/cases/leaks?lang=en", data={"contacts": "1"}, files=files, follow_redirects=False)
+    assert r.status_code == 422 and "E931" in r.text and "contact records" in r.text
     actions = {x.action for x in centre.audit.read(actor="user:investigator", limit=200)}
     assert {"cases.link", "cases.leaks", "cases.clusters", "cases.suspects"} <= actions
 

@@ -397,7 +397,7 @@ class CaseJobs(Jobs):
         if (orders is None) == (world is None):
             raise Refused("E922", field="orders")
         if contacts and world is None:  # an upload brings orders only
-            raise Refused("E927", option="contacts", valid="false with uploaded orders", value=contacts)
+            raise Refused("E931")
         prm = LeakParams()
         if window_days is not None:  # one window given: only it (default: the leak test's windows)
             prm.windows_days = (window_days,)

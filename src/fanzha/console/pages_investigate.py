@@ -391,16 +391,23 @@ async def cases_link(ctx: CtxDep) -> Response:
 
 @router.post("/cases/leaks")
 async def cases_leaks(ctx: CtxDep) -> Response:
-    """Start a leak-source job: a stored world's orders tested against a linking job's cases (the one chosen,
-    else the latest done), with the people the gang's numbers and accounts reached when `contacts` is ticked."""
-    _, fields = await ctx.posted()
+    """Start a leak-source job: a stored world's orders, or an uploaded orders.parquet (`orders`), tested
+    against a linking job's cases (the one chosen, else the latest done), with the people the gang's numbers
+    and accounts reached when `contacts` is ticked (a stored world's records: not with an upload, E927)."""
+    form, fields = await ctx.posted()
     try:
         ctx.check_origin()
         ctx.centre.audit.require(ctx.actor, "cases", "cases.leaks", resource="cases")
-        world = views.bounded(fields.get("world"), "world", 200, required=True)
+        upload = next((f for f in form.getlist("orders") if not isinstance(f, str) and f.filename), None)
+        orders = await upload.read() if upload is not None else None
+        world = (
+            None if orders is not None else views.bounded(fields.get("world"), "world", 200, required=True)
+        )
         link_id = views.bounded(fields.get("link_id"), "link_id", 40) or None
         contacts = fields.get("contacts") == "1"
-        job = ctx.centre.cases.jobs.submit_leaks(ctx.actor, world=world, link_id=link_id, contacts=contacts)
+        job = ctx.centre.cases.jobs.submit_leaks(
+            ctx.actor, world=world, orders=orders, link_id=link_id, contacts=contacts
+        )
     except FanzhaError as err:
         return _cases_again(ctx, err, fields)
     return respond(ctx, job, ctx.url("/cases", leaks=job["id"]) + "#jobs-title", 202)
