@@ -202,8 +202,12 @@ def test_operator_citizen_investigator_and_a_refusal(
         }  # fmt: skip
         centre = live_server.app.state.centre
         centre.cases.take(LOCAL, rows=[report])
-        inv.go("/cases")
-        assert inv.page.locator("table.cases tbody tr details").count() >= 1
+        inv.go("/cases")  # the stored world's reports are filed in the background; htmx swaps them in
+        inv.page.evaluate("window.fanzhaStay = 1")
+        inv.page.wait_for_selector(
+            "#world-filed[data-status='done'] table.cases tbody tr details", timeout=60_000
+        )
+        assert inv.page.evaluate("window.fanzhaStay") == 1  # swapped in, not reloaded
         # the second typed into the page's form: filed, back on the page with the case marked
         inv.page.fill("#r-text", "对方自称快递客服说包裹丢了要理赔，也让我加QQ 2846135790，我转了5000元。")
         inv.page.fill("#r-id", "110-2024-0312")

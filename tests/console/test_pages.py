@@ -329,8 +329,16 @@ def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
 
     simulate(preset("small").replace(seed=3, days=30), tmp_path / "worlds" / "city")
     inv = console.client("investigator")
+    first = inv.get("/cases")  # the first look at the world: its reports are filed in the background
+    assert first.status_code == 200, first.text[:2000]
+    assert 'id="world-filed" data-status="filing"' in first.text and 'id="world-filing"' in first.text
+    assert 'hx-get="/cases?world=city&amp;lang=zh"' in first.text and 'hx-select="#world-filed"' in first.text
+    console.app.state.centre.cases.jobs.wait()
     html = inv.get("/cases")
-    assert html.status_code == 200, html.text[:2000]
+    assert (
+        'id="world-filed" data-status="done"' in html.text
+        and "hx-get" not in html.text.split('id="world-filed"')[1][:200]
+    )
     filed = inv.get("/cases?world=city&format=json").json()["filed"]
     assert filed["cases"] and filed["summary"]["cases"] == len(filed["cases"])
     first = filed["cases"][0]
@@ -347,6 +355,25 @@ def test_the_cases_of_a_stored_world(console: Console, tmp_path: Path) -> None:
     assert [(x.resource_id, x.outcome) for x in log][:1] == [("city", "ok")]
     _error(console.client("operator").get("/cases"), "E903", 403, "")
     _error(inv.get("/cases?world=atlantis&lang=zh"), "E918", 404, "没有这个已存的模拟世界")
+
+
+@pytest.mark.reliability(
+    entry="the console's cases page (a stored world)",
+    bad_input="a stored world whose reports cannot be read (binary)",
+    behaviour="the page says it is filing, then shows the coded error once (the page's error); the next look "
+    "files again",
+)
+def test_a_stored_world_that_cannot_be_filed(console: Console, tmp_path: Path) -> None:
+    broken = tmp_path / "worlds" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "reports.jsonl").write_bytes(b"\x00\x01\x02\xff" * 64)
+    inv = console.client("investigator")
+    assert 'data-status="filing"' in inv.get("/cases?world=broken").text
+    console.app.state.centre.cases.jobs.wait()
+    failed = inv.get("/cases?world=broken&lang=en")
+    assert failed.status_code == 422 and "E003" in failed.text, failed.text[:1500]
+    assert 'data-status="filing"' in inv.get("/cases?world=broken").text  # tried again
+    console.app.state.centre.cases.jobs.wait()
 
 
 def test_a_linking_keys_kind_is_named_for_the_reader() -> None:

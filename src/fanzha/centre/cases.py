@@ -23,6 +23,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,9 @@ class Cases:
         self.root = Path(settings.data_dir) / "cases"
         self.jobs = CaseJobs(self)
         self._lock = threading.Lock()
+        self._filing: dict[
+            str, Future[None]
+        ] = {}  # a stored world's reports being filed, in the jobs' worker
         self._intake = threading.Lock()  # so that a report sent twice at once is accepted once
 
     # -- a stored world's reports (the console's page) --------------------------------------------------------
@@ -109,22 +113,40 @@ class Cases:
 
     def of_world(self, actor: Actor, world: str) -> dict[str, Any]:
         """The cases of `world`'s reports: every case (newest first), the clusters (串并案) with the keys that tie
-        them, the merchants suspected of the leak; E918 for a world that is not stored."""
+        them, the merchants suspected of the leak (``status: done``); E918 for a world that is not stored. The
+        first time, the world's reports are filed in the jobs' worker (a medium world takes a minute or more)
+        and this answers ``{"status": "filing"}`` until they are; an error of the filing is raised to the
+        request that finds it, and the next request files again."""
         self.audit.require(actor, PERMISSION, "cases.read", resource="cases", resource_id=world)
         valid = self.worlds()
         if world not in valid or self.settings.worlds_dir is None:
             raise Refused("E918", name=world, valid=valid)
         folder = self.root / world
-        with self._lock:
-            if not (folder / VIEW).is_file():
-                self.root.mkdir(parents=True, exist_ok=True)
-                view = _file(Path(self.settings.worlds_dir) / world, folder)
-                (folder / VIEW).write_bytes(orjson.dumps(view))
-        out: dict[str, Any] = orjson.loads((folder / VIEW).read_bytes())
+        if not (folder / VIEW).is_file():
+            with self._lock:
+                running = self._filing.get(world)
+                if running is None:
+                    source = Path(self.settings.worlds_dir) / world
+                    self._filing[world] = self.jobs.pool.submit(self._file_world, source, folder)
+                    return {"status": "filing", "world": world}
+                if not running.done():
+                    return {"status": "filing", "world": world}
+                del self._filing[world]
+                running.result()  # the filing's error, to this request
+        out: dict[str, Any] = {"status": "done", **orjson.loads((folder / VIEW).read_bytes())}
         self.audit.record(
             actor, "cases.read", resource="cases", resource_id=world
         )  # victims' reports: audited
         return out
+
+    def _file_world(self, world: Path, folder: Path) -> None:
+        """File `world`'s reports into `folder` and write the view read back (its own file renamed into place:
+        a reader never sees half of it)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        view = _file(world, folder)
+        part = folder / (VIEW + ".part")
+        part.write_bytes(orjson.dumps(view))
+        part.replace(folder / VIEW)
 
     # -- reports taken in ---------------------------------------------------------------------------------------
 

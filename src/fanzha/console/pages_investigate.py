@@ -261,6 +261,10 @@ def _cases_page(
             raise
         data["error"] = coded(err, ctx.lang)
         return page(ctx, "cases.html", data, ctx.status_of(err))
+    data["filed"] = filed
+    if filed["status"] == "filing":  # its part polls the page until the world's reports are filed
+        data["world_url"] = ctx.url("/cases", world=chosen, lang=ctx.lang)
+        return page(ctx, "cases.html", data, status)
     for c in filed["cases"]:
         c["time"] = _local(c["time_us"])
         c["loss_yuan"] = c["loss_fen"] / 100
@@ -268,7 +272,6 @@ def _cases_page(
     for cl in filed["clusters"]:
         cl["first_time"], cl["last_time"] = _local(cl["first"]), _local(cl["last"])
         _name_keys(ctx, cl)
-    data["filed"] = filed
     return page(ctx, "cases.html", data, status)
 
 
