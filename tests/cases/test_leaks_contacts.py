@@ -61,7 +61,8 @@ def test_the_contacts_of_a_listed_identifier_on_its_own_channel_are_read(tmp_pat
     ]
     assert (found.listed, found.records, found.kept_aside) == ({"phone": 1, "qq": 1, "wechat_id": 1}, 10, 1)
     assert found.first_kept_aside is not None and "E020" in found.first_kept_aside
-    assert read_contacts(path, []).contacts == []
+    nothing = read_contacts(path, [])  # nothing listed: the records are not read
+    assert (nothing.contacts, nothing.records, nothing.listed) == ([], 0, {})
 
 
 @pytest.mark.reliability(
@@ -76,6 +77,22 @@ def test_records_that_are_missing_or_no_events(tmp_path: Path) -> None:
         with pytest.raises(InputError) as err:
             read_contacts(path, LISTED)
         assert (err.value.code, err.value.where) == (code, str(path))
+
+
+@pytest.mark.reliability(
+    entry="fanzha cases leaks",
+    bad_input="--contacts with a case folder that lacks cases.jsonl (the cases whole, where the identifiers' "
+    "roles and places are)",
+    behaviour="E820 naming the folder and the file; nothing written",
+)
+def test_a_case_folder_without_its_cases_whole(tmp_path: Path, tiny_world: Path) -> None:
+    cases = tmp_path / "cases"
+    run_intake(tiny_world / "reports.jsonl", cases)
+    (cases / "cases.jsonl").unlink()
+    with pytest.raises(InputError) as err:
+        run_leaks(cases, tiny_world, contacts=tiny_world)
+    assert (err.value.code, err.value.where, err.value.params["file"]) == ("E820", str(cases), "cases.jsonl")
+    assert not (cases / "leaks").exists()
 
 
 def test_the_reached_join_the_cluster_of_the_case_that_listed_the_identifier(

@@ -273,9 +273,9 @@ def victims_of(
     return out, found
 
 
-def read_cases(case_dir: Path) -> list[Case]:
-    """The cases of a case folder, whole (cases.jsonl)."""
-    with open(case_dir / CASES_JSONL, "rb") as fh:
+def read_cases(case_dir: str | Path) -> list[Case]:
+    """The cases of a case folder, whole (cases.jsonl; E820 without it)."""
+    with open(case_folder(case_dir, CASES_JSONL) / CASES_JSONL, "rb") as fh:
         return [Case.from_dict(orjson.loads(line)) for line in fh if line.strip()]
 
 
@@ -291,8 +291,8 @@ def run_leaks(
 ) -> LeakRun:
     """Test the merchants of `orders` for every scope — all the people (reporters, alerted, and reached by the
     gang's numbers and accounts the reports name, in the records `contacts`), the reporters, each linked cluster
-    with enough victims (its reporters and the people its identifiers reached) — and write the leaks folder (default `case_dir/leaks`, replaced by
-    each run; another `out` that is not empty only with `force`)."""
+    with enough victims (its reporters and the people its identifiers reached) — and write the leaks folder
+    (default `case_dir/leaks`, replaced by each run; another `out` that is not empty only with `force`)."""
     prm = params or LeakParams()
     prm.validate()
     target = Path(out) if out is not None else Path(case_dir) / LEAKS_DIR

@@ -854,7 +854,10 @@ def read_contacts(path: str | Path, listed: Iterable[tuple[str, str]]) -> Contac
 
     wanted = frozenset(listed)
     out = Contacts([], dict(Counter(kind for kind, _ in wanted)))
-    for chunk in read_chunks(event_files(path), 65536):
+    files = event_files(path)  # a path that is no records is an error even when nothing is listed
+    if not wanted:
+        return out
+    for chunk in read_chunks(files, 65536):
         out.records += chunk.n
         if chunk.rejects:
             if out.first_kept_aside is None:
