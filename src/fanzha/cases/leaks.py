@@ -3,11 +3,10 @@ called, more often than buyers like them did.
 
 For each victim *v* (a reporter, an alerted person, or a person the gang's numbers or accounts named in the reports
 reached — the operator's and the platforms' records of them, `read_contacts`: their first contact time *t*, else
-their report's time) the
-platform's orders (`orders.parquet`: person, shop, courier outlet, time, the buyer's city) give their orders in the
-window [t − `window`, t) and, for comparison, every order placed in the same city in the same window — the
-victim's *stratum*. For a merchant *m* (a shop, or a courier outlet that delivered the order), if the victim's
-n orders were drawn like the stratum's, the chance that at least one is from *m* is
+their report's time) the platform's orders (`orders.parquet`: person, shop, courier outlet, time, the buyer's
+city) give their orders in the window [t − `window`, t) and, for comparison, every order placed in the same city
+in the same window — the victim's *stratum*. For a merchant *m* (a shop, or a courier outlet that delivered the
+order), if the victim's n orders were drawn like the stratum's, the chance that at least one is from *m* is
 
     p(v, m) = 1 − (1 − (K + ½)/(N + ½))^n
 
@@ -32,9 +31,10 @@ No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector
 
 Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
 they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window or
-the scan's period, the fewest victims or the explaining merchants, alpha); an alerts file that cannot be read is E001 / E020 / E023, E832 (a line without person_id or
-time) or E704 (a time); contact records are read as events (`fanzha.records.events`: E700–E714 for the file, its rows that are
-no event counted and kept aside in the summary); E833 no victim with orders in their window: nothing to compare.
+the scan's period, the fewest victims or the explaining merchants, alpha); an alerts file that cannot be read
+is E001 / E020 / E023, E832 (a line without person_id or time) or E704 (a time); contact records are read as
+events (`fanzha.records.events`: E700–E714 for the file, its rows that are no event counted and kept aside in
+the summary); E833 no victim with orders in their window: nothing to compare.
 """
 
 from __future__ import annotations
