@@ -89,9 +89,8 @@ class Cases:
         self.root = Path(settings.data_dir) / "cases"
         self.jobs = CaseJobs(self)
         self._lock = threading.Lock()
-        self._filing: dict[
-            str, Future[None]
-        ] = {}  # a stored world's reports being filed, in the jobs' worker
+        # a stored world's reports being filed, in the jobs' worker
+        self._filing: dict[str, Future[None]] = {}
         self._intake = threading.Lock()  # so that a report sent twice at once is accepted once
 
     # -- a stored world's reports (the console's page) --------------------------------------------------------
