@@ -395,7 +395,7 @@ class CaseJobs(Jobs):
             return {"cases": len(stored), "trace_out": trace_out}
 
         params = {"kind": "link", "trace_id": trace_id}
-        return self.create(actor, "cases.link", params, prepare, kind="link")
+        return self.create(actor, "cases.link", params, prepare, hidden=self.private, kind="link")
 
     def submit_leaks(
         self,
@@ -459,7 +459,7 @@ class CaseJobs(Jobs):
             "min_victims": prm.min_victims,
             "contacts": contacts,
         }
-        return self.create(actor, "cases.leaks", params, prepare, kind="leaks")
+        return self.create(actor, "cases.leaks", params, prepare, hidden=self.private, kind="leaks")
 
     # -- running ------------------------------------------------------------------------------------------------
 

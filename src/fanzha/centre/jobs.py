@@ -69,8 +69,7 @@ class Jobs:
         hidden: tuple[str, ...] = (),
         **columns: Any,
     ) -> dict[str, Any]:
-        """Store a job (`prepare` writes its inputs and returns more params), audit `action` (without the
-        `hidden` params and the `private` ones), queue it."""
+        """Store a job (`prepare` writes its inputs and returns more params), audit `action`, queue it."""
         job = uuid.uuid4().hex[:16]
         folder = self.root / job
         (folder / "input").mkdir(parents=True, exist_ok=True)
@@ -92,7 +91,7 @@ class Jobs:
                 action,
                 resource=self.what,
                 resource_id=job,
-                detail={k: v for k, v in params.items() if k not in hidden and k not in self.private},
+                detail={k: v for k, v in params.items() if k not in hidden},
             )
         self._submit(job)
         return self.public(row, "zh")
