@@ -26,7 +26,7 @@ def _param(exc: click.MissingParameter | click.BadParameter) -> str:
         return " / ".join(hint) if not isinstance(hint, str) else hint.replace("'", "")
     if exc.param is not None:
         if isinstance(exc.param, click.Option) and exc.param.opts:
-            return exc.param.opts[-1] if len(exc.param.opts) == 1 else max(exc.param.opts, key=len)
+            return max(exc.param.opts, key=len)  # the long name
         return (exc.param.human_readable_name or exc.param.name or "?").upper()
     return "?"
 
