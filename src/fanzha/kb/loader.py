@@ -185,6 +185,13 @@ def load(root: Path | None = None, *, strict: bool = True) -> LoadedKB:
     off_doc = doc_for("official.yaml")
     if off_doc is not None:
         official = [item for item, _ in validate_list(off_doc, "organisations", Organisation, issues)]
+    # an organisation's short hotline (12366 the tax office's, 95338 顺丰's) is a service number wherever a text
+    # names it, as the lexicon's own are: a reporter who called it, or a fake base station that showed it, says
+    # nothing of a gang
+    for org in official:
+        for number in org.hotlines:
+            if len(number) <= 8:
+                lexicon.service_numbers.setdefault(number, org.name)
 
     _cross_check(categories, variants, advice, indicators, origin, issues)
     adv_ids = {a.id for a in advice}
