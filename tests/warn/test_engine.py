@@ -85,6 +85,12 @@ def test_alert_fields(engine: WarnEngine) -> None:
     assert ev[0]["event_id"] == "P_VICTIM-0001"
     assert all({"event_id", "time", "kind", "summary"} <= set(e) for e in ev)
     assert "淘宝客服" in ev[0]["summary"]
+    # whom each event was with, for a case file to key (an install has nobody on the other side)
+    assert (ev[0]["channel"], ev[0]["counterparty"]) == ("phone", "4008123456")
+    assert all("counterparty" not in e for e in ev if e["kind"] == "app_install")
+    assert {(e.get("channel"), e.get("counterparty")) for e in ev if e["kind"] == "chat_message"} == {
+        ("qq", "28374655")
+    }
     assert [e["time"] for e in ev] == sorted(e["time"] for e in ev)
 
 

@@ -115,6 +115,8 @@ def render(
                 "kind": e[KIND],
                 "summary": summarize_entry(e, rules, pb, lang),
                 "signals": rules.names(e[MASK]),
+                # whom the event was with, as the source gave it: what a case file keys (串并案)
+                **({"channel": e[INFO].get("ch"), "counterparty": e[INFO]["cp"]} if "cp" in e[INFO] else {}),
             }
             for e in ev
         ],

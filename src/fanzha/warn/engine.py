@@ -445,7 +445,7 @@ class WarnEngine:
         """A signal-bearing event: the person's step. False when it is a duplicate of an event in the state."""
         c = self.counters
         rules = self.rules
-        eid, pid, t, kind, _, _, cp, text, app, fen, _ = raw
+        eid, pid, t, kind, channel, _, cp, text, app, fen, _ = raw
         st = self.states.get(pid)
         if st is not None and t > (deadline := st.last_t + (self.ttl if st.opened else self.wait)):
             self._drop(st, deadline)  # idle for longer than its TTL: this event starts afresh
@@ -462,6 +462,8 @@ class WarnEngine:
         info: dict[str, Any] = {}
         if cp:
             info["cp"] = cp
+            if channel:
+                info["ch"] = channel
         if app:
             info["app"] = app
         if verdict is not None:
