@@ -55,6 +55,11 @@ def test_the_whole_investigation_on_a_tiny_world(
     )
     assert [r["leak"] for r in wide["leaks"]] == [r["leak"] for r in lk["leaks"]]
     assert [r["victims_reported"] for r in wide["leaks"]] == [r["victims_reported"] for r in lk["leaks"]]
+    # … and with the centre's alerts filed as cases: the alerted people join, the reports stay the reports
+    alerted = figures["leaks_alerts"]
+    assert alerted["alert_cases"] > 0 and 0 < alerted["alerted_people"] <= alerted["alert_cases"]
+    assert alerted["people"] > lk["people"]
+    assert [r["victims_reported"] for r in alerted["leaks"]] == [r["victims_reported"] for r in lk["leaks"]]
     # the doc's command run again: its own work folder is replaced (the trace step's refused it, E042)
     code, again, _ = run(["cases", "evaluate", str(tiny_world), "--out", str(tmp_path / "ev"), "--json", "--quiet"], capsys)  # fmt: skip
     assert code == 0 and json.loads(again)["tiny"]["linking"] == figures["linking"]

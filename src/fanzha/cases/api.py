@@ -97,17 +97,21 @@ def run_link(
 
 
 def _case_rows(case_dir: str | Path) -> dict[str, dict[str, Any]]:
+    path = Path(case_dir) / CASES_FILE
+    # a case folder filed before alerts could be cases has no origin column: every case there is a report
+    origin = "origin" if "origin" in pq.read_schema(path).names else "'report'"
     con = duckdb.connect()
     try:
         rows = con.execute(
             "SELECT case_id, report_id, person_id, epoch_us(coalesce(contact_time, time)) AS t, "
-            "CAST(loss * 100 AS BIGINT) AS loss_fen, label, variant FROM read_parquet(?)",
-            [str(Path(case_dir) / CASES_FILE)],
+            f"CAST(loss * 100 AS BIGINT) AS loss_fen, label, variant, {origin}, epoch_us(time) FROM read_parquet(?)",
+            [str(path)],
         ).fetchall()
     finally:
         con.close()
     return {
-        r[0]: {"case_id": r[0], "report_id": r[1], "person_id": r[2], "t": r[3], "loss_fen": r[4], "label": r[5], "variant": r[6]}
+        r[0]: {"case_id": r[0], "report_id": r[1], "person_id": r[2], "t": r[3], "loss_fen": r[4], "label": r[5],
+               "variant": r[6], "origin": r[7], "reported": r[8]}
         for r in rows
     }  # fmt: skip
 
@@ -231,12 +235,14 @@ class LeakRun:
 def victims_of(
     case_dir: str | Path, alerts: str | Path | None = None, contacts: str | Path | None = None
 ) -> tuple[list[Victim], Contacts | None]:
-    """The people to compare: each reporter (their earliest contact, else report, time; their cases; their
-    cluster when the case folder has been linked), then each alerted person not among them, then each person
-    not among them whom a number or account of the gang that the reports name (`fanzha.cases.numbers.listing`)
-    reached, as the records at `contacts` show (known from the contact on, or from the listing for a contact
-    before it; in the cluster of the case that listed the identifier). The contacts read are returned beside
-    them."""
+    """The people to compare: each person a case names — a reporter, or a person an alert filed as a case
+    (`Case.origin`) is about, known to the centre from the alert on — (their earliest contact, else report or
+    alert, time; their cases; their cluster when the case folder has been linked), then each person of the
+    alerts file `alerts` not among them, then each person not among them whom a number or account of the gang
+    that the reports name (`fanzha.cases.numbers.listing`) reached, as the records at `contacts` show (known
+    from the contact on, or from the listing for a contact before it; in the cluster of the case that listed
+    the identifier, which a person known already without a cluster joins too). The contacts read are returned
+    beside them."""
     d = case_folder(case_dir, CASES_FILE)
     cluster: dict[str, int] = {}
     links = d / LINK_DIR / "case_clusters.csv"
@@ -251,25 +257,34 @@ def victims_of(
         person = r["person_id"]
         if not person:
             continue
-        v = by.setdefault(person, Victim(person, int(r["t"])))
+        alert = r["origin"] == "alert"  # an alert filed as a case: known when it was raised
+        v = by.setdefault(person, Victim(person, int(r["t"]), via="alert" if alert else "report"))
         v.cases.append(cid)
+        if alert:
+            v.known = min(v.known if v.known is not None else r["reported"], r["reported"])
+        else:
+            v.via = "report"
         if v.cluster < 0 and cid in cluster:
             v.cluster = cluster[cid]
     out = list(by.values())
     if alerts is not None:
         for person, t in read_alerts(alerts):
             if person not in by:
-                by[person] = Victim(person, t, ["alert"], known=t)
+                by[person] = Victim(person, t, ["alert"], known=t, via="alert")
                 out.append(by[person])
     found: Contacts | None = None
     if contacts is not None:
         listed = listing(read_cases(d))
         found = read_contacts(contacts, listed)
         for person, kind, key, t in found.contacts:
+            since, cid = listed[kind, key]
             if person not in by:
-                since, cid = listed[kind, key]
-                by[person] = Victim(person, t, [f"{kind}:{key}"], cluster.get(cid, -1), known=max(t, since))
+                by[person] = Victim(
+                    person, t, [f"{kind}:{key}"], cluster.get(cid, -1), known=max(t, since), via="contact"
+                )
                 out.append(by[person])
+            elif by[person].cluster < 0:  # known already (an alert no other case shares a key with)
+                by[person].cluster = cluster.get(cid, -1)
     return out, found
 
 
@@ -304,8 +319,8 @@ def run_leaks(
     if not strata.has_orders.any():
         raise InputError("E833", where=str(orders), people=len(victims), days=prm.window_days)
     scopes: dict[str, list[int]] = {"all": list(range(len(victims)))}
-    if alerts is not None or contacts is not None:
-        scopes["reports"] = [i for i, v in enumerate(victims) if v.known is None]
+    if any(v.via != "report" for v in victims):
+        scopes["reports"] = [i for i, v in enumerate(victims) if v.via == "report"]
     by_cluster: dict[int, list[int]] = defaultdict(list)
     for i, v in enumerate(victims):
         if v.cluster >= 0:
@@ -323,7 +338,7 @@ def run_leaks(
                     "records": found.records,
                     "listed": found.listed,
                     "contacts": len(found.contacts),
-                    "people_added": sum(1 for v in victims if v.known is not None and v.cases != ["alert"]),
+                    "people_added": sum(1 for v in victims if v.via == "contact"),
                     "kept_aside": found.kept_aside,
                     "first_kept_aside": found.first_kept_aside,
                 }

@@ -52,7 +52,7 @@ from fanzha.records.files import MAX_FILE_BYTES, YamlError, decode_bytes, load_y
 from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.units import TZ, US_PER_HOUR, parse_time, to_fen, us_of
 from fanzha.text.entities import Entity, extract_entities
-from fanzha.text.identifiers import of_entity
+from fanzha.text.identifiers import CHANNEL_KINDS, normalize, of_entity
 
 #: the fields of a report; `text` is required, the others optional
 FIELDS: tuple[str, ...] = ("report_id", "person_id", "time", "reporter", "text", "amount_claimed")
@@ -90,6 +90,8 @@ TIME_FORMATS: tuple[str, ...] = (
 )
 #: words before a loss amount (共计损失3800元); without one, the largest amount of the text is the loss
 _LOSS_RE = re.compile(r"(?:共计|总共|合计|一共|被骗|损失|骗走|骗了|转了|转账)[^，。；,;]{0,8}$")
+#: where an alert's evidence line turns from the event to what the engine made of it (zh, en)
+_MEANING_RE = re.compile(r" —— | — ")
 _VICTIM_RE = re.compile(r"(?:报警人|本人|事主|受害人|我的|我)(?:联系)?(?:电话|手机|号码)[^，。；]{0,3}$")
 
 
@@ -188,12 +190,15 @@ class ReportMap:
 
 @dataclass
 class Record:
-    """One input row: where it is and its fields (by the mapping's field names)."""
+    """One input row: where it is and its fields (by the mapping's field names); for an alert of the warning
+    engine, the identifiers its evidence names (kind, value as given) and its origin."""
 
     file: str
     row: int
     fields: dict[str, Any]
     mtime: int | None = None  # µs: the file's, for a text file without a time
+    ids: list[tuple[str, str]] = field(default_factory=list)
+    origin: str = "report"  # report | alert
 
     @property
     def where(self) -> str:
@@ -241,10 +246,20 @@ def read_data(
     if suffix in (".jsonl", ".ndjson"):
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError("E003", where=where)
+        alerts: dict[str, Record] = {}  # an alert's latest revision, in the order the alerts were raised
         for n, raw in enumerate(data.splitlines(), start=1):
             if not raw.strip():
                 continue
-            yield _from_json(where, n, raw, mapping)
+            item = _from_json(where, n, raw, mapping)
+            if isinstance(item, Record) and item.origin == "alert":
+                rid = str(item.fields["report_id"])
+                if rid not in alerts or item.fields["revision"] >= alerts[rid].fields["revision"]:
+                    alerts[rid] = item
+                continue
+            yield item
+        for rec in alerts.values():
+            del rec.fields["revision"]
+            yield rec
         return
     if suffix == ".json":
         text = decode_bytes(data, where=where)
@@ -315,6 +330,8 @@ def _from_json(where: str, n: int, raw: bytes, mapping: ReportMap) -> Record | R
 def _from_object(where: str, n: int, obj: Any, mapping: ReportMap, raw: str) -> Record | Rejected:
     if not isinstance(obj, dict):
         return Rejected.of(where, n, "E023", type=type(obj).__name__, raw=raw[:RAW_CHARS])
+    if "alert_id" in obj and "evidence" in obj:
+        return _from_alert(where, n, obj, raw)
     fields: dict[str, Any] = {}
     for f, key in mapping.columns.items():
         value = obj.get(key)
@@ -324,6 +341,60 @@ def _from_object(where: str, n: int, obj: Any, mapping: ReportMap, raw: str) -> 
             return Rejected.of(where, n, "E804", field=key, type=type(value).__name__, raw=raw[:RAW_CHARS])
         fields[f] = value
     return Record(where, n, fields)
+
+
+def _from_alert(where: str, n: int, obj: dict[str, Any], raw: str) -> Record | Rejected:
+    """A revision of an alert of `fanzha warn` (a line of ALERTS.jsonl) as a record: the person, the time it was
+    raised, its summary and its evidence's lines as the text, and the identifiers the evidence names (its
+    counterparties, typed by channel: `alert_identifiers`). E858 when it is not shaped as one."""
+    evidence = obj.get("evidence")
+    for k in ("alert_id", "person_id", "time"):
+        if not isinstance(obj.get(k), str) or not obj[k]:
+            return Rejected.of(where, n, "E858", field=k, raw=raw[:RAW_CHARS])
+    if not isinstance(evidence, list) or not all(isinstance(e, dict) for e in evidence):
+        return Rejected.of(where, n, "E858", field="evidence", raw=raw[:RAW_CHARS])
+    revision = obj.get("revision", 0)
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        return Rejected.of(where, n, "E858", field="revision", raw=raw[:RAW_CHARS])
+    # each event as it happened, without the engine's reading of it (" —— 消息被判定为诈骗话术…"), which is a
+    # warning's wording, not the scam's
+    lines = [_MEANING_RE.split(str(e["summary"]), 1)[0] for e in evidence if e.get("summary")]
+    fields = {
+        "report_id": obj["alert_id"],
+        "person_id": obj["person_id"],
+        "time": obj["time"],
+        "text": "\n".join(lines),
+        "revision": revision,
+    }
+    # the loss is the money the alerted person had sent (the engine's figure), never an amount of the text
+    sent = obj.get("amount_sent")
+    fields["amount_claimed"] = sent if isinstance(sent, (int, float)) and not isinstance(sent, bool) else 0
+    return Record(where, n, fields, ids=alert_identifiers(evidence), origin="alert")
+
+
+def alert_identifiers(evidence: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(kind, value) of each counterparty an alert's evidence names, once: a number on the phone network, a QQ
+    or WeChat id on its channel (`CHANNEL_KINDS`), a meeting room on a screen share or meeting event, a payee
+    account as a card number when it is one, else a payment account."""
+    out: dict[tuple[str, str], None] = {}
+    for e in evidence:
+        value = e.get("counterparty")
+        if not isinstance(value, str) or not value:
+            continue
+        channel, kind = e.get("channel"), str(e.get("kind", ""))
+        if channel in CHANNEL_KINDS or kind in ("call", "sms"):
+            kinds: tuple[str, ...] = (CHANNEL_KINDS.get(str(channel), "phone"),)
+        elif kind.startswith(("screen_share", "meeting")):
+            kinds = ("meeting_id",)
+        elif kind in ("payee_added", "transfer"):
+            kinds = ("bank_card", "payment_account")
+        else:
+            continue
+        for k in kinds:
+            if normalize(k, value) is not None:
+                out[k, value] = None
+                break
+    return list(out)
 
 
 # -- a record becomes a case ----------------------------------------------------------------------------------
@@ -407,6 +478,10 @@ def build_case(
                 mentions.append(
                     Mention(key[0], None, None, value, value, key[1], "reported", {"from": fname})
                 )
+    for kind, value in rec.ids:  # an alert's counterparties, unless its text named them already
+        id_key = normalize(kind, value)
+        if id_key is not None and not any(m.kind == kind and m.key == id_key for m in mentions):
+            mentions.append(Mention(kind, None, None, value, value, id_key, "reported", {"from": "evidence"}))
     contact = _contact_time(mentions, when)
     time_source = "field"
     if when is None:
@@ -442,6 +517,7 @@ def build_case(
         loss_source=loss_source,
         findings=findings,
         mentions=mentions,
+        origin=rec.origin,
     )
     case.mo = modus_operandi(case)
     return case
@@ -694,6 +770,7 @@ def cases_table(cases: Sequence[Case]) -> pa.Table:
             pa.array([sorted({str(m.value) for m in c.mentions if m.kind == "platform"}) for c in cases]),
             pa.array([sorted({str(m.value) for m in c.mentions if m.kind == "app"}) for c in cases]),
             pa.array([c.mo for c in cases], pa.list_(pa.string())),
+            pa.array([c.origin for c in cases], pa.string()),
         ],
         schema=CASES,
     )

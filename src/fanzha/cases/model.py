@@ -48,6 +48,7 @@ CASES = pa.schema(
             "mo",
             pa.list_(pa.string()),
         ),  # modus-operandi features (variant:…, app:…, platform:…, test_transfer …)
+        ("origin", pa.string()),  # report | alert (a warning engine's alert filed as a case)
     ]
 )
 IDENTIFIERS = pa.schema(
@@ -98,7 +99,7 @@ class Mention:
 
 @dataclass
 class Case:
-    """One report, filed."""
+    """One report, filed (or one alert of the warning engine: `origin`)."""
 
     case_id: str
     report_id: str
@@ -120,6 +121,7 @@ class Case:
     findings: list[dict[str, Any]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     mo: list[str] = field(default_factory=list)
+    origin: str = "report"  # report | alert (`fanzha warn`'s, filed by intake from ALERTS.jsonl)
 
     def identifiers(self) -> list[Mention]:
         """The mentions that are identifiers (keyed)."""
@@ -145,6 +147,7 @@ class Case:
             "loss": fen_to_yuan(self.loss_fen),
             "loss_source": self.loss_source,
             "mo": self.mo,
+            "origin": self.origin,
             "identifiers": [m.to_dict() for m in self.identifiers()],
             "mentions": [m.to_dict() for m in self.mentions if m.key is None],
             "findings": self.findings,
@@ -181,4 +184,5 @@ class Case:
             findings=list(d.get("findings") or []),
             mentions=[Mention.from_dict(m) for m in (*d.get("identifiers", []), *d.get("mentions", []))],
             mo=list(d.get("mo") or []),
+            origin=str(d.get("origin") or "report"),
         )

@@ -21,6 +21,9 @@ The same reports name the gang's QQ and WeChat accounts (加了QQ号276197647, �
 beside the numbers, by the same rules (a report with a loss, the role `reported`, an hour after the report): the
 accounts whose records the centre asks the platform for (调证), as it asks the operator for a number's (话单). The
 leak source (`fanzha.cases.leaks.read_contacts`) reads the people they reached from those records.
+
+Only reports list: an alert of the warning engine filed as a case (`Case.origin`) names the numbers that called
+the alerted person, but an alert is no loss the police confirmed.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def listing(
     delay = int((LISTING["delay_h"] if delay_h is None else delay_h) * 3600 * US_PER_SECOND)
     out: dict[tuple[str, str], tuple[int, str]] = {}
     for case in cases:
-        if case.loss_fen <= 0:
+        if case.origin != "report" or case.loss_fen <= 0:  # an alert filed as a case lists nothing
             continue
         text = case.text
         for m in case.mentions:

@@ -29,6 +29,9 @@ KINDS: tuple[str, ...] = (
     "order_number",
     "partial_number",
 )
+#: the identifier kind of a counterparty on a channel of the events (a call or text without one is the phone
+#: network's)
+CHANNEL_KINDS: dict[str, str] = {"phone": "phone", "sms": "phone", "qq": "qq", "wechat": "wechat_id"}
 #: the kinds a partial number may be the end of, by what its words said it ends (None: not said)
 PARTIAL_OF: dict[str | None, tuple[str, ...]] = {
     "bank_card": ("bank_card",),
