@@ -105,6 +105,11 @@ def test_the_evidence_s_counterparties_are_typed_by_channel(tmp_path: Path, rule
     assert {("qq", "276197647"), ("wechat_id", "kf_mvxj7n"), ("meeting_id", "379294645")} <= got
     assert ("payment_account", "a0000004232") in got and ("bank_card", "6228480402564890018") in got
     assert case.text.splitlines()[0] == "来电 (16736531455)：“您好，我是淘宝客服”"
+    # the same revisions as a JSON list: the same one case
+    listed = tmp_path / "alerts.json"
+    listed.write_bytes(b"[" + src.read_bytes().strip().replace(b"\n", b",") + b"]")
+    (again,) = intake(listed, detector=rules).cases
+    assert again.identifiers() == case.identifiers() and again.loss_fen == 180
     # an alert names numbers, but lists none for the operators: it is no loss the police confirmed
     assert listing([case]) == {}
 

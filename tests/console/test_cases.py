@@ -5,6 +5,7 @@ every action audited."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from pathlib import Path
@@ -271,3 +272,12 @@ def test_a_police_export_uploaded_from_the_page(console: Console) -> None:
     r = inv.post("/cases/reports/upload", files=files, headers={"Origin": "https://evil.example"})
     _page_error(r, "E952", 403, "请求来自其他网站")
     assert console.app.state.centre.cases.page(console.team.actor("investigator"), _filter())["total"] == 2
+    # the alerts of `fanzha warn` uploaded the same way: an alert case, marked 预警 in the stored list
+    alert = {"alert_id": "AL9", "revision": 1, "person_id": "P9", "time": "2024-03-12T12:00:00+08:00",
+             "evidence": [{"kind": "call", "summary": "来电 (16736531455)：“您好，我是淘宝客服”",
+                           "channel": "phone", "counterparty": "16736531455"}]}  # fmt: skip
+    files = {"reports": ("alerts.jsonl", json.dumps(alert, ensure_ascii=False).encode(), "application/json")}
+    r = inv.post("/cases/reports/upload", files=files)
+    assert r.status_code == 200 and "新录入 1 件" in r.text, r.text[:2000]
+    row = re.search(r"<tr[^>]*><td>(C[^<]*) <span class=\"badge origin-alert\">预警</span></td>", r.text)
+    assert row is not None and row.group(1) == case_id_of("AL9")

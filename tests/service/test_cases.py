@@ -64,13 +64,25 @@ def test_reports_are_filed_row_by_row_idempotent_and_durable(api: Api, db_url: s
     row = r.json()["rows"][0]
     assert r.status_code == 200 and row["status"] == "accepted" and row["report_id"] == "JJ-7", r.text
     assert any(i["text"] == "4008123456" and i["start"] is None for i in row["case"]["identifiers"])
+    # an alert of `fanzha warn` (ALERTS.jsonl) is filed as an alert case with the numbers its evidence names
+    alert = {"alert_id": "AL1", "revision": 2, "person_id": "P7", "time": "2024-03-04T14:27:34+08:00",
+             "amount_sent": 0.0, "evidence": [{"event_id": "E1", "time": "2024-03-04T14:27:34+08:00", "kind": "call",
+             "summary": "来电 (16736531455)：“您好，我是淘宝客服”", "channel": "phone", "counterparty": "16736531455"}]}  # fmt: skip
+    lines = json.dumps({**alert, "revision": 1}) + "\n" + json.dumps(alert, ensure_ascii=False) + "\n"
+    up = api.client.post(
+        "/v1/cases/reports/upload", files=[("reports", ("alerts.jsonl", lines.encode()))], headers=inv
+    ).json()
+    assert (up["accepted"], up["rejected"]) == (1, 0) and up["rows"][0]["case"]["origin"] == "alert"
+    assert any(
+        i["kind"] == "phone" and i["key"] == "16736531455" for i in up["rows"][0]["case"]["identifiers"]
+    )
     # durable: a second centre on the same store reads them
     from fanzha.centre import Centre
     from fanzha.centre.cases import CaseFilter
 
     other = Centre(settings(db_url, tmp_path / "other"))
     try:
-        assert other.cases.page(api.team.actor("supervisor"), CaseFilter())["total"] == 3
+        assert other.cases.page(api.team.actor("supervisor"), CaseFilter())["total"] == 4
     finally:
         other.close()
     page = api.client.get("/v1/cases?report_id=R2", headers=inv).json()

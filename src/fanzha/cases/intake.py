@@ -52,7 +52,7 @@ from fanzha.records.files import MAX_FILE_BYTES, YamlError, decode_bytes, load_y
 from fanzha.records.outputs import atomic_dir, check_output
 from fanzha.records.units import TZ, US_PER_HOUR, parse_time, to_fen, us_of
 from fanzha.text.entities import Entity, extract_entities
-from fanzha.text.identifiers import CHANNEL_KINDS, normalize, of_entity
+from fanzha.text.identifiers import channel_kind, normalize, of_entity
 
 #: the fields of a report; `text` is required, the others optional
 FIELDS: tuple[str, ...] = ("report_id", "person_id", "time", "reporter", "text", "amount_claimed")
@@ -246,20 +246,8 @@ def read_data(
     if suffix in (".jsonl", ".ndjson"):
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError("E003", where=where)
-        alerts: dict[str, Record] = {}  # an alert's latest revision, in the order the alerts were raised
-        for n, raw in enumerate(data.splitlines(), start=1):
-            if not raw.strip():
-                continue
-            item = _from_json(where, n, raw, mapping)
-            if isinstance(item, Record) and item.origin == "alert":
-                rid = str(item.fields["report_id"])
-                if rid not in alerts or item.fields["revision"] >= alerts[rid].fields["revision"]:
-                    alerts[rid] = item
-                continue
-            yield item
-        for rec in alerts.values():
-            del rec.fields["revision"]
-            yield rec
+        lines = enumerate(data.splitlines(), start=1)
+        yield from _latest_alerts(_from_json(where, n, raw, mapping) for n, raw in lines if raw.strip())
         return
     if suffix == ".json":
         text = decode_bytes(data, where=where)
@@ -269,8 +257,10 @@ def read_data(
             raise InputError("E803", where=where, reason=str(exc)) from None
         items = obj.get("reports") if isinstance(obj, dict) and isinstance(obj.get("reports"), list) else obj
         items = items if isinstance(items, list) else [items]
-        for n, item in enumerate(items, start=1):
-            yield _from_object(where, n, item, mapping, orjson.dumps(item).decode(errors="replace"))
+        yield from _latest_alerts(
+            _from_object(where, n, item, mapping, orjson.dumps(item).decode(errors="replace"))
+            for n, item in enumerate(items, start=1)
+        )
         return
     # CSV / TSV: a police system's export
     text = (
@@ -311,6 +301,22 @@ def read_data(
         yield Record(where, row_no, fields)
 
 
+def _latest_alerts(items: Iterable[Record | Rejected]) -> Iterator[Record | Rejected]:
+    """`items` with each alert once, at its latest revision (an alerts file holds every revision of an alert):
+    the reports and the rows kept aside as they come, then the alerts in the order they were first seen."""
+    alerts: dict[str, Record] = {}
+    for item in items:
+        if isinstance(item, Record) and item.origin == "alert":
+            rid = str(item.fields["report_id"])
+            if rid not in alerts or item.fields["revision"] >= alerts[rid].fields["revision"]:
+                alerts[rid] = item
+            continue
+        yield item
+    for rec in alerts.values():
+        del rec.fields["revision"]
+        yield rec
+
+
 def _decode(data: bytes, encoding: str, where: str) -> str:
     try:
         return data.decode(encoding)
@@ -345,8 +351,8 @@ def _from_object(where: str, n: int, obj: Any, mapping: ReportMap, raw: str) -> 
 
 def _from_alert(where: str, n: int, obj: dict[str, Any], raw: str) -> Record | Rejected:
     """A revision of an alert of `fanzha warn` (a line of ALERTS.jsonl) as a record: the person, the time it was
-    raised, its summary and its evidence's lines as the text, and the identifiers the evidence names (its
-    counterparties, typed by channel: `alert_identifiers`). E858 when it is not shaped as one."""
+    raised, its evidence's events as the text, the money sent as the loss, and the identifiers the evidence
+    names (its counterparties, typed by channel: `alert_identifiers`). E858 when it is not shaped as one."""
     evidence = obj.get("evidence")
     for k in ("alert_id", "person_id", "time"):
         if not isinstance(obj.get(k), str) or not obj[k]:
@@ -374,7 +380,7 @@ def _from_alert(where: str, n: int, obj: dict[str, Any], raw: str) -> Record | R
 
 def alert_identifiers(evidence: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     """(kind, value) of each counterparty an alert's evidence names, once: a number on the phone network, a QQ
-    or WeChat id on its channel (`CHANNEL_KINDS`), a meeting room on a screen share or meeting event, a payee
+    or WeChat id on its channel (`fanzha.text.identifiers.channel_kind`), a meeting room on a screen share or meeting event, a payee
     account as a card number when it is one, else a payment account."""
     out: dict[tuple[str, str], None] = {}
     for e in evidence:
@@ -382,8 +388,10 @@ def alert_identifiers(evidence: Sequence[dict[str, Any]]) -> list[tuple[str, str
         if not isinstance(value, str) or not value:
             continue
         channel, kind = e.get("channel"), str(e.get("kind", ""))
-        if channel in CHANNEL_KINDS or kind in ("call", "sms"):
-            kinds: tuple[str, ...] = (CHANNEL_KINDS.get(str(channel), "phone"),)
+        on_channel = channel_kind(channel if isinstance(channel, str) else None, kind)
+        kinds: tuple[str, ...]
+        if on_channel is not None:
+            kinds = (on_channel,)
         elif kind.startswith(("screen_share", "meeting")):
             kinds = ("meeting_id",)
         elif kind in ("payee_added", "transfer"):

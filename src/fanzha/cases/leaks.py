@@ -55,7 +55,7 @@ import pyarrow as pa
 from fanzha.errors import InputError
 from fanzha.records.files import iter_jsonl
 from fanzha.records.units import TZ, US_PER_DAY, datetime_of, parse_time
-from fanzha.text.identifiers import CHANNEL_KINDS
+from fanzha.text.identifiers import channel_kind
 
 F64 = npt.NDArray[np.float64]
 ORDER_COLUMNS = ("person_id", "merchant_id", "outlet_id", "time", "city")
@@ -832,10 +832,6 @@ def read_alerts(path: str | Path) -> list[tuple[str, int]]:
     return sorted(first.items(), key=lambda pt: (pt[1], pt[0]))
 
 
-#: the channel of a record → the kind of identifier in its counterparty: the operator's calls and texts, the
-#: platforms' QQ and WeChat records (friend requests, messages, calls in the app)
-
-
 @dataclass
 class Contacts:
     """The contacts of listed identifiers found in records: (person, kind, key, time µs) in time order, how
@@ -852,9 +848,9 @@ class Contacts:
 def read_contacts(path: str | Path, listed: Iterable[tuple[str, str]]) -> Contacts:
     """The contacts made by the `listed` (kind, key) identifiers in the records at `path` — events
     (`fanzha.records.events`: a world folder, a Parquet or JSONL file, a folder of them) whose counterparty is a
-    listed identifier of the kind their channel carries (`CHANNEL_KINDS`; a call or text without a channel is
-    the phone network's), either direction. Rows that are no event are counted and kept aside, not an error:
-    records of others' contacts are not the centre's to fix."""
+    listed identifier of the kind their channel carries (`fanzha.text.identifiers.channel_kind`: a call or text
+    without a channel is the phone network's), either direction. Rows that are no event are counted and kept
+    aside, not an error: records of others' contacts are not the centre's to fix."""
     from fanzha.records.events import event_files, read_chunks
 
     wanted = frozenset(listed)
@@ -871,7 +867,7 @@ def read_contacts(path: str | Path, listed: Iterable[tuple[str, str]]) -> Contac
         for _, person, t, kind, channel, _, other, *_ in chunk.raws:
             if other is None:
                 continue
-            of = CHANNEL_KINDS.get(channel or ("phone" if kind in ("call", "sms") else ""))
+            of = channel_kind(channel, kind)
             if of is not None and (of, other) in wanted:
                 out.contacts.append((person, of, other, t))
     out.contacts.sort(key=lambda c: (c[3], c[0], c[1], c[2]))

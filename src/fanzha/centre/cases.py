@@ -355,7 +355,7 @@ def _brief(case: dict[str, Any]) -> dict[str, Any]:
     """A case as a list shows it: no text, findings or other mentions; its identifiers with their spans."""
     keep = ("case_id", "report_id", "source", "person_id", "reporter", "time", "contact_time", "label",
             "category", "variant", "stage", "score", "loss", "loss_source", "mo", "identifiers")  # fmt: skip
-    return {k: case.get(k) for k in keep}
+    return {k: case.get(k) for k in keep} | {"origin": case.get("origin") or "report"}
 
 
 class CaseJobs(Jobs):

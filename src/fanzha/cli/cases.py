@@ -60,12 +60,15 @@ def intake(
     quiet: bool,
 ) -> None:
     """File reports as cases: free text (.txt), JSON, JSONL, or a police system's CSV export with a mapping.
+    The alerts of fanzha warn (ALERTS.jsonl) are filed too, one case per alert (its latest revision), with the
+    numbers and accounts its evidence names.
 
     Exit status 1 when reports were kept aside (listed in OUT/rejected.jsonl; the others are filed).
 
     \b
     fanzha cases intake world/reports.jsonl --out cases/
     fanzha cases intake export.csv --map text=简要案情 --map time=报案时间 --map report_id=案件编号 --out cases/
+    fanzha cases intake world/reports.jsonl alerts.jsonl --out cases/
     """
     from fanzha.cases.api import run_intake
     from fanzha.cases.intake import ReportMap

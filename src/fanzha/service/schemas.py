@@ -340,6 +340,7 @@ class CaseIdentifier(_Out):
 class CaseBrief(_Out):
     case_id: str
     report_id: str
+    origin: Literal["report", "alert"] = "report"  # an alert of the warning engine filed as a case
     label: str
     category: str | None = None
     variant: str | None = None

@@ -29,9 +29,17 @@ KINDS: tuple[str, ...] = (
     "order_number",
     "partial_number",
 )
-#: the identifier kind of a counterparty on a channel of the events (a call or text without one is the phone
-#: network's)
+#: the identifier kind of a counterparty on a channel of the events: the operator's calls and texts, the
+#: platforms' QQ and WeChat records (friend requests, messages, calls in the app)
 CHANNEL_KINDS: dict[str, str] = {"phone": "phone", "sms": "phone", "qq": "qq", "wechat": "wechat_id"}
+
+
+def channel_kind(channel: str | None, kind: str) -> str | None:
+    """The identifier kind of an event's counterparty by its channel (`CHANNEL_KINDS`); a call or text without
+    a channel is the phone network's; None for any other channel."""
+    return CHANNEL_KINDS.get(channel or ("phone" if kind in ("call", "sms") else ""))
+
+
 #: the kinds a partial number may be the end of, by what its words said it ends (None: not said)
 PARTIAL_OF: dict[str | None, tuple[str, ...]] = {
     "bank_card": ("bank_card",),
