@@ -56,7 +56,7 @@ def test_the_whole_investigation_on_a_tiny_world(
     assert [r["leak"] for r in wide["leaks"]] == [r["leak"] for r in lk["leaks"]]
     assert [r["victims_reported"] for r in wide["leaks"]] == [r["victims_reported"] for r in lk["leaks"]]
     # … and with the centre's alerts filed as cases: the alerted people join, the reports stay the reports
-    alerted = figures["leaks_alerts"]
+    alerted = figures["leaks_alerts_full"]
     assert alerted["alert_cases"] > 0 and 0 < alerted["alerted_people"] <= alerted["alert_cases"]
     assert alerted["people"] > lk["people"]
     assert [r["victims_reported"] for r in alerted["leaks"]] == [r["victims_reported"] for r in lk["leaks"]]

@@ -13,6 +13,7 @@ from fanzha.cli.helptext import HelpGroup
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang, t
 from fanzha.records.files import mapping_from_options
+from fanzha.records.kinds import TELEMETRY_PROFILES
 
 
 @click.group("cases", cls=HelpGroup)
@@ -330,6 +331,14 @@ def _scope_name(scope: str) -> str:
 )
 @click.option("--doc", type=click.Path(dir_okay=False, path_type=Path), help="Update this Markdown's block.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the figures as JSON.")
+@click.option(
+    "--alerts-profile",
+    "profiles",
+    multiple=True,
+    type=click.Choice(TELEMETRY_PROFILES),
+    help="The centre's alerts are filed as cases too, from what a centre with this telemetry receives "
+    "(repeatable) [default: full].",
+)
 @json_option
 @quiet_option
 def evaluate(
@@ -339,6 +348,7 @@ def evaluate(
     out: Path | None,
     doc: Path | None,
     report: Path | None,
+    profiles: tuple[str, ...],
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -382,10 +392,13 @@ def evaluate(
                 if out is not None and len(todo) > 1
                 else out or path.with_name(path.name + ".cases-eval")
             )
-            runs.append((name, nan_free(evaluate_world(path, work, progress=progress))))
+            figures = evaluate_world(path, work, alerts_profiles=profiles or ("full",), progress=progress)
+            runs.append((name, nan_free(figures)))
         progress("worlds", len(todo), len(todo))
     command = command_line(
-        "fanzha cases evaluate", *worlds, options=[("--world", specs), ("--root", root), ("--doc", doc)]
+        "fanzha cases evaluate",
+        *worlds,
+        options=[("--world", specs), ("--root", root), ("--alerts-profile", profiles), ("--doc", doc)],
     )
     md = markdown(runs, command=command)
     if report is not None:

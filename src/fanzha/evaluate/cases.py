@@ -400,9 +400,16 @@ def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: s
 # -- the whole evaluation ----------------------------------------------------------------------------------------
 
 
-def evaluate_world(world: str | Path, out: str | Path, *, progress: Progress = silent) -> dict[str, Any]:
+def evaluate_world(
+    world: str | Path,
+    out: str | Path,
+    *,
+    alerts_profiles: Sequence[str] = ("full",),
+    progress: Progress = silent,
+) -> dict[str, Any]:
     """Every bar on one world; the cases, trace, link and leak folders are written under `out` (replaced);
-    `progress` follows the `STEPS` and the reports filed."""
+    the leak source with the centre's alerts once per telemetry profile of `alerts_profiles`; `progress`
+    follows the `STEPS` and the reports filed."""
     from fanzha.trace.api import run_trace
 
     w, o = Path(world), Path(out)
@@ -440,32 +447,36 @@ def evaluate_world(world: str | Path, out: str | Path, *, progress: Progress = s
     run = run_leaks(o / "cases", w, contacts=w, out=o / "leaks-contacts", force=True)
     figures["leaks_contacts"] = {**leak_source(w, o / "cases", run), "contacts": run.summary["contacts"]}
     say("alerts")
-    figures["leaks_alerts"] = _with_alerts(w, o)
+    for profile in alerts_profiles:
+        figures[f"leaks_alerts_{profile}"] = _with_alerts(w, o, profile)
     figures["seconds"] = round(_time.perf_counter() - t0, 1)
     progress("steps", len(STEPS), len(STEPS))
     return figures
 
 
-def _with_alerts(w: Path, o: Path) -> dict[str, Any]:
-    """The leak source when the centre's alerts are cases too: `fanzha warn` over the world's events (every
-    source, on time: the full profile) writes ALERTS.jsonl; intake files the reports and the alerts together;
-    linking (with the ledger) joins an alert to the reports and alerts that share its identifiers; the leaks run
-    with the contacts of the reports' listed identifiers."""
-    from fanzha.warn.replay import replay
+def _with_alerts(w: Path, o: Path, profile: str) -> dict[str, Any]:
+    """The leak source when the centre's alerts are cases too: `fanzha warn` over what a centre with the
+    telemetry `profile` receives (`fanzha.evaluate.warn.evaluate_profiles`, written under `o`/warn) writes its
+    alerts; intake files the reports and the alerts together; linking (with the ledger) joins an alert to the
+    reports and alerts that share its identifiers; the leaks run with the contacts of the reports' listed
+    identifiers."""
+    from fanzha.evaluate.warn import evaluate_profiles
 
-    alerts = o / "alerts.jsonl"
-    for stale in (alerts, alerts.with_name(alerts.name + ".db")):
-        stale.unlink(missing_ok=True)
-    replay(w, out=alerts)
-    d = o / "cases-alerts"
-    filed = run_intake([w / "reports.jsonl", alerts], d, force=True)
+    evaluate_profiles(w, [profile], work=o / "warn")
+    d = o / f"cases-alerts-{profile}"
+    filed = run_intake([w / "reports.jsonl", o / "warn" / f"alerts_{profile}.jsonl"], d, force=True)
     run_link(d, trace_out=o / "trace", picture=None, force=True)
     run = run_leaks(d, w, contacts=w, force=True)
-    origins = Counter(c.origin for c in filed.cases)
+    contacted = set(
+        pq.read_table(_truth(w, "victims.parquet"), columns=["person_id"])["person_id"].to_pylist()
+    )
+    alerted = [v.person_id for v in run.strata.victims if v.via == "alert"]
     return {
         **leak_source(w, d, run),
-        "alert_cases": origins["alert"],
-        "alerted_people": sum(1 for v in run.strata.victims if v.via == "alert"),
+        "profile": profile,
+        "alert_cases": sum(1 for c in filed.cases if c.origin == "alert"),
+        "alerted_people": len(alerted),
+        "alerted_not_contacted": sum(1 for p in alerted if p not in contacted),
         "contacts": run.summary["contacts"],
     }
 
@@ -514,7 +525,16 @@ def markdown(runs: Sequence[tuple[str, dict[str, Any]]], *, command: str) -> str
     ]  # fmt: skip
     for label, fn in rows:
         lines.append(f"| {label} | " + " | ".join(fn(f) for _, f in runs) + " |")
-    for key, title in LEAK_SECTIONS:
+    sections = list(LEAK_SECTIONS)
+    for key in dict.fromkeys(k for _, f in runs for k in f if k.startswith(ALERTS_SECTION)):
+        profile = key.removeprefix(ALERTS_SECTION)
+        sections.append(
+            (
+                key,
+                f"Leak source: the reports, the centre's alerts ({profile} profile) filed as cases, and the contacts",
+            )
+        )
+    for key, title in sections:
         if all(key in f for _, f in runs):
             lines += _leak_section([(name, f[key], f["seconds"]) for name, f in runs], title, head)
     return "\n".join(lines) + "\n"
@@ -524,8 +544,9 @@ def markdown(runs: Sequence[tuple[str, dict[str, Any]]], *, command: str) -> str
 LEAK_SECTIONS = (
     ("leaks", "Leak source: the reports"),
     ("leaks_contacts", "Leak source: the reports and whom the gang's numbers and accounts they name reached"),
-    ("leaks_alerts", "Leak source: the reports, the centre's alerts filed as cases, and the contacts"),
 )
+#: … and with the alerts of each telemetry profile (the key's end)
+ALERTS_SECTION = "leaks_alerts_"
 
 
 def _leak_section(runs: Sequence[tuple[str, dict[str, Any], float]], title: str, head: str) -> list[str]:
@@ -542,6 +563,9 @@ def _leak_section(runs: Sequence[tuple[str, dict[str, Any], float]], title: str,
         ("merchants tested", lambda f, _: f"{f['merchants_tested']:,}"),
         ("seconds for the world (intake, trace, link, every leak run)", lambda _, sec: _f(sec, 0)),
     ]  # fmt: skip
+    if all("alerted_people" in f for _, f, _ in runs):
+        rows.insert(1, ("of them alerted (alerts filed as cases / people the gangs never contacted)",
+                        lambda f, _: f"{f['alerted_people']:,} ({f['alert_cases']:,} / {f['alerted_not_contacted']:,})"))  # fmt: skip
     for label, fn in rows:
         lines.append(f"| {label} | " + " | ".join(fn(f, sec) for _, f, sec in runs) + " |")
     lines.append("")

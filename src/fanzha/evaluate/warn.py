@@ -489,10 +489,12 @@ def evaluate_profiles(
     config: Any = None,
     batch_size: int = 5000,
     progress: Any = None,
+    work: Path | None = None,
 ) -> dict[str, Any]:
     """The bars for each telemetry profile of `world`: what a centre with that profile receives
-    (`fanzha.sim.telemetry`, written once into WORLD/warn/tel_PROFILE), replayed in arrival order (`--order
-    file`, the engine's lateness bound) into WORLD/warn/alerts_PROFILE.jsonl; per profile the figures of
+    (`fanzha.sim.telemetry`, written once into WORK/tel_PROFILE — WORK is WORLD/warn unless given), replayed in
+    arrival order (`--order file`, the engine's lateness bound) into WORK/alerts_PROFILE.jsonl; per profile the
+    figures of
     `evaluate_world`, the look-alike table and the events set aside as late per source. The receiving banks'
     flags of the telemetry folder (`payee_flags.jsonl`) are the shared payee list the engine starts from; under
     bank_telco the operators hold the list of fraud numbers the world's reports name (`operator_numbers`) and
@@ -503,8 +505,8 @@ def evaluate_profiles(
     from fanzha.warn.replay import replay
 
     out: dict[str, Any] = {}
-    work = world / "warn"
-    work.mkdir(exist_ok=True)
+    work = world / "warn" if work is None else work
+    work.mkdir(parents=True, exist_ok=True)
     for name in profiles:
         if name not in TELEMETRY_PROFILES:
             raise InputError(
