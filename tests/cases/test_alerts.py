@@ -126,7 +126,7 @@ def test_a_fake_base_station_s_official_number_is_no_key(tmp_path: Path, rules: 
     entry="fanzha cases intake",
     bad_input="alert lines without an alert id, person or time, with evidence that is no list of objects, or a "
     "revision that is no integer",
-    behaviour="each kept aside with E858 naming the field and its file:row; the good alerts and reports filed",
+    behaviour="each kept aside with E832 naming the field and its file:row; the good alerts and reports filed",
 )
 def test_bad_alert_lines_are_kept_aside(tmp_path: Path, rules: Detector) -> None:
     ok = [_ev("call", "来电 (16736531455)：“淘宝客服”", "phone", "16736531455")]
@@ -144,15 +144,15 @@ def test_bad_alert_lines_are_kept_aside(tmp_path: Path, rules: Detector) -> None
     res = intake(src, tmp_path / "out", detector=rules)
     assert sorted((c.report_id, c.origin) for c in res.cases) == [("AL1", "alert"), ("R1", "report")]
     got = [(r.row, r.code, r.params["field"]) for r in res.rejected]
-    assert got == [(2, "E858", "alert_id"), (3, "E858", "person_id"), (4, "E858", "evidence"),
-                   (5, "E858", "evidence"), (6, "E858", "revision")]  # fmt: skip
+    assert got == [(2, "E832", "alert_id"), (3, "E832", "person_id"), (4, "E832", "evidence"),
+                   (5, "E832", "evidence"), (6, "E832", "revision")]  # fmt: skip
     assert "alert_id" in res.rejected[0].render("zh") and f"{src}:2" in res.rejected[0].render("en")
 
 
 @pytest.mark.reliability(
     entry="fanzha cases intake",
     bad_input="random alert-shaped JSON lines (hypothesis)",
-    behaviour="cases, or rows kept aside with E858 / another intake code, or one coded error; never a crash",
+    behaviour="cases, or rows kept aside with E832 / another intake code, or one coded error; never a crash",
 )
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fanzha.cases.leaks import LeakParams, Strata, Victim, bh, read_alerts, upper_tail
+from fanzha.cases.leaks import LeakParams, Strata, Victim, bh, upper_tail
 from fanzha.errors import InputError
 from leakorders import write_orders
 
@@ -267,24 +267,3 @@ def test_bad_orders_and_options(tmp_path: Path) -> None:
         with pytest.raises(InputError) as err:
             params.validate()
         assert (err.value.code, err.value.where) == (code, where)
-
-
-@pytest.mark.reliability(
-    entry="fanzha cases leaks",
-    bad_input="an alerts file with a line that is not JSON, lacks person_id or time, or has a time without a zone",
-    behaviour="E020, E832, E704 at the line (file:line)",
-)
-def test_a_bad_alerts_file_names_its_line(tmp_path: Path) -> None:
-    alerts = tmp_path / "alerts.jsonl"
-    good = '{"person_id": "P1", "time": "2024-03-01T10:00:00+08:00"}\n'
-    for line, code in [
-        ("{oops", "E020"),
-        ('{"person_id": "P2"}', "E832"),
-        ('{"person_id": "P2", "time": "10:00"}', "E704"),
-    ]:
-        alerts.write_text(good + line + "\n", encoding="utf-8")
-        with pytest.raises(InputError) as err:
-            read_alerts(alerts)
-        assert (err.value.code, err.value.where) == (code, f"{alerts}:2")
-    alerts.write_text(good, encoding="utf-8")
-    assert read_alerts(alerts) == [("P1", T0 + 10 * 3600 * 10**6)]

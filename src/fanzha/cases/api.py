@@ -35,7 +35,6 @@ from fanzha.cases.leaks import (
     Suspect,
     Victim,
     merchant_names,
-    read_alerts,
     read_contacts,
     when,
 )
@@ -233,13 +232,12 @@ class LeakRun:
 
 
 def victims_of(
-    case_dir: str | Path, alerts: str | Path | None = None, contacts: str | Path | None = None
+    case_dir: str | Path, contacts: str | Path | None = None
 ) -> tuple[list[Victim], Contacts | None]:
     """The people to compare: each person a case names — a reporter, or a person an alert filed as a case
     (`Case.origin`) is about, known to the centre from the alert on — (their earliest contact, else report or
-    alert, time; their cases; their cluster when the case folder has been linked), then each person of the
-    alerts file `alerts` not among them, then each person not among them whom a number or account of the gang
-    that the reports name (`fanzha.cases.numbers.listing`) reached, as the records at `contacts` show (known
+    alert, time; their cases; their cluster when the case folder has been linked), then each person not among
+    them whom a number or account of the gang that the reports name (`fanzha.cases.numbers.listing`) reached, as the records at `contacts` show (known
     from the contact on, or from the listing for a contact before it; in the cluster of the case that listed
     the identifier, which a person known already without a cluster joins too). The contacts read are returned
     beside them."""
@@ -267,11 +265,6 @@ def victims_of(
         if v.cluster < 0 and cid in cluster:
             v.cluster = cluster[cid]
     out = list(by.values())
-    if alerts is not None:
-        for person, t in read_alerts(alerts):
-            if person not in by:
-                by[person] = Victim(person, t, ["alert"], known=t, via="alert")
-                out.append(by[person])
     found: Contacts | None = None
     if contacts is not None:
         listed = listing(read_cases(d))
@@ -298,23 +291,23 @@ def run_leaks(
     case_dir: str | Path,
     orders: str | Path,
     *,
-    alerts: str | Path | None = None,
     contacts: str | Path | None = None,
     params: LeakParams | None = None,
     out: str | Path | None = None,
     force: bool = False,
 ) -> LeakRun:
-    """Test the merchants of `orders` for every scope — all the people (reporters, alerted, and reached by the
-    gang's numbers and accounts the reports name, in the records `contacts`), the reporters, each linked cluster
-    with enough victims (its reporters and the people its identifiers reached) — and write the leaks folder
+    """Test the merchants of `orders` for every scope — all the people (reporters, the alerted whose alerts are
+    cases, and those reached by the gang's numbers and accounts the reports name, in the records `contacts`), the
+    reporters, each linked cluster with enough victims (its reporters, alerted and the people its identifiers
+    reached) — and write the leaks folder
     (default `case_dir/leaks`, replaced by each run; another `out` that is not empty only with `force`)."""
     prm = params or LeakParams()
     prm.validate()
     target = Path(out) if out is not None else Path(case_dir) / LEAKS_DIR
-    inputs = [Path(case_dir), Path(orders), *(Path(p) for p in (alerts, contacts) if p is not None)]
+    inputs = [Path(case_dir), Path(orders), *([Path(contacts)] if contacts is not None else [])]
     replace = force or out is None
     check_output(target, inputs=inputs, folder=True, force=replace)
-    victims, found = victims_of(case_dir, alerts, contacts)
+    victims, found = victims_of(case_dir, contacts)
     strata = Strata(orders, victims, prm)
     if not strata.has_orders.any():
         raise InputError("E833", where=str(orders), people=len(victims), days=prm.window_days)

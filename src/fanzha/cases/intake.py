@@ -352,16 +352,16 @@ def _from_object(where: str, n: int, obj: Any, mapping: ReportMap, raw: str) -> 
 def _from_alert(where: str, n: int, obj: dict[str, Any], raw: str) -> Record | Rejected:
     """A revision of an alert of `fanzha warn` (a line of ALERTS.jsonl) as a record: the person, the time it was
     raised, its evidence's events as the text, the money sent as the loss, and the identifiers the evidence
-    names (its counterparties, typed by channel: `alert_identifiers`). E858 when it is not shaped as one."""
+    names (its counterparties, typed by channel: `alert_identifiers`). E832 when it is not shaped as one."""
     evidence = obj.get("evidence")
     for k in ("alert_id", "person_id", "time"):
         if not isinstance(obj.get(k), str) or not obj[k]:
-            return Rejected.of(where, n, "E858", field=k, raw=raw[:RAW_CHARS])
+            return Rejected.of(where, n, "E832", field=k, raw=raw[:RAW_CHARS])
     if not isinstance(evidence, list) or not all(isinstance(e, dict) for e in evidence):
-        return Rejected.of(where, n, "E858", field="evidence", raw=raw[:RAW_CHARS])
+        return Rejected.of(where, n, "E832", field="evidence", raw=raw[:RAW_CHARS])
     revision = obj.get("revision", 0)
     if not isinstance(revision, int) or isinstance(revision, bool):
-        return Rejected.of(where, n, "E858", field="revision", raw=raw[:RAW_CHARS])
+        return Rejected.of(where, n, "E832", field="revision", raw=raw[:RAW_CHARS])
     # each event as it happened, without the engine's reading of it (" —— 消息被判定为诈骗话术…"), which is a
     # warning's wording, not the scam's
     lines = [_MEANING_RE.split(str(e["summary"]), 1)[0] for e in evidence if e.get("summary")]

@@ -31,8 +31,7 @@ No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector
 
 Codes (docs/errors.md, "Cases"): E830 no orders, E007 orders that cannot be read, E834 orders without a column
 they need (person_id, merchant_id, outlet_id, time, city); E823 / E824 / E831 an invalid option (the window or
-the scan's period, the fewest victims or the explaining merchants, alpha); an alerts file that cannot be read
-is E001 / E020 / E023, E832 (a line without person_id or time) or E704 (a time); contact records are read as
+the scan's period, the fewest victims or the explaining merchants, alpha); contact records are read as
 events (`fanzha.records.events`: E700–E714 for the file, its rows that are no event counted and kept aside in
 the summary); E833 no victim with orders in their window: nothing to compare.
 """
@@ -53,8 +52,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from fanzha.errors import InputError
-from fanzha.records.files import iter_jsonl
-from fanzha.records.units import TZ, US_PER_DAY, datetime_of, parse_time
+from fanzha.records.units import TZ, US_PER_DAY, datetime_of
 from fanzha.text.identifiers import channel_kind
 
 F64 = npt.NDArray[np.float64]
@@ -160,7 +158,7 @@ class Victim:
 
     person_id: str
     t: int
-    cases: list[str] = field(default_factory=list)  # case ids, or ["alert"], or ["KIND:KEY"] (a contact)
+    cases: list[str] = field(default_factory=list)  # case ids (reports, alerts), or ["KIND:KEY"] (a contact)
     cluster: int = -1
     known: int | None = (
         None  # µs: when the centre learnt of them, before any report of theirs (alerted, contacted)
@@ -812,24 +810,6 @@ def merchant_names(orders: str | Path) -> dict[str, dict[str, Any]]:
     finally:
         con.close()
     return {r[0]: {"name": r[1], "kind": r[2], "platform": r[3], "city": r[4]} for r in rows}
-
-
-def read_alerts(path: str | Path) -> list[tuple[str, int]]:
-    """(person_id, time) of each person's first alert in an alerts file of `fanzha warn` (JSONL); the first bad
-    line is an error at its place (E020 / E023, E832 without person_id or time, E704 a time)."""
-    first: dict[str, int] = {}
-    for rec in iter_jsonl(path):
-        where = f"{path}:{rec.line}"
-        if rec.error is not None:
-            raise rec.error
-        data = rec.data or {}
-        missing = [k for k in ("person_id", "time") if data.get(k) is None]
-        if missing:
-            raise InputError("E832", where=where, fields=missing)
-        t = parse_time(data["time"], where=where)
-        person = str(data["person_id"])
-        first[person] = min(t, first.get(person, t))
-    return sorted(first.items(), key=lambda pt: (pt[1], pt[0]))
 
 
 @dataclass

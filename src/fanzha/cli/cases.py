@@ -203,9 +203,6 @@ def link(
     "--orders", required=True, type=click.Path(path_type=Path), help="orders.parquet (or a world folder)."
 )
 @click.option(
-    "--alerts", type=click.Path(path_type=Path), help="ALERTS.jsonl of `fanzha warn`: add the alerted."
-)
-@click.option(
     "--contacts",
     type=click.Path(path_type=Path),
     help="Records of the gang's numbers and QQ / WeChat accounts the reports name (events: a world folder, "
@@ -243,7 +240,6 @@ def link(
 def leaks(
     case_dir: Path,
     orders: Path,
-    alerts: Path | None,
     contacts: Path | None,
     window: tuple[str, ...],
     alpha: float,
@@ -267,7 +263,6 @@ def leaks(
     run = run_leaks(
         case_dir,
         orders,
-        alerts=alerts,
         contacts=contacts,
         params=LeakParams(
             windows_days=tuple(_days(w, "--window") for w in window),
