@@ -159,7 +159,24 @@ def test_usage_errors_are_coded(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (
             ["cases", "leaks", "x", "--orders", "y", "--alpha", "abc"],
-            "fanzha cases leaks: E053 --alpha 的值无效：",
+            "fanzha cases leaks: E053 --alpha 的值无效：'abc' 不是数字",
+        ),
+        (["serve", "--port", "70000"], "fanzha serve: E053 --port 的值无效：70000 不在 0<=x<=65535 范围内"),
+        (
+            ["warn", "--events", "x", "--out", "y", "--batch-size", "1.5"],
+            "E053 --batch-size 的值无效：'1.5' 不是整数",
+        ),
+        (
+            ["cases", "evaluate", "--alerts-profile", "xyz"],
+            "的值无效：'xyz' 不是可选值（'bank', 'bank_telco', 'full'）之一",
+        ),
+        (
+            ["kb", "lint", "--root", "/nonexistent-kb"],
+            "fanzha kb lint: E053 --root 的值无效：'/nonexistent-kb' 不存在",
+        ),
+        (
+            ["--lang", "en", "serve", "--port", "abc"],
+            "E053 invalid value for --port: 'abc' is not an integer",
         ),
         (["cases", "leaks", "x", "--orders"], "E053 --orders 的值无效："),
         (["cases", "leaks", "x", "--orders", "y", "extra"], "fanzha cases leaks: E054 命令行用法有误："),

@@ -5,10 +5,29 @@ line, in the command's language, with a hint — instead of click's English usag
 from __future__ import annotations
 
 import difflib
+import re
+from dataclasses import dataclass
 
 import click
 
 from fanzha.errors import InputError
+from fanzha.messages import t
+
+#: click's own reasons for a bad value (`click.types`, in English) → the catalogue's, with the value they name
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern + r"\.\Z", re.S), key)
+    for pattern, key in (
+        (r"(?P<value>.+) is not a valid integer(?: range)?", "cli.usage.not_integer"),
+        (r"(?P<value>.+) is not a valid float(?: range)?", "cli.usage.not_number"),
+        (r"(?P<value>.+) is not in the range (?P<range>.+)", "cli.usage.out_of_range"),
+        (r"(?P<value>.+) is not one of (?P<choices>.+)", "cli.usage.not_a_choice"),
+        (r"(?P<value>.+) is not (?P<choices>'[^']*')", "cli.usage.not_a_choice"),
+        (r"(?:File|Directory|Path) (?P<value>.+) does not exist", "cli.usage.no_such_path"),
+        (r"(?:File|Directory|Path) (?P<value>.+) is a file", "cli.usage.is_a_file"),
+        (r"(?:File|Directory|Path) (?P<value>.+) is a directory", "cli.usage.is_a_directory"),
+        (r"(?:File|Directory|Path) (?P<value>.+) is not readable", "cli.usage.not_readable"),
+    )
+)
 
 
 def _options(command: click.Command | None) -> list[str]:
@@ -31,10 +50,29 @@ def _param(exc: click.MissingParameter | click.BadParameter) -> str:
     return "?"
 
 
+@dataclass(frozen=True)
+class _Reason:
+    """A reason from the catalogue, rendered in the language the error is rendered in."""
+
+    key: str
+    params: dict[str, str]
+
+    def render(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+
+def _reason(message: str) -> _Reason | str:
+    """click's reason, in the error's language when it is one `_REASONS` knows, else as click gave it."""
+    for pattern, key in _REASONS:
+        if (m := pattern.match(message)) is not None:
+            return _Reason(key, m.groupdict())
+    return message
+
+
 def usage_error(exc: click.ClickException) -> InputError:
     """The coded error for one of click's: E050 no such option (with click's options close to it, else all of
     the command's), E052 a missing argument or option, E053 an invalid value or an option without one (click's
-    own reason), E054 any other usage error (click's own words); `where` is the command (``fanzha cases
+    reason, in the command's language when the catalogue has it), E054 any other usage error (click's own words); `where` is the command (``fanzha cases
     leaks``)."""
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "fanzha"
@@ -47,7 +85,9 @@ def usage_error(exc: click.ClickException) -> InputError:
     if isinstance(exc, click.MissingParameter):
         return InputError("E052", where=where, param=_param(exc), command=command)
     if isinstance(exc, click.BadParameter):
-        return InputError("E053", where=where, param=_param(exc), reason=exc.message, command=command)
+        return InputError(
+            "E053", where=where, param=_param(exc), reason=_reason(exc.message), command=command
+        )
     if isinstance(exc, click.BadOptionUsage):  # an option without its value
         return InputError("E053", where=where, param=exc.option_name, reason=exc.message, command=command)
     return InputError("E054", where=where, reason=exc.format_message(), command=command)
