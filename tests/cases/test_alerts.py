@@ -114,6 +114,36 @@ def test_the_evidence_s_counterparties_are_typed_by_channel(tmp_path: Path, rule
     assert listing([case]) == {}
 
 
+def test_the_order_an_alert_quotes_is_no_key(tmp_path: Path, rules: Detector) -> None:
+    """The gang quotes the person's own order (the leaked data): two alerts whose orders end alike are not one
+    gang's."""
+    src = tmp_path / "alerts.jsonl"
+    said = [
+        "来电 (16736531455)：“我是淘宝客服，您在我们店铺购买的坚果，订单尾号8235，经检测存在质量问题”",
+        "来电 (16546738429)：“我是中通快递理赔专员，您的快递单号JT001161528235在运输途中丢失”",
+    ]
+    src.write_bytes(b"\n".join(
+        _alert(f"AL{i}", 1, [_ev("call", text, "phone", text[4:15])], person_id=f"P{i}") for i, text in enumerate(said)
+    ) + b"\n")  # fmt: skip
+    cases = intake(src, tmp_path / "cases", detector=rules).cases
+    assert [sorted((m.kind, m.key) for m in c.identifiers()) for c in cases] == [
+        [("phone", "16736531455")],
+        [("phone", "16546738429")],
+    ]
+    assert any(
+        m.kind == "order_number" and m.key is None for m in cases[1].mentions
+    )  # still read, as a mention
+    run_link(tmp_path / "cases", picture=None)
+    assert {r["cluster"] for r in _clusters_of(tmp_path / "cases")} == {""}
+
+
+def _clusters_of(case_dir: Path) -> list[dict[str, str]]:
+    import csv
+
+    with open(case_dir / "link" / "case_clusters.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def test_a_fake_base_station_s_official_number_is_no_key(tmp_path: Path, rules: Detector) -> None:
     src = tmp_path / "alerts.jsonl"
     ev = [_ev("sms", "短信 (12366)：“您有一笔个税退税未领取，请添加办税员微信”", "sms", "12366")]

@@ -90,6 +90,10 @@ TIME_FORMATS: tuple[str, ...] = (
 )
 #: words before a loss amount (共计损失3800元); without one, the largest amount of the text is the loss
 _LOSS_RE = re.compile(r"(?:共计|总共|合计|一共|被骗|损失|骗走|骗了|转了|转账)[^，。；,;]{0,8}$")
+#: what an alert's text names that is no key: its words are the gang's to the person, and the order number or
+#: its tail they quote (订单尾号4914) is the person's own purchase — the leak's evidence, not the gang's — while
+#: a tail of four digits among thousands of alerts ends another person's order number by chance
+ALERT_NO_KEYS = ("order_number", "partial_number")
 #: where an alert's evidence line turns from the event to what the engine made of it (zh, en)
 _MEANING_RE = re.compile(r" —— | — ")
 _VICTIM_RE = re.compile(r"(?:报警人|本人|事主|受害人|我的|我)(?:联系)?(?:电话|手机|号码)[^，。；]{0,3}$")
@@ -486,6 +490,10 @@ def build_case(
                 mentions.append(
                     Mention(key[0], None, None, value, value, key[1], "reported", {"from": fname})
                 )
+    if rec.origin == "alert":  # see ALERT_NO_KEYS
+        for m in mentions:
+            if m.kind in ALERT_NO_KEYS:
+                m.key = m.role = None
     for kind, value in rec.ids:  # an alert's counterparties, unless its text named them already
         id_key = normalize(kind, value)
         if id_key is not None and not any(m.kind == kind and m.key == id_key for m in mentions):
