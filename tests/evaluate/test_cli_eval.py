@@ -118,7 +118,7 @@ def test_out_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SAFE, "label": "safe"}])
     (tmp_path / "f").write_text("x", encoding="utf-8")
     code, _, err = run(["eval", "--jsonl", str(path), "--out", str(tmp_path / "f")], capsys)
-    assert code == 2 and "is a file" in err
+    assert code == 2 and "E053 --out" in err and "是文件，这里要的是文件夹" in err
 
 
 @pytest.mark.parametrize(
