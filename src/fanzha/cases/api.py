@@ -237,10 +237,10 @@ def victims_of(
     """The people to compare: each person a case names — a reporter, or a person an alert filed as a case
     (`Case.origin`) is about, known to the centre from the alert on — (their earliest contact, else report or
     alert, time; their cases; their cluster when the case folder has been linked), then each person not among
-    them whom a number or account of the gang that the reports name (`fanzha.cases.numbers.listing`) reached, as the records at `contacts` show (known
-    from the contact on, or from the listing for a contact before it; in the cluster of the case that listed
-    the identifier, which a person known already without a cluster joins too). The contacts read are returned
-    beside them."""
+    them whom a number or account of the gang that the reports name (`fanzha.cases.numbers.listing`) reached,
+    as the records at `contacts` show (known from the contact on, or from the listing for a contact before it;
+    in the cluster of the case that listed the identifier, which a person known already without a cluster
+    joins too). The contacts read are returned beside them."""
     d = case_folder(case_dir, CASES_FILE)
     cluster: dict[str, int] = {}
     links = d / LINK_DIR / "case_clusters.csv"
