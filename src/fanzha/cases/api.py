@@ -259,7 +259,7 @@ def victims_of(
         v = by.setdefault(person, Victim(person, int(r["t"]), via="alert" if alert else "report"))
         v.cases.append(cid)
         if alert:
-            v.known = min(v.known if v.known is not None else r["reported"], r["reported"])
+            v.known = r["reported"] if v.known is None else min(v.known, r["reported"])
         else:
             v.via = "report"
         if v.cluster < 0 and cid in cluster:

@@ -341,10 +341,10 @@ def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: s
     by then (what the investigator of that group of cases has read). Looking after every step is a sequence of
     tests: the merchants that are no leak and were suspected at any look (`false_ever`) say what the looks
     cost."""
-    cases = pq.read_table(case_dir / CASES_FILE)
-    if (
-        "origin" in cases.column_names
-    ):  # the alerts filed as cases are people learnt of otherwise, not reports
+    path = case_dir / CASES_FILE
+    origin = "origin" in pq.read_schema(path).names  # a folder filed before alerts could be cases has none
+    cases = pq.read_table(path, columns=["person_id", "time", *(["origin"] if origin else [])])
+    if origin:  # the alerts filed as cases are people learnt of otherwise, not reports
         cases = cases.filter(pc.equal(cases["origin"], "report"))
     times = times_to_us(cases["time"])
     person = cases["person_id"].to_pylist()
