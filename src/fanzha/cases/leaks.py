@@ -160,12 +160,10 @@ class Victim:
     t: int
     cases: list[str] = field(default_factory=list)  # case ids (reports, alerts), or ["KIND:KEY"] (a contact)
     cluster: int = -1
-    known: int | None = (
-        None  # µs: when the centre learnt of them, before any report of theirs (alerted, contacted)
-    )
-    via: str = (
-        "report"  # report (they reported) | alert (the warning engine's) | contact (a listed identifier's)
-    )
+    #: µs: when the centre learnt of them, before any report of theirs (alerted, contacted)
+    known: int | None = None
+    #: report (they reported) | alert (the warning engine's) | contact (a listed identifier's)
+    via: str = "report"
 
 
 @dataclass
