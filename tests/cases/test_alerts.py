@@ -112,6 +112,14 @@ def test_the_evidence_s_counterparties_are_typed_by_channel(tmp_path: Path, rule
     assert again.identifiers() == case.identifiers() and again.loss_fen == 180
     # an alert names numbers, but lists none for the operators: it is no loss the police confirmed
     assert listing([case]) == {}
+    # two days' alerts files: the alert met again is filed once, at its latest revision, where it was first met
+    # (no E808: it is the same alert, not a report id given twice)
+    day2 = tmp_path / "alerts-2.jsonl"
+    day2.write_bytes(_alert("AL1", 3, evidence, amount_sent=9.0) + b"\n" + _alert("AL2", 1, evidence[:1]))
+    for order in ((src, day2), (day2, src)):
+        res = intake(list(order), detector=rules)
+        assert not res.rejected
+        assert [(c.report_id, c.revision, c.loss_fen) for c in res.cases] == [("AL1", 3, 900), ("AL2", 1, 0)]
 
 
 def test_the_order_an_alert_quotes_is_no_key(tmp_path: Path, rules: Detector) -> None:

@@ -250,7 +250,7 @@ def test_a_police_export_uploaded_from_the_page(console: Console) -> None:
     r = inv.post("/cases/reports/upload", data={"mapping": mapping}, files=files)
     assert r.status_code == 200, r.text[:2000]
     notice = re.search(r'<div class="notice" role="status" id="notice">(.*?)</div>', r.text, re.S)
-    assert notice is not None and "新录入 2 件，重复 0 件，另存 1 行" in notice.group(1)
+    assert notice is not None and "新录入 2 件，更新 0 件，重复 0 件，另存 1 行" in notice.group(1)
     assert "<code>E805</code> export.csv:4" in notice.group(1), notice.group(1)
     stored = console.app.state.centre.cases.page(console.team.actor("investigator"), _filter())
     assert stored["total"] == 2 and {c["case_id"] for c in stored["items"]} == {

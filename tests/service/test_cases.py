@@ -76,6 +76,23 @@ def test_reports_are_filed_row_by_row_idempotent_and_durable(api: Api, db_url: s
     assert any(
         i["kind"] == "phone" and i["key"] == "16736531455" for i in up["rows"][0]["case"]["identifiers"]
     )
+    # the next day's alerts file: the alert at a later revision (money sent since) files its case again; the
+    # same revision once more is a duplicate, an earlier one too
+    later = {**alert, "revision": 3, "amount_sent": 5000.0}
+    for revision, status, loss in (
+        (3, "updated", "5000.00"),
+        (3, "duplicate", "5000.00"),
+        (2, "duplicate", "5000.00"),
+    ):
+        line = json.dumps({**later, "revision": revision}, ensure_ascii=False).encode()
+        again = api.client.post(
+            "/v1/cases/reports/upload", files=[("reports", ("alerts2.jsonl", line))], headers=inv
+        ).json()
+        assert again["rows"][0]["status"] == status, (revision, again)
+        assert again["rows"][0]["case_id"] == up["rows"][0]["case_id"]
+        stored = api.client.get(f"/v1/cases/{up['rows'][0]['case_id']}", headers=inv).json()
+        assert (stored["loss"], stored["revision"]) == (loss, 3)
+    assert (again["accepted"], again["updated"], again["duplicates"]) == (0, 0, 1)
     # durable: a second centre on the same store reads them
     from fanzha.centre import Centre
     from fanzha.centre.cases import CaseFilter

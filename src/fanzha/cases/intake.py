@@ -203,6 +203,7 @@ class Record:
     mtime: int | None = None  # µs: the file's, for a text file without a time
     ids: list[tuple[str, str]] = field(default_factory=list)
     origin: str = "report"  # report | alert
+    revision: int | None = None  # an alert's revision (a later one supersedes it)
 
     @property
     def where(self) -> str:
@@ -312,13 +313,17 @@ def _latest_alerts(items: Iterable[Record | Rejected]) -> Iterator[Record | Reje
     for item in items:
         if isinstance(item, Record) and item.origin == "alert":
             rid = str(item.fields["report_id"])
-            if rid not in alerts or item.fields["revision"] >= alerts[rid].fields["revision"]:
+            if rid not in alerts or _supersedes(item, alerts[rid]):
                 alerts[rid] = item
             continue
         yield item
-    for rec in alerts.values():
-        del rec.fields["revision"]
-        yield rec
+    yield from alerts.values()
+
+
+def _supersedes(new: Record, old: Record) -> bool:
+    """Whether alert record `new` is a later revision of the same alert than `old` (or the same one, read
+    later)."""
+    return (new.revision or 0) >= (old.revision or 0)
 
 
 def _decode(data: bytes, encoding: str, where: str) -> str:
@@ -374,12 +379,11 @@ def _from_alert(where: str, n: int, obj: dict[str, Any], raw: str) -> Record | R
         "person_id": obj["person_id"],
         "time": obj["time"],
         "text": "\n".join(lines),
-        "revision": revision,
     }
     # the loss is the money the alerted person had sent (the engine's figure), never an amount of the text
     sent = obj.get("amount_sent")
     fields["amount_claimed"] = sent if isinstance(sent, (int, float)) and not isinstance(sent, bool) else 0
-    return Record(where, n, fields, ids=alert_identifiers(evidence), origin="alert")
+    return Record(where, n, fields, ids=alert_identifiers(evidence), origin="alert", revision=revision)
 
 
 def alert_identifiers(evidence: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -534,6 +538,7 @@ def build_case(
         findings=findings,
         mentions=mentions,
         origin=rec.origin,
+        revision=rec.revision,
     )
     case.mo = modus_operandi(case)
     return case
@@ -708,12 +713,15 @@ def file_cases(
     progress: Progress = silent,
 ) -> tuple[list[Case], list[Rejected], int]:
     """The cases, the rows kept aside and the rows read of `inputs` (each an input's rows, `read_data`): every
-    row checked, a report id given twice kept aside (E808), the rest read by `detector`. `case_id` names the
-    i-th case (C00000000 …); `report_id`, when given, names a row that has no report id of its own."""
+    row checked, a report id given twice kept aside (E808) — but an alert met again (the same alert in two
+    alerts files) is filed once, at its latest revision, where it was first met —, the rest read by `detector`.
+    `case_id` names the i-th case (C00000000 …); `report_id`, when given, names a row that has no report id of
+    its own."""
     records: list[tuple[Record, tuple[str, int | None, int | None]]] = []
     rejected: list[Rejected] = []
     rows = 0
     seen: dict[str, str] = {}
+    alert_at: dict[str, int] = {}  # an alert's report id → its place in `records`
     for items in inputs:
         for item in items:
             rows += 1
@@ -729,12 +737,19 @@ def file_cases(
                 rid = item.fields["report_id"] = report_id(item)
             if rid is not None:
                 rid = str(rid)
+                at = alert_at.get(rid)
+                if at is not None and item.origin == "alert":
+                    if _supersedes(item, records[at][0]):
+                        records[at] = (item, checked)
+                    continue
                 if rid in seen:
                     rejected.append(
                         Rejected.of(item.file, item.row, "E808", id=rid, first=seen[rid], raw=rid)
                     )
                     continue
                 seen[rid] = item.where
+                if item.origin == "alert":
+                    alert_at[rid] = len(records)
             records.append((item, checked))
     cases: list[Case] = []
     texts = [checked[0] for _, checked in records]

@@ -122,6 +122,7 @@ class Case:
     mentions: list[Mention] = field(default_factory=list)
     mo: list[str] = field(default_factory=list)
     origin: str = "report"  # report | alert (`fanzha warn`'s, filed by intake from ALERTS.jsonl)
+    revision: int | None = None  # an alert's revision the case was filed from (a later one replaces it)
 
     def identifiers(self) -> list[Mention]:
         """The mentions that are identifiers (keyed)."""
@@ -148,6 +149,7 @@ class Case:
             "loss_source": self.loss_source,
             "mo": self.mo,
             "origin": self.origin,
+            **({"revision": self.revision} if self.revision is not None else {}),
             "identifiers": [m.to_dict() for m in self.identifiers()],
             "mentions": [m.to_dict() for m in self.mentions if m.key is None],
             "findings": self.findings,
@@ -185,4 +187,5 @@ class Case:
             mentions=[Mention.from_dict(m) for m in (*d.get("identifiers", []), *d.get("mentions", []))],
             mo=list(d.get("mo") or []),
             origin=str(d.get("origin") or "report"),
+            revision=d.get("revision"),
         )

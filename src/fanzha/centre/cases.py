@@ -4,8 +4,8 @@ layer over `fanzha.cases` for the console and the HTTP service; the cases packag
 - A stored world's reports (the console's page): filed once per world under ``data_dir/cases/<world>`` and read
   back (`Cases.of_world`).
 - Reports taken in (`Cases.take`: JSON rows, or uploaded JSONL / JSON / CSV / TSV / text files with the column
-  mapping `fanzha cases intake` reads): each row accepted as a case, a duplicate of a stored report id, or
-  rejected with the intake's code; the new cases are committed to the `cases` table before the answer. One
+  mapping `fanzha cases intake` reads): each row accepted as a case, a duplicate of a stored report id (a later
+  revision of a stored alert updates its case instead), or rejected with the intake's code; the new cases are committed to the `cases` table before the answer. One
   report typed into the console's form (`Cases.file_report`) is a row of its own, its rejection a coded error.
 - Linking and leak-source runs over the stored cases are jobs (`CaseJobs`, on the centre's one job mechanism,
   `fanzha.centre.jobs`): a link job files a snapshot of the stored cases as a case folder and links it
@@ -22,6 +22,7 @@ import csv
 import hashlib
 import json
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from fanzha.centre.access import Actor, Refused
 from fanzha.centre.audit import AuditLog
@@ -161,9 +162,9 @@ class Cases:
     ) -> dict[str, Any]:
         """Reports → cases, as `fanzha cases intake` files them (`rows`: JSON objects; `uploads`: (file name,
         bytes) in the formats intake reads; `mapping`: a mapping file's content, parsed or as text; `pairs`:
-        FIELD=COLUMN, as `--map`). Every
-        row accepted, a duplicate (its report id is stored already) or rejected with its code; a row without a
-        report id gets one from its content. The new cases are committed before the answer."""
+        FIELD=COLUMN, as `--map`). Every row accepted, updated (a later revision of a stored alert: its case is
+        filed again from it), a duplicate (its report id is stored already) or rejected with its code; a row
+        without a report id gets one from its content. The new cases are committed before the answer."""
         from fanzha.cases.intake import ReportMap, read_data
 
         self.audit.require(actor, PERMISSION, "cases.intake", resource="cases")
@@ -227,7 +228,7 @@ class Cases:
             report_id=_content_id,
         )  # fmt: skip
         now = self.now_us()
-        records = [
+        records: list[dict[str, Any]] = [
             {
                 "case_id": c.case_id,
                 "report_id": c.report_id,
@@ -246,22 +247,35 @@ class Cases:
         ]
         with self._intake, self.store.session() as s:  # one intake at a time; durable before the answer
             ids = [c.report_id for c in cases]
-            stored: set[str] = set()
+            stored: dict[str, tuple[str, int | None]] = {}  # report id → (case id, alert revision)
             for k in range(0, len(ids), 500):
-                q = select(CaseRow.report_id).where(CaseRow.report_id.in_(ids[k : k + 500]))
-                stored.update(s.scalars(q))
-            new = [r for r in records if r["report_id"] not in stored]
+                q = select(CaseRow.report_id, CaseRow.case_id, CaseRow.body).where(
+                    CaseRow.report_id.in_(ids[k : k + 500])
+                )
+                for rid, cid, body in s.execute(q):
+                    stored[rid] = (cid, orjson.loads(body).get("revision"))
+            status = {c.report_id: _status(c, stored.get(c.report_id)) for c in cases}
+            new = [r for r in records if status[r["report_id"]] == "accepted"]
             self.store.insert_ignore(s, CaseRow.__table__, new, ["report_id"])  # type: ignore[arg-type]
-            counts = {"accepted": len(new), "duplicates": len(cases) - len(new), "rejected": len(rejected)}
+            kept = ("case_id", "report_id", "received_us", "created_by")
+            for rec in records:  # a later revision of a stored alert: the case is filed again from it
+                if status[rec["report_id"]] == "updated":
+                    changed = {k: v for k, v in rec.items() if k not in kept}
+                    at = stored[rec["report_id"]][0]
+                    s.execute(update(CaseRow).where(CaseRow.case_id == at).values(**changed))
+            tally = Counter(status.values())
+            counts = {"accepted": tally["accepted"], "updated": tally["updated"],
+                      "duplicates": tally["duplicate"], "rejected": len(rejected)}  # fmt: skip
             self.audit.log(s, actor, "cases.intake", resource="cases", detail=counts)
         out: list[tuple[tuple[str, int], dict[str, Any]]] = []
         for c in cases:
             source, _, row = c.source.rpartition(":")
             item = {"row": int(row), "source": source, "report_id": c.report_id, "case_id": c.case_id}
-            if c.report_id in stored:
+            if status[c.report_id] == "duplicate":
                 out.append(((source, int(row)), {**item, "status": "duplicate"}))
             else:
-                out.append(((source, int(row)), {**item, "status": "accepted", "case": _brief(c.to_dict())}))
+                brief = {"status": status[c.report_id], "case": _brief(c.to_dict())}
+                out.append(((source, int(row)), {**item, **brief}))
         for r in rejected:
             err = coded(r, lang)
             out.append(
@@ -321,6 +335,16 @@ class Cases:
         with self.store.sessions() as s:
             q = select(CaseRow.body).order_by(CaseRow.time_us, CaseRow.case_id)
             return [orjson.loads(b) for b in s.scalars(q)]
+
+
+def _status(case: Any, stored: tuple[str, int | None] | None) -> str:
+    """A filed case against the stored one of its report id: ``accepted`` (none stored), ``updated`` (a later
+    revision of a stored alert: `Case.revision`) or ``duplicate``."""
+    if stored is None:
+        return "accepted"
+    if case.revision is not None and stored[1] is not None and case.revision > stored[1]:
+        return "updated"
+    return "duplicate"
 
 
 def _report_map(mapping: Any) -> ReportMap:

@@ -352,7 +352,7 @@ class CaseBrief(_Out):
 class IntakeRow(_Out):
     row: int
     source: str
-    status: Literal["accepted", "duplicate", "rejected"]
+    status: Literal["accepted", "updated", "duplicate", "rejected"]
     report_id: str | None = None
     case_id: str | None = None
     case: CaseBrief | None = None
@@ -361,6 +361,7 @@ class IntakeRow(_Out):
 
 class IntakePublic(_Out):
     accepted: int
+    updated: int
     duplicates: int
     rejected: int
     rows: list[IntakeRow]
