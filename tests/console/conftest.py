@@ -108,7 +108,10 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # the browser's own controls (a file field's 选择文件) in the console's default language: Chromium reads
+        # its interface language from LANGUAGE (chromium-l10n carries the translations)
+        env = {**os.environ, "LANGUAGE": "zh-CN"}
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env=env)
         try:
             yield browser
         finally:
