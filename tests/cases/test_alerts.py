@@ -255,3 +255,35 @@ def test_alerted_people_join_the_clusters_and_are_no_reports(
     scope = run.summary["scopes"]["reports"]["victims"]
     assert scope == sum(1 for v in run.strata.victims if v.via == "report")
     assert listing(read_cases(tmp_path / "both")) == listing(read_cases(tmp_path / "reports"))
+
+
+def test_the_replay_knows_a_person_by_the_cases_before_them(
+    tiny_world: Path, alerts: Path, tmp_path: Path, rules: Detector
+) -> None:
+    """A report filed after its person's alert quotes what the alert did not: the leak source (a look at the end)
+    reads every case's text for the orders quoted, the evaluation's replay only what the centre had when the
+    person came (`_at_entry`)."""
+    from fanzha.evaluate.cases import _at_entry
+
+    both = run_intake([tiny_world / "reports.jsonl", alerts], tmp_path / "both", detector=rules)
+    victims, _ = victims_of(tmp_path / "both")
+    by_case = {c.case_id: c for c in both.cases}
+    entry = _at_entry(tmp_path / "both", victims)
+    later = [v for v in victims if v.known is not None and any(
+        by_case[c].origin == "report" and by_case[c].time > v.known for c in v.cases)]  # fmt: skip
+    assert later, "the tiny world has a person alerted before their report"
+    assert entry is not None and [v.person_id for v in entry] == [v.person_id for v in victims]
+    for v, e in zip(victims, entry, strict=True):
+        texts = [by_case[c].text for c in v.cases]
+        assert all(t in v.quotes for t in texts)  # the look at the end: every case
+        known = [by_case[c].text for c in v.cases if v.known is None or by_case[c].time <= v.known]
+        if v.via == "report":
+            first = min(by_case[c].time for c in v.cases if by_case[c].origin == "report")
+            known = [by_case[c].text for c in v.cases if by_case[c].time <= min(first, v.known or first)]
+        assert e.quotes == "\n".join(known) and (e.cluster, e.known, e.via) == (v.cluster, v.known, v.via)
+    run_intake(tiny_world / "reports.jsonl", tmp_path / "reports", detector=rules)
+    lone, _ = victims_of(tmp_path / "reports")
+    # a folder of reports alone: a person's later report (a second one of the same case) is all that can come
+    # after they did
+    for v, e in zip(lone, _at_entry(tmp_path / "reports", lone) or lone, strict=True):
+        assert e.quotes == v.quotes or len(v.cases) > 1

@@ -267,3 +267,92 @@ def test_bad_orders_and_options(tmp_path: Path) -> None:
         with pytest.raises(InputError) as err:
             params.validate()
         assert (err.value.code, err.value.where) == (code, where)
+
+
+def _quoted_outlet(tmp_path: Path) -> tuple[Path, list[Victim], dict[str, str]]:
+    """One city, three courier outlets (a third of the parcels each), 600 buyers, 100 days; courier outlet K0
+    leaks: 8 of its customers are called, each with several orders of their own in the window (through every
+    outlet), the scammer quoting the leaked one's platform and item. Returns the victims' leaked order ids."""
+    rng = np.random.default_rng(11)
+    items = [
+        "面膜",
+        "电动牙刷",
+        "书包",
+        "大米",
+        "收纳箱",
+        "电饭煲",
+        "防晒霜",
+        "连衣裙",
+        "运动鞋",
+        "洗衣液",
+        "茶叶",
+    ]
+    platforms = ["京东", "天猫", "拼多多", "淘宝"]
+    couriers = {"K0": "韵达", "K1": "京东物流", "K2": "中通"}
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "order_id",
+            "person_id",
+            "merchant_id",
+            "outlet_id",
+            "time",
+            "city",
+            "item",
+            "platform",
+            "courier",
+        )
+    }
+
+    def order(person: str, t: int, outlet: str, item: str, platform: str) -> str:
+        oid = f"O{len(rows['order_id']):07d}"
+        for k, v in (("order_id", oid), ("person_id", person), ("merchant_id", f"M{int(rng.integers(40)):03d}"),
+                     ("outlet_id", outlet), ("time", t), ("city", "A"), ("item", item), ("platform", platform),
+                     ("courier", couriers[outlet])):  # fmt: skip
+            rows[k].append(v)
+        return oid
+
+    for _ in range(12000):
+        order(f"P{int(rng.integers(600)):04d}", T0 + int(rng.integers(-60 * DAY, 40 * DAY)), f"K{int(rng.integers(3))}",
+              str(rng.choice(items)), str(rng.choice(platforms)))  # fmt: skip
+    victims, leaked = [], {}
+    for k in range(8):
+        person, contact = f"V{k:02d}", T0 + 35 * DAY
+        mine = rng.permutation(items)[:6]
+        leaked[person] = order(person, contact - int(rng.integers(2, 30)) * DAY, "K0", str(mine[0]), "拼多多")
+        for item in mine[1:]:  # the victim's other orders in the window, like everyone's
+            t = contact - int(rng.integers(1, 56)) * DAY
+            order(person, t, f"K{int(rng.integers(3))}", str(item), str(rng.choice(platforms)))
+        quote = f"对方说是{couriers['K0']}快递客服，说我在拼多多买的{mine[0]}快递丢了，要给我双倍理赔。"
+        victims.append(Victim(person, contact, quotes=quote))
+    orders = pa.table({**{k: v for k, v in rows.items() if k != "time"},
+                       "time": pa.array(rows["time"], pa.timestamp("us", tz="Asia/Shanghai"))})  # fmt: skip
+    path = tmp_path / "orders.parquet"
+    pq.write_table(orders, path)
+    return path, victims, leaked
+
+
+def test_the_order_a_scammer_quotes_finds_a_courier_outlet_leak(tmp_path: Path) -> None:
+    """Every victim has an order through the leaking outlet among its many — as most buyers of the city do — but
+    the order the scammer quoted went through it each time: tested on the quoted orders the outlet stands out,
+    on all the orders of the window it does not."""
+    path, victims, leaked = _quoted_outlet(tmp_path)
+    strata = Strata(path, victims, LeakParams(windows_days=(14.0, 56.0)))
+    assert {victims[vi].person_id: ids for vi, ids in strata.quoted.items()} == {
+        p: [oid] for p, oid in leaked.items()
+    }
+    found = [s for s in strata.test() if s.significant]
+    assert [s.merchant_id for s in found][:1] == ["K0"] and found[0].victims == len(victims)
+    assert {oid for _, oid, _ in strata.orders_of(found[0])} == set(leaked.values())  # the quoted orders
+    plain = Strata(path, victims, LeakParams(windows_days=(14.0, 56.0), quotes=False))
+    assert not plain.quoted and not any(s.merchant_id == "K0" and s.significant for s in plain.test())
+    # a victim whose text quotes none of its orders is tested on all of them
+    vague = [Victim(v.person_id, v.t, quotes="对方自称客服，让我下载会议软件") for v in victims]
+    assert not Strata(path, vague, LeakParams()).quoted
+    # a longer name is not found again inside it: 京东物流 quotes no 京东 order
+    v0 = victims[0]
+    mine = [r for r in pq.read_table(path).to_pylist() if r["person_id"] == v0.person_id]
+    by_courier = sorted(r["order_id"] for r in mine if r["courier"] == "京东物流")
+    assert by_courier and any(r["platform"] == "京东" and r["courier"] != "京东物流" for r in mine)
+    quoted = Strata(path, [Victim(v0.person_id, v0.t, quotes="自称京东物流的理赔专员")], LeakParams()).quoted
+    assert sorted(quoted[0]) == by_courier

@@ -240,8 +240,8 @@ def victims_of(
     them whom a number or account of the gang that the reports name (`fanzha.cases.numbers.listing`) reached,
     as the records at `contacts` show (known from the contact on, or from the listing for a contact before it;
     in the cluster of the case that listed the identifier, which a person known already without a cluster
-    joins too). The contacts read are returned beside them."""
-    d = case_folder(case_dir, CASES_FILE)
+    joins too). The contacts read are returned beside them; each person's cases' texts are their `quotes`."""
+    d = case_folder(case_dir, CASES_FILE, CASES_JSONL)
     cluster: dict[str, int] = {}
     links = d / LINK_DIR / "case_clusters.csv"
     if links.is_file():
@@ -250,6 +250,8 @@ def victims_of(
                 if row.get("cluster"):
                     cluster[row["case_id"]] = int(row["cluster"])
     rows = _case_rows(d)
+    with open(d / CASES_JSONL, "rb") as fh:  # the texts, for the orders they quote (`quoted_orders`)
+        texts = {c["case_id"]: str(c.get("text") or "") for c in map(orjson.loads, fh) if c.get("person_id")}
     by: dict[str, Victim] = {}
     for cid, r in sorted(rows.items(), key=lambda kv: (kv[1]["t"], kv[0])):
         person = r["person_id"]
@@ -258,6 +260,7 @@ def victims_of(
         alert = r["origin"] == "alert"  # an alert filed as a case: known when it was raised
         v = by.setdefault(person, Victim(person, int(r["t"]), via="alert" if alert else "report"))
         v.cases.append(cid)
+        v.quotes = f"{v.quotes}\n{texts[cid]}" if v.quotes else texts.get(cid, "")
         if alert:
             v.known = r["reported"] if v.known is None else min(v.known, r["reported"])
         else:
@@ -340,6 +343,7 @@ def run_leaks(
             else {}
         ),
         "victims_with_orders": int(strata.has_orders.sum()),
+        "victims_quoting_orders": len(strata.quoted),
         "merchants_tested": strata.tested,
         "params": {
             "windows_days": list(prm.windows_days),
@@ -347,6 +351,7 @@ def run_leaks(
             "min_victims": prm.min_victims,
             "explain": prm.explain,
             "scan_days": list(prm.scan_days),
+            "quotes": prm.quotes,
         },
         "scopes": {
             name: {

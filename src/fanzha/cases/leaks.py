@@ -22,10 +22,12 @@ stratum and one order per buyer it is that test. The p-values are corrected for 
 q-value is ≤ `alpha` and at least `min_victims` victims bought from it. Suspects are ranked by p-value (then
 by the ratio of observed to expected victims), each with the victims and orders behind it.
 
-Two refinements (docs/cases.md, "The leak source"): *explaining away* (`Strata`: the suspects, most significant
-first, take the victims who bought from them out of the other merchants' tests, which are made again given them)
-and *a scan over the order's time* (`_Scan`: periods of days in which a merchant's victims bought from it, beside
-the windows, Bonferroni within the merchant).
+Three refinements (docs/cases.md, "The leak source"): *explaining away* (`Strata`: the suspects, most
+significant first, take the victims who bought from them out of the other merchants' tests, which are made again
+given them), *a scan over the order's time* (`_Scan`: periods of days in which a merchant's victims bought from
+it, beside the windows, Bonferroni within the merchant) and *the order the scammer quoted* (`quoted_orders`: a
+victim whose cases name details of some of its orders is tested on those, n their number, in place of all its
+orders in the window).
 
 No dependency beyond numpy and DuckDB: the tail is a loop over victims of vector operations over merchants.
 
@@ -39,6 +41,7 @@ the summary); E833 no victim with orders in their window: nothing to compare.
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -54,6 +57,7 @@ import pyarrow as pa
 from fanzha.errors import InputError
 from fanzha.records.units import TZ, US_PER_DAY, datetime_of
 from fanzha.text.identifiers import channel_kind
+from fanzha.text.normalize import char_table
 
 F64 = npt.NDArray[np.float64]
 ORDER_COLUMNS = ("person_id", "merchant_id", "outlet_id", "time", "city")
@@ -67,9 +71,18 @@ SQL: dict[str, str] = {
         "CAST(city AS VARCHAR) AS city, CAST({order_id} AS VARCHAR) AS order_id FROM read_parquet(?)"
     ),
     # each victim's own orders in its window, and its city (the buyer's, from its orders)
+    # (a victim whose cases quote some of its orders: those orders only, `quoted_orders`)
     "own": (
         "CREATE OR REPLACE TABLE own AS SELECT v.vi, o.shop, o.outlet, o.t, o.city, o.order_id FROM q_victims v "
-        "JOIN o ON o.person_id = v.person_id AND o.t >= v.lo AND o.t < v.hi"
+        "JOIN o ON o.person_id = v.person_id AND o.t >= v.lo AND o.t < v.hi "
+        "WHERE v.vi NOT IN (SELECT vi FROM q_quoted) "
+        "OR EXISTS (SELECT 1 FROM q_quoted q WHERE q.vi = v.vi AND q.order_id = o.order_id)"
+    ),
+    # the victims' orders in the longest window, with what a scammer may quote of them
+    "quotable": (
+        "SELECT q.vi, CAST(o.order_id AS VARCHAR), CAST(o.merchant_id AS VARCHAR), {fields} FROM read_parquet(?) o "
+        "JOIN q_people q ON CAST(o.person_id AS VARCHAR) = q.person_id AND epoch_us(o.time) >= q.lo "
+        "AND epoch_us(o.time) < q.hi ORDER BY q.vi, epoch_us(o.time)"
     ),
     "strata": (
         "CREATE OR REPLACE TABLE vs AS SELECT v.vi, v.lo, v.hi, s.city, s.n FROM q_victims v JOIN "
@@ -129,6 +142,8 @@ class LeakParams:
     #: the lengths of the periods of the order's time scanned (each starting every half its length; empty: no
     #: scan)
     scan_days: tuple[float, ...] = (7.0, 14.0)
+    #: test a victim on the orders their cases quote (`quoted_orders`) when the text names some of them
+    quotes: bool = True
 
     @property
     def window_days(self) -> float:
@@ -164,6 +179,8 @@ class Victim:
     known: int | None = None
     #: report (they reported) | alert (the warning engine's) | contact (a listed identifier's)
     via: str = "report"
+    #: what their cases say (reports' and alerts' texts): the details of the order the gang quoted
+    quotes: str = ""
 
 
 @dataclass
@@ -240,6 +257,15 @@ class Strata:
         con.execute(SQL["orders"].format(order_id="order_id" if "order_id" in cols else "NULL"), [str(path)])
         con.execute(SQL["sold"])
         n_v = len(self.victims)
+        longest = int(max(self.windows) * US_PER_DAY)
+        #: victim index → the orders its cases quote (tested instead of all its orders in the window)
+        self.quoted = quoted_orders(con, path, cols, self.victims, longest) if params.quotes else {}
+        pairs = [(vi, oid) for vi, ids in self.quoted.items() for oid in ids]
+        con.register(
+            "q_quoted",
+            pa.table({"vi": pa.array([p[0] for p in pairs], pa.int64()),
+                      "order_id": pa.array([p[1] for p in pairs], pa.string())}),
+        )  # fmt: skip
         self.p: list[F64] = []
         self.bought: list[npt.NDArray[np.bool_]] = []
         # per window, what the conditional chances p′ are made of: the stratum's orders (all, and from each
@@ -301,6 +327,7 @@ class Strata:
                 keep.insert(0, value)
             con.execute(f"CREATE OR REPLACE TABLE vs{len(self.windows) - len(self._k)} AS SELECT * FROM vs")
             con.unregister("q_victims")
+        con.unregister("q_quoted")
         # what explaining away needs later: each window's strata and the orders' (shop, outlet) pairs
         con.execute(SQL["pairs"])
         for table in ("o", "sold", "own", "vs"):
@@ -789,6 +816,70 @@ def _orders_file(orders: str | Path) -> Path:
     if not p.is_file():
         raise InputError("E830", where=str(p))
     return p
+
+
+#: the columns of an order a scammer may quote (beside its shop's name, `merchant_names`), when the orders have
+#: them
+QUOTABLE = ("tracking_no", "item", "platform", "courier")
+_FOLD_DROP = re.compile(r"[\s\-_·.,，。:：]+")
+
+
+def _fold(text: str) -> str:
+    """Text as a quote is matched: full-width to ASCII, lower case, traditional to simplified
+    (`fanzha.text.normalize.char_table`), without spaces and separators (an order number written in groups)."""
+    return _FOLD_DROP.sub("", text.translate(char_table()))
+
+
+def quoted_orders(
+    con: duckdb.DuckDBPyConnection, path: Path, cols: Sequence[str], victims: Sequence[Victim], window: int
+) -> dict[int, list[str]]:
+    """The orders each victim's cases quote: of the victim's orders in the window before contact, those with the
+    most details named in its cases' texts (`Victim.quotes`) — the order number, tracking number, item, platform,
+    courier company, shop name; a longer name found is not found again inside it (京东物流 is no 京东) — when
+    at least one is; victims quoting none are absent. The scammer quotes the order that leaked ("韵达客服，您从
+    拼多多买的收纳箱快递丢了"): under the null for a merchant it is one order drawn like the stratum's, so the
+    test takes it in place of all the victim's orders in the window (`Strata`), a far sharper chance for a
+    courier outlet that delivers a fifth of a city's parcels. Nothing is conditioned on the details matched (a
+    city has one outlet per courier company: the courier's name would leave the outlet no chance to stand out)."""
+    if "order_id" not in cols:
+        return {}
+    texts = {i: _fold(v.quotes) for i, v in enumerate(victims) if v.quotes}
+    if not texts:
+        return {}
+    have = [c for c in QUOTABLE if c in cols]
+    con.register(
+        "q_people",
+        pa.table(
+            {
+                "vi": pa.array(list(texts), pa.int64()),
+                "person_id": pa.array([victims[i].person_id for i in texts], pa.string()),
+                "lo": pa.array([victims[i].t - window for i in texts], pa.int64()),
+                "hi": pa.array([victims[i].t for i in texts], pa.int64()),
+            }
+        ),
+    )
+    fields = ", ".join(f"CAST(o.{c} AS VARCHAR)" for c in have) or "NULL"
+    try:
+        rows = con.execute(SQL["quotable"].format(fields=fields), [str(path)]).fetchall()
+    finally:
+        con.unregister("q_people")
+    names = {m: str(v["name"]) for m, v in merchant_names(path).items() if v.get("name")}
+    orders: dict[int, list[tuple[str, set[str]]]] = defaultdict(list)
+    for vi, oid, shop, *rest in rows:
+        details = {_fold(str(x)) for x in (oid, names.get(shop), *rest[: len(have)]) if x}
+        orders[int(vi)].append((str(oid), {d for d in details if len(d) >= 2}))
+    out: dict[int, list[str]] = {}
+    for vi, mine in orders.items():
+        text, found = texts[vi], set()
+        for d in sorted({d for _, ds in mine for d in ds}, key=lambda x: (-len(x), x)):
+            if d in text:
+                found.add(d)
+                text = text.replace(d, "\x00")
+        scores = [len(ds & found) for _, ds in mine]
+        best = max(scores)
+        if best > 0:
+            out[vi] = [oid for (oid, _), n in zip(mine, scores, strict=True) if n == best]
+    return out
 
 
 def merchant_names(orders: str | Path) -> dict[str, dict[str, Any]]:

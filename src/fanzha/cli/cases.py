@@ -234,6 +234,11 @@ def link(
 @click.option(
     "--no-scan", is_flag=True, help="Test the windows only, without the scan over the order's time."
 )
+@click.option(
+    "--no-quotes",
+    is_flag=True,
+    help="Test every victim on all its orders in the window, not on the orders its cases quote.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/leaks].")
 @click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/leaks always is).")
 @json_option
@@ -247,6 +252,7 @@ def leaks(
     explain: int,
     period: tuple[str, ...],
     no_scan: bool,
+    no_quotes: bool,
     out: Path | None,
     force: bool,
     as_json: bool,
@@ -270,6 +276,7 @@ def leaks(
             min_victims=min_victims,
             explain=explain,
             scan_days=() if no_scan else tuple(_days(d, "--period") for d in period),
+            quotes=not no_quotes,
         ),
         out=out,
         force=force,

@@ -28,6 +28,7 @@ import statistics
 import time as _time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,8 @@ import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fanzha.cases.api import run_intake, run_leaks, run_link
-from fanzha.cases.leaks import Strata
+from fanzha.cases.api import read_cases, run_intake, run_leaks, run_link
+from fanzha.cases.leaks import Strata, Victim
 from fanzha.cases.link import LinkResult
 from fanzha.cases.model import CASES_FILE
 from fanzha.errors import InputError
@@ -306,6 +307,16 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
         wrong = sum(1 for s in sus if s.significant and s.merchant_id not in leak_ids)
         false_total += wrong
         false_rates.append(100.0 * wrong / max(strata.tested, 1))
+    alerted = [v.person_id for v in strata.victims if v.via == "alert"]
+    contacted = set(leak_of)
+    contacts = run.summary.get("contacts")
+    scopes = len(run.suspects)
+    entry = _at_entry(case_dir, strata.victims) if strata.params.quotes else None
+    if entry is not None:  # the replay's people as the centre knew them when each came: their own matrices
+        prm, tested = strata.params, strata.tested
+        del strata, run  # (the caller holds no reference: the snapshot's matrices go before these are made)
+        strata = Strata(world, entry, prm)
+        strata.tested = tested
     replay = _replay(case_dir, strata, leak_of, leak_ids)
     for row in per_leak:
         row.update(replay.get(row["leak"], {}))
@@ -317,7 +328,7 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
         "people": len(strata.victims),
         "leaks": per_leak,
         "ranked_first": sum(1 for r in per_leak if r["ranked_first"]),
-        "scopes": len(run.suspects),
+        "scopes": scopes,
         "merchants_tested": strata.tested,
         "false_suspicions": false_total,
         "false_per_100_merchants_mean": round(statistics.mean(false_rates), 4) if false_rates else None,
@@ -329,7 +340,32 @@ def leak_source(world: Path, case_dir: Path, run: Any) -> dict[str, Any]:
         "false_ever_per_100_merchants": round(
             100.0 * replay.get("_false_ever", 0) / max(strata.tested, 1), 4
         ),
+        "alerted_people": len(alerted),
+        "alerted_not_contacted": sum(1 for p in alerted if p not in contacted),
+        **({"contacts": contacts} if contacts is not None else {}),
     }
+
+
+def _at_entry(case_dir: Path, victims: Sequence[Victim]) -> list[Victim] | None:
+    """The people as the replay adds them: each with the texts of the cases the centre had when it first learnt
+    of them (`Victim.quotes`: a report filed after their alert quotes an order the centre did not know of when
+    the alert came); None when that is everyone's every case."""
+    cases = {c.case_id: c for c in read_cases(case_dir)}
+    out: list[Victim] = []
+    changed = False
+    for v in victims:
+        mine = [cases[c] for c in v.cases if c in cases]
+        if not mine:
+            out.append(v)
+            continue
+        # the replay's step for them: their first report, or when the centre learnt of them otherwise
+        entry = min((c.time for c in mine if c.origin == "report"), default=v.known)
+        if v.known is not None and entry is not None:
+            entry = min(entry, v.known)
+        known = [c for c in mine if entry is None or c.time <= entry]
+        changed = changed or len(known) < len(mine)
+        out.append(replace(v, quotes="\n".join(c.text for c in known)))
+    return out if changed else None
 
 
 def _replay(case_dir: Path, strata: Strata, leak_of: dict[str, str], leak_ids: set[str]) -> dict[str, Any]:
@@ -441,11 +477,12 @@ def evaluate_world(
     figures["linking"] = linking(w, o / "cases", result)
     figures["link_summary"] = result.summary
     say("leaks")
-    run = run_leaks(o / "cases", w)
-    figures["leaks"] = leak_source(w, o / "cases", run)
+    # (each leak run handed over, not kept: `leak_source` may free its matrices before the replay's)
+    figures["leaks"] = leak_source(w, o / "cases", run_leaks(o / "cases", w))
     say("contacts")
-    run = run_leaks(o / "cases", w, contacts=w, out=o / "leaks-contacts", force=True)
-    figures["leaks_contacts"] = {**leak_source(w, o / "cases", run), "contacts": run.summary["contacts"]}
+    figures["leaks_contacts"] = leak_source(
+        w, o / "cases", run_leaks(o / "cases", w, contacts=w, out=o / "leaks-contacts", force=True)
+    )
     say("alerts")
     for profile in alerts_profiles:
         figures[f"leaks_alerts_{profile}"] = _with_alerts(w, o, profile)
@@ -466,18 +503,10 @@ def _with_alerts(w: Path, o: Path, profile: str) -> dict[str, Any]:
     d = o / f"cases-alerts-{profile}"
     filed = run_intake([w / "reports.jsonl", o / "warn" / f"alerts_{profile}.jsonl"], d, force=True)
     run_link(d, trace_out=o / "trace", picture=None, force=True)
-    run = run_leaks(d, w, contacts=w, force=True)
-    contacted = set(
-        pq.read_table(_truth(w, "victims.parquet"), columns=["person_id"])["person_id"].to_pylist()
-    )
-    alerted = [v.person_id for v in run.strata.victims if v.via == "alert"]
     return {
-        **leak_source(w, d, run),
+        **leak_source(w, d, run_leaks(d, w, contacts=w, force=True)),
         "profile": profile,
         "alert_cases": sum(1 for c in filed.cases if c.origin == "alert"),
-        "alerted_people": len(alerted),
-        "alerted_not_contacted": sum(1 for p in alerted if p not in contacted),
-        "contacts": run.summary["contacts"],
     }
 
 
@@ -563,7 +592,7 @@ def _leak_section(runs: Sequence[tuple[str, dict[str, Any], float]], title: str,
         ("merchants tested", lambda f, _: f"{f['merchants_tested']:,}"),
         ("seconds for the world (intake, trace, link, every leak run)", lambda _, sec: _f(sec, 0)),
     ]  # fmt: skip
-    if all("alerted_people" in f for _, f, _ in runs):
+    if all("alert_cases" in f for _, f, _ in runs):
         rows.insert(1, ("of them alerted (alerts filed as cases / people the gangs never contacted)",
                         lambda f, _: f"{f['alerted_people']:,} ({f['alert_cases']:,} / {f['alerted_not_contacted']:,})"))  # fmt: skip
     for label, fn in rows:
