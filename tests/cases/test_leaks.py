@@ -356,3 +356,58 @@ def test_the_order_a_scammer_quotes_finds_a_courier_outlet_leak(tmp_path: Path) 
     assert by_courier and any(r["platform"] == "京东" and r["courier"] != "京东物流" for r in mine)
     quoted = Strata(path, [Victim(v0.person_id, v0.t, quotes="自称京东物流的理赔专员")], LeakParams()).quoted
     assert sorted(quoted[0]) == by_courier
+
+
+def test_a_shop_s_quoted_orders_do_not_make_its_couriers_suspects(tmp_path: Path) -> None:
+    """A shop leaks the orders of one week and its victims' scammers quote them: the outlets that delivered them
+    (a third each) have all those victims in that week, far above what the week's share gives — but the orders
+    are the shop's leaked records, so once the shop is chosen they are explained for the outlets too."""
+    rng = np.random.default_rng(3)
+    cols = (
+        "order_id",
+        "person_id",
+        "merchant_id",
+        "outlet_id",
+        "time",
+        "city",
+        "item",
+        "platform",
+        "courier",
+    )
+    rows: dict[str, list[object]] = {k: [] for k in cols}
+    items = ["面膜", "书包", "大米", "收纳箱", "电饭煲", "茶叶", "台灯", "抽纸"]
+
+    def order(person: str, t: int, shop: str, item: str) -> str:
+        oid = f"O{len(rows['order_id']):07d}"
+        k = int(rng.integers(3))
+        for c, v in zip(cols, (oid, person, shop, f"K{k}", t, "A", item, "淘宝", ("韵达", "中通", "圆通")[k]),
+                        strict=True):  # fmt: skip
+            rows[c].append(v)
+        return oid
+
+    for _ in range(12000):
+        order(f"P{int(rng.integers(600)):04d}", T0 + int(rng.integers(-60 * DAY, 40 * DAY)),
+              f"M{int(rng.integers(1, 40)):03d}", str(rng.choice(items)))  # fmt: skip
+    victims = []
+    for k in range(20):
+        person, contact = f"V{k:02d}", T0 + 35 * DAY
+        mine = rng.permutation(items)
+        order(person, T0 + int(rng.integers(10 * DAY, 16 * DAY)), "M000", str(mine[0]))  # the leaked week
+        for item in mine[1:5]:
+            order(
+                person,
+                contact - int(rng.integers(1, 56)) * DAY,
+                f"M{int(rng.integers(1, 40)):03d}",
+                str(item),
+            )
+        victims.append(Victim(person, contact, quotes=f"淘宝客服说我买的{mine[0]}有质量问题，要给我三倍赔偿"))
+    table = pa.table({**{k: v for k, v in rows.items() if k != "time"},
+                      "time": pa.array(rows["time"], pa.timestamp("us", tz="Asia/Shanghai"))})  # fmt: skip
+    path = tmp_path / "orders.parquet"
+    pq.write_table(table, path)
+    strata = Strata(path, victims, LeakParams())
+    assert len(strata.quoted) == len(victims)
+    assert [s.merchant_id for s in strata.test() if s.significant] == ["M000"]
+    # without explaining (every merchant tested on every victim) the week's couriers stand out beside it
+    alone = [s.merchant_id for s in Strata(path, victims, LeakParams(explain=0)).test() if s.significant]
+    assert alone[0] == "M000" and any(m.startswith("K") for m in alone)

@@ -260,6 +260,8 @@ class Strata:
         longest = int(max(self.windows) * US_PER_DAY)
         #: victim index → the orders its cases quote (tested instead of all its orders in the window)
         self.quoted = quoted_orders(con, path, cols, self.victims, longest) if params.quotes else {}
+        self.quoted_rows = np.zeros(n_v, dtype=np.bool_)
+        self.quoted_rows[list(self.quoted)] = True
         pairs = [(vi, oid) for vi, ids in self.quoted.items() for oid in ids]
         con.register(
             "q_quoted",
@@ -343,15 +345,20 @@ class Strata:
     def given(self, chosen: Sequence[int]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
         """Per window: the chances p′(v, m) and the purchases given the merchants `chosen` (column indices) —
         a victim explained for m has chance 0 and no purchase: it is out of m's test. A shop is tested given
-        every chosen merchant; a courier outlet given the chosen outlets only (see the class)."""
+        every chosen merchant; a courier outlet given the chosen outlets only (see the class) — except on the
+        victims tested on the order their scammer quoted (`quoted_orders`): that order from a chosen shop is
+        the shop's leaked record, whichever outlet happened to deliver it, so it is explained for the outlets
+        too (else a shop's leak, its quoted orders all placed in its days, makes the big outlets that delivered
+        them stand out in the scan's periods)."""
         picked = set(chosen)
         every = self._given_set(tuple(sorted(picked)))
         outlets = self._given_set(tuple(sorted(j for j in picked if self.outlet[j])))
         kinds = [self.outlet] * len(self.windows)
         if self.scan is not None:
             kinds.append(self.outlet[self.scan.merchant])
-        ps = [np.where(k[None, :], o, e) for k, o, e in zip(kinds, outlets[0], every[0], strict=True)]
-        bs = [np.where(k[None, :], o, e) for k, o, e in zip(kinds, outlets[1], every[1], strict=True)]
+        plain = ~self.quoted_rows[:, None]
+        ps = [np.where(k[None, :] & plain, o, e) for k, o, e in zip(kinds, outlets[0], every[0], strict=True)]
+        bs = [np.where(k[None, :] & plain, o, e) for k, o, e in zip(kinds, outlets[1], every[1], strict=True)]
         return ps, bs
 
     def _given_set(self, key: tuple[int, ...]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
