@@ -299,6 +299,7 @@ def leaks(
         )
         if c["first_kept_aside"]:
             say("cli.cases_contacts_aside", err=True, first=c["first_kept_aside"])
+    say("cli.cases_quoted", quoted=run.summary["victims_quoting_orders"], victims=run.summary["victims"])
     for scope, data in run.summary["scopes"].items():
         found = data["suspects"]
         names = ", ".join(
