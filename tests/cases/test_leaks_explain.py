@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fanzha.cases.leaks import LeakParams, Strata, Victim
+from fanzha.cases.leaks import LeakParams, Strata, Victim, _chance, _Sparse
 from leakorders import DAY, T0
 from leakorders import two_leaks as _world
 
@@ -117,3 +118,77 @@ def test_no_victim_with_orders_gives_no_merchant(tmp_path: Path) -> None:
     strata = Strata(path, early, LeakParams())
     assert not strata.has_orders.any() and strata.test() == []
     assert list(strata.running(range(len(early)))) == [[] for _ in early]
+
+
+def _whole(strata: Strata, chosen: list[int], part: int) -> tuple[np.ndarray, np.ndarray]:
+    """The chances and purchases of every victim in `part` given `chosen`, each as one computation over the
+    whole victims × columns matrix (as they were computed before the rows were computed a few at a time)."""
+    pt = strata.parts[part]
+    k, own = pt.k.astype(np.float64), pt.own.astype(np.float64)
+    every_outlets = []
+    for g in strata.given(chosen):
+        if g is None:
+            every_outlets.append((_chance(k - own, pt.n_all - pt.n_own, pt.n_own), pt.bought))
+            continue
+        k_e = g.k_e[part].dense(np.arange(len(strata.victims)))
+        p = _chance(k - k_e - own, pt.n_all - g.n_e[part] - pt.n_own, pt.n_own)
+        left = g.left[part][:, None]
+        every_outlets.append((np.where(left, p, 0.0), pt.bought & left))
+    (p_e, b_e), (p_o, b_o) = every_outlets
+    return np.where(pt.outlet[None, :], p_o, p_e), np.where(pt.outlet[None, :], b_o, b_e)
+
+
+def test_the_chances_of_a_few_rows_are_those_of_the_whole_matrix_to_the_bit(tmp_path: Path) -> None:
+    """The chances are computed a few victims at a time, for the rows a test reads, in any order: each row is
+    the same to the bit as in one computation over every victim — given no merchant, a shop and an outlet
+    (outlets tested given the outlet alone), in each window and the scan."""
+    path, victims, _ = _world(tmp_path, seed=4, first=40, second=15, others=15, people=3000)
+    strata = Strata(path, victims, LeakParams())
+    assert strata.scan is not None and len(strata.parts) == 3
+    col = {m: j for j, m in enumerate(strata.merchants)}
+    rng = np.random.default_rng(5)
+    some = rng.permutation(len(victims))[: len(victims) // 3]
+    for chosen in ([], [col["M001"]], [col["M001"], col["K0"]]):
+        for part in range(len(strata.parts)):
+            p_all, b_all = _whole(strata, chosen, part)
+            assert np.any(p_all != 0.0)
+            p, b = strata.chances(strata.given(chosen), part, np.arange(len(victims)))
+            assert np.array_equal(p.view(np.int64), p_all.view(np.int64)) and np.array_equal(b, b_all)
+            p, b = strata.chances(strata.given(chosen), part, some)
+            assert np.array_equal(p.view(np.int64), p_all[some].view(np.int64))
+            assert np.array_equal(b, b_all[some])
+            twos = np.flatnonzero(strata.parts[part].n_own == 2)
+            assert len(twos)
+            for i in twos[:5].tolist():  # a row alone (numpy would square it apart)
+                p, b = strata.chances(strata.given(chosen), part, np.array([i]))
+                assert np.array_equal(p.view(np.int64), p_all[i : i + 1].view(np.int64))
+
+
+def test_the_running_test_is_the_same_to_the_bit_whatever_the_rows_computed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, victims, _ = _world(tmp_path, seed=4, first=40, second=15, others=15, people=3000)
+    order = list(range(0, len(victims), 2)) + list(range(1, len(victims), 2))
+
+    def looks() -> list[list[tuple[str, float, float, float]]]:
+        strata = Strata(path, victims, LeakParams())
+        return [
+            [(s.merchant_id, s.p_value, s.q_value, s.expected) for s in look]
+            for look in strata.running(order)
+        ]
+
+    default = looks()
+    assert any(default)
+    for chunk in (1, 5):
+        monkeypatch.setattr("fanzha.cases.leaks.CHUNK", chunk)
+        assert looks() == default
+
+
+def test_sparse_counts_give_their_rows_back() -> None:
+    rng = np.random.default_rng(7)
+    m = rng.integers(0, 300, size=(40, 23)) * (rng.random((40, 23)) < 0.1)
+    r, c = np.nonzero(m)
+    sparse = _Sparse(m.shape, [r[::2], r[1::2]], [c[::2], c[1::2]], [m[r, c][::2], m[r, c][1::2]])
+    idx = np.array([5, 0, 39, 5, 17], dtype=np.int64)
+    assert np.array_equal(sparse.dense(idx), m[idx].astype(np.float64))
+    assert sparse.dense(np.zeros(0, dtype=np.int64)).shape == (0, 23)

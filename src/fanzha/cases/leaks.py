@@ -61,8 +61,11 @@ from fanzha.text.normalize import char_table
 
 F64 = npt.NDArray[np.float64]
 ORDER_COLUMNS = ("person_id", "merchant_id", "outlet_id", "time", "city")
-#: sets of explaining merchants whose chances `Strata` keeps beside the empty set's (the latest used)
+#: sets of explaining merchants whose counts `Strata` keeps (the latest used; each is the stratum's orders that
+#: involve the set, mostly zero and kept sparse: the cache saves their SQL, not memory)
 GIVEN_KEPT = 4
+#: victims whose chances are computed at once (a test's rows in chunks of this many; a running test's next ones)
+CHUNK = 64
 
 SQL: dict[str, str] = {
     "orders": (
@@ -122,7 +125,7 @@ SQL: dict[str, str] = {
         "GROUP BY vs.vi"
     ),
     "explained_counts": (
-        "SELECT vs.vi, x.m, count(*) FROM {vs} vs JOIN (SELECT city, t, shop AS m FROM ex UNION ALL "
+        "SELECT vs.vi, x.m, count(*) AS k FROM {vs} vs JOIN (SELECT city, t, shop AS m FROM ex UNION ALL "
         "SELECT city, t, outlet FROM ex) x ON x.city = vs.city AND x.t >= vs.lo AND x.t < vs.hi "
         "JOIN cand USING (m) GROUP BY vs.vi, x.m"
     ),
@@ -209,8 +212,14 @@ Stats = tuple[list[npt.NDArray[np.int64]], list[F64], list[F64]]  # per window: 
 
 class Strata:
     """For a set of victims and each window: each one's chance p(v, m) of buying from each candidate merchant
-    under the null (a dense victims × merchants matrix), and whether it did; the orders that show it. Computed
-    once with DuckDB; any subset of the victims (a cluster, the first k reports) is then tested without SQL.
+    under the null, and whether it did; the orders that show it. What the chances are made of (the stratum's
+    orders from each merchant, the victim's own: `_Part`) is counted once with DuckDB and kept as small
+    integers; any subset of the victims (a cluster, the first k reports) is then tested without SQL, its
+    chances computed for its rows when the test reads them (`chances`): a few victims at a time, not dense
+    victims × merchants matrices of floats for every victim and every step of explaining away. A row's chances
+    are computed with all of its columns, always (how numpy raises to a power depends on the length of the
+    rows: another set of columns may give another last bit), and never alone (`_Part.chances`): the p-values
+    are the same to the bit however the rows are chunked.
 
     **Explaining away** (`LeakParams.explain`): the test is stepwise. The most significant suspect is taken as
     a leak; the victims who bought from it (in the window tested) are explained by it and left out when every
@@ -268,14 +277,9 @@ class Strata:
             pa.table({"vi": pa.array([p[0] for p in pairs], pa.int64()),
                       "order_id": pa.array([p[1] for p in pairs], pa.string())}),
         )  # fmt: skip
-        self.p: list[F64] = []
-        self.bought: list[npt.NDArray[np.bool_]] = []
-        # per window, what the conditional chances p′ are made of: the stratum's orders (all, and from each
-        # candidate), the victim's own (all, and from each candidate)
-        self._k: list[F64] = []
-        self._own: list[F64] = []
-        self._n_all: list[F64] = []
-        self._n_own: list[F64] = []
+        # per window (then the scan), what the chances are made of; they are computed from it for the rows a test
+        # asks for, never kept for every victim and merchant
+        self.parts: list[_Part] = []
         # the longest window first: its merchants (a superset of the shorter windows') are the columns
         for w in sorted(self.windows, reverse=True):
             window = int(w * US_PER_DAY)
@@ -292,7 +296,7 @@ class Strata:
             )
             for step in ("own", "strata"):
                 con.execute(SQL[step])
-            if not self.p:
+            if not self.parts:
                 con.execute(SQL["candidates"])
                 self.merchants = [r[0] for r in con.execute("SELECT m FROM cand ORDER BY m").fetchall()]
                 outlets = {r[0] for r in con.execute("SELECT DISTINCT outlet FROM own").fetchall()}
@@ -301,6 +305,15 @@ class Strata:
                     [m in outlets and m not in shops for m in self.merchants], dtype=np.bool_
                 )
                 col = {m: j for j, m in enumerate(self.merchants)}
+                con.register(
+                    "q_col",
+                    pa.table(
+                        {
+                            "m": pa.array(self.merchants, pa.string()),
+                            "j": pa.array(range(len(self.merchants)), pa.int64()),
+                        }
+                    ),
+                )
                 row = con.execute(SQL["tested"]).fetchone()
                 self.tested = int(row[0]) if row else 0
                 self.evidence: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
@@ -314,91 +327,97 @@ class Strata:
                 n_own[int(vi)] = n
             for vi, n in con.execute(SQL["totals"]).fetchall():
                 n_all[int(vi)] = n
-            k = np.zeros((n_v, len(self.merchants)), dtype=np.float64)
-            for vi, m, c in con.execute(SQL["counts"]).fetchall():
-                k[int(vi), col[m]] = c
-            own = np.zeros((n_v, len(self.merchants)), dtype=np.float64)
-            for vi, m, c in con.execute(SQL["own_counts"]).fetchall():
-                own[int(vi), col[m]] = c
-            if not self.p:
+            shape = (n_v, len(self.merchants))
+            k = _compact(_Sparse.of(con, SQL["counts"], shape).dense(np.arange(n_v)))
+            own = _compact(_Sparse.of(con, SQL["own_counts"], shape).dense(np.arange(n_v)))
+            if not self.parts:
                 self.has_orders = n_own > 0
                 self.scan = _Scan(con, self, col, n_all, n_own) if params.scan_days else None
-            self.p.insert(0, _chance(k - own, n_all - n_own, n_own))
-            self.bought.insert(0, own > 0)
-            for keep, value in ((self._k, k), (self._own, own), (self._n_all, n_all), (self._n_own, n_own)):
-                keep.insert(0, value)
-            con.execute(f"CREATE OR REPLACE TABLE vs{len(self.windows) - len(self._k)} AS SELECT * FROM vs")
+            self.parts.insert(0, _Part(k, own, n_all, n_own, self.outlet))
+            con.execute(
+                f"CREATE OR REPLACE TABLE vs{len(self.windows) - len(self.parts)} AS SELECT * FROM vs"
+            )
             con.unregister("q_victims")
         con.unregister("q_quoted")
+        if self.scan is not None:
+            self.parts.append(self.scan.part)
         # what explaining away needs later: each window's strata and the orders' (shop, outlet) pairs
         con.execute(SQL["pairs"])
         for table in ("o", "sold", "own", "vs"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         self._con = con
         weakref.finalize(self, con.close)
-        # the chances given each set of explaining merchants, the latest `GIVEN_KEPT` kept (each is a dense
-        # victims × merchants matrix per window: kept all, a long replay's sets would fill the memory)
-        self._given: OrderedDict[tuple[int, ...], tuple[list[F64], list[npt.NDArray[np.bool_]]]] = (
-            OrderedDict()
-        )
+        # what the chances given each set of explaining merchants are made of, the latest `GIVEN_KEPT` kept
+        self._given: OrderedDict[tuple[int, ...], _Given] = OrderedDict()
 
-    def given(self, chosen: Sequence[int]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
-        """Per window: the chances p′(v, m) and the purchases given the merchants `chosen` (column indices) —
-        a victim explained for m has chance 0 and no purchase: it is out of m's test. A shop is tested given
-        every chosen merchant; a courier outlet given the chosen outlets only (see the class) — except on the
-        victims tested on the order their scammer quoted (`quoted_orders`): that order from a chosen shop is
-        the shop's leaked record, whichever outlet happened to deliver it, so it is explained for the outlets
-        too (else a shop's leak, its quoted orders all placed in its days, makes the big outlets that delivered
-        them stand out in the scan's periods)."""
+    def given(self, chosen: Sequence[int]) -> tuple[_Given | None, _Given | None]:
+        """What the chances p′(v, m) and the purchases given the merchants `chosen` (column indices) are made
+        of: for a shop, given every chosen merchant; for a courier outlet, given the chosen outlets only (see the
+        class) — except on the victims tested on the order their scammer quoted (`quoted_orders`, `chances`).
+        None: given no merchant."""
         picked = set(chosen)
         every = self._given_set(tuple(sorted(picked)))
         outlets = self._given_set(tuple(sorted(j for j in picked if self.outlet[j])))
-        kinds = [self.outlet] * len(self.windows)
-        if self.scan is not None:
-            kinds.append(self.outlet[self.scan.merchant])
-        plain = ~self.quoted_rows[:, None]
-        ps = [np.where(k[None, :] & plain, o, e) for k, o, e in zip(kinds, outlets[0], every[0], strict=True)]
-        bs = [np.where(k[None, :] & plain, o, e) for k, o, e in zip(kinds, outlets[1], every[1], strict=True)]
-        return ps, bs
+        return every, outlets
 
-    def _given_set(self, key: tuple[int, ...]) -> tuple[list[F64], list[npt.NDArray[np.bool_]]]:
+    def chances(
+        self, given: tuple[_Given | None, _Given | None], part: int, idx: npt.NDArray[np.int64]
+    ) -> tuple[F64, npt.NDArray[np.bool_]]:
+        """The chances p′(v, m) and the purchases of the victims `idx` (rows in this order) in `part` (a window,
+        or the scan after them) given what `given` gives — a victim explained for m has chance 0 and no purchase:
+        it is out of m's test. Computed `CHUNK` victims at a time, every column of a row together (a row's
+        chances do not depend on the other rows computed with it)."""
+        every, outlets = given
+        pt = self.parts[part]
+        p = np.empty((len(idx), pt.width), dtype=np.float64)
+        b = np.empty((len(idx), pt.width), dtype=np.bool_)
+        for a in range(0, len(idx), CHUNK):
+            rows = idx[a : a + CHUNK]
+            p_e, b_e = pt.chances(every, part, rows)
+            if outlets is not every:
+                # a courier outlet given the chosen outlets only — but on a victim tested on the order its scammer
+                # quoted, given every chosen merchant: that order from a chosen shop is the shop's leaked record,
+                # whichever outlet delivered it (else a shop's leak, its quoted orders all of its days, makes the
+                # big outlets that delivered them stand out in the scan's periods)
+                p_o, b_o = pt.chances(outlets, part, rows)
+                by_outlets = pt.outlet[None, :] & ~self.quoted_rows[rows][:, None]
+                p_e = np.where(by_outlets, p_o, p_e)
+                b_e = np.where(by_outlets, b_o, b_e)
+            p[a : a + len(rows)] = p_e
+            b[a : a + len(rows)] = b_e
+        return p, b
+
+    def _given_set(self, key: tuple[int, ...]) -> _Given | None:
+        if not key:
+            return None
         if key in self._given:
             self._given.move_to_end(key)
-            return self._given[key]
-        if not key:
-            extra = [self.scan.p] if self.scan is not None else []
-            more = [self.scan.bought] if self.scan is not None else []
-            self._given[key] = ([*self.p, *extra], [*self.bought, *more])
             return self._given[key]
         con = self._con
         con.register("q_e", pa.table({"m": pa.array([self.merchants[j] for j in key], pa.string())}))
         con.execute(SQL["explained_orders"])
-        col = {m: j for j, m in enumerate(self.merchants)}
-        ps: list[F64] = []
-        bs: list[npt.NDArray[np.bool_]] = []
+        n_es: list[F64] = []
+        k_es: list[_Sparse] = []
+        lefts: list[npt.NDArray[np.bool_]] = []
         for w in range(len(self.windows)):
             n_e = np.zeros(len(self.victims), dtype=np.float64)
             for vi, n in con.execute(SQL["explained_totals"].format(vs=f"vs{w}")).fetchall():
                 n_e[int(vi)] = n
-            k_e = np.zeros_like(self._k[w])
-            for vi, m, c in con.execute(SQL["explained_counts"].format(vs=f"vs{w}")).fetchall():
-                k_e[int(vi), col[m]] = c
+            k_e = _Sparse.of(con, SQL["explained_counts"].format(vs=f"vs{w}"), self.parts[w].k.shape)
             # a victim left has no order of its own that involves E: its own come off K and N as they are
-            left: npt.NDArray[np.bool_] = ~np.any(self.bought[w][:, list(key)], axis=1)
-            p = _chance(
-                self._k[w] - k_e - self._own[w], self._n_all[w] - n_e - self._n_own[w], self._n_own[w]
-            )
-            ps.append(np.where(left[:, None], p, 0.0))
-            bs.append(self.bought[w] & left[:, None])
+            left: npt.NDArray[np.bool_] = ~np.any(self.parts[w].bought[:, list(key)], axis=1)
+            n_es.append(n_e)
+            k_es.append(k_e)
+            lefts.append(left)
         if self.scan is not None:  # given E in the longest window, as its test
-            p, b = self.scan.given(key, n_e, left)
-            ps.append(p)
-            bs.append(b)
+            k_es.append(self.scan.explained(key))
+            n_es.append(n_es[-1])
+            lefts.append(lefts[-1])
         con.unregister("q_e")
-        self._given[key] = (ps, bs)
-        while len(self._given) > GIVEN_KEPT + 1:  # the sets least recently used go; the empty set stays
-            del self._given[next(k for k in self._given if k)]
-        return ps, bs
+        self._given[key] = _Given(n_es, k_es, lefts)
+        while len(self._given) > GIVEN_KEPT:  # the sets least recently used go
+            self._given.popitem(last=False)
+        return self._given[key]
 
     def _rows(self, subset: Iterable[int] | None) -> npt.NDArray[np.int64]:
         idx = np.array(
@@ -408,11 +427,17 @@ class Strata:
 
     def _stats(self, idx: npt.NDArray[np.int64], chosen: Sequence[int]) -> Stats:
         """Every merchant's counts, p-values and expected counts per window among the victims `idx` left by
-        `chosen`, given `chosen`."""
-        ps, bs = self.given(chosen)
-        xs = [b[idx].sum(axis=0).astype(np.int64) for b in bs]
-        pvs = [upper_tail(p[idx], x) for p, x in zip(ps, xs, strict=True)]
-        return xs, pvs, [p[idx].sum(axis=0) for p in ps]
+        `chosen`, given `chosen` (one window's chances at a time)."""
+        given = self.given(chosen)
+        xs, pvs, expected = [], [], []
+        for part in range(len(self.parts)):
+            p, b = self.chances(given, part, idx)
+            x = b.sum(axis=0).astype(np.int64)
+            del b
+            xs.append(x)
+            pvs.append(upper_tail(p, x))
+            expected.append(p.sum(axis=0))
+        return xs, pvs, expected
 
     def test(self, subset: Iterable[int] | None = None) -> list[Suspect]:
         """The merchants tested for the victims in `subset` (indices; default all), ranked: suspects first."""
@@ -514,7 +539,7 @@ class Strata:
         absorbing state at the largest count reached), one for each step of explaining away; a step whose
         chosen merchant changes is computed again from the victims so far."""
         rows = np.array([i for i in order if self.has_orders[i]], dtype=np.int64)
-        caps = [b[rows].sum(axis=0).astype(np.int64) for b in self.given(())[1]]
+        caps = [pt.bought[rows].sum(axis=0).astype(np.int64) for pt in self.parts]
         seen: list[int] = []
         chain: list[int] = []
         levels = [_Running(self, (), caps, rows)]
@@ -565,8 +590,8 @@ class _Running:
     """The count distributions of every merchant, per window, among the victims so far that `chosen` leaves,
     given `chosen` (one step of the running test). The merchants are kept in blocks of similar largest count
     (`caps`: at most their count among all the victims), so a merchant few victims bought from costs little.
-    Only the chances of the victims `rows` (those the running test may add) are kept: a cluster's steps hold
-    its rows, not every victim's."""
+    The chances of the victims `rows` (those the running test may add, in the order it adds them) are computed
+    `CHUNK` at a time, when the first of them is added: a step holds a few victims' rows, not every victim's."""
 
     def __init__(
         self,
@@ -576,14 +601,13 @@ class _Running:
         rows: npt.NDArray[np.int64],
     ) -> None:
         self.strata = strata
-        p, bought = strata.given(chosen)
+        self.given = strata.given(chosen)
+        self.rows = rows
         self.row = np.full(len(strata.victims), -1, dtype=np.int64)
-        if len(rows) == len(strata.victims):  # every victim: the matrices as they are (no copy)
-            self.row[:] = np.arange(len(rows))
-            self.p, self.bought = p, bought
-        else:
-            self.row[rows] = np.arange(len(rows))
-            self.p, self.bought = [x[rows] for x in p], [b[rows] for b in bought]
+        self.row[rows] = np.arange(len(rows))
+        # the chances and purchases per part of the rows from `first` on (at most `CHUNK`)
+        self.first = 0
+        self.chunk: list[tuple[F64, npt.NDArray[np.bool_]]] = []
         self.blocks: list[list[tuple[npt.NDArray[np.int64], F64]]] = []
         for cap in caps:
             size = 1 << np.ceil(np.log2(cap + 1)).astype(np.int64)  # a power of two above each cap
@@ -598,14 +622,19 @@ class _Running:
         self.expected = [np.zeros(len(c), dtype=np.float64) for c in caps]
 
     def add(self, victim: int) -> None:
-        i = int(self.row[victim])
-        for k, (blocks, p) in enumerate(zip(self.blocks, self.p, strict=True)):
+        r = int(self.row[victim])
+        if not (self.chunk and self.first <= r < self.first + len(self.chunk[0][0])):
+            idx = self.rows[r : r + CHUNK]
+            self.first = r
+            self.chunk = [self.strata.chances(self.given, part, idx) for part in range(len(self.blocks))]
+        i = r - self.first
+        for k, (blocks, (p, bought)) in enumerate(zip(self.blocks, self.chunk, strict=True)):
             for cols, d in blocks:
                 q = p[i, cols][:, None]
                 moved = d[:, :-1] * q
                 d[:, :-1] *= 1.0 - q
                 d[:, 1:] += moved
-            self.xs[k] += self.bought[k][i]
+            self.xs[k] += bought[i]
             self.expected[k] += p[i]
 
     def stats(self) -> Stats:
@@ -656,7 +685,6 @@ class _Scan:
         self.ends = self.starts + np.array(spans, dtype=np.int64)
         self.count = len(starts)
         self.n_merchants = len(strata.merchants)
-        self.n_all, self.n_own = n_all, n_own
         # the victims' own orders (longest window) in each period: who bought from whom when
         own: dict[tuple[int, int], list[int]] = defaultdict(list)
         for vi, shop, outlet, t in con.execute("SELECT vi, shop, outlet, t FROM own").fetchall():
@@ -710,7 +738,9 @@ class _Scan:
         for x, j in enumerate(self.merchant.tolist()):
             pairs_of[j].append(x)
         self._pairs_of = {j: np.array(xs, dtype=np.int64) for j, xs in pairs_of.items()}
-        k = self._counts(np.ones(len(self.o_t), dtype=np.bool_))
+        k = np.zeros((n_v, len(self.merchant)), dtype=np.min_scalar_type(len(self.o_t)))
+        for in_city, of_m, block in self._counts(np.ones(len(self.o_t), dtype=np.bool_)):
+            k[np.ix_(in_city, of_m)] = block
         own_k = np.zeros_like(k)
         for (j, vi), ts in own.items():
             xs = self._pairs_of.get(j)
@@ -718,17 +748,17 @@ class _Scan:
                 t = np.array(ts, dtype=np.int64)[:, None]
                 inside = (t >= self.starts[self.pair_period[xs]]) & (t < self.ends[self.pair_period[xs]])
                 own_k[vi, xs] = inside.sum(axis=0)
-        self.k, self.own = k, own_k
-        self.p = _chance(k - own_k, n_all - n_own, n_own)
-        self.bought = own_k > 0
+        self.part = _Part(_compact(k), _compact(own_k), n_all, n_own, strata.outlet[self.merchant])
 
-    def _counts(self, keep: npt.NDArray[np.bool_]) -> F64:
+    def _counts(
+        self, keep: npt.NDArray[np.bool_]
+    ) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
         """Per victim and pair, the stratum's orders (those `keep` marks) from the pair's merchant in the pair's
-        period and the victim's window: one merchant and city at a time, its periods together."""
-        out = np.zeros((len(self.city), len(self.merchant)), dtype=np.float64)
+        period and the victim's window: one merchant and city at a time, its periods together — (victims,
+        pairs, their counts) of each (the others are 0)."""
         sel = np.flatnonzero(keep)
         if not len(self.merchant) or not len(sel):
-            return out
+            return
         key_s = (self.o_m * self.n_cities + self.o_c)[sel]  # sorted: the orders are by merchant, city, time
         t_s = self.o_t[sel]
         groups, first = np.unique(key_s, return_index=True)
@@ -742,17 +772,19 @@ class _Scan:
             ts = t_s[i0:i1]
             lo = np.maximum(self.lo[vs][:, None], self.starts[self.pair_period[xs]][None, :])
             hi = np.minimum(self.hi[vs][:, None], self.ends[self.pair_period[xs]][None, :])
-            out[np.ix_(vs, xs)] = np.maximum(np.searchsorted(ts, hi) - np.searchsorted(ts, lo), 0)
-        return out
+            yield vs, xs, np.maximum(np.searchsorted(ts, hi) - np.searchsorted(ts, lo), 0)
 
-    def given(
-        self, key: tuple[int, ...], n_e: F64, left: npt.NDArray[np.bool_]
-    ) -> tuple[F64, npt.NDArray[np.bool_]]:
-        """The chances and purchases given the merchants `key` (their orders out of every stratum, their buyers
-        `left` out: as the window test's longest window)."""
-        k_e = self._counts(np.isin(self.o_partner, np.array(key, dtype=np.int64)))
-        p = _chance(self.k - k_e - self.own, self.n_all - n_e - self.n_own, self.n_own)
-        return np.where(left[:, None], p, 0.0), self.bought & left[:, None]
+    def explained(self, key: tuple[int, ...]) -> _Sparse:
+        """Per victim and pair, the stratum's orders that involve the merchants `key` (the order's other merchant
+        is one of them): what explaining away takes out of K (the test given `key` is as the window test's
+        longest window)."""
+        rows, cols, vals = [], [], []
+        for vs, xs, block in self._counts(np.isin(self.o_partner, np.array(key, dtype=np.int64))):
+            r, c = np.nonzero(block)
+            rows.append(vs[r])
+            cols.append(xs[c])
+            vals.append(block[r, c])
+        return _Sparse((len(self.city), len(self.merchant)), rows, cols, vals)
 
     def best(self, pv: F64) -> tuple[F64, npt.NDArray[np.int64]]:
         """Per merchant: its smallest p-value over its pairs times the number of periods (1 without a pair), and
@@ -770,6 +802,106 @@ class _Scan:
     def period(self, x: int) -> tuple[int, float]:
         pi = int(self.pair_period[x])
         return int(self.starts[pi]), float((self.ends[pi] - self.starts[pi]) / US_PER_DAY)
+
+
+def _compact(counts: npt.NDArray[Any]) -> npt.NDArray[np.unsignedinteger[Any]]:
+    """Counts (whole, ≥ 0) in the smallest unsigned integers that hold them: exactly the same numbers."""
+    return counts.astype(np.min_scalar_type(int(counts.max(initial=0))))
+
+
+class _Sparse:
+    """A victims × columns matrix of counts, mostly zero: each row's columns that are not, and their counts
+    (compressed rows)."""
+
+    def __init__(
+        self,
+        shape: tuple[int, int],
+        rows: Sequence[npt.NDArray[np.int64]],
+        cols: Sequence[npt.NDArray[np.int64]],
+        vals: Sequence[npt.NDArray[Any]],
+    ) -> None:
+        r = np.concatenate([np.zeros(0, dtype=np.int64), *rows])
+        order = np.argsort(r, kind="stable")
+        self.width = shape[1]
+        self.start = np.zeros(shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(r, minlength=shape[0]), out=self.start[1:])
+        self.cols = np.concatenate([np.zeros(0, dtype=np.int64), *cols])[order].astype(np.int32)
+        self.vals = _compact(np.concatenate([np.zeros(0, dtype=np.int64), *vals])[order])
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, sql: str, shape: tuple[int, int]) -> _Sparse:
+        """The counts of a query of (vi, m, k), m a candidate merchant (the table q_col gives its column)."""
+        got = con.execute(f"SELECT x.vi, q.j, x.k FROM ({sql}) x JOIN q_col q USING (m)").fetchnumpy()
+        return cls(shape, [np.asarray(got["vi"], dtype=np.int64)], [np.asarray(got["j"], dtype=np.int64)],
+                   [np.asarray(got["k"], dtype=np.int64)])  # fmt: skip
+
+    def dense(self, idx: npt.NDArray[np.int64]) -> F64:
+        """The rows `idx`, in this order."""
+        out = np.zeros((len(idx), self.width), dtype=np.float64)
+        lo = self.start[idx]
+        n = self.start[idx + 1] - lo
+        at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+        out[np.repeat(np.arange(len(idx)), n), self.cols[at]] = self.vals[at]
+        return out
+
+
+@dataclass
+class _Part:
+    """One test's columns — a window's candidate merchants, or the scan's (merchant, period) pairs — and what
+    its chances are made of: per victim and column the stratum's orders (K, the victim's own among them) and
+    the victim's own, in compact integers; per victim all of the stratum's orders (N) and its own (n)."""
+
+    k: npt.NDArray[np.unsignedinteger[Any]]
+    own: npt.NDArray[np.unsignedinteger[Any]]
+    n_all: F64
+    n_own: F64
+    #: the columns that are courier outlets (tested given the chosen outlets only)
+    outlet: npt.NDArray[np.bool_]
+    bought: npt.NDArray[np.bool_] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.bought = self.own > 0
+
+    @property
+    def width(self) -> int:
+        return int(self.k.shape[1])
+
+    def chances(
+        self, given: _Given | None, part: int, idx: npt.NDArray[np.int64]
+    ) -> tuple[F64, npt.NDArray[np.bool_]]:
+        """The rows `idx` of p′ = 1 − (1 − (K − K_E) / (N − N_E))^n and of the purchases, given the explaining
+        merchants E of `given` (None: given none, K_E = N_E = 0) — 0 and none for the victims E explains.
+
+        The same to the bit as the rows of one computation over every victim, whichever rows are computed
+        together, with one exception that is avoided: numpy raises one row to its power otherwise than several
+        (a row's exponent is then a scalar to it, and its shortcut squares exactly where the vectorised power
+        rounds: n = 2 gave another last bit), so a row alone is computed beside itself, as it was among the
+        others."""
+        if len(idx) == 1 and len(self.n_own) > 1:
+            p, b = self.chances(given, part, np.r_[idx, idx])
+            return p[:1], b[:1]
+        k = self.k[idx].astype(np.float64)
+        own = self.own[idx].astype(np.float64)
+        if given is None:
+            return _chance(k - own, self.n_all[idx] - self.n_own[idx], self.n_own[idx]), self.bought[idx]
+        p = _chance(
+            k - given.k_e[part].dense(idx) - own,
+            self.n_all[idx] - given.n_e[part][idx] - self.n_own[idx],
+            self.n_own[idx],
+        )
+        left = given.left[part][idx]
+        return np.where(left[:, None], p, 0.0), self.bought[idx] & left[:, None]
+
+
+@dataclass
+class _Given:
+    """Per part (the windows, then the scan): the stratum's orders that involve a set of explaining merchants E
+    (all of them, N_E, and from each column, K_E: mostly zero), and the victims E leaves (who bought from none of
+    E in the window; the scan's are the longest window's)."""
+
+    n_e: list[F64]
+    k_e: list[_Sparse]
+    left: list[npt.NDArray[np.bool_]]
 
 
 def _chance(k: F64, n: F64, n_own: F64) -> F64:
