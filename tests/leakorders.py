@@ -37,6 +37,39 @@ def write_orders(path: Path, person: Ints, shop: Ints, outlet: Ints, t: Ints, *,
     return path
 
 
+class DescribedOrders:
+    """One city's orders with what a scammer may quote of them (item, platform, courier), added one by one."""
+
+    COLUMNS = (
+        "order_id",
+        "person_id",
+        "merchant_id",
+        "outlet_id",
+        "time",
+        "city",
+        "item",
+        "platform",
+        "courier",
+    )
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[object]] = {k: [] for k in self.COLUMNS}
+
+    def add(self, person: str, t: int, shop: str, outlet: str, item: str, platform: str, courier: str) -> str:
+        """The order's id."""
+        oid = f"O{len(self.rows['order_id']):07d}"
+        for k, v in zip(
+            self.COLUMNS, (oid, person, shop, outlet, t, "A", item, platform, courier), strict=True
+        ):
+            self.rows[k].append(v)
+        return oid
+
+    def write(self, path: Path) -> Path:
+        times = pa.array(self.rows["time"], pa.timestamp("us", tz="Asia/Shanghai"))
+        pq.write_table(pa.table({**{k: v for k, v in self.rows.items() if k != "time"}, "time": times}), path)
+        return path
+
+
 def two_leaks(
     tmp: Path, *, seed: int, first: int, second: int, others: int, people: int = 6000
 ) -> tuple[Path, list[Victim], list[str]]:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from fanzha.cases.leaks import LeakParams, Strata, Victim, bh, upper_tail
 from fanzha.errors import InputError
-from leakorders import write_orders
+from leakorders import DescribedOrders, write_orders
 
 DAY = 86_400 * 10**6
 T0 = 1_709_222_400 * 10**6
@@ -289,28 +289,11 @@ def _quoted_outlet(tmp_path: Path) -> tuple[Path, list[Victim], dict[str, str]]:
     ]
     platforms = ["京东", "天猫", "拼多多", "淘宝"]
     couriers = {"K0": "韵达", "K1": "京东物流", "K2": "中通"}
-    rows: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "order_id",
-            "person_id",
-            "merchant_id",
-            "outlet_id",
-            "time",
-            "city",
-            "item",
-            "platform",
-            "courier",
-        )
-    }
+    orders = DescribedOrders()
 
     def order(person: str, t: int, outlet: str, item: str, platform: str) -> str:
-        oid = f"O{len(rows['order_id']):07d}"
-        for k, v in (("order_id", oid), ("person_id", person), ("merchant_id", f"M{int(rng.integers(40)):03d}"),
-                     ("outlet_id", outlet), ("time", t), ("city", "A"), ("item", item), ("platform", platform),
-                     ("courier", couriers[outlet])):  # fmt: skip
-            rows[k].append(v)
-        return oid
+        shop = f"M{int(rng.integers(40)):03d}"
+        return orders.add(person, t, shop, outlet, item, platform, couriers[outlet])
 
     for _ in range(12000):
         order(f"P{int(rng.integers(600)):04d}", T0 + int(rng.integers(-60 * DAY, 40 * DAY)), f"K{int(rng.integers(3))}",
@@ -325,11 +308,7 @@ def _quoted_outlet(tmp_path: Path) -> tuple[Path, list[Victim], dict[str, str]]:
             order(person, t, f"K{int(rng.integers(3))}", str(item), str(rng.choice(platforms)))
         quote = f"对方说是{couriers['K0']}快递客服，说我在拼多多买的{mine[0]}快递丢了，要给我双倍理赔。"
         victims.append(Victim(person, contact, quotes=quote))
-    orders = pa.table({**{k: v for k, v in rows.items() if k != "time"},
-                       "time": pa.array(rows["time"], pa.timestamp("us", tz="Asia/Shanghai"))})  # fmt: skip
-    path = tmp_path / "orders.parquet"
-    pq.write_table(orders, path)
-    return path, victims, leaked
+    return orders.write(tmp_path / "orders.parquet"), victims, leaked
 
 
 def test_the_order_a_scammer_quotes_finds_a_courier_outlet_leak(tmp_path: Path) -> None:
@@ -363,27 +342,12 @@ def test_a_shop_s_quoted_orders_do_not_make_its_couriers_suspects(tmp_path: Path
     (a third each) have all those victims in that week, far above what the week's share gives — but the orders
     are the shop's leaked records, so once the shop is chosen they are explained for the outlets too."""
     rng = np.random.default_rng(3)
-    cols = (
-        "order_id",
-        "person_id",
-        "merchant_id",
-        "outlet_id",
-        "time",
-        "city",
-        "item",
-        "platform",
-        "courier",
-    )
-    rows: dict[str, list[object]] = {k: [] for k in cols}
+    orders = DescribedOrders()
     items = ["面膜", "书包", "大米", "收纳箱", "电饭煲", "茶叶", "台灯", "抽纸"]
 
     def order(person: str, t: int, shop: str, item: str) -> str:
-        oid = f"O{len(rows['order_id']):07d}"
         k = int(rng.integers(3))
-        for c, v in zip(cols, (oid, person, shop, f"K{k}", t, "A", item, "淘宝", ("韵达", "中通", "圆通")[k]),
-                        strict=True):  # fmt: skip
-            rows[c].append(v)
-        return oid
+        return orders.add(person, t, shop, f"K{k}", item, "淘宝", ("韵达", "中通", "圆通")[k])
 
     for _ in range(12000):
         order(f"P{int(rng.integers(600)):04d}", T0 + int(rng.integers(-60 * DAY, 40 * DAY)),
@@ -401,10 +365,7 @@ def test_a_shop_s_quoted_orders_do_not_make_its_couriers_suspects(tmp_path: Path
                 str(item),
             )
         victims.append(Victim(person, contact, quotes=f"淘宝客服说我买的{mine[0]}有质量问题，要给我三倍赔偿"))
-    table = pa.table({**{k: v for k, v in rows.items() if k != "time"},
-                      "time": pa.array(rows["time"], pa.timestamp("us", tz="Asia/Shanghai"))})  # fmt: skip
-    path = tmp_path / "orders.parquet"
-    pq.write_table(table, path)
+    path = orders.write(tmp_path / "orders.parquet")
     strata = Strata(path, victims, LeakParams())
     assert len(strata.quoted) == len(victims)
     assert [s.merchant_id for s in strata.test() if s.significant] == ["M000"]
