@@ -89,13 +89,16 @@ def run_link(
     replace = force or out is None
     check_output(target, inputs=inputs, folder=True, force=replace)
     result = link(case_dir, trace_out=trace_out, params=params, db=db, threads=threads, progress=progress)
-    cases = _case_rows(case_dir)
+    cases = case_rows(case_dir)
     with atomic_dir(target, inputs=inputs, force=replace) as tmp:
         write_link(result, tmp, cases, picture=picture)
     return result
 
 
-def _case_rows(case_dir: str | Path) -> dict[str, dict[str, Any]]:
+def case_rows(case_dir: str | Path) -> dict[str, dict[str, Any]]:
+    """case id → its report id, person, contact time (`t`, µs; the report's when none), loss (fen), label,
+    variant, origin (report when the folder has no such column) and report time (`reported`, µs), in the folder's
+    order."""
     path = Path(case_dir) / CASES_FILE
     # a case folder filed before alerts could be cases has no origin column: every case there is a report
     origin = "origin" if "origin" in pq.read_schema(path).names else "'report'"
@@ -249,9 +252,8 @@ def victims_of(
             for row in csv.DictReader(fh):
                 if row.get("cluster"):
                     cluster[row["case_id"]] = int(row["cluster"])
-    rows = _case_rows(d)
-    with open(d / CASES_JSONL, "rb") as fh:  # the texts, for the orders they quote (`quoted_orders`)
-        texts = {c["case_id"]: str(c.get("text") or "") for c in map(orjson.loads, fh) if c.get("person_id")}
+    rows = case_rows(d)
+    texts = case_texts(d)  # for the orders they quote (`quoted_orders`)
     by: dict[str, Victim] = {}
     for cid, r in sorted(rows.items(), key=lambda kv: (kv[1]["t"], kv[0])):
         person = r["person_id"]
@@ -282,6 +284,12 @@ def victims_of(
             elif by[person].cluster < 0:  # known already (an alert no other case shares a key with)
                 by[person].cluster = cluster.get(cid, -1)
     return out, found
+
+
+def case_texts(case_dir: str | Path) -> dict[str, str]:
+    """case id → its text, for the cases that name a person (cases.jsonl; E820 without it)."""
+    with open(case_folder(case_dir, CASES_JSONL) / CASES_JSONL, "rb") as fh:
+        return {c["case_id"]: str(c.get("text") or "") for c in map(orjson.loads, fh) if c.get("person_id")}
 
 
 def read_cases(case_dir: str | Path) -> list[Case]:
@@ -414,4 +422,4 @@ def write_leaks(run: LeakRun, out: Path, names: dict[str, dict[str, Any]], *, to
 
 def clusters_of(case_dir: str | Path, result: LinkResult) -> list[dict[str, Any]]:
     """`cluster_details` of a link run over `case_dir`."""
-    return cluster_details(result, _case_rows(case_dir))
+    return cluster_details(result, case_rows(case_dir))

@@ -5,8 +5,9 @@ layer over `fanzha.cases` for the console and the HTTP service; the cases packag
   back (`Cases.of_world`).
 - Reports taken in (`Cases.take`: JSON rows, or uploaded JSONL / JSON / CSV / TSV / text files with the column
   mapping `fanzha cases intake` reads): each row accepted as a case, a duplicate of a stored report id (a later
-  revision of a stored alert updates its case instead), or rejected with the intake's code; the new cases are committed to the `cases` table before the answer. One
-  report typed into the console's form (`Cases.file_report`) is a row of its own, its rejection a coded error.
+  revision of a stored alert updates its case instead), or rejected with the intake's code; the new cases are
+  committed to the `cases` table before the answer. One report typed into the console's form
+  (`Cases.file_report`) is a row of its own, its rejection a coded error.
 - Linking and leak-source runs over the stored cases are jobs (`CaseJobs`, on the centre's one job mechanism,
   `fanzha.centre.jobs`): a link job files a snapshot of the stored cases as a case folder and links it
   (optionally with a trace job's output for the shared-account links); a leaks job tests the merchants of orders

@@ -342,9 +342,9 @@ async def cases_report(ctx: CtxDep) -> Response:
 @router.post("/cases/reports/upload")
 async def cases_upload(ctx: CtxDep) -> Response:
     """File the reports of a police system's export (CSV, TSV, JSONL, JSON or text files, with the column mapping
-    `fanzha cases intake --mapping` reads, as YAML; alerts files of `fanzha warn`): the cases page again with what became of them — accepted, updated,
-    duplicates, and each row kept aside with its code and where; a mapping or a file the intake cannot read at
-    all, the page with that coded error and the mapping as typed."""
+    `fanzha cases intake --mapping` reads, as YAML; alerts files of `fanzha warn`): the cases page again with
+    what became of them — accepted, updated, duplicates, and each row kept aside with its code and where; a
+    mapping or a file the intake cannot read at all, the page with that coded error and the mapping as typed."""
     form, fields = await ctx.posted()
     try:
         ctx.check_origin()
