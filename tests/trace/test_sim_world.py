@@ -89,3 +89,24 @@ def test_first_loss_seeds_alone_miss_later_losses(world: Path, ledger: Ledger) -
     for s in seeds:
         first.setdefault(s.victim_id, s.transfer_id)
     assert len(first) < len(seeds)
+
+
+def test_without_the_mule_table_no_mule_is_requested_as_an_innocent_recipient(
+    world: Path, ledger: Ledger
+) -> None:
+    """`--no-mules` leaves out the mule table and the gang graph, not the scores that keep the set-aside of innocent
+    recipients off the suspected mules (before: 3 true mules of this world moved to the request list)."""
+    import pyarrow.parquet as pq
+
+    from fanzha.trace.api import run_trace
+
+    mules = set(pq.read_table(world / "truth" / "mules.parquet")["account_id"].to_pylist())
+    seeds = world / "investigation" / "seeds.csv"
+    runs = {m: run_trace(ledger, seeds, policy="fifo", mules=m) for m in (True, False)}
+    for m, run in runs.items():
+        requested = {q["account_id"] for q in run.report.requests}
+        assert requested and not requested & mules, (m, sorted(requested & mules))
+    assert [x.account_id for x in runs[False].report.freeze] == [
+        x.account_id for x in runs[True].report.freeze
+    ]
+    assert runs[False].mules is None and runs[False].gangs is None

@@ -85,7 +85,12 @@ from fanzha.trace.policies import POLICIES
     default=None,
     help="account_id,kind,value rows (phones, id numbers) that link accounts in the gang graph.",
 )
-@click.option("--no-mules", is_flag=True, help="Skip mule scoring and the gang graph.")
+@click.option(
+    "--no-mules",
+    is_flag=True,
+    help="Write no mule scores (mules.csv) and no gang graph (with third parties recognised the accounts are still "
+    "scored, so that no suspected mule leaves the freeze list as an innocent recipient).",
+)
 @click.option(
     "--no-third-parties",
     is_flag=True,

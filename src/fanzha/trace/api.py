@@ -85,8 +85,9 @@ def run_trace(
 
     With `third_parties` (the default) processors, merchants and accounts that behave like them
     (`fanzha.trace.parties`) are not frozen: their arrivals of victims' money go to `request_records.csv`, and the
-    trail goes on through them only by a forward `forward` identifies; after the mules are scored, the innocent
-    recipients and payees on the freeze list (`fanzha.trace.report.set_aside_recipients`) are requested too."""
+    trail goes on through them only by a forward `forward` identifies; after the mules are scored (also without
+    `mules`, which only leaves out their table and the gang graph), the innocent recipients and payees on the freeze
+    list that are no suspected mule (`fanzha.trace.report.set_aside_recipients`) are requested too."""
     pol = get_policy(policy)  # fail fast on a bad name, before loading anything
     if max_hops is not None and max_hops < 1:
         raise InputError("E508", where="--max-hops", value=max_hops)
@@ -121,7 +122,10 @@ def run_trace(
     progress("steps", 2, len(STEPS))
     rep = build_report(result, led)
     progress("steps", 3, len(STEPS))
-    mule_table = score_mules(be, led, mule_params) if mules else None
+    # the set-aside of innocent recipients keeps the suspected mules frozen: it scores them even when the mules are
+    # not asked for (their table is then not kept)
+    scores = score_mules(be, led, mule_params) if mules or third_parties else None
+    mule_table = scores if mules else None
     progress("steps", 4, len(STEPS))
     innocent = [a[0] for a in led.account_info(list(parties)).values()] if parties else []
     graph = (
@@ -130,7 +134,7 @@ def run_trace(
         else None
     )
     if third_parties:
-        set_aside_recipients(rep, led, _flagged(mule_table))
+        set_aside_recipients(rep, led, _flagged(scores))
     if mule_table is not None:
         rep.summary["mules_flagged"] = int(sum(mule_table["flagged"].to_pylist()))
     if graph is not None:
