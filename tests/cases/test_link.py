@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
@@ -68,6 +69,8 @@ def _reports() -> list[dict[str, object]]:
     rows.append(_report("X2", 11, "转到尾号8831的卡。"))  # two full numbers end so: no link
     rows.append(_report("L0", 12, "被骗5000元。"))
     rows.append(_report("L1", 12, "被骗6000元。"))
+    for i in range(4):  # money moved on from phones: M0 and M1 by one gang phone, M2 and M3 by a processor
+        rows.append(_report(f"M{i}", 14, f"被骗{7000 + i}元。"))
     rows.append(_report("D0", 13, "对方自称淘宝客服。", person="PDUP"))
     rows.append(
         {
@@ -152,6 +155,42 @@ def test_money_that_met_in_a_third_party_links_nobody(case_dir: Path, tmp_path: 
     label, res = _clusters(case_dir, trace_out=trace)
     assert label["L0"] == -1 and label["L1"] == -1
     assert not [x for x in res.links.to_pylist() if x["kind"] == "account"]  # type: ignore[attr-defined]
+
+
+def test_the_ledger_joins_victims_whose_money_one_phone_moved(case_dir: Path, tmp_path: Path) -> None:
+    """A gang rotates its cards faster than the phones that run them: M0's and M1's money reached different cards,
+    moved on from one phone (the device the bank recorded for the transfers out), and the two are linked by it.
+    A device on a transfer out of a third party (trace's request list) or of the victim's own card links nobody,
+    nor does a transfer without a device."""
+    trace = tmp_path / "trace"
+    trace.mkdir()
+    pq.write_table(
+        pa.table(
+            {
+                "victim_id": ["M0", "M0", "M1", "M1", "M2", "M2", "M3", "M3", "L0"],
+                "src": ["V0", "C1", "V1", "C2", "V2", "PROC", "V3", "PROC", "C9"],
+                "dst": ["C1", "C5", "C2", "C6", "PROC", "C7", "PROC", "C8", "C10"],
+                "device": ["DV0", "DGANG", "DV1", "DGANG", "DV2", "DPROC", "DV3", "DPROC", None],
+                "terminal": [False] * 9,
+            }
+        ),
+        trace / "flows.parquet",
+    )
+    (trace / "request_records.csv").write_text(
+        "account_id,kind,city,why\nPROC,processor,,kind=processor\n", encoding="utf-8"
+    )
+    without, _ = _clusters(case_dir)
+    assert without["M0"] == without["M1"] == -1
+    label, res = _clusters(case_dir, trace_out=trace)
+    assert label["M0"] == label["M1"] != -1
+    assert label["M2"] == label["M3"] == -1
+    why = [x for x in res.links.to_pylist() if x["kind"] == "device"]  # type: ignore[attr-defined]
+    assert [(x["value"], x["via"]) for x in why] == [("DGANG", "ledger")]
+    # the same flows as CSV (an export's empty cell is no device)
+    pacsv.write_csv(pq.read_table(trace / "flows.parquet"), trace / "flows.csv")
+    (trace / "flows.parquet").unlink()
+    label_csv, _ = _clusters(case_dir, trace_out=trace)
+    assert label_csv["M0"] == label_csv["M1"] != -1 and label_csv["L0"] == -1
 
 
 def test_the_same_reporter_about_one_contact(case_dir: Path) -> None:

@@ -12,7 +12,10 @@ Evidence, each a *key* that two or more cases share:
 - the reporter (person_id) about one contact: the same victim reporting twice, or a victim and an officer (their
   cases whose contact times are within `same_reporter_days` of each other; a contact weeks apart is another
   matter);
-- a mule account from `fanzha trace`'s output (flows): two victims whose money met in one account.
+- a mule account from `fanzha trace`'s output (flows): two victims whose money met in one account;
+- a device from the same flows: two victims whose money was moved on from one phone (the device the bank recorded
+  for a transfer out of an account their money reached — gangs run many cards from a few phones, and rotate the
+  cards faster than the phones).
 
 The clustering is single linkage with a veto. Keys are taken from the most specific (fewest cases) to the most
 shared; a key joins its cases' clusters unless it is a *hub*: shared by at least `hub_min_cases` cases that already
@@ -58,16 +61,19 @@ I64 = npt.NDArray[np.int64]
 KIND_RANK: dict[str, int] = {
     "person": 0,
     "account": 1,
-    "bank_card": 2,
-    "payment_account": 3,
-    "qq": 4,
-    "wechat_id": 5,
-    "meeting_id": 6,
-    "phone": 7,
-    "domain": 8,
-    "order_number": 9,
+    "device": 2,
+    "bank_card": 3,
+    "payment_account": 4,
+    "qq": 5,
+    "wechat_id": 6,
+    "meeting_id": 7,
+    "phone": 8,
+    "domain": 9,
+    "order_number": 10,
 }
-LINK_KINDS = tuple(k for k in KIND_RANK if k not in ("person", "account"))
+#: the kinds the ledger gives (through trace's flows), not the reports
+LEDGER_KINDS = ("account", "device")
+LINK_KINDS = tuple(k for k in KIND_RANK if k != "person" and k not in LEDGER_KINDS)
 #: kinds whose values anyone may call, visit or be given (a hotline, a courier outlet's landline, a popular site, a
 #: meeting room the app hands out again), and a partial number's match: taken after the accounts a gang controls
 #: (tier 1), and set aside as soon as they would join two established clusters
@@ -120,14 +126,15 @@ SQL: dict[str, str] = {
         "SELECT count(*) FROM (SELECT DISTINCT idx, value FROM ids WHERE kind = 'partial_number') p "
         "WHERE NOT EXISTS (SELECT 1 FROM inc WHERE inc.idx = p.idx AND inc.via = 'partial:' || p.value)"
     ),
-    # a trace victim is a case, a report or a reporter: the first of these its id names
-    "inc_account": (
+    # a trace victim is a case, a report or a reporter: the first of these its id names; its flows' accounts and
+    # devices are keys
+    "inc_ledger": (
         "INSERT INTO inc WITH v AS (SELECT DISTINCT victim_id FROM q_flows), "
         "m AS (SELECT v.victim_id, c.idx, 1 AS pri FROM v JOIN cases c ON c.case_id = v.victim_id "
         "UNION ALL SELECT v.victim_id, c.idx, 2 FROM v JOIN cases c ON c.report_id = v.victim_id "
         "UNION ALL SELECT v.victim_id, c.idx, 3 FROM v JOIN cases c ON c.person_id = v.victim_id), "
         "b AS (SELECT victim_id, min(pri) AS pri FROM m GROUP BY victim_id) "
-        "SELECT DISTINCT m.idx, 'account', f.account_id, 'ledger' FROM q_flows f JOIN m USING (victim_id) "
+        "SELECT DISTINCT m.idx, f.kind, f.value, 'ledger' FROM q_flows f JOIN m USING (victim_id) "
         "JOIN b USING (victim_id) WHERE m.pri = b.pri"
     ),
     # the keys two or more cases share, from the most specific to the most shared
@@ -232,10 +239,12 @@ def connect(
 
 
 def read_flows(trace_out: str | Path) -> pa.Table:
-    """(victim_id, account_id) of the accounts each victim's money reached (not the cash-out points), from the
-    output folder of `fanzha trace` (flows.parquet, else flows.csv). The third parties trace recognised (its
-    `request_records.csv`: payment processors, merchants, landlords …) are left out: that two victims' money passed
-    one processor says nothing about who took it."""
+    """(victim_id, kind, value) of the ledger's evidence about each victim's money, from the output folder of
+    `fanzha trace` (flows.parquet, else flows.csv): `account`, the accounts it reached (not the cash-out points);
+    `device`, the devices that moved it (a flow's `device`, when the flows have that column and the bank recorded
+    one). The third parties trace recognised (its `request_records.csv`: payment processors, merchants, landlords
+    …) are left out, as accounts and as the senders whose devices count: that two victims' money passed one
+    processor says nothing about who took it."""
     d = Path(trace_out)
     p = d / "flows.parquet" if (d / "flows.parquet").is_file() else d / "flows.csv"
     if not p.is_file():
@@ -247,7 +256,12 @@ def read_flows(trace_out: str | Path) -> pa.Table:
             table = pacsv.read_csv(
                 p,
                 convert_options=pacsv.ConvertOptions(
-                    column_types={"victim_id": pa.string(), "dst": pa.string()}
+                    column_types={
+                        "victim_id": pa.string(),
+                        "src": pa.string(),
+                        "dst": pa.string(),
+                        "device": pa.string(),
+                    }
                 ),
             )
     except (pa.ArrowInvalid, OSError) as exc:
@@ -257,17 +271,23 @@ def read_flows(trace_out: str | Path) -> pa.Table:
         raise InputError("E822", where=str(p), columns=missing)
     con = duckdb.connect()
     con.register("f", table)
-    conditions = (
-        ["NOT coalesce(CAST(terminal AS BOOLEAN), false)"] if "terminal" in table.column_names else []
-    )
+    accounts = ["NOT coalesce(CAST(terminal AS BOOLEAN), false)"] if "terminal" in table.column_names else []
+    devices = ["device IS NOT NULL", "CAST(device AS VARCHAR) <> ''"]
     third = _third_parties(d)
     if third is not None:
         con.register("third", third)
-        conditions.append("CAST(dst AS VARCHAR) NOT IN (SELECT account_id FROM third)")
-    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-    out = con.sql(
-        f"SELECT DISTINCT CAST(victim_id AS VARCHAR) AS victim_id, CAST(dst AS VARCHAR) AS account_id FROM f {where}"
-    ).to_arrow_table()
+        accounts.append("CAST(dst AS VARCHAR) NOT IN (SELECT account_id FROM third)")
+        devices.append("CAST(src AS VARCHAR) NOT IN (SELECT account_id FROM third)")
+    parts = [
+        "SELECT CAST(victim_id AS VARCHAR) AS victim_id, 'account' AS kind, CAST(dst AS VARCHAR) AS value FROM f"
+        + (" WHERE " + " AND ".join(accounts) if accounts else "")
+    ]
+    if "device" in table.column_names and "src" in table.column_names:
+        parts.append(
+            "SELECT CAST(victim_id AS VARCHAR), 'device', CAST(device AS VARCHAR) FROM f WHERE "
+            + " AND ".join(devices)
+        )
+    out = con.sql("SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ")").to_arrow_table()
     con.close()
     return out
 
@@ -337,9 +357,9 @@ def _link(
     accounts_linked = 0
     if flows is not None:
         con.register("q_flows", flows)
-        con.execute(SQL["inc_account"])
+        con.execute(SQL["inc_ledger"])
         con.unregister("q_flows")
-        row = con.execute("SELECT count(DISTINCT idx) FROM inc WHERE kind = 'account'").fetchone()
+        row = con.execute("SELECT count(DISTINCT idx) FROM inc WHERE via = 'ledger'").fetchone()
         accounts_linked = int(row[0]) if row else 0
     ranks = " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items())
     open_kinds = ", ".join(f"'{k}'" for k in OPEN_KINDS)
@@ -647,7 +667,7 @@ def _links(
             k_col.append(kinds[k])
             v_col.append(values[k])
             via = vias.get((k, c)) or vias.get((k, first))
-            via_col.append(via or ("ledger" if kinds[k] == "account" else "same"))
+            via_col.append(via or ("ledger" if kinds[k] in LEDGER_KINDS else "same"))
     return pa.table(
         {"case_a": a_col, "case_b": b_col, "kind": k_col, "value": v_col, "via": via_col},
         schema=pa.schema([(n, pa.string()) for n in ("case_a", "case_b", "kind", "value", "via")]),

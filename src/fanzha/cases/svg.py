@@ -17,6 +17,7 @@ FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif
 KIND_ZH = {
     "person": "报案人",
     "account": "资金账户",
+    "device": "设备",
     "bank_card": "银行卡",
     "payment_account": "支付账户",
     "qq": "QQ",
@@ -28,6 +29,7 @@ KIND_ZH = {
 }
 COLOURS = {
     "account": "#8e44ad",
+    "device": "#6c3483",
     "bank_card": "#c0392b",
     "payment_account": "#d35400",
     "qq": "#2471a3",
@@ -46,7 +48,7 @@ ROW = 20
 
 def mask(kind: str, value: str) -> str:
     """An identifier with its middle masked (171****6622, 6228********6793, kf_***ym)."""
-    if kind in ("domain", "account", "person", "order_number") or len(value) < 7:
+    if kind in ("domain", "account", "device", "person", "order_number") or len(value) < 7:
         return value
     keep = 3 if len(value) < 12 else 4
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]

@@ -113,7 +113,8 @@ def _print_intake(summary: dict[str, Any], out: Path) -> None:
 @click.option(
     "--trace-out",
     type=click.Path(path_type=Path),
-    help="The --out folder of `fanzha trace`: victims whose money met in one account are linked.",
+    help="The --out folder of `fanzha trace`: victims whose money met in one account, or was moved on from one device, "
+    "are linked.",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Where to write [default: CASE_DIR/link].")
 @click.option("--force", is_flag=True, help="Replace --out when it is not empty (CASE_DIR/link always is).")
@@ -158,7 +159,8 @@ def link(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Link cases that share identifiers, a reporter or mule accounts (串并案); hubs link nothing.
+    """Link cases that share identifiers, a reporter, mule accounts or the device that moved their money (串并案); hubs
+    link nothing.
 
     \b
     fanzha cases link cases/ --trace-out trace/

@@ -226,7 +226,7 @@ def linking(world: Path, case_dir: Path, result: LinkResult) -> dict[str, Any]:
         groups_of_key[k].add(group_of[c])
     innocent = [
         k for k in range(result.keys.num_rows)
-        if kinds[k] not in ("account", "person") and values[k] not in own
+        if kinds[k] not in ("account", "device", "person") and values[k] not in own
         and (status[k] == "public" or len(groups_of_key.get(k, ())) >= 2)
     ]  # fmt: skip
     found = [k for k in innocent if status[k] != "merged"]
@@ -459,7 +459,7 @@ def evaluate_world(
     figures["extraction"] = extraction(w, o / "cases")
     say("trace")
     t1 = _time.perf_counter()
-    run_trace(w, w / "investigation" / "seeds.csv", policy="fifo", out=o / "trace", mules=False, force=True)
+    run_trace(w, w / "investigation" / "seeds.csv", policy="fifo", out=o / "trace", force=True)
     figures["trace_seconds"] = round(_time.perf_counter() - t1, 2)
     say("link")
     alone = run_link(o / "cases", out=o / "link-identifiers-only", picture=None, force=True)

@@ -181,6 +181,7 @@ def build_report(result: TraceResult, ledger: Ledger) -> Report:
             "time": pa.array(t_list, pa.int64()).cast(pa.timestamp("us", tz="Asia/Shanghai")),
             "channel": pa.array([col["channel"][i] for i in f_rows], pa.string()),
             "location": pa.array([col["location"][i] for i in f_rows], pa.string()),
+            "device": pa.array([col["device"][i] for i in f_rows], pa.string()),
             "terminal": pa.array([bool(col["terminal"][i]) for i in f_rows], pa.bool_()),
             "dwell_s": pa.array(dwell, pa.float64()),
             "policy": pa.array([pol.name] * n, pa.string()),
