@@ -14,7 +14,7 @@ import pytest
 
 from fanzha.errors import InputError
 from fanzha.records.units import us_of
-from fanzha.sim.telemetry import PASS_THROUGH, receiving_bank_flags
+from fanzha.sim.telemetry import PASS_THROUGH, SHARED_DEVICE, receiving_bank_flags
 from fanzha.warn.compiled import CompiledRules
 from fanzha.warn.engine import WarnConfig, WarnEngine
 from fanzha.warn.payees import PayeeFlag, PayeeList
@@ -153,7 +153,10 @@ def test_the_earliest_flag_wins_and_the_strongest_reason_is_answered() -> None:
 
 
 def _ledger(
-    tmp_path: Path, rows: list[tuple[str, str, float, int]], kinds: dict[str, tuple[str, str | None]]
+    tmp_path: Path,
+    rows: list[tuple[str, str, float, int]],
+    kinds: dict[str, tuple[str, str | None]],
+    devices: list[str | None] | None = None,
 ) -> Path:
     world = tmp_path / "world"
     world.mkdir()
@@ -177,6 +180,7 @@ def _ledger(
                 "dst": [r[1] for r in rows],
                 "amount": pa.array([r[2] for r in rows], pa.float64()),
                 "time": ts,
+                **({"device": pa.array(devices, pa.string())} if devices is not None else {}),
             }
         ),
         world / "transfers.parquet",
@@ -220,6 +224,45 @@ def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_pa
         T0 + timedelta(minutes=40) + delay
     )  # when the pattern completed, + the delay
     assert flags["KID"] == us_of(T0 + timedelta(minutes=30) + delay)
+
+
+def test_the_banks_flag_the_cards_a_shared_phone_runs(tmp_path: Path) -> None:
+    """一机多卡: a phone that has moved money out of SHARED_DEVICE["accounts"] personal accounts runs cards for
+    others; every card it ran from the card's first transfer out is flagged when it reaches that count, and a card
+    it starts on later when it does. A taken-over account (its holder's phone ran it first) is not flagged, nor are
+    a household's cards run from one phone, nor a merchant's account."""
+    need = int(SHARED_DEVICE["accounts"])
+    kinds: dict[str, tuple[str, str | None]] = {f"C{i}": ("bank_card", None) for i in range(need + 1)}
+    kinds |= {"VICTIM": ("bank_card", "P1"), "SHOP": ("merchant", None), "OUT": ("bank_card", "P2")}
+    kinds |= {f"H{i}": ("bank_card", f"PH{i}") for i in range(need - 2)}  # a household's cards on one phone
+    rows: list[tuple[str, str, float, int]] = []
+    devices: list[str | None] = []
+    rows.append(("VICTIM", "OUT", 50.0, 0))  # the victim's own phone first
+    devices.append("OWN")
+    for i in range(need - 1):  # the gang's phone runs cards C0 … C(need-2), and the victim's account
+        rows.append((f"C{i}", "OUT", 100.0, 10 + i))
+        devices.append("GANG")
+    rows.append(("VICTIM", "C0", 9000.0, 40))
+    devices.append("GANG")  # the gang's phone's `need`-th account: the flags go out
+    rows.append((f"C{need - 1}", "OUT", 100.0, 60))  # later cards: flagged as they are run
+    devices.append("GANG")
+    rows.append(("SHOP", "OUT", 100.0, 61))
+    devices.append("GANG")  # not a personal account: neither counted nor flagged
+    for i in range(need - 2):
+        rows.append((f"H{i}", "OUT", 100.0, 70 + i))
+        devices.append("HOME")
+    rows.append((f"C{need}", "OUT", 100.0, 90))
+    devices.append(None)  # no device recorded: nothing to say
+    world = _ledger(tmp_path, rows, kinds, devices)
+    flags = {a: t for t, a in receiving_bank_flags(world)}
+    delay = timedelta(hours=SHARED_DEVICE["delay_h"])
+    assert set(flags) == {f"C{i}" for i in range(need)}
+    assert {flags[f"C{i}"] for i in range(need - 1)} == {us_of(T0 + timedelta(minutes=40) + delay)}
+    assert flags[f"C{need - 1}"] == us_of(T0 + timedelta(minutes=60) + delay)
+    # a ledger without devices: the pass-through rule alone, no error
+    (tmp_path / "bare").mkdir()
+    bare = _ledger(tmp_path / "bare", rows, kinds)
+    assert receiving_bank_flags(bare) == []
 
 
 @pytest.mark.reliability(

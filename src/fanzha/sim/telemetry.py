@@ -31,6 +31,10 @@ scam-account list `delay_h` hours after the pattern completed (a monitoring run,
 is run on every personal account of the ledger, innocents' included (a person who receives a payment and passes it
 on at once is flagged as a gang's card is), using only the account's own traffic up to that moment; a
 company's, merchant's, processor's or lender's account is not a personal one and is not watched this way. The
+banks also pool the phones their customers' transfers come from (一机多卡, the 断卡 campaigns' other pattern,
+`SHARED_DEVICE`): a phone that has moved money out of `accounts` personal accounts or more — more than a household's
+— runs cards for others, and every account it has run from the account's first transfer out is flagged, known
+`delay_h` hours later; an account its holder's own phone ran first (a victim's, taken over) is not. The
 engine reads the list (`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
 
 **The operators' real-time warning of a listed number's call** (涉诈来电预警; `bank_telco` only: the operator is
@@ -99,23 +103,82 @@ PASS_THROUGH: dict[str, float] = {
     "destinations": 2,
     "delay_h": 1.0,
 }
+#: the banks' shared-phone rule (一机多卡, see the module's docstring): a phone that has moved money out of this many
+#: personal accounts — more than a household's (a person managing a spouse's and two parents' cards and payment
+#: accounts runs eight) — runs cards for others
+SHARED_DEVICE: dict[str, float] = {
+    "accounts": 10,
+    "delay_h": 1.0,
+}
 #: account kinds a bank watches as personal accounts
 PERSONAL_KINDS = ("bank_card", "payment_account")
 
 
 def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
     """(time µs the flag is known, account) for every personal account whose own traffic shows the pass-through
-    pattern (`PASS_THROUGH`), in time order; each account once, at its first such pattern."""
-    rule = PASS_THROUGH
+    pattern (`PASS_THROUGH`) or that a shared phone runs (`SHARED_DEVICE`), in time order; each account once, at
+    the first of the two."""
     accounts = pq.read_table(world / "accounts.parquet", columns=["account_id", "kind", "owner_id"])
     kind = dict(zip(accounts["account_id"].to_pylist(), accounts["kind"].to_pylist(), strict=True))
     owner = dict(zip(accounts["account_id"].to_pylist(), accounts["owner_id"].to_pylist(), strict=True))
-    tr = pq.read_table(world / "transfers.parquet", columns=["src", "dst", "amount", "time"])
+    path = world / "transfers.parquet"
+    has_device = "device" in pq.read_schema(path).names
+    tr = pq.read_table(path, columns=["src", "dst", "amount", "time", *(["device"] if has_device else [])])
+    ts = pc.cast(tr["time"], pa.int64()).to_numpy()
+    order = np.argsort(ts, kind="stable")
+    flagged = _pass_through(tr, ts, order, kind, owner)
+    for a, t in (_shared_device(tr, ts, order, kind) if has_device else {}).items():
+        if t < flagged.get(a, t + 1):
+            flagged[a] = t
+    return sorted((t, a) for a, t in flagged.items())
+
+
+def _shared_device(
+    tr: pa.Table, ts: np.ndarray, order: np.ndarray, kind: Mapping[str, str | None]
+) -> dict[str, int]:
+    """account → time µs its flag is known, for the personal accounts that a phone runs from their first transfer
+    out on, once that phone has moved money out of `SHARED_DEVICE.accounts` personal accounts or more: flagged when
+    the phone reaches that count (every such account it ran so far) or when it first runs another, + the
+    monitoring delay. An account its holder's own phone ran first is not flagged when a shared phone runs it later:
+    that is a taken-over account (a victim's, emptied by the gang), not a card the gang runs."""
+    need = int(SHARED_DEVICE["accounts"])
+    delay = int(SHARED_DEVICE["delay_h"] * 60 * MIN)
+    src = tr["src"].to_pylist()
+    device = tr["device"].to_pylist()
+    ran: dict[str, int] = {}  # phone → personal accounts it moved money out of
+    first: dict[str, str] = {}  # account → the phone its first transfer out came from
+    runs: dict[str, list[str]] = {}  # phone → the accounts it ran from their first transfer out
+    seen: set[tuple[str, str]] = set()
+    flagged: dict[str, int] = {}
+    for i in order.tolist():
+        d, a = device[i], src[i]
+        if d is None or kind.get(a) not in PERSONAL_KINDS or (d, a) in seen:
+            continue
+        seen.add((d, a))
+        ran[d] = ran.get(d, 0) + 1
+        if a not in first:
+            first[a] = d
+            runs.setdefault(d, []).append(a)
+        if ran[d] < need:
+            continue
+        for b in runs.get(d, ()):
+            flagged.setdefault(b, int(ts[i]) + delay)
+    return flagged
+
+
+def _pass_through(
+    tr: pa.Table,
+    ts: np.ndarray,
+    order: np.ndarray,
+    kind: Mapping[str, str | None],
+    owner: Mapping[str, str | None],
+) -> dict[str, int]:
+    """account → time µs its flag is known, for the personal accounts whose own traffic shows the pass-through
+    pattern (`PASS_THROUGH`), at the first such pattern."""
+    rule = PASS_THROUGH
     src = tr["src"].to_pylist()
     dst = tr["dst"].to_pylist()
     fen = np.round(pc.cast(tr["amount"], pa.float64()).to_numpy(zero_copy_only=False) * 100).astype(np.int64)
-    ts = pc.cast(tr["time"], pa.int64()).to_numpy()
-    order = np.argsort(ts, kind="stable")
     outs: dict[str, list[int]] = {}
     for i in order.tolist():
         outs.setdefault(src[i], []).append(i)
@@ -142,7 +205,7 @@ def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
                 flagged[d] = int(ts[j]) + delay
                 break
             k += 1
-    return sorted((t, a) for a, t in flagged.items())
+    return flagged
 
 
 #: numbers registered to banks and couriers as their service lines: the operator knows them and never lists them
