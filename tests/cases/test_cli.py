@@ -60,6 +60,9 @@ def test_the_whole_investigation_on_a_tiny_world(
     assert alerted["alert_cases"] > 0 and 0 < alerted["alerted_people"] <= alerted["alert_cases"]
     assert alerted["people"] > lk["people"]
     assert [r["victims_reported"] for r in alerted["leaks"]] == [r["victims_reported"] for r in lk["leaks"]]
+    # the reports' pairs are the same pairs with the alerts filed too (an alert may only join more of them)
+    pairs = alerted["linking_reports"]
+    assert pairs["pairs_true"] == figures["linking"]["pairs_true"] and pairs["recall"] is not None
     # the doc's command run again: its own work folder is replaced (the trace step's refused it, E042)
     code, again, _ = run(["cases", "evaluate", str(tiny_world), "--out", str(tmp_path / "ev"), "--json", "--quiet"], capsys)  # fmt: skip
     assert code == 0 and json.loads(again)["tiny"]["linking"] == figures["linking"]

@@ -148,9 +148,14 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 def _groups(world: Path, case_dir: Path) -> tuple[list[str], list[str], dict[str, str]]:
-    """case ids, their truth group (a gang, or the report itself when unrelated), and case → report id."""
+    """case ids of the reports, their truth group (a gang, or the report itself when unrelated), and case → report
+    id (a folder that files the centre's alerts too: its report cases)."""
     truth = {r["report_id"]: r for r in pq.read_table(_truth(world, "reports.parquet")).to_pylist()}
-    cases = pq.read_table(case_dir / CASES_FILE, columns=["case_id", "report_id"]).to_pylist()
+    cases = [
+        c
+        for c in pq.read_table(case_dir / CASES_FILE, columns=["case_id", "report_id"]).to_pylist()
+        if c["report_id"] in truth
+    ]
     ids = [c["case_id"] for c in cases]
     report = {c["case_id"]: c["report_id"] for c in cases}
     groups = [truth[report[c]]["gang_id"] or f"none:{report[c]}" for c in ids]
@@ -181,7 +186,7 @@ def pair_scores(pred: Sequence[int], truth: Sequence[str]) -> dict[str, Any]:
 def _ceiling(ids: list[str], groups: list[str], result: LinkResult) -> float | None:
     """The recall of a linker that knew every hub: every shared key joins the cases of one group it names and
     never two groups — the most the evidence in the reports and the ledger allows."""
-    parent = list(range(len(ids)))
+    parent = list(range(len(result.case_ids)))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -190,7 +195,8 @@ def _ceiling(ids: list[str], groups: list[str], result: LinkResult) -> float | N
         return x
 
     index = {c: i for i, c in enumerate(result.case_ids)}
-    group = [groups[index[c]] if c in index else "" for c in result.case_ids]
+    group_of = dict(zip(ids, groups, strict=True))
+    group = [group_of.get(c, f"other:{c}") for c in result.case_ids]  # a case outside `ids` joins nothing
     by_key_group: dict[tuple[int, str], list[int]] = defaultdict(list)
     for k, c in zip(result.inc_key.tolist(), result.inc_case.tolist(), strict=True):
         by_key_group[(k, group[c])].append(c)
@@ -497,11 +503,15 @@ def _with_alerts(w: Path, o: Path, profile: str) -> dict[str, Any]:
     evaluate_profiles(w, [profile], work=o / "warn")
     d = o / f"cases-alerts-{profile}"
     filed = run_intake([w / "reports.jsonl", o / "warn" / f"alerts_{profile}.jsonl"], d, force=True)
-    run_link(d, trace_out=o / "trace", picture=None, force=True)
+    linked = run_link(d, trace_out=o / "trace", picture=None, force=True)
+    ids, groups, _ = _groups(w, d)
+    labels = linked.cluster_labels()
     return {
         **leak_source(w, d, run_leaks(d, w, contacts=w, force=True)),
         "profile": profile,
         "alert_cases": sum(1 for c in filed.cases if c.origin == "alert"),
+        # the reports' pairs when the alerts are cases too: an alert may join reports that share no key
+        "linking_reports": pair_scores([labels[c] for c in ids], groups),
     }
 
 
@@ -590,6 +600,9 @@ def _leak_section(runs: Sequence[tuple[str, dict[str, Any], float]], title: str,
     if all("alert_cases" in f for _, f, _ in runs):
         rows.insert(1, ("of them alerted (alerts filed as cases / people the gangs never contacted)",
                         lambda f, _: f"{f['alerted_people']:,} ({f['alert_cases']:,} / {f['alerted_not_contacted']:,})"))  # fmt: skip
+    if all("linking_reports" in f for _, f, _ in runs):
+        rows.insert(0, ("linking the reports, these alerts filed as cases too: pairwise precision / recall / ARI",
+                        lambda f, _: " / ".join(_f(f["linking_reports"][k]) for k in ("precision", "recall", "ari"))))  # fmt: skip
     for label, fn in rows:
         lines.append(f"| {label} | " + " | ".join(fn(f, sec) for _, f, sec in runs) + " |")
     lines.append("")
