@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from fanzha.cases.api import case_rows, case_texts, run_intake, run_leaks, run_link
 from fanzha.cases.leaks import Strata, Victim
-from fanzha.cases.link import LinkResult
+from fanzha.cases.link import LEDGER_KINDS, LinkResult
 from fanzha.cases.model import CASES_FILE
 from fanzha.errors import InputError
 from fanzha.evaluate.blocks import replace_block
@@ -232,7 +232,7 @@ def linking(world: Path, case_dir: Path, result: LinkResult) -> dict[str, Any]:
         groups_of_key[k].add(group_of[c])
     innocent = [
         k for k in range(result.keys.num_rows)
-        if kinds[k] not in ("account", "device", "person") and values[k] not in own
+        if kinds[k] not in (*LEDGER_KINDS, "person") and values[k] not in own
         and (status[k] == "public" or len(groups_of_key.get(k, ())) >= 2)
     ]  # fmt: skip
     found = [k for k in innocent if status[k] != "merged"]
