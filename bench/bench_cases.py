@@ -9,7 +9,7 @@ gangs run all year, rotating callers, QQ and WeChat ids, rooms and mule cards as
 use for days to weeks); a case notes down some of them (a full card or only 尾号), the reporter's own phone, now
 and then a hotline or a courier outlet's landline shared by thousands of cases; one case in eight is a second
 report of the same victim; one in six is another fraud with identifiers of its own. The losses' mule accounts
-come as flows. Then `fanzha.cases.api.run_link` (DuckDB with one thread, Python for the union-find) links it
+come as flows, each with the phone that made it (the victim's own, then one of the gang's six). Then `fanzha.cases.api.run_link` (DuckDB with one thread, Python for the union-find) links it
 all and writes the link folder — run as `fanzha cases link … --threads 1` in a process of its own; the figures —
 wall time of the command and of each step, peak memory of the linking process, and the pairwise precision and
 recall against the generator's gangs — go to `cases_bench.json` / `.md` in `--out`, and
@@ -185,6 +185,7 @@ def synthesize(n: int, out: Path, *, gangs: int, days: int, seed: int) -> dict[s
                 ],
                 pa.list_(pa.string()),
             ),
+            "origin": pa.array(["report"] * n, pa.string()),
         }
     ).cast(CASES)
     pq.write_table(table, cases_dir / "case.tmp.parquet")
@@ -198,13 +199,20 @@ def synthesize(n: int, out: Path, *, gangs: int, days: int, seed: int) -> dict[s
         (g[li] * 100_000 + layer * 10_000 + (day[li] + offset) // span) * 4 + rng.integers(0, 2, len(li))
         for layer, (span, offset) in enumerate(((4, 0), (8, 4), (16, 8)))
     ]
+    # … each hop made from a phone, as trace's flows say (`device`): the victim's own for the first, then one of
+    # the gang's six phones that run its cards (the card's), for as long as the gang runs
     victims = np.concatenate([li, li, li])
     accounts = np.concatenate(layers)
+    sources = [f"V{i:08d}" for i in li] + [f"A{a:010d}" for a in np.concatenate(layers[:2])]
+    phones = [f"DV{i:08d}" for i in li] + [f"D{g_ * 6 + a % 6:06d}" for g_, a in
+                                            zip(np.concatenate([g[li], g[li]]), np.concatenate(layers[:2]), strict=True)]  # fmt: skip
     pq.write_table(
         pa.table(
             {
                 "victim_id": pa.array([f"R{i:08d}" for i in victims], pa.string()),
+                "src": pa.array(sources, pa.string()),
                 "dst": pa.array([f"A{a:010d}" for a in accounts], pa.string()),
+                "device": pa.array(phones, pa.string()),
                 "terminal": pa.array(np.zeros(len(victims), dtype=bool)),
             }
         ),
