@@ -211,6 +211,8 @@ def test_evaluate_per_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     for name, r in figures.items():
         assert r["profile"] == name and r["all"]["with_loss"] > 0
         assert "lookalikes" in r and all(k["alerted"] <= k["episodes"] for k in r["lookalikes"].values())
+        # every victim missed before the loss is counted once, by what the centre had received by then
+        assert sum(r["missed"].values()) == r["all"]["with_loss"] - r["all"]["alerted_before_loss"]
     assert "telco" in figures["bank_telco"]["late_by_source"]
     # the operators' list of fraud numbers (from the world's reports with a loss): bank_telco only
     nf = figures["bank_telco"]["number_flags"]
@@ -221,7 +223,7 @@ def test_evaluate_per_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert ("W708" in err) == (late > 0)  # set aside as late: said even with --quiet
     text = doc.read_text(encoding="utf-8")
     assert "PLACEHOLDER" not in text and "Look-alike episodes alerted" in text and "| bank_telco |" in text
-    assert "Operators' list of fraud numbers" in text
+    assert "Operators' list of fraud numbers" in text and "Victims with a loss not alerted before it" in text
 
 
 def test_profile_needs_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

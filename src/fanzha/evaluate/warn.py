@@ -482,6 +482,139 @@ def number_flag_table(world: Path, tel: Path) -> dict[str, int]:
     }
 
 
+#: why a victim with a loss was not alerted before it, by what the centre had received before the loss (the
+#: first that applies; `missed_table`)
+MISSED = (
+    "nothing_received",
+    "qr_payment",
+    "card_known_not_alerted",
+    "card_flagged_before_loss",
+    "new_card_taken_over",
+    "new_card",
+    "no_payee",
+)
+MISSED_LABELS = {
+    "nothing_received": "nothing of the scam received before the loss",
+    "qr_payment": "paid a shop's QR code (no payee)",
+    "card_known_not_alerted": "paid a card already on the list (engine's miss)",
+    "card_flagged_before_loss": "card flagged between payee and payment",
+    "new_card_taken_over": "new card, payee added from the gang's phone",
+    "new_card": "new card, payee added by the person",
+    "no_payee": "other",
+}
+
+
+def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
+    """The victims with a loss whom `alerts` did not reach before their first loss, counted by what the centre of
+    the telemetry folder `tel` had received of their scam by then (`MISSED`, the first that applies):
+
+    - `nothing_received`: no event of the scam had arrived before the loss (bank profile: the loss is the
+      first thing the bank sees; bank_telco: the call records were still in the operator's batch);
+    - `qr_payment`: the loss paid a shop's QR code — no payee was added before it;
+    - the loss paid a payee the person added before it, and that account was on the shared payee list (the
+      receiving banks' flags, `payee_flags.jsonl`, and what the engine learned, kept in the alerts' store):
+      `card_known_not_alerted` — known when it was added, yet no alert (the engine's shortfall, not the
+      evidence's); `card_flagged_before_loss` — flagged after it was added but before the money left (an alert
+      comes with the payment: a bank could hold it); otherwise the card was new to every list then —
+      `new_card_taken_over` when the bank saw the payee added from another phone than the person's (the gang
+      moved the money), `new_card` when the person added it;
+    - `no_payee`: a transfer to an account added before the world's window (none in these worlds' scams).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from fanzha.warn.payees import PayeeFlag, PayeeList
+    from fanzha.warn.store import WarnStore
+
+    first = read_alerts(alerts)
+    victims = [
+        v
+        for v in pq.read_table(world / "truth" / "victims.parquet").to_pylist()
+        if v["first_loss_time"] is not None
+        and not (v["person_id"] in first and first[v["person_id"]].time < v["first_loss_time"])
+    ]
+    out = dict.fromkeys(MISSED, 0)
+    if not victims:
+        return out
+    pids = pa.array([v["person_id"] for v in victims], pa.string())
+    devices = pq.read_table(world / "devices.parquet", columns=["device_id", "owner_id"])
+    own = {o: d for d, o in zip(*devices.to_pydict().values(), strict=True) if o is not None}
+    tl = pq.read_table(world / "truth" / "timelines.parquet").filter(pc.is_in(pc.field("person_id"), pids))
+    loss_tx: dict[str, str] = {}
+    for r in sorted(tl.to_pylist(), key=lambda r: r["time"]):
+        if r["move"] == "loss_transfer":
+            loss_tx.setdefault(r["person_id"], r["transfer_id"])
+    ev = pq.read_table(tel / "events.parquet").filter(pc.is_in(pc.field("person_id"), pids))
+    received = dict(
+        zip(
+            *pq.read_table(tel / "arrivals.parquet", columns=["event_id", "received"]).to_pydict().values(),
+            strict=True,
+        )
+    )
+    labels = pq.read_table(world / "truth" / "event_labels.parquet", columns=["event_id", "label"])
+    scam = set(pc.filter(labels["event_id"], pc.equal(labels["label"], "scam")).to_pylist())
+    flagged: dict[str, int] = {}  # account → first time µs it was on the shared list
+    given = tel / "payee_flags.jsonl"
+    learned: list[PayeeFlag] = []
+    store = Path(str(alerts) + ".db")
+    if store.is_file():
+        st = WarnStore(store)
+        try:
+            learned = [PayeeFlag(a, t, r, s) for a, r, t, s in st.load_payee_flags()]
+        finally:
+            st.close()
+    for f in [*(PayeeList.load(given) if given.is_file() else ()), *learned]:
+        flagged[f.account] = min(f.time, flagged.get(f.account, f.time))
+    per: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in ev.to_pylist():
+        per[e["person_id"]].append(e)
+    for v in victims:
+        pid, loss = v["person_id"], v["first_loss_time"]
+        mine = sorted(per.get(pid, []), key=lambda e: e["time"])
+        got = [
+            e
+            for e in mine
+            if e["event_id"] in scam and received.get(e["event_id"], e["time"]) < loss and e["time"] < loss
+        ]
+        pay = next(
+            (e for e in mine if e["transfer_id"] == loss_tx.get(pid) and e["kind"] == "transfer"), None
+        )
+        attrs = orjson.loads(pay["attrs"]) if pay is not None and pay["attrs"] else {}
+        payee = next(
+            (
+                e
+                for e in reversed(mine)
+                if pay is not None
+                and e["kind"] == "payee_added"
+                and e["counterparty"] == pay["counterparty"]
+                and e["time"] <= pay["time"]
+            ),
+            None,
+        )
+        if not got:
+            why = "nothing_received"
+        elif attrs.get("qr"):
+            why = "qr_payment"
+        elif payee is None or pay is None:
+            why = "no_payee"
+        else:
+            t_flag = flagged.get(str(pay["counterparty"]))
+            added = us_of(payee["time"])
+            if t_flag is not None and t_flag <= added:
+                why = "card_known_not_alerted"
+            elif t_flag is not None and t_flag <= us_of(loss):
+                why = "card_flagged_before_loss"
+            elif (orjson.loads(payee["attrs"]) if payee["attrs"] else {}).get(
+                "device", own.get(pid)
+            ) != own.get(pid):
+                why = "new_card_taken_over"
+            else:
+                why = "new_card"
+        out[why] += 1
+    return out
+
+
 def evaluate_profiles(
     world: Path,
     profiles: list[str],
@@ -539,6 +672,7 @@ def evaluate_profiles(
             rep["payee_flags"] = payee_flag_table(world, flags)
         if name == "bank_telco":
             rep["number_flags"] = number_flag_table(world, tel)
+        rep["missed"] = missed_table(world, tel, alerts)
         out[name] = rep
     return out
 
@@ -587,6 +721,21 @@ def profiles_markdown(reports: dict[str, Any], *, command: str) -> str:
                 row = (r.get("lookalikes") or {}).get(k)
                 cells.append(f"{_share(row['alerted'], row['episodes'])}; {row['high']}" if row else "–")
             lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    if any("missed" in r for r in reports.values()):
+        lines += [
+            "",
+            "Victims with a loss not alerted before it, by what the centre had received of the scam before the "
+            "loss (`missed_table`):",
+            "",
+            "| profile | missed | " + " | ".join(MISSED_LABELS[k] for k in MISSED) + " |",
+            "|---|---:|" + "---:|" * len(MISSED),
+        ]
+        for name, r in reports.items():
+            m = r.get("missed")
+            if m is not None:
+                lines.append(
+                    f"| {name} | {sum(m.values())} | " + " | ".join(str(m[k]) for k in MISSED) + " |"
+                )
     pf = next((r["payee_flags"] for r in reports.values() if "payee_flags" in r), None)
     if pf is not None:
         lines += [
