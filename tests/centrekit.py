@@ -18,7 +18,7 @@ SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2024, 3, 5, 10, 0, tzinfo=SH)
 PASSWORD = "correct horse battery"
 ROLES = ("operator", "supervisor", "investigator", "admin")
-SCOPES = ("check", "events", "alerts:read")
+SCOPES = ("check", "events", "alerts:read", "payees")
 
 SCAM_CALL = "您好，我是淘宝客服，您在我们店铺购买的面膜经检测存在质量问题，现在给您办理三倍赔偿。"
 MOVE_QQ = "退款要走专门的通道，您下载一个TIM，添加我们理赔专员的QQ：28374655，他会一步步指导您。"

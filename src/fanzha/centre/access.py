@@ -8,6 +8,8 @@ written to the audit log with both.
 |---|---|
 | check | everyone (anonymous callers are rate-limited by the service) |
 | events:write | keys with scope `events`; admin |
+| payees:write | keys with scope `payees` (a bank's or platform's feed); investigator, supervisor, admin: put accounts on the shared scam-account list |
+| payees:read | keys with scope `payees`; every role: what the list says of an account |
 | alerts:read | keys with scope `alerts:read`; every role (the queue, an alert, the stream — no personal data) |
 | alerts:pii | operator, supervisor, investigator: the person's name, phone and station (audited) |
 | alerts:work | operator, supervisor: claim, release, notes, outcome, hand-off |
@@ -28,10 +30,12 @@ from typing import Literal
 from fanzha.errors import FanzhaError
 
 ROLES: tuple[str, ...] = ("operator", "supervisor", "investigator", "admin")
-SCOPES: tuple[str, ...] = ("check", "events", "alerts:read")
+SCOPES: tuple[str, ...] = ("check", "events", "alerts:read", "payees")
 PERMISSIONS: tuple[str, ...] = (
     "check",
     "events:write",
+    "payees:write",
+    "payees:read",
     "alerts:read",
     "alerts:pii",
     "alerts:work",
@@ -45,17 +49,21 @@ PERMISSIONS: tuple[str, ...] = (
     "webhooks:manage",
     "audit:read",
 )
-_OPERATOR = frozenset({"check", "alerts:read", "alerts:pii", "alerts:work", "stats:read"})
+_OPERATOR = frozenset({"check", "alerts:read", "alerts:pii", "alerts:work", "stats:read", "payees:read"})
 BY_ROLE: dict[str, frozenset[str]] = {
     "operator": _OPERATOR,
-    "supervisor": _OPERATOR | {"alerts:supervise", "traces", "cases", "audit:read"},
-    "investigator": frozenset({"check", "alerts:read", "alerts:pii", "traces", "cases", "stats:read"}),
+    "supervisor": _OPERATOR | {"alerts:supervise", "traces", "cases", "audit:read", "payees:write"},
+    "investigator": frozenset(
+        {"check", "alerts:read", "alerts:pii", "traces", "cases", "stats:read", "payees:read", "payees:write"}
+    ),
     "admin": frozenset(
         {
             "check",
             "alerts:read",
             "stats:read",
             "events:write",
+            "payees:read",
+            "payees:write",
             "persons:write",
             "users:manage",
             "keys:manage",
@@ -69,6 +77,7 @@ BY_SCOPE: dict[str, frozenset[str]] = {
     "check": frozenset({"check"}),
     "events": frozenset({"events:write"}),
     "alerts:read": frozenset({"alerts:read"}),
+    "payees": frozenset({"payees:read", "payees:write"}),
 }
 
 Kind = Literal["user", "key", "anonymous"]

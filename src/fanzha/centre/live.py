@@ -10,6 +10,12 @@ On start-up, `replay` rebuilds the engine by feeding it every stored event again
 order: the same input in the same batches gives the same revisions, and writing them is idempotent, so a crash
 anywhere — after the events were committed and before their revisions were — loses nothing and duplicates
 nothing.
+
+The shared scam-account list (`fanzha.warn.payees`: accounts reported by victims, flagged by their receiving
+bank) is given through `add_payees`: each flag is stored with the number of the last batch the engine had
+processed, then handed to the engine, which reads it for every later event whose time is at or after the flag's.
+A replay hands each stored flag to the engine at the same place between the batches, so it answers as the live
+engine did.
 """
 
 from __future__ import annotations
@@ -25,14 +31,16 @@ import orjson
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from fanzha.centre.access import Actor, Refused
+from fanzha.centre.alerts import iso
 from fanzha.centre.audit import AuditLog
 from fanzha.centre.coded import coded
-from fanzha.centre.models import EventRow
+from fanzha.centre.models import EventRow, PayeeFlagRow
 from fanzha.centre.settings import Settings
 from fanzha.centre.store import Store
 from fanzha.errors import InputError
 from fanzha.records.events import Raw, RawRow, Rejected, raw_from_dict
 from fanzha.warn.engine import WarnConfig, WarnEngine
+from fanzha.warn.payees import PayeeFlag, PayeeList, parse_flag
 from fanzha.warn.textscore import DetectorScorer
 
 log = logging.getLogger("fanzha.centre")
@@ -40,6 +48,9 @@ log = logging.getLogger("fanzha.centre")
 #: longest ids and kinds the store keeps
 MAX_ID = 200
 MAX_KIND = 64
+
+#: the reasons a flag given to the centre may have (the engine's own, alerted_payer, it learns from its alerts)
+GIVEN_REASONS = ("reported", "receiving_bank")
 
 #: a batch's event ids as stored, with the batch that stored each (one statement, compiled once)
 STORED = select(EventRow.event_id, EventRow.batch).where(
@@ -151,6 +162,16 @@ class LiveWarn:
         self.engine = self._fresh()
         stats = ReplayStats()
         pending: Revisions = []
+        flags = self._stored_flags()
+        k = 0
+
+        def given_before(batch: int | None) -> None:  # the flags the live engine had read before `batch`
+            nonlocal k
+            while k < len(flags) and (batch is None or flags[k][0] < batch):
+                f = flags[k][1]
+                self.engine.payees.flag(f.account, f.time, f.reason, f.source)
+                k += 1
+
         q = select(EventRow.batch, EventRow.raw).order_by(EventRow.seq)
         with self.store.engine.connect() as conn:
             result = conn.execution_options(
@@ -160,6 +181,7 @@ class LiveWarn:
             raws: list[RawRow] = []
             for batch, raw in result:
                 if batch != current and raws:
+                    given_before(current)
                     pending.extend(self._run(raws))
                     stats.batches += 1
                     raws = []
@@ -167,8 +189,10 @@ class LiveWarn:
                 raws.append(tuple(orjson.loads(raw)))
                 stats.events += 1
             if raws:
+                given_before(current)
                 pending.extend(self._run(raws))
                 stats.batches += 1
+        given_before(None)
         stats.kept_aside = self.engine.counters.rejected
         for k in range(0, len(pending), 2_000):
             self.sink(pending[k : k + 2_000], True)
@@ -179,6 +203,18 @@ class LiveWarn:
         self.broken = False
         self.last_replay = stats
         return stats
+
+    def _stored_flags(self) -> list[tuple[int, PayeeFlag]]:
+        """The flags given to the centre, as (the batch after which the engine read it, flag), in that order."""
+        q = select(
+            PayeeFlagRow.batch,
+            PayeeFlagRow.account,
+            PayeeFlagRow.time_us,
+            PayeeFlagRow.reason,
+            PayeeFlagRow.source,
+        ).order_by(PayeeFlagRow.batch, PayeeFlagRow.id)
+        with self.store.engine.connect() as conn:
+            return [(int(b), PayeeFlag(a, int(t), r, s)) for b, a, t, r, s in conn.execute(q)]
 
     def _run(self, raws: Sequence[RawRow]) -> Revisions:
         self.engine.kept = []
@@ -316,6 +352,113 @@ class LiveWarn:
                     conn.execute(
                         update(EventRow).where(EventRow.event_id == rej.event_id).values(kept_aside=rej.code)
                     )
+
+    # -- the shared payee list --------------------------------------------------------------------------------
+
+    def add_payees(self, actor: Actor, rows: Sequence[Any], lang: str) -> dict[str, Any]:
+        """Validate and store flags of the shared scam-account list (JSON objects: account, time — now when
+        absent —, reason `GIVEN_REASONS`, source), then hand the new ones to the engine. A status per row:
+        accepted, duplicate (the same account, reason and time is stored), or rejected with its coded error
+        (E755)."""
+        self.audit.require(actor, "payees:write", "payees.add", resource="payees")
+        if len(rows) > self.settings.max_batch:
+            raise Refused("E912", max=self.settings.max_batch, count=len(rows))
+        now = self.now_us()
+        out: list[dict[str, Any]] = []
+        valid: list[tuple[int, PayeeFlag]] = []
+        for i, row in enumerate(rows):
+            try:
+                f = parse_flag(row, f"payees[{i}]", now_us=now, reasons=GIVEN_REASONS)
+            except InputError as exc:
+                out.append({"row": i, "status": "rejected", "error": coded(exc, lang)})
+                continue
+            if not f.source:
+                f = PayeeFlag(f.account, f.time, f.reason, actor.principal.label[:200])
+            out.append({"row": i, "account": f.account, "status": "accepted"})
+            valid.append((i, f))
+        with self.lock:
+            if self.broken:
+                self._replay()
+            with self.store.engine.begin() as conn:
+                keys = {(f.account, f.reason, f.time) for _, f in valid}
+                stored = self._flags_stored(conn, sorted({a for a, _, _ in keys}))
+                new: list[tuple[int, PayeeFlag]] = []
+                for i, f in valid:
+                    key = (f.account, f.reason, f.time)
+                    if key in stored:
+                        out[i]["status"] = "duplicate"
+                    else:
+                        stored.add(key)
+                        new.append((i, f))
+                self.store.insert_ignore(
+                    conn,
+                    PayeeFlagRow.__table__,  # type: ignore[arg-type]
+                    [
+                        {
+                            "account": f.account,
+                            "time_us": f.time,
+                            "reason": f.reason,
+                            "source": f.source,
+                            "batch": self.batch_no,
+                            "created_by": actor.principal.label[:100],
+                            "created_us": now,
+                        }
+                        for _, f in new
+                    ],
+                    ["account", "reason", "time_us"],
+                )
+                counts = {
+                    s: sum(1 for r in out if r["status"] == s) for s in ("accepted", "duplicate", "rejected")
+                }
+                self.audit.write(
+                    conn, [self.audit.row(actor, "payees.add", resource="payees", detail=counts)]
+                )
+            for _, f in new:
+                self.engine.payees.flag(f.account, f.time, f.reason, f.source)
+        return {**counts, "rows": out}
+
+    @staticmethod
+    def _flags_stored(conn: Connection, accounts: list[str]) -> set[tuple[str, str, int]]:
+        found: set[tuple[str, str, int]] = set()
+        for k in range(0, len(accounts), 900):
+            q = select(PayeeFlagRow.account, PayeeFlagRow.reason, PayeeFlagRow.time_us).where(
+                PayeeFlagRow.account.in_(accounts[k : k + 900])
+            )
+            found.update((a, r, int(t)) for a, r, t in conn.execute(q))
+        return found
+
+    def given(self, actor: Actor, *, limit: int = 100, reason: str | None = None) -> list[dict[str, Any]]:
+        """The flags given to the centre, newest first (`limit` of them; of one `reason`)."""
+        self.audit.require(actor, "payees:read", "payees.list", resource="payees")
+        q = select(PayeeFlagRow).order_by(PayeeFlagRow.id.desc()).limit(limit)
+        if reason is not None:
+            q = q.where(PayeeFlagRow.reason == reason)
+        with self.store.sessions() as s:
+            return [
+                {
+                    "account": r.account,
+                    "time": iso(r.time_us),
+                    "reason": r.reason,
+                    "source": r.source,
+                    "created_by": r.created_by,
+                    "created": iso(r.created_us),
+                }
+                for r in s.scalars(q)
+            ]
+
+    def payee(self, actor: Actor, account: str) -> dict[str, Any]:
+        """What the engine's list says of `account` now: the strongest reason known (None: not on the list) and
+        every flag (given to the centre, or learned from the engine's own alerts)."""
+        self.audit.require(actor, "payees:read", "payees.read", resource="payees")
+        with self.lock:
+            lst = self.engine.payees
+            flags = lst.of(account) if isinstance(lst, PayeeList) else []
+            now = self.now_us()
+            return {
+                "account": account,
+                "known": lst.known(account, now),
+                "flags": [{"time": iso(f.time), "reason": f.reason, "source": f.source} for f in flags],
+            }
 
     def counts(self) -> dict[str, Any]:
         c = self.engine.counters.to_dict()

@@ -10,6 +10,8 @@
 - `audit_log`: append-only (the database refuses updates and deletes), personal data masked.
 - `webhooks`, `webhook_deliveries`: integrators' endpoints and each revision's delivery, retried with backoff.
 - `traces`: trace jobs. `cases`: reports filed as cases; `case_jobs`: their linking and leak-source jobs.
+- `payee_flags`: the shared scam-account list as given to the centre (`POST /v1/payees`: reported accounts, the
+  receiving banks' flags), each with the ingest batch after which the live engine read it.
 - `centre_meta`: small key-value facts.
 """
 
@@ -245,6 +247,22 @@ class CaseRow(Base):
     received_us: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)  # the case as JSON (`Case.to_dict`)
+
+
+class PayeeFlagRow(Base):
+    """An account flagged on the shared list (`fanzha.warn.payees`): known from `time_us`, read by the live
+    engine from the ingest batch after `batch` on (a replay reads it at the same place)."""
+
+    __tablename__ = "payee_flags"
+    __table_args__ = (UniqueConstraint("account", "reason", "time_us", name="uq_payee_flags"),)
+    id: Mapped[int] = mapped_column(SERIAL, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(200), index=True)
+    time_us: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(200))
+    batch: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_us: Mapped[int] = mapped_column(BigInteger)
 
 
 class MetaRow(Base):

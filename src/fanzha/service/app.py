@@ -25,6 +25,7 @@ from fanzha.service import (
     routes_admin,
     routes_alerts,
     routes_cases,
+    routes_payees,
     routes_public,
     routes_traces,
 )
@@ -114,7 +115,7 @@ def create_app(
     errors.install(app)
 
     app.add_middleware(BodyLimit, max_body=settings.max_body)
-    for module in (routes_public, routes_alerts, routes_traces, routes_cases, routes_admin):
+    for module in (routes_public, routes_alerts, routes_payees, routes_traces, routes_cases, routes_admin):
         app.include_router(module.router)
     _mount_console(app)
     return app

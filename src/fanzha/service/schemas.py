@@ -19,7 +19,7 @@ Text = Annotated[str, Field(max_length=20_000), AfterValidator(_no_nul)]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Label = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
 Role = Literal["operator", "supervisor", "investigator", "admin"]
-Scope = Literal["check", "events", "alerts:read"]
+Scope = Literal["check", "events", "alerts:read", "payees"]
 Level = Literal["low", "medium", "high"]
 
 
@@ -191,6 +191,65 @@ class IngestPublic(_Out):
     rejected: int
     revisions: int
     rows: list[IngestRow]
+
+
+# -- the shared scam-account list ---------------------------------------------------------------------------
+
+
+class PayeesCreate(_In):
+    """Accounts for the shared scam-account list (`fanzha.warn.payees`): each row validated on its own."""
+
+    payees: list[Any] = Field(
+        max_length=100_000,
+        examples=[
+            [
+                {
+                    "account": "6222021234567890123",
+                    "time": "2024-03-05T18:50:00+08:00",
+                    "reason": "reported",
+                    "source": "江东分局 案件 R1",
+                }
+            ]
+        ],
+    )
+
+
+class PayeeRow(_Out):
+    row: int
+    account: str | None = None
+    status: Literal["accepted", "duplicate", "rejected"]
+    error: ErrorBody | None = None
+
+
+class PayeesAdded(_Out):
+    accepted: int
+    duplicate: int
+    rejected: int
+    rows: list[PayeeRow]
+
+
+class PayeeFlagPublic(_Out):
+    time: str
+    reason: Literal["reported", "receiving_bank", "alerted_payer"]
+    source: str
+
+
+class PayeePublic(_Out):
+    account: str
+    known: Literal["reported", "receiving_bank", "alerted_payer"] | None = Field(
+        description="the strongest reason the list knows now (null: not on the list)"
+    )
+    flags: list[PayeeFlagPublic]
+
+
+class GivenFlag(PayeeFlagPublic):
+    account: str
+    created_by: str
+    created: str
+
+
+class GivenPage(_Out):
+    items: list[GivenFlag]
 
 
 class AlertItem(_Out):

@@ -52,6 +52,44 @@ class PayeeFlag:
         return {"account": self.account, "time": self.time, "reason": self.reason, "source": self.source}
 
 
+#: longest account id (or device id) and source a flag keeps
+MAX_ACCOUNT = 200
+MAX_SOURCE = 200
+
+
+def parse_flag(
+    d: object, where: str, *, now_us: int | None = None, reasons: tuple[str, ...] = REASONS
+) -> PayeeFlag:
+    """One flag from its JSON object: `account`, `time` (ISO 8601 with an offset; `now_us` when absent, if
+    given), `reason` (one of `reasons`, default ``reported``), optional `source`. Anything else is E755 at
+    `where`, saying what was wrong."""
+    try:
+        if not isinstance(d, dict):
+            raise ValueError(f"not a JSON object: {d!r}"[:120])
+        acc, when, reason = d.get("account"), d.get("time"), d.get("reason", "reported")
+        source = d.get("source", "")
+        if not isinstance(acc, str) or not acc.strip() or len(acc) > MAX_ACCOUNT or "\x00" in acc:
+            raise ValueError(
+                f"account must be a non-empty string of at most {MAX_ACCOUNT} characters: {acc!r}"
+            )
+        if not isinstance(source, str) or len(source) > MAX_SOURCE:
+            raise ValueError(f"source must be a string of at most {MAX_SOURCE} characters")
+        if reason not in reasons:
+            raise ValueError(f"reason {reason!r} is not one of {', '.join(reasons)}")
+        if when is None and now_us is not None:
+            t = now_us
+        elif isinstance(when, str):
+            parsed = datetime.fromisoformat(when)
+            if parsed.tzinfo is None:
+                raise ValueError(f"time {when!r} has no offset")
+            t = us_of(parsed)
+        else:
+            raise ValueError(f"time must be an ISO 8601 string with an offset: {when!r}")
+        return PayeeFlag(acc.strip(), t, reason, source)
+    except (KeyError, TypeError, ValueError, OverflowError, InputError) as exc:
+        raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(reasons)) from None
+
+
 class PayeeIntel(Protocol):
     """What the engine asks of the shared state: is this account known as a scam account at time t (µs)?"""
 
@@ -101,6 +139,10 @@ class PayeeList:
         bisect.insort(rows, (f.time, rank, f.source))
         return True
 
+    def of(self, account: str) -> list[PayeeFlag]:
+        """Every flag of `account` (per reason its earliest), in time order."""
+        return [PayeeFlag(account, t, REASONS[r], src) for t, r, src in self._by.get(account, ())]
+
     def known(self, account: str, t: int) -> str | None:
         rows = self._by.get(account)
         if not rows:
@@ -142,15 +184,10 @@ class PayeeList:
             where = f"{path}:{n}"
             try:
                 d = orjson.loads(line)
-                acc, when, reason = d["account"], d["time"], d.get("reason", "reported")
-                t = datetime.fromisoformat(when)
-                if not isinstance(acc, str) or not acc or t.tzinfo is None or reason not in REASONS:
-                    raise ValueError(f"{acc!r} {when!r} {reason!r}")
-                flags.append(PayeeFlag(acc, us_of(t), reason, str(d.get("source", ""))))
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            except orjson.JSONDecodeError as exc:
                 raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(REASONS)) from None
-        out = cls(flags)
-        return out
+            flags.append(parse_flag(d, where))
+        return cls(flags)
 
     def digest(self) -> str:
         """What the list says (for the store's settings: alerts depend on it)."""
