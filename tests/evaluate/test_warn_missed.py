@@ -28,7 +28,7 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
     w, tel = tmp_path / "w", tmp_path / "w" / "tel"
     (w / "truth").mkdir(parents=True)
     tel.mkdir()
-    people = ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
+    people = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9"]
     pq.write_table(
         pa.Table.from_pylist(
             [{"person_id": p, "first_contact_time": at(0), "first_loss_time": at(30)} for p in people]
@@ -77,6 +77,9 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
         # P7: alerted before the loss: not missed
         _event("E13", "P7", 25, "payee_added", counterparty="A7"),
         _event("E14", "P7", 30, "transfer", counterparty="A7", transfer_id="TP7"),
+        # P9: a payee on the list when added, the payment before the alert
+        _event("E15", "P9", 29.5, "payee_added", counterparty="A9"),
+        _event("E16", "P9", 30, "transfer", counterparty="A9", transfer_id="TP9"),
     ]
     pq.write_table(pa.Table.from_pylist(ev), tel / "events.parquet")
     late = {"E1": 40}
@@ -96,7 +99,7 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
         pa.Table.from_pylist([{"event_id": e["event_id"], "label": "scam"} for e in ev]),
         w / "truth" / "event_labels.parquet",
     )
-    flags = [("A3", 20), ("A4", 28), ("A6", 45)]
+    flags = [("A3", 20), ("A4", 28), ("A6", 45), ("A9", 10)]
     (tel / "payee_flags.jsonl").write_text(
         "".join(
             json.dumps({"account": a, "time": at(m).isoformat(), "reason": "receiving_bank"}) + "\n"
@@ -104,14 +107,11 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
         ),
         encoding="utf-8",
     )
-    alert = {
-        "alert_id": "AL1",
-        "person_id": "P7",
-        "time": at(26).isoformat(),
-        "level": "medium",
-        "variant": "x",
-    }
-    (tmp_path / "alerts.jsonl").write_text(json.dumps(alert) + "\n", encoding="utf-8")
+    alerts = [
+        {"alert_id": f"AL{p}", "person_id": p, "time": at(m).isoformat(), "level": "medium", "variant": "x"}
+        for p, m in (("P7", 26), ("P9", 30.5))
+    ]
+    (tmp_path / "alerts.jsonl").write_text("".join(json.dumps(a) + "\n" for a in alerts), encoding="utf-8")
     return w, tel
 
 
@@ -122,6 +122,7 @@ def test_each_missed_victim_is_counted_once_by_what_arrived_before_the_loss(tmp_
     assert got == {
         "nothing_received": 1,  # P1: the call's record arrived after the loss
         "qr_payment": 1,  # P2
+        "card_known_alert_late": 1,  # P9
         "card_known_not_alerted": 1,  # P3
         "card_flagged_before_loss": 1,  # P4
         "new_card_taken_over": 1,  # P5

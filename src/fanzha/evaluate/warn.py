@@ -487,6 +487,7 @@ def number_flag_table(world: Path, tel: Path) -> dict[str, int]:
 MISSED = (
     "nothing_received",
     "qr_payment",
+    "card_known_alert_late",
     "card_known_not_alerted",
     "card_flagged_before_loss",
     "new_card_taken_over",
@@ -496,7 +497,8 @@ MISSED = (
 MISSED_LABELS = {
     "nothing_received": "nothing of the scam received before the loss",
     "qr_payment": "paid a shop's QR code (no payee)",
-    "card_known_not_alerted": "paid a card already on the list (engine's miss)",
+    "card_known_alert_late": "paid a card on the list when added; alerted after the payment",
+    "card_known_not_alerted": "paid a card on the list when added; never alerted",
     "card_flagged_before_loss": "card flagged between payee and payment",
     "new_card_taken_over": "new card, payee added from the gang's phone",
     "new_card": "new card, payee added by the person",
@@ -513,8 +515,10 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
     - `qr_payment`: the loss paid a shop's QR code — no payee was added before it;
     - the loss paid a payee the person added before it, and that account was on the shared payee list (the
       receiving banks' flags, `payee_flags.jsonl`, and what the engine learned, kept in the alerts' store):
-      `card_known_not_alerted` — known when it was added, yet no alert (the engine's shortfall, not the
-      evidence's); `card_flagged_before_loss` — flagged after it was added but before the money left (an alert
+      known when it was added, but the person was alerted only after the money left — `card_known_alert_late`
+      (the bank's events reach the centre within a minute, and the payment followed the payee sooner; or the
+      flag was learned from an alert on a late record) — or never, `card_known_not_alerted` (the engine's
+      shortfall, not the evidence's); `card_flagged_before_loss` — flagged after it was added but before the money left (an alert
       comes with the payment: a bank could hold it); otherwise the card was new to every list then —
       `new_card_taken_over` when the bank saw the payee added from another phone than the person's (the gang
       moved the money), `new_card` when the person added it;
@@ -602,7 +606,7 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
             t_flag = flagged.get(str(pay["counterparty"]))
             added = us_of(payee["time"])
             if t_flag is not None and t_flag <= added:
-                why = "card_known_not_alerted"
+                why = "card_known_alert_late" if pid in first else "card_known_not_alerted"
             elif t_flag is not None and t_flag <= us_of(loss):
                 why = "card_flagged_before_loss"
             elif (orjson.loads(payee["attrs"]) if payee["attrs"] else {}).get(
