@@ -68,6 +68,8 @@ def test_the_demo_city_fills_the_registry_and_alerts_arrive_live(tmp_path: Path)
     creds = demo_city.make_users(centre)
     assert set(creds.passwords) == {"operator", "supervisor", "investigator", "admin"} and creds.api_key
     token, _, _ = centre.accounts.login("operator", creds.passwords["operator"], "127.0.0.1")
+    flags = demo_city.bank_flags(centre, world)  # the banks' feed of the shared scam-account list
+    assert flags > 0 and demo_city.bank_flags(centre, world) == 0  # given again: duplicates
     feeder = demo_city.Feeder(centre, world, speed=10_000_000, tick=0.05)
     feeder.start()
     assert feeder.done.wait(120)

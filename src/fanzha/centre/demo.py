@@ -72,9 +72,36 @@ def make_users(centre: Centre) -> Credentials:
         else:
             centre.accounts.create_user(LOCAL, username, password, role, display_name=name, station=station)
         creds.passwords[username] = password
-    secret, _ = centre.accounts.create_key(LOCAL, "demo integrator", ["check", "events", "alerts:read"])
+    secret, _ = centre.accounts.create_key(
+        LOCAL, "demo integrator", ["check", "events", "alerts:read", "payees"]
+    )
     creds.api_key = secret
     return creds
+
+
+def bank_flags(centre: Centre, world: Path) -> int:
+    """The world's receiving banks' flags (`fanzha.sim.telemetry.receiving_bank_flags`: accounts their own bank
+    saw money pass straight through, or that a phone running many cards ran) given to the centre's shared
+    scam-account list, as the banks of a real city would push theirs; each known from its time on. How many
+    were new (a restarted demo gives them again: duplicates)."""
+    from fanzha.records.units import datetime_of
+    from fanzha.sim.telemetry import receiving_bank_flags
+
+    if not (world / "transfers.parquet").is_file():
+        return 0
+    rows = [
+        {
+            "account": a,
+            "time": datetime_of(t, "Asia/Shanghai").isoformat(),
+            "reason": "receiving_bank",
+            "source": "demo banks",
+        }
+        for t, a in receiving_bank_flags(world)
+    ]
+    step, new = centre.settings.max_batch, 0
+    for k in range(0, len(rows), step):
+        new += int(centre.live.add_payees(LOCAL, rows[k : k + step], "zh")["accepted"])
+    return new
 
 
 class Feeder:

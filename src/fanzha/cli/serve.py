@@ -117,6 +117,7 @@ def serve(
         world = demo_city.make_world(Path(settings.worlds_dir or folder) / "demo", seed=seed)
         demo_city.load_people(centre, world)
         creds = demo_city.make_users(centre)
+        demo_city.bank_flags(centre, world)
         say("cli.serve_demo_users", err=True)
         for user, password in creds.passwords.items():
             click.echo(f"  {user:<13} {password}", err=True)
