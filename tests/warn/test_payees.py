@@ -12,9 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from fanzha.banks import PASS_THROUGH, SHARED_DEVICE
 from fanzha.errors import InputError
 from fanzha.records.units import us_of
-from fanzha.sim.telemetry import PASS_THROUGH, SHARED_DEVICE, receiving_bank_flags
+from fanzha.sim.telemetry import receiving_bank_flags
 from fanzha.warn.compiled import CompiledRules
 from fanzha.warn.engine import WarnConfig, WarnEngine
 from fanzha.warn.payees import PayeeFlag, PayeeList
@@ -306,3 +307,62 @@ def test_the_command_line_reads_a_payee_list(tmp_path: Path, capsys: pytest.Capt
     )
     assert code == 2 and "E755" in err and f"{listed}:1" in err
     assert not (tmp_path / "c.jsonl").exists()
+
+
+@pytest.mark.reliability(
+    entry="fanzha payees",
+    bad_input="ledger rows that cannot be read, accounts without a personal kind, --out the ledger itself",
+    behaviour="bad rows kept aside (counted, --rejects CSV, exit 1), the rest used; E757 / E040 exit 2, nothing "
+    "written",
+)
+def test_a_banks_ledger_gives_the_same_flags_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fanzha payees`: a bank's own export (CSV, its own column names, an accounts file) → the payee list the
+    sim's banks write for the same ledger; the list reads back as `fanzha warn --payee-list` reads it."""
+    import csv
+
+    from clirun import run
+
+    need = int(SHARED_DEVICE["accounts"])
+    kinds: dict[str, tuple[str, str | None]] = {f"C{i}": ("bank_card", None) for i in range(need)}
+    kinds |= {"V": ("bank_card", "P1"), "OUT": ("bank_card", "P2"), "L2": ("bank_card", None)}
+    rows = [(f"C{i}", "OUT", 100.0, i) for i in range(need)] + [("V", "C0", 9000.0, 30), ("C0", "L2", 8000.0, 40)]
+    rows.append(("C0", "OUT", 900.0, 45))
+    devices: list[str | None] = ["GANG"] * need + ["OWN", "GANG", "GANG"]
+    world = _ledger(tmp_path, rows, kinds, devices)
+    want = receiving_bank_flags(world)
+    assert {a for _, a in want} == {f"C{i}" for i in range(need)}
+    # the bank's export: its own column names, times without an offset (Beijing time), one bad row
+    export = tmp_path / "流水.csv"
+    with export.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["付款账号", "收款账号", "金额", "交易时间", "设备号"])
+        for (src, dst, amount, m), dev in zip(rows, devices, strict=True):
+            w.writerow([src, dst, f"{amount:.2f}", (T0 + timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S"), dev])
+        w.writerow(["C1", "OUT", "一百元", "2024-03-05 10:00:00", "GANG"])
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "account_id,kind,owner_id\n" + "".join(f"{a},{k},{o or ''}\n" for a, (k, o) in kinds.items()),
+        encoding="utf-8",
+    )
+    out, rejects = tmp_path / "flags.jsonl", tmp_path / "rejects.csv"
+    maps = ["src=付款账号", "dst=收款账号", "amount=金额", "time=交易时间", "device=设备号"]
+    maps += ["transfer_id=", "channel=", "location="]  # columns this export does not have
+    base = ["payees", "--ledger", str(export), "--accounts", str(accounts), "--quiet"]
+    base += [x for m in maps for x in ("--map", m)]
+    code, stdout, err = run([*base, "--out", str(out), "--rejects", str(rejects)], capsys)
+    assert code == 1, err  # one row kept aside, the rest used
+    assert "→" in stdout and rejects.read_text(encoding="utf-8").count("\n") == 2
+    got = PayeeList.load(out)
+    assert [(f.time, f.account, f.reason) for f in got] == sorted(
+        [(t, a, "receiving_bank") for t, a in want], key=lambda x: (x[1], x[0])
+    )
+    # nothing to watch: every account of an unknown kind
+    accounts.write_text("account_id,kind\n" + "".join(f"{a},\n" for a in kinds), encoding="utf-8")
+    again = tmp_path / "again.jsonl"
+    code, _, err = run([*base, "--out", str(again)], capsys)
+    assert code == 2 and "E757" in err and not again.exists()
+    before = export.read_bytes()
+    code, _, err = run([*base, "--out", str(export)], capsys)
+    assert code == 2 and "E040" in err and export.read_bytes() == before

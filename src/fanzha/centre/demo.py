@@ -80,7 +80,7 @@ def make_users(centre: Centre) -> Credentials:
 
 
 def bank_flags(centre: Centre, world: Path) -> int:
-    """The world's receiving banks' flags (`fanzha.sim.telemetry.receiving_bank_flags`: accounts their own bank
+    """The world's receiving banks' flags (`fanzha.banks.receiving_bank_flags`: accounts their own bank
     saw money pass straight through, or that a phone running many cards ran) given to the centre's shared
     scam-account list, as the banks of a real city would push theirs; each known from its time on. How many
     were new (a restarted demo gives them again: duplicates)."""

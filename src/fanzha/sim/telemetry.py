@@ -23,19 +23,11 @@ The output folder holds `events.parquet` (the world's schema, in the order the e
 then event id) and `arrivals.parquet` (event_id, source, time, received): `fanzha warn --events DIR/events.parquet
 --order file` replays it as the centre would have seen it.
 
-**The receiving bank's flags** (`payee_flags.jsonl`, every profile: the banks are in all three). A bank watches
-its own personal accounts for money that passes straight through — the "快进快出" pattern of the 断卡 campaigns:
-a payment of at least `PASS_THROUGH.min_yuan` from another owner, of which at least `share` leaves again within
-`within_h` hours to at least `destinations` accounts. It flags such an account, and the flag reaches the shared
-scam-account list `delay_h` hours after the pattern completed (a monitoring run, not the same second). The rule
-is run on every personal account of the ledger, innocents' included (a person who receives a payment and passes it
-on at once is flagged as a gang's card is), using only the account's own traffic up to that moment; a
-company's, merchant's, processor's or lender's account is not a personal one and is not watched this way. The
-banks also pool the phones their customers' transfers come from (一机多卡, the 断卡 campaigns' other pattern,
-`SHARED_DEVICE`): a phone that has moved money out of `accounts` personal accounts or more — more than a household's
-— runs cards for others, and every account it has run from the account's first transfer out is flagged, known
-`delay_h` hours later; an account its holder's own phone ran first (a victim's, taken over) is not. The
-engine reads the list (`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
+**The receiving bank's flags** (`payee_flags.jsonl`, every profile: the banks are in all three): the world's
+banks run `fanzha.banks`' two rules on every personal account of the ledger, innocents' included — money that
+passes straight through (快进快出, `PASS_THROUGH`) and a phone that runs many people's cards (一机多卡,
+`SHARED_DEVICE`) — each flag known an hour after its pattern completed. The engine reads the list
+(`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
 
 **The operators' real-time warning of a listed number's call** (涉诈来电预警; `bank_telco` only: the operator is
 a source there alone). The operators hold a list of fraud numbers (`numbers`: number → time from which it is
@@ -69,6 +61,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fanzha.banks.flags import PAYEE_SHAPE, Transfers, write_flags
+from fanzha.banks.flags import receiving_bank_flags as bank_rules
 from fanzha.errors import InputError
 from fanzha.records.kinds import TELEMETRY_PROFILES
 from fanzha.records.outputs import atomic_dir, check_output
@@ -95,117 +89,25 @@ DEVICE_KINDS = ("app_install", "screen_share_start", "screen_share_stop", "call"
 LENDER_KINDS = ("loan", "credit_limit_change", "reserve_fund_opened")
 
 
-#: the receiving bank's pass-through rule (see the module's docstring)
-PASS_THROUGH: dict[str, float] = {
-    "min_yuan": 500.0,
-    "share": 0.8,
-    "within_h": 3.0,
-    "destinations": 2,
-    "delay_h": 1.0,
-}
-#: the banks' shared-phone rule (一机多卡, see the module's docstring): a phone that has moved money out of this many
-#: personal accounts — more than a household's (a person managing a spouse's and two parents' cards and payment
-#: accounts runs eight) — runs cards for others
-SHARED_DEVICE: dict[str, float] = {
-    "accounts": 10,
-    "delay_h": 1.0,
-}
-#: account kinds a bank watches as personal accounts
-PERSONAL_KINDS = ("bank_card", "payment_account")
-
-
 def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
-    """(time µs the flag is known, account) for every personal account whose own traffic shows the pass-through
-    pattern (`PASS_THROUGH`) or that a shared phone runs (`SHARED_DEVICE`), in time order; each account once, at
-    the first of the two."""
+    """(time µs the flag is known, account) for the world's personal accounts that its banks flag
+    (`fanzha.banks.receiving_bank_flags`: pass-through, or run by a phone running many cards), in time order."""
     accounts = pq.read_table(world / "accounts.parquet", columns=["account_id", "kind", "owner_id"])
-    kind = dict(zip(accounts["account_id"].to_pylist(), accounts["kind"].to_pylist(), strict=True))
-    owner = dict(zip(accounts["account_id"].to_pylist(), accounts["owner_id"].to_pylist(), strict=True))
+    ids = accounts["account_id"].to_pylist()
+    kind = dict(zip(ids, accounts["kind"].to_pylist(), strict=True))
+    owner = dict(zip(ids, accounts["owner_id"].to_pylist(), strict=True))
     path = world / "transfers.parquet"
     has_device = "device" in pq.read_schema(path).names
     tr = pq.read_table(path, columns=["src", "dst", "amount", "time", *(["device"] if has_device else [])])
-    ts = pc.cast(tr["time"], pa.int64()).to_numpy()
-    order = np.argsort(ts, kind="stable")
-    flagged = _pass_through(tr, ts, order, kind, owner)
-    for a, t in (_shared_device(tr, ts, order, kind) if has_device else {}).items():
-        if t < flagged.get(a, t + 1):
-            flagged[a] = t
-    return sorted((t, a) for a, t in flagged.items())
-
-
-def _shared_device(
-    tr: pa.Table, ts: np.ndarray, order: np.ndarray, kind: Mapping[str, str | None]
-) -> dict[str, int]:
-    """account → time µs its flag is known, for the personal accounts that a phone runs from their first transfer
-    out on, once that phone has moved money out of `SHARED_DEVICE.accounts` personal accounts or more: flagged when
-    the phone reaches that count (every such account it ran so far) or when it first runs another, + the
-    monitoring delay. An account its holder's own phone ran first is not flagged when a shared phone runs it later:
-    that is a taken-over account (a victim's, emptied by the gang), not a card the gang runs."""
-    need = int(SHARED_DEVICE["accounts"])
-    delay = int(SHARED_DEVICE["delay_h"] * 60 * MIN)
-    src = tr["src"].to_pylist()
-    device = tr["device"].to_pylist()
-    ran: dict[str, int] = {}  # phone → personal accounts it moved money out of
-    first: dict[str, str] = {}  # account → the phone its first transfer out came from
-    runs: dict[str, list[str]] = {}  # phone → the accounts it ran from their first transfer out
-    seen: set[tuple[str, str]] = set()
-    flagged: dict[str, int] = {}
-    for i in order.tolist():
-        d, a = device[i], src[i]
-        if d is None or kind.get(a) not in PERSONAL_KINDS or (d, a) in seen:
-            continue
-        seen.add((d, a))
-        ran[d] = ran.get(d, 0) + 1
-        if a not in first:
-            first[a] = d
-            runs.setdefault(d, []).append(a)
-        if ran[d] < need:
-            continue
-        for b in runs.get(d, ()):
-            flagged.setdefault(b, int(ts[i]) + delay)
-    return flagged
-
-
-def _pass_through(
-    tr: pa.Table,
-    ts: np.ndarray,
-    order: np.ndarray,
-    kind: Mapping[str, str | None],
-    owner: Mapping[str, str | None],
-) -> dict[str, int]:
-    """account → time µs its flag is known, for the personal accounts whose own traffic shows the pass-through
-    pattern (`PASS_THROUGH`), at the first such pattern."""
-    rule = PASS_THROUGH
-    src = tr["src"].to_pylist()
-    dst = tr["dst"].to_pylist()
     fen = np.round(pc.cast(tr["amount"], pa.float64()).to_numpy(zero_copy_only=False) * 100).astype(np.int64)
-    outs: dict[str, list[int]] = {}
-    for i in order.tolist():
-        outs.setdefault(src[i], []).append(i)
-    out_t = {a: ts[np.array(ix, dtype=np.int64)] for a, ix in outs.items()}
-    min_fen = int(rule["min_yuan"] * 100)
-    within = int(rule["within_h"] * 60 * MIN)
-    delay = int(rule["delay_h"] * 60 * MIN)
-    need = int(rule["destinations"])
-    flagged: dict[str, int] = {}
-    for i in order.tolist():
-        d = dst[i]
-        if fen[i] < min_fen or d in flagged or kind.get(d) not in PERSONAL_KINDS or d not in outs:
-            continue
-        if owner.get(src[i]) is not None and owner.get(src[i]) == owner.get(d):  # between one's own accounts
-            continue
-        ix = outs[d]
-        k = int(np.searchsorted(out_t[d], ts[i], side="left"))
-        total, seen = 0, set()
-        while k < len(ix) and ts[ix[k]] <= ts[i] + within:
-            j = ix[k]
-            total += int(fen[j])
-            seen.add(dst[j])
-            if total >= rule["share"] * fen[i] and len(seen) >= need:
-                flagged[d] = int(ts[j]) + delay
-                break
-            k += 1
-    return flagged
+    columns = Transfers(
+        tr["src"].to_pylist(),
+        tr["dst"].to_pylist(),
+        fen,
+        pc.cast(tr["time"], pa.int64()).to_numpy(),
+        tr["device"].to_pylist() if has_device else None,
+    )
+    return bank_rules(columns, kind, owner)
 
 
 #: numbers registered to banks and couriers as their service lines: the operator knows them and never lists them
@@ -252,32 +154,14 @@ def write_number_flags(out: Path, flags: Mapping[str, int], tz: str = "Asia/Shan
     """`number_flags.jsonl`: the operator's list of fraud numbers as given, one a line (number, time listed with
     an offset, reason)."""
     rows = sorted((t, n) for n, t in flags.items())
-    _write_flags(
-        out / "number_flags.jsonl", rows, tz, {"number": "", "reason": TELCO_FLAG[1], "source": "telco"}
-    )
+    with (out / "number_flags.jsonl").open("wb") as fh:
+        write_flags(fh, rows, {"number": "", "reason": TELCO_FLAG[1], "source": "telco"}, tz)
 
 
 def write_payee_flags(out: Path, flags: list[tuple[int, str]], tz: str = "Asia/Shanghai") -> None:
     """`payee_flags.jsonl`: one line a flag, as `fanzha.warn.payees.PayeeList.load` reads it."""
-    _write_flags(
-        out / "payee_flags.jsonl", flags, tz, {"account": "", "reason": "receiving_bank", "source": "bank"}
-    )
-
-
-def _write_flags(path: Path, flags: list[tuple[int, str]], tz: str, shape: dict[str, str]) -> None:
-    """One JSON object a line: `shape` with its first key set to the flag's subject and `time` (with an offset)
-    after it."""
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(tz)
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    key, *rest = shape
-    with path.open("wb") as fh:
-        for t, subject in flags:
-            when = (epoch + timedelta(microseconds=t)).astimezone(zone).isoformat()
-            row = {key: subject, "time": when, **{k: shape[k] for k in rest}}
-            fh.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+    with (out / "payee_flags.jsonl").open("wb") as fh:
+        write_flags(fh, flags, PAYEE_SHAPE, tz)
 
 
 def sources(table: pa.Table, profile: str) -> list[str | None]:

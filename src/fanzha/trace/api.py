@@ -217,3 +217,74 @@ def _write_gangs(graph: GangGraph, path: Path) -> None:
                 kinds = sorted({k for (x, y), ks in graph.edges.items() if a in (x, y) for k in ks})
                 node = graph.nodes[a]
                 w.writerow([i, a, node.get("score"), bool(node.get("victims_money")), ";".join(kinds)])
+
+
+@dataclass
+class BankFlags:
+    """What `bank_flags` found: the flags (time µs known, account) and the ledger they came from."""
+
+    flags: list[tuple[int, str]]
+    ledger: Ledger
+
+    @property
+    def summary(self) -> dict[str, object]:
+        led = self.ledger.report
+        return {
+            "rows_loaded": led.rows_loaded,
+            "rows_rejected": led.rows_rejected,
+            "accounts_flagged": len(self.flags),
+        }
+
+
+def bank_flags(
+    ledger: str | Path | Sequence[str | Path] | Ledger,
+    *,
+    out: str | Path,
+    mapping: ColumnMap | None = None,
+    accounts: str | Path | None = None,
+    rejects: str | Path | None = None,
+    tz: str = "Asia/Shanghai",
+    progress: Progress = silent,
+) -> BankFlags:
+    """A bank's own ledger → its receiving-bank flags (`fanzha.banks.receiving_bank_flags`: money that passes
+    straight through an account, a phone that runs many people's cards), written to `out` as a payee list
+    (`fanzha warn --payee-list`, `POST /v1/payees`), whole or not at all. `accounts` gives each account's kind
+    (only personal ones are watched) and owner (a transfer between one owner's accounts is no pass-through);
+    a world folder brings its own. The ledger's bad rows are kept aside (`rejects`: a CSV of them), never
+    dropped silently."""
+    from fanzha.banks import PERSONAL_KINDS, receiving_bank_flags
+    from fanzha.banks.flags import PAYEE_SHAPE, Transfers, write_flags
+    from fanzha.records.outputs import atomic_file
+
+    out = Path(out)
+    inputs = _inputs(ledger, [], accounts)
+    check_output(out, inputs=inputs)
+    if rejects is not None:
+        check_output(Path(rejects), inputs=[*inputs, out], option="--rejects")
+    led = ledger if isinstance(ledger, Ledger) else load_ledger(
+        ledger, mapping=mapping, accounts=accounts, progress=progress
+    )
+    ids = led.account_ids()
+    acc = led.con.execute("SELECT aid, kind, owner_id FROM accounts").fetchall()
+    kind = {ids[a]: k for a, k, _ in acc}
+    owner = {ids[a]: o for a, _, o in acc}
+    if not any(k in PERSONAL_KINDS for k in kind.values()):  # nothing to watch: say so, write nothing
+        raise InputError("E757", where="--accounts", valid=" | ".join(PERSONAL_KINDS))
+    t = led.con.sql("SELECT src, dst, amount, t, device FROM ledger ORDER BY pos").to_arrow_table()
+    src = [ids[a] for a in t["src"].to_pylist()]
+    dst = [ids[a] for a in t["dst"].to_pylist()]
+    device = t["device"].to_pylist()
+    columns = Transfers(
+        src,
+        dst,
+        t["amount"].to_numpy(zero_copy_only=False).astype("int64"),
+        t["t"].to_numpy(zero_copy_only=False).astype("int64"),
+        device if any(d is not None for d in device) else None,
+    )
+    flags = receiving_bank_flags(columns, kind, owner)
+    with atomic_file(out, inputs=inputs) as fh:
+        write_flags(fh, flags, PAYEE_SHAPE, tz)
+    if rejects is not None:
+        with atomic_file(Path(rejects), inputs=inputs, option="--rejects") as fh:
+            led.write_rejected(fh)
+    return BankFlags(flags, led)

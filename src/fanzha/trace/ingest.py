@@ -17,6 +17,7 @@ reason, raw)`, are counted in the load report, and `Ledger.write_rejected` write
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import time as _time
@@ -24,7 +25,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import numpy as np
@@ -343,12 +344,18 @@ class Ledger:
         finally:
             self.con.unregister("_want_pos")
 
-    def write_rejected(self, path: str | Path) -> int:
-        """Write the rejected rows as CSV (`file, row, code, reason, raw`; the reason in the default language);
-        the number written."""
+    def write_rejected(self, path: str | Path | BinaryIO) -> int:
+        """Write the rejected rows as CSV (`file, row, code, reason, raw`; the reason in the default language) to a
+        file, or to an open binary file; the number written."""
         rows = self.con.execute("SELECT file, row, reason, raw FROM rejected ORDER BY file, row").fetchall()
-        p = Path(path)
-        with open(p, "w", encoding="utf-8", newline="") as fh:
+        with contextlib.ExitStack() as stack:
+            fh: Any
+            if isinstance(path, str | Path):
+                fh = stack.enter_context(open(Path(path), "w", encoding="utf-8", newline=""))
+            else:  # the caller's file stays open: only the text layer over it goes
+                fh = io.TextIOWrapper(path, encoding="utf-8", newline="", write_through=True)
+                stack.callback(fh.detach)
+                stack.callback(fh.flush)
             w = csv.writer(fh)
             w.writerow(["file", "row", "code", "reason", "raw"])
             for file, row, reason, raw in rows:

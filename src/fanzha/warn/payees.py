@@ -36,7 +36,7 @@ from fanzha.records.units import us_of
 
 #: reasons, strongest first: a reported or frozen account (an earlier victim's report, trace's freeze list); an
 #: account its own bank saw money pass straight through, or that a phone running many cards ran
-#: (`fanzha.sim.telemetry.receiving_bank_flags`); an account a person under a medium or high alert added as a payee
+#: (`fanzha.banks.receiving_bank_flags`); an account a person under a medium or high alert added as a payee
 #: (the engine's own feed)
 REASONS = ("reported", "receiving_bank", "alerted_payer")
 

@@ -1,0 +1,82 @@
+"""`fanzha payees`: a bank's own ledger → its flags for the shared scam-account list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say
+from fanzha.cli.helptext import HelpCommand
+from fanzha.cli.progress import progress_bar
+from fanzha.records.files import mapping_from_options
+from fanzha.trace.ingest import ColumnMap
+
+
+@click.command("payees", cls=HelpCommand)
+@lang_option(expose=False)
+@click.option(
+    "--ledger",
+    "ledgers",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The bank's ledger: CSV / Parquet file(s), or a folder (a sim world). Repeat for several files.",
+)
+@click.option(
+    "--accounts",
+    type=click.Path(path_type=Path),
+    help="Accounts file: account_id, kind (bank_card / payment_account are watched), owner_id.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The payee list to write (JSONL, as fanzha warn --payee-list and POST /v1/payees read it).",
+)
+@click.option(
+    "--rejects", type=click.Path(path_type=Path), default=None, help="Write the ledger rows kept aside here (CSV)."
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Column mapping, e.g. --map src=付款账号 --map time=交易日期+交易时间 (repeatable).",
+)
+@click.option(
+    "--mapping", type=click.Path(path_type=Path), help="Column mapping as YAML (see docs/trace.md)."
+)
+@click.option("--tz", default=None, help="Timezone of times without an offset [default: Asia/Shanghai].")
+@json_option
+@quiet_option
+def payees(
+    ledgers: tuple[Path, ...],
+    accounts: Path | None,
+    out: Path,
+    rejects: Path | None,
+    maps: tuple[str, ...],
+    mapping: Path | None,
+    tz: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """A bank's ledger → the accounts its own rules flag (money passing straight through; one phone running many
+    people's cards), as a payee list for the early warning (docs/warn.md).
+
+    Exit status 1 when ledger rows were kept aside (counted; --rejects lists them; the rest is used).
+    """
+    from fanzha.trace.api import bank_flags
+
+    cmap = mapping_from_options(ColumnMap.identity, ColumnMap.from_file, mapping, maps, tz)
+    with progress_bar(quiet=quiet) as progress:
+        run = bank_flags(list(ledgers), out=out, mapping=cmap, accounts=accounts, rejects=rejects, progress=progress)
+    s = run.summary
+    if as_json:
+        echo_json(s)
+    else:
+        say("cli.payees_done", accounts=s["accounts_flagged"], path=out, loaded=s["rows_loaded"])
+    rejected = int(s["rows_rejected"])  # type: ignore[call-overload]
+    if rejected:
+        say("cli.trace_kept_aside", err=True, rows=rejected, path=rejects or "--rejects")
+    finish(rejected)
