@@ -106,6 +106,7 @@ def test_every_input_has_a_label(console: Console) -> None:
         op.get("/stats"),
         inv.get("/traces"),
         inv.get("/cases"),
+        inv.get("/payees", params={"account": "A0000007777"}),
     ]
     for r in pages:
         assert r.status_code == 200

@@ -277,6 +277,11 @@ def test_every_page_on_a_phone_and_the_queue_with_10000_open_alerts(
         for path, name in (("/queue", "queue"), (f"/alerts/{aid}", "alert")):
             phone.go(path)
             phone.shot(name)
+        phone.go("/payees?account=A0000007777")  # the engine's own flag: 田先生's payee, under his alert
+        assert "另一位被预警的人添加过" in phone.page.inner_text("#listed")
+        width = phone.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], "the scam-account list scrolls sideways on a phone"
+        phone.shot("payees")
         _many_alerts(centre, 10_000)
         phone.go("/stats")
         phone.page.wait_for_selector("html[data-charts='done']", state="attached")
@@ -304,6 +309,16 @@ def test_every_page_on_a_phone_and_the_queue_with_10000_open_alerts(
         desk.go("/stats")
         desk.page.wait_for_selector("html[data-charts='done']", state="attached")
         desk.shot("stats")
+        # the scam-account list: a supervisor lists the card a report names, and looks it up
+        desk.go("/payees")
+        desk.page.fill("#a-accounts", "6222021234567890123")
+        desk.page.fill("#a-source", "江东分局 案件 R1")
+        with desk.page.expect_navigation():
+            desk.page.click("#add-submit")
+        assert "新列入 1 个" in desk.page.inner_text("#notice")
+        desk.go("/payees?account=6222021234567890123")
+        assert "受害人报案或已冻结" in desk.page.inner_text("#listed")
+        desk.shot("payees")
         if SHOTS:
             (DOCS / "queue-10000.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 

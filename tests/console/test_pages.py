@@ -388,3 +388,42 @@ def test_a_linking_keys_kind_is_named_for_the_reader() -> None:
     ctx = SimpleNamespace(msg=lambda key: t(key, "zh"))
     names = [_kind_name(ctx, k) for k in ("bank_card", "partial:bank_card", "person", "unheard_of")]  # type: ignore[arg-type]
     assert names == [t("entity.bank_card"), t("entity.partial_number"), t("entity.person"), "unheard_of"]
+
+
+@SQLITE
+@pytest.mark.reliability(
+    entry="the console's scam-account list (POST /payees)",
+    bad_input="no account, more than 200, an account too long, an operator's post, another site's form",
+    behaviour="the page again with the coded error (E955, E912, E755 per account, E903, E952); the good accounts listed",
+)
+def test_the_scam_account_list_page(console: Console) -> None:
+    inv, op = console.client("investigator"), console.client("operator")
+    r = inv.post(
+        "/payees", data={"accounts": "6222021234567890123\nA0000007777, " + "9" * 201, "source": "R1"}
+    )
+    assert r.status_code == 200 and "新列入 2 个" in r.text and "E755" in r.text, r.text[:2000]
+    found = op.get("/payees", params={"account": "6222021234567890123"})
+    assert 'id="listed"' in found.text and "受害人报案或已冻结" in found.text and "R1" in found.text
+    assert 'id="add-form"' not in found.text  # an operator looks up, does not list
+    twin = op.get("/payees?format=json&account=A_NOBODY").json()
+    assert twin["page"] == "payees" and twin["found"]["known"] is None and not twin["can_add"]
+    assert [g["account"] for g in twin["given"]] == ["A0000007777", "6222021234567890123"]
+    assert 'id="not-listed"' in op.get("/payees", params={"account": "A_NOBODY"}).text
+    _error(inv.post("/payees", data={"accounts": "  "}), "E955", 422, "请填写")
+    _error(inv.post("/payees", data={"accounts": " ".join(f"A{i}" for i in range(201))}), "E912", 413, "200")
+    _error(op.post("/payees", data={"accounts": "A1"}), "E903", 403, "")
+    r = inv.post("/payees", data={"accounts": "A1"}, headers={"Origin": "https://elsewhere.example"})
+    _error(r, "E952", 403, "elsewhere")
+    en = inv.post("/payees?lang=en", data={"accounts": "A0000007777"})
+    assert "1 already on the list" in en.text
+    # what the list now holds warns the next person who adds the account
+    console.app.state.centre.live.ingest(
+        console.team.actor("admin"),
+        [
+            {"event_id": "n1", "person_id": "P_NEXT", "time": "2030-01-01T10:00:00+08:00", "kind": "payee_added",
+             "channel": "bank_app", "counterparty": "6222021234567890123"},
+        ],
+        "zh",
+    )  # fmt: skip
+    items = console.app.state.centre.alerts.queue(LOCAL, QueueFilter())["items"]
+    assert [(a["person_id"], a["level"]) for a in items] == [("P_NEXT", "high")]

@@ -327,7 +327,10 @@ def test_a_banks_ledger_gives_the_same_flags_on_the_command_line(
     need = int(SHARED_DEVICE["accounts"])
     kinds: dict[str, tuple[str, str | None]] = {f"C{i}": ("bank_card", None) for i in range(need)}
     kinds |= {"V": ("bank_card", "P1"), "OUT": ("bank_card", "P2"), "L2": ("bank_card", None)}
-    rows = [(f"C{i}", "OUT", 100.0, i) for i in range(need)] + [("V", "C0", 9000.0, 30), ("C0", "L2", 8000.0, 40)]
+    rows = [(f"C{i}", "OUT", 100.0, i) for i in range(need)] + [
+        ("V", "C0", 9000.0, 30),
+        ("C0", "L2", 8000.0, 40),
+    ]
     rows.append(("C0", "OUT", 900.0, 45))
     devices: list[str | None] = ["GANG"] * need + ["OWN", "GANG", "GANG"]
     world = _ledger(tmp_path, rows, kinds, devices)
@@ -339,7 +342,9 @@ def test_a_banks_ledger_gives_the_same_flags_on_the_command_line(
         w = csv.writer(fh)
         w.writerow(["付款账号", "收款账号", "金额", "交易时间", "设备号"])
         for (src, dst, amount, m), dev in zip(rows, devices, strict=True):
-            w.writerow([src, dst, f"{amount:.2f}", (T0 + timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S"), dev])
+            w.writerow(
+                [src, dst, f"{amount:.2f}", (T0 + timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M:%S"), dev]
+            )
         w.writerow(["C1", "OUT", "一百元", "2024-03-05 10:00:00", "GANG"])
     accounts = tmp_path / "accounts.csv"
     accounts.write_text(

@@ -78,7 +78,9 @@ def receiving_bank_flags(
     return sorted((t, a) for a, t in flagged.items())
 
 
-def _shared_device(tr: Transfers, order: npt.NDArray[np.int64], kind: Mapping[str, str | None]) -> dict[str, int]:
+def _shared_device(
+    tr: Transfers, order: npt.NDArray[np.int64], kind: Mapping[str, str | None]
+) -> dict[str, int]:
     """account → time µs its flag is known, for the personal accounts that a phone runs from their first transfer
     out on, once that phone has moved money out of `SHARED_DEVICE.accounts` personal accounts or more: flagged when
     the phone reaches that count (every such account it ran so far) or when it first runs another, + the

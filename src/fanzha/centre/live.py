@@ -358,8 +358,8 @@ class LiveWarn:
     def add_payees(self, actor: Actor, rows: Sequence[Any], lang: str) -> dict[str, Any]:
         """Validate and store flags of the shared scam-account list (JSON objects: account, time — now when
         absent —, reason `GIVEN_REASONS`, source), then hand the new ones to the engine. A status per row:
-        accepted, duplicate (the same account, reason and time is stored), or rejected with its coded error
-        (E755)."""
+        accepted, duplicate (the list knows the account for this reason already, from as early or earlier), or
+        rejected with its coded error (E755)."""
         self.audit.require(actor, "payees:write", "payees.add", resource="payees")
         if len(rows) > self.settings.max_batch:
             raise Refused("E912", max=self.settings.max_batch, count=len(rows))
@@ -383,10 +383,12 @@ class LiveWarn:
                 keys = {(f.account, f.reason, f.time) for _, f in valid}
                 stored = self._flags_stored(conn, sorted({a for a, _, _ in keys}))
                 new: list[tuple[int, PayeeFlag]] = []
+                lst = self.engine.payees
                 for i, f in valid:
                     key = (f.account, f.reason, f.time)
-                    if key in stored:
-                        out[i]["status"] = "duplicate"
+                    known = lst.of(f.account) if isinstance(lst, PayeeList) else []
+                    if key in stored or any(g.reason == f.reason and g.time <= f.time for g in known):
+                        out[i]["status"] = "duplicate"  # stored, or known for this reason since as early
                     else:
                         stored.add(key)
                         new.append((i, f))

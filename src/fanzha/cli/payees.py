@@ -35,7 +35,10 @@ from fanzha.trace.ingest import ColumnMap
     help="The payee list to write (JSONL, as fanzha warn --payee-list and POST /v1/payees read it).",
 )
 @click.option(
-    "--rejects", type=click.Path(path_type=Path), default=None, help="Write the ledger rows kept aside here (CSV)."
+    "--rejects",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the ledger rows kept aside here (CSV).",
 )
 @click.option(
     "--map",
@@ -70,7 +73,9 @@ def payees(
 
     cmap = mapping_from_options(ColumnMap.identity, ColumnMap.from_file, mapping, maps, tz)
     with progress_bar(quiet=quiet) as progress:
-        run = bank_flags(list(ledgers), out=out, mapping=cmap, accounts=accounts, rejects=rejects, progress=progress)
+        run = bank_flags(
+            list(ledgers), out=out, mapping=cmap, accounts=accounts, rejects=rejects, progress=progress
+        )
     s = run.summary
     if as_json:
         echo_json(s)

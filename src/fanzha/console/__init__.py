@@ -20,9 +20,9 @@ from fanzha.console.web import Hooks
 
 def routers() -> list[APIRouter]:
     """The console's routers: the citizen's check and logins, the queue and alerts, traces and figures."""
-    from fanzha.console import pages_alerts, pages_investigate, pages_public
+    from fanzha.console import pages_alerts, pages_investigate, pages_payees, pages_public
 
-    return [pages_public.router, pages_alerts.router, pages_investigate.router]
+    return [pages_public.router, pages_alerts.router, pages_investigate.router, pages_payees.router]
 
 
 def routes() -> list[tuple[str, str]]:

@@ -69,7 +69,13 @@ def templates() -> Any:
     )
     env.filters["yuan"] = yuan
     env.filters["victims"] = victims
+    env.filters["minute"] = minute
     return env
+
+
+def minute(value: str | None) -> str:
+    """``2024-03-05 10:35`` from an ISO 8601 time in the centre's zone (``2024-03-05T10:35:00+08:00``)."""
+    return "—" if not value else value.replace("T", " ")[:16]
 
 
 def yuan(value: Any) -> str:

@@ -261,8 +261,10 @@ def bank_flags(
     check_output(out, inputs=inputs)
     if rejects is not None:
         check_output(Path(rejects), inputs=[*inputs, out], option="--rejects")
-    led = ledger if isinstance(ledger, Ledger) else load_ledger(
-        ledger, mapping=mapping, accounts=accounts, progress=progress
+    led = (
+        ledger
+        if isinstance(ledger, Ledger)
+        else load_ledger(ledger, mapping=mapping, accounts=accounts, progress=progress)
     )
     ids = led.account_ids()
     acc = led.con.execute("SELECT aid, kind, owner_id FROM accounts").fetchall()
