@@ -232,3 +232,28 @@ def test_a_card_with_nothing_of_its_own_is_frozen_however_small_the_victims_shar
     rep = build_report(trace(case.backend, [Seed("v1", "T1")], "proportional"), case.ledger)
     assert set_aside_recipients(rep, case.ledger, suspects=set()) == ["K"]
     assert rep.requests[-1]["why"].startswith("recipient: victims' money 0.25% of its balance")
+
+
+def test_a_landlord_two_gangs_pay_is_no_bridge_between_them_in_the_gang_graph() -> None:
+    """Two gangs of one city pay rent from their rented cards to the same landlord L (old, money of its own): L is
+    set aside as an innocent payee — and is no suspect of the gang graph either, so the gangs stay apart."""
+    from fanzha.trace.api import run_trace
+    from fanzha.trace.model import Seed
+
+    rows = [
+        ("T1", "V1", "A1", "1000.00", "09:00", "bank_transfer"),
+        ("T2", "A1", "A2", "350.00", "09:10", "bank_transfer"),
+        ("T3", "A1", "L", "600.00", "12:00", "bank_transfer"),
+        ("T4", "V2", "B1", "1000.00", "09:30", "bank_transfer"),
+        ("T5", "B1", "B2", "350.00", "09:40", "bank_transfer"),
+        ("T6", "B1", "L", "600.00", "12:30", "bank_transfer"),
+    ]
+    opening = {"V1": "5000", "V2": "5000", "L": "5000", "A1": "0", "A2": "0", "B1": "0", "B2": "0"}
+    opened = {"L": OLD, "A1": NEW, "B1": NEW, "A2": NEW, "B2": NEW}
+    led = load_ledger(ledger_table(rows), accounts=accounts_table(opening, None, opened))
+    run = run_trace(led, [Seed("v1", "T1"), Seed("v2", "T4")])
+    assert [r["account_id"] for r in run.report.requests] == ["L"]  # type: ignore[index]
+    assert run.gangs is not None
+    parts = sorted(sorted(g) for g in run.gangs.gangs)
+    assert ["L"] not in parts and not any("L" in g for g in parts)
+    assert not any({"A1", "B1"} <= set(g) for g in parts), parts  # the landlord joins no two gangs

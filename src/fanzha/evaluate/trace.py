@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 
 from fanzha.errors import InputError
+from fanzha.trace.api import innocent_accounts
 from fanzha.trace.backends import get_backend
 from fanzha.trace.engine import TraceResult, trace
 from fanzha.trace.gangs import gang_graph
@@ -297,7 +298,7 @@ def check_gangs(world: Path, ledger: Ledger, mules: Any) -> dict[str, Any]:
     parties = recognise(ledger)
     r = trace(be, world_seeds(world, reported_only=True), "fifo", parties=parties)
     rep = build_report(r, ledger)
-    innocent = [a[0] for a in ledger.account_info(list(parties)).values()]
+    innocent = innocent_accounts(rep, ledger, parties, mules)
     g = gang_graph(be, ledger, mules, rep.flows, third_parties=innocent)
     con = duckdb.connect()
     truth = {

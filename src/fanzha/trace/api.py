@@ -10,7 +10,7 @@ The CLI (`fanzha trace`) is a thin layer over `run_trace`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,14 +127,12 @@ def run_trace(
     scores = score_mules(be, led, mule_params) if mules or third_parties else None
     mule_table = scores if mules else None
     progress("steps", 4, len(STEPS))
-    innocent = [a[0] for a in led.account_info(list(parties)).values()] if parties else []
+    innocent = innocent_accounts(rep, led, parties, scores) if third_parties else []
     graph = (
         gang_graph(be, led, mule_table, rep.flows, link_rows, third_parties=innocent)
         if mules or link_rows
         else None
     )
-    if third_parties:
-        set_aside_recipients(rep, led, _flagged(scores))
     if mule_table is not None:
         rep.summary["mules_flagged"] = int(sum(mule_table["flagged"].to_pylist()))
     if graph is not None:
@@ -146,6 +144,17 @@ def run_trace(
             run.files = write_outputs(run, tmp, top=top)
     progress("steps", len(STEPS), len(STEPS))
     return run
+
+
+def innocent_accounts(
+    rep: Report, ledger: Ledger, parties: Mapping[int, str] | None, scores: pa.Table | None
+) -> list[str]:
+    """The accounts that are no suspects: the third parties recognised (`parties`, by account code) and the
+    innocent recipients and payees `set_aside_recipients` moves from `rep`'s freeze list to its request list (it
+    does so here). The gang graph leaves them out too: two gangs of one city pay rent to the same landlords, and a
+    landlord kept as a suspect would join them."""
+    known = [a[0] for a in ledger.account_info(list(parties)).values()] if parties else []
+    return known + set_aside_recipients(rep, ledger, _flagged(scores))
 
 
 def _flagged(mule_table: pa.Table | None) -> set[str]:
