@@ -122,3 +122,40 @@ def test_gang_graph_joins_cards_by_device_money_and_links(tmp_path: Path) -> Non
     g2 = gang_graph(be, led, mules, None, read_links(links))
     assert g2.gangs == [["M1", "M2", "M3"]]
     assert "phone" in g2.edges[("M1", "M3")]
+
+
+def test_cards_of_one_gang_on_two_phones_meet_through_their_own_transfers() -> None:
+    """The gang graph joins suspects by every transfer between them in the ledger, not only by the traced victims'
+    money: a gang's phone whose cards never carried a reported victim's money still pays the gang's other cards
+    (cover traffic). Two suspects of other gangs that never paid each other stay apart; an ordinary account that
+    paid both joins nothing."""
+    rows = [  # src, dst, fen, t, device
+        ("A1", "X", 10_000, T0 + H, "DA"),
+        ("A2", "X", 10_000, T0 + 2 * H, "DA"),
+        ("B1", "Y", 10_000, T0 + 3 * H, "DB"),
+        ("B2", "Y", 10_000, T0 + 4 * H, "DB"),
+        ("A2", "B1", 5_000, T0 + 5 * H, "DA"),  # the gang's cover traffic between its two phones' cards
+        ("C1", "Y", 10_000, T0 + 6 * H, "DC"),
+        ("C2", "Y", 10_000, T0 + 7 * H, "DC"),
+        ("P", "A1", 3_000, T0 + 8 * H, "DP"),  # an ordinary person paid both gangs' cards
+        ("P", "C1", 3_000, T0 + 9 * H, "DP"),
+    ]
+    ledger = pa.table(
+        {
+            "transfer_id": [f"T{i}" for i in range(len(rows))],
+            "src": [r[0] for r in rows],
+            "dst": [r[1] for r in rows],
+            "amount": pa.array([r[2] for r in rows], pa.int64()),
+            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
+            "device": [r[4] for r in rows],
+            "channel": ["bank_transfer"] * len(rows),
+        }
+    )
+    cmap = ColumnMap.identity()
+    cmap.amount_unit = "fen"
+    led = load_ledger(ledger, mapping=cmap)
+    suspects = ["A1", "A2", "B1", "B2", "C1", "C2"]
+    mules = pa.table({"account_id": suspects, "score": [0.9] * 6, "flagged": [True] * 6})
+    g = gang_graph(get_backend("duckdb", led), led, mules)
+    assert g.gangs == [["A1", "A2", "B1", "B2"], ["C1", "C2"]]
+    assert "money" in g.edges[("A2", "B1")]

@@ -142,6 +142,21 @@ def gang_graph(
                     link(first_by_victim[victim], dst, "same_victim")
                 else:
                     first_by_victim[victim] = dst
+    # transfers between two suspects anywhere in the ledger, not only the traced victims' money: a gang's cards pay
+    # each other with its cover traffic too
+    codes = ledger.lookup_accounts(list(g.nodes))
+    if len(codes) > 1:
+        want = pa.table({"aid": pa.array(sorted(codes.values()), pa.int32())})
+        ledger.con.register("_suspects", want)
+        try:
+            pairs = ledger.con.execute(
+                "SELECT DISTINCT l.src, l.dst FROM ledger l JOIN _suspects s ON s.aid = l.src "
+                "JOIN _suspects d ON d.aid = l.dst WHERE NOT l.terminal"
+            ).fetchall()
+        finally:
+            ledger.con.unregister("_suspects")
+        for a, b in pairs:
+            link(ids[a], ids[b], "money")
     if links:
         by_value: dict[tuple[str, str], list[str]] = defaultdict(list)
         for a, kind, value in links:
