@@ -371,3 +371,45 @@ def test_a_banks_ledger_gives_the_same_flags_on_the_command_line(
     before = export.read_bytes()
     code, _, err = run([*base, "--out", str(export)], capsys)
     assert code == 2 and "E040" in err and export.read_bytes() == before
+
+
+@pytest.mark.reliability(
+    entry="a payee list entry (fanzha warn --payee-list, POST /v1/payees, the console's form)",
+    bad_input="any JSON value (property-based): objects with missing, mistyped or odd fields, arrays, scalars",
+    behaviour="a valid flag or E755 saying what was wrong, never another exception",
+)
+def test_any_json_value_is_a_flag_or_e755() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from fanzha.warn.payees import REASONS, parse_flag
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30)
+    times = st.datetimes(timezones=st.none() | st.timezones()).map(lambda d: d.isoformat())
+    values = st.recursive(
+        scalars,
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+        max_leaves=6,
+    )
+    fields = st.fixed_dictionaries(
+        {},
+        optional={
+            "account": st.text(max_size=210) | values,
+            "time": times | values,
+            "reason": st.sampled_from([*REASONS, "rumour", ""]) | values,
+            "source": st.text(max_size=210) | values,
+        },
+    )
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(d=fields | values)
+    def check(d: object) -> None:
+        try:
+            f = parse_flag(d, "row", now_us=0)
+        except InputError as exc:
+            assert exc.code == "E755" and exc.where == "row"
+            return
+        assert isinstance(f.account, str) and f.account and f.account == f.account.strip()
+        assert f.reason in REASONS and isinstance(f.time, int) and isinstance(f.source, str)
+
+    check()
