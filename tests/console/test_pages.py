@@ -427,3 +427,16 @@ def test_the_scam_account_list_page(console: Console) -> None:
     )  # fmt: skip
     items = console.app.state.centre.alerts.queue(LOCAL, QueueFilter())["items"]
     assert [(a["person_id"], a["level"]) for a in items] == [("P_NEXT", "high")]
+
+
+@SQLITE
+def test_a_wrongly_listed_account_is_taken_off_the_list_on_the_page(console: Console) -> None:
+    inv = console.client("investigator")
+    inv.post("/payees", data={"accounts": "6222021234567890123", "source": "R1"})
+    found = inv.get("/payees", params={"account": "6222021234567890123"})
+    assert 'id="clear-form"' in found.text
+    r = inv.post("/payees/clear", data={"account": "6222021234567890123", "source": "核实为店主本人账户"})
+    assert r.status_code == 200 and 'id="not-listed"' in r.text and "核实为店主本人账户" in r.text
+    assert 'id="clear-form"' not in console.client("operator").get("/payees", params={"account": "X"}).text
+    _error(console.client("operator").post("/payees/clear", data={"account": "A1"}), "E903", 403, "")
+    _error(inv.post("/payees/clear", data={"account": " "}), "E955", 422, "")

@@ -27,6 +27,7 @@ ROUTES: list[tuple[str, str, Any, set[str]]] = [
     ("POST", "/v1/payees", {"payees": []}, {"investigator", "supervisor", "admin", "key:payees"}),
     ("GET", "/v1/payees", None, {*ROLES, "key:payees"}),
     ("GET", "/v1/payees/A0000007777", None, {*ROLES, "key:payees"}),
+    ("DELETE", "/v1/payees/A0000007777", None, {"investigator", "supervisor", "admin", "key:payees"}),
     ("GET", "/v1/alerts", None, {*ROLES, "key:alerts:read"}),
     ("GET", "/v1/alerts/{alert}", None, {*ROLES, "key:alerts:read"}),
     ("POST", "/v1/alerts/{alert}/notes", {"text": "回访"}, {"operator", "supervisor"}),

@@ -4,7 +4,7 @@ reads each flag where the live engine read it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ def test_a_reported_account_warns_the_next_person_who_adds_it(api: Api) -> None:
         "account": "A_NOBODY",
         "known": None,
         "flags": [],
+        "cleared": [],
     }
 
 
@@ -160,3 +161,37 @@ def test_the_engines_own_alerts_are_on_the_list_as_alerted_payers(api: Api) -> N
     api.client.post("/v1/events", json={"events": victim()}, headers=api.auth("key:events"))
     got = api.client.get("/v1/payees/A0000007777", headers=api.auth("investigator")).json()
     assert got["known"] == "alerted_payer" and got["flags"][0]["reason"] == "alerted_payer"
+
+
+def test_a_wrongly_listed_account_is_cleared_and_a_restart_agrees(db_url: str, tmp_path: Path) -> None:
+    """DELETE /v1/payees/{account}: from then on the account warns nobody (a person who adds it is not alerted),
+    what was judged before stays; the clear is stored, so a restart's replay clears it at the same place."""
+
+    def app() -> Any:
+        return create_app(settings(db_url, tmp_path), checker=checker(), scorer=scorer())
+
+    flag = {"account": CARD, "time": (T0 - timedelta(hours=1)).isoformat(), "reason": "reported"}
+    with TestClient(app(), raise_server_exceptions=False) as client:
+        api = Api(client, crew(client.app.state.centre))  # type: ignore[attr-defined]
+        client.post("/v1/payees", json={"payees": [flag]}, headers=api.auth("key:payees"))
+        client.post("/v1/events", json={"events": _pays("P_BEFORE", CARD)}, headers=api.auth("key:events"))
+        assert client.delete(f"/v1/payees/{CARD}", headers=api.auth("operator")).status_code == 403
+        r = client.delete(f"/v1/payees/{CARD}?source=核实为店主本人账户", headers=api.auth("investigator"))
+        assert r.status_code == 200 and r.json()["known"] is None, r.text
+        assert r.json()["cleared"][0]["source"] == "核实为店主本人账户"
+        # a person who adds it after the clear (events timed after it: the centre's clock is the wall clock)
+        later = datetime.now(UTC) + timedelta(minutes=5)
+        events = _pays("P_AFTER", CARD)
+        for e, m in zip(events, (0, 3), strict=True):
+            e["time"] = (later + timedelta(minutes=m)).isoformat()
+        client.post("/v1/events", json={"events": events}, headers=api.auth("key:events"))
+        live = {p: _levels(api, p) for p in ("P_BEFORE", "P_AFTER")}
+        token = api.team.tokens["supervisor"]
+        listed = client.get("/v1/payees?reason=cleared", headers=api.auth("key:payees")).json()["items"]
+        assert [x["account"] for x in listed] == [CARD]
+    assert live == {"P_BEFORE": ["high"], "P_AFTER": []}
+    with TestClient(app(), raise_server_exceptions=False) as client:
+        page = client.get("/v1/alerts", headers={"Authorization": f"Bearer {token}"}).json()
+        assert {a["person_id"]: a["level"] for a in page["items"]} == {"P_BEFORE": "high"}
+        got = client.get(f"/v1/payees/{CARD}", headers={"Authorization": f"Bearer {token}"}).json()
+        assert got["known"] is None and len(got["cleared"]) == 1

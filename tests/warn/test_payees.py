@@ -413,3 +413,20 @@ def test_any_json_value_is_a_flag_or_e755() -> None:
         assert f.reason in REASONS and isinstance(f.time, int) and isinstance(f.source, str)
 
     check()
+
+
+def test_a_cleared_account_is_off_the_list_from_then_on_until_new_evidence() -> None:
+    """An investigator clears a wrongly listed account: from the clear on, no flag from before it counts (before
+    the clear, the list answers as it did); a flag known after the clear lists it again."""
+    lst = PayeeList()
+    t = us_of(T0)
+    lst.flag(GANG, t, "reported", "R1")
+    lst.flag(GANG, t + 10, "alerted_payer", "P1:e1")
+    assert lst.clear(GANG, t + 100, "核实为无辜账户") is True
+    assert lst.known(GANG, t + 50) == "reported"  # what was known before the clear stays so
+    assert lst.known(GANG, t + 100) is None and lst.known(GANG, t + 200) is None
+    assert not lst.holds(GANG, "reported", t + 150)
+    assert lst.flag(GANG, t + 300, "alerted_payer", "P2:e9")  # new evidence after the clear: news again
+    assert lst.known(GANG, t + 300) == "alerted_payer" and lst.known(GANG, t + 250) is None
+    assert lst.clears_of(GANG) == [(t + 100, "核实为无辜账户")]
+    assert lst.clear("A_NEVER", t, "") is False

@@ -8,7 +8,7 @@ written to the audit log with both.
 |---|---|
 | check | everyone (anonymous callers are rate-limited by the service) |
 | events:write | keys with scope `events`; admin |
-| payees:write | keys with scope `payees` (a bank's or platform's feed); investigator, supervisor, admin: put accounts on the shared scam-account list |
+| payees:write | keys with scope `payees` (a bank's or platform's feed); investigator, supervisor, admin: put accounts on the shared scam-account list, or take them off |
 | payees:read | keys with scope `payees`; every role: what the list says of an account |
 | alerts:read | keys with scope `alerts:read`; every role (the queue, an alert, the stream — no personal data) |
 | alerts:pii | operator, supervisor, investigator: the person's name, phone and station (audited) |

@@ -51,6 +51,8 @@ MAX_KIND = 64
 
 #: the reasons a flag given to the centre may have (the engine's own, alerted_payer, it learns from its alerts)
 GIVEN_REASONS = ("reported", "receiving_bank")
+#: the reason of a stored row that takes an account off the list (`clear_payee`)
+CLEARED = "cleared"
 
 #: a batch's event ids as stored, with the batch that stored each (one statement, compiled once)
 STORED = select(EventRow.event_id, EventRow.batch).where(
@@ -168,8 +170,7 @@ class LiveWarn:
         def given_before(batch: int | None) -> None:  # the flags the live engine had read before `batch`
             nonlocal k
             while k < len(flags) and (batch is None or flags[k][0] < batch):
-                f = flags[k][1]
-                self.engine.payees.flag(f.account, f.time, f.reason, f.source)
+                self._give(flags[k][1])
                 k += 1
 
         q = select(EventRow.batch, EventRow.raw).order_by(EventRow.seq)
@@ -215,6 +216,15 @@ class LiveWarn:
         ).order_by(PayeeFlagRow.batch, PayeeFlagRow.id)
         with self.store.engine.connect() as conn:
             return [(int(b), PayeeFlag(a, int(t), r, s)) for b, a, t, r, s in conn.execute(q)]
+
+    def _give(self, f: PayeeFlag) -> None:
+        """Hand one stored flag (or a clear: reason `CLEARED`) to the engine's list."""
+        lst = self.engine.payees
+        if f.reason == CLEARED:
+            if isinstance(lst, PayeeList):
+                lst.clear(f.account, f.time, f.source)
+        else:
+            lst.flag(f.account, f.time, f.reason, f.source)
 
     def _run(self, raws: Sequence[RawRow]) -> Revisions:
         self.engine.kept = []
@@ -386,8 +396,8 @@ class LiveWarn:
                 lst = self.engine.payees
                 for i, f in valid:
                     key = (f.account, f.reason, f.time)
-                    known = lst.of(f.account) if isinstance(lst, PayeeList) else []
-                    if key in stored or any(g.reason == f.reason and g.time <= f.time for g in known):
+                    held = isinstance(lst, PayeeList) and lst.holds(f.account, f.reason, f.time)
+                    if key in stored or held:
                         out[i]["status"] = "duplicate"  # stored, or known for this reason since as early
                     else:
                         stored.add(key)
@@ -416,8 +426,52 @@ class LiveWarn:
                     conn, [self.audit.row(actor, "payees.add", resource="payees", detail=counts)]
                 )
             for _, f in new:
-                self.engine.payees.flag(f.account, f.time, f.reason, f.source)
+                self._give(f)
         return {**counts, "rows": out}
+
+    def clear_payee(self, actor: Actor, account: str, source: str = "") -> dict[str, Any]:
+        """Take `account` off the list from now on (an investigator found it innocent: a wrongly listed account
+        warns everyone who pays it): stored like a flag, so a replay clears it at the same place; a flag known
+        later lists it again. What the list says of it then (`payee`)."""
+        self.audit.require(
+            actor, "payees:write", "payees.clear", resource="payees", resource_id=account[:200]
+        )
+        if not account.strip() or len(account) > MAX_ID:
+            raise InputError(
+                "E755", where="account", reason="an account of 1 to 200 characters", valid=CLEARED
+            )
+        now = self.now_us()
+        f = PayeeFlag(account.strip(), now, CLEARED, (source or actor.principal.label)[:200])
+        with self.lock:
+            if self.broken:
+                self._replay()
+            with self.store.engine.begin() as conn:
+                self.store.insert_ignore(
+                    conn,
+                    PayeeFlagRow.__table__,  # type: ignore[arg-type]
+                    [
+                        {
+                            "account": f.account,
+                            "time_us": f.time,
+                            "reason": CLEARED,
+                            "source": f.source,
+                            "batch": self.batch_no,
+                            "created_by": actor.principal.label[:100],
+                            "created_us": now,
+                        }
+                    ],
+                    ["account", "reason", "time_us"],
+                )
+                self.audit.write(
+                    conn,
+                    [
+                        self.audit.row(
+                            actor, "payees.clear", resource="payees", resource_id=f.account, detail={}
+                        )
+                    ],
+                )
+            self._give(f)
+        return self.payee(actor, f.account)
 
     @staticmethod
     def _flags_stored(conn: Connection, accounts: list[str]) -> set[tuple[str, str, int]]:
@@ -456,10 +510,12 @@ class LiveWarn:
             lst = self.engine.payees
             flags = lst.of(account) if isinstance(lst, PayeeList) else []
             now = self.now_us()
+            clears = lst.clears_of(account) if isinstance(lst, PayeeList) else []
             return {
                 "account": account,
                 "known": lst.known(account, now),
                 "flags": [{"time": iso(f.time), "reason": f.reason, "source": f.source} for f in flags],
+                "cleared": [{"time": iso(t), "source": src} for t, src in clears],
             }
 
     def counts(self) -> dict[str, Any]:

@@ -80,3 +80,20 @@ async def payees_add(ctx: CtxDep) -> Response:
     if ctx.want_json:
         return respond(ctx, result, "/payees")
     return _page(ctx, accounts[0] if len(accounts) == 1 else None, result=result)
+
+
+@router.post("/payees/clear")
+async def payees_clear(ctx: CtxDep) -> Response:
+    """Take an account off the list from now on (`account`; `source`: why — the investigator found it innocent):
+    the page again on that account, or the coded error."""
+    _, fields = await ctx.posted()
+    try:
+        ctx.check_origin()
+        account = views.bounded(fields.get("account"), "account", 200, required=True)
+        source = views.bounded(fields.get("source"), "source", 200)
+        result = ctx.centre.live.clear_payee(ctx.actor, account, source)
+    except FanzhaError as err:
+        return _page(ctx, None, error=err, form=fields)
+    if ctx.want_json:
+        return respond(ctx, result, "/payees")
+    return _page(ctx, account)

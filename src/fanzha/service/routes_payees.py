@@ -32,9 +32,9 @@ async def given_payees(
     actor: ActorDep,
     centre: CentreDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    reason: Literal["reported", "receiving_bank"] | None = None,
+    reason: Literal["reported", "receiving_bank", "cleared"] | None = None,
 ) -> Response:
-    """The flags given to the centre, newest first."""
+    """The flags given to the centre (and the accounts taken off the list: `cleared`), newest first."""
     items = await run_in_threadpool(lambda: centre.live.given(actor, limit=limit, reason=reason))
     return json({"items": items})
 
@@ -46,3 +46,16 @@ async def payee(
     """What the list says of one account now: the strongest reason (null when it is not listed) and its flags —
     given to the centre, or learned from the engine's own alerts (`alerted_payer`)."""
     return json(await run_in_threadpool(centre.live.payee, actor, account))
+
+
+@router.delete("/payees/{account}", tags=["payees"], response_model=PayeePublic)
+async def clear_payee(
+    actor: ActorDep,
+    centre: CentreDep,
+    account: Annotated[str, Path(min_length=1, max_length=200)],
+    source: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Take an account off the list from now on — an investigator found it innocent (a wrongly listed account
+    warns everyone who pays it); `source` says why. A flag known later lists it again. Answers what the list says
+    of it then."""
+    return json(await run_in_threadpool(centre.live.clear_payee, actor, account, source))

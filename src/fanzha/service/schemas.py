@@ -234,16 +234,25 @@ class PayeeFlagPublic(_Out):
     source: str
 
 
+class PayeeCleared(_Out):
+    time: str
+    source: str
+
+
 class PayeePublic(_Out):
     account: str
     known: Literal["reported", "receiving_bank", "alerted_payer"] | None = Field(
         description="the strongest reason the list knows now (null: not on the list)"
     )
     flags: list[PayeeFlagPublic]
+    cleared: list[PayeeCleared] = Field(description="when it was taken off the list, and why")
 
 
-class GivenFlag(PayeeFlagPublic):
+class GivenFlag(_Out):
     account: str
+    time: str
+    reason: Literal["reported", "receiving_bank", "cleared"]
+    source: str
     created_by: str
     created: str
 

@@ -113,9 +113,17 @@ class PayeeList:
     def __init__(self, flags: Iterable[PayeeFlag] = ()) -> None:
         # account → [(time, reason rank, source)] sorted by time
         self._by: dict[str, list[tuple[int, int, str]]] = {}
+        # account → [(time, source)] sorted: from each such time on, the flags before it no longer count (an
+        # investigator found the account innocent: `clear`)
+        self._clears: dict[str, list[tuple[int, str]]] = {}
         self._new: list[PayeeFlag] = []
         for f in flags:
             self._add(f)
+
+    def _epoch(self, account: str, t: int) -> int:
+        """How many clears of `account` are at or before `t`: flags count only within one epoch."""
+        clears = self._clears.get(account)
+        return bisect.bisect_right(clears, (t, "\uffff")) if clears else 0
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by.values())
@@ -130,14 +138,35 @@ class PayeeList:
             raise ValueError(f"unknown reason {f.reason!r}; valid: {', '.join(REASONS)}")
         rank = REASONS.index(f.reason)
         rows = self._by.setdefault(f.account, [])
+        epoch = self._epoch(f.account, f.time)
         for k, (t, r, _) in enumerate(rows):
-            if r == rank:
+            if r == rank and self._epoch(f.account, t) == epoch:
                 if t <= f.time:
                     return False
                 del rows[k]
                 break
         bisect.insort(rows, (f.time, rank, f.source))
         return True
+
+    def holds(self, account: str, reason: str, t: int) -> bool:
+        """Is `account` on the list for `reason` at `t` (flagged at or before `t`, and not cleared since)?"""
+        epoch = self._epoch(account, t)
+        rank = REASONS.index(reason)
+        return any(
+            r == rank and ft <= t and self._epoch(account, ft) == epoch
+            for ft, r, _ in self._by.get(account, ())
+        )
+
+    def clear(self, account: str, t: int, source: str = "") -> bool:
+        """From `t` on, no flag of `account` from before `t` counts (a flag known at or after `t` does: new
+        evidence lists it again). True when the account was on the list at `t`."""
+        was = self.known(account, t) is not None
+        bisect.insort(self._clears.setdefault(account, []), (t, source))
+        return was
+
+    def clears_of(self, account: str) -> list[tuple[int, str]]:
+        """The times (and sources) `account` was cleared from the list."""
+        return list(self._clears.get(account, ()))
 
     def of(self, account: str) -> list[PayeeFlag]:
         """Every flag of `account` (per reason its earliest), in time order."""
@@ -147,10 +176,14 @@ class PayeeList:
         rows = self._by.get(account)
         if not rows:
             return None
+        clears = self._clears.get(account)
+        epoch = self._epoch(account, t) if clears else 0
         best: int | None = None
         for ft, r, _ in rows:
             if ft > t:
                 break
+            if clears and self._epoch(account, ft) != epoch:
+                continue
             if best is None or r < best:
                 best = r
         return None if best is None else REASONS[best]
