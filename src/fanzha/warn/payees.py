@@ -11,6 +11,9 @@ the engine itself feeds:
   evidence ran are flagged `alerted_payer`, from the moment the alert knew it (the later of the payee's event and
   the alert's level). A second person who adds the same account later is then warned at once.
 
+- **cleared**: an account found innocent is taken off the list from a time on (`PayeeList.clear`, the centre's
+  `DELETE /v1/payees/{account}`): no flag from before that time counts after it; a flag known later lists it again.
+
 Time-correct by construction: `known(account, t)` answers only with a flag whose time is ≤ t, so an event is
 never judged with what was learned after it (a late event from before a flag does not see it), and nothing of the
 world's truth goes in: the engine's own alerts and the lists a centre holds.
