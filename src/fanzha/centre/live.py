@@ -402,23 +402,7 @@ class LiveWarn:
                     else:
                         stored.add(key)
                         new.append((i, f))
-                self.store.insert_ignore(
-                    conn,
-                    PayeeFlagRow.__table__,  # type: ignore[arg-type]
-                    [
-                        {
-                            "account": f.account,
-                            "time_us": f.time,
-                            "reason": f.reason,
-                            "source": f.source,
-                            "batch": self.batch_no,
-                            "created_by": actor.principal.label[:100],
-                            "created_us": now,
-                        }
-                        for _, f in new
-                    ],
-                    ["account", "reason", "time_us"],
-                )
+                self._store_flags(conn, actor, [f for _, f in new], now)
                 counts = {
                     s: sum(1 for r in out if r["status"] == s) for s in ("accepted", "duplicate", "rejected")
                 }
@@ -446,22 +430,7 @@ class LiveWarn:
             if self.broken:
                 self._replay()
             with self.store.engine.begin() as conn:
-                self.store.insert_ignore(
-                    conn,
-                    PayeeFlagRow.__table__,  # type: ignore[arg-type]
-                    [
-                        {
-                            "account": f.account,
-                            "time_us": f.time,
-                            "reason": CLEARED,
-                            "source": f.source,
-                            "batch": self.batch_no,
-                            "created_by": actor.principal.label[:100],
-                            "created_us": now,
-                        }
-                    ],
-                    ["account", "reason", "time_us"],
-                )
+                self._store_flags(conn, actor, [f], now)
                 self.audit.write(
                     conn,
                     [
@@ -472,6 +441,23 @@ class LiveWarn:
                 )
             self._give(f)
         return self.payee(actor, f.account)
+
+    def _store_flags(self, conn: Connection, actor: Actor, flags: list[PayeeFlag], now: int) -> None:
+        """Store `flags` (or clears) with the last batch the engine has processed: a replay hands each to the
+        engine after that batch, as the live engine got it."""
+        rows = [
+            {
+                "account": f.account,
+                "time_us": f.time,
+                "reason": f.reason,
+                "source": f.source,
+                "batch": self.batch_no,
+                "created_by": actor.principal.label[:100],
+                "created_us": now,
+            }
+            for f in flags
+        ]
+        self.store.insert_ignore(conn, PayeeFlagRow.__table__, rows, ["account", "reason", "time_us"])  # type: ignore[arg-type]
 
     @staticmethod
     def _flags_stored(conn: Connection, accounts: list[str]) -> set[tuple[str, str, int]]:

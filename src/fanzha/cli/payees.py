@@ -9,20 +9,14 @@ import click
 from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say
 from fanzha.cli.helptext import HelpCommand
 from fanzha.cli.progress import progress_bar
+from fanzha.cli.trace import ledger_option, mapping_options
 from fanzha.records.files import mapping_from_options
 from fanzha.trace.ingest import ColumnMap
 
 
 @click.command("payees", cls=HelpCommand)
 @lang_option(expose=False)
-@click.option(
-    "--ledger",
-    "ledgers",
-    multiple=True,
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The bank's ledger: CSV / Parquet file(s), or a folder (a sim world). Repeat for several files.",
-)
+@ledger_option
 @click.option(
     "--accounts",
     type=click.Path(path_type=Path),
@@ -40,17 +34,7 @@ from fanzha.trace.ingest import ColumnMap
     default=None,
     help="Write the ledger rows kept aside here (CSV).",
 )
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Column mapping, e.g. --map src=付款账号 --map time=交易日期+交易时间 (repeatable).",
-)
-@click.option(
-    "--mapping", type=click.Path(path_type=Path), help="Column mapping as YAML (see docs/trace.md)."
-)
-@click.option("--tz", default=None, help="Timezone of times without an offset [default: Asia/Shanghai].")
+@mapping_options
 @json_option
 @quiet_option
 def payees(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from fanzha.cli.common import echo_json, finish, json_option, lang_option, quiet_option, say, warning
-from fanzha.cli.helptext import HelpCommand
+from fanzha.cli.helptext import HelpCommand, shared
 from fanzha.cli.progress import progress_bar
 from fanzha.messages import default_lang
 from fanzha.records.files import mapping_from_options
@@ -16,17 +16,53 @@ from fanzha.trace.backends import BACKENDS
 from fanzha.trace.ingest import ColumnMap
 from fanzha.trace.policies import POLICIES
 
-
-@click.command("trace", cls=HelpCommand)
-@lang_option(expose=False)
-@click.option(
+#: the ledger a command reads as `fanzha.trace.ingest` does (`fanzha trace`, `fanzha payees`): the files, and the
+#: column mapping of a bank's export
+ledger_option = click.option(
     "--ledger",
     "ledgers",
     multiple=True,
     required=True,
     type=click.Path(path_type=Path),
-    help="Ledger CSV / Parquet file(s), or a folder (a sim world). Repeat for several files.",
+    help=shared(
+        "ledger", "Ledger CSV / Parquet file(s), or a folder (a sim world). Repeat for several files."
+    ),
 )
+
+
+def mapping_options(f: Any) -> Any:
+    """--map, --mapping and --tz: how to read a bank's export (`fanzha.records.files.mapping_from_options`)."""
+    for option in reversed(
+        (
+            click.option(
+                "--map",
+                "maps",
+                multiple=True,
+                metavar="FIELD=COLUMN",
+                help=shared(
+                    "map",
+                    "Column mapping, e.g. --map src=付款账号 --map time=交易日期+交易时间 (repeatable).",
+                ),
+            ),
+            click.option(
+                "--mapping",
+                type=click.Path(path_type=Path),
+                help=shared("mapping", "Column mapping as YAML (see docs/trace.md)."),
+            ),
+            click.option(
+                "--tz",
+                default=None,
+                help=shared("tz", "Timezone of times without an offset [default: Asia/Shanghai]."),
+            ),
+        )
+    ):
+        f = option(f)
+    return f
+
+
+@click.command("trace", cls=HelpCommand)
+@lang_option(expose=False)
+@ledger_option
 @click.option(
     "--seeds",
     required=True,
@@ -47,22 +83,12 @@ from fanzha.trace.policies import POLICIES
     help="Folder for every output file, written whole or not at all.",
 )
 @click.option("--force", is_flag=True, help="Replace --out (as a whole) when it is not empty.")
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Column mapping, e.g. --map src=付款账号 --map time=交易日期+交易时间 (repeatable).",
-)
-@click.option(
-    "--mapping", type=click.Path(path_type=Path), help="Column mapping as YAML (see docs/trace.md)."
-)
+@mapping_options
 @click.option(
     "--accounts",
     type=click.Path(path_type=Path),
     help="Accounts file (account_id, kind, bank, city, opened, opening_balance).",
 )
-@click.option("--tz", default=None, help="Timezone of times without an offset [default: Asia/Shanghai].")
 @click.option("--max-hops", type=int, default=None, help="Follow the money at most this many transfers.")
 @click.option("--until", default=None, help="Trace up to this time (ISO, e.g. 2024-03-10T18:00).")
 @click.option("--window", default=None, help="Trace at most this long after the first seed (90m, 48h, 7d).")

@@ -550,14 +550,15 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
         if r["move"] == "loss_transfer":
             loss_tx.setdefault(r["person_id"], r["transfer_id"])
     ev = pq.read_table(tel / "events.parquet").filter(pc.is_in(pc.field("person_id"), pids))
-    received = dict(
-        zip(
-            *pq.read_table(tel / "arrivals.parquet", columns=["event_id", "received"]).to_pydict().values(),
-            strict=True,
-        )
+    theirs = pc.field("event_id").isin(ev["event_id"])  # only the missed people's events, not the whole feed
+    arrivals = pq.read_table(tel / "arrivals.parquet", columns=["event_id", "received"], filters=theirs)
+    received = dict(zip(*arrivals.to_pydict().values(), strict=True))
+    labels = pq.read_table(
+        world / "truth" / "event_labels.parquet",
+        columns=["event_id", "label"],
+        filters=theirs & (pc.field("label") == "scam"),
     )
-    labels = pq.read_table(world / "truth" / "event_labels.parquet", columns=["event_id", "label"])
-    scam = set(pc.filter(labels["event_id"], pc.equal(labels["label"], "scam")).to_pylist())
+    scam = set(labels["event_id"].to_pylist())
     flagged: dict[str, int] = {}  # account → first time µs it was on the shared list
     given = tel / "payee_flags.jsonl"
     learned: list[PayeeFlag] = []
