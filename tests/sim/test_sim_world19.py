@@ -39,9 +39,9 @@ def world19(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_presets_turn_issue_19_on_and_classic_turns_it_off() -> None:
     for name in PRESETS.names():
         cfg = PRESETS[name]
-        assert cfg.lookalikes and cfg.third_parties and cfg.seed_variants
+        assert cfg.lookalikes and cfg.third_parties and cfg.seed_variants and cfg.card_keepers > 0
         c = cfg.classic()
-        assert not (c.lookalikes or c.third_parties or c.seed_variants)
+        assert not (c.lookalikes or c.third_parties or c.seed_variants or c.card_keepers)
 
 
 def test_world19_is_valid_and_deterministic(world19: Path, tmp_path: Path) -> None:
@@ -58,6 +58,7 @@ def test_classic_world_is_the_bare_config_and_has_nothing_new(tmp_path: Path) ->
     assert _digests(a) == _digests(b)
     assert pq.read_metadata(a / "truth/lookalikes.parquet").num_rows == 0
     assert pq.read_metadata(a / "truth/third_parties.parquet").num_rows == 0
+    assert pq.read_metadata(a / "truth/card_keepers.parquet").num_rows == 0
     kinds = set(pq.read_table(a / "accounts.parquet")["kind"].to_pylist())
     assert not kinds & {"processor", "gold", "crypto", "gift_card", "overseas"}
 

@@ -228,14 +228,18 @@ def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_pa
 
 
 def test_the_banks_flag_the_cards_a_shared_phone_runs(tmp_path: Path) -> None:
-    """一机多卡: a phone that has moved money out of SHARED_DEVICE["accounts"] personal accounts runs cards for
-    others; every card it ran from the card's first transfer out is flagged when it reaches that count, and a card
-    it starts on later when it does. A taken-over account (its holder's phone ran it first) is not flagged, nor are
-    a household's cards run from one phone, nor a merchant's account."""
+    """一机多卡: a phone that has moved money out of SHARED_DEVICE["accounts"] personal accounts, and passed money
+    straight through one of them, runs cards for others; every card it ran from the card's first transfer out is
+    flagged when both hold, and a card it starts on later when it does. A phone that runs as many cards and never
+    passes money through them (a contractor keeping his crew's wage cards) is not flagged, nor is a taken-over
+    account (its holder's phone ran it first), nor a household's cards run from one phone, nor a merchant's
+    account."""
     need = int(SHARED_DEVICE["accounts"])
     kinds: dict[str, tuple[str, str | None]] = {f"C{i}": ("bank_card", None) for i in range(need + 1)}
     kinds |= {"VICTIM": ("bank_card", "P1"), "SHOP": ("merchant", None), "OUT": ("bank_card", "P2")}
+    kinds |= {"L2a": ("bank_card", None), "L2b": ("bank_card", None)}
     kinds |= {f"H{i}": ("bank_card", f"PH{i}") for i in range(need - 2)}  # a household's cards on one phone
+    kinds |= {f"K{i}": ("bank_card", f"PK{i}") for i in range(need + 3)}  # a crew's wage cards, kept
     rows: list[tuple[str, str, float, int]] = []
     devices: list[str | None] = []
     rows.append(("VICTIM", "OUT", 50.0, 0))  # the victim's own phone first
@@ -244,7 +248,12 @@ def test_the_banks_flag_the_cards_a_shared_phone_runs(tmp_path: Path) -> None:
         rows.append((f"C{i}", "OUT", 100.0, 10 + i))
         devices.append("GANG")
     rows.append(("VICTIM", "C0", 9000.0, 40))
-    devices.append("GANG")  # the gang's phone's `need`-th account: the flags go out
+    devices.append("GANG")  # the gang's phone's `need`-th account: many cards, but nothing passed through yet
+    rows += [("C0", "L2a", 5000.0, 50), ("C0", "L2b", 3500.0, 55)]
+    devices += [
+        "GANG",
+        "GANG",
+    ]  # the victim's money straight on from C0, by the gang's phone: the flags go out
     rows.append((f"C{need - 1}", "OUT", 100.0, 60))  # later cards: flagged as they are run
     devices.append("GANG")
     rows.append(("SHOP", "OUT", 100.0, 61))
@@ -252,18 +261,23 @@ def test_the_banks_flag_the_cards_a_shared_phone_runs(tmp_path: Path) -> None:
     for i in range(need - 2):
         rows.append((f"H{i}", "OUT", 100.0, 70 + i))
         devices.append("HOME")
+    for i in range(
+        need + 3
+    ):  # the contractor's phone: more cards than the gang's, money never passed through
+        rows.append((f"K{i}", "OUT", 300.0, 80 + i))
+        devices.append("FOREMAN")
     rows.append((f"C{need}", "OUT", 100.0, 90))
     devices.append(None)  # no device recorded: nothing to say
     world = _ledger(tmp_path, rows, kinds, devices)
     flags = {a: t for t, a in receiving_bank_flags(world)}
     delay = timedelta(hours=SHARED_DEVICE["delay_h"])
     assert set(flags) == {f"C{i}" for i in range(need)}
-    assert {flags[f"C{i}"] for i in range(need - 1)} == {us_of(T0 + timedelta(minutes=40) + delay)}
+    assert {flags[f"C{i}"] for i in range(need - 1)} == {us_of(T0 + timedelta(minutes=55) + delay)}
     assert flags[f"C{need - 1}"] == us_of(T0 + timedelta(minutes=60) + delay)
-    # a ledger without devices: the pass-through rule alone, no error
+    # a ledger without devices: the pass-through rule alone (C0), no error
     (tmp_path / "bare").mkdir()
     bare = _ledger(tmp_path / "bare", rows, kinds)
-    assert receiving_bank_flags(bare) == []
+    assert [a for _, a in receiving_bank_flags(bare)] == ["C0"]
 
 
 @pytest.mark.reliability(

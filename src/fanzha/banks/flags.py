@@ -9,9 +9,11 @@ run, not the same second — and goes on the shared scam-account list (`fanzha.w
   card is), with only the account's own traffic up to that moment; a company's, merchant's, processor's or
   lender's account is not a personal one and is not watched this way.
 - **One phone, many cards** (一机多卡, `SHARED_DEVICE`): a phone that has moved money out of `accounts` personal
-  accounts or more — more than a household's — runs cards for others; every account it has run from the
-  account's first transfer out is flagged; an account its holder's own phone ran first (a victim's, taken over)
-  is not.
+  accounts or more — more than a household's — *and* made the transfers out of a pass-through (above) runs cards
+  for a gang; every account it has run from the account's first transfer out is flagged; an account its holder's
+  own phone ran first (a victim's, taken over) is not. Running many cards alone is not enough: a labour
+  contractor who keeps his crew's wage cards, a care home paying its residents' bills, run as many from one phone
+  and never pass money straight through them (`fanzha.sim.keepers`: the worlds' look-alike).
 
 The rules read columns (`Transfers`): the sim's banks (`fanzha.sim.telemetry`) give them a world's ledger, `fanzha
 payees` a real bank's export read by `fanzha.trace`'s ingest.
@@ -41,7 +43,7 @@ PASS_THROUGH: dict[str, float] = {
 }
 #: the banks' shared-phone rule (一机多卡, see the module's docstring): a phone that has moved money out of this many
 #: personal accounts — more than a household's (a person managing a spouse's and two parents' cards and payment
-#: accounts runs eight) — runs cards for others
+#: accounts runs eight) — and passed money straight through one of them runs cards for a gang
 SHARED_DEVICE: dict[str, float] = {
     "accounts": 10,
     "delay_h": 1.0,
@@ -71,29 +73,37 @@ def receiving_bank_flags(
     first of the two. `owner`: account → its holder (transfers between one holder's accounts are no
     pass-through)."""
     order = np.argsort(tr.time, kind="stable")
-    flagged = _pass_through(tr, order, kind, owner)
-    for a, t in (_shared_device(tr, order, kind) if tr.device is not None else {}).items():
+    flagged, implicated = _pass_through(tr, order, kind, owner)
+    for a, t in (_shared_device(tr, order, kind, implicated) if tr.device is not None else {}).items():
         if t < flagged.get(a, t + 1):
             flagged[a] = t
     return sorted((t, a) for a, t in flagged.items())
 
 
 def _shared_device(
-    tr: Transfers, order: npt.NDArray[np.int64], kind: Mapping[str, str | None]
+    tr: Transfers,
+    order: npt.NDArray[np.int64],
+    kind: Mapping[str, str | None],
+    implicated: Mapping[str, int],
 ) -> dict[str, int]:
     """account → time µs its flag is known, for the personal accounts that a phone runs from their first transfer
-    out on, once that phone has moved money out of `SHARED_DEVICE.accounts` personal accounts or more: flagged when
-    the phone reaches that count (every such account it ran so far) or when it first runs another, + the
-    monitoring delay. An account its holder's own phone ran first is not flagged when a shared phone runs it later:
-    that is a taken-over account (a victim's, emptied by the gang), not a card the gang runs."""
+    out on, once that phone has moved money out of `SHARED_DEVICE.accounts` personal accounts or more *and* has
+    passed money straight through one of them (`implicated`: phone → when it first did): flagged when both hold
+    (every such account it ran so far) or when it first runs another, + the monitoring delay. A phone that runs
+    many cards and never passes money through them is someone who keeps others' cards (a contractor his crew's
+    wage cards, a care home its residents'), not a gang. An account its holder's own phone ran first is not
+    flagged when a shared phone runs it later: that is a taken-over account (a victim's, emptied by the gang), not a
+    card the gang runs."""
     assert tr.device is not None
     need = int(SHARED_DEVICE["accounts"])
     delay = int(SHARED_DEVICE["delay_h"] * HOUR)
     ran: dict[str, int] = {}  # phone → personal accounts it moved money out of
+    reached: dict[str, int] = {}  # phone → when it had moved money out of `need` of them
     first: dict[str, str] = {}  # account → the phone its first transfer out came from
-    runs: dict[str, list[str]] = {}  # phone → the accounts it ran from their first transfer out
+    runs: dict[
+        str, list[tuple[str, int]]
+    ] = {}  # phone → the accounts it ran from their first transfer out, when
     seen: set[tuple[str, str]] = set()
-    flagged: dict[str, int] = {}
     for i in order.tolist():
         d, a = tr.device[i], tr.src[i]
         if d is None or kind.get(a) not in PERSONAL_KINDS or (d, a) in seen:
@@ -102,11 +112,16 @@ def _shared_device(
         ran[d] = ran.get(d, 0) + 1
         if a not in first:
             first[a] = d
-            runs.setdefault(d, []).append(a)
-        if ran[d] < need:
+            runs.setdefault(d, []).append((a, int(tr.time[i])))
+        if ran[d] == need:
+            reached[d] = int(tr.time[i])
+    flagged: dict[str, int] = {}
+    for d, at in reached.items():
+        if d not in implicated:
             continue
-        for b in runs.get(d, ()):
-            flagged.setdefault(b, int(tr.time[i]) + delay)
+        since = max(at, implicated[d])
+        for b, t in runs.get(d, ()):
+            flagged[b] = max(since, t) + delay
     return flagged
 
 
@@ -115,9 +130,10 @@ def _pass_through(
     order: npt.NDArray[np.int64],
     kind: Mapping[str, str | None],
     owner: Mapping[str, str | None],
-) -> dict[str, int]:
+) -> tuple[dict[str, int], dict[str, int]]:
     """account → time µs its flag is known, for the personal accounts whose own traffic shows the pass-through
-    pattern (`PASS_THROUGH`), at the first such pattern."""
+    pattern (`PASS_THROUGH`), at the first such pattern; and phone → when a pattern it made the transfers out of
+    first completed (the phones that passed money straight through an account)."""
     rule = PASS_THROUGH
     src, dst, fen, ts = tr.src, tr.dst, tr.fen, tr.time
     outs: dict[str, list[int]] = {}
@@ -129,6 +145,7 @@ def _pass_through(
     delay = int(rule["delay_h"] * HOUR)
     need = int(rule["destinations"])
     flagged: dict[str, int] = {}
+    phones: dict[str, int] = {}
     for i in order.tolist():
         d = dst[i]
         if fen[i] < min_fen or d in flagged or kind.get(d) not in PERSONAL_KINDS or d not in outs:
@@ -138,15 +155,20 @@ def _pass_through(
         ix = outs[d]
         k = int(np.searchsorted(out_t[d], ts[i], side="left"))
         total, seen = 0, set()
+        first = k
         while k < len(ix) and ts[ix[k]] <= ts[i] + within:
             j = ix[k]
             total += int(fen[j])
             seen.add(dst[j])
             if total >= rule["share"] * fen[i] and len(seen) >= need:
                 flagged[d] = int(ts[j]) + delay
+                if tr.device is not None:
+                    for m in ix[first : k + 1]:
+                        if (phone := tr.device[m]) is not None:
+                            phones.setdefault(phone, int(ts[j]))
                 break
             k += 1
-    return flagged
+    return flagged, phones
 
 
 def write_flags(

@@ -85,6 +85,7 @@ LOOKALIKE_KINDS: tuple[str, ...] = (
     "shop_compensation",  # a shop's after-sales adds WeChat and pays a small compensation
     "platform_refund",  # a platform's compensation (运费险, 价保): an SMS and a small amount back
     "official_sms",  # a bank's or platform's genuine SMS with a link and a number
+    "kept_card_payee",  # a new payee that is a card someone else's phone runs (a crew's wage card kept by the foreman)
 )
 
 #: where an anti-fraud centre's events come from (`fanzha sim --telemetry`), and what each profile receives

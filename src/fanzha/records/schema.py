@@ -202,6 +202,17 @@ THIRD_PARTIES = pa.schema(
     ]
 )
 
+#: people who run others' bank cards from one phone (`fanzha.sim.keepers`): one row per card run
+CARD_KEEPERS = pa.schema(
+    [
+        ("account_id", pa.string()),  # the held card
+        ("holder_id", pa.string()),  # whose card it is
+        ("keeper_id", pa.string()),  # who runs it
+        ("device", pa.string()),  # the keeper's phone, which makes the card's ordinary transfers out
+        ("kind", pa.string()),  # contractor (a crew's wage cards) or care_home (residents' cards)
+    ]
+)
+
 #: relative path → schema, for the checker
 FILES: dict[str, pa.Schema] = {
     "people.parquet": PEOPLE,
@@ -225,6 +236,7 @@ FILES: dict[str, pa.Schema] = {
     "truth/report_identifiers.parquet": REPORT_IDENTIFIERS,
     "truth/lookalikes.parquet": LOOKALIKES,
     "truth/third_parties.parquet": THIRD_PARTIES,
+    "truth/card_keepers.parquet": CARD_KEEPERS,
 }
 
 #: what a centre receives (`fanzha sim --telemetry WORLD --profile P --out DIR`): the profile's events in the

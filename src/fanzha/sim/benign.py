@@ -444,19 +444,30 @@ def benign_day(
     )
 
     # -- events: transfers, OTPs, loans, deliveries, refunds, chatter ---------------------------------
+    # adding as a payee a card someone else's phone runs (`fanzha.sim.keepers`) is a look-alike episode of its own
+    # (kept_card_payee, the payee_added event): the banks' shared-phone flag may list such cards; numbered after
+    # the day's other episodes
+    kept: list[tuple[str, int]] = []
+    first_kept = len(la.episodes) if la is not None else 0
     for idx, person, to_p in zip(fam_idx.tolist(), fam_person.tolist(), fam_to.tolist(), strict=True):
         if not keep[idx]:
             continue
         t = int(arr["time"][idx])
+        episode = -1
         if trng.random() < 0.06:
+            dst = int(arr["dst"][idx])
+            if w.kept_by[dst] >= 0:
+                episode = first_kept + len(kept)
+                kept.append(("kept_card_payee", person))
             ev.add(
                 t - int(trng.integers(30, 600)) * US_PER_SECOND,
                 person,
                 "payee_added",
                 channel="bank_app",
-                counterparty=f"A{int(arr['dst'][idx]):010d}",
+                counterparty=f"A{dst:010d}",
                 label="lookalike",
                 family="payee_added",
+                episode=episode,
             )
         if trng.random() < 0.3:
             _otp(ev, texts, w, trng, person, t)
@@ -642,17 +653,21 @@ def benign_day(
 
         incoming(ev, arr, keep, fam_idx, fam_to)
         episodes = la.events(ev, lambda k: la_tx[k])
+    episodes += kept
     # events around a transfer near midnight stay within the day (their order is kept: clipping is monotone)
     ev.time = np.clip(np.asarray(ev.time, dtype=np.int64), day0, day0 + US_PER_DAY - 1).tolist()
     orders_keep = keep
+    src = arr["src"][orders_keep]
+    # a card someone else runs (`fanzha.sim.keepers`): its transfers out are made from that person's phone
+    run_by = w.kept_by[src]
     return BenignDay(
-        arr["src"][orders_keep],
+        src,
         arr["dst"][orders_keep],
         arr["amount"][orders_keep],
         arr["time"][orders_keep],
         arr["channel"][orders_keep],
         arr["location"][orders_keep],
-        arr["device"][orders_keep],
+        np.where(run_by >= 0, run_by, arr["device"][orders_keep]),
         _reindex(orders, orders_keep),
         _reindex_events(ev, orders_keep),
         episodes,

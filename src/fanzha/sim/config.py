@@ -72,6 +72,10 @@ class SimConfig:
     #: agent's call, couriers and shops paying compensation over WeChat, platform refunds, genuine SMS with links
     #: (truth/lookalikes.parquet); incoming transfers and small red packets (docs/sim.md gives every rate)
     lookalikes: bool = False
+    #: people who run many other people's bank cards from one phone (a contractor keeping his crew's wage cards, a
+    #: care home its residents'), per 10,000 people, at least one in a world when above 0: the look-alike of the
+    #: banks' shared-phone flag (`fanzha.sim.keepers`; truth/card_keepers.parquet)
+    card_keepers: float = 0.0
     #: new QQ / WeChat contacts per person per day, on average: each person has a rate of their own, one new
     #: contact every 5 to 20 days
     new_contact_rate: float = 0.1
@@ -93,7 +97,7 @@ class SimConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name, least in (("people", 50), ("days", 1), ("seed", 0), ("leaks", 1)):
+        for name, least in (("people", 50), ("days", 1), ("seed", 0), ("leaks", 1), ("card_keepers", 0)):
             value = getattr(self, name)
             if value < least:
                 raise InputError("E424", where=f"--{name}", option=name, min=least, value=value)
@@ -122,11 +126,16 @@ class SimConfig:
         """The world as it was before issue 19: no look-alike ordinary life, no third parties in the money's path,
         no new campaign variants. Its files are those of the old generator, byte for byte (the new truth files
         are there, empty)."""
-        return self.replace(lookalikes=False, third_parties=False, seed_variants=False)
+        return self.replace(lookalikes=False, third_parties=False, seed_variants=False, card_keepers=0.0)
 
 
 #: what the presets turn on (issue 19)
-ORDINARY_AND_SEEDS: dict[str, Any] = {"lookalikes": True, "third_parties": True, "seed_variants": True}
+ORDINARY_AND_SEEDS: dict[str, Any] = {
+    "lookalikes": True,
+    "third_parties": True,
+    "seed_variants": True,
+    "card_keepers": 1.0,
+}
 
 PRESETS: Registry[SimConfig] = Registry("preset", code="E421", option="--preset")
 # tests and CI: a few seconds

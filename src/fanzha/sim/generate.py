@@ -25,6 +25,7 @@ from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
 from fanzha.records.outputs import atomic_dir
 from fanzha.records.schema import (
     BALANCES,
+    CARD_KEEPERS,
     CHANNELS,
     EVENT_LABELS,
     EVENTS,
@@ -766,6 +767,20 @@ class _Generator:
                     pa.array([w.cities[x.city] if x.city >= 0 else None for x in w.parties], pa.string()),
                 ],
                 schema=THIRD_PARTIES,
+            ),
+        )
+        held = [(p, kp) for kp in w.keepers for p in kp.held]
+        self.writers.write(
+            "truth/card_keepers.parquet",
+            pa.table(
+                [
+                    fixed_ids("A", w.card(np.array([p for p, _ in held], dtype=np.int64)), 10),
+                    fixed_ids("P", [p for p, _ in held], 8),
+                    fixed_ids("P", [kp.person for _, kp in held], 8),
+                    fixed_ids("D", [kp.person for _, kp in held], 9),
+                    pa.array([kp.kind for _, kp in held], pa.string()),
+                ],
+                schema=CARD_KEEPERS,
             ),
         )
         self.writers.write(

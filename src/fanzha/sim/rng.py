@@ -14,8 +14,9 @@ PEOPLE, ACCOUNTS, MERCHANTS, GANGS, MULES, BENIGN, MESSAGES, LEAKS, CAMPAIGN, VI
 REPORTS, ORDERS, IDENTS, UNRELATED = 12, 13, 14, 15
 # issue 19: ordinary life that looks like a scam (per day), the third parties (accounts, and each one's traffic),
 # the seeds' behaviours in a campaign (per person), a victim's doubt of the warning call, people's other cards,
-# repeat victims, the telemetry of each source
+# repeat victims, the telemetry of each source; the people who run others' cards from one phone
 LOOKALIKE, THIRD, THIRD_FLOW, VARIANT, DOUBT, EXTRA, REPEAT, TELEMETRY = range(16, 24)
+KEEPERS = 24
 
 
 def stream(seed: int, concern: int, *keys: int) -> np.random.Generator:

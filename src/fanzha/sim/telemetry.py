@@ -25,8 +25,8 @@ then event id) and `arrivals.parquet` (event_id, source, time, received): `fanzh
 
 **The receiving bank's flags** (`payee_flags.jsonl`, every profile: the banks are in all three): the world's
 banks run `fanzha.banks`' two rules on every personal account of the ledger, innocents' included — money that
-passes straight through (快进快出, `PASS_THROUGH`) and a phone that runs many people's cards (一机多卡,
-`SHARED_DEVICE`) — each flag known an hour after its pattern completed. The engine reads the list
+passes straight through (快进快出, `PASS_THROUGH`) and a phone that runs many people's cards and has passed money
+through one of them (一机多卡, `SHARED_DEVICE`) — each flag known an hour after its pattern completed. The engine reads the list
 (`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
 
 **The operators' real-time warning of a listed number's call** (涉诈来电预警; `bank_telco` only: the operator is

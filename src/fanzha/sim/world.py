@@ -21,6 +21,7 @@ from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
 from fanzha.records.schema import ACCOUNTS, CONTACTS, DEVICES, MERCHANTS, PEOPLE
 from fanzha.records.units import US_PER_DAY, us_of
 from fanzha.sim import catalog as cat
+from fanzha.sim import keepers
 from fanzha.sim import rng as streams
 from fanzha.sim.config import SimConfig
 
@@ -211,6 +212,10 @@ class World:
                 for card in gang.peel:
                     self.mule_layer[card.account] = card.layer
                     self.mule_gang[card.account] = gang.index
+        #: people who run others' cards from one phone (truth/card_keepers.parquet) and, per account, the device
+        #: that runs it (-1: its holder's own)
+        self.keepers = keepers.draw(self)
+        self.kept_by = keepers.run_by(self, self.keepers)
 
     def add_account(self, account: Account) -> int:
         """Append an account after the gangs' (and the others added before it); its index."""
