@@ -33,6 +33,8 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
         pa.Table.from_pylist(
             [{"person_id": p, "first_contact_time": at(0), "first_loss_time": at(30)} for p in people]
             + [{"person_id": "P8", "first_contact_time": at(0), "first_loss_time": None}]
+            # P7 again, five days on (a repeat victim: another gang)
+            + [{"person_id": "P7", "first_contact_time": at(7200), "first_loss_time": at(7230)}]
         ),
         w / "truth" / "victims.parquet",
     )
@@ -49,6 +51,7 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
                 {"person_id": p, "time": at(30), "move": "loss_transfer", "transfer_id": f"T{p}"}
                 for p in people
             ]
+            + [{"person_id": "P7", "time": at(7230), "move": "loss_transfer", "transfer_id": "TP7b"}]
         ),
         w / "truth" / "timelines.parquet",
     )
@@ -80,9 +83,13 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
         # P9: a payee on the list when added, the payment before the alert
         _event("E15", "P9", 29.5, "payee_added", counterparty="A9"),
         _event("E16", "P9", 30, "transfer", counterparty="A9", transfer_id="TP9"),
+        # P7's second campaign: only a call, delivered after its loss — the first campaign's alert and events
+        # say nothing of it
+        _event("E17", "P7", 7201, "call"),
+        _event("E18", "P7", 7230, "transfer", counterparty="A7b", transfer_id="TP7b"),
     ]
     pq.write_table(pa.Table.from_pylist(ev), tel / "events.parquet")
-    late = {"E1": 40}
+    late = {"E1": 40, "E17": 7240}
     pq.write_table(
         pa.Table.from_pylist(
             [
@@ -120,7 +127,7 @@ def test_each_missed_victim_is_counted_once_by_what_arrived_before_the_loss(tmp_
     got = missed_table(w, tel, tmp_path / "alerts.jsonl")
     assert list(got) == list(MISSED)
     assert got == {
-        "nothing_received": 1,  # P1: the call's record arrived after the loss
+        "nothing_received": 2,  # P1: the call's record arrived after the loss; P7's second campaign too
         "qr_payment": 1,  # P2
         "card_known_alert_late": 1,  # P9
         "card_known_not_alerted": 1,  # P3

@@ -3,6 +3,7 @@ that give the world as it was."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections import defaultdict
 from pathlib import Path
@@ -15,7 +16,7 @@ from simworlds import TINY
 from fanzha.records.arrow import decimal_to_fen, times_to_us
 from fanzha.records.kinds import LOOKALIKE_KINDS, SINK_KINDS, THIRD_PARTY_ROLES
 from fanzha.sim.config import ORDINARY_AND_SEEDS, PRESETS
-from fanzha.sim.generate import simulate
+from fanzha.sim.generate import SimResult, simulate
 from fanzha.sim.validate import check_world
 
 TINY19 = TINY.replace(**ORDINARY_AND_SEEDS)
@@ -117,3 +118,27 @@ def test_money_is_conserved(world19: Path) -> None:
             strict=True,
         )
     )
+
+
+def test_repeat_victims_are_campaigns_of_their_own(small_world: tuple[Path, SimResult]) -> None:
+    """A victim who lost money is contacted again by another gang (their order's data sold on): one row per
+    campaign in truth/victims.parquet, the second after the first is over, a valid world (E409 sums a person's
+    campaigns), and the investigators' seeds name each campaign's report apart."""
+    root, result = small_world
+    vic = pq.read_table(root / "truth/victims.parquet").to_pylist()
+    rows: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for v in vic:
+        rows[v["person_id"]].append(v)
+    twice = {p: sorted(vs, key=lambda v: v["first_contact_time"]) for p, vs in rows.items() if len(vs) > 1}
+    assert twice and all(len(vs) == 2 for vs in twice.values())
+    for first, second in twice.values():
+        assert first["first_loss_time"] is not None and first["gang_id"] != second["gang_id"]
+        assert second["first_contact_time"] > first["first_loss_time"]
+    assert sorted(c.repeat for c in result.campaigns).count(1) == len(twice)
+    assert check_world(root) == []
+    with (root / "investigation/seeds.csv").open(encoding="utf-8") as fh:
+        cases_of: dict[str, set[str]] = defaultdict(set)
+        for r in csv.DictReader(fh):
+            cases_of[r["person_id"]].add(r["victim_id"])
+    reported_twice = [p for p, vs in twice.items() if all(v["reported"] for v in vs)]
+    assert all(len(cases_of[p]) == 2 for p in reported_twice)

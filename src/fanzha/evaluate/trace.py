@@ -48,12 +48,25 @@ def _truth(world: Path, name: str) -> str:
     return str(p).replace("'", "''")
 
 
-def world_seeds(world: Path, *, reported_only: bool = False, until_us: int | None = None) -> list[Seed]:
-    """Every loss transfer of every victim (from truth/timelines.parquet), in ledger order."""
+def world_seeds(
+    world: Path, *, reported_only: bool = False, until_us: int | None = None, per_campaign: bool = False
+) -> list[Seed]:
+    """Every loss transfer of every victim (from truth/timelines.parquet), in ledger order; `reported_only`: of
+    the campaigns reported. A repeat victim's two campaigns are told apart by their first contact; with
+    `per_campaign` the second is its own victim, `P…#2` (two cases, as the investigators' seeds have them: a
+    different gang's), else both are the person's (as truth/lineage.parquet counts them)."""
     con = duckdb.connect()
+    campaigns = (
+        "SELECT person_id, reported, first_contact_time AS start, "
+        "lead(first_contact_time) OVER (PARTITION BY person_id ORDER BY first_contact_time) AS next, "
+        "row_number() OVER (PARTITION BY person_id ORDER BY first_contact_time) AS k "
+        f"FROM '{_truth(world, 'victims.parquet')}'"
+    )
+    victim = "t.person_id || CASE WHEN v.k > 1 THEN '#' || v.k ELSE '' END" if per_campaign else "t.person_id"
     sql = (
-        f"SELECT t.person_id, t.transfer_id FROM '{_truth(world, 'timelines.parquet')}' t "
-        f"JOIN '{_truth(world, 'victims.parquet')}' v USING (person_id) WHERE t.move = 'loss_transfer'"
+        f"SELECT {victim}, t.transfer_id FROM '{_truth(world, 'timelines.parquet')}' t "
+        f"JOIN ({campaigns}) v ON v.person_id = t.person_id AND t.time >= v.start "
+        "AND (v.next IS NULL OR t.time < v.next) WHERE t.move = 'loss_transfer'"
     )
     params: list[Any] = []
     if reported_only:
@@ -296,7 +309,7 @@ def check_gangs(world: Path, ledger: Ledger, mules: Any) -> dict[str, Any]:
     victims traced under FIFO with third parties recognised, as `fanzha trace` does)."""
     be = get_backend("duckdb", ledger)
     parties = recognise(ledger)
-    r = trace(be, world_seeds(world, reported_only=True), "fifo", parties=parties)
+    r = trace(be, world_seeds(world, reported_only=True, per_campaign=True), "fifo", parties=parties)
     rep = build_report(r, ledger)
     innocent = innocent_accounts(rep, ledger, parties, mules)
     g = gang_graph(be, ledger, mules, rep.flows, third_parties=innocent)

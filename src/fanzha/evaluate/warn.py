@@ -2,8 +2,10 @@
 intervention hook.
 
 Definitions (docs/warn.md):
-- a *victim* is a person the gangs contacted (truth/victims.parquet); a victim *with a loss* has a
-  first_loss_time. Alerted before the first loss: the person's first alert is earlier than first_loss_time.
+- a *victim* is a person the gangs contacted (truth/victims.parquet, one row per campaign: a repeat victim's
+  second campaign is counted apart); a victim *with a loss* has a first_loss_time. Alerted before the first loss:
+  the campaign's alert — the person's first alert; for a repeat victim's second campaign, their first alert from
+  its first contact on (`campaign_alerts`) — is earlier than first_loss_time.
 - lead time: first_loss_time − the first alert's time, over victims alerted before their first loss.
 - false alerts: alerts on people who are not victims, per 10,000 non-victim people per day of the world.
 - loss prevented at delay d: every alerted person is dissuaded at (first alert + d) by re-running the world with
@@ -48,11 +50,10 @@ class FirstAlert:
     levels: set[str] = field(default_factory=set)
 
 
-def read_alerts(path: str | Path) -> dict[str, FirstAlert]:
-    """Per person: the first alert (time, its highest level and last variant), how many alerts and revisions."""
-    out: dict[str, FirstAlert] = {}
-    ids: dict[str, set[str]] = defaultdict(set)
-    first_id: dict[str, str] = {}
+def alerts_by_person(path: str | Path) -> dict[str, list[FirstAlert]]:
+    """Per person, each of their alerts (its first time, highest level, last variant, revisions), in time
+    order."""
+    per: dict[str, dict[str, FirstAlert]] = defaultdict(dict)
     try:
         fh = Path(path).open("rb")
     except OSError as exc:
@@ -66,23 +67,58 @@ def read_alerts(path: str | Path) -> dict[str, FirstAlert]:
                 a = orjson.loads(line)
                 pid, aid = a["person_id"], a["alert_id"]
                 t = datetime.fromisoformat(a["time"])
+                level, variant = a["level"], a["variant"]
+                cur = per[pid].get(aid)
+                if cur is None:
+                    per[pid][aid] = FirstAlert(pid, aid, t, level, variant, levels={level})
+                    continue
+                if rank[level] > rank[cur.level]:
+                    cur.level = level
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 raise InputError("E736", where=f"{path}:{n}", reason=str(exc)) from None
-            ids[pid].add(aid)
-            cur = out.get(pid)
-            if cur is None or t < cur.time:
-                out[pid] = FirstAlert(pid, aid, t, a["level"], a["variant"], levels={a["level"]})
-                first_id[pid] = aid
-                cur = out[pid]
-            else:
-                cur.revisions += 1
-            if aid == first_id[pid]:
-                if rank[a["level"]] > rank[cur.level]:
-                    cur.level = a["level"]
-                cur.variant = a["variant"]
-            cur.levels.add(a["level"])
-    for pid, fa in out.items():
-        fa.alerts = len(ids[pid])
+            cur.revisions += 1
+            cur.time = min(cur.time, t)
+            cur.variant = variant
+            cur.levels.add(level)
+    return {p: sorted(d.values(), key=lambda fa: (fa.time, fa.alert_id)) for p, d in per.items()}
+
+
+def read_alerts(path: str | Path) -> dict[str, FirstAlert]:
+    """Per person: the first alert (time, its highest level and last variant), how many alerts and revisions."""
+    out: dict[str, FirstAlert] = {}
+    for pid, mine in alerts_by_person(path).items():
+        f = mine[0]
+        out[pid] = FirstAlert(
+            pid,
+            f.alert_id,
+            f.time,
+            f.level,
+            f.variant,
+            alerts=len(mine),
+            revisions=sum(x.revisions for x in mine),
+            levels=set().union(*(x.levels for x in mine)),
+        )
+    return out
+
+
+def campaign_alerts(victims: list[dict[str, Any]], path: str | Path) -> list[FirstAlert | None]:
+    """For each row of truth/victims.parquet (one campaign): the alert that counts for it — the person's first
+    alert for their first campaign; for a repeat victim's later campaign, their first alert from that campaign's
+    first contact on (an alert of the first campaign says nothing of the second)."""
+    per = alerts_by_person(path)
+    order = sorted(
+        range(len(victims)), key=lambda i: (victims[i]["person_id"], victims[i]["first_contact_time"])
+    )
+    out: list[FirstAlert | None] = [None] * len(victims)
+    seen: set[str] = set()
+    for i in order:
+        v = victims[i]
+        mine = per.get(v["person_id"], [])
+        if v["person_id"] not in seen:
+            out[i] = mine[0] if mine else None
+            seen.add(v["person_id"])
+        else:
+            out[i] = next((a for a in mine if a.time >= v["first_contact_time"]), None)
     return out
 
 
@@ -96,35 +132,22 @@ def lookalike_table(world: Path, alerts: str | Path) -> dict[str, dict[str, int]
     path = world / "truth" / "lookalikes.parquet"
     if not path.is_file():
         return None
-    rank = {"low": 0, "medium": 1, "high": 2}
-    # per person, per alert: (first time, highest level)
-    per: dict[str, dict[str, tuple[datetime, str]]] = defaultdict(dict)
-    with Path(alerts).open("rb") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            a = orjson.loads(line)
-            t = datetime.fromisoformat(a["time"])
-            cur = per[a["person_id"]].get(a["alert_id"])
-            if cur is None:
-                per[a["person_id"]][a["alert_id"]] = (t, a["level"])
-            else:
-                lv = a["level"] if rank[a["level"]] > rank[cur[1]] else cur[1]
-                per[a["person_id"]][a["alert_id"]] = (min(t, cur[0]), lv)
-    # a victim's alerts from the gang's first contact on are the scam's, not the look-alike's
-    contact = {
-        v["person_id"]: v["first_contact_time"]
-        for v in pq.read_table(world / "truth" / "victims.parquet").to_pylist()
-    }
+    per = alerts_by_person(alerts)
+    # a victim's alerts from the gang's first contact on are the scam's, not the look-alike's (a repeat victim's
+    # from the first campaign's)
+    contact: dict[str, datetime] = {}
+    for v in pq.read_table(world / "truth" / "victims.parquet").to_pylist():
+        p, t = v["person_id"], v["first_contact_time"]
+        contact[p] = min(t, contact.get(p, t))
     out: dict[str, dict[str, int]] = {}
     for ep in pq.read_table(path, columns=["person_id", "kind", "start", "end"]).to_pylist():
         row = out.setdefault(ep["kind"], {"episodes": 0, "alerted": 0, "high": 0})
         row["episodes"] += 1
         scam = contact.get(ep["person_id"])
         hits = [
-            lv
-            for t, lv in per.get(ep["person_id"], {}).values()
-            if ep["start"] <= t <= ep["end"] + LOOKALIKE_SPAN and (scam is None or t < scam)
+            a.level
+            for a in per.get(ep["person_id"], [])
+            if ep["start"] <= a.time <= ep["end"] + LOOKALIKE_SPAN and (scam is None or a.time < scam)
         ]
         row["alerted"] += bool(hits)
         row["high"] += "high" in hits
@@ -162,8 +185,9 @@ def evaluate_world(
     vpath = world / "truth" / "victims.parquet"
     if not vpath.is_file():
         raise InputError("E740", where=str(world), file="truth/victims.parquet")
-    victims = pq.read_table(vpath).to_pylist()
+    victims = pq.read_table(vpath).to_pylist()  # one row per campaign: a repeat victim has two
     first = read_alerts(alerts)
+    alert_of = {id(v): a for v, a in zip(victims, campaign_alerts(victims, alerts), strict=True)}
     by_victim = {v["person_id"]: v for v in victims}
     people, days = cfg.people, cfg.days
     non_victims = people - len(by_victim)
@@ -174,20 +198,17 @@ def evaluate_world(
         false_by_level[first[p].level] += first[p].alerts
 
     def group(vs: list[dict[str, Any]]) -> dict[str, Any]:
+        hit = {id(v): a for v in vs if (a := alert_of[id(v)]) is not None}  # the campaigns alerted, and when
         lost = [v for v in vs if v["first_loss_time"] is not None]
-        before = [
-            v for v in lost if v["person_id"] in first and first[v["person_id"]].time < v["first_loss_time"]
-        ]
-        alerted_any = [v for v in lost if v["person_id"] in first]
-        leads = [(v["first_loss_time"] - first[v["person_id"]].time).total_seconds() / 60 for v in before]
+        before = [v for v in lost if id(v) in hit and hit[id(v)].time < v["first_loss_time"]]
+        alerted_any = [v for v in lost if id(v) in hit]
+        leads = [(v["first_loss_time"] - hit[id(v)].time).total_seconds() / 60 for v in before]
         to_alert = [
-            (first[v["person_id"]].time - v["first_contact_time"]).total_seconds() / 60
-            for v in vs
-            if v["person_id"] in first
+            (hit[id(v)].time - v["first_contact_time"]).total_seconds() / 60 for v in vs if id(v) in hit
         ]
         no_loss = [v for v in vs if v["first_loss_time"] is None]
-        no_loss_alerted = [v for v in no_loss if v["person_id"] in first]
-        named = [v for v in vs if v["person_id"] in first and first[v["person_id"]].variant == v["variant"]]
+        no_loss_alerted = [v for v in no_loss if id(v) in hit]
+        named = [v for v in vs if id(v) in hit and hit[id(v)].variant == v["variant"]]
         amount = sum(float(v["amount_lost"]) for v in lost)
         return {
             "contacted": len(vs),
@@ -201,9 +222,7 @@ def evaluate_world(
             "median_contact_to_alert_min": _median(to_alert),
             "no_loss": len(no_loss),
             "no_loss_alerted_share": len(no_loss_alerted) / len(no_loss) if no_loss else None,
-            "variant_named_share": len(named) / sum(1 for v in vs if v["person_id"] in first)
-            if any(v["person_id"] in first for v in vs)
-            else None,
+            "variant_named_share": len(named) / len(hit) if hit else None,
         }
 
     variants = sorted({v["variant"] for v in victims})
@@ -213,7 +232,8 @@ def evaluate_world(
             "people": people,
             "days": days,
             "seed": cfg.seed,
-            "victims": len(victims),
+            "victims": len(by_victim),
+            "campaigns": len(victims),
             "non_victims": non_victims,
         },
         "all": group(victims),
@@ -235,19 +255,23 @@ def evaluate_world(
     if table is not None:
         report["lookalikes"] = table
     if delays:
-        report["prevented"] = prevented(cfg, first, victims, delays, baseline=baseline)
+        calls = sorted(
+            {(a.person_id, a.time) for a in alert_of.values() if a is not None}
+            | {(p, fa.time) for p, fa in first.items() if p not in by_victim}
+        )
+        report["prevented"] = prevented(cfg, calls, delays, baseline=baseline)
     return report
 
 
 def prevented(
     cfg: Any,
-    first: dict[str, FirstAlert],
-    victims: list[dict[str, Any]],
+    calls: list[tuple[str, datetime]],
     delays: list[timedelta],
     *,
     baseline: Any,
 ) -> list[dict[str, Any]]:
-    """Money saved if every alerted person were dissuaded `delay` after their first alert: the world is run
+    """Money saved if every alerted person were dissuaded `delay` after each alert in `calls` (person, the
+    alert's time: each person's first, and a repeat victim's first of their later campaign): the world is run
     again with those interventions (`fanzha.sim.simulate(config, interventions=…)`, the hook behind
     `fanzha.sim.intervene`), and the losses compared campaign by campaign.
 
@@ -259,14 +283,14 @@ def prevented(
     from fanzha.sim import simulate
 
     base = baseline if baseline is not None else simulate(cfg)
-    before = {c.person: c for c in base.campaigns}
-    variant_of = {v["person_id"]: v["variant"] for v in victims}
+    # a campaign is (person, 0) or a repeat victim's second, (person, 1)
+    before = {(c.person, c.repeat): c for c in base.campaigns}
     out = []
     for d in delays:
-        plan = [(p, us_of(fa.time) + int(d.total_seconds() * 1_000_000)) for p, fa in sorted(first.items())]
+        plan = [(p, us_of(t) + int(d.total_seconds() * 1_000_000)) for p, t in calls]
         after = simulate(cfg, interventions=plan)
-        now = {c.person: c for c in after.campaigns}
-        moved = {p for p, c in now.items() if p not in before or before[p].first_contact != c.first_contact}
+        now = {(c.person, c.repeat): c for c in after.campaigns}
+        moved = {k for k, c in now.items() if k not in before or before[k].first_contact != c.first_contact}
         moved |= set(before) - set(now)
         lost_without = base.amount_lost
         lost_with = after.amount_lost
@@ -274,11 +298,10 @@ def prevented(
         kept_with = sum(c.amount_lost for p, c in now.items() if p not in moved)
         lost_by_variant: dict[str, int] = defaultdict(int)
         saved_by_variant: dict[str, int] = defaultdict(int)
-        for p, c in before.items():
-            var = variant_of.get(f"P{p:08d}", c.variant)
-            lost_by_variant[var] += c.amount_lost
-            saved_by_variant[var] += c.amount_lost - (now[p].amount_lost if p in now else 0)
-        moved_lost = sum(before[p].amount_lost for p in moved if p in before)
+        for k, c in before.items():
+            lost_by_variant[c.variant] += c.amount_lost
+            saved_by_variant[c.variant] += c.amount_lost - (now[k].amount_lost if k in now else 0)
+        moved_lost = sum(before[k].amount_lost for k in moved if k in before)
         out.append(
             {
                 "delay_min": d.total_seconds() / 60,
@@ -531,24 +554,25 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
     from fanzha.warn.payees import PayeeFlag, PayeeList
     from fanzha.warn.store import WarnStore
 
-    first = read_alerts(alerts)
-    victims = [
-        v
-        for v in pq.read_table(world / "truth" / "victims.parquet").to_pylist()
-        if v["first_loss_time"] is not None
-        and not (v["person_id"] in first and first[v["person_id"]].time < v["first_loss_time"])
+    campaigns = pq.read_table(world / "truth" / "victims.parquet").to_pylist()
+    victims: list[tuple[dict[str, Any], FirstAlert | None]] = [
+        (v, a)
+        for v, a in zip(campaigns, campaign_alerts(campaigns, alerts), strict=True)
+        if v["first_loss_time"] is not None and not (a is not None and a.time < v["first_loss_time"])
     ]
     out = dict.fromkeys(MISSED, 0)
     if not victims:
         return out
-    pids = pa.array([v["person_id"] for v in victims], pa.string())
+    pids = pa.array(sorted({v["person_id"] for v, _ in victims}), pa.string())
     devices = pq.read_table(world / "devices.parquet", columns=["device_id", "owner_id"])
     own = {o: d for d, o in zip(*devices.to_pydict().values(), strict=True) if o is not None}
     tl = pq.read_table(world / "truth" / "timelines.parquet").filter(pc.is_in(pc.field("person_id"), pids))
-    loss_tx: dict[str, str] = {}
+    losses: dict[str, list[tuple[datetime, str]]] = defaultdict(
+        list
+    )  # person → (time, transfer) of each loss
     for r in sorted(tl.to_pylist(), key=lambda r: r["time"]):
         if r["move"] == "loss_transfer":
-            loss_tx.setdefault(r["person_id"], r["transfer_id"])
+            losses[r["person_id"]].append((r["time"], r["transfer_id"]))
     ev = pq.read_table(tel / "events.parquet").filter(pc.is_in(pc.field("person_id"), pids))
     theirs = pc.field("event_id").isin(ev["event_id"])  # only the missed people's events, not the whole feed
     arrivals = pq.read_table(tel / "arrivals.parquet", columns=["event_id", "received"], filters=theirs)
@@ -574,17 +598,18 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
     per: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in ev.to_pylist():
         per[e["person_id"]].append(e)
-    for v in victims:
-        pid, loss = v["person_id"], v["first_loss_time"]
+    for v, alert in victims:
+        pid, loss, start = v["person_id"], v["first_loss_time"], v["first_contact_time"]
         mine = sorted(per.get(pid, []), key=lambda e: e["time"])
-        got = [
+        got = [  # this campaign's (a repeat victim's earlier one told nothing of it)
             e
             for e in mine
-            if e["event_id"] in scam and received.get(e["event_id"], e["time"]) < loss and e["time"] < loss
+            if e["event_id"] in scam
+            and received.get(e["event_id"], e["time"]) < loss
+            and start <= e["time"] < loss
         ]
-        pay = next(
-            (e for e in mine if e["transfer_id"] == loss_tx.get(pid) and e["kind"] == "transfer"), None
-        )
+        loss_tx = next((tx for t, tx in losses[pid] if t >= start), None)
+        pay = next((e for e in mine if e["transfer_id"] == loss_tx and e["kind"] == "transfer"), None)
         attrs = orjson.loads(pay["attrs"]) if pay is not None and pay["attrs"] else {}
         payee = next(
             (
@@ -607,7 +632,7 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
             t_flag = flagged.get(str(pay["counterparty"]))
             added = us_of(payee["time"])
             if t_flag is not None and t_flag <= added:
-                why = "card_known_alert_late" if pid in first else "card_known_not_alerted"
+                why = "card_known_alert_late" if alert is not None else "card_known_not_alerted"
             elif t_flag is not None and t_flag <= us_of(loss):
                 why = "card_flagged_before_loss"
             elif (orjson.loads(payee["attrs"]) if payee["attrs"] else {}).get(

@@ -44,15 +44,20 @@ def world_stats(root: str | Path, *, detector_sample: int = 0, seed: int = 0) ->
     outcomes = vic["outcome"].to_pylist()
     stages = vic["stage_reached"].to_pylist()
     moves = vic["last_move"].to_pylist()
-    n = vic.num_rows
+    n = vic.num_rows  # campaigns: a repeat victim has two
+    pids = vic["person_id"].to_pylist()
+    contacted_people = len(set(pids))
     n_lost = int((lost > 0).sum())
+    lost_people = len({p for p, a in zip(pids, lost.tolist(), strict=True) if a > 0})
     out["campaigns"] = {
         "people": people,
-        "contacted": n,
-        "contacted_share_of_people": n / people,
+        "contacted": contacted_people,
+        "campaigns": n,
+        "repeat_victims": n - contacted_people,
+        "contacted_share_of_people": contacted_people / people,
         "lost_money": n_lost,
         "victim_rate_of_contacted": n_lost / n if n else 0.0,
-        "victim_rate_of_people": n_lost / people,
+        "victim_rate_of_people": lost_people / people,
         "outcomes": dict(sorted(Counter(outcomes).items())),
         "stage_reached": {str(k): v for k, v in sorted(Counter(stages).items())},
         "last_move": dict(Counter(moves).most_common()),
@@ -209,8 +214,10 @@ def render_markdown(stats: dict[str, Any]) -> str:
         "| figure | value |",
         "|---|---:|",
         f"| people contacted by a gang | {c['contacted']:,} ({c['contacted_share_of_people']:.2%} of people) |",
-        f"| of whom lost money | {c['lost_money']:,} ({c['victim_rate_of_contacted']:.1%} of contacted, "
-        f"{c['victim_rate_of_people']:.3%} of people) |",
+        f"| campaigns (a repeat victim's second counted apart) | {c['campaigns']:,} "
+        f"({c['repeat_victims']:,} repeat victims) |",
+        f"| campaigns that took money | {c['lost_money']:,} ({c['victim_rate_of_contacted']:.1%} of campaigns; "
+        f"the people who lost, {c['victim_rate_of_people']:.3%} of people) |",
         f"| reported to the police | {c['reported']:,} |",
     ]
     lines += [f"| outcome: {k} | {v:,} |" for k, v in c["outcomes"].items()]

@@ -89,8 +89,8 @@ class SimConfig:
     #: / abroad, victims who doubt the warning call, repeat victims
     seed_variants: bool = False
     #: with seed_variants: share of the victims who lost money whom a gang contacts again (their order's data
-    #: sold on), 3 to 20 days after the first campaign. 0 for now: the checker (E409) and the truth tables still
-    #: take one campaign per person (a repeat victim's lineage is counted twice); issue 19 asks for it
+    #: sold on, a list of people who paid once), 3 to 20 days after the first campaign (presets: 0.05).
+    #: truth/victims.parquet then holds one row per campaign: a repeat victim has two
     repeat_share: float = 0.0
     #: rows per Parquet row group (the writer also flushes at the end of each day)
     row_group: int = 131_072
@@ -126,7 +126,9 @@ class SimConfig:
         """The world as it was before issue 19: no look-alike ordinary life, no third parties in the money's path,
         no new campaign variants. Its files are those of the old generator, byte for byte (the new truth files
         are there, empty)."""
-        return self.replace(lookalikes=False, third_parties=False, seed_variants=False, card_keepers=0.0)
+        return self.replace(
+            lookalikes=False, third_parties=False, seed_variants=False, card_keepers=0.0, repeat_share=0.0
+        )
 
 
 #: what the presets turn on (issue 19)
@@ -135,6 +137,7 @@ ORDINARY_AND_SEEDS: dict[str, Any] = {
     "third_parties": True,
     "seed_variants": True,
     "card_keepers": 1.0,
+    "repeat_share": 0.05,
 }
 
 PRESETS: Registry[SimConfig] = Registry("preset", code="E421", option="--preset")

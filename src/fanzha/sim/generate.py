@@ -112,7 +112,8 @@ def simulate(
     whole; a missing parent folder is created. `progress` is told the days generated (stage "days").
 
     `interventions` are (person, time) pairs: a person in a campaign is dissuaded at that time and stops
-    there (an `intervention` event is added); everything else is drawn exactly as without them.
+    there (an `intervention` event is added); everything else is drawn exactly as without them. A repeat
+    victim's second campaign is stopped by the first of their times from its start on.
     """
     check_variants()
     started = _time.perf_counter()
@@ -146,17 +147,19 @@ def _lost_by_person(campaigns: list[Campaign]) -> dict[int, int]:
     return out
 
 
-def _parse_interventions(items: Iterable[tuple[str | int, datetime | int]]) -> dict[int, int]:
-    out: dict[int, int] = {}
+def _parse_interventions(items: Iterable[tuple[str | int, datetime | int]]) -> dict[int, list[int]]:
+    """Person → the times they are dissuaded at, in order (a repeat victim may be called in each campaign)."""
+    out: dict[int, list[int]] = {}
     for person, when in items:
         p = int(person[1:]) if isinstance(person, str) else int(person)
-        t = when if isinstance(when, int) else us_of(when)
-        out[p] = min(t, out.get(p, t))
+        out.setdefault(p, []).append(when if isinstance(when, int) else us_of(when))
+    for when_ in out.values():
+        when_.sort()
     return out
 
 
 class _Generator:
-    def __init__(self, config: SimConfig, out: Path | None, interventions: dict[int, int]) -> None:
+    def __init__(self, config: SimConfig, out: Path | None, interventions: dict[int, list[int]]) -> None:
         self.cfg = config
         self.out = out
         self.interventions = interventions
@@ -285,9 +288,12 @@ class _Generator:
         w, cfg = self.world, self.cfg
         p = entry["person"]
         vr = streams.stream(cfg.seed, streams.VICTIM, p, *([repeat] if repeat else []))
-        intervention = self.interventions.get(p)
-        if repeat and intervention is not None and intervention < start:
-            intervention = None  # an alert of the first campaign does not stop the second
+        calls = self.interventions.get(p, [])
+        # the first campaign: the earliest call; a second one: the first call from its start on (an alert of the
+        # first campaign does not stop the second)
+        intervention = (
+            next((t for t in calls if t >= start), None) if repeat else (calls[0] if calls else None)
+        )
         camp = plan_campaign(
             w,
             gang,

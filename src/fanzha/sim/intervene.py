@@ -80,15 +80,16 @@ def intervene(
     intervened world too.
     """
     delay_us = int((delay.total_seconds() if isinstance(delay, timedelta) else float(delay)) * US_PER_SECOND)
-    plan: dict[int, int] = {}
-    n_alerts = 0
+    calls: list[tuple[int, int]] = []
     for person, when in alerts:
-        n_alerts += 1
         p = int(person[1:]) if isinstance(person, str) else int(person)
-        t = (when if isinstance(when, int) else us_of(when)) + delay_us
+        calls.append((p, (when if isinstance(when, int) else us_of(when)) + delay_us))
+    n_alerts = len(calls)
+    plan: dict[int, int] = {}  # person → their first call
+    for p, t in calls:
         plan[p] = min(t, plan.get(p, t))
     base = baseline if baseline is not None else simulate(config)
-    after = simulate(config, out, interventions=list(plan.items()))
+    after = simulate(config, out, interventions=calls)
     campaigned = {c.person for c in after.campaigns}
     rows = [
         Saved(f"P{p:08d}", base.lost_by_person.get(p, 0), after.lost_by_person.get(p, 0), plan[p])

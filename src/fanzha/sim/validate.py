@@ -377,7 +377,8 @@ def check_world(root: str | Path) -> list[Violation]:
             rep.add("truth/balances.parquet", 0, "E418", count=len(pos), accounts=n_acc)
 
     # -- victims and lineage ----------------------------------------------------------------------------
-    lost: dict[str, int] = {}
+    lost: dict[str, int] = {}  # person → fen lost over their campaigns
+    first_row: dict[str, int] = {}  # person → their first row in truth/victims.parquet
     if present["truth/victims.parquet"]:
         vic = read(
             "truth/victims.parquet",
@@ -399,7 +400,9 @@ def check_world(root: str | Path) -> list[Violation]:
             rep.add("truth/victims.parquet", i + 1, "E404", key="(first_contact_time, first_loss_time)")
         for i in np.flatnonzero(fl_null != (amt == 0)).tolist():
             rep.add("truth/victims.parquet", i + 1, "E416")
-        lost = {v: int(a) for v, a in zip(vids.to_pylist(), amt.tolist(), strict=True)}
+        for i, (v, a) in enumerate(zip(vids.to_pylist(), amt.tolist(), strict=True), start=1):
+            lost[v] = lost.get(v, 0) + int(a)  # a repeat victim's campaigns together (one row each)
+            first_row.setdefault(v, i)
         if present["truth/gangs.parquet"]:
             gangs = set(read("truth/gangs.parquet", ["gang_id"])["gang_id"].to_pylist())
             for i, g in enumerate(vic["gang_id"].to_pylist()):
@@ -459,11 +462,11 @@ def check_world(root: str | Path) -> list[Violation]:
                     amount=fen_to_yuan(lin_found[key][0]),
                 )
                 per_tx[key] = -(10**18)  # report once per transfer
-        for row, (v, a) in enumerate(lost.items(), start=1):
+        for v, a in lost.items():
             if first_hop.get(v, 0) != a:
                 rep.add(
                     "truth/victims.parquet",
-                    row,
+                    first_row[v],
                     "E409",
                     lost=fen_to_yuan(a),
                     lineage=fen_to_yuan(first_hop.get(v, 0)),
