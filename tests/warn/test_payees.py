@@ -202,6 +202,10 @@ def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_pa
         "SHOP": ("merchant", None),  # not a personal account: not watched this way
         "T1": ("bank_card", "P6"),
         "T2": ("bank_card", "P7"),
+        "LOANS": ("lender", None),
+        "BORROWER": ("payment_account", "P8"),  # a victim told to borrow and send the loan on at once
+        "G1": ("bank_card", None),
+        "G2": ("bank_card", None),
     }
     rows = [
         ("V", "MULE", 20000.0, 0),
@@ -216,6 +220,9 @@ def test_the_receiving_bank_flags_pass_through_accounts_whoever_owns_them(tmp_pa
         ("SHOP", "F1", 1500.0, 1),
         ("SHOP", "F2", 1500.0, 2),
         ("V", "L2a", 600.0, 300),  # L2a passes nothing on
+        ("LOANS", "BORROWER", 3000.0, 0),  # 备用金 straight on to the gang: the borrower's scam, no mule
+        ("BORROWER", "G1", 1500.0, 10),
+        ("BORROWER", "G2", 1400.0, 20),
     ]
     world = _ledger(tmp_path, rows, kinds)
     flags = {a: t for t, a in receiving_bank_flags(world)}

@@ -3,8 +3,9 @@ when (the 断卡 campaigns' two patterns). Each is known `delay_h` hours after t
 run, not the same second — and goes on the shared scam-account list (`fanzha.warn.payees`, reason
 ``receiving_bank``): a person who later adds the account as a payee is warned.
 
-- **Pass-through** (快进快出, `PASS_THROUGH`): a payment of at least `min_yuan` from another owner, of which at
-  least `share` leaves again within `within_h` hours to at least `destinations` accounts. Run on every personal
+- **Pass-through** (快进快出, `PASS_THROUGH`): a payment of at least `min_yuan` from another owner (not a lender:
+  a loan sent straight on is the borrower's scam — the victim's account, not a mule), of which at least `share`
+  leaves again within `within_h` hours to at least `destinations` accounts. Run on every personal
   account, an innocent's too (a person who receives a payment and passes it on at once is flagged as a gang's
   card is), with only the account's own traffic up to that moment; a company's, merchant's, processor's or
   lender's account is not a personal one and is not watched this way.
@@ -50,6 +51,10 @@ SHARED_DEVICE: dict[str, float] = {
 }
 #: account kinds a bank watches as personal accounts
 PERSONAL_KINDS = ("bank_card", "payment_account")
+#: senders whose money, passed straight on, says nothing of the account (the pass-through rule skips it): a
+#: lender's — a loan sent on at once to new payees is what a victim is told to do (贷款后立即转出), a sign of the
+#: borrower's scam, not of a card run for a gang
+NOT_PASSED_ON = ("lender",)
 HOUR = 3600 * US_PER_SECOND
 
 
@@ -151,6 +156,8 @@ def _pass_through(
         if fen[i] < min_fen or d in flagged or kind.get(d) not in PERSONAL_KINDS or d not in outs:
             continue
         if owner.get(src[i]) is not None and owner.get(src[i]) == owner.get(d):  # between one's own accounts
+            continue
+        if kind.get(src[i]) in NOT_PASSED_ON:  # a loan sent straight on is its borrower's scam, not a mule's
             continue
         ix = outs[d]
         k = int(np.searchsorted(out_t[d], ts[i], side="left"))
