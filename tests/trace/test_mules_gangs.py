@@ -159,3 +159,36 @@ def test_cards_of_one_gang_on_two_phones_meet_through_their_own_transfers() -> N
     g = gang_graph(get_backend("duckdb", led), led, mules)
     assert g.gangs == [["A1", "A2", "B1", "B2"], ["C1", "C2"]]
     assert "money" in g.edges[("A2", "B1")]
+
+
+def test_a_victim_robbed_by_two_gangs_joins_neither() -> None:
+    """A repeat victim: one gang took V's money in March, another a fortnight later, the second from its own phone
+    (V's card taken over). The mule score flags V's drained card; still, V's account is where the traced losses
+    leave from — a victim's, never a suspect — so the two gangs stay apart."""
+    rows = [  # src, dst, fen, t, device
+        ("V", "A1", 300_000, T0 + H, "DV"),  # the first gang's card
+        ("A1", "A2", 290_000, T0 + 2 * H, "DA"),
+        ("V", "B1", 200_000, T0 + 14 * D, "DB"),  # the second gang drives V's account from its phone
+        ("B1", "B2", 190_000, T0 + 14 * D + H, "DB"),
+    ]
+    ledger = pa.table(
+        {
+            "transfer_id": [f"T{i}" for i in range(len(rows))],
+            "src": [r[0] for r in rows],
+            "dst": [r[1] for r in rows],
+            "amount": pa.array([r[2] for r in rows], pa.int64()),
+            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
+            "device": [r[4] for r in rows],
+            "channel": ["bank_transfer"] * len(rows),
+        }
+    )
+    cmap = ColumnMap.identity()
+    cmap.amount_unit = "fen"
+    led = load_ledger(ledger, mapping=cmap)
+    be = get_backend("duckdb", led)
+    suspects = ["V", "A1", "A2", "B1", "B2"]  # V flagged too, as the score can
+    mules = pa.table({"account_id": suspects, "score": [0.9] * 5, "flagged": [True] * 5})
+    rep = build_report(trace(be, [Seed("case1", "T0"), Seed("case2", "T2")], "fifo"), led)
+    g = gang_graph(be, led, mules, rep.flows)
+    assert g.gangs == [["A1", "A2"], ["B1", "B2"]]
+    assert "V" not in g.nodes

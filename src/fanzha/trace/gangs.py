@@ -3,7 +3,10 @@ and by shared identifiers (phones, ids) from an optional links file; its connect
 
 Suspects are the accounts flagged as mules plus every account that received victims' money in a trace, except
 the third parties (`fanzha.trace.parties`): a processor that every gang pays through would join them all.
-Links only join suspects, so a victim whose account a gang drove from its own phone does not join the gang.
+Links only join suspects, so a victim whose account a gang drove from its own phone does not join the gang; and
+a victim's own account — the source of a traced loss transfer — is never a suspect, even when the mule score
+flags it (a drained card that passed a loan on looks like one): a victim robbed twice, by two gangs, would join
+them.
 """
 
 from __future__ import annotations
@@ -91,9 +94,13 @@ def gang_graph(
     third_parties: Collection[str] = (),
 ) -> GangGraph:
     """Build the gang graph from flagged mules (`score_mules`), a trace's flows and optional links; accounts in
-    `third_parties` are never suspects."""
+    `third_parties` are never suspects, nor are the victims' own accounts (where the flows' first hops leave from)."""
     g = GangGraph()
     innocent = set(third_parties)
+    if flows is not None and flows.num_rows:
+        innocent |= {
+            s for s, h in zip(flows["src"].to_pylist(), flows["hop"].to_pylist(), strict=True) if h == 1
+        }
     if mules is not None:
         for a, s, fl in zip(
             mules["account_id"].to_pylist(),
