@@ -68,6 +68,24 @@ def _month() -> Ledger:
     return load_ledger(ledger, accounts=accounts, mapping=cmap)
 
 
+def _transfers(rows: list[tuple[str, str, int, int, str]]) -> Ledger:
+    """A ledger of bank transfers (src, dst, fen, time µs, device), ids T0, T1, … in the given order."""
+    ledger = pa.table(
+        {
+            "transfer_id": [f"T{i}" for i in range(len(rows))],
+            "src": [r[0] for r in rows],
+            "dst": [r[1] for r in rows],
+            "amount": pa.array([r[2] for r in rows], pa.int64()),
+            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
+            "device": [r[4] for r in rows],
+            "channel": ["bank_transfer"] * len(rows),
+        }
+    )
+    cmap = ColumnMap.identity()
+    cmap.amount_unit = "fen"
+    return load_ledger(ledger, mapping=cmap)
+
+
 @pytest.mark.parametrize("backend", ["duckdb", "numpy"])
 def test_burner_cards_are_flagged_and_ordinary_people_are_not(backend: str) -> None:
     led = _month()
@@ -140,20 +158,7 @@ def test_cards_of_one_gang_on_two_phones_meet_through_their_own_transfers() -> N
         ("P", "A1", 3_000, T0 + 8 * H, "DP"),  # an ordinary person paid both gangs' cards
         ("P", "C1", 3_000, T0 + 9 * H, "DP"),
     ]
-    ledger = pa.table(
-        {
-            "transfer_id": [f"T{i}" for i in range(len(rows))],
-            "src": [r[0] for r in rows],
-            "dst": [r[1] for r in rows],
-            "amount": pa.array([r[2] for r in rows], pa.int64()),
-            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
-            "device": [r[4] for r in rows],
-            "channel": ["bank_transfer"] * len(rows),
-        }
-    )
-    cmap = ColumnMap.identity()
-    cmap.amount_unit = "fen"
-    led = load_ledger(ledger, mapping=cmap)
+    led = _transfers(rows)
     suspects = ["A1", "A2", "B1", "B2", "C1", "C2"]
     mules = pa.table({"account_id": suspects, "score": [0.9] * 6, "flagged": [True] * 6})
     g = gang_graph(get_backend("duckdb", led), led, mules)
@@ -171,20 +176,7 @@ def test_a_victim_robbed_by_two_gangs_joins_neither() -> None:
         ("V", "B1", 200_000, T0 + 14 * D, "DB"),  # the second gang drives V's account from its phone
         ("B1", "B2", 190_000, T0 + 14 * D + H, "DB"),
     ]
-    ledger = pa.table(
-        {
-            "transfer_id": [f"T{i}" for i in range(len(rows))],
-            "src": [r[0] for r in rows],
-            "dst": [r[1] for r in rows],
-            "amount": pa.array([r[2] for r in rows], pa.int64()),
-            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
-            "device": [r[4] for r in rows],
-            "channel": ["bank_transfer"] * len(rows),
-        }
-    )
-    cmap = ColumnMap.identity()
-    cmap.amount_unit = "fen"
-    led = load_ledger(ledger, mapping=cmap)
+    led = _transfers(rows)
     be = get_backend("duckdb", led)
     suspects = ["V", "A1", "A2", "B1", "B2"]  # V flagged too, as the score can
     mules = pa.table({"account_id": suspects, "score": [0.9] * 5, "flagged": [True] * 5})
