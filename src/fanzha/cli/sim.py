@@ -113,14 +113,13 @@ def sim(
 
     with progress_bar(quiet=quiet) as progress:
         result = simulate(cfg, out, force=force, progress=progress)
-    lost = [c for c in result.campaigns if c.amount_lost]
-    say(
+    say(  # people, not campaigns: a repeat victim is contacted twice
         "cli.sim_wrote",
         out=out,
         transfers=result.rows["transfers.parquet"],
         events=result.rows["events.parquet"],
-        contacted=len(result.campaigns),
-        lost=len(lost),
+        contacted=len({c.person for c in result.campaigns}),
+        lost=len({c.person for c in result.campaigns if c.amount_lost}),
         yuan=result.amount_lost / 100,
         seconds=result.seconds,
     )
