@@ -42,7 +42,7 @@ def test_each_campaign_counts_its_own_alert(tmp_path: Path) -> None:
             ("P2", "B1", T0 - timedelta(hours=1), "low"),  # the person's first alert counts, as before
         ],
     )
-    got = campaign_alerts(victims, only_first)
+    got = campaign_alerts(victims, alerts_by_person(only_first))
     assert got[1] is not None and got[1].alert_id == "A1" and got[1].level == "medium"
     assert got[0] is None  # the first campaign's alert says nothing of the second
     assert got[2] is not None and got[2].alert_id == "B1"
@@ -53,7 +53,7 @@ def test_each_campaign_counts_its_own_alert(tmp_path: Path) -> None:
             ("P1", "A2", later + timedelta(minutes=5), "high"),
         ],
     )
-    got = campaign_alerts(victims, both)
+    got = campaign_alerts(victims, alerts_by_person(both))
     assert [a.alert_id if a else None for a in got] == ["A2", "A1", None]
 
 

@@ -85,8 +85,13 @@ def alerts_by_person(path: str | Path) -> dict[str, list[FirstAlert]]:
 
 def read_alerts(path: str | Path) -> dict[str, FirstAlert]:
     """Per person: the first alert (time, its highest level and last variant), how many alerts and revisions."""
+    return first_alerts(alerts_by_person(path))
+
+
+def first_alerts(per: dict[str, list[FirstAlert]]) -> dict[str, FirstAlert]:
+    """`read_alerts` of what `alerts_by_person` read."""
     out: dict[str, FirstAlert] = {}
-    for pid, mine in alerts_by_person(path).items():
+    for pid, mine in per.items():
         f = mine[0]
         out[pid] = FirstAlert(
             pid,
@@ -101,11 +106,13 @@ def read_alerts(path: str | Path) -> dict[str, FirstAlert]:
     return out
 
 
-def campaign_alerts(victims: list[dict[str, Any]], path: str | Path) -> list[FirstAlert | None]:
-    """For each row of truth/victims.parquet (one campaign): the alert that counts for it — the person's first
-    alert for their first campaign; for a repeat victim's later campaign, their first alert from that campaign's
-    first contact on (an alert of the first campaign says nothing of the second)."""
-    per = alerts_by_person(path)
+def campaign_alerts(
+    victims: list[dict[str, Any]], per: dict[str, list[FirstAlert]]
+) -> list[FirstAlert | None]:
+    """For each row of truth/victims.parquet (one campaign): the alert that counts for it among each person's
+    alerts (`alerts_by_person`) — the person's first alert for their first campaign; for a repeat victim's later
+    campaign, their first alert from that campaign's first contact on (an alert of the first campaign says nothing
+    of the second)."""
     order = sorted(
         range(len(victims)), key=lambda i: (victims[i]["person_id"], victims[i]["first_contact_time"])
     )
@@ -125,14 +132,14 @@ def campaign_alerts(victims: list[dict[str, Any]], path: str | Path) -> list[Fir
 LOOKALIKE_SPAN = timedelta(days=1)
 
 
-def lookalike_table(world: Path, alerts: str | Path) -> dict[str, dict[str, int]] | None:
-    """Per look-alike kind: episodes, episodes alerted, episodes alerted at high (None: the world has none)."""
+def lookalike_table(world: Path, per: dict[str, list[FirstAlert]]) -> dict[str, dict[str, int]] | None:
+    """Per look-alike kind: episodes, episodes alerted, episodes alerted at high (None: the world has none), from
+    each person's alerts `per` (`alerts_by_person`)."""
     import pyarrow.parquet as pq
 
     path = world / "truth" / "lookalikes.parquet"
     if not path.is_file():
         return None
-    per = alerts_by_person(alerts)
     # a victim's alerts from the gang's first contact on are the scam's, not the look-alike's (a repeat victim's
     # from the first campaign's)
     contact: dict[str, datetime] = {}
@@ -186,8 +193,9 @@ def evaluate_world(
     if not vpath.is_file():
         raise InputError("E740", where=str(world), file="truth/victims.parquet")
     victims = pq.read_table(vpath).to_pylist()  # one row per campaign: a repeat victim has two
-    first = read_alerts(alerts)
-    alert_of = {id(v): a for v, a in zip(victims, campaign_alerts(victims, alerts), strict=True)}
+    per = alerts_by_person(alerts)  # the file read once
+    first = first_alerts(per)
+    alert_of = {id(v): a for v, a in zip(victims, campaign_alerts(victims, per), strict=True)}
     by_victim = {v["person_id"]: v for v in victims}
     people, days = cfg.people, cfg.days
     non_victims = people - len(by_victim)
@@ -251,7 +259,7 @@ def evaluate_world(
         },
         "prevented": [],
     }
-    table = lookalike_table(world, alerts)
+    table = lookalike_table(world, per)
     if table is not None:
         report["lookalikes"] = table
     if delays:
@@ -557,7 +565,7 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
     campaigns = pq.read_table(world / "truth" / "victims.parquet").to_pylist()
     victims: list[tuple[dict[str, Any], FirstAlert | None]] = [
         (v, a)
-        for v, a in zip(campaigns, campaign_alerts(campaigns, alerts), strict=True)
+        for v, a in zip(campaigns, campaign_alerts(campaigns, alerts_by_person(alerts)), strict=True)
         if v["first_loss_time"] is not None and not (a is not None and a.time < v["first_loss_time"])
     ]
     out = dict.fromkeys(MISSED, 0)
@@ -567,9 +575,8 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
     devices = pq.read_table(world / "devices.parquet", columns=["device_id", "owner_id"])
     own = {o: d for d, o in zip(*devices.to_pydict().values(), strict=True) if o is not None}
     tl = pq.read_table(world / "truth" / "timelines.parquet").filter(pc.is_in(pc.field("person_id"), pids))
-    losses: dict[str, list[tuple[datetime, str]]] = defaultdict(
-        list
-    )  # person → (time, transfer) of each loss
+    # person → (time, transfer) of each loss
+    losses: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     for r in sorted(tl.to_pylist(), key=lambda r: r["time"]):
         if r["move"] == "loss_transfer":
             losses[r["person_id"]].append((r["time"], r["transfer_id"]))
