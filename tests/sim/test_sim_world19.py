@@ -8,13 +8,14 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
+import orjson
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from simworlds import TINY
 
 from fanzha.records.arrow import decimal_to_fen, times_to_us
-from fanzha.records.kinds import LOOKALIKE_KINDS, SINK_KINDS, THIRD_PARTY_ROLES
+from fanzha.records.kinds import CORPORATE_KINDS, LOOKALIKE_KINDS, SINK_KINDS, THIRD_PARTY_ROLES
 from fanzha.sim.config import ORDINARY_AND_SEEDS, PRESETS
 from fanzha.sim.generate import SimResult, simulate
 from fanzha.sim.validate import check_world
@@ -142,3 +143,25 @@ def test_repeat_victims_are_campaigns_of_their_own(small_world: tuple[Path, SimR
             cases_of[r["person_id"]].add(r["victim_id"])
     reported_twice = [p for p, vs in twice.items() if all(v["reported"] for v in vs)]
     assert all(len(cases_of[p]) == 2 for p in reported_twice)
+
+
+def test_payees_and_transfers_say_when_the_counterparty_is_a_company(world19: Path) -> None:
+    """What the payer's bank knows of the payee: a company's account (对公) is tagged
+    `attrs.counterparty_type = "corporate"`, every other account is not (the engine's feed never lists the former:
+    one alert on a utility's payer must not alert all its payers)."""
+    kind = dict(
+        zip(
+            *(pq.read_table(world19 / "accounts.parquet", columns=["account_id", "kind"]).columns),
+            strict=True,
+        )
+    )
+    kind = {str(k): str(v) for k, v in kind.items()}
+    ev = pq.read_table(world19 / "events.parquet", columns=["kind", "counterparty", "attrs"])
+    seen = {True: 0, False: 0}
+    for k, cp, attrs in zip(*(c.to_pylist() for c in ev.columns), strict=True):
+        if k not in ("payee_added", "transfer") or not cp:
+            continue
+        tagged = bool(attrs) and orjson.loads(attrs).get("counterparty_type") == "corporate"
+        assert tagged == (kind.get(cp) in CORPORATE_KINDS), (k, cp, kind.get(cp), attrs)  # or a WeChat id
+        seen[tagged] += 1
+    assert seen[True] and seen[False]

@@ -73,6 +73,31 @@ def test_an_alerted_victims_payee_warns_a_second_person(rules: CompiledRules, sc
     assert not _rules_of(quiet.process(events), "P_B")
 
 
+def test_a_company_payee_of_an_alerted_person_is_not_fed(
+    rules: CompiledRules, scorer: DetectorScorer
+) -> None:
+    """The same alert, the payee a company's account as the bank says (`attrs.counterparty_type`): a utility or a
+    shop is paid by thousands, and listing it on one alert would alert each of them. P_B paying it is ordinary,
+    the alert itself stands; a personal account of the same alert is fed."""
+    tl = victim("P_A")
+    corporate = {"counterparty_type": "corporate"}
+    tl.events = [e._replace(attrs=corporate) if e.kind == "payee_added" else e for e in tl.events]
+    engine = WarnEngine(rules, scorer=scorer)
+    events = sorted(tl.events + _adds("P_B", 90, GANG).events, key=lambda r: r.t)
+    revs = engine.process(events)
+    assert max(r["level"] for r in revs if r["person_id"] == "P_A") in ("medium", "high")
+    assert engine.payees.known(GANG, us_of(T0 + timedelta(hours=3))) is None
+    assert not _rules_of(revs, "P_B")
+    personal = WarnEngine(rules, scorer=scorer)
+    personal.process(
+        [
+            e._replace(attrs={"counterparty_type": "personal"}) if e.kind == "payee_added" else e
+            for e in victim("P_A").events
+        ]
+    )
+    assert personal.payees.known(GANG, us_of(T0 + timedelta(hours=3))) == "alerted_payer"
+
+
 def test_a_landlord_many_people_pay_raises_nothing(rules: CompiledRules, scorer: DetectorScorer) -> None:
     """Twenty tenants add and pay one letting agency within a day: many payers is not a scam account."""
     engine = WarnEngine(rules, scorer=scorer)

@@ -55,6 +55,24 @@ ACCOUNT_KINDS: tuple[str, ...] = (
     "overseas",  # an account abroad or an underground bank (地下钱庄, 跨境)
 )
 
+#: the event kinds whose counterparty is a payee's account (what the shared payee list is asked about, what
+#: `attrs.counterparty_type` is said of)
+PAYEE_KINDS: frozenset[str] = frozenset(("payee_added", "transfer"))
+
+#: accounts a bank knows as a company's (对公): what a payee's `attrs.counterparty_type` says is "corporate".
+#: The world's `external` accounts stand for the companies outside it (bills, car dealers, suppliers, the shops'
+#: banks); a USDT dealer and an account abroad are not known as companies
+CORPORATE_KINDS: tuple[str, ...] = (
+    "merchant",
+    "employer",
+    "lender",
+    "pos_merchant",
+    "external",
+    "processor",
+    "gold",
+    "gift_card",
+)
+
 #: money sent through these channels leaves the traceable ledger (cash in hand, goods bought)
 CASH_OUT_CHANNELS: tuple[str, ...] = ("cash_withdrawal", "pos")
 #: money arriving at accounts of these kinds leaves the traceable ledger

@@ -15,6 +15,7 @@ import orjson
 import pyarrow as pa
 
 from fanzha.records.events import DETAILS
+from fanzha.records.kinds import PAYEE_KINDS
 
 
 class EventCols:
@@ -99,6 +100,19 @@ class EventCols:
     def details(self, idx: pa.Array) -> list[pa.Array]:
         """The detail columns, in record order, taken at `idx`."""
         return [pa.array(getattr(self, name), pa.string()).take(idx) for name in DETAILS]
+
+    def tag_corporate(self, corporate: np.ndarray) -> int:
+        """Payees and transfers whose counterparty is a company's account (`corporate[account]`) say so, as the
+        person's bank knows it: ``attrs.counterparty_type = "corporate"``. Returns how many were tagged."""
+        n = 0
+        for i, (kind, cp) in enumerate(zip(self.kind, self.counterparty, strict=True)):  # type: ignore[attr-defined]
+            if kind in PAYEE_KINDS and cp and cp[0] == "A" and cp[1:].isdigit() and corporate[int(cp[1:])]:
+                old = self.attrs[i]
+                attrs = orjson.loads(old) if old else {}
+                attrs["counterparty_type"] = "corporate"
+                self.attrs[i] = orjson.dumps(attrs, option=orjson.OPT_SORT_KEYS).decode()
+                n += 1
+        return n
 
     def order(self) -> np.ndarray:
         t = np.asarray(self.time, dtype=np.int64)

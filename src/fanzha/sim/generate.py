@@ -166,6 +166,8 @@ class _Generator:
         self.world = World(config)
         self.writers = Writers(out, config.row_group)
         self.balances = self.world.opening.copy()
+        #: per account: a company's (payees and transfers to it say so, as the payer's bank knows)
+        self.corporate = self.world.corporate()
         self.engine = SpecialEngine(self.world, self.balances, config.seed)
         self.recent = RecentOrders()
         n = self.world.n_people
@@ -510,6 +512,7 @@ class _Generator:
         n = len(ev)
         if n == 0:
             return
+        ev.tag_corporate(self.corporate)
         order = ev.order()
         eids = self.next_ev + np.arange(n)
         if episodes:

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from fanzha.kb.templates import SCAM_VARIANTS
 from fanzha.records.arrow import fen_to_decimal, fixed_ids, times
+from fanzha.records.kinds import CORPORATE_KINDS
 from fanzha.records.schema import ACCOUNTS, CONTACTS, DEVICES, MERCHANTS, PEOPLE
 from fanzha.records.units import US_PER_DAY, us_of
 from fanzha.sim import catalog as cat
@@ -650,6 +651,10 @@ class World:
             bank.append(cat.BANKS[a.bank][0] if a.bank >= 0 else a.label)
             city.append(self.cities[a.city] if a.city >= 0 else None)
         return owner, kind, bank, city
+
+    def corporate(self) -> npt.NDArray[np.bool_]:
+        """Per account: is it a company's (`fanzha.records.kinds.CORPORATE_KINDS`), as a payer's bank knows it."""
+        return np.isin(np.array(self.account_labels()[1], dtype=object), CORPORATE_KINDS)
 
     def accounts_table(self) -> pa.Table:
         owner, kind, bank, city = self.account_labels()

@@ -38,6 +38,7 @@ from fanzha.records.events import (
     Rejected,
     raw_from_dict,
 )
+from fanzha.records.kinds import PAYEE_KINDS
 from fanzha.records.units import us_of
 from fanzha.warn.alerts import SNIPPET, render
 from fanzha.warn.compiled import EID, INFO, KIND, CompiledRules, Entry, T
@@ -59,10 +60,14 @@ _OPTION = {
     "payee_feed": "--no-payee-feed",
     "payee_list": "--payee-list",
 }
-#: the kinds whose counterparty the shared payee list is asked about
-PAYEE_KINDS = frozenset(("payee_added", "transfer"))
 #: alert levels from which a person's new payees are flagged for the others (a dissuasion call and up)
 FEED_LEVELS = frozenset(("medium", "high"))
+#: payees the engine's own feed never lists, by the event's `attrs.counterparty_type` (what the person's bank
+#: knows of the payee account): a company's account (a utility, a shop, a lender) is paid by thousands, and one
+#: alert on one of its payers — right or wrong — would alert every one of them (see docs/warn.md)
+NOT_FED = frozenset(("corporate",))
+#: longest `attrs.counterparty_type` an entry keeps
+MAX_CP_TYPE = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,7 +450,7 @@ class WarnEngine:
         """A signal-bearing event: the person's step. False when it is a duplicate of an event in the state."""
         c = self.counters
         rules = self.rules
-        eid, pid, t, kind, channel, _, cp, text, app, fen, _ = raw
+        eid, pid, t, kind, channel, _, cp, text, app, fen, attrs = raw
         st = self.states.get(pid)
         if st is not None and t > (deadline := st.last_t + (self.ttl if st.opened else self.wait)):
             self._drop(st, deadline)  # idle for longer than its TTL: this event starts afresh
@@ -464,6 +469,8 @@ class WarnEngine:
             info["cp"] = cp
             if channel:
                 info["ch"] = channel
+            if attrs and isinstance(ct := attrs.get("counterparty_type"), str) and ct:
+                info["ct"] = ct[:MAX_CP_TYPE]
         if app:
             info["app"] = app
         if verdict is not None:
@@ -497,11 +504,12 @@ class WarnEngine:
         """The person is under a medium or high alert: the payees they added during the evidence go on the shared
         list, known from now on (the engine's clock: the latest event time) or from when they were added, if
         later. A payment to an account never added as a payee (a shop's QR code) is not flagged: shops are paid
-        by everyone."""
+        by everyone; nor is a payee the bank says is a company's (`NOT_FED`), for the same reason."""
         now = self.watermark
         flag = self.payees.flag
         for e in evidence_entries(st):
-            if e[KIND] == "payee_added" and (cp := e[INFO].get("cp")):
+            info = e[INFO]
+            if e[KIND] == "payee_added" and (cp := info.get("cp")) and info.get("ct") not in NOT_FED:
                 flag(cp, max(e[T], now), "alerted_payer", f"{st.person_id}:{e[EID]}")
 
     def _emit(self, rev: Revision, st: PersonState) -> None:
