@@ -98,7 +98,7 @@ class Traces(Jobs):
     def submit_world(
         self, actor: Actor, world: str, seeds: list[dict[str, str]] | None = None, policy: str = "fifo"
     ) -> dict[str, Any]:
-        """A job over a stored world's ledger; seeds given, or the reported victims' loss transfers."""
+        """A job over a stored world's ledger; seeds given, or the world's reported cases (`reported_seeds`)."""
         self.audit.require(actor, "traces", "trace.create", resource="trace", resource_id=world)
         valid = self.worlds()
         if world not in valid or self.settings.worlds_dir is None:
@@ -224,25 +224,17 @@ def _read_table(out: Path, name: str) -> list[dict[str, Any]]:
 
 
 def reported_seeds(world: Path) -> list[dict[str, str]]:
-    """The loss transfers of the victims who reported (what the police learn from the reports)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+    """The reported loss transfers as the world's investigators start from them (`investigation/seeds.csv`,
+    written by `fanzha sim`): one case per reported campaign, under the report that opened it — a repeat victim's
+    second campaign is a case of its own, and only if it was reported."""
+    from fanzha.trace.model import Seed
+    from fanzha.trace.seeds import read_seeds
 
-    victims = pq.read_table(world / "truth" / "victims.parquet", columns=["person_id", "reported"])
-    reported = set(victims.filter(pc.equal(victims["reported"], True))["person_id"].to_pylist())
-    steps = pq.read_table(world / "truth" / "timelines.parquet", columns=["person_id", "transfer_id", "move"])
-    out = [
-        {"victim_id": p, "transfer_id": t}
-        for p, t, m in zip(
-            steps["person_id"].to_pylist(),
-            steps["transfer_id"].to_pylist(),
-            steps["move"].to_pylist(),
-            strict=True,
-        )
-        if m == "loss_transfer" and p in reported and t
+    return [
+        {"victim_id": s.victim_id, "transfer_id": s.transfer_id}
+        for s in read_seeds(world / "investigation" / "seeds.csv")
+        if isinstance(s, Seed)
     ]
-    out.sort(key=lambda r: r["transfer_id"])
-    return out
 
 
 def freeze_csv(req: dict[str, Any], lang: str = "zh") -> str:

@@ -38,7 +38,8 @@ async def create_trace(
 
 @router.post("/traces/world", tags=["traces"], response_model=TracePublic, status_code=202)
 def create_world_trace(body: WorldTraceCreate, actor: ActorDep, centre: CentreDep) -> Response:
-    """A trace job over a stored world's ledger (seeds given, or the reported victims' loss transfers)."""
+    """A trace job over a stored world's ledger (seeds given, or the world's reported cases: one a reported
+    campaign, under its report's id)."""
     seeds = [s.model_dump() for s in body.seeds] if body.seeds is not None else None
     return json(centre.traces.submit_world(actor, body.world, seeds, body.policy), 202)
 
