@@ -15,8 +15,11 @@ from fanzha.kb.lint import lint
 from fanzha.kb.sequences import default_root, default_rules, load_rules
 from fanzha.records.units import parse_duration
 from fanzha.warn.compiled import CompiledRules
+from fanzha.warn.engine import WarnEngine
 from fanzha.warn.lint import matched_rules, sequence_issues, timeline_events
 from fanzha.warn.textscore import DetectorScorer
+
+from .conftest import T0, Timeline
 
 RULES = default_rules()
 CASES = [
@@ -158,6 +161,51 @@ def test_broken_rule_files_are_reported_with_file_and_line(tmp_path: Path) -> No
     assert re.search(r"zz_bad\.yaml:32: E723 zz\.sig: no indicator matches 'no\.such_indicator'", text), text
     with pytest.raises(KnowledgeBaseError):
         load_rules(root)
+
+
+def test_same_counterparty_must_name_an_earlier_step_of_one_event(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    seq = (
+        "  - id: zz.{id}\n"
+        "    meaning: {{zh: 坏, en: bad}}\n"
+        "    steps:\n"
+        "      - any: [pay.small_out]\n"
+        "        count: {count}\n"
+        "      - any: [pay.small_refund_in]\n"
+        "        same_counterparty_as: {ref}\n"
+        "    within: 1h\n"
+        "    risk: 0.5\n"
+        "    stage: 3\n"
+        "    examples:\n"
+        "      positive: [{{name: p, events: [{{kind: call}}]}}]\n"
+        "      negative: [{{name: n, events: [{{kind: call}}]}}]\n"
+    )
+    body = "sequences:\n" + seq.format(id="later", count=1, ref=2) + seq.format(id="counted", count=2, ref=1)
+    (root / "sequences" / "zz_same.yaml").write_text(body, encoding="utf-8")
+    text = "\n".join(i.render("en") for i in load_rules(root, strict=False).issues)
+    assert re.search(
+        r"zz_same\.yaml:2: E104 zz\.later: .*step 2: same_counterparty_as must name an earlier", text
+    )
+    assert re.search(r"zz_same\.yaml:\d+: E104 zz\.counted: .*step 1 has a count", text), text
+
+
+def test_money_that_comes_back_from_the_account_it_went_to(
+    rules: CompiledRules, scorer: DetectorScorer
+) -> None:
+    """`money.test_transfer` v2: a small transfer to the new payee returned by it. The latest small transfer (to
+    another account) does not hide an earlier one to the payee; a small amount from anyone else is not a return."""
+    tl = Timeline("P_T", T0, ids="P_T")
+    tl.at(0, "payee_added", channel="bank_app", counterparty="A0000009999")
+    tl.at(2, "transfer", direction="out", channel="bank_transfer", counterparty="A0000009999", amount=1.8)
+    tl.at(3, "transfer", direction="out", channel="payment_account", counterparty="A0000005555", amount=6.6)
+    tl.at(5, "transfer", direction="in", channel="refund", counterparty="A0000009999", amount=1.8)
+    revs = WarnEngine(rules, scorer=scorer).process(tl.events)
+    assert any("money.test_transfer" in r["rule_ids"] for r in revs)
+    other = Timeline("P_R", T0, ids="P_R")
+    other.at(0, "payee_added", channel="bank_app", counterparty="A0000009999")
+    other.at(2, "transfer", direction="out", channel="bank_transfer", counterparty="A0000009999", amount=1.8)
+    other.at(5, "transfer", direction="in", channel="payment_account", counterparty="A0000005555", amount=1.8)
+    assert not WarnEngine(rules, scorer=scorer).process(other.events)
 
 
 def test_broken_yaml_and_playbook(tmp_path: Path) -> None:

@@ -94,6 +94,12 @@ class Step(_Model):
     any: list[str] = Field(min_length=1, description="signal ids; one of them makes the step")
     count: int = Field(default=1, ge=1, le=20)
     min_amount: float | None = Field(default=None, ge=0, description="yuan, over the step's occurrences")
+    same_counterparty_as: int | None = Field(
+        default=None,
+        ge=1,
+        description="this step's event has the counterparty of step N's (1-based, an earlier step): money that "
+        "comes back from the account it went to, not from anyone",
+    )
 
 
 class TimelineEvent(_Model):
@@ -153,6 +159,22 @@ class Sequence(_Model):
         if parse_duration(v) <= 0:
             raise ValueError("within must be positive")
         return v
+
+    @model_validator(mode="after")
+    def _same_counterparty(self) -> Sequence:
+        for k, st in enumerate(self.steps, 1):
+            ref = st.same_counterparty_as
+            if ref is None:
+                continue
+            if ref >= k:
+                raise ValueError(f"step {k}: same_counterparty_as must name an earlier step, not {ref}")
+            for n, other in ((k, st), (ref, self.steps[ref - 1])):
+                if other.count != 1 or other.min_amount is not None:
+                    raise ValueError(
+                        f"step {k}: same_counterparty_as needs steps of one event each (step {n} has a count "
+                        "or a min_amount)"
+                    )
+        return self
 
     @property
     def registered_name(self) -> str:

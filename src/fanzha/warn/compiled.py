@@ -196,6 +196,8 @@ class CSeq:
     risk: float
     stage: int
     last_mask: int
+    #: (step, earlier step), 0-based: the two steps' events have the same counterparty
+    same_cp: tuple[tuple[int, int], ...] = ()
 
 
 class CompiledRules:
@@ -264,6 +266,11 @@ class CompiledRules:
             q.risk,
             q.stage,
             steps[-1][0],
+            tuple(
+                (k, st.same_counterparty_as - 1)
+                for k, st in enumerate(q.steps)
+                if st.same_counterparty_as is not None
+            ),
         )
 
     def text_possible(
@@ -334,15 +341,26 @@ class CompiledRules:
 
 
 def match_ending_at(entries: list[Entry], j: int, q: CSeq) -> tuple[int, ...] | None:
-    """The indices (in time order) of a match of `q` whose last step uses entries[j], or None."""
+    """The indices (in time order) of a match of `q` whose last step uses entries[j], or None. A step that must
+    share its counterparty with a later one (`same_cp`) takes the latest occurrence that does (the later step is
+    chosen first, scanning backwards): exact when the later step is the last (its entry is j) or is itself bound
+    to the last, as `money.test_transfer`'s are; otherwise the later step's latest occurrence decides."""
     end = entries[j]
     lo_t = end[T] - q.within
     steps = q.steps
+    # step → the later step whose counterparty it must have
+    bound_to = {r: s for s, r in q.same_cp} if q.same_cp else None
+    at = [0] * len(steps)  # per step, the entry it took (same_cp steps take one)
     used: list[int] = []
     i = j  # next candidate index, scanning backwards
     first = True
     for s in range(len(steps) - 1, -1, -1):
         mask, count, min_fen = steps[s]
+        want: str | None = None
+        if bound_to is not None and s in bound_to:
+            want = entries[at[bound_to[s]]][INFO].get("cp")
+            if not want:
+                return None
         got = 0
         total = 0
         if first:
@@ -353,7 +371,9 @@ def match_ending_at(entries: list[Entry], j: int, q: CSeq) -> tuple[int, ...] | 
             i = j - 1
             first = False
         while got < count or total < min_fen:
-            while i >= 0 and not entries[i][MASK] & mask:
+            while i >= 0 and (
+                not entries[i][MASK] & mask or (want is not None and entries[i][INFO].get("cp") != want)
+            ):
                 if entries[i][T] < lo_t:
                     return None
                 i -= 1
@@ -363,6 +383,7 @@ def match_ending_at(entries: list[Entry], j: int, q: CSeq) -> tuple[int, ...] | 
             got += 1
             total += entries[i][FEN]
             i -= 1
+        at[s] = used[-1]
     used.reverse()
     if q.absent:
         for k in range(used[0] + 1, j):
