@@ -163,30 +163,35 @@ def test_broken_rule_files_are_reported_with_file_and_line(tmp_path: Path) -> No
         load_rules(root)
 
 
+def _sequence_yaml(sid: str, steps: str) -> str:
+    """One sequence of a rule file, its steps given as YAML lines."""
+    return (
+        f"  - id: zz.{sid}\n    meaning: {{zh: 坏, en: bad}}\n    steps:\n{steps}    within: 1h\n    risk: 0.5\n"
+        "    stage: 3\n    examples:\n      positive: [{name: p, events: [{kind: call}]}]\n"
+        "      negative: [{name: n, events: [{kind: call}]}]\n"
+    )
+
+
 def test_same_counterparty_must_name_an_earlier_step_of_one_event(tmp_path: Path) -> None:
     root = _copy(tmp_path)
-    seq = (
-        "  - id: zz.{id}\n"
-        "    meaning: {{zh: 坏, en: bad}}\n"
-        "    steps:\n"
-        "      - any: [pay.small_out]\n"
-        "        count: {count}\n"
-        "      - any: [pay.small_refund_in]\n"
-        "        same_counterparty_as: {ref}\n"
-        "    within: 1h\n"
-        "    risk: 0.5\n"
-        "    stage: 3\n"
-        "    examples:\n"
-        "      positive: [{{name: p, events: [{{kind: call}}]}}]\n"
-        "      negative: [{{name: n, events: [{{kind: call}}]}}]\n"
+    out = "      - any: [pay.small_out]\n"
+    back = "      - any: [pay.small_refund_in]\n        same_counterparty_as: {}\n"
+    body = (
+        "sequences:\n"
+        + _sequence_yaml("later", out + back.format(2))
+        + _sequence_yaml("counted", out + "        count: 2\n" + back.format(1))
+        + _sequence_yaml(
+            "twice",
+            "      - any: [pay.new_payee]\n" + out + "        same_counterparty_as: 1\n" + back.format(1),
+        )
     )
-    body = "sequences:\n" + seq.format(id="later", count=1, ref=2) + seq.format(id="counted", count=2, ref=1)
     (root / "sequences" / "zz_same.yaml").write_text(body, encoding="utf-8")
     text = "\n".join(i.render("en") for i in load_rules(root, strict=False).issues)
     assert re.search(
         r"zz_same\.yaml:2: E104 zz\.later: .*step 2: same_counterparty_as must name an earlier", text
     )
     assert re.search(r"zz_same\.yaml:\d+: E104 zz\.counted: .*step 1 has a count", text), text
+    assert re.search(r"zz_same\.yaml:\d+: E104 zz\.twice: .*step 3: step 1 is named .* twice", text), text
 
 
 def test_money_that_comes_back_from_the_account_it_went_to(

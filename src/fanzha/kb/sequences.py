@@ -162,12 +162,16 @@ class Sequence(_Model):
 
     @model_validator(mode="after")
     def _same_counterparty(self) -> Sequence:
+        named: set[int] = set()
         for k, st in enumerate(self.steps, 1):
             ref = st.same_counterparty_as
             if ref is None:
                 continue
             if ref >= k:
                 raise ValueError(f"step {k}: same_counterparty_as must name an earlier step, not {ref}")
+            if ref in named:  # chain them instead: step 3 names step 2, step 2 names step 1
+                raise ValueError(f"step {k}: step {ref} is named by same_counterparty_as twice")
+            named.add(ref)
             for n, other in ((k, st), (ref, self.steps[ref - 1])):
                 if other.count != 1 or other.min_amount is not None:
                     raise ValueError(
