@@ -42,17 +42,6 @@ def _month() -> Ledger:
         rows.append((card, "M3", 290_000, t + 20 * 60_000_000, "DG", "bank_transfer"))
         rows.append(("M3", "ATM", 280_000, t + 50 * 60_000_000, None, "cash_withdrawal"))
     rows.sort(key=lambda r: r[3])
-    ledger = pa.table(
-        {
-            "transfer_id": [f"T{i:04d}" for i in range(len(rows))],
-            "src": [r[0] for r in rows],
-            "dst": [r[1] for r in rows],
-            "amount": pa.array([r[2] for r in rows], pa.int64()),
-            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
-            "device": [r[4] for r in rows],
-            "channel": [r[5] for r in rows],
-        }
-    )
     ids = ["EMP", "SHOP", "ATM", "M1", "M2", "M3", *people, *victims]
     kinds = {"EMP": "employer", "SHOP": "merchant", "ATM": "cash"}
     accounts = pa.table(
@@ -63,6 +52,28 @@ def _month() -> Ledger:
             "opening_balance": ["1000000" if a in ("EMP", *victims) else "0" for a in ids],
         }
     )
+    return _ledger(rows, accounts=accounts, id_width=4)
+
+
+def _ledger(
+    rows: list[tuple[str, str, int, int, str | None, str]],
+    *,
+    accounts: pa.Table | None = None,
+    id_width: int = 0,
+) -> Ledger:
+    """A ledger of (src, dst, fen, time µs, device, channel) rows, ids T0, T1, … (zero-padded to `id_width`) in
+    the given order."""
+    ledger = pa.table(
+        {
+            "transfer_id": [f"T{i:0{id_width}d}" for i in range(len(rows))],
+            "src": [r[0] for r in rows],
+            "dst": [r[1] for r in rows],
+            "amount": pa.array([r[2] for r in rows], pa.int64()),
+            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
+            "device": [r[4] for r in rows],
+            "channel": [r[5] for r in rows],
+        }
+    )
     cmap = ColumnMap.identity()
     cmap.amount_unit = "fen"
     return load_ledger(ledger, accounts=accounts, mapping=cmap)
@@ -70,20 +81,7 @@ def _month() -> Ledger:
 
 def _transfers(rows: list[tuple[str, str, int, int, str]]) -> Ledger:
     """A ledger of bank transfers (src, dst, fen, time µs, device), ids T0, T1, … in the given order."""
-    ledger = pa.table(
-        {
-            "transfer_id": [f"T{i}" for i in range(len(rows))],
-            "src": [r[0] for r in rows],
-            "dst": [r[1] for r in rows],
-            "amount": pa.array([r[2] for r in rows], pa.int64()),
-            "time": pa.array([r[3] for r in rows], pa.timestamp("us", tz="Asia/Shanghai")),
-            "device": [r[4] for r in rows],
-            "channel": ["bank_transfer"] * len(rows),
-        }
-    )
-    cmap = ColumnMap.identity()
-    cmap.amount_unit = "fen"
-    return load_ledger(ledger, mapping=cmap)
+    return _ledger([(*r, "bank_transfer") for r in rows])
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "numpy"])
