@@ -350,14 +350,15 @@ def match_ending_at(entries: list[Entry], j: int, q: CSeq) -> tuple[int, ...] | 
     steps = q.steps
     # step → the later step whose counterparty it must have
     bound_to = {r: s for s, r in q.same_cp} if q.same_cp else None
-    at = [0] * len(steps)  # per step, the entry it took (same_cp steps take one)
+    # per step, the entry it took (same_cp steps take one); only for a sequence that binds steps
+    at = [0] * len(steps) if bound_to is not None else None
     used: list[int] = []
     i = j  # next candidate index, scanning backwards
     first = True
     for s in range(len(steps) - 1, -1, -1):
         mask, count, min_fen = steps[s]
         want: str | None = None
-        if bound_to is not None and s in bound_to:
+        if bound_to is not None and at is not None and s in bound_to:
             want = entries[at[bound_to[s]]][INFO].get("cp")
             if not want:
                 return None
@@ -383,7 +384,8 @@ def match_ending_at(entries: list[Entry], j: int, q: CSeq) -> tuple[int, ...] | 
             got += 1
             total += entries[i][FEN]
             i -= 1
-        at[s] = used[-1]
+        if at is not None:
+            at[s] = used[-1]
     used.reverse()
     if q.absent:
         for k in range(used[0] + 1, j):
