@@ -182,3 +182,41 @@ def test_a_listed_numbers_calls_reach_the_centre_as_they_start(world19: Path, tm
     # the other profiles have no operator: the list changes nothing
     telemetry(world19, "bank", tmp_path / "b", numbers=numbers)
     assert not (tmp_path / "b" / "number_flags.jsonl").exists()
+
+
+def test_the_banks_list_the_phones_that_emptied_reported_accounts(world19: Path, tmp_path: Path) -> None:
+    """Every transfer out names the phone that made it (the ledger's), as a bank's record does; with the world's
+    reports with a loss the banks list the phones that emptied a reporter's account — the gangs' phones that
+    took accounts over (the world's `new_device` payees), never a person's own — beside the accounts."""
+    import orjson
+
+    from fanzha.evaluate.warn import reported_losses
+    from fanzha.sim.telemetry import device_flags
+    from fanzha.warn.payees import PayeeList
+
+    reports = reported_losses(world19)
+    assert reports, "the tiny world has reports with a loss"
+    telemetry(world19, "bank", tmp_path / "b", reports=reports)
+    got = pq.read_table(tmp_path / "b" / "events.parquet").to_pylist()
+    ledger = pq.read_table(world19 / "transfers.parquet", columns=["transfer_id", "device"]).to_pydict()
+    made = dict(zip(ledger["transfer_id"], ledger["device"], strict=True))
+    outs = [e for e in got if e["kind"] == "transfer" and e["direction"] == "out"]
+    assert outs and all(
+        (orjson.loads(e["attrs"]) if e["attrs"] else {}).get("device") == made[e["transfer_id"]]
+        for e in outs
+        if made.get(e["transfer_id"]) is not None
+    )
+    assert all(
+        e["attrs"] is None or "device" not in orjson.loads(e["attrs"])
+        for e in got
+        if e["kind"] == "transfer" and e["direction"] == "in"
+    )  # an incoming transfer's record does not carry the payer's phone
+    listed = [f for f in PayeeList.load(tmp_path / "b" / "payee_flags.jsonl") if f.subject == "device"]
+    assert sorted((f.time, f.account, f.source) for f in listed) == device_flags(world19, reports)
+    takeovers = {
+        orjson.loads(e["attrs"])["device"]
+        for e in pq.read_table(world19 / "events.parquet", columns=["kind", "attrs"]).to_pylist()
+        if e["kind"] == "payee_added" and e["attrs"] and "new_device" in orjson.loads(e["attrs"])
+    }
+    assert listed and {f.account for f in listed} <= takeovers
+    assert {f.reason for f in listed} == {"reported"}

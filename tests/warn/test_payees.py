@@ -146,11 +146,29 @@ def test_a_list_file_is_read_and_bad_lines_are_refused(tmp_path: Path) -> None:
     lst = PayeeList.load(good)
     assert lst.known(GANG, us_of(T0)) == "reported"
     assert lst.known(GANG, us_of(T0 - timedelta(hours=2))) is None
+    phone = {"device": "D000002001", "time": "2024-03-05T09:00:00+08:00", "source": "R00000001"}
+    good.write_text(good.read_text(encoding="utf-8") + json.dumps(phone) + "\n", encoding="utf-8")
+    lst = PayeeList.load(good)  # a phone beside the accounts: a subject of its own, written back as read
+    assert (
+        lst.known_device("D000002001", us_of(T0)) == "reported" and lst.known("D000002001", us_of(T0)) is None
+    )
+    assert lst.known_device(GANG, us_of(T0)) is None
+    assert [f.to_dict() for f in lst if f.subject == "device"] == [
+        {
+            "device": "D000002001",
+            "time": us_of(T0 - timedelta(hours=1)),
+            "reason": "reported",
+            "source": "R00000001",
+        }
+    ]
     for bad in (
         "not json",
         json.dumps({"account": GANG, "time": "2024-03-05T09:00:00"}),  # no offset
         json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "rumour"}),
         json.dumps({"time": "2024-03-05T09:00:00+08:00"}),
+        json.dumps({"account": GANG, "device": "D1", "time": "2024-03-05T09:00:00+08:00"}),  # both
+        json.dumps({"device": "D1", "time": "2024-03-05T09:00:00+08:00", "reason": "receiving_bank"}),
+        json.dumps({"device": "", "time": "2024-03-05T09:00:00+08:00"}),
     ):
         path = tmp_path / "bad.jsonl"
         path.write_text(
@@ -312,6 +330,101 @@ def test_the_banks_flag_the_cards_a_shared_phone_runs(tmp_path: Path) -> None:
     assert [a for _, a in receiving_bank_flags(bare)] == ["C0"]
 
 
+# -- the paying bank's list of phones (fanzha.banks.devices) ------------------------------------------------
+
+
+def test_the_banks_list_the_phones_that_emptied_a_reported_victims_account(tmp_path: Path) -> None:
+    """A report with a loss lists each phone that ran one of the victim's accounts for the first time in the week
+    before it and is not the victim's own, an hour after the report, each phone once at its earliest report. Not
+    listed: the victim's own phones (a new one too), a son's phone that has run the account for a month, a phone
+    first used before the week, a phone first used after the report, another person's account's phones."""
+    from fanzha.banks import REPORTED_DEVICE
+    from fanzha.sim.telemetry import device_flags
+
+    day = 24 * 60
+    kinds: dict[str, tuple[str, str | None]] = {
+        "V": ("bank_card", "P1"),
+        "V2": ("payment_account", "P1"),
+        "OTHER": ("bank_card", "P9"),
+        "MULE": ("bank_card", None),
+    }
+    ran = [
+        ("V", "OTHER", 100.0, -30 * day, "SON"),  # pays his mother's bills: has run the account for a month
+        ("V", "OTHER", 50.0, -10 * day, "OWN"),
+        ("V", "OTHER", 80.0, -9 * day, "OLD"),  # first ran it nine days before the report: before the week
+        ("V", "MULE", 9000.0, 0, "GANG"),  # takes the account over
+        ("V2", "MULE", 500.0, 5, "GANG"),
+        ("V", "MULE", 1000.0, 10, "SON"),
+        ("V", "MULE", 700.0, 15, "NEWOWN"),  # the victim's new phone (bound to her)
+        ("OTHER", "MULE", 100.0, 60, "FRIEND"),  # no report about this account
+        ("V", "MULE", 300.0, 30 * 60, "LATE"),  # after the first report, before the second
+    ]
+    world = _ledger(tmp_path, [r[:4] for r in ran], kinds, [r[4] for r in ran])
+    held = {"OWN": "P1", "NEWOWN": "P1", "SON": "P2", "FRIEND": "P9", "GANG": None, "OLD": None, "LATE": None}
+    pq.write_table(
+        pa.table({"device_id": list(held), "owner_id": pa.array(list(held.values()), pa.string())}),
+        world / "devices.parquet",
+    )
+    at = [us_of(T0 + timedelta(hours=h)) for h in (20, 40, 45)]
+    reports = [(at[0], "P1", "R1"), (at[1], "P1", "R2"), (at[2], "P1", "R3")]
+    delay = int(REPORTED_DEVICE["delay_h"] * 3600 * 1_000_000)
+    assert device_flags(world, reports) == [(at[0] + delay, "GANG", "R1"), (at[1] + delay, "LATE", "R2")]
+    assert device_flags(world, []) == []
+    (tmp_path / "bare").mkdir()  # a ledger that records no phones lists none
+    bare = _ledger(tmp_path / "bare", [r[:4] for r in ran], kinds)
+    assert device_flags(bare, reports) == []
+
+
+def test_the_reports_with_a_loss_are_what_the_bank_learns() -> None:
+    from fanzha.cases.model import Case
+    from fanzha.cases.numbers import reported_losses
+
+    def case(i: int, person: str | None, loss: int, origin: str = "report") -> Case:
+        return Case(
+            f"C{i}", f"R{i}", "x", person, "victim", 100 - i, "field", "", "scam", "first", None, None, None,
+            0.9, loss_fen=loss, origin=origin,
+        )  # fmt: skip
+
+    cases = [
+        case(1, "P1", 5000),
+        case(2, "P2", 0),
+        case(3, None, 900),
+        case(4, "P4", 700, "alert"),
+        case(5, "P5", 1),
+    ]
+    assert reported_losses(cases) == [(95, "P5", "R5"), (99, "P1", "R1")]
+
+
+def test_a_payee_added_from_a_listed_phone_raises_a_high_alert(
+    rules: CompiledRules, scorer: DetectorScorer
+) -> None:
+    """The gang's phone, listed by an earlier victim's report, adds a payee on the next victim's account: a high
+    alert at the payee, before the money leaves. The same phone before its listing, and another phone after it,
+    raise nothing; the phone's id is no account (a payee with that id is not on the list)."""
+    listed = us_of(T0 + timedelta(minutes=60))
+    known = PayeeList([PayeeFlag("D_GANG", listed, "reported", "R1", "device")])
+    assert known.known("D_GANG", listed) is None and known.known_device("D_GANG", listed) == "reported"
+    engine = WarnEngine(rules, scorer=scorer, payees=known)
+    gang = {"device": "D_GANG", "new_device": True}
+    revs: list[dict[str, object]] = []
+    for person, minutes, attrs, payee in (
+        ("P_EARLY", 30, gang, "A0000004234"),
+        ("P_NEXT", 90, gang, "A0000004235"),
+        ("P_OWN", 95, {"device": "D_OWN", "new_device": True}, "A0000002468"),  # a new phone of her own
+    ):
+        tl = Timeline(person, T0, ids=person)
+        tl.at(minutes, "payee_added", channel="bank_app", counterparty=payee, attrs=attrs)
+        tl.at(
+            minutes + 2, "transfer", direction="out", channel="bank_transfer", counterparty=payee,
+            amount=9000, attrs=attrs,
+        )  # fmt: skip
+        revs += engine.process(tl.events)
+    assert {str(r["person_id"]) for r in revs} == {"P_NEXT"}
+    first = revs[0]
+    assert first["level"] == "high" and first["rule_ids"] == ["money.known_scam_device"]
+    assert _raised(first) == us_of(T0 + timedelta(minutes=90))  # at the payee, before the transfer
+
+
 @pytest.mark.reliability(
     entry="fanzha warn",
     bad_input="a --payee-list line that is not a flag (no account, no offset, an unknown reason, not JSON)",
@@ -441,6 +554,7 @@ def test_any_json_value_is_a_flag_or_e755() -> None:
         {},
         optional={
             "account": st.text(max_size=210) | values,
+            "device": st.text(max_size=210) | values,
             "time": times | values,
             "reason": st.sampled_from([*REASONS, "rumour", ""]) | values,
             "source": st.text(max_size=210) | values,
@@ -448,15 +562,17 @@ def test_any_json_value_is_a_flag_or_e755() -> None:
     )
 
     @settings(max_examples=300, deadline=None, database=None)
-    @given(d=fields | values)
-    def check(d: object) -> None:
+    @given(d=fields | values, devices=st.booleans())
+    def check(d: object, devices: bool) -> None:
         try:
-            f = parse_flag(d, "row", now_us=0)
+            f = parse_flag(d, "row", now_us=0, devices=devices)
         except InputError as exc:
             assert exc.code == "E755" and exc.where == "row"
             return
         assert isinstance(f.account, str) and f.account and f.account == f.account.strip()
         assert f.reason in REASONS and isinstance(f.time, int) and isinstance(f.source, str)
+        assert f.subject == ("device" if devices and isinstance(d, dict) and "device" in d else "account")
+        assert f.subject == "account" or f.reason == "reported"
 
     check()
 

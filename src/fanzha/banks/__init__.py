@@ -1,7 +1,9 @@
 """What a bank computes from its own ledger for the shared scam-account list (issue 19): the receiving bank's
-flags (`fanzha.banks.flags`). Below the engines: the sim's banks (`fanzha.sim.telemetry`) and a real bank's
-ledger (`fanzha payees`, through `fanzha.trace`'s ingest) run the same rules."""
+flags (`fanzha.banks.flags`) and the paying bank's list of phones that emptied a reported victim's account
+(`fanzha.banks.devices`). Below the engines: the sim's banks (`fanzha.sim.telemetry`) run both rules, a real bank's
+ledger (`fanzha payees`, through `fanzha.trace`'s ingest) the receiving bank's."""
 
+from fanzha.banks.devices import REPORTED_DEVICE, reported_devices
 from fanzha.banks.flags import (
     PASS_THROUGH,
     PERSONAL_KINDS,
@@ -14,8 +16,10 @@ from fanzha.banks.flags import (
 __all__ = [
     "PASS_THROUGH",
     "PERSONAL_KINDS",
+    "REPORTED_DEVICE",
     "SHARED_DEVICE",
     "Transfers",
     "receiving_bank_flags",
+    "reported_devices",
     "write_flags",
 ]

@@ -23,7 +23,7 @@ payees` a real bank's export read by `fanzha.trace`'s ingest.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
@@ -179,18 +179,27 @@ def _pass_through(
 
 
 def write_flags(
-    fh: BinaryIO, flags: Sequence[tuple[int, str]], shape: Mapping[str, str], tz: str = "Asia/Shanghai"
+    fh: BinaryIO,
+    flags: Iterable[tuple[int, str] | tuple[int, str, str]],
+    shape: Mapping[str, str],
+    tz: str = "Asia/Shanghai",
 ) -> None:
     """One JSON object a line (`fanzha.warn.payees.PayeeList.load` reads a payee list so): `shape` with its first
-    key set to the flag's subject and `time` (ISO 8601 in `tz`, with its offset) after it."""
+    key set to the flag's subject and `time` (ISO 8601 in `tz`, with its offset) after it; a flag's third item,
+    when it has one, is its `source`."""
     zone = ZoneInfo(tz)
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     key, *rest = shape
-    for t, subject in flags:
+    for t, subject, *source in flags:
         when = (epoch + timedelta(microseconds=t)).astimezone(zone).isoformat()
         row = {key: subject, "time": when, **{k: shape[k] for k in rest}}
+        if source:
+            row["source"] = source[0]
         fh.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
 
 
 #: a payee list line's shape: the receiving bank's flag
 PAYEE_SHAPE = {"account": "", "reason": "receiving_bank", "source": "bank"}
+#: a device line's shape: a phone that emptied a reported victim's account (`fanzha.banks.devices`); its source is
+#: the report
+DEVICE_SHAPE = {"device": "", "reason": "reported", "source": ""}

@@ -51,6 +51,17 @@ def scam_numbers(cases: Iterable[Case], *, delay_h: float | None = None) -> dict
     return {key: t for (_, key), (t, _) in listing(cases, delay_h=delay_h, kinds=("phone",)).items()}
 
 
+def reported_losses(cases: Iterable[Case]) -> list[tuple[int, str, str]]:
+    """(time µs, the victim's person id, report id) of the reports with a loss that name their victim, in time
+    order: what the victim's bank learns of a report (it lists the phones that emptied the account:
+    `fanzha.banks.devices`)."""
+    return sorted(
+        (c.time, c.person_id, c.report_id)
+        for c in cases
+        if c.origin == "report" and c.loss_fen > 0 and c.person_id
+    )
+
+
 def listing(
     cases: Iterable[Case], *, delay_h: float | None = None, kinds: tuple[str, ...] = LISTED_KINDS
 ) -> dict[tuple[str, str], tuple[int, str]]:

@@ -158,12 +158,13 @@ def _telemetry(root: Path, profile: str, out: Path | None, force: bool) -> None:
         raise InputError("E400", where=str(root))
     if out is None:
         raise InputError("E420", where="fanzha sim --telemetry")
-    numbers = None
-    if profile == "bank_telco":  # the operators hold the fraud numbers the world's reports name
-        from fanzha.evaluate.warn import operator_numbers
+    from fanzha.evaluate.warn import operator_numbers, report_cases, reported_losses
 
-        numbers = operator_numbers(root)
-    counts = telemetry(root, profile, out, force=force, numbers=numbers)
+    cases = report_cases(
+        root
+    )  # the banks list the phones of the reports' losses, the operators their numbers
+    numbers = operator_numbers(root, cases) if profile == "bank_telco" else None
+    counts = telemetry(root, profile, out, force=force, numbers=numbers, reports=reported_losses(root, cases))
     kept = sum(v for k, v in counts.items() if k != "dropped")
     per = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()) if k != "dropped")
     say("cli.sim_telemetry", out=out, profile=profile, kept=kept, per=per, dropped=counts["dropped"])

@@ -449,8 +449,9 @@ def late_by_source(arrivals: Path, rejects: Path) -> dict[str, dict[str, float |
 
 
 def payee_flag_table(world: Path, flags: Path) -> dict[str, int]:
-    """The receiving banks' flags of a telemetry folder against the world's truth: accounts flagged, of which
-    mule cards (per layer) and the others (ordinary people's accounts)."""
+    """The banks' flags of a telemetry folder against the world's truth: accounts flagged, of which mule cards
+    (per layer) and the others (ordinary people's accounts); phones listed (`fanzha.banks.devices`), of which a
+    person's own (`devices.parquet` names a holder) and the others (the gangs')."""
     import pyarrow.parquet as pq
 
     from fanzha.warn.payees import PayeeList
@@ -459,25 +460,48 @@ def payee_flag_table(world: Path, flags: Path) -> dict[str, int]:
         m["account_id"]: m["layer"]
         for m in pq.read_table(world / "truth" / "mules.parquet", columns=["account_id", "layer"]).to_pylist()
     }
+    held: set[str] = set()
+    if (world / "devices.parquet").is_file():
+        d = pq.read_table(world / "devices.parquet", columns=["device_id", "owner_id"]).to_pydict()
+        held = {k for k, o in zip(d["device_id"], d["owner_id"], strict=True) if o is not None}
     out = {"accounts": 0, "mule_layer_1": 0, "mule_layer_2": 0, "mule_layer_3": 0, "other": 0}
+    out |= {"devices": 0, "devices_held": 0}
     for f in PayeeList.load(flags):
+        if f.subject == "device":
+            out["devices"] += 1
+            out["devices_held"] += f.account in held
+            continue
         out["accounts"] += 1
         key = f"mule_layer_{layer[f.account]}" if f.account in layer else "other"
         out[key] = out.get(key, 0) + 1
     return out
 
 
-def operator_numbers(world: Path) -> dict[str, int]:
-    """The operators' list of fraud numbers for `world`: the numbers its reports with a loss name as the
-    scammer's (`fanzha.cases.numbers`), each from an hour after its first report; {} for a world without
-    reports."""
+def report_cases(world: Path) -> list[Any]:
+    """The cases of the world's reports (`fanzha.cases.intake`); [] for a world without reports."""
     from fanzha.cases.intake import intake
-    from fanzha.cases.numbers import scam_numbers
 
     reports = world / "reports.jsonl"
     if not reports.is_file() or not reports.stat().st_size:
-        return {}
-    return scam_numbers(intake(reports).cases)
+        return []
+    return list(intake(reports).cases)
+
+
+def operator_numbers(world: Path, cases: list[Any] | None = None) -> dict[str, int]:
+    """The operators' list of fraud numbers for `world`: the numbers its reports with a loss name as the
+    scammer's (`fanzha.cases.numbers`), each from an hour after its first report; {} for a world without
+    reports. `cases`: the world's report cases, when already read."""
+    from fanzha.cases.numbers import scam_numbers
+
+    return scam_numbers(report_cases(world) if cases is None else cases)
+
+
+def reported_losses(world: Path, cases: list[Any] | None = None) -> list[tuple[int, str, str]]:
+    """(time µs, the victim's person id, report id) of the world's reports with a loss: what the victim's bank
+    learns of a report (`fanzha.banks.devices`)."""
+    from fanzha.cases.numbers import reported_losses as losses
+
+    return losses(report_cases(world) if cases is None else cases)
 
 
 def number_flag_table(world: Path, tel: Path) -> dict[str, int]:
@@ -601,7 +625,8 @@ def missed_table(world: Path, tel: Path, alerts: Path) -> dict[str, int]:
         finally:
             st.close()
     for f in [*(PayeeList.load(given) if given.is_file() else ()), *learned]:
-        flagged[f.account] = min(f.time, flagged.get(f.account, f.time))
+        if f.subject == "account":
+            flagged[f.account] = min(f.time, flagged.get(f.account, f.time))
     per: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in ev.to_pylist():
         per[e["person_id"]].append(e)
@@ -675,6 +700,7 @@ def evaluate_profiles(
     from fanzha.warn.replay import replay
 
     out: dict[str, Any] = {}
+    cases: list[Any] | None = None  # the world's reports, read once for every profile's banks and operators
     work = world / "warn" if work is None else work
     work.mkdir(parents=True, exist_ok=True)
     for name in profiles:
@@ -684,8 +710,10 @@ def evaluate_profiles(
             )
         tel = work / f"tel_{name}"
         if not (tel / "arrivals.parquet").is_file():
-            numbers = operator_numbers(world) if name == "bank_telco" else None
-            telemetry(world, name, tel, numbers=numbers)
+            if cases is None:
+                cases = report_cases(world)
+            numbers = operator_numbers(world, cases) if name == "bank_telco" else None
+            telemetry(world, name, tel, numbers=numbers, reports=reported_losses(world, cases))
         alerts, rejects = work / f"alerts_{name}.jsonl", work / f"rejects_{name}.jsonl"
         kw: dict[str, Any] = {} if progress is None else {"progress": progress}
         flags = tel / "payee_flags.jsonl"
@@ -779,7 +807,9 @@ def profiles_markdown(reports: dict[str, Any], *, command: str) -> str:
             "",
             f"Receiving banks' flags (`payee_flags.jsonl`): {pf['accounts']:,} accounts — mule cards of layer 1 "
             f"{pf['mule_layer_1']:,}, layer 2 {pf['mule_layer_2']:,}, layer 3 {pf['mule_layer_3']:,}; ordinary "
-            f"people's {pf['other']:,}.",
+            f"people's {pf['other']:,}. Phones that emptied a reported victim's account (`fanzha.banks.devices`): "
+            f"{pf.get('devices', 0):,} — the gangs' {pf.get('devices', 0) - pf.get('devices_held', 0):,}, a "
+            f"person's own {pf.get('devices_held', 0):,}.",
         ]
     nf = next((r["number_flags"] for r in reports.values() if "number_flags" in r), None)
     if nf is not None:

@@ -29,6 +29,13 @@ passes straight through (快进快出, `PASS_THROUGH`) and a phone that runs man
 through one of them (一机多卡, `SHARED_DEVICE`) — each flag known an hour after its pattern completed. The engine reads the list
 (`fanzha.warn.payees`): a person who later adds a flagged account as a payee is warned.
 
+**The victims' banks' list of phones** (in `payee_flags.jsonl` too, as `{"device": …}` lines): given the world's
+reports with a loss (`reports`), the banks list each phone that ran one of a reporter's accounts for the first
+time in the week before the report and is not bound to the reporter (`fanzha.banks.devices`: a gang's phone that
+took the account over), an hour after the report. Every transfer out carries the phone that made it
+(`attrs.device`, from the ledger): a bank's record of a transaction does, and a phone listed by mistake would then
+alert its holder, counted as the false alert it is.
+
 **The operators' real-time warning of a listed number's call** (涉诈来电预警; `bank_telco` only: the operator is
 a source there alone). The operators hold a list of fraud numbers (`numbers`: number → time from which it is
 listed) that the centres push to them — in the evaluation, the numbers the world's reports with a loss name as
@@ -53,7 +60,7 @@ courier calls dozens of strangers a day. See docs/warn.md, *The operators' list 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +68,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fanzha.banks.flags import PAYEE_SHAPE, Transfers, write_flags
+from fanzha.banks.devices import reported_devices
+from fanzha.banks.flags import DEVICE_SHAPE, PAYEE_SHAPE, Transfers, write_flags
 from fanzha.banks.flags import receiving_bank_flags as bank_rules
 from fanzha.errors import InputError
 from fanzha.records.kinds import TELEMETRY_PROFILES
@@ -89,9 +97,8 @@ DEVICE_KINDS = ("app_install", "screen_share_start", "screen_share_stop", "call"
 LENDER_KINDS = ("loan", "credit_limit_change", "reserve_fund_opened")
 
 
-def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
-    """(time µs the flag is known, account) for the world's personal accounts that its banks flag
-    (`fanzha.banks.receiving_bank_flags`: pass-through, or run by a phone running many cards), in time order."""
+def _ledger(world: Path) -> tuple[Transfers, dict[str, str | None], dict[str, str | None]]:
+    """The world's ledger as its banks read it: the transfers' columns, and each account's kind and holder."""
     accounts = pq.read_table(world / "accounts.parquet", columns=["account_id", "kind", "owner_id"])
     ids = accounts["account_id"].to_pylist()
     kind = dict(zip(ids, accounts["kind"].to_pylist(), strict=True))
@@ -107,7 +114,52 @@ def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
         pc.cast(tr["time"], pa.int64()).to_numpy(),
         tr["device"].to_pylist() if has_device else None,
     )
-    return bank_rules(columns, kind, owner)
+    return columns, kind, owner
+
+
+def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
+    """(time µs the flag is known, account) for the world's personal accounts that its banks flag
+    (`fanzha.banks.receiving_bank_flags`: pass-through, or run by a phone running many cards), in time order."""
+    return bank_rules(*_ledger(world))
+
+
+def device_flags(world: Path, reports: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """(time µs listed, device, report id) for the phones that emptied a reported victim's account
+    (`fanzha.banks.reported_devices`), from the world's ledger, its phones' holders (`devices.parquet`) and
+    `reports` (time µs, the victim, report id: the reports with a loss)."""
+    if not reports or not (world / "transfers.parquet").is_file():
+        return []
+    tr, kind, owner = _ledger(world)
+    phones = world / "devices.parquet"
+    holder: dict[str, str | None] = {}
+    if phones.is_file():
+        d = pq.read_table(phones, columns=["device_id", "owner_id"])
+        holder = dict(zip(d["device_id"].to_pylist(), d["owner_id"].to_pylist(), strict=True))
+    return reported_devices(tr, kind, owner, holder, reports)
+
+
+def with_devices(table: pa.Table, world: Path) -> pa.Table:
+    """`table` with the phone that made each transfer out (`attrs.device`, from the world's ledger) on its event,
+    as a bank's record of a transaction carries it; an event that names its phone already keeps it."""
+    path = world / "transfers.parquet"
+    if "device" not in pq.read_schema(path).names:
+        return table
+    tr = pq.read_table(path, columns=["transfer_id", "device"])
+    out = pc.and_(pc.equal(table["kind"], "transfer"), pc.equal(table["direction"], "out"))
+    ids = pc.if_else(out, table["transfer_id"], pa.scalar(None, pa.string()))
+    dev = pc.take(tr["device"], pc.index_in(ids, value_set=tr["transfer_id"])).to_pylist()
+    attrs = table["attrs"].to_pylist()
+    changed = False
+    for i, d in enumerate(dev):
+        if d is None:
+            continue
+        a = json.loads(attrs[i]) if attrs[i] else {}
+        if "device" not in a:
+            attrs[i] = json.dumps({**a, "device": d}, ensure_ascii=False, separators=(",", ":"))
+            changed = True
+    if not changed:
+        return table
+    return table.set_column(table.schema.get_field_index("attrs"), "attrs", pa.array(attrs, pa.string()))
 
 
 #: numbers registered to banks and couriers as their service lines: the operator knows them and never lists them
@@ -158,10 +210,17 @@ def write_number_flags(out: Path, flags: Mapping[str, int], tz: str = "Asia/Shan
         write_flags(fh, rows, {"number": "", "reason": TELCO_FLAG[1], "source": "telco"}, tz)
 
 
-def write_payee_flags(out: Path, flags: list[tuple[int, str]], tz: str = "Asia/Shanghai") -> None:
-    """`payee_flags.jsonl`: one line a flag, as `fanzha.warn.payees.PayeeList.load` reads it."""
+def write_payee_flags(
+    out: Path,
+    flags: list[tuple[int, str]],
+    tz: str = "Asia/Shanghai",
+    devices: Sequence[tuple[int, str, str]] = (),
+) -> None:
+    """`payee_flags.jsonl`: one line a flag, as `fanzha.warn.payees.PayeeList.load` reads it — the receiving
+    banks' accounts, then the phones that emptied a reported victim's account (`devices`)."""
     with (out / "payee_flags.jsonl").open("wb") as fh:
         write_flags(fh, flags, PAYEE_SHAPE, tz)
+        write_flags(fh, devices, DEVICE_SHAPE, tz)
 
 
 def sources(table: pa.Table, profile: str) -> list[str | None]:
@@ -236,8 +295,13 @@ def telemetry(
     *,
     force: bool = False,
     numbers: Mapping[str, int] | None = None,
+    reports: Sequence[tuple[int, str, str]] | None = None,
 ) -> dict[str, int]:
     """Write what a centre with `profile` receives of `world` into `out`; rows kept and dropped per source.
+
+    `reports` (time µs, the victim, report id: the world's reports with a loss): the banks list the phones that
+    emptied a reported victim's account (`device_flags`) beside their accounts in `payee_flags.jsonl`. Every
+    transfer out carries the phone that made it (`attrs.device`, `with_devices`).
 
     `numbers` (number → time µs from which it is listed): the operators' list of fraud numbers. Under
     `bank_telco`, a telephone call from a listed number that starts after its listing reaches the centre as the
@@ -272,10 +336,14 @@ def telemetry(
     received[live] = times[live]
     order = np.lexsort((np.arange(len(ids)), received))
     table = table.take(pa.array(order))
-    flags = receiving_bank_flags(world) if (world / "transfers.parquet").is_file() else []
+    has_ledger = (world / "transfers.parquet").is_file()
+    if has_ledger:
+        table = with_devices(table, world)
+    flags = receiving_bank_flags(world) if has_ledger else []
+    devices = device_flags(world, reports or [])
     with atomic_dir(out, inputs=[world], force=force) as tmp:
         _write(tmp, table, kept, order, received)
-        write_payee_flags(tmp, flags)
+        write_payee_flags(tmp, flags, devices=devices)
         if profile == "bank_telco":
             write_number_flags(tmp, numbers)
     counts: dict[str, int] = {"dropped": int((~keep).sum())}

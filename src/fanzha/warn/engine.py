@@ -380,6 +380,7 @@ class WarnEngine:
         expiry = self._expiry
         wm = self.watermark
         known = self.payees.known
+        known_device = self.payees.known_device
         accepted = messages = unknown = 0
         for i, raw in enumerate(raws):
             eid, _, t, kind, channel, direction, counterparty, text, app, fen, attrs = raw
@@ -409,6 +410,13 @@ class WarnEngine:
                 continue
             if counterparty and kind in PAYEE_KINDS and (why := known(counterparty, t)) is not None:
                 attrs = {**attrs, "payee_flag": why} if attrs else {"payee_flag": why}
+            if (
+                attrs
+                and kind in PAYEE_KINDS
+                and isinstance(dev := attrs.get("device"), str)
+                and (why := known_device(dev, t)) is not None
+            ):  # made from a phone that emptied a reported victim's account (account takeover)
+                attrs = {**attrs, "device_flag": why}
             verdict: TextVerdict | None = None
             if text and kind in MESSAGE_KINDS:
                 messages += 1

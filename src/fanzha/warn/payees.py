@@ -11,6 +11,10 @@ the engine itself feeds:
   evidence ran are flagged `alerted_payer`, from the moment the alert knew it (the later of the payee's event and
   the alert's level). A second person who adds the same account later is then warned at once.
 
+- **devices**: the list may also name phones (`{"device": "D…", "time": …, "reason": "reported", "source":
+  "R…"}`): a phone that emptied a reported victim's account (`fanzha.banks.devices`, account takeover). The engine
+  asks `known_device` of the phone a payee or a transfer came from (`attrs.device`) and marks the event
+  `attrs.device_flag`. Only given, never fed: the engine does not know which phones are a person's own.
 - **cleared**: an account found innocent is taken off the list from a time on (`PayeeList.clear`, the centre's
   `DELETE /v1/payees/{account}`): no flag from before that time counts after it; a flag known later lists it again.
 
@@ -42,17 +46,28 @@ from fanzha.records.units import us_of
 #: (`fanzha.banks.receiving_bank_flags`); an account a person under a medium or high alert added as a payee
 #: (the engine's own feed)
 REASONS = ("reported", "receiving_bank", "alerted_payer")
+#: what a flag names: a payee account, or a phone (only ever `reported`: it emptied a reported victim's account)
+SUBJECTS = ("account", "device")
+#: the key a phone is held under beside the accounts: a NUL can be in no flag's subject (`parse_flag`), so the two
+#: never meet
+_DEVICE_KEY = "\x00device:"
 
 
 @dataclass(frozen=True, slots=True)
 class PayeeFlag:
-    account: str
+    account: str  # the account, or the phone's device id when `subject` is "device"
     time: int  # µs: known from then on
     reason: str
     source: str = ""
+    subject: str = "account"
 
     def to_dict(self) -> dict[str, object]:
-        return {"account": self.account, "time": self.time, "reason": self.reason, "source": self.source}
+        return {self.subject: self.account, "time": self.time, "reason": self.reason, "source": self.source}
+
+    @property
+    def key(self) -> str:
+        """Where the list holds it: the account itself, a phone under its own prefix."""
+        return self.account if self.subject == "account" else _DEVICE_KEY + self.account
 
 
 #: longest account id (or device id) and source a flag keeps
@@ -61,24 +76,34 @@ MAX_SOURCE = 200
 
 
 def parse_flag(
-    d: object, where: str, *, now_us: int | None = None, reasons: tuple[str, ...] = REASONS
+    d: object,
+    where: str,
+    *,
+    now_us: int | None = None,
+    reasons: tuple[str, ...] = REASONS,
+    devices: bool = False,
 ) -> PayeeFlag:
-    """One flag from its JSON object: `account`, `time` (ISO 8601 with an offset; `now_us` when absent, if
-    given), `reason` (one of `reasons`, default ``reported``), optional `source`. Anything else is E755 at
-    `where`, saying what was wrong."""
+    """One flag from its JSON object: `account` (or, with `devices`, `device` instead: a phone), `time` (ISO
+    8601 with an offset; `now_us` when absent, if given), `reason` (one of `reasons`, default ``reported``; a
+    phone's only ``reported``), optional `source`. Anything else is E755 at `where`, saying what was wrong."""
     try:
         if not isinstance(d, dict):
             raise ValueError(f"not a JSON object: {d!r}"[:120])
-        acc, when, reason = d.get("account"), d.get("time"), d.get("reason", "reported")
+        subject = "device" if devices and "device" in d else "account"
+        if subject == "device" and "account" in d:
+            raise ValueError("a flag names an account or a device, not both")
+        acc, when, reason = d.get(subject), d.get("time"), d.get("reason", "reported")
         source = d.get("source", "")
         if not isinstance(acc, str) or not acc.strip() or len(acc) > MAX_ACCOUNT or "\x00" in acc:
             raise ValueError(
-                f"account must be a non-empty string of at most {MAX_ACCOUNT} characters: {acc!r}"
+                f"{subject} must be a non-empty string of at most {MAX_ACCOUNT} characters: {acc!r}"
             )
         if not isinstance(source, str) or len(source) > MAX_SOURCE:
             raise ValueError(f"source must be a string of at most {MAX_SOURCE} characters")
         if reason not in reasons:
             raise ValueError(f"reason {reason!r} is not one of {', '.join(reasons)}")
+        if subject == "device" and reason != "reported":
+            raise ValueError(f"a device's reason is reported, not {reason!r}")
         if when is None and now_us is not None:
             t = now_us
         elif isinstance(when, str):
@@ -88,7 +113,7 @@ def parse_flag(
             t = us_of(parsed)
         else:
             raise ValueError(f"time must be an ISO 8601 string with an offset: {when!r}")
-        return PayeeFlag(acc.strip(), t, reason, source)
+        return PayeeFlag(acc.strip(), t, reason, source, subject)
     except (KeyError, TypeError, ValueError, OverflowError, InputError) as exc:
         raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(reasons)) from None
 
@@ -98,6 +123,10 @@ class PayeeIntel(Protocol):
 
     def known(self, account: str, t: int) -> str | None:
         """The strongest reason known for `account` at `t`, or None."""
+        ...
+
+    def known_device(self, device: str, t: int) -> str | None:
+        """The reason a phone is listed at `t` (a payee or a transfer made from it), or None."""
         ...
 
     def flag(self, account: str, t: int, reason: str, source: str = "") -> bool:
@@ -132,18 +161,22 @@ class PayeeList:
         return sum(len(v) for v in self._by.values())
 
     def __iter__(self) -> Iterator[PayeeFlag]:
-        for acc, rows in sorted(self._by.items()):
+        for key, rows in sorted(self._by.items()):
+            subject, acc = (
+                ("device", key[len(_DEVICE_KEY) :]) if key.startswith(_DEVICE_KEY) else ("account", key)
+            )
             for t, r, src in rows:
-                yield PayeeFlag(acc, t, REASONS[r], src)
+                yield PayeeFlag(acc, t, REASONS[r], src, subject)
 
     def _add(self, f: PayeeFlag) -> bool:
         if f.reason not in REASONS:
             raise ValueError(f"unknown reason {f.reason!r}; valid: {', '.join(REASONS)}")
         rank = REASONS.index(f.reason)
-        rows = self._by.setdefault(f.account, [])
-        epoch = self._epoch(f.account, f.time)
+        key = f.key
+        rows = self._by.setdefault(key, [])
+        epoch = self._epoch(key, f.time)
         for k, (t, r, _) in enumerate(rows):
-            if r == rank and self._epoch(f.account, t) == epoch:
+            if r == rank and self._epoch(key, t) == epoch:
                 if t <= f.time:
                     return False
                 del rows[k]
@@ -191,6 +224,9 @@ class PayeeList:
                 best = r
         return None if best is None else REASONS[best]
 
+    def known_device(self, device: str, t: int) -> str | None:
+        return self.known(_DEVICE_KEY + device, t)
+
     def flag(self, account: str, t: int, reason: str, source: str = "") -> bool:
         f = PayeeFlag(account, t, reason, source)
         if self._add(f):
@@ -206,7 +242,7 @@ class PayeeList:
 
     @classmethod
     def load(cls, path: str | Path) -> PayeeList:
-        """Read a list file (JSONL: account, time with an offset, reason, optional source). Bad lines are E755
+        """Read a list file (JSONL: account or device, time with an offset, reason, optional source). Bad lines are E755
         with their file and line: a list that says the wrong thing must not be half-read."""
         path = Path(path)
         try:
@@ -222,7 +258,7 @@ class PayeeList:
                 d = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(REASONS)) from None
-            flags.append(parse_flag(d, where))
+            flags.append(parse_flag(d, where, devices=True))
         return cls(flags)
 
     def digest(self) -> str:
@@ -231,5 +267,6 @@ class PayeeList:
 
         h = hashlib.blake2b(digest_size=8)
         for f in self:
-            h.update(f"{f.account}|{f.time}|{f.reason}\n".encode())
+            subject = "" if f.subject == "account" else f"{f.subject}:"  # an account's line as before devices
+            h.update(f"{subject}{f.account}|{f.time}|{f.reason}\n".encode())
         return h.hexdigest()
