@@ -67,3 +67,38 @@ def test_postgresql_has_no_log_to_checkpoint(db_url: str) -> None:
     assert (store.checkpoint() is None) == db_url.startswith("postgresql")
     assert store._checkpoints is None or not db_url.startswith("postgresql")
     store.close()
+
+
+def test_a_store_of_an_earlier_version_keeps_its_flags_through_the_upgrade(db_url: str) -> None:
+    """0003 → head: the flags given before phones could be listed are accounts, as they were, and the unique key
+    now holds per subject (a phone and an account of the same id, reason and time are two flags)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from fanzha.centre.store import MIGRATIONS
+
+    store = Store(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(
+            text(
+                "INSERT INTO payee_flags (account, time_us, reason, source, batch, created_by, created_us) "
+                "VALUES ('6222021234567890123', 1, 'reported', 'R1', 0, 'user:admin', 2)"
+            )
+        )
+    store.migrate()
+    with store.engine.begin() as conn:
+        rows = conn.execute(text("SELECT subject, account, reason FROM payee_flags")).all()
+        assert [tuple(r) for r in rows] == [("account", "6222021234567890123", "reported")]
+        conn.execute(
+            text(
+                "INSERT INTO payee_flags (subject, account, time_us, reason, source, batch, created_by, "
+                "created_us) VALUES ('device', '6222021234567890123', 1, 'reported', 'R1', 0, 'user:admin', 2)"
+            )
+        )
+        assert conn.execute(text("SELECT count(*) FROM payee_flags")).scalar() == 2
+    store.close()

@@ -430,6 +430,42 @@ def test_the_scam_account_list_page(console: Console) -> None:
 
 
 @SQLITE
+@pytest.mark.reliability(
+    entry="the console's scam-account list: a phone (POST /payees, subject device)",
+    bad_input="a phone with the receiving bank's reason, an unknown subject in the form or the lookup",
+    behaviour="the page again with the coded error (E755 for the row, E755 for the subject); the phone listed "
+    "as reported, looked up and taken off with subject device",
+)
+def test_a_phone_is_listed_looked_up_and_cleared_on_the_page(console: Console) -> None:
+    inv = console.client("investigator")
+    r = inv.post("/payees", data={"subject": "device", "accounts": "D000002001", "source": "R1 被盗刷设备"})
+    assert r.status_code == 200 and "新列入 1 个" in r.text, r.text[:2000]
+    bad = inv.post("/payees", data={"subject": "device", "accounts": "D9", "reason": "receiving_bank"})
+    assert "有误 1 个" in bad.text and "E755" in bad.text
+    _error(inv.post("/payees", data={"subject": "card", "accounts": "D9"}), "E755", 422, "")
+    _error(inv.get("/payees", params={"account": "D9", "subject": "card"}), "E755", 422, "")
+    twin = inv.get("/payees", params={"format": "json", "account": "D000002001", "subject": "device"}).json()
+    assert twin["found"]["subject"] == "device" and twin["found"]["known"] == "reported"
+    assert [(g["subject"], g["account"]) for g in twin["given"]] == [("device", "D000002001")]
+    page = inv.get("/payees").text
+    assert "手机（设备号）" in page and "subject=device" in page
+    assert (
+        inv.get("/payees", params={"format": "json", "account": "D000002001"}).json()["found"]["known"]
+        is None
+    )
+    found = inv.get("/payees", params={"account": "D000002001", "subject": "device"})
+    assert 'id="listed"' in found.text and 'name="subject" value="device"' in found.text
+    cleared = inv.post(
+        "/payees/clear", data={"account": "D000002001", "subject": "device", "source": "核实为本人新手机"}
+    )
+    assert (
+        cleared.status_code == 200
+        and 'id="not-listed"' in cleared.text
+        and "核实为本人新手机" in cleared.text
+    )
+
+
+@SQLITE
 def test_a_wrongly_listed_account_is_taken_off_the_list_on_the_page(console: Console) -> None:
     inv = console.client("investigator")
     inv.post("/payees", data={"accounts": "6222021234567890123", "source": "R1"})

@@ -18,10 +18,14 @@ from service.conftest import Api
 CARD = "6222021234567890123"
 
 
-def _pays(person: str, account: str, minutes: float = 0, ids: str | None = None) -> list[dict[str, Any]]:
-    """An ordinary person adds a payee and pays it (nothing else: no scam text, no call)."""
+def _pays(
+    person: str, account: str, minutes: float = 0, ids: str | None = None, device: str | None = None
+) -> list[dict[str, Any]]:
+    """An ordinary person adds a payee and pays it (nothing else: no scam text, no call); from `device`, the
+    phone the bank saw, when given."""
     ids = ids or person
     start = T0 + timedelta(minutes=minutes)
+    phone = {"attrs": {"device": device}} if device else {}
     return [
         {
             "event_id": f"{ids}-1",
@@ -30,6 +34,7 @@ def _pays(person: str, account: str, minutes: float = 0, ids: str | None = None)
             "kind": "payee_added",
             "channel": "bank_app",
             "counterparty": account,
+            **phone,
         },
         {
             "event_id": f"{ids}-2",
@@ -40,6 +45,7 @@ def _pays(person: str, account: str, minutes: float = 0, ids: str | None = None)
             "channel": "bank_transfer",
             "counterparty": account,
             "amount": 5000,
+            **phone,
         },
     ]
 
@@ -73,6 +79,7 @@ def test_a_reported_account_warns_the_next_person_who_adds_it(api: Api) -> None:
         ("alerted_payer", "P_NEXT:P_NEXT-1"),
     ]
     assert c.get("/v1/payees/A_NOBODY", headers=api.auth("operator")).json() == {
+        "subject": "account",
         "account": "A_NOBODY",
         "known": None,
         "flags": [],
@@ -195,3 +202,72 @@ def test_a_wrongly_listed_account_is_cleared_and_a_restart_agrees(db_url: str, t
         assert {a["person_id"]: a["level"] for a in page["items"]} == {"P_BEFORE": "high"}
         got = client.get(f"/v1/payees/{CARD}", headers={"Authorization": f"Bearer {token}"}).json()
         assert got["known"] is None and len(got["cleared"]) == 1
+
+
+@pytest.mark.reliability(
+    entry="POST /v1/payees (a phone)",
+    bad_input="a row naming both an account and a device, a phone with a reason other than reported, an empty "
+    "device; GET / DELETE /v1/payees/{id} with an unknown subject",
+    behaviour="200 with each bad row rejected with E755 and the good ones stored; 422 for the unknown subject",
+)
+def test_a_phone_that_emptied_a_reported_account_warns_the_next_account_it_runs(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A bank gives the phone that emptied a reported victim's account (`device`): a payee added from it on
+    another person's account is a high alert; the same payee from the person's own phone, and the phone's id
+    as a payee account, raise nothing. The phone is looked up and cleared with `subject=device`, and a
+    restart's replay reads it (and its clear) where the live engine did."""
+
+    def app() -> Any:
+        return create_app(settings(db_url, tmp_path), checker=checker(), scorer=scorer())
+
+    phone = "D000002001"
+    flag = {"device": phone, "time": (T0 - timedelta(hours=1)).isoformat(), "source": "R1 被盗刷设备"}
+    bad = [
+        {"device": phone, "account": CARD},
+        {"device": phone, "reason": "receiving_bank"},
+        {"device": " "},
+    ]
+    with TestClient(app(), raise_server_exceptions=False) as client:
+        api = Api(client, crew(client.app.state.centre))  # type: ignore[attr-defined]
+        body = client.post(
+            "/v1/payees?lang=en", json={"payees": [flag, *bad]}, headers=api.auth("key:payees")
+        ).json()
+        assert [r["status"] for r in body["rows"]] == ["accepted", "rejected", "rejected", "rejected"]
+        assert body["rows"][0]["device"] == phone and body["rows"][0].get("account") is None
+        assert {r["error"]["code"] for r in body["rows"][1:]} == {"E755"}
+        again = client.post("/v1/payees", json={"payees": [flag]}, headers=api.auth("key:payees")).json()
+        assert again["rows"][0]["status"] == "duplicate"
+        for person, account, device in (
+            ("P_TAKEN", "6222020000000000001", phone),  # the gang's phone runs her account
+            ("P_OWN", "6222020000000000002", "D_OWN"),  # her own (new) phone
+            ("P_PAYS_ID", phone, None),  # a payee account that happens to read like the phone's id
+        ):
+            client.post(
+                "/v1/events",
+                json={"events": _pays(person, account, device=device)},
+                headers=api.auth("key:events"),
+            )
+        live = {p: _levels(api, p) for p in ("P_TAKEN", "P_OWN", "P_PAYS_ID")}
+        got = client.get(f"/v1/payees/{phone}?subject=device", headers=api.auth("operator")).json()
+        assert (got["subject"], got["known"], got["flags"][0]["source"]) == (
+            "device",
+            "reported",
+            "R1 被盗刷设备",
+        )
+        assert client.get(f"/v1/payees/{phone}", headers=api.auth("operator")).json()["known"] is None
+        assert client.get(f"/v1/payees/{phone}?subject=card", headers=api.auth("operator")).status_code == 422
+        listed = client.get("/v1/payees", headers=api.auth("key:payees")).json()["items"]
+        assert [(x["subject"], x["account"]) for x in listed] == [("device", phone)]
+        r = client.delete(
+            f"/v1/payees/{phone}?subject=device&source=核实为本人新手机", headers=api.auth("investigator")
+        )
+        assert r.status_code == 200 and r.json()["known"] is None and r.json()["subject"] == "device", r.text
+        token = api.team.tokens["supervisor"]
+    assert live == {"P_TAKEN": ["high"], "P_OWN": [], "P_PAYS_ID": []}
+    with TestClient(app(), raise_server_exceptions=False) as client:
+        auth = {"Authorization": f"Bearer {token}"}
+        page = client.get("/v1/alerts", headers=auth).json()
+        assert {a["person_id"]: a["level"] for a in page["items"]} == {"P_TAKEN": "high"}
+        got = client.get(f"/v1/payees/{phone}?subject=device", headers=auth).json()
+        assert got["known"] is None and len(got["flags"]) == 1 and len(got["cleared"]) == 1

@@ -40,7 +40,7 @@ from fanzha.centre.store import Store
 from fanzha.errors import InputError
 from fanzha.records.events import Raw, RawRow, Rejected, raw_from_dict
 from fanzha.warn.engine import WarnConfig, WarnEngine
-from fanzha.warn.payees import PayeeFlag, PayeeList, parse_flag
+from fanzha.warn.payees import SUBJECTS, PayeeFlag, PayeeList, parse_flag
 from fanzha.warn.textscore import DetectorScorer
 
 log = logging.getLogger("fanzha.centre")
@@ -213,18 +213,19 @@ class LiveWarn:
             PayeeFlagRow.time_us,
             PayeeFlagRow.reason,
             PayeeFlagRow.source,
+            PayeeFlagRow.subject,
         ).order_by(PayeeFlagRow.batch, PayeeFlagRow.id)
         with self.store.engine.connect() as conn:
-            return [(int(b), PayeeFlag(a, int(t), r, s)) for b, a, t, r, s in conn.execute(q)]
+            return [(int(b), PayeeFlag(a, int(t), r, s, sub)) for b, a, t, r, s, sub in conn.execute(q)]
 
     def _give(self, f: PayeeFlag) -> None:
         """Hand one stored flag (or a clear: reason `CLEARED`) to the engine's list."""
         lst = self.engine.payees
         if f.reason == CLEARED:
             if isinstance(lst, PayeeList):
-                lst.clear(f.account, f.time, f.source)
+                lst.clear(f.account, f.time, f.source, subject=f.subject)
         else:
-            lst.flag(f.account, f.time, f.reason, f.source)
+            lst.flag(f.account, f.time, f.reason, f.source, subject=f.subject)
 
     def _run(self, raws: Sequence[RawRow]) -> Revisions:
         self.engine.kept = []
@@ -366,10 +367,11 @@ class LiveWarn:
     # -- the shared payee list --------------------------------------------------------------------------------
 
     def add_payees(self, actor: Actor, rows: Sequence[Any], lang: str) -> dict[str, Any]:
-        """Validate and store flags of the shared scam-account list (JSON objects: account, time — now when
-        absent —, reason `GIVEN_REASONS`, source), then hand the new ones to the engine. A status per row:
-        accepted, duplicate (the list knows the account for this reason already, from as early or earlier), or
-        rejected with its coded error (E755)."""
+        """Validate and store flags of the shared scam-account list (JSON objects: account — or device, a phone
+        that emptied a reported victim's account —, time — now when absent —, reason `GIVEN_REASONS`, a phone's
+        only reported, source), then hand the new ones to the engine. A status per row: accepted, duplicate (the
+        list knows it for this reason already, from as early or earlier), or rejected with its coded error
+        (E755)."""
         self.audit.require(actor, "payees:write", "payees.add", resource="payees")
         if len(rows) > self.settings.max_batch:
             raise Refused("E912", max=self.settings.max_batch, count=len(rows))
@@ -378,25 +380,26 @@ class LiveWarn:
         valid: list[tuple[int, PayeeFlag]] = []
         for i, row in enumerate(rows):
             try:
-                f = parse_flag(row, f"payees[{i}]", now_us=now, reasons=GIVEN_REASONS)
+                f = parse_flag(row, f"payees[{i}]", now_us=now, reasons=GIVEN_REASONS, devices=True)
             except InputError as exc:
                 out.append({"row": i, "status": "rejected", "error": coded(exc, lang)})
                 continue
             if not f.source:
-                f = PayeeFlag(f.account, f.time, f.reason, actor.principal.label[:200])
-            out.append({"row": i, "account": f.account, "status": "accepted"})
+                f = PayeeFlag(f.account, f.time, f.reason, actor.principal.label[:200], f.subject)
+            out.append({"row": i, f.subject: f.account, "status": "accepted"})
             valid.append((i, f))
         with self.lock:
             if self.broken:
                 self._replay()
             with self.store.engine.begin() as conn:
-                keys = {(f.account, f.reason, f.time) for _, f in valid}
-                stored = self._flags_stored(conn, sorted({a for a, _, _ in keys}))
+                stored = self._flags_stored(conn, sorted({f.account for _, f in valid}))
                 new: list[tuple[int, PayeeFlag]] = []
                 lst = self.engine.payees
                 for i, f in valid:
-                    key = (f.account, f.reason, f.time)
-                    held = isinstance(lst, PayeeList) and lst.holds(f.account, f.reason, f.time)
+                    key = (f.subject, f.account, f.reason, f.time)
+                    held = isinstance(lst, PayeeList) and lst.holds(
+                        f.account, f.reason, f.time, subject=f.subject
+                    )
                     if key in stored or held:
                         out[i]["status"] = "duplicate"  # stored, or known for this reason since as early
                     else:
@@ -413,10 +416,12 @@ class LiveWarn:
                 self._give(f)
         return {**counts, "rows": out}
 
-    def clear_payee(self, actor: Actor, account: str, source: str = "") -> dict[str, Any]:
-        """Take `account` off the list from now on (an investigator found it innocent: a wrongly listed account
-        warns everyone who pays it): stored like a flag, so a replay clears it at the same place; a flag known
-        later lists it again. What the list says of it then (`payee`)."""
+    def clear_payee(
+        self, actor: Actor, account: str, source: str = "", *, subject: str = "account"
+    ) -> dict[str, Any]:
+        """Take `account` (a phone, with `subject` "device") off the list from now on (an investigator found it
+        innocent: a wrongly listed account warns everyone who pays it): stored like a flag, so a replay clears it
+        at the same place; a flag known later lists it again. What the list says of it then (`payee`)."""
         self.audit.require(
             actor, "payees:write", "payees.clear", resource="payees", resource_id=account[:200]
         )
@@ -425,7 +430,11 @@ class LiveWarn:
                 "E755", where="account", reason="an account of 1 to 200 characters", valid=CLEARED
             )
         now = self.now_us()
-        f = PayeeFlag(account.strip(), now, CLEARED, (source or actor.principal.label)[:200])
+        if subject not in SUBJECTS:
+            raise InputError(
+                "E755", where="subject", reason=f"subject {subject!r}", valid=" | ".join(SUBJECTS)
+            )
+        f = PayeeFlag(account.strip(), now, CLEARED, (source or actor.principal.label)[:200], subject)
         with self.lock:
             if self.broken:
                 self._replay()
@@ -440,13 +449,14 @@ class LiveWarn:
                     ],
                 )
             self._give(f)
-        return self.payee(actor, f.account)
+        return self.payee(actor, f.account, subject=subject)
 
     def _store_flags(self, conn: Connection, actor: Actor, flags: list[PayeeFlag], now: int) -> None:
         """Store `flags` (or clears) with the last batch the engine has processed: a replay hands each to the
         engine after that batch, as the live engine got it."""
         rows = [
             {
+                "subject": f.subject,
                 "account": f.account,
                 "time_us": f.time,
                 "reason": f.reason,
@@ -457,16 +467,22 @@ class LiveWarn:
             }
             for f in flags
         ]
-        self.store.insert_ignore(conn, PayeeFlagRow.__table__, rows, ["account", "reason", "time_us"])  # type: ignore[arg-type]
+        self.store.insert_ignore(
+            conn,
+            PayeeFlagRow.__table__,  # type: ignore[arg-type]
+            rows,
+            ["subject", "account", "reason", "time_us"],
+        )
 
     @staticmethod
-    def _flags_stored(conn: Connection, accounts: list[str]) -> set[tuple[str, str, int]]:
-        found: set[tuple[str, str, int]] = set()
+    def _flags_stored(conn: Connection, accounts: list[str]) -> set[tuple[str, str, str, int]]:
+        """(subject, account or phone, reason, time µs) of the stored flags of `accounts` (ids, either kind)."""
+        found: set[tuple[str, str, str, int]] = set()
         for k in range(0, len(accounts), 900):
-            q = select(PayeeFlagRow.account, PayeeFlagRow.reason, PayeeFlagRow.time_us).where(
-                PayeeFlagRow.account.in_(accounts[k : k + 900])
-            )
-            found.update((a, r, int(t)) for a, r, t in conn.execute(q))
+            q = select(
+                PayeeFlagRow.subject, PayeeFlagRow.account, PayeeFlagRow.reason, PayeeFlagRow.time_us
+            ).where(PayeeFlagRow.account.in_(accounts[k : k + 900]))
+            found.update((sub, a, r, int(t)) for sub, a, r, t in conn.execute(q))
         return found
 
     def given(self, actor: Actor, *, limit: int = 100, reason: str | None = None) -> list[dict[str, Any]]:
@@ -478,6 +494,7 @@ class LiveWarn:
         with self.store.sessions() as s:
             return [
                 {
+                    "subject": r.subject,
                     "account": r.account,
                     "time": iso(r.time_us),
                     "reason": r.reason,
@@ -488,18 +505,25 @@ class LiveWarn:
                 for r in s.scalars(q)
             ]
 
-    def payee(self, actor: Actor, account: str) -> dict[str, Any]:
-        """What the engine's list says of `account` now: the strongest reason known (None: not on the list) and
-        every flag (given to the centre, or learned from the engine's own alerts)."""
+    def payee(self, actor: Actor, account: str, *, subject: str = "account") -> dict[str, Any]:
+        """What the engine's list says of `account` (a phone, with `subject` "device") now: the strongest reason
+        known (None: not on the list) and every flag (given to the centre, or learned from the engine's own
+        alerts)."""
         self.audit.require(actor, "payees:read", "payees.read", resource="payees")
+        if subject not in SUBJECTS:
+            raise InputError(
+                "E755", where="subject", reason=f"subject {subject!r}", valid=" | ".join(SUBJECTS)
+            )
         with self.lock:
             lst = self.engine.payees
-            flags = lst.of(account) if isinstance(lst, PayeeList) else []
+            flags = lst.of(account, subject=subject) if isinstance(lst, PayeeList) else []
             now = self.now_us()
-            clears = lst.clears_of(account) if isinstance(lst, PayeeList) else []
+            clears = lst.clears_of(account, subject=subject) if isinstance(lst, PayeeList) else []
+            known = lst.known(account, now) if subject == "account" else lst.known_device(account, now)
             return {
+                "subject": subject,
                 "account": account,
-                "known": lst.known(account, now),
+                "known": known,
                 "flags": [{"time": iso(f.time), "reason": f.reason, "source": f.source} for f in flags],
                 "cleared": [{"time": iso(t), "source": src} for t, src in clears],
             }

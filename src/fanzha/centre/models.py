@@ -250,12 +250,14 @@ class CaseRow(Base):
 
 
 class PayeeFlagRow(Base):
-    """An account flagged on the shared list (`fanzha.warn.payees`): known from `time_us`, read by the live
-    engine from the ingest batch after `batch` on (a replay reads it at the same place)."""
+    """An account (or a phone: `subject` "device") flagged on the shared list (`fanzha.warn.payees`): known from
+    `time_us`, read by the live engine from the ingest batch after `batch` on (a replay reads it at the same
+    place)."""
 
     __tablename__ = "payee_flags"
-    __table_args__ = (UniqueConstraint("account", "reason", "time_us", name="uq_payee_flags"),)
+    __table_args__ = (UniqueConstraint("subject", "account", "reason", "time_us", name="uq_payee_flags"),)
     id: Mapped[int] = mapped_column(SERIAL, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(16), server_default="account")
     account: Mapped[str] = mapped_column(String(200), index=True)
     time_us: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(32))

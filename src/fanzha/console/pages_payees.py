@@ -1,6 +1,7 @@
-"""涉诈账户名单 (the shared scam-account list): what the list says of an account, the flags given to the centre, and
-— for investigators, supervisors and admins — accounts put on it (a card a victim's report names, a bank's
-flag). Everything through `Centre.live` (`add_payees`, `payee`, `given`), as `POST /v1/payees` does."""
+"""涉诈账户名单 (the shared scam-account list): what the list says of an account (or a phone that emptied a reported
+victim's account), the flags given to the centre, and — for investigators, supervisors and admins — accounts or
+phones put on it (a card a victim's report names, a bank's flag, the gang's phone). Everything through
+`Centre.live` (`add_payees`, `payee`, `given`), as `POST /v1/payees` does."""
 
 from __future__ import annotations
 
@@ -24,10 +25,24 @@ MAX_ACCOUNTS = 200
 _SPLIT = re.compile(r"[\s,，;；]+")
 
 
+def _subject(value: str | None) -> str:
+    """The form's subject: an account unless it says device; anything else is E755."""
+    from fanzha.warn.payees import SUBJECTS
+
+    if value in (None, ""):
+        return "account"
+    if value not in SUBJECTS:
+        raise InputError(
+            "E755", where="subject", reason=f"subject {value!r}"[:80], valid=" | ".join(SUBJECTS)
+        )
+    return value
+
+
 def _page(
     ctx: Ctx,
     account: str | None,
     *,
+    subject: str = "account",
     error: FanzhaError | None = None,
     result: object = None,
     form: dict[str, str] | None = None,
@@ -38,7 +53,8 @@ def _page(
     data = {
         "page": "payees",
         "account": account or "",
-        "found": live.payee(ctx.actor, account) if account else None,
+        "subject": subject,
+        "found": live.payee(ctx.actor, account, subject=subject) if account else None,
         "given": live.given(ctx.actor, limit=SHOWN),
         "can_add": ctx.can("payees:write"),
         "result": result,
@@ -49,20 +65,23 @@ def _page(
 
 
 @router.get("/payees")
-def payees_page(ctx: CtxDep, account: str | None = None) -> Response:
-    """涉诈账户名单: look an account up (`account`), the latest flags given to the centre, and the form to add."""
+def payees_page(ctx: CtxDep, account: str | None = None, subject: str | None = None) -> Response:
+    """涉诈账户名单: look an account (or a phone: `subject` device) up (`account`), the latest flags given to the
+    centre, and the form to add."""
     ctx.require_user()
     try:
         account = views.bounded(account, "account", 200)
+        kind = _subject(subject)
     except FanzhaError as err:
         return _page(ctx, None, error=err)
-    return _page(ctx, account.strip() if account else None)
+    return _page(ctx, account.strip() if account else None, subject=kind)
 
 
 @router.post("/payees")
 async def payees_add(ctx: CtxDep) -> Response:
-    """Put accounts on the list (one a line; reason reported or receiving_bank; a source such as the case id):
-    the page again with a status per account, or the coded error and what was typed."""
+    """Put accounts — or phones (`subject` device) — on the list (one a line; reason reported or receiving_bank,
+    a phone's only reported; a source such as the case id): the page again with a status per row, or the coded
+    error and what was typed."""
     _, fields = await ctx.posted()
     try:
         ctx.check_origin()
@@ -72,28 +91,30 @@ async def payees_add(ctx: CtxDep) -> Response:
         if len(accounts) > MAX_ACCOUNTS:
             raise InputError("E912", where="accounts", max=MAX_ACCOUNTS, count=len(accounts))
         reason = fields.get("reason") or "reported"
+        kind = _subject(fields.get("subject"))
         source = views.bounded(fields.get("source"), "source", 200) or ""
-        rows = [{"account": a, "reason": reason, **({"source": source} if source else {})} for a in accounts]
+        rows = [{kind: a, "reason": reason, **({"source": source} if source else {})} for a in accounts]
         result = ctx.centre.live.add_payees(ctx.actor, rows, ctx.lang)
     except FanzhaError as err:
         return _page(ctx, None, error=err, form=fields)
     if ctx.want_json:
         return respond(ctx, result, "/payees")
-    return _page(ctx, accounts[0] if len(accounts) == 1 else None, result=result)
+    return _page(ctx, accounts[0] if len(accounts) == 1 else None, subject=kind, result=result)
 
 
 @router.post("/payees/clear")
 async def payees_clear(ctx: CtxDep) -> Response:
-    """Take an account off the list from now on (`account`; `source`: why — the investigator found it innocent):
-    the page again on that account, or the coded error."""
+    """Take an account (or a phone: `subject` device) off the list from now on (`account`; `source`: why — the
+    investigator found it innocent): the page again on it, or the coded error."""
     _, fields = await ctx.posted()
     try:
         ctx.check_origin()
         account = views.bounded(fields.get("account"), "account", 200, required=True)
         source = views.bounded(fields.get("source"), "source", 200)
-        result = ctx.centre.live.clear_payee(ctx.actor, account, source)
+        kind = _subject(fields.get("subject"))
+        result = ctx.centre.live.clear_payee(ctx.actor, account, source, subject=kind)
     except FanzhaError as err:
         return _page(ctx, None, error=err, form=fields)
     if ctx.want_json:
         return respond(ctx, result, "/payees")
-    return _page(ctx, account)
+    return _page(ctx, account, subject=kind)

@@ -208,15 +208,25 @@ class PayeesCreate(_In):
                     "time": "2024-03-05T18:50:00+08:00",
                     "reason": "reported",
                     "source": "江东分局 案件 R1",
-                }
+                },
+                {
+                    "device": "D000002001",
+                    "time": "2024-03-05T19:10:00+08:00",
+                    "reason": "reported",
+                    "source": "工商银行 报案 R1 被盗刷设备",
+                },
             ]
         ],
     )
 
 
+Subject = Literal["account", "device"]
+
+
 class PayeeRow(_Out):
     row: int
     account: str | None = None
+    device: str | None = Field(default=None, description="a phone's row: the phone")
     status: Literal["accepted", "duplicate", "rejected"]
     error: ErrorBody | None = None
 
@@ -240,7 +250,8 @@ class PayeeCleared(_Out):
 
 
 class PayeePublic(_Out):
-    account: str
+    subject: Subject = Field(default="account", description="an account, or a phone (device)")
+    account: str = Field(description="the account, or the phone's device id")
     known: Literal["reported", "receiving_bank", "alerted_payer"] | None = Field(
         description="the strongest reason the list knows now (null: not on the list)"
     )
@@ -249,7 +260,8 @@ class PayeePublic(_Out):
 
 
 class GivenFlag(_Out):
-    account: str
+    subject: Subject = "account"
+    account: str = Field(description="the account, or the phone's device id")
     time: str
     reason: Literal["reported", "receiving_bank", "cleared"]
     source: str

@@ -309,7 +309,9 @@ class WarnEngine:
                 meta["settings"] = self.settings()
                 self._stamped = True
             deleted = sorted(p for p in b.deleted if p not in self.states)
-            flags = [(f.account, f.reason, f.time, f.source) for f in self.payees.drain()]
+            flags = [  # the engine feeds accounts only; a phone is given, never learned (and not stored here)
+                (f.account, f.reason, f.time, f.source) for f in self.payees.drain() if f.subject == "account"
+            ]
             self.store.commit(states, deleted, alerts, b.rejects, meta, marks, flags)
         else:
             self.payees.drain()

@@ -66,8 +66,15 @@ class PayeeFlag:
 
     @property
     def key(self) -> str:
-        """Where the list holds it: the account itself, a phone under its own prefix."""
-        return self.account if self.subject == "account" else _DEVICE_KEY + self.account
+        """Where the list holds it (`key_of`)."""
+        return key_of(self.account, self.subject)
+
+
+def key_of(name: str, subject: str = "account") -> str:
+    """Where the list holds a subject: an account as itself, a phone under its own prefix."""
+    if subject not in SUBJECTS:
+        raise ValueError(f"unknown subject {subject!r}; valid: {', '.join(SUBJECTS)}")
+    return name if subject == "account" else _DEVICE_KEY + name
 
 
 #: longest account id (or device id) and source a flag keeps
@@ -129,9 +136,9 @@ class PayeeIntel(Protocol):
         """The reason a phone is listed at `t` (a payee or a transfer made from it), or None."""
         ...
 
-    def flag(self, account: str, t: int, reason: str, source: str = "") -> bool:
-        """Record that `account` is known for `reason` from `t` on; True when that is news (earlier than any flag
-        of the same reason)."""
+    def flag(self, account: str, t: int, reason: str, source: str = "", *, subject: str = "account") -> bool:
+        """Record that `account` (a phone, with `subject` "device") is known for `reason` from `t` on; True when
+        that is news (earlier than any flag of the same reason)."""
         ...
 
     def drain(self) -> list[PayeeFlag]:
@@ -184,29 +191,32 @@ class PayeeList:
         bisect.insort(rows, (f.time, rank, f.source))
         return True
 
-    def holds(self, account: str, reason: str, t: int) -> bool:
-        """Is `account` on the list for `reason` at `t` (flagged at or before `t`, and not cleared since)?"""
-        epoch = self._epoch(account, t)
+    def holds(self, account: str, reason: str, t: int, *, subject: str = "account") -> bool:
+        """Is `account` (a phone, with `subject` "device") on the list for `reason` at `t` (flagged at or before
+        `t`, and not cleared since)?"""
+        key = key_of(account, subject)
+        epoch = self._epoch(key, t)
         rank = REASONS.index(reason)
         return any(
-            r == rank and ft <= t and self._epoch(account, ft) == epoch
-            for ft, r, _ in self._by.get(account, ())
+            r == rank and ft <= t and self._epoch(key, ft) == epoch for ft, r, _ in self._by.get(key, ())
         )
 
-    def clear(self, account: str, t: int, source: str = "") -> bool:
-        """From `t` on, no flag of `account` from before `t` counts (a flag known at or after `t` does: new
-        evidence lists it again). True when the account was on the list at `t`."""
-        was = self.known(account, t) is not None
-        bisect.insort(self._clears.setdefault(account, []), (t, source))
+    def clear(self, account: str, t: int, source: str = "", *, subject: str = "account") -> bool:
+        """From `t` on, no flag of `account` (a phone, with `subject` "device") from before `t` counts (a flag
+        known at or after `t` does: new evidence lists it again). True when it was on the list at `t`."""
+        key = key_of(account, subject)
+        was = self.known(key, t) is not None
+        bisect.insort(self._clears.setdefault(key, []), (t, source))
         return was
 
-    def clears_of(self, account: str) -> list[tuple[int, str]]:
-        """The times (and sources) `account` was cleared from the list."""
-        return list(self._clears.get(account, ()))
+    def clears_of(self, account: str, *, subject: str = "account") -> list[tuple[int, str]]:
+        """The times (and sources) `account` (a phone, with `subject` "device") was cleared from the list."""
+        return list(self._clears.get(key_of(account, subject), ()))
 
-    def of(self, account: str) -> list[PayeeFlag]:
-        """Every flag of `account` (per reason its earliest), in time order."""
-        return [PayeeFlag(account, t, REASONS[r], src) for t, r, src in self._by.get(account, ())]
+    def of(self, account: str, *, subject: str = "account") -> list[PayeeFlag]:
+        """Every flag of `account` (a phone, with `subject` "device"; per reason its earliest), in time order."""
+        rows = self._by.get(key_of(account, subject), ())
+        return [PayeeFlag(account, t, REASONS[r], src, subject) for t, r, src in rows]
 
     def known(self, account: str, t: int) -> str | None:
         rows = self._by.get(account)
@@ -227,8 +237,8 @@ class PayeeList:
     def known_device(self, device: str, t: int) -> str | None:
         return self.known(_DEVICE_KEY + device, t)
 
-    def flag(self, account: str, t: int, reason: str, source: str = "") -> bool:
-        f = PayeeFlag(account, t, reason, source)
+    def flag(self, account: str, t: int, reason: str, source: str = "", *, subject: str = "account") -> bool:
+        f = PayeeFlag(account, t, reason, source, subject)
         if self._add(f):
             self._new.append(f)
             return True
