@@ -316,6 +316,14 @@ def test_every_page_on_a_phone_and_the_queue_with_10000_open_alerts(
         with desk.page.expect_navigation():
             desk.page.click("#add-submit")
         assert "新列入 1 个" in desk.page.inner_text("#notice")
+        # and the phone that emptied the reporter's account (the bank found it was not hers): a takeover's
+        desk.page.select_option("#a-subject", "device")
+        desk.page.fill("#a-accounts", "D000002001")
+        desk.page.fill("#a-source", "工商银行 报案 R1 被盗刷设备")
+        with desk.page.expect_navigation():
+            desk.page.click("#add-submit")
+        assert "新列入 1 个" in desk.page.inner_text("#notice")
+        assert "手机（设备号）" in desk.page.inner_text("#given-table")
         desk.go("/payees?account=6222021234567890123")
         assert "受害人报案或已冻结" in desk.page.inner_text("#listed")
         desk.shot("payees")
