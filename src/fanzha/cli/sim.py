@@ -160,9 +160,8 @@ def _telemetry(root: Path, profile: str, out: Path | None, force: bool) -> None:
         raise InputError("E420", where="fanzha sim --telemetry")
     from fanzha.evaluate.warn import operator_numbers, report_cases, reported_losses
 
-    cases = report_cases(
-        root
-    )  # the banks list the phones of the reports' losses, the operators their numbers
+    # the banks list the phones of the reports' losses, the operators the numbers the reports name
+    cases = report_cases(root)
     numbers = operator_numbers(root, cases) if profile == "bank_telco" else None
     counts = telemetry(root, profile, out, force=force, numbers=numbers, reports=reported_losses(root, cases))
     kept = sum(v for k, v in counts.items() if k != "dropped")
