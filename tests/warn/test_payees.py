@@ -422,6 +422,8 @@ def test_a_payee_added_from_a_listed_phone_raises_a_high_alert(
     assert {str(r["person_id"]) for r in revs} == {"P_NEXT"}
     first = revs[0]
     assert first["level"] == "high" and first["rule_ids"] == ["money.known_scam_device"]
+    # what to do differs from a scam the person runs: the gang moves the money, the bank must freeze the account
+    assert "冻结该账户的手机银行" in first["recommended_action"]["text"]  # type: ignore[index]
     assert _raised(first) == us_of(T0 + timedelta(minutes=90))  # at the payee, before the transfer
 
 

@@ -218,7 +218,9 @@ def test_broken_yaml_and_playbook(tmp_path: Path) -> None:
     (root / "sequences" / "zz_syntax.yaml").write_text("sequences:\n  - id: x\n   bad: [\n", encoding="utf-8")
     pb = root / "playbooks.yaml"
     pb.write_text(
-        pb.read_text(encoding="utf-8").replace("  tax_refund:\n    zh:", "  tax_refundd:\n    zh:"),
+        pb.read_text(encoding="utf-8")
+        .replace("  tax_refund:\n    zh:", "  tax_refundd:\n    zh:")
+        .replace("  money.known_scam_device:\n", "  money.known_scam_devise:\n"),
         encoding="utf-8",
     )
     issues = load_rules(root, strict=False).issues
@@ -226,6 +228,9 @@ def test_broken_yaml_and_playbook(tmp_path: Path) -> None:
     assert re.search(r"zz_syntax\.yaml:\d+: E102 invalid YAML", text), text
     assert re.search(r"playbooks\.yaml:1: E735 scripts has no entry for 'tax_refund'", text), text
     assert re.search(r"playbooks\.yaml:1: E724 scripts: unknown variant 'tax_refundd'", text), text
+    assert re.search(
+        r"playbooks\.yaml:1: E758 rule_actions: unknown sequence 'money.known_scam_devise'", text
+    ), text
 
 
 def test_kb_lint_replays_the_sequence_examples(tmp_path: Path) -> None:

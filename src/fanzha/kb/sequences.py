@@ -211,6 +211,8 @@ class Playbook(_Model):
     scripts: dict[str, Script]
     phrases: dict[str, Localized] = Field(default_factory=dict)
     variant_priority: list[str] = Field(default_factory=list)
+    #: what a sequence adds to its level's action (sequence id → text): where the money is lost another way
+    rule_actions: dict[str, Localized] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _levels(self) -> Playbook:
@@ -390,6 +392,9 @@ def _cross_check(
         for v in playbook.variant_priority:
             if v not in variants:
                 issues.append(Issue.of(f, line, "E724", item="variant_priority", variant=v))
+        seq_ids = {q.id for q in sequences}
+        for r in sorted(set(playbook.rule_actions) - seq_ids):
+            issues.append(Issue.of(f, line, "E758", item="rule_actions", rule=r))
         for k in KINDS:
             if k not in playbook.kinds:
                 issues.append(Issue.of(f, line, "E735", section="kinds", key=k))

@@ -123,7 +123,12 @@ def render(
         "recommended_action": {
             "level": a.level,
             "code": level.code,
-            "text": level.action.get(lang),
+            "text": (" " if lang == "en" else "").join(
+                [
+                    level.action.get(lang),
+                    *(pb.rule_actions[r].get(lang) for r in order if r in pb.rule_actions),
+                ]
+            ),
             "call_script": script.get(lang) if script is not None else [],
         },
         "summary": summary,
