@@ -220,3 +220,41 @@ def test_the_banks_list_the_phones_that_emptied_reported_accounts(world19: Path,
     }
     assert listed and {f.account for f in listed} <= takeovers
     assert {f.reason for f in listed} == {"reported"}
+
+
+@pytest.mark.reliability(
+    entry="fanzha payees --phones",
+    bad_input="a phones file without the owner_id column; --reports without --phones",
+    behaviour="E544 naming the column and the columns there / E545, exit 2, nothing written",
+)
+def test_a_banks_command_lists_the_same_phones_as_the_sims_banks(
+    world19: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fanzha payees --ledger WORLD` (the world's reports and phones come with it) writes the very payee list
+    of the world's telemetry, phones included, byte for byte; a phones file without owner_id is E544."""
+    from clirun import run
+    from fanzha.evaluate.warn import reported_losses
+
+    telemetry(world19, "bank", tmp_path / "t", reports=reported_losses(world19))
+    want = (tmp_path / "t" / "payee_flags.jsonl").read_bytes()
+    assert b'"device"' in want
+    out = tmp_path / "flags.jsonl"
+    code, stdout, err = run(["payees", "--ledger", str(world19), "--out", str(out), "--quiet"], capsys)
+    assert code == 0, err
+    assert out.read_bytes() == want
+    phones = tmp_path / "phones.csv"
+    phones.write_text("device_id,holder\nD1,P1\n", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    code, _, err = run(
+        ["payees", "--ledger", str(world19), "--phones", str(phones), "--out", str(bad), "--quiet"], capsys
+    )
+    assert code == 2 and "E544" in err and "owner_id" in err and not bad.exists(), err
+    # a bank's own files: the reports without the phones' holders would list the victims' own phones
+    files = ["--ledger", str(world19 / "transfers.parquet"), "--accounts", str(world19 / "accounts.parquet")]
+    files += ["--reports", str(world19 / "reports.jsonl")]
+    code, _, err = run(["payees", *files, "--out", str(bad), "--quiet"], capsys)
+    assert code == 2 and "E545" in err and not bad.exists(), err
+    code, _, err = run(
+        ["payees", *files, "--phones", str(world19 / "devices.parquet"), "--out", str(bad), "--quiet"], capsys
+    )
+    assert code == 0 and bad.read_bytes() == want, err

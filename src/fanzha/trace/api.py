@@ -230,10 +230,12 @@ def _write_gangs(graph: GangGraph, path: Path) -> None:
 
 @dataclass
 class BankFlags:
-    """What `bank_flags` found: the flags (time µs known, account) and the ledger they came from."""
+    """What `bank_flags` found: the flags (time µs known, account), the phones listed from the reports (time µs
+    listed, device, report id) and the ledger they came from."""
 
     flags: list[tuple[int, str]]
     ledger: Ledger
+    phones: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, object]:
@@ -242,6 +244,7 @@ class BankFlags:
             "rows_loaded": led.rows_loaded,
             "rows_rejected": led.rows_rejected,
             "accounts_flagged": len(self.flags),
+            "phones_listed": len(self.phones),
         }
 
 
@@ -252,6 +255,8 @@ def bank_flags(
     mapping: ColumnMap | None = None,
     accounts: str | Path | None = None,
     rejects: str | Path | None = None,
+    reports: Sequence[tuple[int, str, str]] = (),
+    phones: str | Path | None = None,
     tz: str = "Asia/Shanghai",
     progress: Progress = silent,
 ) -> BankFlags:
@@ -260,13 +265,25 @@ def bank_flags(
     (`fanzha warn --payee-list`, `POST /v1/payees`), whole or not at all. `accounts` gives each account's kind
     (only personal ones are watched) and owner (a transfer between one owner's accounts is no pass-through);
     a world folder brings its own. The ledger's bad rows are kept aside (`rejects`: a CSV of them), never
-    dropped silently."""
-    from fanzha.banks import PERSONAL_KINDS, receiving_bank_flags
-    from fanzha.banks.flags import PAYEE_SHAPE, Transfers, write_flags
+    dropped silently.
+
+    With `reports` (time µs, the victim's person id, report id: the reports with a loss), the phones that
+    emptied a reporter's account follow the accounts (`fanzha.banks.reported_devices`, device lines); `phones`
+    (device_id, owner_id: which customer each phone is bound to; a world folder brings its devices.parquet;
+    E545 without it) keeps a reporter's own phone off the list — in the worlds many a victim's own phone first
+    moved money out of the account in the scam's week."""
+    from fanzha.banks import PERSONAL_KINDS, receiving_bank_flags, reported_devices
+    from fanzha.banks.flags import DEVICE_SHAPE, PAYEE_SHAPE, Transfers, write_flags
     from fanzha.records.outputs import atomic_file
 
     out = Path(out)
-    inputs = _inputs(ledger, [], accounts)
+    given = [ledger] if isinstance(ledger, str | Path) else [] if isinstance(ledger, Ledger) else list(ledger)
+    if phones is None and len(given) == 1 and (Path(given[0]) / "devices.parquet").is_file():
+        phones = Path(given[0]) / "devices.parquet"  # a world folder's phones
+    if reports and phones is None:
+        raise InputError("E545", where="--phones")
+    holders = _phone_holders(Path(phones), mapping) if phones is not None and reports else {}
+    inputs = _inputs(ledger, [], accounts, phones)
     check_output(out, inputs=inputs)
     if rejects is not None:
         check_output(Path(rejects), inputs=[*inputs, out], option="--rejects")
@@ -293,9 +310,24 @@ def bank_flags(
         device if any(d is not None for d in device) else None,
     )
     flags = receiving_bank_flags(columns, kind, owner)
+    listed = reported_devices(columns, kind, owner, holders, reports) if reports else []
     with atomic_file(out, inputs=inputs) as fh:
         write_flags(fh, flags, PAYEE_SHAPE, tz)
+        write_flags(fh, listed, DEVICE_SHAPE, tz)
     if rejects is not None:
         with atomic_file(Path(rejects), inputs=inputs, option="--rejects") as fh:
             led.write_rejected(fh)
-    return BankFlags(flags, led)
+    return BankFlags(flags, led, listed)
+
+
+def _phone_holders(path: Path, mapping: ColumnMap | None) -> dict[str, str | None]:
+    """device_id → owner_id (the customer the phone is bound to; None: nobody) from a CSV or Parquet file."""
+    from fanzha.trace.ingest import read_rows
+
+    table = read_rows(path, mapping.encoding if mapping is not None else None)
+    for column in ("device_id", "owner_id"):
+        if column not in table.column_names:
+            raise InputError("E544", where=str(path), column=column, present=table.column_names)
+    ids = [None if v is None else str(v) for v in table["device_id"].to_pylist()]
+    owners = [None if v in (None, "") else str(v) for v in table["owner_id"].to_pylist()]
+    return {d: o for d, o in zip(ids, owners, strict=True) if d}
