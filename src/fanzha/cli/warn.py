@@ -83,7 +83,8 @@ def _by_kind(values: tuple[str, ...]) -> dict[str, timedelta]:
     "--payee-list",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Payee accounts known as scam accounts (JSONL: account, time, reason reported | receiving_bank | "
-    "alerted_payer): a person who adds one is warned, from the flag's time on.",
+    "alerted_payer): a person who adds one is warned, from the flag's time on. A line may name a phone instead "
+    "(device, reason reported: it emptied a reported victim's account): a payee added from it is warned.",
 )
 @click.option(
     "--no-payee-feed",
