@@ -335,9 +335,10 @@ def test_the_banks_flag_the_cards_a_shared_phone_runs(tmp_path: Path) -> None:
 
 def test_the_banks_list_the_phones_that_emptied_a_reported_victims_account(tmp_path: Path) -> None:
     """A report with a loss lists each phone that ran one of the victim's accounts for the first time in the week
-    before it and is not the victim's own, an hour after the report, each phone once at its earliest report. Not
-    listed: the victim's own phones (a new one too), a son's phone that has run the account for a month, a phone
-    first used before the week, a phone first used after the report, another person's account's phones."""
+    before it and is bound to nobody, an hour after the report, each phone once at its earliest report. Not
+    listed: the victim's own phones (a new one too), a son's phone that has run the account for a month, a
+    contractor's phone that took her wage card this week (bound to him: listing it would alert his whole crew), a
+    phone first used before the week, a phone first used after the report, another person's account's phones."""
     from fanzha.banks import REPORTED_DEVICE
     from fanzha.sim.telemetry import device_flags
 
@@ -356,11 +357,19 @@ def test_the_banks_list_the_phones_that_emptied_a_reported_victims_account(tmp_p
         ("V2", "MULE", 500.0, 5, "GANG"),
         ("V", "MULE", 1000.0, 10, "SON"),
         ("V", "MULE", 700.0, 15, "NEWOWN"),  # the victim's new phone (bound to her)
+        (
+            "V",
+            "OTHER",
+            200.0,
+            20,
+            "FOREMAN",
+        ),  # her new employer keeps her wage card: his own phone, new to it
         ("OTHER", "MULE", 100.0, 60, "FRIEND"),  # no report about this account
         ("V", "MULE", 300.0, 30 * 60, "LATE"),  # after the first report, before the second
     ]
     world = _ledger(tmp_path, [r[:4] for r in ran], kinds, [r[4] for r in ran])
-    held = {"OWN": "P1", "NEWOWN": "P1", "SON": "P2", "FRIEND": "P9", "GANG": None, "OLD": None, "LATE": None}
+    held = {"OWN": "P1", "NEWOWN": "P1", "SON": "P2", "FRIEND": "P9", "FOREMAN": "P7"}
+    held |= {"GANG": None, "OLD": None, "LATE": None}
     pq.write_table(
         pa.table({"device_id": list(held), "owner_id": pa.array(list(held.values()), pa.string())}),
         world / "devices.parquet",

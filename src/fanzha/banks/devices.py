@@ -4,15 +4,18 @@ In a takeover the victim reads out the card number, the password and the codes, 
 from its own phone (the seeds: "对方用我的账户转走了"). The victim's bank sees it only as a phone new to the
 account; a person's own new phone looks the same, so a phone new to an account is no warning by itself. What
 the bank does learn is the report: when a victim with a loss reports, the bank looks at the account's transfers
-out in the week before and lists each phone that ran the account for the first time in that week and is not
-the victim's own (bound to them: 绑定设备). The same gang phone takes over the next victim's account days later;
-a payee added from a listed phone is the gang at work (`fanzha.warn.payees`, a device flag; the knowledge base's
-`money.known_scam_device`).
+out in the week before and lists each phone that ran the account for the first time in that week and is
+bound to no customer the banks know (绑定设备: a person's own phone is bound to them; the gang's is bound to
+nobody). The same gang phone takes over the next victim's account days later; a payee added from a listed phone
+is the gang at work (`fanzha.warn.payees`, a device flag; the knowledge base's `money.known_scam_device`).
 
-Not listed: the victim's own phones (bound to the victim, a new one too), and a phone that ran the account before
-the week — a spouse's, a son's who pays his mother's bills, a labour contractor's who keeps his crew's wage cards
-(`fanzha.sim.keepers`): those run the account habitually and the victim does not dispute them. A report without a
-loss lists nothing.
+Not listed: the victim's own phones (a new one too), a phone that ran the account before the week — a spouse's,
+a son's who pays his mother's bills: they run the account habitually and the victim does not dispute them — and
+any phone bound to a person, even one new to the account that week: a labour contractor who has just taken a new
+worker's wage card (`fanzha.sim.keepers`) runs it from his own phone, and listing that phone would alert every
+worker whose card it runs, at high, on each payee (medium seed 6, before this condition: a contractor's phone
+listed through one worker's report, 87 high alerts on the others; docs/warn.md). A person's phone that the gang
+used is a matter for an investigator, not for an automatic list. A report without a loss lists nothing.
 
 The rule reads the ledger's columns (`fanzha.banks.flags.Transfers`) with the device of each transfer, the
 accounts' kinds and holders, the phones' holders, and the reports (time, the victim, the report's id); the sim's
@@ -41,9 +44,9 @@ def reported_devices(
 ) -> list[tuple[int, str, str]]:
     """(time µs the listing is known, device, the report that listed it) for every phone that ran one of a
     reporter's personal accounts for the first time in `REPORTED_DEVICE.window_h` hours before the report and is
-    not the reporter's own (`device_owner`); each phone once, at its earliest listing, in time order. `reports`:
-    (time µs, the victim's person id, report id) of the reports with a loss. A ledger without devices lists
-    nothing."""
+    bound to nobody (`device_owner` names no holder: neither the reporter's nor another person's); each phone
+    once, at its earliest listing, in time order. `reports`: (time µs, the victim's person id, report id) of the
+    reports with a loss. A ledger without devices lists nothing."""
     if tr.device is None:
         return []
     window = int(REPORTED_DEVICE["window_h"] * HOUR)
@@ -66,7 +69,7 @@ def reported_devices(
             for ran, d in runs.get(a, ()):
                 if ran > t:
                     break
-                if ran < t - window or device_owner.get(d) == person:
+                if ran < t - window or device_owner.get(d) is not None:
                     continue
                 at = (t + delay, report)
                 if d not in listed or at < listed[d]:

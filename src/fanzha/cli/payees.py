@@ -45,8 +45,8 @@ from fanzha.trace.ingest import ColumnMap
     "--phones",
     type=click.Path(path_type=Path),
     default=None,
-    help="Phones file: device_id, owner_id (the customer each phone is bound to), so that a reporter's own new "
-    "phone is not listed. A world folder brings its devices.parquet.",
+    help="Phones file: device_id, owner_id (the customer each phone is bound to): only phones bound to nobody are "
+    "listed, never a person's (a reporter's own new one, say). A world folder brings its devices.parquet.",
 )
 @mapping_options
 @json_option

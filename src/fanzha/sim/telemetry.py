@@ -31,7 +31,7 @@ through one of them (一机多卡, `SHARED_DEVICE`) — each flag known an hour 
 
 **The victims' banks' list of phones** (in `payee_flags.jsonl` too, as `{"device": …}` lines): given the world's
 reports with a loss (`reports`), the banks list each phone that ran one of a reporter's accounts for the first
-time in the week before the report and is not bound to the reporter (`fanzha.banks.devices`: a gang's phone that
+time in the week before the report and is bound to no customer (`fanzha.banks.devices`: a gang's phone that
 took the account over), an hour after the report. Every transfer out carries the phone that made it
 (`attrs.device`, from the ledger): a bank's record of a transaction does, and a phone listed by mistake would then
 alert its holder, counted as the false alert it is.

@@ -270,7 +270,7 @@ def bank_flags(
     With `reports` (time µs, the victim's person id, report id: the reports with a loss), the phones that
     emptied a reporter's account follow the accounts (`fanzha.banks.reported_devices`, device lines); `phones`
     (device_id, owner_id: which customer each phone is bound to; a world folder brings its devices.parquet;
-    E545 without it) keeps a reporter's own phone off the list — in the worlds many a victim's own phone first
+    E545 without it) keeps every person's phone off the list, the reporter's own too — in the worlds many a victim's own phone first
     moved money out of the account in the scam's week."""
     from fanzha.banks import PERSONAL_KINDS, receiving_bank_flags, reported_devices
     from fanzha.banks.flags import DEVICE_SHAPE, PAYEE_SHAPE, Transfers, write_flags
