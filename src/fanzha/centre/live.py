@@ -40,7 +40,7 @@ from fanzha.centre.store import Store
 from fanzha.errors import InputError
 from fanzha.records.events import Raw, RawRow, Rejected, raw_from_dict
 from fanzha.warn.engine import WarnConfig, WarnEngine
-from fanzha.warn.payees import SUBJECTS, PayeeFlag, PayeeList, parse_flag
+from fanzha.warn.payees import PayeeFlag, PayeeList, checked_subject, parse_flag
 from fanzha.warn.textscore import DetectorScorer
 
 log = logging.getLogger("fanzha.centre")
@@ -430,11 +430,9 @@ class LiveWarn:
                 "E755", where="account", reason="an account of 1 to 200 characters", valid=CLEARED
             )
         now = self.now_us()
-        if subject not in SUBJECTS:
-            raise InputError(
-                "E755", where="subject", reason=f"subject {subject!r}", valid=" | ".join(SUBJECTS)
-            )
-        f = PayeeFlag(account.strip(), now, CLEARED, (source or actor.principal.label)[:200], subject)
+        f = PayeeFlag(
+            account.strip(), now, CLEARED, (source or actor.principal.label)[:200], checked_subject(subject)
+        )
         with self.lock:
             if self.broken:
                 self._replay()
@@ -510,10 +508,7 @@ class LiveWarn:
         known (None: not on the list) and every flag (given to the centre, or learned from the engine's own
         alerts)."""
         self.audit.require(actor, "payees:read", "payees.read", resource="payees")
-        if subject not in SUBJECTS:
-            raise InputError(
-                "E755", where="subject", reason=f"subject {subject!r}", valid=" | ".join(SUBJECTS)
-            )
+        checked_subject(subject)
         with self.lock:
             lst = self.engine.payees
             flags = lst.of(account, subject=subject) if isinstance(lst, PayeeList) else []

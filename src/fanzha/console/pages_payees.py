@@ -27,15 +27,9 @@ _SPLIT = re.compile(r"[\s,，;；]+")
 
 def _subject(value: str | None) -> str:
     """The form's subject: an account unless it says device; anything else is E755."""
-    from fanzha.warn.payees import SUBJECTS
+    from fanzha.warn.payees import checked_subject
 
-    if value in (None, ""):
-        return "account"
-    if value not in SUBJECTS:
-        raise InputError(
-            "E755", where="subject", reason=f"subject {value!r}"[:80], valid=" | ".join(SUBJECTS)
-        )
-    return value
+    return "account" if value in (None, "") else checked_subject(value)
 
 
 def _page(

@@ -70,6 +70,13 @@ class PayeeFlag:
         return key_of(self.account, self.subject)
 
 
+def checked_subject(value: object, where: str = "subject") -> str:
+    """`value` when it is a subject the list holds (`SUBJECTS`), else E755 at `where`."""
+    if value not in SUBJECTS:
+        raise InputError("E755", where=where, reason=f"subject {value!r}"[:80], valid=" | ".join(SUBJECTS))
+    return str(value)
+
+
 def key_of(name: str, subject: str = "account") -> str:
     """Where the list holds a subject: an account as itself, a phone under its own prefix."""
     if subject not in SUBJECTS:
