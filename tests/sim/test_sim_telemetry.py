@@ -224,8 +224,9 @@ def test_the_banks_list_the_phones_that_emptied_reported_accounts(world19: Path,
 
 @pytest.mark.reliability(
     entry="fanzha payees --phones",
-    bad_input="a phones file without the owner_id column; --reports without --phones",
-    behaviour="E544 naming the column and the columns there / E545, exit 2, nothing written",
+    bad_input="a phones file without the owner_id column; --reports without --phones; --out the reports file",
+    behaviour="E544 naming the column and the columns there / E545 / E040, exit 2, nothing written, the reports "
+    "file unchanged",
 )
 def test_a_banks_command_lists_the_same_phones_as_the_sims_banks(
     world19: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -254,6 +255,12 @@ def test_a_banks_command_lists_the_same_phones_as_the_sims_banks(
     files += ["--reports", str(world19 / "reports.jsonl")]
     code, _, err = run(["payees", *files, "--out", str(bad), "--quiet"], capsys)
     assert code == 2 and "E545" in err and not bad.exists(), err
+    mine = tmp_path / "reports.jsonl"
+    mine.write_bytes((world19 / "reports.jsonl").read_bytes())
+    code, _, err = run(
+        ["payees", "--ledger", str(world19), "--reports", str(mine), "--out", str(mine)], capsys
+    )
+    assert code == 2 and "E040" in err and mine.read_bytes() == (world19 / "reports.jsonl").read_bytes(), err
     code, _, err = run(
         ["payees", *files, "--phones", str(world19 / "devices.parquet"), "--out", str(bad), "--quiet"], capsys
     )

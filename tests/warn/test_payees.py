@@ -413,6 +413,7 @@ def test_a_payee_added_from_a_listed_phone_raises_a_high_alert(
     listed = us_of(T0 + timedelta(minutes=60))
     known = PayeeList([PayeeFlag("D_GANG", listed, "reported", "R1", "device")])
     assert known.known("D_GANG", listed) is None and known.known_device("D_GANG", listed) == "reported"
+    assert known.known("\x00device:D_GANG", listed) is None  # no account, however spelt, is a phone
     engine = WarnEngine(rules, scorer=scorer, payees=known)
     gang = {"device": "D_GANG", "new_device": True}
     revs: list[dict[str, object]] = []

@@ -3,7 +3,7 @@ flags (`fanzha.banks.flags`) and the paying bank's list of phones that emptied a
 (`fanzha.banks.devices`). Below the engines: the sim's banks (`fanzha.sim.telemetry`) run both rules, a real bank's
 ledger (`fanzha payees`, through `fanzha.trace`'s ingest) the receiving bank's."""
 
-from fanzha.banks.devices import REPORTED_DEVICE, reported_devices
+from fanzha.banks.devices import REPORTED_DEVICE, phone_holders, reported_devices
 from fanzha.banks.flags import (
     PASS_THROUGH,
     PERSONAL_KINDS,
@@ -19,6 +19,7 @@ __all__ = [
     "REPORTED_DEVICE",
     "SHARED_DEVICE",
     "Transfers",
+    "phone_holders",
     "receiving_bank_flags",
     "reported_devices",
     "write_flags",

@@ -25,14 +25,26 @@ banks (`fanzha.sim.telemetry`) run it on a world.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fanzha.banks.flags import HOUR, PERSONAL_KINDS, Transfers
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 #: the window before a report whose new phones are listed, and the hours from the report to the listing (the bank
 #: checks the disputed transfers: a run, not the same second)
 REPORTED_DEVICE: dict[str, float] = {"window_h": 168.0, "delay_h": 1.0}
+
+
+def phone_holders(table: pa.Table) -> dict[str, str | None]:
+    """device_id → owner_id (the customer the phone is bound to; None, or an empty cell: nobody) from a table
+    with those two columns (a world's devices.parquet, a bank's phones file)."""
+    ids = [None if v is None else str(v) for v in table["device_id"].to_pylist()]
+    owners = [None if v in (None, "") else str(v) for v in table["owner_id"].to_pylist()]
+    return {d: o for d, o in zip(ids, owners, strict=True) if d}
 
 
 def reported_devices(

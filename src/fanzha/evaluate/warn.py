@@ -463,10 +463,13 @@ def payee_flag_table(world: Path, flags: Path) -> dict[str, int]:
         m["account_id"]: m["layer"]
         for m in pq.read_table(world / "truth" / "mules.parquet", columns=["account_id", "layer"]).to_pylist()
     }
-    held: set[str] = set()
-    if (world / "devices.parquet").is_file():
-        d = pq.read_table(world / "devices.parquet", columns=["device_id", "owner_id"]).to_pydict()
-        held = {k for k, o in zip(d["device_id"], d["owner_id"], strict=True) if o is not None}
+    from fanzha.banks import phone_holders
+
+    phones = world / "devices.parquet"
+    holders = (
+        phone_holders(pq.read_table(phones, columns=["device_id", "owner_id"])) if phones.is_file() else {}
+    )
+    held = {d for d, o in holders.items() if o is not None}
     out = {"accounts": 0, "mule_layer_1": 0, "mule_layer_2": 0, "mule_layer_3": 0, "other": 0}
     out |= {"devices": 0, "devices_held": 0}
     for f in PayeeList.load(flags):

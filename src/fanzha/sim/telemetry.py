@@ -68,7 +68,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fanzha.banks.devices import reported_devices
+from fanzha.banks.devices import phone_holders, reported_devices
 from fanzha.banks.flags import DEVICE_SHAPE, PAYEE_SHAPE, Transfers, write_flags
 from fanzha.banks.flags import receiving_bank_flags as bank_rules
 from fanzha.errors import InputError
@@ -97,7 +97,10 @@ DEVICE_KINDS = ("app_install", "screen_share_start", "screen_share_stop", "call"
 LENDER_KINDS = ("loan", "credit_limit_change", "reserve_fund_opened")
 
 
-def _ledger(world: Path) -> tuple[Transfers, dict[str, str | None], dict[str, str | None]]:
+Ledger = tuple[Transfers, dict[str, str | None], dict[str, str | None]]
+
+
+def _ledger(world: Path) -> Ledger:
     """The world's ledger as its banks read it: the transfers' columns, and each account's kind and holder."""
     accounts = pq.read_table(world / "accounts.parquet", columns=["account_id", "kind", "owner_id"])
     ids = accounts["account_id"].to_pylist()
@@ -123,18 +126,19 @@ def receiving_bank_flags(world: Path) -> list[tuple[int, str]]:
     return bank_rules(*_ledger(world))
 
 
-def device_flags(world: Path, reports: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+def device_flags(
+    world: Path, reports: Sequence[tuple[int, str, str]], ledger: Ledger | None = None
+) -> list[tuple[int, str, str]]:
     """(time µs listed, device, report id) for the phones that emptied a reported victim's account
-    (`fanzha.banks.reported_devices`), from the world's ledger, its phones' holders (`devices.parquet`) and
-    `reports` (time µs, the victim, report id: the reports with a loss)."""
+    (`fanzha.banks.reported_devices`), from the world's ledger (`ledger`, when already read), its phones'
+    holders (`devices.parquet`) and `reports` (time µs, the victim, report id: the reports with a loss)."""
     if not reports or not (world / "transfers.parquet").is_file():
         return []
-    tr, kind, owner = _ledger(world)
+    tr, kind, owner = _ledger(world) if ledger is None else ledger
     phones = world / "devices.parquet"
-    holder: dict[str, str | None] = {}
-    if phones.is_file():
-        d = pq.read_table(phones, columns=["device_id", "owner_id"])
-        holder = dict(zip(d["device_id"].to_pylist(), d["owner_id"].to_pylist(), strict=True))
+    holder = (
+        phone_holders(pq.read_table(phones, columns=["device_id", "owner_id"])) if phones.is_file() else {}
+    )
     return reported_devices(tr, kind, owner, holder, reports)
 
 
@@ -339,8 +343,9 @@ def telemetry(
     has_ledger = (world / "transfers.parquet").is_file()
     if has_ledger:
         table = with_devices(table, world)
-    flags = receiving_bank_flags(world) if has_ledger else []
-    devices = device_flags(world, reports or [])
+    ledger = _ledger(world) if has_ledger else None  # read once for both of the banks' lists
+    flags = bank_rules(*ledger) if ledger is not None else []
+    devices = device_flags(world, reports or [], ledger)
     with atomic_dir(out, inputs=[world], force=force) as tmp:
         _write(tmp, table, kept, order, received)
         write_payee_flags(tmp, flags, devices=devices)

@@ -322,12 +322,11 @@ def bank_flags(
 
 def _phone_holders(path: Path, mapping: ColumnMap | None) -> dict[str, str | None]:
     """device_id → owner_id (the customer the phone is bound to; None: nobody) from a CSV or Parquet file."""
+    from fanzha.banks import phone_holders
     from fanzha.trace.ingest import read_rows
 
     table = read_rows(path, mapping.encoding if mapping is not None else None)
     for column in ("device_id", "owner_id"):
         if column not in table.column_names:
             raise InputError("E544", where=str(path), column=column, present=table.column_names)
-    ids = [None if v is None else str(v) for v in table["device_id"].to_pylist()]
-    owners = [None if v in (None, "") else str(v) for v in table["owner_id"].to_pylist()]
-    return {d: o for d, o in zip(ids, owners, strict=True) if d}
+    return phone_holders(table)

@@ -410,15 +410,15 @@ class WarnEngine:
                 if kind not in KINDS:
                     unknown += 1
                 continue
-            if counterparty and kind in PAYEE_KINDS and (why := known(counterparty, t)) is not None:
-                attrs = {**attrs, "payee_flag": why} if attrs else {"payee_flag": why}
-            if (
-                attrs
-                and kind in PAYEE_KINDS
-                and isinstance(dev := attrs.get("device"), str)
-                and (why := known_device(dev, t)) is not None
-            ):  # made from a phone that emptied a reported victim's account (account takeover)
-                attrs = {**attrs, "device_flag": why}
+            if kind in PAYEE_KINDS:  # the shared list: the payee account, and the phone it was made from
+                if counterparty and (why := known(counterparty, t)) is not None:
+                    attrs = {**attrs, "payee_flag": why} if attrs else {"payee_flag": why}
+                if (
+                    attrs
+                    and isinstance(dev := attrs.get("device"), str)
+                    and (why := known_device(dev, t)) is not None
+                ):  # a phone that emptied a reported victim's account (account takeover)
+                    attrs = {**attrs, "device_flag": why}
             verdict: TextVerdict | None = None
             if text and kind in MESSAGE_KINDS:
                 messages += 1

@@ -48,9 +48,6 @@ from fanzha.records.units import us_of
 REASONS = ("reported", "receiving_bank", "alerted_payer")
 #: what a flag names: a payee account, or a phone (only ever `reported`: it emptied a reported victim's account)
 SUBJECTS = ("account", "device")
-#: the key a phone is held under beside the accounts: a NUL can be in no flag's subject (`parse_flag`), so the two
-#: never meet
-_DEVICE_KEY = "\x00device:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +61,12 @@ class PayeeFlag:
     def to_dict(self) -> dict[str, object]:
         return {self.subject: self.account, "time": self.time, "reason": self.reason, "source": self.source}
 
-    @property
-    def key(self) -> str:
-        """Where the list holds it (`key_of`)."""
-        return key_of(self.account, self.subject)
-
 
 def checked_subject(value: object, where: str = "subject") -> str:
     """`value` when it is a subject the list holds (`SUBJECTS`), else E755 at `where`."""
     if value not in SUBJECTS:
         raise InputError("E755", where=where, reason=f"subject {value!r}"[:80], valid=" | ".join(SUBJECTS))
     return str(value)
-
-
-def key_of(name: str, subject: str = "account") -> str:
-    """Where the list holds a subject: an account as itself, a phone under its own prefix."""
-    if subject not in SUBJECTS:
-        raise ValueError(f"unknown subject {subject!r}; valid: {', '.join(SUBJECTS)}")
-    return name if subject == "account" else _DEVICE_KEY + name
 
 
 #: longest account id (or device id) and source a flag keeps
@@ -154,43 +139,42 @@ class PayeeIntel(Protocol):
 
 
 class PayeeList:
-    """The shared list in memory: per account and reason, the earliest time it was known."""
+    """The shared list in memory: per subject (accounts, phones), per name and reason, the earliest time it was
+    known. Accounts and phones are held apart: no account, however spelt, is ever a phone."""
 
     def __init__(self, flags: Iterable[PayeeFlag] = ()) -> None:
-        # account → [(time, reason rank, source)] sorted by time
-        self._by: dict[str, list[tuple[int, int, str]]] = {}
-        # account → [(time, source)] sorted: from each such time on, the flags before it no longer count (an
-        # investigator found the account innocent: `clear`)
-        self._clears: dict[str, list[tuple[int, str]]] = {}
+        # subject → name → [(time, reason rank, source)] sorted by time
+        self._by: dict[str, dict[str, list[tuple[int, int, str]]]] = {s: {} for s in SUBJECTS}
+        # subject → name → [(time, source)] sorted: from each such time on, the flags before it no longer count
+        # (an investigator found the account innocent: `clear`)
+        self._clears: dict[str, dict[str, list[tuple[int, str]]]] = {s: {} for s in SUBJECTS}
         self._new: list[PayeeFlag] = []
         for f in flags:
             self._add(f)
 
-    def _epoch(self, account: str, t: int) -> int:
-        """How many clears of `account` are at or before `t`: flags count only within one epoch."""
-        clears = self._clears.get(account)
+    def _epoch(self, subject: str, name: str, t: int) -> int:
+        """How many clears of `name` are at or before `t`: flags count only within one epoch."""
+        clears = self._clears[subject].get(name)
         return bisect.bisect_right(clears, (t, "\uffff")) if clears else 0
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by.values())
+        return sum(len(v) for by in self._by.values() for v in by.values())
 
     def __iter__(self) -> Iterator[PayeeFlag]:
-        for key, rows in sorted(self._by.items()):
-            subject, acc = (
-                ("device", key[len(_DEVICE_KEY) :]) if key.startswith(_DEVICE_KEY) else ("account", key)
-            )
-            for t, r, src in rows:
-                yield PayeeFlag(acc, t, REASONS[r], src, subject)
+        for subject in SUBJECTS:
+            for name, rows in sorted(self._by[subject].items()):
+                for t, r, src in rows:
+                    yield PayeeFlag(name, t, REASONS[r], src, subject)
 
     def _add(self, f: PayeeFlag) -> bool:
         if f.reason not in REASONS:
             raise ValueError(f"unknown reason {f.reason!r}; valid: {', '.join(REASONS)}")
+        subject = checked_subject(f.subject)
         rank = REASONS.index(f.reason)
-        key = f.key
-        rows = self._by.setdefault(key, [])
-        epoch = self._epoch(key, f.time)
+        rows = self._by[subject].setdefault(f.account, [])
+        epoch = self._epoch(subject, f.account, f.time)
         for k, (t, r, _) in enumerate(rows):
-            if r == rank and self._epoch(key, t) == epoch:
+            if r == rank and self._epoch(subject, f.account, t) == epoch:
                 if t <= f.time:
                     return False
                 del rows[k]
@@ -201,48 +185,51 @@ class PayeeList:
     def holds(self, account: str, reason: str, t: int, *, subject: str = "account") -> bool:
         """Is `account` (a phone, with `subject` "device") on the list for `reason` at `t` (flagged at or before
         `t`, and not cleared since)?"""
-        key = key_of(account, subject)
-        epoch = self._epoch(key, t)
+        epoch = self._epoch(subject, account, t)
         rank = REASONS.index(reason)
         return any(
-            r == rank and ft <= t and self._epoch(key, ft) == epoch for ft, r, _ in self._by.get(key, ())
+            r == rank and ft <= t and self._epoch(subject, account, ft) == epoch
+            for ft, r, _ in self._by[subject].get(account, ())
         )
 
     def clear(self, account: str, t: int, source: str = "", *, subject: str = "account") -> bool:
         """From `t` on, no flag of `account` (a phone, with `subject` "device") from before `t` counts (a flag
         known at or after `t` does: new evidence lists it again). True when it was on the list at `t`."""
-        key = key_of(account, subject)
-        was = self.known(key, t) is not None
-        bisect.insort(self._clears.setdefault(key, []), (t, source))
+        was = self._known(subject, account, t) is not None
+        bisect.insort(self._clears[subject].setdefault(account, []), (t, source))
         return was
 
     def clears_of(self, account: str, *, subject: str = "account") -> list[tuple[int, str]]:
         """The times (and sources) `account` (a phone, with `subject` "device") was cleared from the list."""
-        return list(self._clears.get(key_of(account, subject), ()))
+        return list(self._clears[subject].get(account, ()))
 
     def of(self, account: str, *, subject: str = "account") -> list[PayeeFlag]:
         """Every flag of `account` (a phone, with `subject` "device"; per reason its earliest), in time order."""
-        rows = self._by.get(key_of(account, subject), ())
+        rows = self._by[subject].get(account, ())
         return [PayeeFlag(account, t, REASONS[r], src, subject) for t, r, src in rows]
 
     def known(self, account: str, t: int) -> str | None:
-        rows = self._by.get(account)
+        return self._known("account", account, t)
+
+    def known_device(self, device: str, t: int) -> str | None:
+        return self._known("device", device, t)
+
+    def _known(self, subject: str, name: str, t: int) -> str | None:
+        """The strongest reason `name` is on the list for at `t` (in the epoch of `t`), or None."""
+        rows = self._by[subject].get(name)
         if not rows:
             return None
-        clears = self._clears.get(account)
-        epoch = self._epoch(account, t) if clears else 0
+        clears = self._clears[subject].get(name)
+        epoch = self._epoch(subject, name, t) if clears else 0
         best: int | None = None
         for ft, r, _ in rows:
             if ft > t:
                 break
-            if clears and self._epoch(account, ft) != epoch:
+            if clears and self._epoch(subject, name, ft) != epoch:
                 continue
             if best is None or r < best:
                 best = r
         return None if best is None else REASONS[best]
-
-    def known_device(self, device: str, t: int) -> str | None:
-        return self.known(_DEVICE_KEY + device, t)
 
     def flag(self, account: str, t: int, reason: str, source: str = "", *, subject: str = "account") -> bool:
         f = PayeeFlag(account, t, reason, source, subject)
