@@ -42,6 +42,7 @@ NORM = DETECTOR.compiled.normalizer
 )
 def test_evasions_are_undone(raw: str, expected: str) -> None:
     assert NORM(raw) == expected
+    assert NORM.normalize(raw).text == expected
 
 
 def test_offsets_point_at_the_original_characters() -> None:
@@ -71,6 +72,13 @@ _TEXT = st.text(_ALPHABET, max_size=40) | st.text(max_size=40)
 def test_normalising_twice_equals_once(text: str) -> None:
     once = NORM(text)
     assert NORM(once) == once
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_the_text_alone_is_the_mapped_text(text: str) -> None:
+    """`NORM(text)` skips the map back to the original; the text must be the same."""
+    assert NORM(text) == NORM.normalize(text).text
 
 
 @settings(max_examples=400, deadline=None)

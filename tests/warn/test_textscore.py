@@ -66,6 +66,25 @@ def test_gate_and_bound_on_real_texts(
     assert gated > 1000 and bounded > 100
 
 
+def test_the_screen_finds_what_the_whole_knowledge_base_finds(
+    small_world: Path, rules_detector: Detector
+) -> None:
+    """`Detector.screen` matches the scam indicators alone: on every text, the scam indicators the whole
+    knowledge base's match keeps (checks not run, as in the screen)."""
+    c = rules_detector.compiled
+    flagged = 0
+    for text in _texts(small_world):
+        whole = frozenset(
+            c.indicators[hit.idx].id
+            for hit, _ in c.match(c.normalizer(text))
+            if c.indicators[hit.idx].role == "scam"
+        )
+        screen = rules_detector.screen(text)
+        assert (screen.indicators if screen is not None else frozenset()) == whole, text
+        flagged += bool(whole)
+    assert flagged > 100
+
+
 def test_the_engine_raises_the_same_signals_with_and_without_shortcuts(
     small_world: Path, rules_detector: Detector, plain: DetectorScorer
 ) -> None:

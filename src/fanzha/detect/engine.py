@@ -207,6 +207,7 @@ class Detector:
         if kb is None:
             kb = default_kb()
         self.compiled = CompiledKB(kb.kb if isinstance(kb, LoadedKB) else kb)
+        self._screening: CompiledKB | None = None  # the scam indicators alone, built on the first `screen`
         self.lang = lang
         self._model_spec = model
         self._hook: Any = _UNSET  # resolved on first use, so that importing and building stay cheap
@@ -228,8 +229,18 @@ class Detector:
         it safe without a scam finding, unless a trained model is fused (`model_hook`) — otherwise the scam
         indicators that fire and the highest score and label `fusion.bound` allows them (the real verdict's
         scam findings are among them and its score is never higher)."""
-        c = self.compiled
-        hits = c.match(c.normalizer(text)) if len(text) <= MAX_CHARS else self._windows(text).hits
+        if len(text) <= MAX_CHARS:
+            # an indicator's hits depend on nothing but its own words, so matching the scam indicators alone finds
+            # the same ones, without the benign, notice and genre words most ordinary messages are full of
+            c = self._screening
+            if c is None:
+                kb = self.compiled.kb
+                scam = [ind for ind in kb.indicators if ind.role == "scam"]
+                c = self._screening = CompiledKB(kb.model_copy(update={"indicators": scam}))
+            hits = c.match(c.normalizer(text))
+        else:
+            c = self.compiled
+            hits = self._windows(text).hits
         found = frozenset(hit.idx for hit, _ in hits if c.indicators[hit.idx].role == "scam")
         if not found:
             return None

@@ -221,6 +221,23 @@ class Normalizer:
         key = _SEP_CHAR_RE.sub("", matched)
         return self._spellings.get(key) or self._spellings.get(matched, matched)
 
+    def _stages(self, stage: Callable[[re.Pattern[str], Callable[[str], str] | None], bool]) -> None:
+        """The stages after the character table, in order; `stage(pattern, replace)` applies one (deleting each
+        match, or replacing it by `replace(match)`) and says whether it changed anything."""
+        stage(_ZERO_WIDTH_RE, None)
+        spelling = self._spelling_re
+        if spelling is not None:
+            stage(spelling, self._spelling_target)
+        stage(_SEP_RE, None)
+        # Removing separators can make a spelling (v❤x: the heart is a separator and also a spelling of 信, so the
+        # first pass reads v❤ and leaves vx behind): the spellings run again, and the separators after them, until
+        # they change nothing, so that normalising twice gives what normalising once gave.
+        for _ in range(_MAX_PASSES):
+            if spelling is None or not stage(spelling, self._spelling_target):
+                break
+            stage(_SEP_RE, None)
+        stage(_CN_DIGIT_RUN_RE, _digits)
+
     def normalize(self, text: str) -> Normalized:
         """Normalise `text`; the result maps every character back to `text`."""
         current = text.translate(self._table)
@@ -228,7 +245,7 @@ class Normalizer:
         starts: Sequence[int] | None = None
         ends: Sequence[int] | None = None
 
-        def stage(pattern: re.Pattern[str], replace: Callable[[str], str] | None = None) -> bool:
+        def stage(pattern: re.Pattern[str], replace: Callable[[str], str] | None) -> bool:
             """Apply one stage to `current`, carrying the map back to `text`; whether it changed anything."""
             nonlocal current, starts, ends
             current, firsts, lasts = _substitute(current, pattern, replace)
@@ -240,25 +257,34 @@ class Normalizer:
             ends = list(map(ends.__getitem__, lasts))
             return True
 
-        stage(_ZERO_WIDTH_RE)
-        spelling = self._spelling_re
-        if spelling is not None:
-            stage(spelling, self._spelling_target)
-        stage(_SEP_RE)
-        # Removing separators can make a spelling (v❤x: the heart is a separator and also a spelling of 信, so the
-        # first pass reads v❤ and leaves vx behind): the spellings run again, and the separators after them, until
-        # they change nothing, so that normalising twice gives what normalising once gave.
-        for _ in range(_MAX_PASSES):
-            if spelling is None or not stage(spelling, self._spelling_target):
-                break
-            stage(_SEP_RE)
-        stage(_CN_DIGIT_RUN_RE, _digits)
+        self._stages(stage)
         if starts is None or ends is None:
             return Normalized(text, current)
         return Normalized(text, current, tuple(starts), tuple(ends))
 
     def __call__(self, text: str) -> str:
-        return self.normalize(text).text
+        """The normalised text alone (`normalize(text).text`), without building the map back to `text`."""
+        current = text.translate(self._table)
+        changed = False
+
+        def replaced(replace: Callable[[str], str] | None) -> Callable[[re.Match[str]], str]:
+            def one(m: re.Match[str]) -> str:
+                nonlocal changed
+                old = m.group(0)
+                new = "" if replace is None else replace(old)
+                changed = changed or new != old
+                return new
+
+            return one
+
+        def stage(pattern: re.Pattern[str], replace: Callable[[str], str] | None) -> bool:
+            nonlocal current, changed
+            changed = False
+            current = pattern.sub(replaced(replace), current)
+            return changed
+
+        self._stages(stage)
+        return current
 
 
 def is_han(char: str) -> bool:
