@@ -14,7 +14,7 @@ from simworlds import TINY
 from fanzha.records.arrow import times_to_us
 from fanzha.sim.config import ORDINARY_AND_SEEDS
 from fanzha.sim.generate import simulate
-from fanzha.sim.telemetry import telemetry
+from fanzha.sim.telemetry import telemetry, within_calls
 
 
 def _digests(root: Path) -> dict[str, str]:
@@ -71,6 +71,10 @@ def test_telemetry_profiles_drop_exactly_what_they_should(
         calls = got.filter(pc.is_in(got["kind"], value_set=pa.array(["call", "sms"])))
         assert len(calls) and calls["text"].null_count == len(calls)
         assert set(calls["channel"].to_pylist()) <= {"phone", "sms"}  # no record of a call inside an app
+        # one record a call: what the world says later in the same call (the gang's "add my QQ") is no new call
+        inside = set(world.filter(pa.array(within_calls(world)))["event_id"].to_pylist())
+        assert inside and not inside & set(calls["event_id"].to_pylist())
+        assert not within_calls(got).any()
         late = [
             r - t
             for r, t, s in zip(
@@ -79,6 +83,24 @@ def test_telemetry_profiles_drop_exactly_what_they_should(
             if s == "telco"
         ]
         assert max(late) <= 60 * 60 * 1_000_000
+
+
+def test_a_call_is_one_record_however_many_events_it_holds() -> None:
+    us = 1_000_000
+    table = pa.table(
+        {
+            "person_id": ["P1", "P1", "P1", "P2", "P1", "P1"],
+            "time": pa.array(
+                [0, 100 * us, 400 * us, 50 * us, 500 * us, 530 * us], pa.timestamp("us", tz="UTC")
+            ),
+            "kind": ["call", "call", "call", "call", "sms", "call"],
+            "channel": ["phone", "phone", "phone", "phone", "sms", "phone"],
+            "counterparty": ["A", "A", "A", "A", "A", "B"],
+            "attrs": ['{"duration_s": 300}', None, '{"duration_s":60}', None, None, None],
+        }
+    )
+    # the second is said within the first (0-300 s); the third starts after it ended; P2's and B's are others
+    assert within_calls(table).tolist() == [False, True, False, False, False, False]
 
 
 def test_telemetry_is_deterministic(world19: Path, tmp_path: Path) -> None:
@@ -162,7 +184,9 @@ def test_a_listed_numbers_calls_reach_the_centre_as_they_start(world19: Path, tm
         e for e, a in zip(got["event_id"].to_pylist(), got["attrs"].to_pylist(), strict=True)
         if a and orjson.loads(a).get(key) == value
     }  # fmt: skip
-    assert flagged == {r["event_id"] for r in rows[1:]}  # not the call at the listing's own time, nor others
+    # not the call at the listing's own time, nor others, nor what is said later within a call (no new record)
+    inside = set(world.filter(pa.array(within_calls(world)))["event_id"].to_pylist())
+    assert flagged and flagged == {r["event_id"] for r in rows[1:]} - inside
     lag = {
         e: r - t
         for e, t, r in zip(

@@ -227,6 +227,32 @@ def write_payee_flags(
         write_flags(fh, devices, DEVICE_SHAPE, tz)
 
 
+def within_calls(table: pa.Table) -> np.ndarray:
+    """Which rows of `table` are telephone calls that start while an earlier call between the same person and
+    number is still on (its start plus `attrs.duration_s`): the world writes what is said later in one call as
+    another event, and an operator keeps one record of the call."""
+    calls = pc.fill_null(pc.and_(pc.equal(table["kind"], "call"), pc.equal(table["channel"], "phone")), False)
+    rows = np.flatnonzero(calls.to_numpy(zero_copy_only=False))
+    out = np.zeros(len(table), dtype=bool)
+    if not len(rows):
+        return out
+    idx = pa.array(rows)
+    people = pc.take(table["person_id"], idx).to_pylist()
+    numbers = pc.take(table["counterparty"], idx).to_pylist()
+    starts = pc.cast(pc.take(table["time"], idx), pa.int64()).to_numpy()
+    found = pc.extract_regex(pc.take(table["attrs"], idx), r'"duration_s":\s*(?P<s>\d+)')
+    seconds = pc.cast(pc.struct_field(found, "s"), pa.int64()).to_numpy(zero_copy_only=False)
+    ends = starts + np.nan_to_num(seconds, nan=0).astype(np.int64) * 1_000_000
+    on: dict[tuple[str, str], int] = {}  # (person, number) → when the calls so far end
+    for k in np.lexsort((starts,)).tolist():
+        key = (people[k], numbers[k])
+        end = on.get(key)
+        if end is not None and starts[k] < end:
+            out[rows[k]] = True
+        on[key] = max(end or 0, int(ends[k]))
+    return out
+
+
 def sources(table: pa.Table, profile: str) -> list[str | None]:
     """The source of every event under `profile` (None: the profile does not receive it)."""
     if profile not in TELEMETRY_PROFILES:
@@ -322,6 +348,9 @@ def telemetry(
     table = pq.read_table(world / "events.parquet")
     numbers = dict(numbers or {}) if profile == "bank_telco" else {}
     srcs = sources(table, profile)
+    for k in np.flatnonzero(within_calls(table)).tolist():  # one record a call at the operator
+        if srcs[k] == "telco":
+            srcs[k] = None
     keep = np.array([s is not None for s in srcs], dtype=bool)
     table = table.filter(pa.array(keep))
     kept = [s for s in srcs if s is not None]
