@@ -36,6 +36,33 @@ def test_check_text_human_output_in_chinese(capsys: pytest.CaptureFixture[str]) 
     assert "三倍赔偿" in out
 
 
+@pytest.mark.parametrize("width", [50, 80, 120])
+def test_check_advice_wraps_under_its_own_text(width: int) -> None:
+    """A long item of advice wraps under its text, whole, at any width: never its number alone on a line; and
+    nothing (advice, the evidence's reasons) is cut short with an ellipsis (Chinese has no spaces to wrap at)."""
+    import re
+
+    from rich.console import Console
+
+    from fanzha.cli.render import VerdictView
+    from fanzha.detect import Detector
+
+    text = "我妈被骗了，有人冒充淘宝客服说给她退款，让她把手机验证码给对方，结果卡里的钱被转走了"
+    detector = Detector(model=None)
+    verdict = detector.analyze(text)
+    assert len(verdict.advice) >= 5
+    console = Console(width=width, record=True, color_system=None)
+    console.print(VerdictView(verdict, [text], detector.kb))
+    out = console.export_text()
+    panel = out[out.index("现在应该怎么做") :]
+    inner = [line.strip("│ ").rstrip() for line in panel.splitlines()[1:] if line.startswith("│")]
+    assert not [line for line in inner if re.fullmatch(r"\d+\.", line)]
+    joined = "".join(inner)
+    assert "…" not in out  # nor the evidence's reasons
+    for i, a in enumerate(verdict.advice, start=1):
+        assert f"{i}.{a.text}".replace(" ", "") in joined.replace(" ", "")
+
+
 def test_check_text_english(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "--lang", "en", SCAM], capsys)
     assert code == 0 and "Scam" in out and "What to do now" in out

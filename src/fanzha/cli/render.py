@@ -82,9 +82,10 @@ class VerdictView:
         if v.findings:
             table = Table(title=t("heading.evidence", lang), title_justify="left", show_lines=False)
             table.add_column(t("col.stage", lang), no_wrap=True)
-            table.add_column(t("col.matched", lang), style="bold")
-            table.add_column(t("col.reason", lang))
-            table.add_column(t("col.indicator", lang), style="dim")
+            # fold: Chinese has no spaces to wrap at, and an ellipsis would cut the words that prove the verdict
+            table.add_column(t("col.matched", lang), style="bold", overflow="fold")
+            table.add_column(t("col.reason", lang), overflow="fold")
+            table.add_column(t("col.indicator", lang), style="dim", overflow="fold")
             for f in v.findings:
                 stage = str(f.stage) if f.stage else "-"
                 table.add_row(
@@ -107,9 +108,12 @@ class VerdictView:
                 details.append(m.entity.text)
             parts.append(details)
         if v.advice:
-            advice = Text()
+            # a grid, so that a long item wraps under its own text, never leaving its number alone on a line
+            advice = Table.grid(padding=(0, 1))
+            advice.add_column(justify="right", no_wrap=True)
+            advice.add_column(overflow="fold")
             for i, a in enumerate(v.advice, start=1):
-                advice.append(f"{i}. {a.text}\n")
+                advice.add_row(f"{i}.", a.text)
             parts.append(
                 Panel(advice, title=t("heading.advice", lang), title_align="left", border_style="cyan")
             )
