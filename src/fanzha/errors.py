@@ -136,6 +136,13 @@ def _value(v: Any, lang: str) -> Any:
     return v
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value a user gave, as a param shows it: its repr, cut to `limit` characters with the repr's length when
+    longer (a param is a value, never a sentence: the catalogue's template says what is wrong with it)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)})"
+
+
 def _empty(v: Any) -> bool:
     return v is None or (isinstance(v, str | list | tuple | set | frozenset) and not v)
 

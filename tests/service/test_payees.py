@@ -102,7 +102,8 @@ def test_a_flag_is_known_from_its_time_on_not_before(api: Api) -> None:
     entry="POST /v1/payees",
     bad_input="rows without an account, a time without an offset, an unknown or the engine's own reason, not an "
     "object, an account too long, a row sent twice",
-    behaviour="200: each bad row rejected with E755 saying what was wrong, duplicates marked, the good ones stored",
+    behaviour="200: each bad row rejected with E755 naming the field and its value (E756 not an object), "
+    "duplicates marked, the good ones stored",
 )
 def test_each_row_is_answered_on_its_own(api: Api) -> None:
     good = {"account": CARD, "time": T0.isoformat()}
@@ -124,8 +125,10 @@ def test_each_row_is_answered_on_its_own(api: Api) -> None:
         "duplicate",
         "accepted",
     ]
-    assert {r["error"]["code"] for r in body["rows"] if r["status"] == "rejected"} == {"E755"}
-    assert "offset" in body["rows"][2]["error"]["message"]
+    rejected = [r["error"] for r in body["rows"] if r["status"] == "rejected"]
+    assert [e["code"] for e in rejected] == ["E755", "E755", "E755", "E755", "E756", "E755"]
+    assert "time cannot be '2024-03-05 10:00'" in body["rows"][2]["error"]["message"]  # no offset
+    assert "offset" in body["rows"][2]["error"]["hint"]
     assert (body["accepted"], body["duplicate"], body["rejected"]) == (2, 1, 6)
     again = api.client.post("/v1/payees", json={"payees": [good]}, headers=api.auth("admin")).json()
     assert again["rows"][0]["status"] == "duplicate"

@@ -161,14 +161,27 @@ def test_a_list_file_is_read_and_bad_lines_are_refused(tmp_path: Path) -> None:
             "source": "R00000001",
         }
     ]
-    for bad in (
-        "not json",
-        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00"}),  # no offset
-        json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "rumour"}),
-        json.dumps({"time": "2024-03-05T09:00:00+08:00"}),
-        json.dumps({"account": GANG, "device": "D1", "time": "2024-03-05T09:00:00+08:00"}),  # both
-        json.dumps({"device": "D1", "time": "2024-03-05T09:00:00+08:00", "reason": "receiving_bank"}),
-        json.dumps({"device": "", "time": "2024-03-05T09:00:00+08:00"}),
+    for bad, code, field in (
+        ("not json", "E020", None),
+        ("[1, 2]", "E756", None),
+        (json.dumps({"account": GANG, "time": "2024-03-05T09:00:00"}), "E755", "time"),  # no offset
+        (
+            json.dumps({"account": GANG, "time": "2024-03-05T09:00:00+08:00", "reason": "rumour"}),
+            "E755",
+            "reason",
+        ),
+        (json.dumps({"time": "2024-03-05T09:00:00+08:00"}), "E755", "account"),
+        (
+            json.dumps({"account": GANG, "device": "D1", "time": "2024-03-05T09:00:00+08:00"}),
+            "E755",
+            "account + device",
+        ),
+        (
+            json.dumps({"device": "D1", "time": "2024-03-05T09:00:00+08:00", "reason": "receiving_bank"}),
+            "E755",
+            "reason",
+        ),
+        (json.dumps({"device": "", "time": "2024-03-05T09:00:00+08:00"}), "E755", "device"),
     ):
         path = tmp_path / "bad.jsonl"
         path.write_text(
@@ -176,8 +189,10 @@ def test_a_list_file_is_read_and_bad_lines_are_refused(tmp_path: Path) -> None:
         )
         with pytest.raises(InputError) as exc:
             PayeeList.load(path)
-        assert exc.value.code == "E755"
-        assert exc.value.where == f"{path}:2"
+        assert exc.value.code == code and exc.value.where == f"{path}:2"
+        if field is not None:  # the field and its value, in the catalogue's words of either language
+            assert exc.value.params["field"] == field
+            assert exc.value.message("zh").startswith(f"收款账户名单的这一条不对：{field} 不能是 ")
 
 
 def test_the_earliest_flag_wins_and_the_strongest_reason_is_answered() -> None:
@@ -547,7 +562,7 @@ def test_a_banks_ledger_gives_the_same_flags_on_the_command_line(
 @pytest.mark.reliability(
     entry="a payee list entry (fanzha warn --payee-list, POST /v1/payees, the console's form)",
     bad_input="any JSON value (property-based): objects with missing, mistyped or odd fields, arrays, scalars",
-    behaviour="a valid flag or E755 saying what was wrong, never another exception",
+    behaviour="a valid flag, E755 naming the field and its value, or E756 (not an object); never another exception",
 )
 def test_any_json_value_is_a_flag_or_e755() -> None:
     from hypothesis import given, settings
@@ -579,7 +594,10 @@ def test_any_json_value_is_a_flag_or_e755() -> None:
         try:
             f = parse_flag(d, "row", now_us=0, devices=devices)
         except InputError as exc:
-            assert exc.code == "E755" and exc.where == "row"
+            assert exc.code == ("E755" if isinstance(d, dict) else "E756") and exc.where == "row"
+            if exc.code == "E755":
+                fields = {"account", "device", "account + device", "time", "reason", "source"}
+                assert exc.params["field"] in fields
             return
         assert isinstance(f.account, str) and f.account and f.account == f.account.strip()
         assert f.reason in REASONS and isinstance(f.time, int) and isinstance(f.source, str)

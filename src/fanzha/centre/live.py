@@ -37,7 +37,7 @@ from fanzha.centre.coded import coded
 from fanzha.centre.models import EventRow, PayeeFlagRow
 from fanzha.centre.settings import Settings
 from fanzha.centre.store import Store
-from fanzha.errors import InputError
+from fanzha.errors import InputError, shown
 from fanzha.records.events import Raw, RawRow, Rejected, raw_from_dict
 from fanzha.warn.engine import WarnConfig, WarnEngine
 from fanzha.warn.payees import PayeeFlag, PayeeList, checked_subject, parse_flag
@@ -426,9 +426,7 @@ class LiveWarn:
             actor, "payees:write", "payees.clear", resource="payees", resource_id=account[:200]
         )
         if not account.strip() or len(account) > MAX_ID:
-            raise InputError(
-                "E755", where="account", reason="an account of 1 to 200 characters", valid=CLEARED
-            )
+            raise InputError("E755", where="account", field="account", value=shown(account), valid=CLEARED)
         now = self.now_us()
         f = PayeeFlag(
             account.strip(), now, CLEARED, (source or actor.principal.label)[:200], checked_subject(subject)

@@ -38,7 +38,7 @@ from typing import Protocol
 
 import orjson
 
-from fanzha.errors import InputError
+from fanzha.errors import InputError, shown
 from fanzha.records.units import us_of
 
 #: reasons, strongest first: a reported or frozen account (an earlier victim's report, trace's freeze list); an
@@ -65,7 +65,7 @@ class PayeeFlag:
 def checked_subject(value: object, where: str = "subject") -> str:
     """`value` when it is a subject the list holds (`SUBJECTS`), else E755 at `where`."""
     if value not in SUBJECTS:
-        raise InputError("E755", where=where, reason=f"subject {value!r}"[:80], valid=" | ".join(SUBJECTS))
+        raise InputError("E755", where=where, field="subject", value=shown(value), valid=" | ".join(SUBJECTS))
     return str(value)
 
 
@@ -84,37 +84,36 @@ def parse_flag(
 ) -> PayeeFlag:
     """One flag from its JSON object: `account` (or, with `devices`, `device` instead: a phone), `time` (ISO
     8601 with an offset; `now_us` when absent, if given), `reason` (one of `reasons`, default ``reported``; a
-    phone's only ``reported``), optional `source`. Anything else is E755 at `where`, saying what was wrong."""
+    phone's only ``reported``), optional `source`. Anything else is E755 at `where`, naming the field and its
+    value (E756 when `d` is not an object)."""
+    valid = " | ".join(reasons)
+
+    def bad(field: str, value: object) -> InputError:
+        return InputError("E755", where=where, field=field, value=shown(value), valid=valid)
+
+    if not isinstance(d, dict):
+        raise InputError("E756", where=where, value=shown(d))
+    subject = "device" if devices and "device" in d else "account"
+    if subject == "device" and "account" in d:
+        raise bad("account + device", (d["account"], d["device"]))
+    acc, when, reason = d.get(subject), d.get("time"), d.get("reason", "reported")
+    source = d.get("source", "")
+    if not isinstance(acc, str) or not acc.strip() or len(acc) > MAX_ACCOUNT or "\x00" in acc:
+        raise bad(subject, acc)
+    if not isinstance(source, str) or len(source) > MAX_SOURCE:
+        raise bad("source", source)
+    if reason not in reasons or (subject == "device" and reason != "reported"):
+        raise bad("reason", reason)
+    if when is None and now_us is not None:
+        return PayeeFlag(acc.strip(), now_us, reason, source, subject)
     try:
-        if not isinstance(d, dict):
-            raise ValueError(f"not a JSON object: {d!r}"[:120])
-        subject = "device" if devices and "device" in d else "account"
-        if subject == "device" and "account" in d:
-            raise ValueError("a flag names an account or a device, not both")
-        acc, when, reason = d.get(subject), d.get("time"), d.get("reason", "reported")
-        source = d.get("source", "")
-        if not isinstance(acc, str) or not acc.strip() or len(acc) > MAX_ACCOUNT or "\x00" in acc:
-            raise ValueError(
-                f"{subject} must be a non-empty string of at most {MAX_ACCOUNT} characters: {acc!r}"
-            )
-        if not isinstance(source, str) or len(source) > MAX_SOURCE:
-            raise ValueError(f"source must be a string of at most {MAX_SOURCE} characters")
-        if reason not in reasons:
-            raise ValueError(f"reason {reason!r} is not one of {', '.join(reasons)}")
-        if subject == "device" and reason != "reported":
-            raise ValueError(f"a device's reason is reported, not {reason!r}")
-        if when is None and now_us is not None:
-            t = now_us
-        elif isinstance(when, str):
-            parsed = datetime.fromisoformat(when)
-            if parsed.tzinfo is None:
-                raise ValueError(f"time {when!r} has no offset")
-            t = us_of(parsed)
-        else:
-            raise ValueError(f"time must be an ISO 8601 string with an offset: {when!r}")
-        return PayeeFlag(acc.strip(), t, reason, source, subject)
-    except (KeyError, TypeError, ValueError, OverflowError, InputError) as exc:
-        raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(reasons)) from None
+        parsed = datetime.fromisoformat(when) if isinstance(when, str) else None
+        if parsed is None or parsed.tzinfo is None:
+            raise bad("time", when)
+        t = us_of(parsed)
+    except (ValueError, OverflowError):
+        raise bad("time", when) from None
+    return PayeeFlag(acc.strip(), t, reason, source, subject)
 
 
 class PayeeIntel(Protocol):
@@ -261,7 +260,7 @@ class PayeeList:
             try:
                 d = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                raise InputError("E755", where=where, reason=str(exc), valid=" | ".join(REASONS)) from None
+                raise InputError("E020", where=where, reason=str(exc)) from None
             flags.append(parse_flag(d, where, devices=True))
         return cls(flags)
 
