@@ -89,6 +89,7 @@ def test_every_stage_is_covered_for_ecommerce_cs() -> None:
         ("a membership 'opened', call back if it was not you", "ecs.membership_charge_notice"),
         ("secrecy", "x.secrecy"),
         ("second caller posing as the bank", "x.bank_second_caller"),
+        ("a QQ group whose 'robot' gives the steps", "x.group_robot"),
     ],
 )
 def test_every_move_of_the_seeds_has_an_indicator(move: str, indicator: str) -> None:

@@ -38,6 +38,7 @@ NORM = DETECTOR.compiled.normalizer
         ("加v❤好友", "加微信好友"),
         ("微❤信", "微信"),
         ("V❤x", "微信x"),  # hypothesis: once gave "vx", twice "微信"
+        ("加薇❤\ufe0f好友", "加微信好友"),  # the emoji's variation selector is invisible: dropped
     ],
 )
 def test_evasions_are_undone(raw: str, expected: str) -> None:

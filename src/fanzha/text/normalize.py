@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ALNUM = "a-z0-9"
-_ZERO_WIDTH = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_ZERO_WIDTH = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff"  # and the variation selectors (❤️)
 # Characters that scammers insert between the characters of a keyword. Chinese and ASCII sentence punctuation
 # (，。,.!?;:) is not among them, so clause boundaries survive.
 _SEP = (
