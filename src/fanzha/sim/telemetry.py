@@ -348,9 +348,10 @@ def telemetry(
     table = pq.read_table(world / "events.parquet")
     numbers = dict(numbers or {}) if profile == "bank_telco" else {}
     srcs = sources(table, profile)
-    for k in np.flatnonzero(within_calls(table)).tolist():  # one record a call at the operator
-        if srcs[k] == "telco":
-            srcs[k] = None
+    if "telco" in TELEMETRY_PROFILES[profile]:  # one record a call at the operator
+        for k in np.flatnonzero(within_calls(table)).tolist():
+            if srcs[k] == "telco":
+                srcs[k] = None
     keep = np.array([s is not None for s in srcs], dtype=bool)
     table = table.filter(pa.array(keep))
     kept = [s for s in srcs if s is not None]
