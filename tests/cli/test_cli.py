@@ -298,8 +298,9 @@ def test_batch_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_stdin_utf8_and_gb18030() -> None:
     for data in (SCAM.encode(), SCAM.encode("gb18030")):
-        proc = fanzha("check", "--json", stdin=data)
-        assert proc.returncode == 0 and json.loads(proc.stdout)["label"] == "scam"
+        for args in (("check", "--json"), ("check", "--json", "-")):  # "-" is standard input too
+            proc = fanzha(*args, stdin=data)
+            assert proc.returncode == 0 and json.loads(proc.stdout)["label"] == "scam"
 
 
 def test_stdin_empty_is_a_clear_error() -> None:

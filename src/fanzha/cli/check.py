@@ -59,7 +59,7 @@ def check(
     quiet: bool,
     lang: str,
 ) -> None:
-    """Is TEXT a scam? Reads TEXT, --file PATH, or standard input; --jsonl IN [--out OUT] for batches;
+    """Is TEXT a scam? Reads TEXT, --file PATH, or standard input (no TEXT, or -); --jsonl IN [--out OUT] for batches;
     --image SCREENSHOT [--annotate OUT.png] for a chat screenshot.
 
     \b
@@ -88,7 +88,7 @@ def check(
     if file_ is not None:
         raw = read_text_file(file_)
         where = str(file_)
-    elif text is not None:
+    elif text is not None and text != "-":  # "-" is standard input, as for every Unix tool
         raw, where = text, "TEXT"
     else:
         if sys.stdin.isatty():
