@@ -52,6 +52,42 @@ def test_english_output(detector: Detector) -> None:
     assert v.advice and all(a.text.isascii() or "96110" in a.text for a in v.advice)
 
 
+def test_a_victims_account_of_a_loss_is_told_to_stop_the_payment_first(detector: Detector) -> None:
+    """Whoever tells how the money went is past hanging up: the first thing to do is the urgent stop (紧急止付),
+    then the report; a live scam message still starts with "stop now"."""
+    told = detector.analyze("有人冒充淘宝客服说给她退款，让她把手机验证码给对方，结果卡里的钱被转走了")
+    assert (told.label, told.kind) == ("scam", "narrative")
+    assert [a.id for a in told.advice][:3] == ["stop_payment", "report_now", "keep_evidence"]
+    live = detector.analyze("您的快递丢失了，我们双倍赔付，请下载小鱼易连开启屏幕共享，把验证码告诉我")
+    assert live.kind == "attempt" and live.advice[0].id == "stop_now"
+
+
+DOUBTER = "反诈中心打电话给我说我被骗了，可是对方真的是淘宝客服，他知道我的订单号，我不相信你们"
+ACCOUNTS = [
+    # what a victim tells a centre or the citizen page, one move the knowledge base reads in each
+    ("客服发了一个二维码让我扫码，说扫了就能收到退款，结果扫完付了3000块", "ecs.proactive_refund", "no_qr"),
+    (DOUBTER, "x.doubts_warning", "trust_warning"),
+    ("民警让我不要转账，但客服说不转的话征信会受影响，我还是转了", "x.doubts_warning", "trust_warning"),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator", "advice"), ACCOUNTS)
+def test_victims_accounts_are_read_with_the_words_that_prove_them(
+    detector: Detector, text: str, indicator: str, advice: str
+) -> None:
+    v = detector.analyze(text)
+    assert v.label != "safe" and v.stage == 3, (v.label, v.score)
+    assert indicator in {f.indicator for f in v.findings}
+    assert advice in {a.id for a in v.advice}
+
+
+def test_a_doubter_is_not_read_as_a_warning(detector: Detector) -> None:
+    """反诈中心打电话给我 is the person's account of the warning call, not a notice about scams."""
+    v = detector.analyze(DOUBTER)
+    assert v.kind == "narrative"
+    assert not any(f.indicator.startswith("g.notice") for f in v.findings)
+
+
 def test_chat_log_text_is_parsed_and_speaker_labels_are_not_evidence(detector: Detector) -> None:
     text = (
         "客服：亲，在的，请问有什么可以帮您？\n我：我的快递还没到\n客服：亲，已经帮您催促了，预计明天送达哦"

@@ -523,8 +523,14 @@ class Detector:
         else:
             ids.extend(fusion.advice_by_kind.get(decision.kind, []))
             ids.extend(fusion.advice_by_label.get("safe", []))
+        # what the kind of text asks for comes first, in its own order (a victim's account of a loss: stop the
+        # payment before anything else); the rest by priority
+        first = fusion.advice_by_kind.get(decision.kind, [])
         table = self.compiled.advice
-        unique = sorted(dict.fromkeys(ids), key=lambda a: (table[a].priority, ids.index(a)))
+        unique = sorted(
+            dict.fromkeys(ids),
+            key=lambda a: (0, first.index(a), 0) if a in first else (1, table[a].priority, ids.index(a)),
+        )
         return tuple(Advice(a, table[a].text.get(lang)) for a in unique)
 
 
