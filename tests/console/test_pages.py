@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from centrekit import victim
 from console.conftest import Console
@@ -257,6 +258,50 @@ def test_logins_refusals_and_the_language(console: Console) -> None:
 
 
 @SQLITE
+def test_a_victims_account_is_told_to_stop_the_payment(console: Console) -> None:
+    """Whoever tells how the money went reads what to do about money gone, not "hang up"; a live scam still
+    reads that the caller is a scammer."""
+    c = console.client("operator")  # signed in: the open check's rate limit is not under test here
+    told = "有人冒充淘宝客服说给她退款，让她把手机验证码给对方，结果卡里的钱被转走了"
+    page = c.post("/check", data={"text": told})
+    assert page.status_code == 200 and t("console.check.plain.scam.narrative") in page.text
+    assert t("console.check.plain.scam") not in page.text
+    live = c.post("/check", data={"text": SCAM})
+    assert t("console.check.plain.scam") in live.text
+    en = c.post("/check?lang=en", data={"text": told})
+    assert str(escape(t("console.check.plain.scam.narrative", "en"))) in en.text
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what a browser sends for a page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/nothing-here", "/queue/extra/parts", "/%E4%B8%8D%E5%AD%98%E5%9C%A8", "/stats/nope", "/" + "x" * 2000],
+)
+def test_an_address_without_a_page_shows_the_error_page_to_a_browser(console: Console, path: str) -> None:
+    """A person who opens an address the console does not have reads a page in their language with the way
+    back; the API's callers (JSON, or anything under /v1) keep the coded JSON error."""
+    anon = console.client("anonymous-browser")
+    page = anon.get(path, headers=HTML)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "E956" in page.text and t("console.error.back") in page.text and "96110" in page.text
+    _no_traceback(page.text)
+    assert "Content-Security-Policy" in page.headers  # the console's security headers on it too
+    en = anon.get(path + "?lang=en", headers=HTML)
+    assert en.status_code == 404 and "there is no page at" in en.text
+    api = anon.get(path)  # no HTML asked for: the catalogue's JSON
+    assert api.status_code == 404 and api.json()["error"]["code"] == "E905"
+    assert anon.get("/v1" + path, headers=HTML).json()["error"]["code"] == "E905"
+
+
+def test_the_address_of_a_verdict_opened_again_shows_the_form(console: Console) -> None:
+    """The verdict is shown at /check (the form posts there): opening that address again, or sharing it,
+    shows the form instead of an error."""
+    page = console.client("anonymous-browser").get("/check", headers=HTML)
+    assert page.status_code == 200 and 'action="/check"' in page.text
+
+
 def test_the_open_check_is_rate_limited_as_the_api_is(console: Console) -> None:
     anon = console.client()
     codes = [anon.post("/check", data={"text": SCAM}).status_code for _ in range(8)]

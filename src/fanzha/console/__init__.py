@@ -15,7 +15,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from fanzha.console.web import Hooks
+from fanzha.console.web import Hooks, page_error
 
 
 def routers() -> list[APIRouter]:
@@ -40,6 +40,7 @@ def mount(app: FastAPI, hooks: Hooks) -> None:
     from starlette.staticfiles import StaticFiles
 
     app.state.console_hooks = hooks
+    app.state.error_page = page_error  # what a browser reads at an address the service does not have
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("fanzha.console", "static")]), name="static")

@@ -67,6 +67,7 @@ def _check_page(
 
 
 @router.get("/")
+@router.get("/check")  # the address the verdict is shown at: opened again, it shows the form
 def check_page(ctx: CtxDep) -> Response:
     """公众自查: paste a message or a chat."""
     return _check_page(ctx)

@@ -216,6 +216,12 @@ def error_page(ctx: Ctx, err: FanzhaError) -> Response:
     return resp
 
 
+def page_error(request: Request, err: FanzhaError) -> Response:
+    """The error page for a request no console route took (an address the service does not have)."""
+    ctx = context(request)
+    return finish(ctx, error_page(ctx, err))
+
+
 def login_redirect(ctx: Ctx) -> Response:
     if ctx.want_json:
         return error_page(ctx, Refused("E901"))

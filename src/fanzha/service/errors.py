@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -29,6 +30,7 @@ STATUS: dict[str, int] = {
     "E903": 403,
     "E904": 404,
     "E905": 404,
+    "E956": 404,
     "E906": 422,
     "E907": 429,
     "E908": 409,
@@ -84,6 +86,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in (404, 405):
+            # a person's browser that opens an address the console does not have reads the console's error
+            # page (when the console is mounted: `app.state.error_page`), not the API's JSON
+            render: Callable[[Request, FanzhaError], Response] | None = getattr(
+                request.app.state, "error_page", None
+            )
+            if render is not None and _browser(request):
+                return render(request, InputError("E956", path=request.url.path))
             err = InputError("E905", method=request.method, path=request.url.path)
         elif exc.status_code == 413:
             err = InputError("E928", max=request.app.state.settings.max_body)
@@ -96,3 +105,9 @@ def install(app: FastAPI) -> None:
         ref = uuid.uuid4().hex[:12]
         log.error("internal error %s on %s %s", ref, request.method, request.url.path, exc_info=exc)
         return error_response(FanzhaError("E900", ref=ref), request, 500)
+
+
+def _browser(request: Request) -> bool:
+    """A page asked for by a browser: not the API's (under /v1), and HTML accepted."""
+    path = request.url.path
+    return not path.startswith("/v1/") and "text/html" in request.headers.get("accept", "")
