@@ -68,6 +68,23 @@ ACCOUNTS = [
     ("客服发了一个二维码让我扫码，说扫了就能收到退款，结果扫完付了3000块", "ecs.proactive_refund", "no_qr"),
     (DOUBTER, "x.doubts_warning", "trust_warning"),
     ("民警让我不要转账，但客服说不转的话征信会受影响，我还是转了", "x.doubts_warning", "trust_warning"),
+    (
+        "我刚刚给一个说是抖音客服的人转了1.2万，他说转过去验证完就原路退回，现在电话打不通了，怎么办",
+        "x.safe_account",
+        "no_transfer",
+    ),
+    (
+        "拼多多客服打电话说我误开了会员每个月要扣800，我就按照他的指导操作取消，他让我把验证码发给他，"
+        "我发了以后发现支付宝少了3000",
+        "ecs.membership_mistake",
+        "no_membership_panic",
+    ),
+    (
+        "昨天下午我接到一个电话，对方说是京东客服，说我开通了京东金条的学生账户，不注销会影响征信，"
+        "让我下载了一个叫云视通的软件，按他说的把钱转到了一个账户，一共转了4万多",
+        "x.victim_paid",
+        "report_now",
+    ),
 ]
 
 
