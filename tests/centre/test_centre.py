@@ -45,6 +45,27 @@ def test_events_are_validated_row_by_row_stored_and_turned_into_alerts(centre: C
     assert alert["level"] == "high" and alert["stage"] == 3 and alert["status"] == "new"
 
 
+def test_the_centre_recommends_what_the_engine_did(centre: Centre, team: Crew) -> None:
+    """The alert page's action, script and answers to a doubting person are the engine's for the same alert
+    (one `Playbook.action`): what a sequence adds to the level's action (an account taken over) reaches the
+    operator too, and every alert carries the answers to a person who doubts the call."""
+    centre.live.ingest(team.actor("key:events"), victim(), "zh")
+    op = team.actor("operator")
+    (alert,) = centre.alerts.queue(op, QueueFilter())["items"]
+    detail = centre.alerts.get(op, alert["alert_id"], "zh")
+    with centre.store.sessions() as s:
+        body = orjson.loads(s.scalars(select(RevisionRow.body).order_by(RevisionRow.id.desc())).first())
+    assert detail["recommended_action"] == body["recommended_action"]
+    answers = detail["recommended_action"]["objections"]
+    assert answers and all(o["says"] and o["answer"] for o in answers)
+    pb = centre.alerts.playbook
+    taken = pb.action("high", "other", ["money.known_scam_device"], "zh")["text"]
+    assert pb.rule_actions["money.known_scam_device"].get("zh") in taken
+    assert taken.startswith(next(lv for lv in pb.levels if lv.id == "high").action.get("zh"))
+    en = centre.alerts.get(op, alert["alert_id"], "en")["recommended_action"]
+    assert en["objections"][0]["answer"].isascii() and len(en["objections"]) == len(answers)
+
+
 def test_a_restart_replays_the_events_and_duplicates_no_revision(db_url: str, tmp_path: Path) -> None:
     first = make_centre(db_url, tmp_path)
     first.start(workers=False)

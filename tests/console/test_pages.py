@@ -38,6 +38,7 @@ def test_the_workflow_through_the_forms_is_audited(console: Console) -> None:
     one = op.get(f"/alerts/{aid}")
     # the operator reads the call script under its name (it had become 防范建议, the citizen's advice)
     assert one.status_code == 200 and '<h2 id="script-title">劝阻话术</h2>' in one.text
+    assert f"<h3>{t('console.alert.objections')}</h3>" in one.text and "你们才是骗子吧" in one.text
     assert op.post(f"/alerts/{aid}/claim", follow_redirects=False).status_code == 303
     r = op.post(
         f"/alerts/{aid}/call", data={"result": "reached", "note": "田先生在听"}, follow_redirects=False

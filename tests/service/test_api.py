@@ -213,6 +213,7 @@ def test_the_queue_the_workflow_and_the_stream(api: Api) -> None:
     assert r.json()["status"] == "resolved"
     script = c.get(f"/v1/alerts/{aid}/script?lang=en", headers=op).json()
     assert script["script"][0].startswith("Hello")
+    assert script["objections"] and all(o["says"] and o["answer"].isascii() for o in script["objections"])
     r = c.get("/v1/alerts/stream?max_events=2", headers={**api.auth("key:alerts:read"), "Last-Event-ID": "0"})
     frames = [f for f in r.text.split("\n\n") if f.startswith("id:")]
     assert r.headers["content-type"].startswith("text/event-stream") and len(frames) == 2

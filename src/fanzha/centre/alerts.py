@@ -248,7 +248,7 @@ class Alerts:
             amount_sent=body.get("amount_sent"),
             amount_borrowed=body.get("amount_borrowed"),
             evidence=body.get("evidence", []),
-            recommended_action=self._action(a.level, a.variant, lang),
+            recommended_action=self.playbook.action(a.level, a.variant, body.get("rule_ids", []), lang),
             engine_lang=body.get("lang"),
             revisions=[
                 {
@@ -330,21 +330,6 @@ class Alerts:
             else None,
             "outcome_at": iso(a.outcome_us),
         }
-
-    def _action(self, level: str, variant: str, lang: str) -> dict[str, Any]:
-        pb = self.playbook
-        lv = next(x for x in pb.levels if x.id == level)
-        script = pb.scripts.get(variant) or pb.scripts.get("other")
-        return {
-            "level": level,
-            "code": lv.code,
-            "text": lv.action.get(lang),
-            "call_script": script.get(lang) if script is not None else [],
-        }
-
-    def call_script(self, variant: str, lang: str) -> list[str]:
-        script = self.playbook.scripts.get(variant) or self.playbook.scripts.get("other")
-        return script.get(lang) if script is not None else []
 
     # -- the workflow ----------------------------------------------------------------------------------
 

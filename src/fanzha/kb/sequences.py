@@ -15,6 +15,7 @@ and against that `fanzha kb lint` and the tests replay.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -201,8 +202,23 @@ class Script(_Model):
         return self.en if lang == "en" else self.zh
 
 
+class Objection(_Model):
+    """What a person in the scam's hands says to the dissuasion call, and what the officer answers (seed 004:
+    周女士将信将疑……担心自己被扣款)."""
+
+    id: str
+    says: Localized
+    answer: Localized
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        return _check_id(v)
+
+
 class Playbook(_Model):
-    """Recommended actions by level (as anti-fraud centres work) and the call script for each variant."""
+    """Recommended actions by level (as anti-fraud centres work), the call script for each variant, and the
+    answers to what a doubting person says."""
 
     version: str
     levels: list[Level] = Field(min_length=3, max_length=3)
@@ -213,6 +229,7 @@ class Playbook(_Model):
     variant_priority: list[str] = Field(default_factory=list)
     #: what a sequence adds to its level's action (sequence id → text): where the money is lost another way
     rule_actions: dict[str, Localized] = Field(default_factory=dict)
+    objections: list[Objection] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _levels(self) -> Playbook:
@@ -224,7 +241,32 @@ class Playbook(_Model):
             raise ValueError(f"min_risk must increase from low to high, got {risks}")
         if sorted(self.stages) != [1, 2, 3]:
             raise ValueError("stages must name 1, 2 and 3")
+        said = [o.id for o in self.objections]
+        if len(set(said)) != len(said):
+            raise ValueError(f"objections: an id is given twice in {said}")
         return self
+
+    def script(self, variant: str, lang: str) -> list[str]:
+        """The call script for `variant` (the general one, `other`, for a variant without its own)."""
+        script = self.scripts.get(variant) or self.scripts.get("other")
+        return script.get(lang) if script is not None else []
+
+    def action(self, level: str, variant: str, rule_ids: Iterable[str], lang: str) -> dict[str, Any]:
+        """What the centre does with an alert: the level's action and what its sequences add to it, the call
+        script, and the answers to a doubting person — the same for the engine's alerts and the centre's."""
+        lv = next(x for x in self.levels if x.id == level)
+        added = [self.rule_actions[r].get(lang) for r in rule_ids if r in self.rule_actions]
+        return {
+            "level": level,
+            "code": lv.code,
+            "text": (" " if lang == "en" else "").join([lv.action.get(lang), *added]),
+            "call_script": self.script(variant, lang),
+            "objections": self.answers(lang),
+        }
+
+    def answers(self, lang: str) -> list[dict[str, str]]:
+        """What a doubting person says and what the officer answers, in order."""
+        return [{"says": o.says.get(lang), "answer": o.answer.get(lang)} for o in self.objections]
 
 
 # -- loading -----------------------------------------------------------------------------------------------

@@ -156,12 +156,15 @@ def get_alert(alert_id: str, actor: ActorDep, centre: CentreDep, lang: LangDep) 
 
 @router.get("/alerts/{alert_id}/script", tags=["alerts"])
 def get_call_script(alert_id: str, actor: ActorDep, centre: CentreDep, lang: LangDep) -> dict[str, Any]:
-    """The call script of the alert's variant (the playbook), in the caller's language."""
+    """The call script of the alert's variant (the playbook), in the caller's language, and the answers to what
+    a doubting person says (`objections`: each `says` and `answer`)."""
     alert = centre.alerts.get(actor, alert_id, lang)
+    action = alert["recommended_action"]
     return {
         "alert_id": alert_id,
         "variant": alert["variant"],
-        "script": centre.alerts.call_script(alert["variant"], lang),
+        "script": action["call_script"],
+        "objections": action["objections"],
     }
 
 

@@ -5,7 +5,7 @@ An alert revision renders to one JSON object (one line of ALERTS.jsonl)::
 
     alert_id, revision, status, person_id, time, updated_at, risk, level, stage, variant, amount_at_stake,
     amount_sent, amount_borrowed, rule_ids, evidence[{event_id, time, kind, summary, signals}],
-    recommended_action{level, code, text, call_script}, summary, lang
+    recommended_action{level, code, text, call_script, objections}, summary, lang
 """
 
 from __future__ import annotations
@@ -81,7 +81,6 @@ def render(
     ev = evidence_entries(st)
     at_stake, sent, borrowed = money(st, rules, ev)
     order = sorted(st.matched, key=lambda r: (st.matched[r][0], r))
-    script = pb.scripts.get(variant) or pb.scripts.get("other")
     stage_name = pb.stages[a.stage].get(lang) if a.stage in pb.stages else ""
     names = rules.rules.variant_names
     vname = names[variant].get(lang) if variant in names else variant
@@ -120,17 +119,7 @@ def render(
             }
             for e in ev
         ],
-        "recommended_action": {
-            "level": a.level,
-            "code": level.code,
-            "text": (" " if lang == "en" else "").join(
-                [
-                    level.action.get(lang),
-                    *(pb.rule_actions[r].get(lang) for r in order if r in pb.rule_actions),
-                ]
-            ),
-            "call_script": script.get(lang) if script is not None else [],
-        },
+        "recommended_action": pb.action(a.level, variant, order, lang),
         "summary": summary,
         "lang": lang,
     }
