@@ -98,6 +98,16 @@ def test_victims_accounts_are_read_with_the_words_that_prove_them(
     assert advice in {a.id for a in v.advice}
 
 
+def test_a_bank_phishing_sms_on_a_throwaway_domain_is_not_called_safe(detector: Detector) -> None:
+    """The trained model has read few of them (it says safe alone); the throwaway domain is firm evidence."""
+    v = detector.analyze(
+        "【中国银行】尊敬的客户，您的电子密码器已过期，请尽快登录 www.bocsz.top 进行升级，逾期账户将被冻结"
+    )
+    assert v.label != "safe" and "x.throwaway_login" in {f.indicator for f in v.findings}
+    real = detector.analyze("【中国银行】您的积分即将到期，请登录中国银行手机银行兑换。")
+    assert real.label == "safe"
+
+
 def test_a_doubter_is_not_read_as_a_warning(detector: Detector) -> None:
     """反诈中心打电话给我 is the person's account of the warning call, not a notice about scams."""
     v = detector.analyze(DOUBTER)
