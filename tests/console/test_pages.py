@@ -8,8 +8,11 @@ import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from centrekit import victim
@@ -294,6 +297,18 @@ def test_an_address_without_a_page_shows_the_error_page_to_a_browser(console: Co
     api = anon.get(path)  # no HTML asked for: the catalogue's JSON
     assert api.status_code == 404 and api.json()["error"]["code"] == "E905"
     assert anon.get("/v1" + path, headers=HTML).json()["error"]["code"] == "E905"
+
+
+@SQLITE
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=60))
+def test_any_address_without_a_page_is_the_error_page_never_a_traceback(
+    console: Console, segment: str
+) -> None:
+    path = "/zz-" + quote(segment, safe="")
+    page = console.client("anonymous-browser").get(path, headers=HTML)
+    assert page.status_code == 404 and "E956" in page.text
+    _no_traceback(page.text)
 
 
 def test_the_address_of_a_verdict_opened_again_shows_the_form(console: Console) -> None:
