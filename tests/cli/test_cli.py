@@ -318,6 +318,19 @@ def test_kb_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert code == 0 and out.strip()
     code, out, _ = run(["kb", "show", "ecs.compensation"], capsys)
     assert code == 0 and "多倍赔偿" in out and "ecommerce_cs.yaml:" in out
+    # shown as the YAML files write it: each regex on one line, "\n" escaped, and read back the same
+    import yaml
+
+    from fanzha.kb.loader import default_kb
+
+    code, out, _ = run(["kb", "show", "x.victim_paid"], capsys)
+    shown = yaml.safe_load(out)
+    (ind,) = [i for i in default_kb().kb.indicators if i.id == "x.victim_paid"]
+    assert code == 0 and shown["regex"] == ind.regex
+    lines = out.splitlines()
+    at = lines.index("regex:") + 1
+    assert all(line.startswith('- "') for line in lines[at : at + len(ind.regex)])
+    assert not lines[at + len(ind.regex)].startswith(("- ", " "))  # nothing folded onto a next line
     code, _, err = run(["kb", "show", "ecs.compensate"], capsys)
     assert code == 2 and "E120" in err and "ecs.compensation" in err
 

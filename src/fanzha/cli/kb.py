@@ -81,6 +81,22 @@ def list_cmd(what: str, lang: str) -> None:
     Console().print(table)
 
 
+def _dumper() -> type:
+    """A YAML dumper that writes a string with a line break or a tab as the YAML files do (double-quoted, with
+    escapes: a regex's `[^,。!?;\\n]` stays on one line) and never folds a long line."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = '"' if any(c in value for c in "\n\t\r") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
+
+
 @kb.command("show")
 @click.argument("ident")
 def show_cmd(ident: str) -> None:
@@ -98,7 +114,7 @@ def show_cmd(ident: str) -> None:
                 file, line = loaded.origin.get(ident, ("?", 0))
                 click.echo(f"# {file}:{line}")
                 data = item.model_dump(exclude_defaults=False)
-                click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+                click.echo(yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=10**6))
                 return
     ids = [i.id for g in (base.indicators, base.categories, base.variants, base.advice) for i in g]
     import difflib
