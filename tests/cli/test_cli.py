@@ -66,6 +66,7 @@ def test_check_advice_wraps_under_its_own_text(width: int) -> None:
 def test_check_text_english(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "--lang", "en", SCAM], capsys)
     assert code == 0 and "Scam" in out and "What to do now" in out
+    assert "Key details: " in out and "：" not in out  # the English colon, not the Chinese one
 
 
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:

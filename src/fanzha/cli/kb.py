@@ -114,7 +114,9 @@ def show_cmd(ident: str) -> None:
                 file, line = loaded.origin.get(ident, ("?", 0))
                 click.echo(f"# {file}:{line}")
                 data = item.model_dump(exclude_defaults=False)
-                click.echo(yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=10**6))
+                click.echo(
+                    yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=10**6)
+                )
                 return
     ids = [i.id for g in (base.indicators, base.categories, base.variants, base.advice) for i in g]
     import difflib

@@ -97,7 +97,7 @@ class VerdictView:
         if v.not_listed:
             parts.append(Text(t("msg.not_listed", lang, n=v.not_listed), style="yellow"))
         if v.entities:
-            details = Text(t("heading.entities", lang) + "：", style="bold")
+            details = Text(t("heading.entities", lang) + t("punct.colon", lang).rstrip(), style="bold")
             seen: set[tuple[str, str]] = set()
             for m in v.entities:
                 key = (m.entity.kind, m.entity.text)

@@ -417,7 +417,7 @@ class CorporaView:
                 if r["scam"] and r["false_alarms"]:
                     aim = _aim(r)
                     style = "green" if aim == "met" else "yellow"
-                    colon = "：" if self.lang == "zh" else ": "
+                    colon = t("punct.colon", self.lang)
                     parts.append(
                         Text(f"{_t('aim', self.lang)} — {r['title']}{colon}{_t(aim, self.lang)}", style=style)
                     )
