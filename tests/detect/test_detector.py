@@ -111,7 +111,7 @@ def test_a_bank_phishing_sms_on_a_throwaway_domain_is_not_called_safe(detector: 
 def test_a_doubter_is_not_read_as_a_warning(detector: Detector) -> None:
     """反诈中心打电话给我 is the person's account of the warning call, not a notice about scams."""
     v = detector.analyze(DOUBTER)
-    assert v.kind == "narrative"
+    assert v.kind == "narrative" and v.advice[0].id == "trust_warning"  # heard before anything else
     assert not any(f.indicator.startswith("g.notice") for f in v.findings)
 
 

@@ -524,13 +524,19 @@ class Detector:
             ids.extend(fusion.advice_by_kind.get(decision.kind, []))
             ids.extend(fusion.advice_by_label.get("safe", []))
         # what the kind of text asks for comes first, in its own order (a victim's account of a loss: stop the
-        # payment before anything else); the rest by priority
+        # payment before anything else), after only an advice of priority 0 (a doubter must hear first that the
+        # warning is real); the rest by priority
         first = fusion.advice_by_kind.get(decision.kind, [])
         table = self.compiled.advice
-        unique = sorted(
-            dict.fromkeys(ids),
-            key=lambda a: (0, first.index(a), 0) if a in first else (1, table[a].priority, ids.index(a)),
-        )
+
+        def order(a: str) -> tuple[int, int, int]:
+            if table[a].priority == 0:
+                return (0, 0, ids.index(a))
+            if a in first:
+                return (1, first.index(a), 0)
+            return (2, table[a].priority, ids.index(a))
+
+        unique = sorted(dict.fromkeys(ids), key=order)
         return tuple(Advice(a, table[a].text.get(lang)) for a in unique)
 
 
