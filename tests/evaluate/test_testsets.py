@@ -53,6 +53,18 @@ def test_the_sets_parse_and_hold_what_the_readme_says() -> None:
     assert Counter(ex.gold.stage for ex in sets["staged"]) == {1: 20, 2: 22, 3: 22}
     assert len(sets["paraphrases"]) == 74
     assert len(sets["paraphrases_polished"]) == 50
+    ac = sets["accounts"]
+    assert Counter(ex.gold.label for ex in ac) == {"scam": 34, "safe": 24}
+    assert Counter(ex.gold.variant[0] for ex in ac if ex.gold.variant) == {
+        "quality_refund": 6,
+        "lost_parcel": 6,
+        "membership_cancel": 6,
+        "credit_repair": 5,
+        "reserve_fund": 4,
+        "tax_refund": 3,
+        "other": 4,
+    }
+    assert {ex.gold.kind for ex in ac} == {"narrative"}
     every = [ex.data for name in ts.SETS for ex in sets[name]]
     assert len(set(every)) == len(every), "a text appears twice"
     assert all(ts.glued(ex.data) == g.data for ex, g in zip(fc, sets["first_contact.glued"], strict=True))
@@ -157,6 +169,9 @@ def test_figures_and_markdown_of_a_run_without_windows() -> None:
     meta = {"command": "x", "date": "d", "commit": "c", "dirty": [], "kb_version": "v", "kb_digest": "k"}
     md = ts.markdown(figs, meta)
     assert "#### The bars" in md and "quality_refund" in md and "Gold stage ×" in md
+    assert "#### Victims' accounts (`accounts.jsonl`)" in md and "all ordinary accounts" in md
+    told = figs["accounts"]["as_account"]["fused"]
+    assert told.n == figs["accounts"]["scams"]["fused"].k  # of the flagged scams
     assert ts.to_json(figs, meta)["staged"]["fused"]["all"]["flagged"]["n"] == 64
 
 

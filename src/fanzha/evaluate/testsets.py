@@ -8,6 +8,8 @@
   message — over every line, and over the lines the detector flags (a safe verdict has no stage);
 - **paraphrases** (``paraphrases.jsonl``): recall of the fused detector against the rules alone (the bar: the
   model must not lower the rules' verdict on wording it has not seen);
+- **victims' accounts** (``accounts.jsonl``): recall on what a person tells after the fact, per variant, whether
+  the flagged are read as an account (kind ``narrative``), their stage, and false alarms on ordinary accounts;
 - **windows**: 3, 4 and 5 consecutive turns cut from TeleAntiFraud's scam calls of the test half, and from
   benign dialogues (TeleAntiFraud's ordinary calls of the test half, taobao_ecd_sample, imfraud_benign_cs), at
   positions drawn from a hash of the dialogue's id (`cut`) — the corpora are read at run time and never
@@ -36,7 +38,7 @@ from fanzha.evaluate.report import _md_table, generated_line, ratio
 from fanzha.evaluate.runner import Analyzer, predict_batched, read_labelled
 from fanzha.records.corpora import Record, Split, default_data_dir, load, repo_root
 
-SETS = ("first_contact", "staged", "paraphrases", "paraphrases_polished")
+SETS = ("first_contact", "staged", "paraphrases", "paraphrases_polished", "accounts")
 PARAPHRASES = ("paraphrases", "paraphrases_polished")
 WINDOW_SIZES = (3, 4, 5)
 SCAM_WINDOWS: tuple[tuple[str, Split], ...] = (("teleantifraud", "test"),)
@@ -229,6 +231,12 @@ def _stage(o: Outcome) -> dict[str, Any]:
     return {"gold": o.gold.stage, "predicted": o.verdict.stage, "flagged": o.flagged}
 
 
+def _told(outcomes: Sequence[Outcome]) -> Ratio:
+    """Of the flagged, those read as an account (kind ``narrative``): the advice for money gone, not "hang up"."""
+    flagged = [o for o in outcomes if o.flagged]
+    return Ratio(sum(o.verdict.kind == "narrative" for o in flagged), len(flagged))
+
+
 def stage_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     """Stage agreement over every line that carries a stage and over those flagged, per gold stage, and the
     gold × predicted counts (``-``: no stage, a safe verdict)."""
@@ -299,6 +307,17 @@ def figures(result: Run) -> dict[str, Any]:
                     ),
                     len(f[name]),
                 ),
+            }
+    for name in ("accounts", "accounts.glued"):
+        if name in f:
+            scams_f, scams_r = _scams(f[name]), _scams(r[name])
+            out[name] = {
+                "scams": _pair(scams_f, scams_r),
+                "per_variant": _by(scams_f, scams_r, _variant),
+                "as_account": {k: _told(v) for k, v in (("fused", scams_f), ("rules", scams_r))},
+                "stage": {"fused": stage_figures(scams_f), "rules": stage_figures(scams_r)},
+                "benign": _pair(_safe(f[name]), _safe(r[name])),
+                "benign_per_kind": _by(_safe(f[name]), _safe(r[name]), lambda o: o.example.topic),
             }
     for name in ("windows", "windows.glued"):
         if name in f:
@@ -490,6 +509,30 @@ def markdown(figs: dict[str, Any], meta: dict[str, Any]) -> str:
         rows = _rows(w["per_type"]) + _rows(w["per_size"], suffix=" turns")
         rows += _rows(w["false_alarms_per_corpus"], suffix=" (false alarms)")
         lines += _md_table(["", *_HEAD], _ALIGN, rows)
+    ac, ag = figs.get("accounts"), figs.get("accounts.glued")
+    if ac:
+        lines += [
+            "",
+            "#### Victims' accounts (`accounts.jsonl`): recall per variant, and ordinary accounts",
+            "",
+        ]
+        glued = ("all scams, glued", ag["scams"]) if ag else None
+        lines += _md_table(
+            ["variant", *_HEAD], _ALIGN, _rows(ac["per_variant"], ("**all scams**", ac["scams"]), glued)
+        )
+        told, stage = ac["as_account"], ac["stage"]
+        lines += [
+            "",
+            f"Of the flagged scams, read as an account (kind `narrative`): fused {ratio(told['fused'])}, rules "
+            f"{ratio(told['rules'])}; their stage agrees with the gold stage: fused "
+            f"{ratio(stage['fused']['all']['agree_flagged'])}, rules {ratio(stage['rules']['all']['agree_flagged'])}.",
+            "",
+            "False alarms on the ordinary accounts (flagged of the safe lines):",
+            "",
+        ]
+        glued = ("all ordinary accounts, glued", ag["benign"]) if ag else None
+        rows = _rows(ac["benign_per_kind"], ("**all ordinary accounts**", ac["benign"]), glued)
+        lines += _md_table(["kind", *_HEAD], _ALIGN, rows)
     for name, title in (
         ("paraphrases", "Paraphrased scams"),
         ("paraphrases_polished", "Paraphrased, polished"),
