@@ -78,11 +78,10 @@ def payees(
     losses: list[tuple[int, str, str]] = []
     if reports is not None:
         from fanzha.cases.intake import intake
+        from fanzha.cases.numbers import reported_losses
         from fanzha.records.outputs import check_output
 
         check_output(out, inputs=[reports])  # the other inputs are checked with the ledger
-        from fanzha.cases.numbers import reported_losses
-
         losses = reported_losses(intake(reports).cases)
     with progress_bar(quiet=quiet) as progress:
         run = bank_flags(

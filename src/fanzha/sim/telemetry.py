@@ -242,7 +242,7 @@ def within_calls(table: pa.Table) -> np.ndarray:
     starts = pc.cast(pc.take(table["time"], idx), pa.int64()).to_numpy()
     found = pc.extract_regex(pc.take(table["attrs"], idx), r'"duration_s":\s*(?P<s>\d+)')
     seconds = pc.cast(pc.struct_field(found, "s"), pa.int64()).to_numpy(zero_copy_only=False)
-    ends = starts + np.nan_to_num(seconds, nan=0).astype(np.int64) * 1_000_000
+    ends = starts + np.nan_to_num(seconds, nan=0).astype(np.int64) * US_PER_SECOND
     on: dict[tuple[str, str], int] = {}  # (person, number) → when the calls so far end
     for k in np.lexsort((starts,)).tolist():
         key = (people[k], numbers[k])
